@@ -1,0 +1,32 @@
+"""Broadsheet's core: articles, the label schema, span annotations, the store and export.
+
+A plain library with no user interface: a script or a notebook can use it as the
+terminal app does. It must never import textual (a test keeps it so).
+"""
+
+from .articles import Article, ArticleError, Corpus, load_article, load_corpus
+from .export import export_records, write_jsonl
+from .model import Annotation, default_annotator
+from .schema import Label, LabelSchema, SchemaError, load_schema
+from .store import ArticleChangedError, Change, DatabaseLocked, Store, StoreError
+
+__all__ = [
+    "Annotation",
+    "Article",
+    "ArticleChangedError",
+    "ArticleError",
+    "Change",
+    "Corpus",
+    "DatabaseLocked",
+    "Label",
+    "LabelSchema",
+    "SchemaError",
+    "Store",
+    "StoreError",
+    "default_annotator",
+    "export_records",
+    "load_article",
+    "load_corpus",
+    "load_schema",
+    "write_jsonl",
+]

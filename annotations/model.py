@@ -1,0 +1,66 @@
+"""The span annotation: what is stored, exported and undone."""
+
+from __future__ import annotations
+
+import datetime
+import getpass
+import uuid
+from dataclasses import asdict, dataclass, replace
+
+STATUSES = ("pending", "accepted", "rejected")
+
+
+def now() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds")
+
+
+def default_annotator() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (containers) and no USER variable
+        return "annotator"
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """A labelled span of one article: ``start``/``end`` are character offsets, end exclusive."""
+
+    id: str
+    article_id: str
+    start: int
+    end: int
+    label: str
+    text: str
+    annotator: str
+    created: str
+    updated: str
+    status: str = "pending"
+
+    @classmethod
+    def create(cls, article_id: str, text: str, start: int, end: int, label: str, annotator: str) -> Annotation:
+        if not 0 <= start < end <= len(text):
+            raise ValueError(f"span {start}-{end} is outside the article (length {len(text)})")
+        stamp = now()
+        return cls(new_id(), article_id, start, end, label, text[start:end], annotator, stamp, stamp)
+
+    def changed(self, **fields: object) -> Annotation:
+        return replace(self, updated=now(), **fields)
+
+    def contains(self, offset: int) -> bool:
+        return self.start <= offset < self.end
+
+    def to_record(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_record(cls, record: dict) -> Annotation:
+        return cls(**{name: record[name] for name in cls.__dataclass_fields__ if name in record})
+
+
+def span_order(annotation: Annotation) -> tuple:
+    """Reading order: by start, outer spans before the spans nested in them."""
+    return (annotation.start, -annotation.end, annotation.label, annotation.id)

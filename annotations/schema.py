@@ -1,0 +1,118 @@
+"""The label schema: which labels exist, the key that applies each, and its colour."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from rich.color import Color, ColorParseError
+
+DEFAULT_SCHEMA = "labels.yaml"
+
+
+class SchemaError(ValueError):
+    """A label schema that cannot be used. ``str()`` is the one-line message."""
+
+    def __init__(self, source: str, problem: str) -> None:
+        super().__init__(f"{source}: {problem}")
+
+
+@dataclass(frozen=True)
+class Label:
+    name: str
+    key: str
+    color: str
+    description: str
+
+
+@dataclass(frozen=True)
+class LabelSchema:
+    labels: tuple[Label, ...]
+    source: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_name", {label.name: label for label in self.labels})
+
+    def get(self, name: str) -> Label | None:
+        return self._by_name.get(name)  # type: ignore[attr-defined]
+
+    @property
+    def names(self) -> list[str]:
+        return [label.name for label in self.labels]
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """safe_load that refuses a mapping with the same key twice instead of keeping the last."""
+
+    def construct_mapping(self, node, deep=False):  # type: ignore[override]
+        seen: set[object] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _read_yaml(source: str, text: str) -> object:
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise SchemaError(source, f"{where}invalid YAML: {problem}") from None
+
+
+def parse_schema(text: str, source: str, reserved_keys: Iterable[str] = ()) -> LabelSchema:
+    data = _read_yaml(source, text)
+    if not isinstance(data, dict) or not isinstance(data.get("labels"), list) or not data["labels"]:
+        raise SchemaError(source, "expected a 'labels:' list with at least one label")
+    reserved = set(reserved_keys)
+    labels: list[Label] = []
+    names: set[str] = set()
+    keys: dict[str, str] = {}
+    for number, entry in enumerate(data["labels"], start=1):
+        where = f"label {number}"
+        if not isinstance(entry, dict):
+            raise SchemaError(source, f"{where}: expected name, key, color and description")
+        missing = [field for field in ("name", "key", "color") if not entry.get(field)]
+        if missing:
+            raise SchemaError(source, f"{where}: missing {', '.join(missing)}")
+        name, key, color = str(entry["name"]).strip(), str(entry["key"]), str(entry["color"]).strip()
+        where = f"label {name!r}"
+        if not name or any(char.isspace() or not char.isprintable() for char in name):
+            raise SchemaError(source, f"{where}: a name must be printable with no spaces")
+        if name in names:
+            raise SchemaError(source, f"{where}: the name is used twice")
+        if len(key) != 1 or not key.isprintable() or key.isspace():
+            raise SchemaError(source, f"{where}: key {key!r} must be a single printable character")
+        if key in reserved:
+            raise SchemaError(source, f"{where}: key {key!r} is already a navigation key")
+        if key in keys:
+            raise SchemaError(source, f"{where}: key {key!r} is already used by label {keys[key]!r}")
+        try:
+            Color.parse(color)
+        except ColorParseError:
+            raise SchemaError(source, f"{where}: unknown color {color!r}") from None
+        names.add(name)
+        keys[key] = name
+        labels.append(Label(name, key, color, str(entry.get("description") or "").strip()))
+    return LabelSchema(tuple(labels), source)
+
+
+def load_schema(path: Path | None = None, reserved_keys: Iterable[str] = ()) -> LabelSchema:
+    """Load a schema file, or the packaged default when ``path`` is None."""
+    if path is None:
+        text = resources.files(__package__).joinpath(DEFAULT_SCHEMA).read_text(encoding="utf-8")
+        return parse_schema(text, f"(default {DEFAULT_SCHEMA})", reserved_keys)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise SchemaError(str(path), f"cannot read: {getattr(error, 'strerror', None) or error}") from None
+    return parse_schema(text, str(path), reserved_keys)

@@ -1,0 +1,157 @@
+"""A TinyDB storage that never leaves a half-written file.
+
+TinyDB's JSONStorage rewrites the file in place (seek, write, truncate): a crash in
+between leaves JSON that no longer parses. This storage writes a complete new file,
+fsyncs it, keeps the previous version as ``<file>.bak`` (a hard link, no copy),
+renames the new file over the old one and fsyncs the directory, so a crash at any
+instant leaves the old or the new state. Reads are served from memory after the
+first, so a write costs one serialisation of this file only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tinydb.storages import Storage
+
+
+class CorruptFileError(Exception):
+    """A database file that does not parse. It is never written over."""
+
+    def __init__(self, path: Path, problem: str) -> None:
+        backup = backup_path(path)
+        hint = (
+            f"the last good version is {backup}: copy it over {path.name} to recover"
+            if backup.exists()
+            else "move it aside to start afresh, or restore it from your own backup"
+        )
+        super().__init__(f"{path}: {problem}; it was left untouched ({hint})")
+        self.path = path
+
+
+def backup_path(path: Path) -> Path:
+    return path.with_name(path.name + ".bak")
+
+
+def fsync_directory(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: Path, data: bytes, keep_backup: bool = True) -> None:
+    """Replace ``path`` with ``data`` so that readers and crashes see old or new, never a mix."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    if keep_backup and path.exists():
+        link = path.with_name(f".{path.name}.{os.getpid()}.bak.tmp")
+        link.unlink(missing_ok=True)
+        os.link(path, link)
+        os.replace(link, backup_path(path))
+    os.replace(temporary, path)
+    fsync_directory(path.parent)
+
+
+def _doc_order(doc_id: str) -> tuple[int, str]:
+    return (int(doc_id), "") if doc_id.isdigit() else (0, doc_id)
+
+
+def dumps(tables: dict) -> bytes:
+    """JSON with one document a line and sorted keys, so a diff of two versions reads well."""
+    lines = ["{"]
+    table_names = sorted(tables)
+    for table_index, table_name in enumerate(table_names):
+        documents = tables[table_name]
+        lines.append(f"{json.dumps(table_name)}: {{")
+        doc_ids = sorted(documents, key=_doc_order)
+        for doc_index, doc_id in enumerate(doc_ids):
+            body = json.dumps(documents[doc_id], sort_keys=True, ensure_ascii=False)
+            comma = "," if doc_index < len(doc_ids) - 1 else ""
+            lines.append(f" {json.dumps(doc_id)}: {body}{comma}")
+        lines.append("}," if table_index < len(table_names) - 1 else "}")
+    lines.append("}")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def loads(path: Path, data: bytes) -> dict:
+    """Parse a database file, raising CorruptFileError with the position of the damage."""
+    try:
+        tables = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise CorruptFileError(path, f"not UTF-8 at byte {error.start}") from None
+    except json.JSONDecodeError as error:
+        raise CorruptFileError(
+            path, f"not valid JSON at line {error.lineno} column {error.colno} (byte {error.pos}): {error.msg}"
+        ) from None
+    if not isinstance(tables, dict) or not all(
+        isinstance(table, dict) and all(isinstance(doc, dict) for doc in table.values())
+        for table in tables.values()
+    ):
+        raise CorruptFileError(path, "not a TinyDB database (expected tables of documents)")
+    return tables
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB storage with atomic, durable writes and an in-memory copy of the file."""
+
+    def __init__(self, path: str | Path, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        self._tables: dict | None = None
+        self._deferred = 0
+        self._dirty = False
+
+    def read(self) -> dict | None:
+        if self._tables is None:
+            try:
+                data = self.path.read_bytes()
+            except FileNotFoundError:
+                return None
+            self._tables = loads(self.path, data)
+        return self._tables
+
+    def write(self, data: dict) -> None:
+        if self.read_only:
+            raise PermissionError(f"{self.path}: the database is open read-only")
+        self._tables = data
+        if self._deferred:
+            self._dirty = True
+        else:
+            self._flush()
+
+    def _flush(self) -> None:
+        try:
+            atomic_write(self.path, dumps(self._tables or {}))
+        except BaseException:
+            # TinyDB changed our copy in place before asking us to write it; the file
+            # on disk is the truth, so forget the copy and read the file again.
+            self._tables = None
+            raise
+        self._dirty = False
+
+    @contextmanager
+    def one_write(self) -> Iterator[None]:
+        """Let several TinyDB operations land as a single atomic write."""
+        self._deferred += 1
+        try:
+            yield
+        except BaseException:
+            self._deferred -= 1
+            if self._dirty and not self._deferred:
+                self._tables, self._dirty = None, False
+            raise
+        self._deferred -= 1
+        if self._dirty and not self._deferred:
+            self._flush()
+
+    def close(self) -> None:
+        pass

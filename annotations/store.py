@@ -1,0 +1,355 @@
+"""The annotation database: TinyDB files that survive crashes, kills and a second process.
+
+Layout for ``--db broadsheet.json``::
+
+    broadsheet.json          meta and the undo/redo log (bounded, so its size is too)
+    broadsheet.json.lock     held (flock) by the one process allowed to write
+    broadsheet.json.d/
+        <article>.json       one TinyDB file per article: its record and its annotations
+        <article>.txt        the article's normalised text, the one all offsets refer to
+
+Every user action rewrites the one article file it touches and the undo log, each
+atomically (see storage.py), so the cost of a tag does not grow with the database.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from tinydb import TinyDB
+
+from .articles import Article
+from .model import Annotation, now, span_order
+from .storage import AtomicJSONStorage, CorruptFileError, atomic_write
+
+FORMAT_VERSION = 1
+HISTORY_LIMIT = 500
+
+
+class StoreError(Exception):
+    """A database that cannot be used as asked; ``str()`` is the one-line message."""
+
+
+class DatabaseLocked(StoreError):
+    pass
+
+
+class ArticleChangedError(StoreError):
+    pass
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """What the database keeps of an article, enough to export it without the corpus."""
+
+    id: str
+    meta: dict
+    source: str
+    text_hash: str
+
+
+@dataclass(frozen=True)
+class Change:
+    """One undoable step: ``before`` None means a tag was added, ``after`` None a delete."""
+
+    article_id: str
+    before: Annotation | None
+    after: Annotation | None
+
+    def inverted(self) -> Change:
+        return Change(self.article_id, self.after, self.before)
+
+    def describe(self) -> str:
+        if self.before is None and self.after is not None:
+            return f"tag {self.after.label} {self.after.text!r}"
+        if self.after is None and self.before is not None:
+            return f"delete {self.before.label} {self.before.text!r}"
+        assert self.after is not None
+        return f"change {self.after.label} {self.after.text!r}"
+
+
+def _shard_name(article_id: str) -> str:
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", article_id).strip("._")[:60] or "article"
+    digest = hashlib.sha1(article_id.encode("utf-8")).hexdigest()[:8]
+    return f"{slug}-{digest}"
+
+
+class _Shard:
+    """One article's TinyDB file, with an index from annotation id to TinyDB doc id."""
+
+    def __init__(self, path: Path, read_only: bool) -> None:
+        self.db = TinyDB(path, storage=AtomicJSONStorage, read_only=read_only)
+        self.storage: AtomicJSONStorage = self.db.storage  # type: ignore[assignment]
+        self.article_table = self.db.table("article")
+        self.table = self.db.table("annotations")
+        self.doc_ids = {doc["id"]: doc.doc_id for doc in self.table.all()}
+
+    def article_record(self) -> dict | None:
+        records = self.article_table.all()
+        return dict(records[0]) if records else None
+
+    def annotations(self) -> list[Annotation]:
+        return sorted((Annotation.from_record(doc) for doc in self.table.all()), key=span_order)
+
+    def put(self, annotation: Annotation) -> None:
+        doc_id = self.doc_ids.get(annotation.id)
+        if doc_id is None:
+            self.doc_ids[annotation.id] = self.table.insert(annotation.to_record())
+        else:
+            self.table.update(annotation.to_record(), doc_ids=[doc_id])
+
+    def remove(self, annotation_id: str) -> None:
+        doc_id = self.doc_ids.pop(annotation_id, None)
+        if doc_id is not None:
+            self.table.remove(doc_ids=[doc_id])
+
+
+class Store:
+    """The annotation database. Open it with ``Store.open(path)``; one writer at a time."""
+
+    def __init__(self, path: Path, read_only: bool, lock_fd: int | None) -> None:
+        self.path = path
+        self.read_only = read_only
+        self.shard_dir = path.with_name(path.name + ".d")
+        self._lock_fd = lock_fd
+        self._shards: dict[str, _Shard] = {}
+        self._main = TinyDB(path, storage=AtomicJSONStorage, read_only=read_only)
+        self._history = self._main.table("history")
+
+    # -- opening and closing -------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | Path, read_only: bool = False) -> Store:
+        """Open (creating if need be) the database at ``path``.
+
+        Raises DatabaseLocked when another process writes to it, StoreError when a file
+        of it does not parse (the file is left untouched).
+        """
+        path = Path(path).expanduser().absolute()
+        if read_only and not path.exists():
+            raise StoreError(f"{path}: no such database")
+        lock_fd = None if read_only else _take_lock(path)
+        try:
+            store = cls(path, read_only, lock_fd)
+            store._check_format()
+        except CorruptFileError as error:
+            _release_lock(lock_fd)
+            raise StoreError(str(error)) from None
+        except BaseException:
+            _release_lock(lock_fd)
+            raise
+        return store
+
+    def _check_format(self) -> None:
+        meta = self._main.table("meta")
+        records = meta.all()
+        if not records:
+            if self.read_only:
+                raise StoreError(f"{self.path}: not a Broadsheet database (no format record)")
+            self.shard_dir.mkdir(exist_ok=True)
+            meta.insert({"format": FORMAT_VERSION, "created": now()})
+            return
+        version = records[0].get("format")
+        if version != FORMAT_VERSION:
+            raise StoreError(f"{self.path}: database format {version!r}; this Broadsheet reads format {FORMAT_VERSION}")
+        if not self.read_only:
+            self.shard_dir.mkdir(exist_ok=True)
+            for leftover in self.shard_dir.glob(".*.tmp"):
+                leftover.unlink(missing_ok=True)  # a write cut short by a crash; the real file is intact
+
+    def close(self) -> None:
+        _release_lock(self._lock_fd)
+        self._lock_fd = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- articles ----------------------------------------------------------------
+
+    def _shard_path(self, article_id: str) -> Path:
+        return self.shard_dir / (_shard_name(article_id) + ".json")
+
+    def _shard(self, article_id: str) -> _Shard:
+        shard = self._shards.get(article_id)
+        if shard is None:
+            try:
+                shard = _Shard(self._shard_path(article_id), self.read_only)
+            except CorruptFileError as error:
+                raise StoreError(str(error)) from None
+            self._shards[article_id] = shard
+        return shard
+
+    def article_ids(self) -> list[str]:
+        """Ids of every article the database holds, sorted; their files stay loaded."""
+        known = {self._shard_path(article_id): article_id for article_id in self._shards}
+        for path in sorted(self.shard_dir.glob("*.json")):
+            if path in known:
+                continue
+            try:
+                shard = _Shard(path, self.read_only)
+            except CorruptFileError as error:
+                raise StoreError(str(error)) from None
+            record = shard.article_record()
+            if record is not None:
+                self._shards[record["id"]] = shard
+        return sorted(article_id for article_id, shard in self._shards.items() if shard.article_record())
+
+    def stored_article(self, article_id: str) -> StoredArticle | None:
+        record = self._shard(article_id).article_record()
+        if record is None:
+            return None
+        return StoredArticle(record["id"], record.get("meta", {}), record.get("source", ""), record["text_hash"])
+
+    def article_text(self, article_id: str) -> str:
+        path = self._shard_path(article_id).with_suffix(".txt")
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise StoreError(f"{path}: cannot read the stored article text: {error}") from None
+
+    def _register(self, shard: _Shard, article: Article) -> None:
+        record = shard.article_record()
+        if record is not None:
+            if record["text_hash"] != article.text_hash:
+                raise ArticleChangedError(
+                    f"{article.source or article.id}: the text differs from the one annotated before "
+                    f"(stored {record['text_hash'][:15]}, now {article.text_hash[:15]})"
+                )
+            return
+        text_path = self._shard_path(article.id).with_suffix(".txt")
+        atomic_write(text_path, article.text.encode("utf-8"), keep_backup=False)
+        shard.article_table.insert(
+            {"id": article.id, "meta": dict(article.meta), "source": article.source, "text_hash": article.text_hash}
+        )
+
+    # -- annotations -------------------------------------------------------------
+
+    def annotations(self, article_id: str) -> list[Annotation]:
+        """The article's annotations in reading order (outer spans before nested ones)."""
+        if article_id not in self._shards and not self._shard_path(article_id).exists():
+            return []
+        return self._shard(article_id).annotations()
+
+    def add(self, article: Article, start: int, end: int, label: str, annotator: str) -> Annotation:
+        """Tag ``article.text[start:end]``; durable on return."""
+        annotation = Annotation.create(article.id, article.text, start, end, label, annotator)
+        shard = self._shard(article.id)
+        with shard.storage.one_write():
+            self._register(shard, article)
+            shard.put(annotation)
+        self._record(Change(article.id, None, annotation))
+        return annotation
+
+    def delete(self, annotation: Annotation) -> None:
+        self._shard(annotation.article_id).remove(annotation.id)
+        self._record(Change(annotation.article_id, annotation, None))
+
+    def update(self, annotation: Annotation, **fields: object) -> Annotation:
+        changed = annotation.changed(**fields)
+        self._shard(annotation.article_id).put(changed)
+        self._record(Change(annotation.article_id, annotation, changed))
+        return changed
+
+    # -- undo and redo -------------------------------------------------------------
+
+    def _record(self, change: Change) -> None:
+        """Append to the undo log, dropping what could be redone and the oldest entries."""
+        entries = self._history.all()
+        stale = [entry.doc_id for entry in entries if entry["undone"]]
+        live = len(entries) - len(stale)
+        if live >= HISTORY_LIMIT:
+            stale += [entry.doc_id for entry in entries if not entry["undone"]][: live - HISTORY_LIMIT + 1]
+        with self._main.storage.one_write():  # type: ignore[attr-defined]
+            if stale:
+                self._history.remove(doc_ids=stale)
+            self._history.insert(_change_record(change))
+
+    def _apply(self, change: Change) -> None:
+        shard = self._shard(change.article_id)
+        if change.after is None:
+            assert change.before is not None
+            shard.remove(change.before.id)
+        else:
+            shard.put(change.after)
+
+    def undo(self) -> Change | None:
+        """Revert the newest change not yet undone; returns it, or None when there is none."""
+        done = [entry for entry in self._history.all() if not entry["undone"]]
+        if not done:
+            return None
+        entry = done[-1]
+        change = _change_from_record(entry)
+        self._apply(change.inverted())
+        self._history.update({"undone": True}, doc_ids=[entry.doc_id])
+        return change
+
+    def redo(self) -> Change | None:
+        """Re-apply the most recently undone change; returns it, or None."""
+        undone = [entry for entry in self._history.all() if entry["undone"]]
+        if not undone:
+            return None
+        entry = undone[0]
+        change = _change_from_record(entry)
+        self._apply(change)
+        self._history.update({"undone": False}, doc_ids=[entry.doc_id])
+        return change
+
+
+def _change_record(change: Change) -> dict:
+    return {
+        "article_id": change.article_id,
+        "before": change.before.to_record() if change.before else None,
+        "after": change.after.to_record() if change.after else None,
+        "undone": False,
+    }
+
+
+def _change_from_record(record: dict) -> Change:
+    before, after = record["before"], record["after"]
+    return Change(
+        record["article_id"],
+        Annotation.from_record(before) if before else None,
+        Annotation.from_record(after) if after else None,
+    )
+
+
+def _lock_path(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
+
+
+def _take_lock(path: Path) -> int:
+    """Hold an flock on ``<db>.lock``; the kernel drops it when the process dies, so no lock goes stale."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(_lock_path(path), os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as error:
+        raise StoreError(f"{path}: cannot create the database here: {error.strerror}") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as error:
+        holder = os.read(fd, 64).decode("ascii", "replace").strip() or "unknown"
+        os.close(fd)
+        if error.errno in (errno.EWOULDBLOCK, errno.EACCES):
+            raise DatabaseLocked(
+                f"{path}: already open for writing in another Broadsheet (pid {holder}); "
+                "close it first, or use --db to pick another database"
+            ) from None
+        raise
+    os.ftruncate(fd, 0)
+    os.write(fd, str(os.getpid()).encode())
+    return fd
+
+
+def _release_lock(fd: int | None) -> None:
+    if fd is not None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)

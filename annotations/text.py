@@ -1,0 +1,161 @@
+"""Turning untrusted bytes into the article text that every offset refers to.
+
+Normalisation happens once, when an article is read, before any offset exists:
+offsets, the stored text and the exported text are all this normalised string,
+so ``text[start:end] == span.text`` holds everywhere.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+import unicodedata
+
+# Complete escape sequences are removed outright: they carry no text, and an OSC
+# sequence reaching the terminal could retitle it or plant a hyperlink.
+_ESCAPE_SEQUENCE = re.compile(
+    r"""
+      \x1b\[[0-?]*[ -/]*[@-~]                 # CSI (colours, cursor moves)
+    | \x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?    # OSC (titles, hyperlinks), ended by BEL or ST
+    | \x1b[PX^_][^\x1b\n]*(?:\x1b\\)?         # DCS, SOS, PM, APC strings
+    | \x1b[@-Z\\-_]                           # other two-character escapes
+    | \x9b[0-?]*[ -/]*[@-~]                   # 8-bit CSI
+    | \x9d[^\x07\x9c\n]*(?:\x07|\x9c)?        # 8-bit OSC
+    """,
+    re.VERBOSE,
+)
+
+# Bidi embedding/override/isolate controls reorder what the terminal shows, so
+# the cursor would no longer sit on the character it points at.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _visible_control(char: str) -> str:
+    """A printable stand-in for a control character (one character, so offsets stay 1:1)."""
+    code = ord(char)
+    if code < 0x20:
+        return chr(0x2400 + code)  # Unicode "control pictures": NUL -> ␀, ESC -> ␛
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    return "\ufffd"
+
+
+_UNSAFE_CHAR = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def normalise(text: str) -> str:
+    """Return ``text`` with a BOM, CR line endings and terminal controls made safe."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _ESCAPE_SEQUENCE.sub("", text)
+    return _UNSAFE_CHAR.sub(lambda match: _visible_control(match.group()), text)
+
+
+class DecodeError(ValueError):
+    """Bytes that are not readable text; the message names the byte offset."""
+
+
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def decode(data: bytes) -> str:
+    """Decode file bytes as UTF-8 (or UTF-16 when it carries a BOM).
+
+    Raises DecodeError for empty, binary or undecodable input, naming the byte offset.
+    """
+    if not data.strip():
+        raise DecodeError("empty file")
+    if data.startswith(_UTF16_BOMS):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise DecodeError(f"invalid UTF-16 at byte {error.start}") from None
+    nul = data.find(b"\x00")
+    if nul != -1:
+        raise DecodeError(f"binary file (NUL byte at byte {nul})")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise DecodeError(f"invalid UTF-8 at byte {error.start}") from None
+
+
+def text_hash(text: str) -> str:
+    """The hash stored with an article so a changed text can be detected later."""
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def is_word_char(char: str) -> bool:
+    return char.isalnum() or unicodedata.category(char).startswith("M")
+
+
+# Characters that join two word characters into one word: "Kata'ib", "Abdul-Mahdi", "5,000".
+_JOINERS = frozenset("'\u2019-.,")
+
+
+def _in_word(text: str, index: int) -> bool:
+    if index < 0 or index >= len(text):
+        return False
+    char = text[index]
+    if is_word_char(char):
+        return True
+    if char in _JOINERS and 0 < index < len(text) - 1:
+        before, after = text[index - 1], text[index + 1]
+        if char in ".,":
+            return before.isdigit() and after.isdigit()
+        return is_word_char(before) and is_word_char(after)
+    return False
+
+
+def word_at(text: str, index: int) -> tuple[int, int] | None:
+    """The (start, end) of the word containing ``index``, or None on a non-word character."""
+    if not _in_word(text, index):
+        return None
+    start = index
+    while _in_word(text, start - 1):
+        start -= 1
+    end = index + 1
+    while _in_word(text, end):
+        end += 1
+    return start, end
+
+
+def next_word_start(text: str, index: int) -> int:
+    """Offset of the start of the next word after ``index`` (or the end of the text)."""
+    position = index
+    while position < len(text) and _in_word(text, position):
+        position += 1
+    while position < len(text) and not _in_word(text, position):
+        position += 1
+    return min(position, max(len(text) - 1, 0))
+
+
+def previous_word_start(text: str, index: int) -> int:
+    """Offset of the start of the word before ``index`` (or 0)."""
+    position = index - 1
+    while position > 0 and not _in_word(text, position):
+        position -= 1
+    while position > 0 and _in_word(text, position - 1):
+        position -= 1
+    return max(position, 0)
+
+
+def snap_selection(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Trim surrounding whitespace and extend an end that falls inside a word.
+
+    Returns None when nothing but whitespace was selected.
+    """
+    start, end = max(0, start), min(len(text), end)
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start >= end:
+        return None
+    if _in_word(text, end - 1):
+        while _in_word(text, end):
+            end += 1
+    return start, end

@@ -1,0 +1,76 @@
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from annotations.articles import ArticleError, load_article, load_corpus
+
+from .conftest import SEEDS
+
+# sha256 of the five articles as they were given (shared/seeds): the seeds' bodies must stay these bytes.
+ORIGINAL_SHA256 = {
+    "000_64331d8c72ca9866": "5c3de17f576b09daea59b52abc80dbc00dc1d17df6c1937668761b970102c4d6",
+    "001_dd604056335a0bf9": "c818b70f9a88d5545c36eff9f77b13500f0c56418dacc116c58f2dc2bc2e09b3",
+    "002_adeb6bf3238f9c36": "02a8c4d93739430024375196f203fd870cd73f0bf8248d5fc222b536b9331576",
+    "003_5d1040d77a3fa8e0": "c6d277ee3ea7ee611ba082f520bd1751fa0121758c878791033904c54b4e8a66",
+    "004_1efd9bbacad779dd": "02e153348fa0aaeb351d7d9781d2729fe6b2fd736c6cf9f242c3ee912172d25b",
+}
+
+
+def test_seed_bodies_are_the_original_bytes():
+    for path in sorted(SEEDS.glob("*.txt")):
+        raw = path.read_bytes()
+        assert raw.startswith(b"---\n")
+        body = raw[raw.index(b"\n---\n", 3) + 5 :]
+        assert hashlib.sha256(body).hexdigest() == ORIGINAL_SHA256[path.stem], path.name
+
+
+def test_seeds_load_with_their_front_matter(seeds):
+    by_id = {article.id: article for article in seeds}
+    assert sorted(by_id) == sorted(ORIGINAL_SHA256)
+    assert by_id["001_dd604056335a0bf9"].outlet == "Reuters"
+    assert by_id["001_dd604056335a0bf9"].date == "2019-12-31"
+    assert by_id["004_1efd9bbacad779dd"].title.startswith("US conducts strikes in Iraq")
+    assert by_id["001_dd604056335a0bf9"].text.startswith(" date 2019-12-31 Reuters")
+    assert "[Trump]" in by_id["001_dd604056335a0bf9"].text
+    assert "\n" not in by_id["000_64331d8c72ca9866"].text
+
+
+def test_front_matter_id_and_source_alias(tmp_path: Path):
+    path = tmp_path / "a.md"
+    path.write_text("---\nid: story-1\nsource: AP\ndate: 2020-01-01\n---\nBody text.\n")
+    article = load_article(path)
+    assert (article.id, article.outlet, article.date, article.text) == ("story-1", "AP", "2020-01-01", "Body text.\n")
+
+
+def test_broken_front_matter_names_file_and_line(tmp_path: Path):
+    path = tmp_path / "bad.md"
+    path.write_text("---\ntitle: [unclosed\n---\nBody\n")
+    with pytest.raises(ArticleError, match=r"bad\.md: front matter is not valid YAML at line"):
+        load_article(path)
+
+
+def test_corpus_skips_bad_files_and_keeps_the_rest(tmp_path: Path):
+    (tmp_path / "good.txt").write_text("Readable.")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "binary.txt").write_bytes(b"\x89PNG\x00\x00")
+    (tmp_path / "ignored.csv").write_text("a,b")
+    corpus = load_corpus([tmp_path, tmp_path / "missing.txt"])
+    assert [article.id for article in corpus.articles] == ["good"]
+    assert corpus.problems == [
+        f"{tmp_path / 'binary.txt'}: binary file (NUL byte at byte 4)",
+        f"{tmp_path / 'empty.txt'}: empty file",
+        f"{tmp_path / 'missing.txt'}: no such file or directory",
+    ]
+
+
+def test_duplicate_ids_name_both_sources(tmp_path: Path):
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    (tmp_path / "one" / "same.txt").write_text("First.")
+    (tmp_path / "two" / "same.txt").write_text("Second.")
+    corpus = load_corpus([tmp_path])
+    assert len(corpus.articles) == 1
+    assert corpus.problems == [
+        f"{tmp_path / 'two' / 'same.txt'}: article id 'same' is already used by {tmp_path / 'one' / 'same.txt'}; skipped"
+    ]

@@ -1,0 +1,68 @@
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from annotations.schema import SchemaError, load_schema, parse_schema
+from tui.keymap import reserved_keys
+
+GOOD = """
+labels:
+  - {name: actor, key: a, color: "#5fafff", description: People.}
+  - {name: place, key: p, color: green, description: Places.}
+"""
+
+
+def test_default_schema_has_the_four_labels():
+    schema = load_schema(None, reserved_keys())
+    assert [(label.name, label.key) for label in schema.labels] == [
+        ("actor", "a"),
+        ("claim", "c"),
+        ("figure", "f"),
+        ("quote", "q"),
+    ]
+
+
+def test_a_custom_schema_replaces_the_default():
+    schema = parse_schema(GOOD, "custom.yaml", reserved_keys())
+    assert schema.names == ["actor", "place"]
+    assert schema.get("place").color == "green"
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("labels: [", "custom.yaml: line 1: invalid YAML"),
+        ("labels:\n  - {name: a, key: a, color: red}\n  - {name: a, key: b, color: red}", "label 'a': the name is used twice"),
+        ("labels:\n  - {name: a, key: z, color: red}\n  - {name: b, key: z, color: red}", "key 'z' is already used by label 'a'"),
+        ("labels:\n  - {name: a, key: j, color: red}", "key 'j' is already a navigation key"),
+        ("labels:\n  - {name: a, key: '?', color: red}", "key '?' is already a navigation key"),
+        ("labels:\n  - {name: a, key: z, color: notacolour}", "unknown color 'notacolour'"),
+        ("labels:\n  - {name: a, key: zz, color: red}", "must be a single printable character"),
+        ("labels:\n  - {name: a, name: b, key: z, color: red}", "duplicate key 'name'"),
+        ("labels: []", "expected a 'labels:' list"),
+        ("labels:\n  - {key: z, color: red}", "label 1: missing name"),
+    ],
+)
+def test_bad_schemas_are_one_line_errors(text, problem):
+    with pytest.raises(SchemaError) as caught:
+        parse_schema(text, "custom.yaml", reserved_keys())
+    message = str(caught.value)
+    assert message.startswith("custom.yaml: ")
+    assert problem in message
+    assert "\n" not in message
+
+
+def test_cli_reports_a_bad_schema_with_exit_status_2_and_no_traceback(tmp_path: Path):
+    schema = tmp_path / "labels.yaml"
+    schema.write_text("labels:\n  - {name: a, key: k, color: red}\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "--labels", str(schema), "--db", str(tmp_path / "db.json")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr == f"broadsheet: {schema}: label 'a': key 'k' is already a navigation key\n"
+    assert not (tmp_path / "db.json").exists()

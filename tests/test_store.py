@@ -1,0 +1,162 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from annotations.store import HISTORY_LIMIT, ArticleChangedError, DatabaseLocked, Store, StoreError
+from annotations.articles import Article
+
+from .conftest import saved_annotations, shard_files
+
+
+def tag(store: Store, article: Article, phrase: str, label: str, occurrence: int = 0):
+    start = -1
+    for _ in range(occurrence + 1):
+        start = article.text.index(phrase, start + 1)
+    return store.add(article, start, start + len(phrase), label, "tester")
+
+
+def test_a_tag_is_on_disk_when_add_returns(seeds, store, db_path):
+    reuters = seeds[1]
+    annotation = tag(store, reuters, "Jonathan Hoffman", "actor")
+    [saved] = saved_annotations(db_path)
+    assert saved["id"] == annotation.id
+    assert saved["article_id"] == reuters.id
+    assert reuters.text[saved["start"] : saved["end"]] == saved["text"] == "Jonathan Hoffman"
+    assert saved["label"] == "actor" and saved["annotator"] == "tester" and saved["status"] == "pending"
+    assert saved["created"] == saved["updated"]
+    [shard] = shard_files(db_path)
+    record = json.loads(shard.read_text())["article"]["1"]
+    assert record["text_hash"] == reuters.text_hash
+    assert shard.with_suffix(".txt").read_text(encoding="utf-8") == reuters.text
+
+
+def test_files_are_plain_tinydb_and_one_record_a_line(seeds, store, db_path):
+    from tinydb import TinyDB
+
+    tag(store, seeds[0], "Kataib Hezbollah", "actor")
+    tag(store, seeds[0], "At least 25 militia fighters", "figure")
+    [shard] = shard_files(db_path)
+    with TinyDB(shard) as plain:
+        assert sorted(doc["text"] for doc in plain.table("annotations").all()) == [
+            "At least 25 militia fighters",
+            "Kataib Hezbollah",
+        ]
+    lines = shard.read_text().splitlines()
+    assert sum('"label":' in line for line in lines) == 2
+
+
+def test_nested_and_overlapping_spans_are_kept(seeds, store):
+    article = seeds[1]
+    quote = tag(store, article, "We discussed with him [Trump] other options that are available", "quote")
+    actor = tag(store, article, "Trump", "actor", occurrence=1)
+    assert quote.start < actor.start < actor.end < quote.end
+    assert [span.label for span in store.annotations(article.id)] == ["quote", "actor"]
+
+
+def test_delete_undo_redo_and_history_survive_a_restart(seeds, db_path):
+    article = seeds[2]
+    with Store.open(db_path) as store:
+        first = tag(store, article, "Jonathan Hoffman", "actor")
+        second = tag(store, article, "24", "figure")
+        store.delete(first)
+        assert [span.id for span in store.annotations(article.id)] == [second.id]
+    with Store.open(db_path) as store:
+        undone = store.undo()  # the delete of the previous session
+        assert undone.before == first and undone.after is None
+        assert {span.id for span in store.annotations(article.id)} == {first.id, second.id}
+        store.undo()
+        assert [span.id for span in store.annotations(article.id)] == [first.id]
+    with Store.open(db_path) as store:
+        redone = store.redo()
+        assert redone.after == second
+        assert {span.id for span in store.annotations(article.id)} == {first.id, second.id}
+        third = tag(store, article, "Mark Esper", "actor")  # a new change ends the redo chain
+        assert store.redo() is None
+        assert store.undo().after == third
+    assert {record["text"] for record in saved_annotations(db_path)} == {"Jonathan Hoffman", "24"}
+
+
+def test_update_is_undoable(seeds, store):
+    annotation = tag(store, seeds[0], "Brian Hook", "actor")
+    changed = store.update(annotation, label="quote")
+    assert store.annotations(seeds[0].id) == [changed]
+    store.undo()
+    assert store.annotations(seeds[0].id) == [annotation]
+
+
+def test_undo_log_is_bounded(seeds, store, db_path, monkeypatch):
+    monkeypatch.setattr("annotations.store.HISTORY_LIMIT", 5)
+    for occurrence in range(7):
+        tag(store, seeds[0], "Iraq", "actor", occurrence)
+    history = json.loads(db_path.read_text())["history"]
+    assert len(history) == 5
+    for _ in range(5):
+        assert store.undo() is not None
+    assert store.undo() is None
+    assert len(store.annotations(seeds[0].id)) == 2
+    assert HISTORY_LIMIT >= 100
+
+
+def test_an_article_whose_text_changed_is_refused_not_misplaced(seeds, store):
+    tag(store, seeds[0], "Brian Hook", "actor")
+    edited = Article(seeds[0].id, seeds[0].text.replace("Brian", "B."), seeds[0].source, seeds[0].meta)
+    with pytest.raises(ArticleChangedError, match="differs from the one annotated before"):
+        store.add(edited, 0, 2, "actor", "tester")
+    assert [span.text for span in store.annotations(seeds[0].id)] == ["Brian Hook"]
+
+
+def test_a_second_writer_is_refused_with_the_holder_named(db_path):
+    with Store.open(db_path):
+        code = f"from annotations.store import Store; Store.open({str(db_path)!r})"
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+        assert result.returncode != 0
+        assert "DatabaseLocked" in result.stderr and "already open for writing in another Broadsheet (pid" in result.stderr
+        with pytest.raises(DatabaseLocked):
+            Store.open(db_path)
+    Store.open(db_path).close()  # released on close
+
+
+def test_a_killed_writer_leaves_no_stale_lock(db_path):
+    code = f"import os, signal; from annotations.store import Store; Store.open({str(db_path)!r}); os.kill(os.getpid(), signal.SIGKILL)"
+    subprocess.run([sys.executable, "-c", code], timeout=60)
+    assert db_path.with_name(db_path.name + ".lock").exists()
+    Store.open(db_path).close()
+
+
+@pytest.mark.parametrize("damage", [b'{"meta": {"1": {"format": 1}}, "hist', b"\x00\x01garbage", b"[1, 2]"])
+def test_a_damaged_database_is_reported_and_left_untouched(seeds, db_path, damage):
+    with Store.open(db_path) as store:
+        tag(store, seeds[0], "Brian Hook", "actor")
+        tag(store, seeds[0], "Mike Pompeo", "actor")
+    db_path.write_bytes(damage)
+    with pytest.raises(StoreError) as caught:
+        Store.open(db_path)
+    message = str(caught.value)
+    assert message.startswith(f"{db_path}: ") and "left untouched" in message and "broadsheet.json.bak" in message
+    assert db_path.read_bytes() == damage
+    # The backup is the last good version: copying it back recovers the database.
+    db_path.with_name(db_path.name + ".bak").replace(db_path)
+    with Store.open(db_path) as store:
+        assert store.undo() is not None
+
+
+def test_a_damaged_article_file_is_reported_and_left_untouched(seeds, db_path):
+    with Store.open(db_path) as store:
+        tag(store, seeds[0], "Brian Hook", "actor")
+    [shard] = shard_files(db_path)
+    damaged = shard.read_bytes()[:-20]
+    shard.write_bytes(damaged)
+    with Store.open(db_path) as store:
+        with pytest.raises(StoreError, match="not valid JSON at line"):
+            store.annotations(seeds[0].id)
+        with pytest.raises(StoreError):
+            tag(store, seeds[0], "Mike Pompeo", "actor")
+    assert shard.read_bytes() == damaged
+
+
+def test_read_only_open_needs_an_existing_database(tmp_path: Path):
+    with pytest.raises(StoreError, match="no such database"):
+        Store.open(tmp_path / "nothing.json", read_only=True)

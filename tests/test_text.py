@@ -1,0 +1,75 @@
+import pytest
+
+from annotations.text import (
+    DecodeError,
+    decode,
+    next_word_start,
+    normalise,
+    previous_word_start,
+    snap_selection,
+    word_at,
+)
+
+
+def test_escape_sequences_are_removed_before_offsets_exist():
+    raw = "Title\x1b]0;pwned\x07 red \x1b[31mtext\x1b[0m and \x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\"
+    assert normalise(raw) == "Title red text and link"
+
+
+def test_stray_control_characters_become_visible_one_for_one():
+    assert normalise("a\x00b\x07c\x1bd\x7fe\x85f") == "a\u2400b\u2407c\u241bd\u2421e\ufffdf"
+    assert normalise("tab\there") == "tab\there"
+
+
+def test_line_endings_and_bom_are_normalised():
+    assert normalise("\ufeffone\r\ntwo\rthree\n") == "one\ntwo\nthree\n"
+
+
+def test_bidi_override_is_neutralised():
+    assert "\u202e" not in normalise("abc\u202edef")
+
+
+def test_markup_is_left_as_text():
+    assert normalise("[bold]x[/] [Trump]") == "[bold]x[/] [Trump]"
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (b"", "empty file"),
+        (b"  \n", "empty file"),
+        (b"ab\x00cd", "binary file (NUL byte at byte 2)"),
+        (b"caf\xc3(", "invalid UTF-8 at byte 3"),
+    ],
+)
+def test_undecodable_input_names_the_byte(data, problem):
+    with pytest.raises(DecodeError, match=problem.replace("(", r"\(").replace(")", r"\)")):
+        decode(data)
+
+
+def test_utf16_with_bom_decodes():
+    assert normalise(decode("\ufeffhé".encode("utf-16"))) == "hé"
+
+
+def test_word_at_keeps_names_and_numbers_whole():
+    text = "Kata’ib Hezbollah said 5,000 troops; Abdul-Mahdi."
+    assert text[slice(*word_at(text, 2))] == "Kata’ib"
+    assert text[slice(*word_at(text, text.index("000")))] == "5,000"
+    assert text[slice(*word_at(text, text.index("Mahdi")))] == "Abdul-Mahdi"
+    assert word_at(text, text.index(" ")) is None
+
+
+def test_word_motions():
+    text = "one  two, three"
+    assert next_word_start(text, 0) == 5
+    assert next_word_start(text, 5) == 10
+    assert previous_word_start(text, 10) == 5
+    assert previous_word_start(text, 5) == 0
+
+
+def test_snap_trims_whitespace_and_finishes_the_last_word():
+    text = "said  Defense Secretary Mark Esper today"
+    start = text.index("Defense") - 1
+    end = text.index("Esper") + 2
+    assert text[slice(*snap_selection(text, start, end))] == "Defense Secretary Mark Esper"
+    assert snap_selection(text, 4, 6) is None
