@@ -92,7 +92,8 @@ def is_word_char(char: str) -> bool:
     return char.isalnum() or unicodedata.category(char).startswith("M")
 
 
-# Characters that join two word characters into one word: "Kata'ib", "Abdul-Mahdi", "5,000".
+# Characters that join two word characters into one word: "Kata'ib", "Abdul-Mahdi",
+# "CNSNews.com", "U.S" and, between digits only, "5,000".
 _JOINERS = frozenset("'\u2019-.,")
 
 
@@ -104,7 +105,7 @@ def _in_word(text: str, index: int) -> bool:
         return True
     if char in _JOINERS and 0 < index < len(text) - 1:
         before, after = text[index - 1], text[index + 1]
-        if char in ".,":
+        if char == ",":
             return before.isdigit() and after.isdigit()
         return is_word_char(before) and is_word_char(after)
     return False

@@ -1,0 +1,279 @@
+"""The app driven by its keys (Textual's Pilot), checked against the database file and the export."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from textual import events
+
+from annotations.articles import load_article
+from annotations.export import write_jsonl
+from annotations.store import Store
+from tui.screens.help import HelpScreen, keymap_table
+from tui.screens.main import MainScreen
+from tui.widgets.article_view import ArticleView
+
+from .conftest import make_app, saved_annotations
+
+WIDE, NARROW = (160, 48), (80, 24)
+
+
+def views(app) -> list[ArticleView]:
+    return list(app.screen.query(ArticleView))
+
+
+def visible_text(view: ArticleView) -> str:
+    return "\n".join(view.render_line(y).text for y in range(view.scrollable_content_region.height))
+
+
+def exported(db_path: Path) -> list[dict]:
+    with Store.open(db_path, read_only=True) as store:
+        out = io.StringIO()
+        write_jsonl(store, out)
+    return [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*[{" ": "space"}.get(char, char) for char in text])
+
+
+async def test_search_selects_the_match_and_a_label_key_tags_it(seeds, db_path):
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.press("2")
+            assert app.screen.focused is views(app)[1]
+            await pilot.press("slash")
+            await type_text(pilot, "jonathan hoffman")
+            await pilot.press("enter", "a")
+            await pilot.press("n")  # the next match is selected: nothing else is tagged until a key says so
+    [saved] = saved_annotations(db_path)
+    reuters = seeds[1]
+    assert (saved["article_id"], saved["label"], saved["text"]) == (reuters.id, "actor", "Jonathan Hoffman")
+    assert saved["start"] == reuters.text.index("Jonathan Hoffman")
+    [line] = exported(db_path)
+    assert line["meta"] == {"id": reuters.id, "outlet": "Reuters", "date": "2019-12-31", "title": "", "source": reuters.source}
+    assert line["spans"] == [{"start": saved["start"], "end": saved["end"], "label": "actor", "text": "Jonathan Hoffman"}]
+    assert line["text"][saved["start"] : saved["end"]] == "Jonathan Hoffman"
+
+
+async def test_visual_selection_extends_by_motion_and_to_the_word_end(seeds, db_path):
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            # "A Iraqi militia leader on Monday": from "militia" to "Mon", which grows to "Monday".
+            await pilot.press("w", "w", "v", "w", "w", "w", "l", "l", "f")
+            view = views(app)[0]
+            assert view.selection is None
+            await pilot.press("g", "shift+right", "shift+right", "escape")
+            assert view.selection is None
+    assert [record["text"] for record in saved_annotations(db_path)] == ["militia leader on Monday"]
+
+
+async def test_shift_arrows_select_and_a_key_without_selection_tags_the_word(seeds, db_path):
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.press("3", "j", "j", "j", "w")  # third column, on "(CNSNews.com)"'s next word
+            view = views(app)[2]
+            word_start = view.cursor
+            await pilot.press("c")
+            await pilot.press("shift+right", "shift+right", "shift+right", "q")
+    records = saved_annotations(db_path)
+    text = seeds[2].text
+    assert text[word_start - 1 : word_start + 12] == "(CNSNews.com)"
+    assert [(record["label"], record["text"]) for record in records] == [("claim", "CNSNews.com"), ("quote", "CNSNews.com")]
+
+
+async def test_delete_removes_the_innermost_and_undo_redo_follow(seeds, db_path):
+    reuters = seeds[1]
+    quote_start = reuters.text.index("We discussed with him [Trump]")
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            view = views(app)[1]
+            await pilot.press("2")
+            view.select(quote_start, quote_start + len("We discussed with him [Trump] other options"))
+            await pilot.press("q")
+            view.move_to(reuters.text.index("Trump]", quote_start))
+            await pilot.press("a")
+            assert [span.label for span in view.spans] == ["quote", "actor"]
+            await pilot.press("x")
+            assert [span.label for span in view.spans] == ["quote"]
+            await pilot.press("u")
+            assert [span.label for span in view.spans] == ["quote", "actor"]
+            await pilot.press("u", "u")
+            assert view.spans == []
+            await pilot.press("ctrl+r")
+            assert [span.label for span in view.spans] == ["quote"]
+    assert [(r["label"], r["text"]) for r in saved_annotations(db_path)] == [
+        ("quote", "We discussed with him [Trump] other options")
+    ]
+
+
+async def test_undo_after_a_restart_removes_the_last_tag_of_the_previous_session(seeds, db_path):
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.press("w", "a", "w", "w", "f")
+    assert len(saved_annotations(db_path)) == 2
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.press("u")
+    assert [record["text"] for record in saved_annotations(db_path)] == ["Iraqi"]
+
+
+async def test_jumping_between_tags(seeds, db_path):
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.press("w", "a", "w", "w", "w", "a", "g")
+            view = views(app)[0]
+            starts = [span.start for span in view.spans]
+            await pilot.press("right_square_bracket")
+            assert view.cursor == starts[0]
+            await pilot.press("right_square_bracket")
+            assert view.cursor == starts[1]
+            await pilot.press("left_square_bracket")
+            assert view.cursor == starts[0]
+
+
+async def test_three_columns_at_160_and_one_at_80_each_with_outlet_and_date(seeds, db_path):
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            assert len(views(app)) == 3
+            headings = [str(static.render()) for static in app.screen.query(".article-heading")]
+            assert headings[1].startswith("2  Reuters · 2019-12-31")
+            await pilot.press("tab")
+            assert app.screen.focused is views(app)[1]
+            await pilot.press("shift+tab", "shift+tab")
+            assert app.screen.focused is views(app)[2]
+            assert "db " + str(store.path) in app.sub_title
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=NARROW) as pilot:
+            await pilot.pause()
+            assert len(views(app)) == 1
+            assert "A Iraqi militia leader" in visible_text(views(app)[0])
+
+
+async def test_cursor_moves_by_line_page_and_to_the_ends(seeds, db_path):
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=NARROW) as pilot:
+            view = views(app)[0]
+            text = view.text
+            await pilot.press("G")
+            assert view.cursor == len(text) - 1
+            assert "for proxies in the region." in visible_text(view)
+            await pilot.press("g", "j")
+            assert view.cursor_line() == 1
+            await pilot.press("pagedown")
+            assert view.cursor_line() > 10 and view.scroll_offset.y > 0
+            await pilot.press("pageup", "k", "l", "h", "b")
+            assert view.cursor == 0
+
+
+async def test_picker_puts_another_article_in_the_focused_column(seeds, db_path):
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.press("o")
+            await type_text(pilot, "washington")
+            await pilot.press("enter")
+            assert isinstance(app.screen, MainScreen)
+            assert [view.article.id for view in views(app)] == [seeds[3].id, seeds[1].id, seeds[2].id]
+            await pilot.press("o", "down", "escape")
+            assert views(app)[0].article.id == seeds[3].id
+
+
+async def test_brackets_show_literally(seeds, db_path):
+    reuters = seeds[1]
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.press("2")
+            view = views(app)[1]
+            view.move_to(reuters.text.index("[Trump]"))
+            await pilot.pause()
+            assert "with him [Trump] other" in visible_text(view)
+            view.move_to(reuters.text.index("[OIR]"))
+            await pilot.pause()
+            assert "Inherent Resolve [OIR]" in visible_text(view)
+
+
+async def test_markup_and_escape_codes_in_an_article_are_inert(tmp_path, db_path):
+    path = tmp_path / "hostile.txt"
+    path.write_bytes(b"\x1b]0;HACKED\x07[bold]not bold[/] [@click=app.quit]x[/] \x1b[31mred\x1b[0m\x07 end")
+    article = load_article(path)
+    assert article.text == "[bold]not bold[/] [@click=app.quit]x[/] red\u2407 end"
+    app, store = make_app([article], db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.pause()
+            shown = visible_text(views(app)[0])
+            assert "[bold]not bold[/] [@click=app.quit]x[/] red\u2407 end" in shown
+            assert "\x1b" not in shown and "HACKED" not in shown
+            await pilot.press("w", "a")
+            assert app.is_running
+    assert [record["text"] for record in saved_annotations(db_path)] == ["bold"]
+
+
+async def test_mouse_drag_selects(seeds, db_path):
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.pause()
+            view = views(app)[0]
+            first_line = view.render_line(0).text
+            start_x = first_line.index("militia") - 1  # one cell of left padding
+            await pilot.mouse_down(view, offset=(start_x + 1, 0))
+            # Pilot's hover sends no button; a drag is a move with the button held.
+            await pilot._post_mouse_events([events.MouseMove], view, offset=(start_x + 1 + len("militia lea"), 0), button=1)
+            await pilot.mouse_up(view, offset=(start_x + 1 + len("militia lea"), 0))
+            assert view.selection is not None
+            await pilot.press("a")
+    assert [record["text"] for record in saved_annotations(db_path)] == ["militia leader"]
+
+
+async def test_panel_lists_the_focused_articles_tags_with_counts(seeds, db_path):
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.press("w", "a", "w", "w", "a", "w", "f")
+            counts = str(app.screen.query_one(".panel-counts").render())
+            listing = str(app.screen.query_one(".panel-list").render())
+            assert "3 tags" in counts and " actor  2" in counts and " figure  1" in counts and " quote  0" in counts
+            assert listing.splitlines() == ["actor   Iraqi", "actor   leader", "figure  on"]
+            await pilot.press("2")
+            assert "0 tags" in str(app.screen.query_one(".panel-counts").render())
+
+
+async def test_help_lists_every_key(seeds, db_path):
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.press("question_mark")
+            assert isinstance(app.screen, HelpScreen)
+            await pilot.press("escape")
+            assert isinstance(app.screen, MainScreen)
+            table = keymap_table(app.schema, {})
+            keys = [str(cell) for cell in table.columns[0]._cells]
+            descriptions = [str(cell) for cell in table.columns[1]._cells]
+            for expected in ("h / left", "w", "v", "shift+left", "x", "]", "u", "ctrl+r", "/", "n", "N", "tab", "o", "?", "ctrl+q", "a", "c", "f", "q"):
+                assert expected in keys, expected
+            assert "Tag figure" in descriptions
+
+
+async def test_a_keymap_remaps_by_binding_id(seeds, db_path):
+    app, store = make_app(seeds, db_path, keymap={"history.undo": "z"})
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.press("w", "a", "u")
+            assert len(views(app)[0].spans) == 1
+            await pilot.press("z")
+            assert views(app)[0].spans == []

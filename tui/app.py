@@ -1,0 +1,51 @@
+"""The Textual application: wires the core's store and schema to the main screen."""
+
+from __future__ import annotations
+
+from rich.color import Color
+from rich.style import Style
+from textual.app import App
+
+from annotations.articles import Article
+from annotations.schema import LabelSchema
+from annotations.store import Store
+
+from .screens.main import MainScreen
+
+
+def label_style(color: str) -> Style:
+    """The label colour as background, with black or white text, whichever reads better."""
+    red, green, blue = Color.parse(color).get_truecolor()
+    luminance = 0.299 * red + 0.587 * green + 0.114 * blue
+    return Style(bgcolor=color, color="black" if luminance > 140 else "white")
+
+
+class BroadsheetApp(App):
+    CSS_PATH = "broadsheet.tcss"
+    TITLE = "Broadsheet"
+
+    def __init__(
+        self,
+        articles: list[Article],
+        store: Store,
+        schema: LabelSchema,
+        annotator: str,
+        problems: list[str] | None = None,
+        keymap: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.articles = articles
+        self.store = store
+        self.schema = schema
+        self.annotator = annotator
+        self.problems = problems or []
+        self.user_keymap = keymap or {}
+        self.label_styles = {label.name: label_style(label.color) for label in schema.labels}
+        if self.user_keymap:
+            self.set_keymap(self.user_keymap)
+
+    def on_mount(self) -> None:
+        self.sub_title = f"db {self.store.path} · annotator {self.annotator}"
+        self.push_screen(MainScreen(self.articles, self.store, self.schema, self.annotator, self.label_styles))
+        for problem in self.problems:
+            self.notify(problem, title="Skipped", severity="warning", timeout=15)

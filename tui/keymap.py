@@ -1,0 +1,87 @@
+"""Every key binding, declared once with an id and a description.
+
+These lists feed the footer (through BINDINGS), the help screen, the check that a
+label key does not shadow a navigation key, and user remapping (ids in a keymap).
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+from annotations.schema import LabelSchema
+
+# Bindings of the focused article column: cursor and selection.
+VIEW_BINDINGS: list[Binding] = [
+    Binding("h,left", "move('left')", "Left", show=False, id="cursor.left"),
+    Binding("l,right", "move('right')", "Right", show=False, id="cursor.right"),
+    Binding("k,up", "move('up')", "Up", show=False, id="cursor.up"),
+    Binding("j,down", "move('down')", "Down", show=False, id="cursor.down"),
+    Binding("w", "move('word_next')", "Next word", show=False, id="cursor.word-next"),
+    Binding("b", "move('word_previous')", "Previous word", show=False, id="cursor.word-previous"),
+    Binding("pageup", "move('page_up')", "Page up", show=False, id="cursor.page-up"),
+    Binding("pagedown", "move('page_down')", "Page down", show=False, id="cursor.page-down"),
+    Binding("g", "move('start')", "Start of article", show=False, id="cursor.start"),
+    Binding("G", "move('end')", "End of article", show=False, id="cursor.end"),
+    Binding("v", "start_selection", "Select", id="select.start"),
+    Binding("shift+left", "extend('left')", "Extend left", show=False, id="select.left"),
+    Binding("shift+right", "extend('right')", "Extend right", show=False, id="select.right"),
+    Binding("shift+up", "extend('up')", "Extend up", show=False, id="select.up"),
+    Binding("shift+down", "extend('down')", "Extend down", show=False, id="select.down"),
+    Binding("escape", "cancel_selection", "Cancel selection", show=False, id="select.cancel"),
+]
+
+# Bindings of the main screen: tagging, history, search, columns.
+MAIN_BINDINGS: list[Binding] = [
+    Binding("x", "delete_annotation", "Delete tag", id="annotation.delete"),
+    Binding("right_square_bracket", "jump_annotation(1)", "Next tag", key_display="]", show=False, id="annotation.next"),
+    Binding("left_square_bracket", "jump_annotation(-1)", "Previous tag", key_display="[", show=False, id="annotation.previous"),
+    Binding("u", "undo", "Undo", id="history.undo"),
+    Binding("ctrl+r", "redo", "Redo", show=False, id="history.redo"),
+    Binding("slash", "open_search", "Search", key_display="/", id="search.open"),
+    Binding("n", "search_again(1)", "Next match", show=False, id="search.next"),
+    Binding("N", "search_again(-1)", "Previous match", show=False, id="search.previous"),
+    Binding("tab", "focus_column(1)", "Next column", show=False, id="focus.next"),
+    Binding("shift+tab", "focus_column(-1)", "Previous column", show=False, id="focus.previous"),
+    *(
+        Binding(str(number), f"focus_slot({number})", f"Column {number}", show=False, id=f"focus.column-{number}")
+        for number in range(1, 10)
+    ),
+    Binding("o", "pick_article", "Open article", id="article.pick"),
+    Binding("question_mark", "help", "Keys", key_display="?", id="app.help"),
+    Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+]
+
+# Names Textual gives keys that are typed as a single character.
+_KEY_CHARACTERS = {
+    "question_mark": "?",
+    "slash": "/",
+    "right_square_bracket": "]",
+    "left_square_bracket": "[",
+}
+
+
+def binding_characters(binding: Binding) -> set[str]:
+    """The characters or key names a binding answers to, as a user would type them."""
+    return {_KEY_CHARACTERS.get(key.strip(), key.strip()) for key in binding.key.split(",")}
+
+
+def binding_ids() -> set[str]:
+    return {binding.id for binding in VIEW_BINDINGS + MAIN_BINDINGS if binding.id}
+
+
+def reserved_keys(keymap: dict[str, str] | None = None) -> set[str]:
+    """Keys a label may not take, because navigation or editing already uses them."""
+    keymap = keymap or {}
+    keys: set[str] = set()
+    for binding in VIEW_BINDINGS + MAIN_BINDINGS:
+        remapped = keymap.get(binding.id or "")
+        keys |= binding_characters(binding if remapped is None else Binding(remapped, binding.action))
+    return keys
+
+
+def label_bindings(schema: LabelSchema) -> list[Binding]:
+    """One binding per label of the schema: its key tags the selection or the word under the cursor."""
+    return [
+        Binding(label.key, f"tag({label.name!r})", f"Tag {label.name}", id=f"tag.{label.name}")
+        for label in schema.labels
+    ]

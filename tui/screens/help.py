@@ -1,0 +1,58 @@
+"""The help screen: the whole keymap, generated from the same binding lists as the footer."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from annotations.schema import LabelSchema
+
+from ..keymap import MAIN_BINDINGS, VIEW_BINDINGS, label_bindings
+
+
+def key_text(binding: Binding, keymap: dict[str, str]) -> str:
+    keys = keymap.get(binding.id or "", binding.key)
+    if binding.key_display and binding.id not in keymap:
+        return binding.key_display
+    return " / ".join(key.strip() for key in keys.split(","))
+
+
+def keymap_table(schema: LabelSchema, keymap: dict[str, str]) -> Table:
+    table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_column(style="dim")
+    sections = [
+        ("Move and select", VIEW_BINDINGS),
+        ("Tags, history, search, columns", MAIN_BINDINGS),
+        (f"Labels ({schema.source})", label_bindings(schema)),
+    ]
+    descriptions = {label.name: label.description for label in schema.labels}
+    for title, bindings in sections:
+        table.add_row(Text(title, style="underline"), "", "")
+        for binding in bindings:
+            detail = descriptions.get((binding.id or "").removeprefix("tag."), "") if binding.id else ""
+            table.add_row(key_text(binding, keymap), binding.description, Text(detail))
+        table.add_row("", "", "")
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,question_mark,q", "dismiss", "Close", id="help.close"),
+    ]
+
+    def __init__(self, schema: LabelSchema) -> None:
+        super().__init__()
+        self.schema = schema
+
+    def compose(self) -> ComposeResult:
+        keymap = getattr(self.app, "user_keymap", {})
+        with VerticalScroll(id="help-body"):
+            yield Static(Text("Broadsheet keys  (escape closes)", style="bold"))
+            yield Static(keymap_table(self.schema, keymap))

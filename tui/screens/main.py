@@ -1,0 +1,268 @@
+"""The main screen: articles side by side, the annotation panel, search, and every editing key."""
+
+from __future__ import annotations
+
+from rich.style import Style
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input
+
+from annotations.articles import Article
+from annotations.model import Annotation
+from annotations.schema import LabelSchema
+from annotations.search import find_matches, next_match
+from annotations.store import Change, Store, StoreError
+from annotations.text import snap_selection, word_at
+
+from ..keymap import MAIN_BINDINGS, label_bindings
+from ..widgets.annotation_panel import AnnotationPanel
+from ..widgets.article_column import ArticleColumn
+from ..widgets.article_view import ArticleView
+from .help import HelpScreen
+from .picker import ArticlePicker
+
+PANEL_WIDTH = 34
+MIN_COLUMN_WIDTH = 40
+MAX_COLUMNS = 9
+
+
+def column_count(width: int, articles: int) -> int:
+    """How many article columns fit: three at 160 cells, one at 80."""
+    return max(1, min((width - PANEL_WIDTH) // MIN_COLUMN_WIDTH, MAX_COLUMNS, articles))
+
+
+class MainScreen(Screen):
+    BINDINGS = MAIN_BINDINGS
+
+    def __init__(self, articles: list[Article], store: Store, schema: LabelSchema, annotator: str, label_styles: dict[str, Style]) -> None:
+        super().__init__()
+        self.articles = articles
+        self.store = store
+        self.schema = schema
+        self.annotator = annotator
+        self.label_styles = label_styles
+        self.slots: list[int] = list(range(min(len(articles), MAX_COLUMNS)))
+        self.search_query = ""
+        self._search_origin: ArticleView | None = None
+        # Label keys come from the schema, so they join the class bindings per instance.
+        for binding in Binding.make_bindings(label_bindings(schema)):
+            self._bindings.key_to_bindings.setdefault(binding.key, []).append(binding)
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="▤")
+        with Horizontal(id="workspace"):
+            yield Horizontal(id="columns")
+            yield AnnotationPanel(self.schema, self.label_styles, id="panel")
+        yield Input(placeholder="Search this article (enter: select the next match, escape: close)", id="search")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._layout_columns(self.app.size.width)
+        self.columns[0].view.focus()
+
+    def on_resize(self) -> None:
+        self._layout_columns(self.size.width)
+
+    # -- columns ---------------------------------------------------------------------
+
+    @property
+    def columns(self) -> list[ArticleColumn]:
+        return list(self.query_one("#columns").query_children(ArticleColumn))
+
+    def _layout_columns(self, width: int) -> None:
+        wanted = column_count(width, len(self.articles))
+        columns = self.columns
+        container = self.query_one("#columns")
+        for column in columns[wanted:]:
+            column.remove()
+        for number in range(len(columns) + 1, wanted + 1):
+            article = self.articles[self.slots[number - 1]]
+            container.mount(ArticleColumn(number, article, self.store.annotations(article.id), self.label_styles))
+
+    @property
+    def focused_view(self) -> ArticleView | None:
+        focused = self.focused
+        return focused if isinstance(focused, ArticleView) else None
+
+    def _views_of(self, article_id: str) -> list[ArticleView]:
+        return [column.view for column in self.columns if column.article.id == article_id]
+
+    def _show_panel(self, view: ArticleView | None) -> None:
+        if view is None:
+            return
+        article = view.article
+        title = " · ".join(part for part in (article.outlet, article.title or article.id) if part)
+        self.query_one(AnnotationPanel).show(title, view.spans)
+
+    def on_descendant_focus(self) -> None:
+        self._show_panel(self.focused_view)
+
+    def action_focus_column(self, step: int) -> None:
+        columns = self.columns
+        current = next((index for index, column in enumerate(columns) if column.view is self.focused_view), -1)
+        columns[(current + step) % len(columns)].view.focus()
+
+    def action_focus_slot(self, number: int) -> None:
+        columns = self.columns
+        if number <= len(columns):
+            columns[number - 1].view.focus()
+        else:
+            self.notify(f"Only {len(columns)} columns fit at this width", severity="warning")
+
+    def action_pick_article(self) -> None:
+        view = self.focused_view
+        if view is None:
+            return
+        self.app.push_screen(ArticlePicker(self.articles, view.article.id), self._open_in_focused_column)
+
+    def _open_in_focused_column(self, article_index: int | None) -> None:
+        view = self.focused_view
+        if article_index is None or view is None:
+            return
+        columns = self.columns
+        position = next(index for index, column in enumerate(columns) if column.view is view)
+        previous = self.slots[position]
+        if article_index in self.slots:
+            # The article is already in another slot: the two swap places.
+            other = self.slots.index(article_index)
+            self.slots[other] = previous
+            if other < len(columns):
+                self._show_in(columns[other], previous)
+        self.slots[position] = article_index
+        self._show_in(columns[position], article_index)
+        self._show_panel(view)
+
+    def _show_in(self, column: ArticleColumn, article_index: int) -> None:
+        article = self.articles[article_index]
+        column.show(article, self.store.annotations(article.id))
+
+    # -- tagging -----------------------------------------------------------------------
+
+    def _refresh_article(self, article_id: str, changed: tuple[int, int] | None) -> None:
+        spans = self.store.annotations(article_id)
+        for view in self._views_of(article_id):
+            view.set_spans(spans, changed)
+        self._show_panel(self.focused_view)
+
+    def _store_failed(self, error: Exception) -> None:
+        self.notify(f"Not saved: {error}", severity="error", timeout=10)
+
+    def action_tag(self, label: str) -> None:
+        view = self.focused_view
+        if view is None:
+            return
+        text = view.text
+        selection = view.selection
+        target = snap_selection(text, *selection) if selection else word_at(text, view.cursor)
+        if target is None:
+            self.notify("Nothing to tag here: select with v, or put the cursor on a word", severity="warning")
+            return
+        try:
+            annotation = self.store.add(view.article, target[0], target[1], label, self.annotator)
+        except (StoreError, OSError, ValueError) as error:
+            self._store_failed(error)
+            return
+        view.clear_selection()
+        self._refresh_article(annotation.article_id, target)
+
+    def _innermost_at_cursor(self, view: ArticleView) -> Annotation | None:
+        covering = [span for span in view.spans if span.contains(view.cursor)]
+        return min(covering, key=lambda span: span.end - span.start) if covering else None
+
+    def action_delete_annotation(self) -> None:
+        view = self.focused_view
+        if view is None:
+            return
+        annotation = self._innermost_at_cursor(view)
+        if annotation is None:
+            self.notify("No tag under the cursor", severity="warning")
+            return
+        try:
+            self.store.delete(annotation)
+        except (StoreError, OSError) as error:
+            self._store_failed(error)
+            return
+        self._refresh_article(annotation.article_id, (annotation.start, annotation.end))
+
+    def action_jump_annotation(self, direction: int) -> None:
+        view = self.focused_view
+        if view is None or not view.spans:
+            return
+        starts = sorted({span.start for span in view.spans})
+        if direction > 0:
+            target = next((start for start in starts if start > view.cursor), starts[0])
+        else:
+            target = next((start for start in reversed(starts) if start < view.cursor), starts[-1])
+        view.move_to(target)
+
+    def _apply_history(self, change: Change | None, verb: str) -> None:
+        if change is None:
+            self.notify(f"Nothing to {verb.lower()}", severity="warning")
+            return
+        spans = [span for span in (change.before, change.after) if span is not None]
+        changed = (min(span.start for span in spans), max(span.end for span in spans))
+        self._refresh_article(change.article_id, changed)
+        views = self._views_of(change.article_id)
+        if views:
+            views[0].move_to(changed[0])
+        self.notify(f"{verb}: {change.describe()}")
+
+    def action_undo(self) -> None:
+        try:
+            self._apply_history(self.store.undo(), "Undone")
+        except (StoreError, OSError) as error:
+            self._store_failed(error)
+
+    def action_redo(self) -> None:
+        try:
+            self._apply_history(self.store.redo(), "Redone")
+        except (StoreError, OSError) as error:
+            self._store_failed(error)
+
+    # -- search ------------------------------------------------------------------------
+
+    def action_open_search(self) -> None:
+        search = self.query_one("#search", Input)
+        self._search_origin = self.focused_view
+        search.display = True
+        search.value = self.search_query
+        search.focus()
+
+    def _close_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.display = False
+        (self._search_origin or self.columns[0].view).focus()
+
+    @on(Input.Submitted, "#search")
+    def _on_search_submitted(self, event: Input.Submitted) -> None:
+        self.search_query = event.value
+        view = self._search_origin or self.columns[0].view
+        self._close_search()  # focus moves back only after a refresh, so name the view
+        self._search(view, 1, include_cursor=True)
+
+    def on_key(self, event) -> None:
+        if event.key == "escape" and self.query_one("#search", Input).has_focus:
+            event.stop()
+            self._close_search()
+
+    def action_search_again(self, direction: int) -> None:
+        self._search(self.focused_view, direction, include_cursor=False)
+
+    def _search(self, view: ArticleView | None, direction: int, include_cursor: bool) -> None:
+        if view is None or not self.search_query:
+            return
+        matches = find_matches(view.text, self.search_query)
+        view.set_matches(matches)
+        selection = view.selection
+        origin = selection[0] if selection else view.cursor
+        match = next_match(matches, origin, direction, include_offset=include_cursor and selection is None)
+        if match is None:
+            self.notify(f"Not found: {self.search_query}", severity="warning")
+            return
+        view.select(*match)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.schema))

@@ -1,0 +1,285 @@
+"""The article text with cursor, selection and label highlights, drawn through the Line API.
+
+Only visible lines are rendered, each once until something on it changes: the view
+keeps rendered strips in an LRU cache and refreshes just the lines a change touches,
+so a tag on a 200,000-character article repaints a line or two, not the article.
+"""
+
+from __future__ import annotations
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from annotations.articles import Article
+from annotations.model import Annotation
+from annotations.text import next_word_start, previous_word_start
+
+from ..keymap import VIEW_BINDINGS
+from .wrap import TAB_CELLS, column_of, line_of, line_starts, offset_at_column, wrap
+
+
+class ArticleView(ScrollView, can_focus=True):
+    """One article: a cursor (a character offset), an optional selection, and highlights."""
+
+    BINDINGS = VIEW_BINDINGS
+    COMPONENT_CLASSES = {
+        "article-view--cursor",
+        "article-view--selection",
+        "article-view--match",
+    }
+
+    def __init__(self, article: Article, label_styles: dict[str, Style], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.article = article
+        self.text = article.text
+        self.label_styles = label_styles
+        self.cursor = 0
+        self.anchor: int | None = None
+        self.spans: list[Annotation] = []
+        self.matches: list[tuple[int, int]] = []
+        self._lines: list[tuple[int, int]] = []
+        self._starts: list[int] = []
+        self._wrap_width = 0
+        self._cache: LRUCache[int, Strip] = LRUCache(1024)
+
+    # -- what is shown -------------------------------------------------------------
+
+    def show_article(self, article: Article, spans: list[Annotation]) -> None:
+        self.article, self.text = article, article.text
+        self.cursor, self.anchor, self.spans, self.matches = 0, None, spans, []
+        self._wrap_width = 0
+        self._rewrap()
+        self.scroll_to(y=0, animate=False)
+
+    def set_spans(self, spans: list[Annotation], changed: tuple[int, int] | None = None) -> None:
+        """Replace the highlights; ``changed`` limits the repaint to the lines of that range."""
+        self.spans = spans
+        if changed is None:
+            self._invalidate_all()
+        else:
+            self._invalidate(*changed)
+
+    def set_matches(self, matches: list[tuple[int, int]]) -> None:
+        self.matches = matches
+        self._invalidate_all()
+
+    @property
+    def selection(self) -> tuple[int, int] | None:
+        """The selected range (start, end exclusive); the character under the cursor is in it."""
+        if self.anchor is None:
+            return None
+        return min(self.anchor, self.cursor), max(self.anchor, self.cursor) + 1
+
+    def select(self, start: int, end: int) -> None:
+        """Select ``text[start:end]`` and put the cursor on its last character."""
+        self._set_cursor(max(end - 1, start), anchor=start)
+
+    def clear_selection(self) -> None:
+        if self.anchor is not None:
+            self._invalidate(self.anchor, self.cursor)
+            self.anchor = None
+
+    def move_to(self, offset: int) -> None:
+        self._set_cursor(offset, anchor=None)
+
+    # -- layout --------------------------------------------------------------------
+
+    def _rewrap(self) -> None:
+        width = self.scrollable_content_region.width
+        if width <= 0 or width == self._wrap_width:
+            return
+        self._wrap_width = width
+        self._lines = wrap(self.text, width)
+        self._starts = line_starts(self._lines)
+        self._cache.clear()
+        self.virtual_size = Size(width, len(self._lines))
+        self._scroll_cursor_into_view()
+        self.refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._rewrap()
+
+    def on_show(self) -> None:
+        self._rewrap()
+
+    def cursor_line(self) -> int:
+        return line_of(self._starts, self.cursor)
+
+    def _invalidate_all(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    def _invalidate(self, start: int, end: int) -> None:
+        if not self._lines:
+            return
+        first = line_of(self._starts, min(start, end))
+        last = line_of(self._starts, max(start, end))
+        for index in range(first, last + 1):
+            self._cache.discard(index)
+        self.refresh_lines(first, last - first + 1)
+
+    # -- cursor ----------------------------------------------------------------------
+
+    def _clamp(self, offset: int) -> int:
+        return min(max(offset, 0), max(len(self.text) - 1, 0))
+
+    def _set_cursor(self, offset: int, anchor: int | None | bool = False) -> None:
+        """Move the cursor; ``anchor`` False keeps the current anchor, None drops it."""
+        offset = self._clamp(offset)
+        old_cursor, old_anchor = self.cursor, self.anchor
+        if anchor is not False:
+            self.anchor = anchor
+        self.cursor = offset
+        touched = [old_cursor, offset]
+        if old_anchor is not None:
+            touched.append(old_anchor)
+        if self.anchor is not None:
+            touched.append(self.anchor)
+        self._invalidate(min(touched), max(touched))
+        self._scroll_cursor_into_view()
+
+    def _scroll_cursor_into_view(self) -> None:
+        if not self._lines:
+            return
+        line = self.cursor_line()
+        height = self.scrollable_content_region.height
+        top = self.scroll_offset.y
+        if line < top:
+            self.scroll_to(y=line, animate=False, immediate=True)
+        elif height and line >= top + height:
+            self.scroll_to(y=line - height + 1, animate=False, immediate=True)
+
+    def _target(self, motion: str) -> int:
+        text, cursor = self.text, self.cursor
+        if motion == "left":
+            return cursor - 1
+        if motion == "right":
+            return cursor + 1
+        if motion == "word_next":
+            return next_word_start(text, cursor)
+        if motion == "word_previous":
+            return previous_word_start(text, cursor)
+        if motion == "start":
+            return 0
+        if motion == "end":
+            return len(text) - 1
+        if not self._lines:
+            return cursor
+        line = self.cursor_line()
+        page = max(self.scrollable_content_region.height - 1, 1)
+        delta = {"up": -1, "down": 1, "page_up": -page, "page_down": page}[motion]
+        target_line = min(max(line + delta, 0), len(self._lines) - 1)
+        if target_line == line:
+            return 0 if delta < 0 else len(text) - 1 if motion.startswith("page") else cursor
+        column = column_of(text, self._lines[line], cursor)
+        return offset_at_column(text, self._lines[target_line], column)
+
+    def action_move(self, motion: str) -> None:
+        self._set_cursor(self._target(motion))
+
+    def action_extend(self, motion: str) -> None:
+        if self.anchor is None:
+            self.anchor = self.cursor
+        self._set_cursor(self._target(motion))
+
+    def action_start_selection(self) -> None:
+        if self.anchor is None:
+            self._set_cursor(self.cursor, anchor=self.cursor)
+        else:
+            self.clear_selection()
+
+    def action_cancel_selection(self) -> None:
+        self.clear_selection()
+
+    # -- mouse -------------------------------------------------------------------------
+
+    def _offset_at(self, event: events.MouseEvent) -> int | None:
+        offset = event.get_content_offset(self)
+        if offset is None or not self._lines:
+            return None
+        line = min(offset.y + self.scroll_offset.y, len(self._lines) - 1)
+        return offset_at_column(self.text, self._lines[line], offset.x)
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        offset = self._offset_at(event)
+        if offset is not None and event.button == 1:
+            self.focus()
+            self.capture_mouse()
+            self._set_cursor(offset, anchor=offset)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if event.button == 1 and self.anchor is not None:
+            offset = self._offset_at(event)
+            if offset is not None and offset != self.cursor:
+                self._set_cursor(offset)
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        self.release_mouse()
+        if self.anchor == self.cursor:
+            self.clear_selection()  # a click places the cursor; only a drag selects
+
+    # -- rendering ---------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        index = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width
+        if index >= len(self._lines):
+            return Strip.blank(width, self.rich_style)
+        strip = self._cache.get(index)
+        if strip is None:
+            strip = self._render_visual_line(index).extend_cell_length(width, self.rich_style).crop(0, width)
+            self._cache[index] = strip
+        return strip
+
+    def _span_style(self, spans: list[Annotation], offset: int) -> Style | None:
+        covering = [span for span in spans if span.start <= offset < span.end]
+        if not covering:
+            return None
+        innermost = min(covering, key=lambda span: span.end - span.start)
+        style = self.label_styles.get(innermost.label, Style(reverse=True))
+        if len(covering) > 1:
+            # Nested or overlapping tags: the innermost colour, underlined to say there is more.
+            style += Style(underline=True)
+        return style
+
+    def _render_visual_line(self, index: int) -> Strip:
+        start, end = self._lines[index]
+        text = self.text
+        base = self.rich_style
+        line_spans = [span for span in self.spans if span.start < end and span.end > start]
+        line_matches = [match for match in self.matches if match[0] < end and match[1] > start]
+        selection = self.selection
+        show_cursor = self.has_focus
+        cursor_style = self.get_component_rich_style("article-view--cursor")
+        selection_style = self.get_component_rich_style("article-view--selection")
+        match_style = self.get_component_rich_style("article-view--match")
+        segments: list[Segment] = []
+        for offset in range(start, end):
+            style = base
+            span_style = self._span_style(line_spans, offset) if line_spans else None
+            if span_style is not None:
+                style += span_style
+            if any(match_start <= offset < match_end for match_start, match_end in line_matches):
+                style += match_style
+            if selection and selection[0] <= offset < selection[1]:
+                style += selection_style
+            if show_cursor and offset == self.cursor:
+                style += cursor_style
+            char = text[offset]
+            segments.append(Segment(" " * TAB_CELLS if char == "\t" else char, style))
+        if self.cursor == end < len(text) and text[end] == "\n":
+            # The cursor sits on the newline that ends this line: show it after the text.
+            style = base + (selection_style if selection and selection[0] <= self.cursor < selection[1] else Style())
+            segments.append(Segment(" ", style + cursor_style if show_cursor else style))
+        return Strip(Segment.simplify(segments))
+
+    def on_focus(self) -> None:
+        self._invalidate(self.cursor, self.cursor)
+
+    def on_blur(self) -> None:
+        self._invalidate(self.cursor, self.cursor)
