@@ -22,7 +22,9 @@ VIEW_BINDINGS: list[Binding] = [
     Binding("pagedown", "move('page_down')", "Page down", show=False, id="cursor.page-down"),
     Binding("g", "move('start')", "Start of article", show=False, id="cursor.start"),
     Binding("G", "move('end')", "End of article", show=False, id="cursor.end"),
-    Binding("v", "start_selection", "Select", id="select.start"),
+    # Not in the footer, to leave room for the label keys at 80 columns; the panel's
+    # empty state and the help screen say how to select.
+    Binding("v", "start_selection", "Select", show=False, id="select.start"),
     Binding("shift+left", "extend('left')", "Extend left", show=False, id="select.left"),
     Binding("shift+right", "extend('right')", "Extend right", show=False, id="select.right"),
     Binding("shift+up", "extend('up')", "Extend up", show=False, id="select.up"),
@@ -32,7 +34,7 @@ VIEW_BINDINGS: list[Binding] = [
 
 # Bindings of the main screen: tagging, history, search, columns.
 MAIN_BINDINGS: list[Binding] = [
-    Binding("x", "delete_annotation", "Delete tag", id="annotation.delete"),
+    Binding("x", "delete_annotation", "Delete", tooltip="Delete the innermost tag under the cursor", id="annotation.delete"),
     Binding("right_square_bracket", "jump_annotation(1)", "Next tag", key_display="]", show=False, id="annotation.next"),
     Binding("left_square_bracket", "jump_annotation(-1)", "Previous tag", key_display="[", show=False, id="annotation.previous"),
     Binding("u", "undo", "Undo", id="history.undo"),
@@ -46,7 +48,7 @@ MAIN_BINDINGS: list[Binding] = [
         Binding(str(number), f"focus_slot({number})", f"Column {number}", show=False, id=f"focus.column-{number}")
         for number in range(1, 10)
     ),
-    Binding("o", "pick_article", "Open article", id="article.pick"),
+    Binding("o", "pick_article", "Open article", show=False, id="article.pick"),
     Binding("question_mark", "help", "Keys", key_display="?", id="app.help"),
     Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
 ]
@@ -80,8 +82,10 @@ def reserved_keys(keymap: dict[str, str] | None = None) -> set[str]:
 
 
 def label_bindings(schema: LabelSchema) -> list[Binding]:
-    """One binding per label of the schema: its key tags the selection or the word under the cursor."""
+    """One binding per label of the schema: its key tags the selection or the word under the cursor.
+
+    They belong to the focused article view (ahead of its own keys), and act on the screen."""
     return [
-        Binding(label.key, f"tag({label.name!r})", f"Tag {label.name}", id=f"tag.{label.name}")
+        Binding(label.key, f"screen.tag({label.name!r})", label.name, tooltip=f"Tag {label.name}: {label.description}", id=f"tag.{label.name}")
         for label in schema.labels
     ]

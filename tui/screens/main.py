@@ -5,7 +5,6 @@ from __future__ import annotations
 from rich.style import Style
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
@@ -47,9 +46,6 @@ class MainScreen(Screen):
         self.slots: list[int] = list(range(min(len(articles), MAX_COLUMNS)))
         self.search_query = ""
         self._search_origin: ArticleView | None = None
-        # Label keys come from the schema, so they join the class bindings per instance.
-        for binding in Binding.make_bindings(label_bindings(schema)):
-            self._bindings.key_to_bindings.setdefault(binding.key, []).append(binding)
 
     def compose(self) -> ComposeResult:
         yield Header(icon="▤")
@@ -57,14 +53,17 @@ class MainScreen(Screen):
             yield Horizontal(id="columns")
             yield AnnotationPanel(self.schema, self.label_styles, id="panel")
         yield Input(placeholder="Search this article (enter: select the next match, escape: close)", id="search")
-        yield Footer()
+        yield Footer(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
         self._layout_columns(self.app.size.width)
-        self.columns[0].view.focus()
+        self.set_focus(self.columns[0].view)
 
     def on_resize(self) -> None:
         self._layout_columns(self.size.width)
+
+    # Focus changes go through set_focus, which takes effect at once: Widget.focus() waits
+    # for a refresh, and a fast typist's next key would still reach the old widget.
 
     # -- columns ---------------------------------------------------------------------
 
@@ -80,7 +79,9 @@ class MainScreen(Screen):
             column.remove()
         for number in range(len(columns) + 1, wanted + 1):
             article = self.articles[self.slots[number - 1]]
-            container.mount(ArticleColumn(number, article, self.store.annotations(article.id), self.label_styles))
+            column = ArticleColumn(number, article, self.store.annotations(article.id), self.label_styles)
+            column.view.add_leading_bindings(label_bindings(self.schema))
+            container.mount(column)
 
     @property
     def focused_view(self) -> ArticleView | None:
@@ -103,12 +104,12 @@ class MainScreen(Screen):
     def action_focus_column(self, step: int) -> None:
         columns = self.columns
         current = next((index for index, column in enumerate(columns) if column.view is self.focused_view), -1)
-        columns[(current + step) % len(columns)].view.focus()
+        self.set_focus(columns[(current + step) % len(columns)].view)
 
     def action_focus_slot(self, number: int) -> None:
         columns = self.columns
         if number <= len(columns):
-            columns[number - 1].view.focus()
+            self.set_focus(columns[number - 1].view)
         else:
             self.notify(f"Only {len(columns)} columns fit at this width", severity="warning")
 
@@ -229,18 +230,18 @@ class MainScreen(Screen):
         self._search_origin = self.focused_view
         search.display = True
         search.value = self.search_query
-        search.focus()
+        self.set_focus(search)
 
     def _close_search(self) -> None:
         search = self.query_one("#search", Input)
         search.display = False
-        (self._search_origin or self.columns[0].view).focus()
+        self.set_focus(self._search_origin or self.columns[0].view)
 
     @on(Input.Submitted, "#search")
     def _on_search_submitted(self, event: Input.Submitted) -> None:
         self.search_query = event.value
         view = self._search_origin or self.columns[0].view
-        self._close_search()  # focus moves back only after a refresh, so name the view
+        self._close_search()
         self._search(view, 1, include_cursor=True)
 
     def on_key(self, event) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
@@ -46,6 +47,14 @@ class ArticleView(ScrollView, can_focus=True):
         self._starts: list[int] = []
         self._wrap_width = 0
         self._cache: LRUCache[int, Strip] = LRUCache(1024)
+
+    def add_leading_bindings(self, bindings: list[Binding]) -> None:
+        """Bindings that come from configuration (the label keys), placed first so the
+        footer shows them first, where even a narrow terminal has room."""
+        leading: dict[str, list[Binding]] = {}
+        for binding in Binding.make_bindings(bindings):
+            leading.setdefault(binding.key, []).append(binding)
+        self._bindings.key_to_bindings = {**leading, **self._bindings.key_to_bindings}
 
     # -- what is shown -------------------------------------------------------------
 

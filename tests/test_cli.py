@@ -1,0 +1,103 @@
+"""The `broadsheet` command line: export, exit statuses, and what ships in the wheel."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from annotations.store import Store
+
+from .conftest import ROOT
+
+
+def broadsheet(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True, timeout=120, cwd=cwd or ROOT
+    )
+
+
+def tag_seeds(seeds, db_path: Path) -> None:
+    with Store.open(db_path) as store:
+        for article, phrase, label in [
+            (seeds[1], "at least 25 militia fighters", "figure"),
+            (seeds[1], "Kataib Hezbollah", "actor"),
+            (seeds[0], "Brian Hook", "actor"),
+            (seeds[1], "Jonathan Hoffman", "actor"),
+        ]:
+            start = article.text.index(phrase)
+            store.add(article, start, start + len(phrase), label, "tester")
+
+
+def test_export_writes_one_line_per_tagged_article_with_spans_by_start(seeds, db_path, tmp_path):
+    tag_seeds(seeds, db_path)
+    out = tmp_path / "gold.jsonl"
+    result = broadsheet("export", "--db", str(db_path), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == f"broadsheet: exported 2 article(s) from {db_path}\n"
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [line["meta"]["id"] for line in lines] == [seeds[0].id, seeds[1].id]
+    reuters = lines[1]
+    assert reuters["text"] == seeds[1].text
+    assert [span["text"] for span in reuters["spans"]] == ["Kataib Hezbollah", "at least 25 militia fighters", "Jonathan Hoffman"]
+    for line in lines:
+        assert set(line) == {"text", "meta", "spans"}
+        assert set(line["meta"]) == {"id", "outlet", "date", "title", "source"}
+        for span in line["spans"]:
+            assert line["text"][span["start"] : span["end"]] == span["text"]
+        assert [span["start"] for span in line["spans"]] == sorted(span["start"] for span in line["spans"])
+
+
+def test_export_to_stdout_works_while_the_app_holds_the_database(seeds, db_path):
+    tag_seeds(seeds, db_path)
+    with Store.open(db_path):  # the writer's lock is held, as by a running app
+        result = broadsheet("export", "--db", str(db_path))
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 2
+
+
+def test_export_of_a_missing_database_is_a_one_line_error(tmp_path):
+    result = broadsheet("export", "--db", str(tmp_path / "none.json"))
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"broadsheet: {tmp_path / 'none.json'}: no such database\n"
+
+
+def test_a_locked_database_stops_the_app_with_a_message(db_path):
+    with Store.open(db_path):
+        result = broadsheet("--db", str(db_path))
+    assert result.returncode == 2
+    assert "already open for writing in another Broadsheet" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_nothing_readable_to_open_exits_1_naming_each_input(tmp_path, db_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    result = broadsheet(str(tmp_path / "empty.txt"), str(tmp_path / "nope.md"), "--db", str(db_path))
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"broadsheet: skipped {tmp_path / 'empty.txt'}: empty file",
+        f"broadsheet: skipped {tmp_path / 'nope.md'}: no such file or directory",
+        "broadsheet: no article to open",
+    ]
+
+
+def test_help_is_there_for_each_command():
+    for args in (["--help"], ["export", "--help"]):
+        result = broadsheet(*args)
+        assert result.returncode == 0 and "--db FILE" in result.stdout
+
+
+def test_the_wheel_ships_both_packages_the_seeds_the_schema_and_the_stylesheet(tmp_path):
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+        check=True, capture_output=True, timeout=300,
+    )
+    [wheel] = tmp_path.glob("broadsheet-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    seeds = sorted(name for name in names if name.startswith("tui/seeds/"))
+    assert seeds == sorted(f"tui/seeds/{path.name}" for path in (ROOT / "seeds").glob("*.txt"))
+    assert {"annotations/labels.yaml", "tui/broadsheet.tcss", "tui/app.py", "annotations/store.py"} <= names
+    entry_points = next(name for name in names if name.endswith("entry_points.txt"))
+    assert "broadsheet = tui.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()

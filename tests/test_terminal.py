@@ -1,0 +1,55 @@
+"""End to end in a real terminal (tmux): what a person at the keyboard gets."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import ROOT, saved_annotations
+from .tmux import Terminal, broadsheet_command
+
+
+@pytest.fixture
+def terminal_factory():
+    opened: list[Terminal] = []
+
+    def start(*args: str, cols: int = 160, rows: int = 48) -> Terminal:
+        terminal = Terminal(broadsheet_command(*args), cols, rows, cwd=ROOT)
+        opened.append(terminal)
+        return terminal
+
+    yield start
+    for terminal in opened:
+        terminal.close()
+
+
+def test_search_tag_quit_then_export(terminal_factory, db_path):
+    terminal = terminal_factory("--db", str(db_path))
+    terminal.wait_for("Reuters · 2019-12-31", "CNSNews.com", "? Keys", "^q Quit")
+    terminal.send("2", "/")
+    terminal.wait_for("Search this article")
+    terminal.type("Jonathan Hoffman")
+    terminal.send("Enter")
+    terminal.send("a")
+    terminal.wait_for("1 tags")
+    terminal.send("C-q")
+    assert terminal.wait_for_exit() == 0
+    [saved] = saved_annotations(db_path)
+    assert (saved["label"], saved["text"]) == ("actor", "Jonathan Hoffman")
+    export = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "export", "--db", str(db_path)], capture_output=True, text=True, timeout=60
+    )
+    [line] = [json.loads(line) for line in export.stdout.splitlines()]
+    assert line["meta"]["outlet"] == "Reuters"
+    assert line["spans"] == [{"start": saved["start"], "end": saved["end"], "label": "actor", "text": "Jonathan Hoffman"}]
+
+
+def test_narrow_terminal_shows_one_column_and_the_footer(terminal_factory, db_path):
+    terminal = terminal_factory("--db", str(db_path), cols=80, rows=24)
+    screen = terminal.wait_for("A Iraqi militia leader", "^q Quit", "a actor")
+    assert "Reuters" not in screen  # one column only
+    terminal.send("C-q")
+    assert terminal.wait_for_exit() == 0

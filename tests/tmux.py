@@ -1,0 +1,75 @@
+"""Drive `broadsheet` in a real terminal: a detached tmux session on a private socket.
+
+tmux must be installed; a missing tmux fails the test with a message saying so.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+
+class Terminal:
+    def __init__(self, command: list[str], cols: int = 160, rows: int = 48, cwd: Path | None = None) -> None:
+        if shutil.which("tmux") is None:
+            pytest.fail("tmux is not installed: the real-terminal tests need it (apt-get install tmux)")
+        self.socket = f"broadsheet-test-{uuid.uuid4().hex[:8]}"
+        environment = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor"}
+        # Keep the pane after the app exits, so its exit status can be read.
+        self._tmux("new-session", "-d", "-x", str(cols), "-y", str(rows), "-c", str(cwd or Path.cwd()),
+                   shlex.join(command), env=environment)
+        self._tmux("set-option", "-t", "0", "remain-on-exit", "on")
+
+    def _tmux(self, *args: str, env: dict | None = None) -> str:
+        result = subprocess.run(
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, env=env, timeout=30
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"tmux {' '.join(args)}: {result.stderr.strip()}")
+        return result.stdout
+
+    def screen(self) -> str:
+        return self._tmux("capture-pane", "-p", "-t", "0")
+
+    def send(self, *keys: str) -> None:
+        self._tmux("send-keys", "-t", "0", *keys)
+
+    def type(self, text: str) -> None:
+        self._tmux("send-keys", "-t", "0", "-l", text)
+
+    def pane(self, fmt: str) -> str:
+        return self._tmux("display-message", "-p", "-t", "0", fmt).strip()
+
+    def wait_for(self, *needles: str, timeout: float = 15.0) -> str:
+        """The screen, once every one of ``needles`` is on it."""
+        deadline = time.monotonic() + timeout
+        while True:
+            screen = self.screen()
+            if all(needle in screen for needle in needles):
+                return screen
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{needles!r} did not all appear within {timeout}s; the screen shows:\n{screen}")
+            time.sleep(0.05)
+
+    def wait_for_exit(self, timeout: float = 15.0) -> int:
+        deadline = time.monotonic() + timeout
+        while self.pane("#{pane_dead}") != "1":
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the app did not exit within {timeout}s:\n{self.screen()}")
+            time.sleep(0.05)
+        return int(self.pane("#{pane_dead_status}") or "0")
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, timeout=30)
+
+
+def broadsheet_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "tui.cli", *args]
