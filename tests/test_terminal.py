@@ -53,3 +53,20 @@ def test_narrow_terminal_shows_one_column_and_the_footer(terminal_factory, db_pa
     assert "Reuters" not in screen  # one column only
     terminal.send("C-q")
     assert terminal.wait_for_exit() == 0
+
+
+def test_keys_typed_in_one_burst_apply_in_order_to_the_right_article(terminal_factory, db_path):
+    """Focus moves ('2', '/', enter, the picker) must not let the next key go astray."""
+    terminal = terminal_factory("--db", str(db_path))
+    terminal.wait_for("Reuters · 2019-12-31", "^q Quit")
+    # One send-keys call: tmux writes it all at once, faster than any typist.
+    terminal.send("2", "/", *"Kataib Hezbollah", "Enter", "a", "1", "w", "f", "o", *"post", "Enter", "w", "q")
+    terminal.wait_for("1 tags")
+    terminal.send("C-q")
+    assert terminal.wait_for_exit() == 0
+    saved = {(record["article_id"], record["label"], record["text"]) for record in saved_annotations(db_path)}
+    assert saved == {
+        ("001_dd604056335a0bf9", "actor", "Kataib Hezbollah"),
+        ("000_64331d8c72ca9866", "figure", "Iraqi"),
+        ("003_5d1040d77a3fa8e0", "quote", "U.S"),
+    }

@@ -33,6 +33,7 @@ VIEW_BINDINGS: list[Binding] = [
 ]
 
 # Bindings of the main screen: tagging, history, search, columns.
+# The article view runs these itself, in order (see widgets/keys.py).
 MAIN_BINDINGS: list[Binding] = [
     Binding("x", "delete_annotation", "Delete", tooltip="Delete the innermost tag under the cursor", id="annotation.delete"),
     Binding("right_square_bracket", "jump_annotation(1)", "Next tag", key_display="]", show=False, id="annotation.next"),

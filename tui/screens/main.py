@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from rich.style import Style
-from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Footer, Header
 
 from annotations.articles import Article
 from annotations.model import Annotation
@@ -20,6 +19,7 @@ from ..keymap import MAIN_BINDINGS, label_bindings
 from ..widgets.annotation_panel import AnnotationPanel
 from ..widgets.article_column import ArticleColumn
 from ..widgets.article_view import ArticleView
+from ..widgets.search_box import SearchBox
 from .help import HelpScreen
 from .picker import ArticlePicker
 
@@ -52,7 +52,12 @@ class MainScreen(Screen):
         with Horizontal(id="workspace"):
             yield Horizontal(id="columns")
             yield AnnotationPanel(self.schema, self.label_styles, id="panel")
-        yield Input(placeholder="Search this article (enter: select the next match, escape: close)", id="search")
+        yield SearchBox(
+            self._run_search,
+            self._close_search,
+            placeholder="Search this article (enter: select the next match, escape: close)",
+            id="search",
+        )
         yield Footer(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
@@ -117,12 +122,9 @@ class MainScreen(Screen):
         view = self.focused_view
         if view is None:
             return
-        self.app.push_screen(ArticlePicker(self.articles, view.article.id), self._open_in_focused_column)
+        self.app.push_screen(ArticlePicker(self.articles, lambda index: self._open_in_column(view, index)))
 
-    def _open_in_focused_column(self, article_index: int | None) -> None:
-        view = self.focused_view
-        if article_index is None or view is None:
-            return
+    def _open_in_column(self, view: ArticleView, article_index: int) -> None:
         columns = self.columns
         position = next(index for index, column in enumerate(columns) if column.view is view)
         previous = self.slots[position]
@@ -134,6 +136,7 @@ class MainScreen(Screen):
                 self._show_in(columns[other], previous)
         self.slots[position] = article_index
         self._show_in(columns[position], article_index)
+        self.set_focus(view)
         self._show_panel(view)
 
     def _show_in(self, column: ArticleColumn, article_index: int) -> None:
@@ -226,28 +229,21 @@ class MainScreen(Screen):
     # -- search ------------------------------------------------------------------------
 
     def action_open_search(self) -> None:
-        search = self.query_one("#search", Input)
+        search = self.query_one(SearchBox)
         self._search_origin = self.focused_view
         search.display = True
         search.value = self.search_query
         self.set_focus(search)
 
     def _close_search(self) -> None:
-        search = self.query_one("#search", Input)
-        search.display = False
+        self.query_one(SearchBox).display = False
         self.set_focus(self._search_origin or self.columns[0].view)
 
-    @on(Input.Submitted, "#search")
-    def _on_search_submitted(self, event: Input.Submitted) -> None:
-        self.search_query = event.value
+    def _run_search(self, query: str) -> None:
+        self.search_query = query
         view = self._search_origin or self.columns[0].view
         self._close_search()
         self._search(view, 1, include_cursor=True)
-
-    def on_key(self, event) -> None:
-        if event.key == "escape" and self.query_one("#search", Input).has_focus:
-            event.stop()
-            self._close_search()
 
     def action_search_again(self, direction: int) -> None:
         self._search(self.focused_view, direction, include_cursor=False)

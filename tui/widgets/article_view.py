@@ -21,6 +21,7 @@ from annotations.model import Annotation
 from annotations.text import next_word_start, previous_word_start
 
 from ..keymap import VIEW_BINDINGS
+from .keys import pass_on_if_unfocused, run_bindings_here
 from .wrap import TAB_CELLS, column_of, line_of, line_starts, offset_at_column, wrap
 
 
@@ -204,6 +205,11 @@ class ArticleView(ScrollView, can_focus=True):
 
     def action_cancel_selection(self) -> None:
         self.clear_selection()
+
+    async def _on_key(self, event: events.Key) -> None:
+        # This view's keys and its screen's run here, in order and on this view (keys.py).
+        if not pass_on_if_unfocused(self, event):
+            await run_bindings_here(self, event)
 
     # -- mouse -------------------------------------------------------------------------
 
