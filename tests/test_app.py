@@ -277,3 +277,24 @@ async def test_a_keymap_remaps_by_binding_id(seeds, db_path):
             assert len(views(app)[0].spans) == 1
             await pilot.press("z")
             assert views(app)[0].spans == []
+
+
+async def test_nested_spans_both_stay_visible(seeds, db_path):
+    reuters = seeds[1]
+    quote = "We discussed with him [Trump] other options"
+    app, store = make_app(seeds, db_path)
+    with store:
+        start = reuters.text.index(quote)
+        store.add(reuters, start, start + len(quote), "quote", "tester")
+        trump = reuters.text.index("Trump]", start)
+        store.add(reuters, trump, trump + 5, "actor", "tester")
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.press("2", "right_square_bracket")
+            view = views(app)[1]
+            strip = view.render_line(view.cursor_line() - view.scroll_offset.y)
+            styles = [segment.style for segment in strip for _ in segment.text]
+            text = strip.text
+            # The quote's colour around the actor, the actor's inside it, underlined: both visible.
+            assert styles[text.index("him")].bgcolor == app.label_styles["quote"].bgcolor
+            assert styles[text.index("Trump")].bgcolor == app.label_styles["actor"].bgcolor
+            assert styles[text.index("Trump")].underline and not styles[text.index("him")].underline
