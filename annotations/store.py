@@ -249,6 +249,18 @@ class Store:
         self._record(Change(article.id, None, annotation))
         return annotation
 
+    def add_many(self, article: Article, annotations: list[Annotation]) -> None:
+        """Store many annotations of one article in a single atomic write (an import, not a
+        keystroke: it leaves the undo log alone). Each must lie inside the article's text."""
+        for annotation in annotations:
+            if annotation.article_id != article.id or article.text[annotation.start : annotation.end] != annotation.text:
+                raise ValueError(f"annotation {annotation.id} does not match the text of article {article.id!r}")
+        shard = self._shard(article.id)
+        with shard.storage.one_write():
+            self._register(shard, article)
+            for annotation in annotations:
+                shard.put(annotation)
+
     def delete(self, annotation: Annotation) -> None:
         self._shard(annotation.article_id).remove(annotation.id)
         self._record(Change(annotation.article_id, annotation, None))
