@@ -58,7 +58,10 @@ class Annotation:
 
     @classmethod
     def from_record(cls, record: dict) -> Annotation:
-        return cls(**{name: record[name] for name in cls.__dataclass_fields__ if name in record})
+        try:
+            return cls(**record)
+        except TypeError:  # a record with fields this version does not know
+            return cls(**{name: record[name] for name in cls.__dataclass_fields__ if name in record})
 
 
 def span_order(annotation: Annotation) -> tuple:

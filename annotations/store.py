@@ -2,14 +2,15 @@
 
 Layout for ``--db broadsheet.json``::
 
-    broadsheet.json          meta and the undo/redo log (bounded, so its size is too)
+    broadsheet.json          the format record
     broadsheet.json.lock     held (flock) by the one process allowed to write
     broadsheet.json.d/
         <article>.json       one TinyDB file per article: its record and its annotations
         <article>.txt        the article's normalised text, the one all offsets refer to
+        history/NNN.json     the undo log: one small file per change (NNN.undone.json once undone)
 
-Every user action rewrites the one article file it touches and the undo log, each
-atomically (see storage.py), so the cost of a tag does not grow with the database.
+Every user action rewrites the one article file it touches and adds one history file,
+each atomically (see storage.py), so the cost of a tag does not grow with the database.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from tinydb import TinyDB
 
 from .articles import Article
 from .model import Annotation, now, span_order
-from .storage import AtomicJSONStorage, CorruptFileError, atomic_write
+from .storage import AtomicJSONStorage, CorruptFileError, atomic_write, dumps, fsync_directory, loads
 
 FORMAT_VERSION = 1
 HISTORY_LIMIT = 500
@@ -95,7 +96,9 @@ class _Shard:
         return dict(records[0]) if records else None
 
     def annotations(self) -> list[Annotation]:
-        return sorted((Annotation.from_record(doc) for doc in self.table.all()), key=span_order)
+        # Straight from the storage's copy: TinyDB's all() would copy every document first.
+        records = (self.storage.read() or {}).get("annotations", {}).values()
+        return sorted(map(Annotation.from_record, records), key=span_order)
 
     def put(self, annotation: Annotation) -> None:
         doc_id = self.doc_ids.get(annotation.id)
@@ -120,7 +123,7 @@ class Store:
         self._lock_fd = lock_fd
         self._shards: dict[str, _Shard] = {}
         self._main = TinyDB(path, storage=AtomicJSONStorage, read_only=read_only)
-        self._history = self._main.table("history")
+        self._history: _History | None = None
 
     # -- opening and closing -------------------------------------------------------
 
@@ -154,6 +157,7 @@ class Store:
                 raise StoreError(f"{self.path}: not a Broadsheet database (no format record)")
             self.shard_dir.mkdir(exist_ok=True)
             meta.insert({"format": FORMAT_VERSION, "created": now()})
+            self._history = _History(self.shard_dir / "history")
             return
         version = records[0].get("format")
         if version != FORMAT_VERSION:
@@ -162,6 +166,7 @@ class Store:
             self.shard_dir.mkdir(exist_ok=True)
             for leftover in self.shard_dir.glob(".*.tmp"):
                 leftover.unlink(missing_ok=True)  # a write cut short by a crash; the real file is intact
+            self._history = _History(self.shard_dir / "history")
 
     def close(self) -> None:
         _release_lock(self._lock_fd)
@@ -274,18 +279,11 @@ class Store:
     # -- undo and redo -------------------------------------------------------------
 
     def _record(self, change: Change) -> None:
-        """Append to the undo log, dropping what could be redone and the oldest entries."""
-        entries = self._history.all()
-        stale = [entry.doc_id for entry in entries if entry["undone"]]
-        live = len(entries) - len(stale)
-        if live >= HISTORY_LIMIT:
-            stale += [entry.doc_id for entry in entries if not entry["undone"]][: live - HISTORY_LIMIT + 1]
-        with self._main.storage.one_write():  # type: ignore[attr-defined]
-            if stale:
-                self._history.remove(doc_ids=stale)
-            self._history.insert(_change_record(change))
+        assert self._history is not None, "the database is open read-only"
+        self._history.record(change)
 
     def _apply(self, change: Change) -> None:
+        """Make the shard show ``change.after``; doing it twice changes nothing more."""
         shard = self._shard(change.article_id)
         if change.after is None:
             assert change.before is not None
@@ -295,25 +293,95 @@ class Store:
 
     def undo(self) -> Change | None:
         """Revert the newest change not yet undone; returns it, or None when there is none."""
-        done = [entry for entry in self._history.all() if not entry["undone"]]
-        if not done:
+        assert self._history is not None, "the database is open read-only"
+        change = self._history.newest_done()
+        if change is None:
             return None
-        entry = done[-1]
-        change = _change_from_record(entry)
         self._apply(change.inverted())
-        self._history.update({"undone": True}, doc_ids=[entry.doc_id])
+        self._history.mark_undone()
         return change
 
     def redo(self) -> Change | None:
         """Re-apply the most recently undone change; returns it, or None."""
-        undone = [entry for entry in self._history.all() if entry["undone"]]
-        if not undone:
+        assert self._history is not None, "the database is open read-only"
+        change = self._history.next_undone()
+        if change is None:
             return None
-        entry = undone[0]
-        change = _change_from_record(entry)
         self._apply(change)
-        self._history.update({"undone": False}, doc_ids=[entry.doc_id])
+        self._history.mark_redone()
         return change
+
+
+class _History:
+    """The undo log: one small immutable TinyDB file per change, named by its sequence number.
+
+    Undo renames ``N.json`` to ``N.undone.json`` and redo renames it back, so the state of
+    the log is its directory listing and every step is one atomic rename. A change is
+    applied to its article before the log moves, and applying is idempotent, so a crash
+    in between only means the step is repeated. A new change deletes the undone files
+    (the redo chain ends there) and the oldest beyond HISTORY_LIMIT.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        directory.mkdir(exist_ok=True)
+        self.done: list[int] = []
+        self.undone: list[int] = []
+        for path in directory.glob("*.json"):
+            number, _, state = path.name.removesuffix(".json").partition(".")
+            if number.isdigit():
+                (self.undone if state == "undone" else self.done).append(int(number))
+        self.done.sort()
+        self.undone.sort()
+        if self.done and self.undone and self.undone[0] < self.done[-1]:
+            # A crash after a new change but before its redo chain was dropped: drop it now.
+            self._drop_undone()
+
+    def _path(self, number: int, undone: bool = False) -> Path:
+        return self.directory / f"{number:012d}{'.undone' if undone else ''}.json"
+
+    def _read(self, number: int, undone: bool) -> Change:
+        path = self._path(number, undone)
+        try:
+            record = loads(path, path.read_bytes())["change"]["1"]
+        except (OSError, KeyError) as error:
+            raise StoreError(f"{path}: cannot read this undo step: {error}") from None
+        except CorruptFileError as error:
+            raise StoreError(str(error)) from None
+        return _change_from_record(record)
+
+    def _drop_undone(self) -> None:
+        for number in self.undone:
+            self._path(number, undone=True).unlink(missing_ok=True)
+        self.undone = []
+        fsync_directory(self.directory)
+
+    def record(self, change: Change) -> None:
+        number = max(self.done[-1:] + self.undone[-1:] + [0]) + 1
+        atomic_write(self._path(number), dumps({"change": {"1": _change_record(change)}}), keep_backup=False)
+        self.done.append(number)
+        if self.undone:
+            self._drop_undone()
+        while len(self.done) > HISTORY_LIMIT:
+            self._path(self.done.pop(0)).unlink(missing_ok=True)
+
+    def newest_done(self) -> Change | None:
+        return self._read(self.done[-1], undone=False) if self.done else None
+
+    def next_undone(self) -> Change | None:
+        return self._read(self.undone[0], undone=True) if self.undone else None
+
+    def mark_undone(self) -> None:
+        number = self.done.pop()
+        os.replace(self._path(number), self._path(number, undone=True))
+        fsync_directory(self.directory)
+        self.undone.insert(0, number)
+
+    def mark_redone(self) -> None:
+        number = self.undone.pop(0)
+        os.replace(self._path(number, undone=True), self._path(number))
+        fsync_directory(self.directory)
+        self.done.append(number)
 
 
 def _change_record(change: Change) -> dict:
@@ -321,7 +389,6 @@ def _change_record(change: Change) -> dict:
         "article_id": change.article_id,
         "before": change.before.to_record() if change.before else None,
         "after": change.after.to_record() if change.after else None,
-        "undone": False,
     }
 
 
