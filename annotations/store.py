@@ -107,6 +107,10 @@ class _Shard:
         else:
             self.table.update(annotation.to_record(), doc_ids=[doc_id])
 
+    def get(self, annotation_id: str) -> Annotation | None:
+        doc_id = self.doc_ids.get(annotation_id)
+        return None if doc_id is None else Annotation.from_record(self.storage.read()["annotations"][str(doc_id)])
+
     def remove(self, annotation_id: str) -> None:
         doc_id = self.doc_ids.pop(annotation_id, None)
         if doc_id is not None:
@@ -158,6 +162,7 @@ class Store:
             self.shard_dir.mkdir(exist_ok=True)
             meta.insert({"format": FORMAT_VERSION, "created": now()})
             self._history = _History(self.shard_dir / "history")
+            self._settle_history()
             return
         version = records[0].get("format")
         if version != FORMAT_VERSION:
@@ -167,6 +172,7 @@ class Store:
             for leftover in self.shard_dir.glob(".*.tmp"):
                 leftover.unlink(missing_ok=True)  # a write cut short by a crash; the real file is intact
             self._history = _History(self.shard_dir / "history")
+            self._settle_history()
 
     def close(self) -> None:
         _release_lock(self._lock_fd)
@@ -290,6 +296,25 @@ class Store:
             shard.remove(change.before.id)
         else:
             shard.put(change.after)
+
+    def _shows(self, change: Change, state: Annotation | None) -> bool:
+        annotation_id = (change.after or change.before).id  # type: ignore[union-attr]
+        return self._shard(change.article_id).get(annotation_id) == state
+
+    def _settle_history(self) -> None:
+        """Finish an undo or redo that a crash cut between its two steps.
+
+        An undo reverts the article, then marks its log entry undone (a redo the same way
+        round); only the entry at the boundary can be caught in between. If the article
+        already shows the step's result, the log is brought in line with it."""
+        assert self._history is not None
+        newest = self._history.newest_done()
+        if newest is not None and newest.before != newest.after and self._shows(newest, newest.before):
+            self._history.mark_undone()
+            return
+        oldest_undone = self._history.next_undone()
+        if oldest_undone is not None and oldest_undone.before != oldest_undone.after and self._shows(oldest_undone, oldest_undone.after):
+            self._history.mark_redone()
 
     def undo(self) -> Change | None:
         """Revert the newest change not yet undone; returns it, or None when there is none."""

@@ -19,12 +19,29 @@ def make_article(number: int, words: list[str]) -> Article:
     return Article(f"article-{number}", " ".join(text_rng.choice(words) for _ in range(40 + 400 * (number % 3))) + ".")
 
 
+def undo_redo_forever(store: Store, articles: list[Article], rng: random.Random) -> None:
+    """Tags, undos and redos in random order: the undo log is written and renamed constantly."""
+    while True:
+        roll = rng.random()
+        if roll < 0.3:
+            store.undo()
+        elif roll < 0.5:
+            store.redo()
+        else:
+            article = rng.choice(articles)
+            start = rng.randrange(0, len(article.text) - 20)
+            store.add(article, start, start + rng.randrange(1, 20), "claim", "child")
+        print(".", flush=True)
+
+
 def main(db_path: str, seed: int) -> None:
     rng = random.Random(seed)
     words = "militia strikes Pentagon Hezbollah contractor rocket Kirkuk Baghdad statement forces".split()
     # Articles of a few sizes, some new in every round, so first writes of an article get killed too.
     articles = [make_article(number, words) for number in range(seed % 7, seed % 7 + 12)]
     with Store.open(Path(db_path)) as store:
+        if "--undo" in sys.argv:
+            undo_redo_forever(store, articles, rng)
         mine = []
         while True:
             article = rng.choice(articles)

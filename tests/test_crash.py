@@ -16,14 +16,15 @@ from annotations.store import Store
 from .conftest import ROOT, saved_annotations
 
 ROUNDS = 30
-REPORT = re.compile(r"[+?-][0-9a-f]{16}")
+CHAIN = 60
+REPORT = re.compile(r"[+?-][0-9a-f]{16}|\.")
 
 
-def run_until_killed(db_path: Path, seed: int, delay: float) -> list[str]:
+def run_until_killed(db_path: Path, seed: int, delay: float, *mode: str) -> list[str]:
     """Start the child, let it write for ``delay`` seconds after its first change, SIGKILL it,
     and return the complete lines it printed (a line cut by the kill is not a report)."""
     child = subprocess.Popen(
-        [sys.executable, str(Path(__file__).with_name("crash_child.py")), str(db_path), str(seed)],
+        [sys.executable, str(Path(__file__).with_name("crash_child.py")), str(db_path), str(seed), *mode],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=ROOT,
@@ -72,3 +73,24 @@ def test_sigkill_at_random_moments_loses_nothing_reported(tmp_path):
         if deleting is not None and deleting not in on_disk:
             saved.discard(deleting)
     assert changes > ROUNDS * 5, "the child barely wrote anything: the test proves little"
+
+
+def test_sigkill_during_undo_and_redo_leaves_a_consistent_history(tmp_path):
+    """After every kill the last CHAIN steps can be undone and redone, back to the same state."""
+    db_path = tmp_path / "crash.json"
+    rng = random.Random(31122019)
+    steps = 0
+    for round_number in range(ROUNDS):
+        steps += len(run_until_killed(db_path, round_number, rng.uniform(0.0, 0.25), "--undo"))
+        with Store.open(db_path) as store:
+            while store.redo() is not None:  # what the child had undone, first put back
+                pass
+        before = {record["id"] for record in saved_annotations(db_path)}
+        with Store.open(db_path) as store:
+            undone = sum(store.undo() is not None for _ in range(CHAIN))
+            redone = 0
+            while store.redo() is not None:
+                redone += 1
+        assert undone == redone, f"round {round_number}: undid {undone} but redid {redone}"
+        assert {record["id"] for record in saved_annotations(db_path)} == before, f"round {round_number}"
+    assert steps > ROUNDS * 5, "the child barely wrote anything: the test proves little"
