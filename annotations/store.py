@@ -20,6 +20,8 @@ import fcntl
 import hashlib
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,39 +84,62 @@ def _shard_name(article_id: str) -> str:
 
 
 class _Shard:
-    """One article's TinyDB file, with an index from annotation id to TinyDB doc id."""
+    """One article's TinyDB file, with an index from annotation id to TinyDB doc id.
+
+    Reads go straight to the storage's copy of the file: TinyDB's all() would copy
+    every document first, which is most of the cost of reading a large database."""
 
     def __init__(self, path: Path, read_only: bool) -> None:
         self.db = TinyDB(path, storage=AtomicJSONStorage, read_only=read_only)
         self.storage: AtomicJSONStorage = self.db.storage  # type: ignore[assignment]
         self.article_table = self.db.table("article")
         self.table = self.db.table("annotations")
-        self.doc_ids = {doc["id"]: doc.doc_id for doc in self.table.all()}
+        self._doc_ids: dict[str, int] | None = None
+        self.storage.read()  # parse now, so a damaged file is reported when it is opened
+
+    def _raw(self, table: str) -> dict:
+        return (self.storage.read() or {}).get(table, {})
+
+    @property
+    def doc_ids(self) -> dict[str, int]:
+        if self._doc_ids is None:
+            self._doc_ids = {record["id"]: int(doc_id) for doc_id, record in self._raw("annotations").items()}
+        return self._doc_ids
 
     def article_record(self) -> dict | None:
-        records = self.article_table.all()
-        return dict(records[0]) if records else None
+        return next(iter(self._raw("article").values()), None)
 
     def annotations(self) -> list[Annotation]:
-        # Straight from the storage's copy: TinyDB's all() would copy every document first.
-        records = (self.storage.read() or {}).get("annotations", {}).values()
-        return sorted(map(Annotation.from_record, records), key=span_order)
+        return sorted(map(Annotation.from_record, self._raw("annotations").values()), key=span_order)
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Changes inside land as one atomic write; if it fails (a full disk), the file is
+        unchanged and the storage forgets its copy, so the index is rebuilt from the file."""
+        try:
+            with self.storage.one_write():
+                yield
+        except BaseException:
+            self._doc_ids = None
+            raise
 
     def put(self, annotation: Annotation) -> None:
-        doc_id = self.doc_ids.get(annotation.id)
-        if doc_id is None:
-            self.doc_ids[annotation.id] = self.table.insert(annotation.to_record())
-        else:
-            self.table.update(annotation.to_record(), doc_ids=[doc_id])
+        with self.writing():
+            doc_id = self.doc_ids.get(annotation.id)
+            if doc_id is None:
+                self.doc_ids[annotation.id] = self.table.insert(annotation.to_record())
+            else:
+                self.table.update(annotation.to_record(), doc_ids=[doc_id])
 
     def get(self, annotation_id: str) -> Annotation | None:
         doc_id = self.doc_ids.get(annotation_id)
-        return None if doc_id is None else Annotation.from_record(self.storage.read()["annotations"][str(doc_id)])
+        return None if doc_id is None else Annotation.from_record(self._raw("annotations")[str(doc_id)])
 
     def remove(self, annotation_id: str) -> None:
-        doc_id = self.doc_ids.pop(annotation_id, None)
-        if doc_id is not None:
-            self.table.remove(doc_ids=[doc_id])
+        with self.writing():
+            doc_id = self.doc_ids.pop(annotation_id, None)
+            if doc_id is not None:
+                self.table.remove(doc_ids=[doc_id])
 
 
 class Store:
@@ -212,7 +237,7 @@ class Store:
             record = shard.article_record()
             if record is not None:
                 self._shards[record["id"]] = shard
-        return sorted(article_id for article_id, shard in self._shards.items() if shard.article_record())
+        return sorted(article_id for article_id, shard in self._shards.items() if shard.article_record() is not None)
 
     def stored_article(self, article_id: str) -> StoredArticle | None:
         record = self._shard(article_id).article_record()
@@ -254,7 +279,7 @@ class Store:
         """Tag ``article.text[start:end]``; durable on return."""
         annotation = Annotation.create(article.id, article.text, start, end, label, annotator)
         shard = self._shard(article.id)
-        with shard.storage.one_write():
+        with shard.writing():
             self._register(shard, article)
             shard.put(annotation)
         self._record(Change(article.id, None, annotation))
@@ -267,7 +292,7 @@ class Store:
             if annotation.article_id != article.id or article.text[annotation.start : annotation.end] != annotation.text:
                 raise ValueError(f"annotation {annotation.id} does not match the text of article {article.id!r}")
         shard = self._shard(article.id)
-        with shard.storage.one_write():
+        with shard.writing():
             self._register(shard, article)
             for annotation in annotations:
                 shard.put(annotation)

@@ -191,3 +191,28 @@ def test_an_undo_cut_short_by_a_crash_is_finished_on_the_next_open(seeds, db_pat
         assert store.redo().after == kept
         assert store.redo().after == undone
         assert store.annotations(article.id) == sorted([kept, undone], key=lambda span: span.start)
+
+
+def test_a_failed_write_changes_nothing_and_the_next_one_works(seeds, store, db_path, monkeypatch):
+    import errno
+
+    import annotations.storage as storage
+
+    article = seeds[0]
+    first = tag(store, article, "Brian Hook", "actor")
+    real_write = storage.atomic_write
+
+    def disk_full(path, data, keep_backup=True):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(storage, "atomic_write", disk_full)
+    with pytest.raises(OSError):
+        tag(store, article, "Mike Pompeo", "actor")
+    with pytest.raises(OSError):
+        store.delete(first)
+    monkeypatch.setattr(storage, "atomic_write", real_write)
+    assert store.annotations(article.id) == [first]
+    second = tag(store, article, "Abbas Mousavi", "actor")
+    store.delete(first)
+    assert [record["id"] for record in saved_annotations(db_path)] == [second.id]
+    assert store.annotations(article.id) == [second]
