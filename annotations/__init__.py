@@ -5,7 +5,7 @@ terminal app does. It must never import textual (a test keeps it so).
 """
 
 from .articles import Article, ArticleError, Corpus, load_article, load_corpus
-from .export import export_records, write_jsonl
+from .export import ExportSelection, exported_articles, write_jsonl
 from .model import Annotation, default_annotator
 from .schema import Label, LabelSchema, SchemaError, load_schema
 from .store import ArticleChangedError, Change, DatabaseLocked, Store, StoreError
@@ -24,7 +24,8 @@ __all__ = [
     "Store",
     "StoreError",
     "default_annotator",
-    "export_records",
+    "ExportSelection",
+    "exported_articles",
     "load_article",
     "load_corpus",
     "load_schema",

@@ -1,43 +1,207 @@
-"""Export: the annotated articles as labelled JSONL, the span shape spaCy and Prodigy read."""
+"""Export: the annotated articles as labelled data in the formats NLP tools read.
+
+- jsonl: one line per article, {"text", "meta", "spans": [{start, end, label, text, id,
+  annotator, status}]}, the span shape spaCy and Prodigy read;
+- doccano: {"id", "text", "label": [[start, end, "LABEL"], ...]} per line;
+- brat: a folder of <article>.txt and <article>.ann standoff files;
+- conll: one token a line with its BIO tag, a blank line between sentences.
+
+Offsets are Python string offsets into the exported text, end exclusive, and
+``text[start:end] == span["text"]`` always holds.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TextIO
 
+from .model import Annotation
+from .storage import atomic_write
 from .store import Store
 
+FORMATS = ("jsonl", "doccano", "brat", "conll")
 
-def export_records(store: Store) -> Iterator[dict]:
-    """One record per article that has annotations, articles in id order, spans by start."""
-    for article_id in store.article_ids():
-        annotations = store.annotations(article_id)
-        if not annotations:
+
+@dataclass(frozen=True)
+class ExportSelection:
+    """Which spans to export: accepted only with ``gold``; empty sets mean any."""
+
+    gold: bool = False
+    labels: frozenset[str] = field(default_factory=frozenset)
+    articles: frozenset[str] = field(default_factory=frozenset)
+    annotators: frozenset[str] = field(default_factory=frozenset)
+
+    def keeps(self, annotation: Annotation) -> bool:
+        return (
+            (not self.gold or annotation.status == "accepted")
+            and (not self.labels or annotation.label in self.labels)
+            and (not self.annotators or annotation.annotator in self.annotators)
+        )
+
+
+@dataclass
+class ExportedArticle:
+    id: str
+    text: str
+    meta: dict
+    spans: list[Annotation]
+
+
+def exported_articles(store: Store, selection: ExportSelection = ExportSelection()) -> Iterator[ExportedArticle]:
+    """Articles with at least one selected span, by id; spans by start, then end."""
+    article_ids = store.article_ids()
+    if selection.articles:
+        article_ids = [article_id for article_id in article_ids if article_id in selection.articles]
+    for article_id in article_ids:
+        spans = [span for span in store.annotations(article_id) if selection.keeps(span)]
+        if not spans:
             continue
-        article = store.stored_article(article_id)
-        assert article is not None
-        text = store.article_text(article_id)
-        spans = sorted(annotations, key=lambda span: (span.start, span.end, span.label, span.id))
-        yield {
-            "text": text,
-            "meta": {
-                "id": article.id,
-                "outlet": article.meta.get("outlet", ""),
-                "date": article.meta.get("date", ""),
-                "title": article.meta.get("title", ""),
-                "source": article.source,
-            },
-            "spans": [
-                {"start": span.start, "end": span.end, "label": span.label, "text": span.text} for span in spans
-            ],
+        stored = store.stored_article(article_id)
+        assert stored is not None
+        meta = {
+            "id": stored.id,
+            "outlet": stored.meta.get("outlet", ""),
+            "date": stored.meta.get("date", ""),
+            "title": stored.meta.get("title", ""),
+            "source": stored.source,
         }
+        spans.sort(key=lambda span: (span.start, span.end, span.label, span.id))
+        yield ExportedArticle(article_id, store.article_text(article_id), meta, spans)
 
 
-def write_jsonl(store: Store, out: TextIO) -> int:
-    """Write the export to ``out``; returns the number of lines (articles) written."""
+def jsonl_record(article: ExportedArticle) -> dict:
+    return {
+        "text": article.text,
+        "meta": article.meta,
+        "spans": [
+            {
+                "start": span.start,
+                "end": span.end,
+                "label": span.label,
+                "text": span.text,
+                "id": span.id,
+                "annotator": span.annotator,
+                "status": span.status,
+            }
+            for span in article.spans
+        ],
+    }
+
+
+def doccano_record(article: ExportedArticle) -> dict:
+    return {"id": article.id, "text": article.text, "label": [[span.start, span.end, span.label] for span in article.spans]}
+
+
+def write_lines(articles: Iterator[ExportedArticle], out: TextIO, fmt: str = "jsonl") -> int:
+    make = {"jsonl": jsonl_record, "doccano": doccano_record}[fmt]
     count = 0
-    for record in export_records(store):
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    for article in articles:
+        out.write(json.dumps(make(article), ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def write_jsonl(store: Store, out: TextIO, selection: ExportSelection = ExportSelection()) -> int:
+    """Write the JSONL export to ``out``; returns the number of lines (articles) written."""
+    return write_lines(exported_articles(store, selection), out)
+
+
+# -- brat ---------------------------------------------------------------------------
+
+
+def brat_fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """brat's standoff cannot hold a newline inside a fragment: split the span at newlines."""
+    fragments = []
+    for match in re.finditer(r"[^\n]+", text[start:end]):
+        fragments.append((start + match.start(), start + match.end()))
+    return fragments
+
+
+def brat_annotation_file(article: ExportedArticle) -> str:
+    lines = []
+    for number, span in enumerate(article.spans, start=1):
+        fragments = brat_fragments(article.text, span.start, span.end)
+        offsets = ";".join(f"{start} {end}" for start, end in fragments)
+        covered = " ".join(article.text[start:end] for start, end in fragments)
+        lines.append(f"T{number}\t{span.label} {offsets}\t{covered}")
+    return "".join(line + "\n" for line in lines)
+
+
+def safe_file_stem(article_id: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", article_id).strip("._") or "article"
+
+
+def write_brat(articles: Iterator[ExportedArticle], folder: Path) -> int:
+    folder.mkdir(parents=True, exist_ok=True)
+    count = 0
+    used: set[str] = set()
+    for article in articles:
+        stem = safe_file_stem(article.id)
+        while stem in used:
+            stem += "_"
+        used.add(stem)
+        atomic_write(folder / f"{stem}.txt", article.text.encode("utf-8"), keep_backup=False)
+        atomic_write(folder / f"{stem}.ann", brat_annotation_file(article).encode("utf-8"), keep_backup=False)
+        count += 1
+    return count
+
+
+# -- CoNLL ----------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"\w+(?:[’'.,-]\w+)*|[^\w\s]", re.UNICODE)
+
+
+@dataclass
+class OverlapReport:
+    """Spans that BIO tags cannot hold, because they overlap a longer span that was kept."""
+
+    dropped: list[tuple[str, Annotation, Annotation]] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        return [
+            f"{article_id}: {span.label} {span.text!r} ({span.start}-{span.end}) overlaps "
+            f"{kept.label} {kept.text!r} ({kept.start}-{kept.end}); kept the outer span"
+            for article_id, span, kept in self.dropped
+        ]
+
+
+def bio_spans(article: ExportedArticle, report: OverlapReport) -> list[Annotation]:
+    """The spans BIO can encode: longest first, each dropping the ones it overlaps."""
+    kept: list[Annotation] = []
+    for span in sorted(article.spans, key=lambda s: (-(s.end - s.start), s.start)):
+        clash = next((other for other in kept if span.start < other.end and other.start < span.end), None)
+        if clash is None:
+            kept.append(span)
+        else:
+            report.dropped.append((article.id, span, clash))
+    return sorted(kept, key=lambda span: span.start)
+
+
+def conll_lines(article: ExportedArticle, report: OverlapReport) -> list[str]:
+    spans = bio_spans(article, report)
+    lines = [f"# id = {article.id}"]
+    for paragraph in re.finditer(r"[^\n]+", article.text):
+        tokens = [(paragraph.start() + m.start(), paragraph.start() + m.end()) for m in _TOKEN.finditer(paragraph.group())]
+        if not tokens:
+            continue
+        for start, end in tokens:
+            span = next((s for s in spans if s.start < end and start < s.end), None)
+            if span is None:
+                tag = "O"
+            else:
+                tag = ("B-" if start <= span.start else "I-") + span.label
+            lines.append(f"{article.text[start:end]}\t{tag}")
+        lines.append("")
+    return lines
+
+
+def write_conll(articles: Iterator[ExportedArticle], out: TextIO, report: OverlapReport) -> int:
+    count = 0
+    for article in articles:
+        out.write("\n".join(conll_lines(article, report)) + "\n")
         count += 1
     return count

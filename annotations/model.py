@@ -39,6 +39,8 @@ class Annotation:
     created: str
     updated: str
     status: str = "pending"
+    reviewer: str = ""
+    reviewed: str = ""
 
     @classmethod
     def create(cls, article_id: str, text: str, start: int, end: int, label: str, annotator: str) -> Annotation:

@@ -160,3 +160,39 @@ def snap_selection(text: str, start: int, end: int) -> tuple[int, int] | None:
         while _in_word(text, end):
             end += 1
     return start, end
+
+
+def move_start(text: str, start: int, end: int, direction: int) -> int:
+    """The span start one word earlier (direction -1) or later (+1); it stays before ``end``."""
+    if direction < 0:
+        return previous_word_start(text, start) if start > 0 else start
+    later = next_word_start(text, start)
+    return later if later < end and _in_word(text, later) else start
+
+
+def move_end(text: str, start: int, end: int, direction: int) -> int:
+    """The span end one word later (direction +1) or earlier (-1); it stays after ``start``."""
+    if direction > 0:
+        following = next_word_start(text, end - 1 if _in_word(text, end - 1) else end)
+        bounds = word_at(text, following)
+        return bounds[1] if bounds and following >= end else end
+    last_word = previous_word_start(text, end)
+    earlier = last_word
+    while earlier > start and not _in_word(text, earlier - 1):
+        earlier -= 1
+    return earlier if earlier > start else end
+
+
+_SENTENCE_END = re.compile(r"[.!?…][\"”’)\]]*\s+|\n")
+
+
+def sentence_around(text: str, start: int, end: int, limit: int = 300) -> tuple[int, int]:
+    """The sentence (or line) holding text[start:end], at most ``limit`` characters either side."""
+    floor = max(0, start - limit)
+    sentence_start = floor
+    for match in _SENTENCE_END.finditer(text, floor, start):
+        sentence_start = match.end()
+    ceiling = min(len(text), end + limit)
+    match = _SENTENCE_END.search(text, end, ceiling)
+    sentence_end = match.start() + 1 if match and text[match.start()] != "\n" else (match.start() if match else ceiling)
+    return sentence_start, max(sentence_end, end)

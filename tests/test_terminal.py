@@ -44,7 +44,10 @@ def test_search_tag_quit_then_export(terminal_factory, db_path):
     )
     [line] = [json.loads(line) for line in export.stdout.splitlines()]
     assert line["meta"]["outlet"] == "Reuters"
-    assert line["spans"] == [{"start": saved["start"], "end": saved["end"], "label": "actor", "text": "Jonathan Hoffman"}]
+    assert line["spans"] == [
+        {"start": saved["start"], "end": saved["end"], "label": "actor", "text": "Jonathan Hoffman",
+         "id": saved["id"], "annotator": saved["annotator"], "status": "pending"}
+    ]
 
 
 def test_narrow_terminal_shows_one_column_and_the_footer(terminal_factory, db_path):

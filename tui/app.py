@@ -7,10 +7,12 @@ from rich.style import Style
 from textual.app import App
 
 from annotations.articles import Article
+from annotations.review import ReviewFilter
 from annotations.schema import LabelSchema
 from annotations.store import Store
 
 from .screens.main import MainScreen
+from .screens.review import ReviewScreen
 
 
 def label_style(color: str) -> Style:
@@ -32,7 +34,9 @@ class BroadsheetApp(App):
         annotator: str,
         problems: list[str] | None = None,
         keymap: dict[str, str] | None = None,
+        review: ReviewFilter | None = None,
     ) -> None:
+        """``review`` opens straight into the review screen with that filter (``broadsheet review``)."""
         super().__init__()
         self.articles = articles
         self.store = store
@@ -40,12 +44,16 @@ class BroadsheetApp(App):
         self.annotator = annotator
         self.problems = problems or []
         self.user_keymap = keymap or {}
+        self.review = review
         self.label_styles = {label.name: label_style(label.color) for label in schema.labels}
         if self.user_keymap:
             self.set_keymap(self.user_keymap)
 
     def on_mount(self) -> None:
         self.sub_title = f"db {self.store.path} · annotator {self.annotator}"
+        if self.review is not None:
+            self.push_screen(ReviewScreen(self.store, self.schema, self.annotator, self.label_styles, self.review))
+            return
         self.push_screen(MainScreen(self.articles, self.store, self.schema, self.annotator, self.label_styles))
         for problem in self.problems:
             self.notify(problem, title="Skipped", severity="warning", timeout=15)

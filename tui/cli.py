@@ -7,6 +7,7 @@ Exit status: 0 on success, 1 when some inputs were skipped (each named on stderr
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 from importlib import resources
@@ -15,7 +16,18 @@ from pathlib import Path
 import yaml
 
 from annotations.articles import load_corpus
-from annotations.export import write_jsonl
+from annotations.export import (
+    FORMATS,
+    ExportSelection,
+    OverlapReport,
+    exported_articles,
+    write_brat,
+    write_conll,
+    write_lines,
+)
+from annotations.importing import import_jsonl
+from annotations.review import FILTER_FIELDS, FilterError, ReviewFilter
+from annotations.validate import validate_jsonl
 from annotations.locations import default_db_path
 from annotations.model import default_annotator
 from annotations.schema import SchemaError, load_schema
@@ -51,7 +63,7 @@ def _app_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="broadsheet",
         description="Read articles side by side, tag spans from the keyboard, export a labelled dataset.",
-        epilog="Other commands: 'broadsheet export --help'. Press ? in the app for every key.",
+        epilog="Other commands: export, import, validate, review (each with --help). Press ? in the app for every key.",
     )
     parser.add_argument(
         "paths", nargs="*", type=Path, metavar="PATH", help=".txt/.md files or directories of them (default: the bundled seeds)"
@@ -63,13 +75,60 @@ def _app_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _names(value: str) -> frozenset[str]:
+    return frozenset(part.strip() for part in value.split(",") if part.strip())
+
+
 def _export_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="broadsheet export",
-        description="Write the tagged articles as JSONL: one line per article with its text, meta and spans.",
+        description="Write the tagged articles as labelled data: JSONL (spaCy, Prodigy), doccano, brat or CoNLL.",
     )
     _db_argument(parser)
-    parser.add_argument("-o", "--output", default="-", metavar="FILE", help="where to write ('-' for standard output, the default)")
+    parser.add_argument("-o", "--output", default="-", metavar="FILE",
+                        help="where to write ('-' for standard output, the default; a folder for brat)")
+    parser.add_argument("--format", choices=FORMATS, default="jsonl", help="jsonl (default), doccano, brat or conll")
+    parser.add_argument("--gold", action="store_true", help="only spans a reviewer accepted")
+    parser.add_argument("--labels", type=_names, default=frozenset(), metavar="L1,L2", help="only these labels")
+    parser.add_argument("--articles", type=_names, default=frozenset(), metavar="ID1,ID2", help="only these articles")
+    parser.add_argument("--annotator", type=_names, default=frozenset(), metavar="NAME", help="only spans by these annotators")
+    parser.add_argument("--strict", action="store_true", help="conll: refuse overlapping spans instead of keeping the outer one")
+    return parser
+
+
+def _import_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="broadsheet import",
+        description="Read JSONL (Broadsheet's export, Prodigy's text+spans, or doccano's text+label) into the database.",
+    )
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE.jsonl")
+    _db_argument(parser)
+    parser.add_argument("--annotator", default=None, help="stored on spans that name no annotator (default: your user name)")
+    return parser
+
+
+def _validate_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="broadsheet validate",
+        description="Check a JSONL export against Broadsheet's JSON Schema, its offsets against the text, "
+        "and (with spaCy installed) that spans line up with spaCy's tokens.",
+    )
+    parser.add_argument("file", type=Path, metavar="FILE.jsonl")
+    return parser
+
+
+def _review_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="broadsheet review",
+        description="Go through the annotations one by one: accept, reject, relabel, fix boundaries.",
+    )
+    _db_argument(parser)
+    parser.add_argument("--labels", type=Path, metavar="FILE", help="the label schema (for relabelling with 1-9)")
+    parser.add_argument("--reviewer", default=None, help="the name stored on each decision (default: your user name)")
+    parser.add_argument("--keymap", type=Path, metavar="FILE", help="a YAML file mapping binding ids to keys")
+    for name in FILTER_FIELDS:
+        parser.add_argument(f"--{name}", action="append", default=[], metavar="VALUE",
+                            help=f"only annotations with this {name} (repeat or comma-separate for several)")
     return parser
 
 
@@ -116,21 +175,88 @@ def run_app(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    selection = ExportSelection(args.gold, args.labels, args.articles, args.annotator)
+    overlaps = OverlapReport()
+    if args.format == "brat" and args.output == "-":
+        raise UsageError("brat writes a folder: give it with -o FOLDER")
     with Store.open(args.db or default_db_path(), read_only=True) as store:
-        if args.output == "-":
-            count = write_jsonl(store, sys.stdout)
-            sys.stdout.flush()
+        articles = exported_articles(store, selection)
+        if args.format == "brat":
+            count = write_brat(articles, Path(args.output))
         else:
-            import io
-
             buffer = io.StringIO()
-            count = write_jsonl(store, buffer)
-            atomic_write(Path(args.output), buffer.getvalue().encode("utf-8"), keep_backup=False)
+            if args.format == "conll":
+                count = write_conll(articles, buffer, overlaps)
+            else:
+                count = write_lines(articles, buffer, args.format)
+            for line in overlaps.lines():
+                print(f"broadsheet: {line}", file=sys.stderr)
+            if overlaps.dropped and args.strict:
+                print(f"broadsheet: {len(overlaps.dropped)} overlapping span(s) cannot be BIO-encoded; nothing written (--strict)",
+                      file=sys.stderr)
+                return EXIT_SKIPPED
+            if args.output == "-":
+                sys.stdout.write(buffer.getvalue())
+                sys.stdout.flush()
+            else:
+                atomic_write(Path(args.output), buffer.getvalue().encode("utf-8"), keep_backup=False)
     print(f"broadsheet: exported {count} article(s) from {store.path}", file=sys.stderr)
     return EXIT_OK
 
 
-COMMANDS = {"export": (_export_parser, run_export)}
+def run_import(args: argparse.Namespace) -> int:
+    skipped = False
+    with Store.open(args.db or default_db_path()) as store:
+        for path in args.files:
+            report = import_jsonl(store, path, args.annotator or default_annotator())
+            for problem in report.problems:
+                print(f"broadsheet: skipped {problem}", file=sys.stderr)
+            skipped |= bool(report.problems)
+            print(
+                f"broadsheet: {path}: {report.spans} span(s) imported into {report.articles} new article(s)"
+                + (f", {report.duplicates} already there" if report.duplicates else ""),
+                file=sys.stderr,
+            )
+    return EXIT_SKIPPED if skipped else EXIT_OK
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    report = validate_jsonl(args.file)
+    for line in report.errors + report.warnings:
+        print(line)
+    for note in report.notes:
+        print(f"broadsheet: {note}", file=sys.stderr)
+    verdict = "invalid" if report.errors else "valid"
+    print(f"broadsheet: {args.file}: {verdict}: {report.lines} line(s), {len(report.errors)} error(s), "
+          f"{len(report.warnings)} warning(s)", file=sys.stderr)
+    return EXIT_SKIPPED if report.errors else EXIT_OK
+
+
+def run_review(args: argparse.Namespace) -> int:
+    from .app import BroadsheetApp
+    from .keymap import reserved_keys
+
+    keymap = load_keymap(args.keymap)
+    schema = load_schema(args.labels, reserved_keys(keymap))
+    try:
+        selection = ReviewFilter(*(frozenset().union(*map(_names, getattr(args, name))) for name in FILTER_FIELDS))
+    except FilterError as error:
+        raise UsageError(str(error)) from None
+    path = args.db or default_db_path()
+    if not Path(path).exists():
+        raise UsageError(f"{path}: no such database")
+    with Store.open(path) as store:
+        app = BroadsheetApp([], store, schema, args.reviewer or default_annotator(), keymap=keymap, review=selection)
+        app.run()
+    return EXIT_OK
+
+
+COMMANDS = {
+    "export": (_export_parser, run_export),
+    "import": (_import_parser, run_import),
+    "validate": (_validate_parser, run_validate),
+    "review": (_review_parser, run_review),
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -40,7 +40,7 @@ MAIN_BINDINGS: list[Binding] = [
     Binding("left_square_bracket", "jump_annotation(-1)", "Previous tag", key_display="[", show=False, id="annotation.previous"),
     Binding("u", "undo", "Undo", id="history.undo"),
     Binding("ctrl+r", "redo", "Redo", show=False, id="history.redo"),
-    Binding("slash", "open_search", "Search", key_display="/", id="search.open"),
+    Binding("slash", "open_search", "Find", key_display="/", id="search.open"),
     Binding("n", "search_again(1)", "Next match", show=False, id="search.next"),
     Binding("N", "search_again(-1)", "Previous match", show=False, id="search.previous"),
     Binding("tab", "focus_column(1)", "Next column", show=False, id="focus.next"),
@@ -50,6 +50,7 @@ MAIN_BINDINGS: list[Binding] = [
         for number in range(1, 10)
     ),
     Binding("o", "pick_article", "Open article", show=False, id="article.pick"),
+    Binding("r", "review", "Review", id="review.open"),
     Binding("question_mark", "help", "Keys", key_display="?", id="app.help"),
     Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
 ]

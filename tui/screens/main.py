@@ -22,6 +22,7 @@ from ..widgets.article_view import ArticleView
 from ..widgets.search_box import SearchBox
 from .help import HelpScreen
 from .picker import ArticlePicker
+from .review import ReviewScreen
 
 PANEL_WIDTH = 34
 MIN_COLUMN_WIDTH = 40
@@ -260,6 +261,17 @@ class MainScreen(Screen):
             self.notify(f"Not found: {self.search_query}", severity="warning")
             return
         view.select(*match)
+
+    def action_review(self) -> None:
+        self.app.push_screen(
+            ReviewScreen(self.store, self.schema, self.annotator, self.label_styles), lambda _: self._refresh_all()
+        )
+
+    def _refresh_all(self) -> None:
+        """After a review: labels, boundaries and statuses may have changed anywhere."""
+        for column in self.columns:
+            column.view.set_spans(self.store.annotations(column.article.id))
+        self._show_panel(self.focused_view)
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.schema))

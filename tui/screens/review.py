@@ -1,0 +1,226 @@
+"""The review screen: one annotation at a time, in its sentence, decided from the keyboard."""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, ProgressBar, Static
+
+from annotations.model import Annotation
+from annotations.review import (
+    FilterError,
+    ReviewFilter,
+    decide,
+    first_pending,
+    move_boundary,
+    relabel,
+    review_queue,
+    status_counts,
+)
+from annotations.schema import LabelSchema
+from annotations.store import Store, StoreError
+from annotations.text import sentence_around
+
+from ..widgets.search_box import SearchBox
+
+REVIEW_BINDINGS: list[Binding] = [
+    Binding("a", "decide('accepted')", "Accept", id="review.accept"),
+    Binding("x", "decide('rejected')", "Reject", id="review.reject"),
+    Binding("space", "step(1)", "Skip", id="review.skip"),
+    Binding("backspace", "undo", "Undo", id="review.undo"),
+    Binding("left", "step(-1)", "Previous", show=False, id="review.previous"),
+    Binding("right", "step(1)", "Next", show=False, id="review.next"),
+    Binding("left_square_bracket", "boundary('start', -1)", "Start ←", key_display="[", id="review.start-earlier"),
+    Binding("right_square_bracket", "boundary('start', 1)", "Start →", key_display="]", id="review.start-later"),
+    Binding("left_curly_bracket", "boundary('end', -1)", "End ←", key_display="{", id="review.end-earlier"),
+    Binding("right_curly_bracket", "boundary('end', 1)", "End →", key_display="}", id="review.end-later"),
+    *(
+        Binding(str(number), f"relabel({number})", f"Label {number}", show=False, id=f"review.label-{number}")
+        for number in range(1, 10)
+    ),
+    Binding("slash", "open_filter", "Filter", key_display="/", id="review.filter"),
+    Binding("escape", "close", "Close", id="review.close"),
+]
+
+STATUS_STYLES = {"pending": "yellow", "accepted": "green", "rejected": "red"}
+
+
+class ReviewScreen(Screen):
+    """Walks the review queue; every decision is saved at once with the reviewer and time."""
+
+    BINDINGS = REVIEW_BINDINGS
+
+    def __init__(self, store: Store, schema: LabelSchema, reviewer: str, label_styles: dict[str, Style],
+                 selection: ReviewFilter = ReviewFilter()) -> None:
+        super().__init__()
+        self.store = store
+        self.schema = schema
+        self.reviewer = reviewer
+        self.label_styles = label_styles
+        self.selection = selection
+        self.queue: list[Annotation] = []
+        self.position = 0
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="▤")
+        with Vertical(id="review-body"):
+            yield Static(classes="review-status")
+            yield ProgressBar(show_eta=False, id="review-progress")
+            yield Static(classes="review-card")
+        yield SearchBox(self._apply_filter, self._close_filter, placeholder="Filter: label:actor status:pending annotator:NAME article:ID (empty: all)", id="review-filter")
+        yield Footer(show_command_palette=False, compact=True)
+
+    def on_mount(self) -> None:
+        self._load()
+
+    def _load(self) -> None:
+        self.queue = review_queue(self.store, self.selection)
+        self.position = first_pending(self.queue)
+        self._show()
+
+    @property
+    def current(self) -> Annotation | None:
+        return self.queue[self.position] if 0 <= self.position < len(self.queue) else None
+
+    # -- display -------------------------------------------------------------------
+
+    def _show(self) -> None:
+        counts = status_counts(self.queue)
+        reviewed = counts["accepted"] + counts["rejected"]
+        progress = self.query_one(ProgressBar)
+        progress.update(total=max(len(self.queue), 1), progress=reviewed)
+        status = Text(f"Reviewed {reviewed} of {len(self.queue)}   ", style="bold")
+        for name, count in counts.items():
+            status.append(f" {name} {count} ", style=STATUS_STYLES.get(name, ""))
+        status.append(f"   filter: {self.selection.describe()}", style="dim")
+        self.query_one(".review-status", Static).update(status)
+        self.query_one(".review-card", Static).update(self._card())
+
+    def _card(self) -> Text:
+        annotation = self.current
+        if annotation is None:
+            done = Text("Nothing left to review here", style="bold")
+            done.append("\nbackspace undoes the last decision, / changes the filter, escape closes.", style="dim")
+            return done
+        stored = self.store.stored_article(annotation.article_id)
+        meta = stored.meta if stored else {}
+        text = self.store.article_text(annotation.article_id)
+        start, end = sentence_around(text, annotation.start, annotation.end)
+        card = Text()
+        card.append(f"{self.position + 1}/{len(self.queue)}  ", style="bold")
+        card.append(f" {annotation.label} ", style=self.label_styles.get(annotation.label, Style(reverse=True)))
+        card.append(f"  {annotation.status}", style=STATUS_STYLES.get(annotation.status, ""))
+        card.append(f"   {meta.get('outlet') or annotation.article_id}", style="bold")
+        if meta.get("date"):
+            card.append(f" · {meta['date']}")
+        card.append(f"   by {annotation.annotator}", style="dim")
+        if annotation.reviewer:
+            card.append(f", reviewed by {annotation.reviewer}", style="dim")
+        card.append("\n\n")
+        card.append(text[start : annotation.start].replace("\n", " "))
+        card.append(annotation.text.replace("\n", " "), style=self.label_styles.get(annotation.label, Style(reverse=True)) + Style(bold=True))
+        card.append(text[annotation.end : end].replace("\n", " "))
+        card.append("\n\n")
+        labels = "  ".join(f"{number} {label.name}" for number, label in enumerate(self.schema.labels[:9], start=1))
+        card.append(f"relabel: {labels}", style="dim")
+        return card
+
+    # -- decisions -------------------------------------------------------------------
+
+    def _replace_current(self, annotation: Annotation) -> None:
+        self.queue[self.position] = annotation
+
+    def _failed(self, error: Exception) -> None:
+        self.notify(f"Not saved: {error}", severity="error", timeout=10)
+
+    def action_decide(self, status: str) -> None:
+        annotation = self.current
+        if annotation is None:
+            return
+        try:
+            self._replace_current(decide(self.store, annotation, status, self.reviewer))
+        except (StoreError, OSError) as error:
+            self._failed(error)
+            return
+        self.position = min(self.position + 1, len(self.queue))
+        self._show()
+
+    def action_step(self, step: int) -> None:
+        self.position = min(max(self.position + step, 0), len(self.queue))
+        self._show()
+
+    def action_relabel(self, number: int) -> None:
+        annotation = self.current
+        if annotation is None or number > len(self.schema.labels):
+            return
+        label = self.schema.labels[number - 1].name
+        if label == annotation.label:
+            return
+        try:
+            self._replace_current(relabel(self.store, annotation, label, self.reviewer))
+        except (StoreError, OSError) as error:
+            self._failed(error)
+            return
+        self._show()
+
+    def action_boundary(self, edge: str, direction: int) -> None:
+        annotation = self.current
+        if annotation is None:
+            return
+        try:
+            text = self.store.article_text(annotation.article_id)
+            self._replace_current(move_boundary(self.store, annotation, text, edge, direction, self.reviewer))
+        except (StoreError, OSError) as error:
+            self._failed(error)
+            return
+        self._show()
+
+    def action_undo(self) -> None:
+        try:
+            change = self.store.undo()
+        except (StoreError, OSError) as error:
+            self._failed(error)
+            return
+        if change is None:
+            self.notify("Nothing to undo", severity="warning")
+            return
+        changed_id = (change.after or change.before).id  # type: ignore[union-attr]
+        for index, annotation in enumerate(self.queue):
+            if annotation.id == changed_id and change.before is not None:
+                self.queue[index] = change.before
+                self.position = index
+                break
+        self.notify(f"Undone: {change.describe()}")
+        self._show()
+
+    # -- filter ------------------------------------------------------------------------
+
+    def action_open_filter(self) -> None:
+        box = self.query_one(SearchBox)
+        box.value = "" if self.selection == ReviewFilter() else self.selection.describe()
+        box.display = True
+        self.set_focus(box)
+
+    def _close_filter(self) -> None:
+        self.query_one(SearchBox).display = False
+        self.set_focus(None)
+
+    def _apply_filter(self, text: str) -> None:
+        try:
+            selection = ReviewFilter.parse(text)
+        except FilterError as error:
+            self.notify(str(error), severity="error")
+            return
+        self._close_filter()
+        self.selection = selection
+        self._load()
+
+    def action_close(self) -> None:
+        if len(self.app.screen_stack) > 2:
+            self.dismiss()
+        else:
+            self.app.exit()
