@@ -1,0 +1,267 @@
+"""Gold export in every format, import back, validate, and spaCy reading what we export."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from annotations.export import ExportSelection, OverlapReport, exported_articles, write_brat, write_conll, write_lines
+from annotations.importing import import_jsonl
+from annotations.review import decide
+from annotations.store import Store
+from annotations.validate import validate_jsonl
+
+from .conftest import ROOT
+from .test_store import tag
+
+# A realistic pass over the seeds: nested, overlapping and multi-paragraph spans included.
+SEED_TAGS = [
+    (0, "Kataib Hezbollah", "actor"),
+    (0, "At least 25 militia fighters were killed", "claim"),
+    (0, "At least 25 militia fighters", "figure"),
+    (0, "Brian Hook", "actor"),
+    (1, "at least 25 militia fighters", "figure"),
+    (1, "We discussed with him [Trump] other options that are available", "quote"),
+    (1, "Trump", "actor"),
+    (1, "Jonathan Hoffman", "actor"),
+    (2, "24 “martyrs”", "figure"),
+    (2, "Jaafar Al-Husseini", "actor"),
+    (2, "approximately 5,000 troops", "figure"),
+    (3, "19 fighters were killed and 35 were injured", "claim"),
+    (3, "Kitaeb Hezbollah", "actor"),
+    (4, "Kataeb Hezbollah", "actor"),
+    (4, "at least 19 of its members dead", "figure"),
+]
+
+
+def export(db_path: Path, fmt: str = "jsonl", selection: ExportSelection = ExportSelection()) -> str:
+    with Store.open(db_path, read_only=True) as store:
+        out = io.StringIO()
+        write_lines(exported_articles(store, selection), out, fmt)
+    return out.getvalue()
+
+
+@pytest.fixture
+def tagged_db(seeds, db_path):
+    with Store.open(db_path) as store:
+        spans = []
+        for index, phrase, label in SEED_TAGS:
+            occurrence = 1 if phrase == "Trump" else 0
+            spans.append(tag(store, seeds[index], phrase, label, occurrence))
+        for span in spans[::2]:
+            decide(store, span, "accepted", "lead")
+        decide(store, spans[1], "rejected", "lead")
+    return db_path, spans
+
+
+def test_gold_keeps_only_accepted_spans_and_filters_combine(tagged_db, seeds):
+    db_path, spans = tagged_db
+    accepted = {span.id for span in spans[::2]}
+    gold = [json.loads(line) for line in export(db_path, selection=ExportSelection(gold=True)).splitlines()]
+    assert {span["id"] for line in gold for span in line["spans"]} == accepted
+    assert all(span["status"] == "accepted" for line in gold for span in line["spans"])
+    figures = ExportSelection(gold=True, labels=frozenset({"figure"}), articles=frozenset({seeds[0].id, seeds[2].id}))
+    lines = [json.loads(line) for line in export(db_path, selection=figures).splitlines()]
+    assert [(line["meta"]["id"], [span["text"] for span in line["spans"]]) for line in lines] == [
+        (seeds[0].id, ["At least 25 militia fighters"]),
+        (seeds[2].id, ["24 “martyrs”", "approximately 5,000 troops"]),
+    ]
+    assert export(db_path, selection=ExportSelection(annotators=frozenset({"nobody"}))) == ""
+
+
+def test_jsonl_round_trip_through_import_is_identical(tagged_db, tmp_path):
+    db_path, _ = tagged_db
+    first = tmp_path / "first.jsonl"
+    first.write_text(export(db_path), encoding="utf-8")
+    with Store.open(tmp_path / "fresh.json") as fresh:
+        report = import_jsonl(fresh, first, "importer")
+    assert (report.articles, report.spans, report.problems) == (5, len(SEED_TAGS), [])
+    assert export(tmp_path / "fresh.json") == first.read_text(encoding="utf-8")
+    with Store.open(tmp_path / "fresh.json") as fresh:  # importing again adds nothing
+        assert import_jsonl(fresh, first, "importer").duplicates == len(SEED_TAGS)
+
+
+def test_doccano_round_trip(tagged_db, tmp_path):
+    db_path, _ = tagged_db
+    doccano = export(db_path, "doccano")
+    first = json.loads(doccano.splitlines()[0])
+    assert set(first) == {"id", "text", "label"}
+    assert all(first["text"][start:end] and isinstance(label, str) for start, end, label in first["label"])
+    path = tmp_path / "doccano.jsonl"
+    path.write_text(doccano, encoding="utf-8")
+    with Store.open(tmp_path / "fresh.json") as fresh:
+        report = import_jsonl(fresh, path, "importer")
+    assert report.problems == [] and report.spans == len(SEED_TAGS)
+    assert export(tmp_path / "fresh.json", "doccano") == doccano
+    assert all(span["status"] == "pending" for line in export(tmp_path / "fresh.json").splitlines()
+               for span in json.loads(line)["spans"])
+
+
+def test_prodigy_lines_import_with_meta(tmp_path, db_path):
+    path = tmp_path / "prodigy.jsonl"
+    lines = [
+        {"text": "Mark Esper spoke.", "spans": [{"start": 0, "end": 10, "label": "actor"}], "meta": {"source": "wire"}},
+        {"text": "Pompeo warned Iran.", "spans": [{"start": 0, "end": 6, "label": "actor", "token_start": 0}],
+         "meta": {"id": "p-2", "outlet": "AP"}, "_input_hash": 1},
+    ]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    with Store.open(db_path) as store:
+        report = import_jsonl(store, path, "model")
+        assert (report.articles, report.spans, report.problems) == (2, 2, [])
+        assert store.stored_article("p-2").meta == {"outlet": "AP"}
+        [pompeo] = store.annotations("p-2")
+        assert (pompeo.text, pompeo.annotator, pompeo.status) == ("Pompeo", "model", "pending")
+
+
+def test_bad_import_lines_are_named_and_the_rest_imported(tmp_path, db_path):
+    path = tmp_path / "mixed.jsonl"
+    path.write_text(
+        json.dumps({"text": "Good line.", "spans": [{"start": 0, "end": 4, "label": "actor"}]}) + "\n"
+        + "{not json\n"
+        + json.dumps({"text": "Short.", "spans": [{"start": 0, "end": 40, "label": "actor"}]}) + "\n"
+        + json.dumps({"text": "Claims.", "spans": [{"start": 0, "end": 6, "label": "claim", "text": "nope"}]}) + "\n"
+        + json.dumps({"text": "a\r\nb", "spans": []}) + "\n"
+    )
+    with Store.open(db_path) as store:
+        report = import_jsonl(store, path, "me")
+    assert report.spans == 1
+    assert report.problems == [
+        f"{path}:2: not valid JSON (Expecting property name enclosed in double quotes at column 2)",
+        f"{path}:3: span 1: offsets 0-40 lie outside the text (length 6)",
+        f"{path}:4: span 1: says 'nope' but offsets 0-6 cover 'Claims'",
+        f"{path}:5: the text has control characters or CR line endings, so its offsets cannot be trusted",
+    ]
+
+
+def parse_brat(folder: Path) -> dict[str, list[tuple[str, list[tuple[int, int]], str]]]:
+    parsed = {}
+    for ann in sorted(folder.glob("*.ann")):
+        entries = []
+        for line in ann.read_text(encoding="utf-8").splitlines():
+            key, middle, covered = line.split("\t")
+            label, offsets = middle.split(" ", 1)
+            fragments = [tuple(map(int, part.split())) for part in offsets.split(";")]
+            assert key.startswith("T")
+            entries.append((label, fragments, covered))
+        parsed[ann.stem] = entries
+    return parsed
+
+
+def test_brat_standoff_round_trip(tagged_db, tmp_path):
+    db_path, spans = tagged_db
+    folder = tmp_path / "brat"
+    with Store.open(db_path, read_only=True) as store:
+        assert write_brat(exported_articles(store), folder) == 5
+    parsed = parse_brat(folder)
+    for stem, entries in parsed.items():
+        text = (folder / f"{stem}.txt").read_text(encoding="utf-8")
+        for label, fragments, covered in entries:
+            assert " ".join(text[start:end] for start, end in fragments) == covered
+            assert all("\n" not in text[start:end] for start, end in fragments)
+    back = sorted((label, fragments[0][0], fragments[-1][1]) for entries in parsed.values() for label, fragments, _ in entries)
+    assert back == sorted((span.label, span.start, span.end) for span in spans)
+
+
+def test_brat_splits_a_span_across_paragraphs_into_fragments(seeds, db_path, tmp_path):
+    reuters = seeds[1]
+    start = reuters.text.index("The Pentagon said it had targeted")
+    end = reuters.text.index("and two in Syria.") + len("and two in Syria.") + 2 + len("The locations")
+    with Store.open(db_path) as store:
+        store.add(reuters, start, end, "claim", "me")
+        write_brat(exported_articles(store), tmp_path / "brat")
+    [(label, fragments, covered)] = parse_brat(tmp_path / "brat")[reuters.id]
+    assert len(fragments) == 2 and covered.endswith("two in Syria. The locations")
+
+
+def test_conll_bio_keeps_the_outer_span_and_reports_the_overlap(tagged_db):
+    db_path, _ = tagged_db
+    report = OverlapReport()
+    with Store.open(db_path, read_only=True) as store:
+        out = io.StringIO()
+        write_conll(exported_articles(store), out, report)
+    lines = out.getvalue().splitlines()
+    tagged = [line.split("\t") for line in lines if "\t" in line]
+    assert ["At", "B-claim"] in tagged and ["militia", "I-claim"] in tagged and ["killed", "I-claim"] in tagged
+    assert ["Kataib", "B-actor"] in tagged and ["Hezbollah", "I-actor"] in tagged
+    assert ["[", "O"] in tagged and ["Trump", "I-quote"] in tagged  # the actor inside the quote gave way
+    messages = report.lines()
+    assert any("figure 'At least 25 militia fighters'" in message and "kept the outer span" in message for message in messages)
+    assert any("actor 'Trump'" in message for message in messages)
+    for line in lines:
+        assert line == "" or line.startswith("# id = ") or re.fullmatch(r"\S+\t(O|[BI]-\w+)", line), line
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True, timeout=120, cwd=ROOT)
+
+
+def test_cli_export_formats_and_strict(tagged_db, tmp_path):
+    db_path, _ = tagged_db
+    strict = cli("export", "--db", str(db_path), "--format", "conll", "--strict", "-o", str(tmp_path / "x.conll"))
+    assert strict.returncode == 1 and "cannot be BIO-encoded; nothing written (--strict)" in strict.stderr
+    assert not (tmp_path / "x.conll").exists()
+    loose = cli("export", "--db", str(db_path), "--format", "conll", "-o", str(tmp_path / "x.conll"))
+    assert loose.returncode == 0 and "kept the outer span" in loose.stderr and (tmp_path / "x.conll").exists()
+    gold = cli("export", "--db", str(db_path), "--gold", "--format", "doccano")
+    assert gold.returncode == 0 and len(gold.stdout.splitlines()) == 5
+    brat = cli("export", "--db", str(db_path), "--format", "brat")
+    assert brat.returncode == 2 and "brat writes a folder" in brat.stderr
+
+
+def test_spacy_reads_every_exported_span_of_the_seeds(tagged_db, tmp_path):
+    import spacy  # in the test extra: the proof must not be skippable
+    from spacy.tokens import DocBin
+
+    db_path, _ = tagged_db
+    nlp = spacy.blank("en")
+    doc_bin = DocBin()
+    count = 0
+    for line in export(db_path).splitlines():
+        record = json.loads(line)
+        doc = nlp.make_doc(record["text"])
+        spans = []
+        for span in record["spans"]:
+            char_span = doc.char_span(span["start"], span["end"], label=span["label"])
+            assert char_span is not None, span
+            assert char_span.text == span["text"]
+            spans.append(char_span)
+            count += 1
+        doc.spans["sc"] = spans  # overlapping spans live in a span group
+        doc_bin.add(doc)
+    assert count == len(SEED_TAGS)
+    path = tmp_path / "seeds.spacy"
+    doc_bin.to_disk(path)
+    docs = list(DocBin().from_disk(path).get_docs(nlp.vocab))
+    assert sum(len(doc.spans["sc"]) for doc in docs) == len(SEED_TAGS)
+
+
+def test_validate_reports_line_numbers_and_spacy_misalignment(tagged_db, tmp_path):
+    db_path, _ = tagged_db
+    good = tmp_path / "good.jsonl"
+    good.write_text(export(db_path), encoding="utf-8")
+    report = validate_jsonl(good)
+    assert (report.lines, report.errors, report.warnings) == (5, [], [])
+    record = json.loads(good.read_text(encoding="utf-8").splitlines()[0])
+    misaligned = dict(record, spans=[{"start": 2, "end": 6, "label": "actor", "text": record["text"][2:6]}])
+    outside = dict(record, spans=[{"start": 5, "end": 999999, "label": "actor", "text": "x"}])
+    wrong_text = dict(record, spans=[{"start": 0, "end": 1, "label": "actor", "text": "Z"}])
+    no_meta = {"text": "x", "spans": []}
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("\n".join(json.dumps(line) for line in (misaligned, outside, wrong_text, no_meta)) + "\n{oops\n")
+    report = validate_jsonl(bad)
+    assert report.lines == 5
+    assert [error.split(": ", 2)[0].rsplit(":", 1)[1] for error in report.errors] == ["2", "3", "4", "5"]
+    assert "lies outside the text" in report.errors[0]
+    assert "says 'Z' but the text there is 'A'" in report.errors[1]
+    assert "'meta' is a required property" in report.errors[2]
+    assert "not valid JSON" in report.errors[3]
+    assert report.notes == []  # spaCy is installed with the test extra, so alignment was checked
+    assert report.warnings == [f"{bad}:1: span 1 (actor 2-6) {record['text'][2:6]!r} does not align to spaCy tokens"]
+    result = cli("validate", str(bad))
+    assert result.returncode == 1 and "invalid: 5 line(s), 4 error(s)" in result.stderr
