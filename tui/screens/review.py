@@ -53,6 +53,7 @@ class ReviewScreen(Screen):
     """Walks the review queue; every decision is saved at once with the reviewer and time."""
 
     BINDINGS = REVIEW_BINDINGS
+    AUTO_FOCUS = ""  # nothing: keys go to the screen's bindings (None would inherit the app's "*")
 
     def __init__(self, store: Store, schema: LabelSchema, reviewer: str, label_styles: dict[str, Style],
                  selection: ReviewFilter = ReviewFilter()) -> None:
