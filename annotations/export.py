@@ -51,13 +51,22 @@ class ExportedArticle:
     spans: list[Annotation]
 
 
-def exported_articles(store: Store, selection: ExportSelection = ExportSelection()) -> Iterator[ExportedArticle]:
-    """Articles with at least one selected span, by id; spans by start, then end."""
+def exported_articles(
+    store: Store, selection: ExportSelection = ExportSelection(), orphans: list[Annotation] | None = None
+) -> Iterator[ExportedArticle]:
+    """Articles with at least one selected span, by id; spans by start, then end.
+
+    Orphaned spans (their article's text changed and their text is gone) are never
+    exported; they are appended to ``orphans`` so the caller can say so."""
     article_ids = store.article_ids()
     if selection.articles:
         article_ids = [article_id for article_id in article_ids if article_id in selection.articles]
     for article_id in article_ids:
         spans = [span for span in store.annotations(article_id) if selection.keeps(span)]
+        if any(span.orphaned for span in spans):
+            if orphans is not None:
+                orphans.extend(span for span in spans if span.orphaned)
+            spans = [span for span in spans if not span.orphaned]
         if not spans:
             continue
         stored = store.stored_article(article_id)

@@ -41,6 +41,7 @@ class Annotation:
     status: str = "pending"
     reviewer: str = ""
     reviewed: str = ""
+    orphaned: bool = False  # its article's text changed and its text is no longer there
 
     @classmethod
     def create(cls, article_id: str, text: str, start: int, end: int, label: str, annotator: str) -> Annotation:

@@ -29,6 +29,7 @@ from tinydb import TinyDB
 
 from .articles import Article
 from .model import Annotation, now, span_order
+from .reattach import Reattachment, reattach_spans
 from .storage import AtomicJSONStorage, CorruptFileError, atomic_write, dumps, fsync_directory, loads
 
 FORMAT_VERSION = 1
@@ -275,6 +276,29 @@ class Store:
             return []
         return self._shard(article_id).annotations()
 
+    def reattach(self, article: Article) -> Reattachment | None:
+        """If ``article``'s text differs from the one annotated, move its spans to the new
+        text (orphaning those whose text is gone) and keep the new text. Returns what
+        happened, or None when the text is unchanged or the article was never annotated.
+
+        Undo steps of this article refer to the old text, so they are dropped."""
+        shard = self._shard(article.id)
+        record = shard.article_record()
+        if record is None or record["text_hash"] == article.text_hash:
+            return None
+        old_text = self.article_text(article.id)
+        spans, report = reattach_spans(old_text, article.text, shard.annotations())
+        report.article_id = article.id
+        text_path = self._shard_path(article.id).with_suffix(".txt")
+        atomic_write(text_path, article.text.encode("utf-8"))  # the old text stays in .txt.bak
+        with shard.writing():
+            shard.article_table.update({"text_hash": article.text_hash, "meta": dict(article.meta), "source": article.source})
+            for span in spans:
+                shard.put(span)
+        if self._history is not None:
+            self._history.forget(article.id)
+        return report
+
     def add(self, article: Article, start: int, end: int, label: str, annotator: str) -> Annotation:
         """Tag ``article.text[start:end]``; durable on return."""
         annotation = Annotation.create(article.id, article.text, start, end, label, annotator)
@@ -414,6 +438,15 @@ class _History:
             self._drop_undone()
         while len(self.done) > HISTORY_LIMIT:
             self._path(self.done.pop(0)).unlink(missing_ok=True)
+
+    def forget(self, article_id: str) -> None:
+        """Drop every undo step of one article (its text changed under them)."""
+        for undone, numbers in ((False, self.done), (True, self.undone)):
+            for number in list(numbers):
+                if self._read(number, undone).article_id == article_id:
+                    self._path(number, undone).unlink(missing_ok=True)
+                    numbers.remove(number)
+        fsync_directory(self.directory)
 
     def newest_done(self) -> Change | None:
         return self._read(self.done[-1], undone=False) if self.done else None

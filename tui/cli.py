@@ -179,8 +179,9 @@ def run_export(args: argparse.Namespace) -> int:
     overlaps = OverlapReport()
     if args.format == "brat" and args.output == "-":
         raise UsageError("brat writes a folder: give it with -o FOLDER")
+    orphans: list = []
     with Store.open(args.db or default_db_path(), read_only=True) as store:
-        articles = exported_articles(store, selection)
+        articles = exported_articles(store, selection, orphans)
         if args.format == "brat":
             count = write_brat(articles, Path(args.output))
         else:
@@ -200,6 +201,9 @@ def run_export(args: argparse.Namespace) -> int:
                 sys.stdout.flush()
             else:
                 atomic_write(Path(args.output), buffer.getvalue().encode("utf-8"), keep_backup=False)
+    for orphan in orphans:
+        print(f"broadsheet: not exported: orphaned {orphan.label} {orphan.text!r} in {orphan.article_id} "
+              "(the article's text changed and this text is gone)", file=sys.stderr)
     print(f"broadsheet: exported {count} article(s) from {store.path}", file=sys.stderr)
     return EXIT_OK
 

@@ -47,6 +47,7 @@ class MainScreen(Screen):
         self.slots: list[int] = list(range(min(len(articles), MAX_COLUMNS)))
         self.search_query = ""
         self._search_origin: ArticleView | None = None
+        self._checked: set[str] = set()  # articles whose stored text was compared this session
 
     def compose(self) -> ComposeResult:
         yield Header(icon="▤")
@@ -85,7 +86,7 @@ class MainScreen(Screen):
             column.remove()
         for number in range(len(columns) + 1, wanted + 1):
             article = self.articles[self.slots[number - 1]]
-            column = ArticleColumn(number, article, self.store.annotations(article.id), self.label_styles)
+            column = ArticleColumn(number, article, self._attached_spans(article), self.label_styles)
             column.view.add_leading_bindings(label_bindings(self.schema))
             container.mount(column)
 
@@ -97,12 +98,28 @@ class MainScreen(Screen):
     def _views_of(self, article_id: str) -> list[ArticleView]:
         return [column.view for column in self.columns if column.article.id == article_id]
 
+    def _attached_spans(self, article: Article | str) -> list[Annotation]:
+        """The spans to highlight. The first time an article is shown in a session, spans
+        of a text that changed since it was tagged are re-attached to the new text."""
+        if isinstance(article, Article) and article.id not in self._checked:
+            self._checked.add(article.id)
+            try:
+                report = self.store.reattach(article)
+            except (StoreError, OSError) as error:
+                self._store_failed(error)
+                report = None
+            if report is not None:
+                self.notify(report.describe(), severity="warning" if report.orphaned else "information", timeout=15)
+        article_id = article if isinstance(article, str) else article.id
+        return [span for span in self.store.annotations(article_id) if not span.orphaned]
+
     def _show_panel(self, view: ArticleView | None) -> None:
         if view is None:
             return
         article = view.article
         title = " · ".join(part for part in (article.outlet, article.title or article.id) if part)
-        self.query_one(AnnotationPanel).show(title, view.spans)
+        orphans = [span for span in self.store.annotations(article.id) if span.orphaned]
+        self.query_one(AnnotationPanel).show(title, view.spans, orphans)
 
     def on_descendant_focus(self) -> None:
         self._show_panel(self.focused_view)
@@ -142,12 +159,12 @@ class MainScreen(Screen):
 
     def _show_in(self, column: ArticleColumn, article_index: int) -> None:
         article = self.articles[article_index]
-        column.show(article, self.store.annotations(article.id))
+        column.show(article, self._attached_spans(article))
 
     # -- tagging -----------------------------------------------------------------------
 
     def _refresh_article(self, article_id: str, changed: tuple[int, int] | None) -> None:
-        spans = self.store.annotations(article_id)
+        spans = self._attached_spans(article_id)
         for view in self._views_of(article_id):
             view.set_spans(spans, changed)
         self._show_panel(self.focused_view)
@@ -270,7 +287,7 @@ class MainScreen(Screen):
     def _refresh_all(self) -> None:
         """After a review: labels, boundaries and statuses may have changed anywhere."""
         for column in self.columns:
-            column.view.set_spans(self.store.annotations(column.article.id))
+            column.view.set_spans(self._attached_spans(column.article))
         self._show_panel(self.focused_view)
 
     def action_help(self) -> None:

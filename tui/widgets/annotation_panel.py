@@ -26,7 +26,7 @@ class AnnotationPanel(VerticalScroll, can_focus=False):
         yield self.counts
         yield self.listing
 
-    def show(self, title: str, spans: list[Annotation]) -> None:
+    def show(self, title: str, spans: list[Annotation], orphans: list[Annotation] = ()) -> None:
         per_label = Counter(span.label for span in spans)
         counts = Text(f"{title}\n", style="bold", overflow="ellipsis", no_wrap=True)
         counts.append(f"{len(spans)} tags\n")
@@ -41,4 +41,10 @@ class AnnotationPanel(VerticalScroll, can_focus=False):
             listing.append(" " + " ".join(span.text.split()) + "\n")
         if not spans:
             listing.append("No tags yet: select with v, then a label key.", style="dim")
+        if orphans:
+            listing.append(f"\nOrphaned: {len(orphans)}\n", style="bold red")
+            listing.append("The text changed and these are no longer in it; kept, not exported.\n", style="dim")
+            for span in orphans:
+                listing.append(f"{span.label[:7]:<7}", style="red")
+                listing.append(" " + " ".join(span.text.split()) + "\n")
         self.listing.update(listing)
