@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import glob
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,7 +13,8 @@ import yaml
 
 from .text import DecodeError, decode, normalise, text_hash
 
-ARTICLE_SUFFIXES = (".txt", ".md")
+ARTICLE_SUFFIXES = (".txt", ".md", ".jsonl")
+GLOB_CHARACTERS = frozenset("*?[")
 META_FIELDS = ("outlet", "date", "title", "url")
 
 
@@ -113,16 +116,61 @@ class Corpus:
     problems: list[str]
 
 
-def _article_files(path: Path) -> list[Path]:
-    if path.is_dir():
-        found: list[Path] = []
-        for root, dirs, files in os.walk(path, onerror=None):
-            dirs.sort()
-            found.extend(
-                Path(root) / name for name in sorted(files) if name.lower().endswith(ARTICLE_SUFFIXES)
-            )
-        return found
-    return [path]
+def _article_files(path: Path, problems: list[str]) -> list[Path]:
+    """The article files a command-line argument names: a file, a folder (recursively) or a glob."""
+    if GLOB_CHARACTERS & set(str(path)) and not path.exists():
+        matches = sorted(Path(match) for match in glob.glob(str(path), recursive=True))
+        if not matches:
+            problems.append(f"{path}: no files match this pattern")
+        return [file for match in matches for file in _article_files(match, problems)]
+    if not path.exists():
+        problems.append(f"{path}: no such file or directory")
+        return []
+    if not path.is_dir():
+        return [path]
+    found: list[Path] = []
+
+    def unreadable(error: OSError) -> None:
+        problems.append(f"{error.filename}: cannot read this folder: {error.strerror}")
+
+    for root, dirs, files in os.walk(path, onerror=unreadable):
+        dirs.sort()
+        found.extend(Path(root) / name for name in sorted(files) if name.lower().endswith(ARTICLE_SUFFIXES))
+    if not found:
+        problems.append(f"{path}: no .txt, .md or .jsonl files in this folder")
+    return found
+
+
+def _jsonl_articles(path: Path) -> tuple[list[Article], list[str]]:
+    """One article per line: 'text' plus an optional 'id' and 'meta' (Prodigy and doccano
+    lines too; their spans are for `broadsheet import`). A bad line is named and skipped."""
+    articles: list[Article] = []
+    problems: list[str] = []
+    try:
+        raw = decode(path.read_bytes())
+    except OSError as error:
+        return [], [f"{path}: cannot read: {error.strerror}"]
+    except DecodeError as error:
+        return [], [f"{path}: {error}"]
+    for number, line in enumerate(raw.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            problems.append(f"{path}:{number}: not valid JSON ({error.msg} at column {error.colno}); line skipped")
+            continue
+        text = record.get("text") if isinstance(record, dict) else None
+        if not isinstance(text, str) or not text.strip():
+            problems.append(f"{path}:{number}: no 'text' string; line skipped")
+            continue
+        meta_in = record.get("meta") if isinstance(record.get("meta"), dict) else {}
+        meta = {("outlet" if key == "source" else key): _meta_value(value) for key, value in meta_in.items()
+                if value is not None and (key in META_FIELDS or key == "source")}
+        article_id = meta_in.get("id") or record.get("id")
+        article_id = _meta_value(article_id) if article_id not in (None, "") else f"{path.stem}:{number}"
+        articles.append(Article(id=article_id, text=normalise(text), source=f"{path}:{number}", meta=meta))
+    return articles, problems
 
 
 def load_corpus(paths: list[Path]) -> Corpus:
@@ -131,23 +179,26 @@ def load_corpus(paths: list[Path]) -> Corpus:
     problems: list[str] = []
     seen: dict[str, str] = {}
     for path in paths:
-        if not path.exists():
-            problems.append(f"{path}: no such file or directory")
-            continue
-        files = _article_files(path)
-        if path.is_dir() and not files:
-            problems.append(f"{path}: no .txt or .md files in this directory")
-        for file in files:
-            try:
-                article = load_article(file)
-            except ArticleError as error:
-                problems.append(str(error))
+        for file in _article_files(path, problems):
+            if not file.is_file():
+                problem = "a broken link" if file.is_symlink() and not file.exists() else "not a regular file (a pipe, socket or device)"
+                problems.append(f"{file}: {problem}; skipped")
                 continue
-            if article.id in seen:
-                problems.append(
-                    f"{file}: article id {article.id!r} is already used by {seen[article.id]}; skipped"
-                )
-                continue
-            seen[article.id] = article.source
-            articles.append(article)
+            if file.suffix.lower() == ".jsonl":
+                found, line_problems = _jsonl_articles(file)
+                problems.extend(line_problems)
+            else:
+                try:
+                    found = [load_article(file)]
+                except ArticleError as error:
+                    problems.append(str(error))
+                    continue
+            for article in found:
+                if article.id in seen:
+                    problems.append(
+                        f"{article.source}: article id {article.id!r} is already used by {seen[article.id]}; skipped"
+                    )
+                    continue
+                seen[article.id] = article.source
+                articles.append(article)
     return Corpus(articles, problems)

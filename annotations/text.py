@@ -74,9 +74,11 @@ def decode(data: bytes) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError as error:
             raise DecodeError(f"invalid UTF-16 at byte {error.start}") from None
-    nul = data.find(b"\x00")
-    if nul != -1:
-        raise DecodeError(f"binary file (NUL byte at byte {nul})")
+    head = data[:8192]
+    if head.count(b"\x00") > max(1, len(head) // 100):
+        # Text may carry a stray NUL (shown as ␀); this many is an image, a PDF, an archive.
+        first_nul = data.find(b"\x00")
+        raise DecodeError(f"binary file (NUL byte at byte {first_nul})")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -86,6 +88,11 @@ def decode(data: bytes) -> str:
 def text_hash(text: str) -> str:
     """The hash stored with an article so a changed text can be detected later."""
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def is_zero_width(char: str) -> bool:
+    """Combining marks and joiners draw on the character before them: no cursor stop of their own."""
+    return unicodedata.category(char) in ("Mn", "Me", "Cf") or char in "\u200d\ufe0f"
 
 
 def is_word_char(char: str) -> bool:

@@ -53,7 +53,7 @@ def test_broken_front_matter_names_file_and_line(tmp_path: Path):
 def test_corpus_skips_bad_files_and_keeps_the_rest(tmp_path: Path):
     (tmp_path / "good.txt").write_text("Readable.")
     (tmp_path / "empty.txt").write_bytes(b"")
-    (tmp_path / "binary.txt").write_bytes(b"\x89PNG\x00\x00")
+    (tmp_path / "binary.txt").write_bytes(b"\x89PNG\x00\x00\x00")
     (tmp_path / "ignored.csv").write_text("a,b")
     corpus = load_corpus([tmp_path, tmp_path / "missing.txt"])
     assert [article.id for article in corpus.articles] == ["good"]

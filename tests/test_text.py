@@ -38,13 +38,17 @@ def test_markup_is_left_as_text():
     [
         (b"", "empty file"),
         (b"  \n", "empty file"),
-        (b"ab\x00cd", "binary file (NUL byte at byte 2)"),
+        (b"ab\x00\x00\x00cd", "binary file (NUL byte at byte 2)"),
         (b"caf\xc3(", "invalid UTF-8 at byte 3"),
     ],
 )
 def test_undecodable_input_names_the_byte(data, problem):
     with pytest.raises(DecodeError, match=problem.replace("(", r"\(").replace(")", r"\)")):
         decode(data)
+
+
+def test_a_stray_nul_in_text_is_shown_not_refused():
+    assert normalise(decode(b"tagged\x00text")) == "tagged\u2400text"
 
 
 def test_utf16_with_bom_decodes():

@@ -18,7 +18,7 @@ from textual.strip import Strip
 
 from annotations.articles import Article
 from annotations.model import Annotation
-from annotations.text import next_word_start, previous_word_start
+from annotations.text import is_zero_width, next_word_start, previous_word_start
 
 from ..keymap import VIEW_BINDINGS
 from .keys import pass_on_if_unfocused, run_bindings_here
@@ -166,10 +166,13 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _target(self, motion: str) -> int:
         text, cursor = self.text, self.cursor
-        if motion == "left":
-            return cursor - 1
-        if motion == "right":
-            return cursor + 1
+        if motion in ("left", "right"):
+            # Step over combining marks and joiners: they have no cell of their own.
+            step = -1 if motion == "left" else 1
+            target = cursor + step
+            while 0 < target < len(text) and is_zero_width(text[target]):
+                target += step
+            return target
         if motion == "word_next":
             return next_word_start(text, cursor)
         if motion == "word_previous":
