@@ -14,6 +14,8 @@ import yaml
 from .text import DecodeError, decode, normalise, text_hash
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".jsonl")
+# libyaml's safe loader when PyYAML has it (its wheels do): ten times faster over thousands of articles.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 GLOB_CHARACTERS = frozenset("*?[")
 META_FIELDS = ("outlet", "date", "title", "url")
 
@@ -70,7 +72,7 @@ def split_front_matter(text: str, source: str) -> tuple[dict[str, str], str]:
     block = text[4 : close + 1]
     body = text[close + 5 :]
     try:
-        data = yaml.safe_load(block) if block.strip() else {}
+        data = yaml.load(block, Loader=_YAML_LOADER) if block.strip() else {}  # noqa: S506 - a safe loader
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""

@@ -50,7 +50,10 @@ def normalise(text: str) -> str:
     """Return ``text`` with a BOM, CR line endings and terminal controls made safe."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _UNSAFE_CHAR.search(text) is None:  # the common case: nothing to clean (ESC is unsafe too)
+        return text
     text = _ESCAPE_SEQUENCE.sub("", text)
     return _UNSAFE_CHAR.sub(lambda match: _visible_control(match.group()), text)
 

@@ -265,3 +265,45 @@ def test_validate_reports_line_numbers_and_spacy_misalignment(tagged_db, tmp_pat
     assert report.warnings == [f"{bad}:1: span 1 (actor 2-6) {record['text'][2:6]!r} does not align to spaCy tokens"]
     result = cli("validate", str(bad))
     assert result.returncode == 1 and "invalid: 5 line(s), 4 error(s)" in result.stderr
+
+
+def read_conll(text: str, article_texts: dict[str, str]) -> dict[str, list[tuple[int, int, str]]]:
+    """Spans back from BIO lines, located by walking the article text token by token."""
+    spans: dict[str, list[tuple[int, int, str]]] = {}
+    article_id, position, current = None, 0, None
+    for line in text.splitlines():
+        if line.startswith("# id = "):
+            article_id, position, current = line[7:], 0, None
+            spans[article_id] = []
+            continue
+        if not line:
+            current = None
+            continue
+        token, tag = line.split("\t")
+        start = article_texts[article_id].index(token, position)
+        end = position = start + len(token)
+        if tag == "O":
+            current = None
+        elif tag.startswith("B-") or current is None:
+            current = [start, end, tag[2:]]
+            spans[article_id].append(current)
+        else:
+            current[1] = end
+    return {key: [tuple(span) for span in value] for key, value in spans.items()}
+
+
+def test_conll_round_trip_gives_back_the_spans_bio_can_hold(tagged_db):
+    db_path, _ = tagged_db
+    report = OverlapReport()
+    with Store.open(db_path, read_only=True) as store:
+        articles = list(exported_articles(store))
+        out = io.StringIO()
+        write_conll(iter(articles), out, report)
+    back = read_conll(out.getvalue(), {article.id: article.text for article in articles})
+    dropped = {span.id for _, span, _ in report.dropped}
+    expected = {
+        article.id: [(span.start, span.end, span.label) for span in article.spans if span.id not in dropped]
+        for article in articles
+    }
+    assert back == expected
+    assert len(dropped) == 2  # the figure inside the claim, the actor inside the quote
