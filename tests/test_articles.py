@@ -74,3 +74,38 @@ def test_duplicate_ids_name_both_sources(tmp_path: Path):
     assert corpus.problems == [
         f"{tmp_path / 'two' / 'same.txt'}: article id 'same' is already used by {tmp_path / 'one' / 'same.txt'}; skipped"
     ]
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "outlet: Reuters\ndate: 2019-12-31\ntitle: US strikes Kataib Hezbollah in Iraq and Syria\n",
+        "title: Pentagon says - strikes were defensive (update)\nurl: https://example.com/a\n",
+        "title: yes\n",
+        "title: 'quoted: text'\n",
+        "id: 007\ntitle: x\n",
+        "title: [a, b]\n",
+        "date: 2019-12-31 10:00:00\n",
+        "title: value # a comment\n",
+        "outlet: AP\noutlet: Reuters\n",
+        "title: null\n",
+        "\n",
+    ],
+)
+def test_front_matter_reads_the_same_with_or_without_the_fast_path(block):
+    import yaml
+
+    from annotations.articles import _meta_value, _simple_front_matter, split_front_matter
+
+    try:
+        meta, body = split_front_matter(f"---\n{block}---\nBody", "x.md")
+    except ArticleError:
+        with pytest.raises(yaml.YAMLError):  # the fast path never accepts what YAML refuses
+            yaml.safe_load(block)
+        return
+    expected = yaml.safe_load(block) or {}
+    assert meta == {("outlet" if k == "source" else str(k)): _meta_value(v) for k, v in expected.items() if v is not None}
+    assert body == "Body"
+    fast = _simple_front_matter(block)
+    if fast is not None:
+        assert {k: _meta_value(v) for k, v in fast.items()} == {str(k): _meta_value(v) for k, v in expected.items()}
