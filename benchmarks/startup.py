@@ -1,0 +1,90 @@
+"""Start-up benchmark: first paint in a real terminal (tmux), against a minimal Textual app.
+
+    .venv/bin/python benchmarks/startup.py [--runs 5]
+
+Uses ../shared/tools/tuibench.py (or TUIBENCH=path). Measures, in one run:
+the framework's floor (a Textual app that shows one word), the bundled seeds, and a
+generated corpus of 10,000 Markdown articles with front matter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TUIBENCH = Path(os.environ.get("TUIBENCH", ROOT.parent / "shared" / "tools" / "tuibench.py"))
+MINIMAL_APP = """
+from textual.app import App
+from textual.widgets import Static
+class Minimal(App):
+    BINDINGS = [("ctrl+q", "quit")]
+    def compose(self):
+        yield Static("Kirkuk")
+Minimal().run()
+"""
+WORDS = "militia strikes Pentagon Hezbollah contractor rocket Kirkuk Baghdad statement forces said the of in".split()
+
+
+def make_corpus(folder: Path, count: int) -> None:
+    rng = random.Random(10_000)
+    for number in range(count):
+        body = "\n\n".join(" ".join(rng.choice(WORDS) for _ in range(80)) for _ in range(6))
+        front = f"---\noutlet: Outlet {number % 37}\ndate: 2020-01-{number % 28 + 1:02d}\ntitle: Story {number}\n---\n"
+        (folder / f"a{number:05d}.md").write_text(front + body + "\n")
+
+
+def first_paint(command: str, expect: str, cwd: Path, runs: int) -> dict:
+    samples = cwd / "samples.json"
+    subprocess.run(
+        [sys.executable, str(TUIBENCH), "startup", "--cmd", command, "--expect", expect, "--cwd", str(cwd),
+         "--runs", str(runs), "--quit-keys", "C-q", "--cols", "160", "--rows", "48", "--json", str(samples)],
+        check=True, capture_output=True, text=True,
+    )
+    return json.loads(samples.read_text())
+
+
+def median_ms(result: dict) -> tuple[float, float]:
+    """(median, p90) of the first paint, from tuibench's JSON summary."""
+    summary = result["summary"]["first_paint_ms"]
+    return summary["median"], summary["p90"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    python = sys.executable
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch)
+        (work / "minimal.py").write_text(MINIMAL_APP)
+        corpus = work / "corpus"
+        corpus.mkdir()
+        make_corpus(corpus, 10_000)
+        broadsheet = f"{python} -m tui.cli"
+        cases = [
+            ("minimal Textual app (floor)", f"{python} minimal.py", "Kirkuk"),
+            ("the five seeds", f"{broadsheet} --db seeds.json", "Reuters"),
+            ("10,000 articles", f"{broadsheet} {corpus} --db corpus.json", "Outlet 1"),
+        ]
+        os.environ["PYTHONPATH"] = str(ROOT)  # this checkout's code, whatever is installed
+        rows = []
+        floor = None
+        for name, command, expect in cases:
+            median, p90 = median_ms(first_paint(command, expect, work, args.runs))
+            floor = floor or median
+            rows.append((name, median, p90, median / floor))
+    print(f"| first paint, 160x48 ({args.runs} runs) | median | p90 | median / floor |")
+    print("|---|---|---|---|")
+    for name, median, p90, ratio in rows:
+        print(f"| {name} | {median:.0f} ms | {p90:.0f} ms | {ratio:.2f}x |")
+
+
+if __name__ == "__main__":
+    main()
