@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime
 import glob
 import json
 import os
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -30,12 +32,39 @@ class ArticleError(ValueError):
         self.problem = problem
 
 
-@dataclass(frozen=True)
 class Article:
-    id: str
-    text: str
-    source: str = ""
-    meta: dict[str, str] = field(default_factory=dict)
+    """An article: its id, metadata and normalised text.
+
+    Articles read from files load their text on first use (``text``), so opening a
+    corpus of thousands reads only the head of each file. A file that turns out to be
+    unreadable then raises ArticleError from ``text``."""
+
+    __slots__ = ("id", "source", "meta", "_text", "_loader")
+
+    def __init__(
+        self,
+        id: str,  # noqa: A002 - the article's id
+        text: str | None = None,
+        source: str = "",
+        meta: dict[str, str] | None = None,
+        *,
+        loader: Callable[[], str] | None = None,
+    ) -> None:
+        if text is None and loader is None:
+            raise ValueError("an article needs its text or a way to read it")
+        self.id = id
+        self.source = source
+        self.meta = dict(meta or {})
+        self._text = text
+        self._loader = loader
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            assert self._loader is not None
+            self._text = self._loader()
+            self._loader = None
+        return self._text
 
     @property
     def text_hash(self) -> str:
@@ -52,6 +81,17 @@ class Article:
     @property
     def title(self) -> str:
         return self.meta.get("title", "")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Article):
+            return NotImplemented
+        return (self.id, self.source, self.meta, self.text) == (other.id, other.source, other.meta, other.text)
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.source))
+
+    def __repr__(self) -> str:
+        return f"Article(id={self.id!r}, source={self.source!r}, meta={self.meta!r})"
 
 
 def _meta_value(value: object) -> str:
@@ -122,9 +162,10 @@ def split_front_matter(text: str, source: str) -> tuple[dict[str, str], str]:
     return meta, body
 
 
-def load_article(path: Path) -> Article:
-    """Read one article file; raises ArticleError with a one-line reason."""
-    source = str(path)
+HEAD_BYTES = 4096  # enough for any usual front matter; larger files are read in full on first use
+
+
+def _read_body(path: Path, source: str) -> tuple[dict[str, str], str]:
     try:
         data = path.read_bytes()
     except OSError as error:
@@ -136,8 +177,52 @@ def load_article(path: Path) -> Article:
     meta, body = split_front_matter(normalise(raw), source)
     if not body.strip():
         raise ArticleError(source, "no article text after the front matter")
-    article_id = meta.pop("id", "") or path.stem
-    return Article(id=article_id, text=body, source=source, meta=meta)
+    return meta, body
+
+
+def _head_meta(head: bytes, source: str) -> dict[str, str] | None:
+    """The front matter from the first bytes of a large file, or None when the head alone
+    cannot tell (a BOM, UTF-16, a front matter longer than the head): then read it all."""
+    if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return None
+    first_nul = head.find(b"\x00")
+    if head.count(b"\x00") > max(1, len(head) // 100):
+        raise ArticleError(source, f"binary file (NUL byte at byte {first_nul})")
+    try:
+        text = codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError as error:
+        raise ArticleError(source, f"invalid UTF-8 at byte {error.start}") from None
+    text = normalise(text)
+    if not text.startswith("---\n"):
+        return {}
+    if text.find("\n---\n", 3) == -1:
+        return None
+    meta, _ = split_front_matter(text, source)
+    return meta
+
+
+def load_article(path: Path) -> Article:
+    """Read one article file; raises ArticleError with a one-line reason.
+
+    A small file is read whole; of a larger one only the head (front matter, id, a
+    binary check), and the rest when its text is first used."""
+    source = str(path)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(HEAD_BYTES + 1)
+    except OSError as error:
+        raise ArticleError(source, f"cannot read: {error.strerror or error}") from None
+    if not head.strip():
+        raise ArticleError(source, "empty file")
+    meta = _head_meta(head, source) if len(head) > HEAD_BYTES else None
+    if meta is None:
+        meta, body = _read_body(path, source)
+        return Article(meta.pop("id", "") or path.stem, body, source, meta)
+
+    def read_text() -> str:
+        return _read_body(path, source)[1]
+
+    return Article(meta.pop("id", "") or path.stem, source=source, meta=meta, loader=read_text)
 
 
 @dataclass

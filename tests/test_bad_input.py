@@ -143,3 +143,46 @@ def test_the_app_names_skipped_inputs_and_exits_1(tmp_path, db_path):
         assert terminal.wait_for_exit() == 1
     finally:
         terminal.close()
+
+
+def big_article(tmp_path: Path, name: str, tail: bytes = b"") -> Path:
+    path = tmp_path / name
+    body = ("Kirkuk base was hit by more than 30 rockets on Friday. " * 200).encode()
+    path.write_bytes(b"---\noutlet: Wire\ntitle: Rockets\n---\n" + body + tail)
+    return path
+
+
+def test_large_articles_are_read_only_up_to_their_head_at_open(tmp_path):
+    from annotations.articles import HEAD_BYTES
+
+    path = big_article(tmp_path, "big.md")
+    assert path.stat().st_size > HEAD_BYTES
+    [article] = load_corpus([tmp_path]).articles
+    assert (article.id, article.outlet, article.title) == ("big", "Wire", "Rockets")
+    assert article._text is None  # the body is not read yet
+    assert article.text.startswith("Kirkuk base was hit") and article._text is not None
+
+
+def test_a_bad_byte_deep_in_a_large_article_is_named_when_it_is_first_read(tmp_path):
+    from annotations.articles import ArticleError
+
+    path = big_article(tmp_path, "late.md", tail=b"caf\xe9")
+    [article] = load_corpus([tmp_path]).articles  # the head is fine
+    with pytest.raises(ArticleError, match=rf"^{path}: invalid UTF-8 at byte {path.stat().st_size - 1}$"):
+        article.text
+
+
+async def test_the_app_skips_an_article_that_fails_when_first_shown(tmp_path, db_path):
+    big_article(tmp_path, "a-late.md", tail=b"\xff")
+    (tmp_path / "b-good.txt").write_text(GOOD)
+    corpus = load_corpus([tmp_path])
+    assert corpus.problems == []
+    app, store = make_app(corpus.articles, db_path, problems=corpus.problems)
+    with store:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.pause()
+            views = list(app.screen.query("ArticleView"))
+            assert [view.article.id for view in views] == ["b-good"]
+            await pilot.press("w", "a")
+    assert corpus.problems == [f"{tmp_path / 'a-late.md'}: invalid UTF-8 at byte {(tmp_path / 'a-late.md').stat().st_size - 1}"]
+    assert [record["text"] for record in saved_annotations(db_path)] == ["Pentagon"]

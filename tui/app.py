@@ -42,7 +42,7 @@ class BroadsheetApp(App):
         self.store = store
         self.schema = schema
         self.annotator = annotator
-        self.problems = problems or []
+        self.problems = problems if problems is not None else []  # late problems join the caller's list
         self.user_keymap = keymap or {}
         self.review = review
         self.label_styles = {label.name: label_style(label.color) for label in schema.labels}

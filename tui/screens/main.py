@@ -8,7 +8,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
-from annotations.articles import Article
+from annotations.articles import Article, ArticleError
 from annotations.model import Annotation
 from annotations.schema import LabelSchema
 from annotations.search import find_matches, next_match
@@ -48,6 +48,7 @@ class MainScreen(Screen):
         self.search_query = ""
         self._search_origin: ArticleView | None = None
         self._checked: set[str] = set()  # articles whose stored text was compared this session
+        self._unreadable: set[int] = set()  # articles whose text could not be read when first needed
 
     def compose(self) -> ComposeResult:
         yield Header(icon="▤")
@@ -78,14 +79,45 @@ class MainScreen(Screen):
     def columns(self) -> list[ArticleColumn]:
         return list(self.query_one("#columns").query_children(ArticleColumn))
 
+    def _readable(self, index: int) -> bool:
+        """Whether the article's text can be read (it is read on first use); if not, the
+        problem is named once and counted among the skipped inputs."""
+        if index in self._unreadable:
+            return False
+        try:
+            self.articles[index].text
+        except ArticleError as error:
+            self._unreadable.add(index)
+            self.app.problems.append(str(error))
+            self.notify(str(error), title="Skipped", severity="warning", timeout=15)
+            return False
+        return True
+
+    def _fill_slot(self, position: int) -> int | None:
+        """The article for column ``position``: its own, or the next readable one not shown."""
+        if position < len(self.slots) and self._readable(self.slots[position]):
+            return self.slots[position]
+        taken = set(self.slots[:position])
+        for index in range(len(self.articles)):
+            if index not in taken and self._readable(index):
+                if position < len(self.slots):
+                    self.slots[position] = index
+                else:
+                    self.slots.append(index)
+                return index
+        return None
+
     def _layout_columns(self, width: int) -> None:
-        wanted = column_count(width, len(self.articles))
+        wanted = column_count(width, len(self.articles) - len(self._unreadable))
         columns = self.columns
         container = self.query_one("#columns")
         for column in columns[wanted:]:
             column.remove()
         for number in range(len(columns) + 1, wanted + 1):
-            article = self.articles[self.slots[number - 1]]
+            index = self._fill_slot(number - 1)
+            if index is None:
+                break
+            article = self.articles[index]
             column = ArticleColumn(number, article, self._attached_spans(article), self.label_styles)
             column.view.add_leading_bindings(label_bindings(self.schema))
             container.mount(column)
@@ -143,6 +175,8 @@ class MainScreen(Screen):
         self.app.push_screen(ArticlePicker(self.articles, lambda index: self._open_in_column(view, index)))
 
     def _open_in_column(self, view: ArticleView, article_index: int) -> None:
+        if not self._readable(article_index):
+            return
         columns = self.columns
         position = next(index for index, column in enumerate(columns) if column.view is view)
         previous = self.slots[position]

@@ -19,7 +19,7 @@ from ..widgets.keys import forward_key, pass_on_if_unfocused, was_routed
 
 def article_label(article: Article) -> Text:
     label = Text(" · ".join(part for part in (article.outlet, article.date) if part) or article.id, style="bold")
-    label.append(f"  {article.title or ' '.join(article.text[:200].split())[:100]}", style="italic")
+    label.append(f"  {article.title or article.source}", style="italic")  # not the text: it is read lazily
     return label
 
 
