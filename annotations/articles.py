@@ -165,11 +165,13 @@ def split_front_matter(text: str, source: str) -> tuple[dict[str, str], str]:
 HEAD_BYTES = 4096  # enough for any usual front matter; larger files are read in full on first use
 
 
-def _read_body(path: Path, source: str) -> tuple[dict[str, str], str]:
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ArticleError(source, f"cannot read: {error.strerror or error}") from None
+def _read_body(path: Path, source: str, data: bytes | None = None) -> tuple[dict[str, str], str]:
+    """Front matter and body of the file (``data`` when its bytes are already in hand)."""
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise ArticleError(source, f"cannot read: {error.strerror or error}") from None
     try:
         raw = decode(data)
     except DecodeError as error:
@@ -214,9 +216,10 @@ def load_article(path: Path) -> Article:
         raise ArticleError(source, f"cannot read: {error.strerror or error}") from None
     if not head.strip():
         raise ArticleError(source, "empty file")
-    meta = _head_meta(head, source) if len(head) > HEAD_BYTES else None
+    whole = len(head) <= HEAD_BYTES
+    meta = None if whole else _head_meta(head, source)
     if meta is None:
-        meta, body = _read_body(path, source)
+        meta, body = _read_body(path, source, head if whole else None)
         return Article(meta.pop("id", "") or path.stem, body, source, meta)
 
     def read_text() -> str:
