@@ -293,32 +293,36 @@ def _jsonl_articles(path: Path) -> tuple[list[Article], list[str]]:
     return articles, problems
 
 
-def load_corpus(paths: list[Path]) -> Corpus:
-    """Open every article under ``paths``; unreadable inputs become problems, not exceptions."""
+def load_corpus(paths: list[Path], progress: Callable[[int, int], None] | None = None) -> Corpus:
+    """Open every article under ``paths``; unreadable inputs become problems, not exceptions.
+
+    ``progress(done, total)`` is called as files are opened (for a progress bar)."""
     articles: list[Article] = []
     problems: list[str] = []
     seen: dict[str, str] = {}
-    for path in paths:
-        for file in _article_files(path, problems):
-            if not file.is_file():
-                problem = "a broken link" if file.is_symlink() and not file.exists() else "not a regular file (a pipe, socket or device)"
-                problems.append(f"{file}: {problem}; skipped")
+    files = [file for path in paths for file in _article_files(path, problems)]
+    for done, file in enumerate(files, start=1):
+        if progress is not None:
+            progress(done, len(files))
+        if not file.is_file():
+            problem = "a broken link" if file.is_symlink() and not file.exists() else "not a regular file (a pipe, socket or device)"
+            problems.append(f"{file}: {problem}; skipped")
+            continue
+        if file.suffix.lower() == ".jsonl":
+            found, line_problems = _jsonl_articles(file)
+            problems.extend(line_problems)
+        else:
+            try:
+                found = [load_article(file)]
+            except ArticleError as error:
+                problems.append(str(error))
                 continue
-            if file.suffix.lower() == ".jsonl":
-                found, line_problems = _jsonl_articles(file)
-                problems.extend(line_problems)
-            else:
-                try:
-                    found = [load_article(file)]
-                except ArticleError as error:
-                    problems.append(str(error))
-                    continue
-            for article in found:
-                if article.id in seen:
-                    problems.append(
-                        f"{article.source}: article id {article.id!r} is already used by {seen[article.id]}; skipped"
-                    )
-                    continue
-                seen[article.id] = article.source
-                articles.append(article)
+        for article in found:
+            if article.id in seen:
+                problems.append(
+                    f"{article.source}: article id {article.id!r} is already used by {seen[article.id]}; skipped"
+                )
+                continue
+            seen[article.id] = article.source
+            articles.append(article)
     return Corpus(articles, problems)

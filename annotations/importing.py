@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,10 +79,16 @@ def _annotation_from(raw: dict, article: Article, annotator: str, index: int) ->
     )
 
 
-def import_jsonl(store: Store, path: Path, annotator: str) -> ImportReport:
-    """Import every usable line of ``path``; problems are 'FILE:LINE: reason' strings."""
+def import_jsonl(
+    store: Store, path: Path, annotator: str, progress: Callable[[int, int], None] | None = None
+) -> ImportReport:
+    """Import every usable line of ``path``; problems are 'FILE:LINE: reason' strings.
+
+    ``progress(done, total)`` is called line by line (for a progress bar)."""
     report = ImportReport()
     try:
+        with path.open("rb") as counting:
+            total = sum(1 for _ in counting)
         handle = path.open(encoding="utf-8")
     except OSError as error:
         report.problems.append(f"{path}: cannot read: {error.strerror}")
@@ -89,6 +96,8 @@ def import_jsonl(store: Store, path: Path, annotator: str) -> ImportReport:
     with handle:
         try:
             for number, raw_line in enumerate(handle, start=1):
+                if progress is not None:
+                    progress(number, total)
                 if not raw_line.strip():
                     continue
                 try:

@@ -57,10 +57,10 @@ def test_corpus_skips_bad_files_and_keeps_the_rest(tmp_path: Path):
     (tmp_path / "ignored.csv").write_text("a,b")
     corpus = load_corpus([tmp_path, tmp_path / "missing.txt"])
     assert [article.id for article in corpus.articles] == ["good"]
-    assert corpus.problems == [
+    assert corpus.problems == [  # what cannot be listed first, then file by file
+        f"{tmp_path / 'missing.txt'}: no such file or directory",
         f"{tmp_path / 'binary.txt'}: binary file (NUL byte at byte 4)",
         f"{tmp_path / 'empty.txt'}: empty file",
-        f"{tmp_path / 'missing.txt'}: no such file or directory",
     ]
 
 

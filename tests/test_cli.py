@@ -77,8 +77,8 @@ def test_nothing_readable_to_open_exits_1_naming_each_input(tmp_path, db_path):
     result = broadsheet(str(tmp_path / "empty.txt"), str(tmp_path / "nope.md"), "--db", str(db_path))
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
-        f"broadsheet: skipped {tmp_path / 'empty.txt'}: empty file",
         f"broadsheet: skipped {tmp_path / 'nope.md'}: no such file or directory",
+        f"broadsheet: skipped {tmp_path / 'empty.txt'}: empty file",
         "broadsheet: no article to open",
     ]
 
@@ -101,3 +101,23 @@ def test_the_wheel_ships_both_packages_the_seeds_the_schema_and_the_stylesheet(t
     assert {"annotations/labels.yaml", "tui/broadsheet.tcss", "tui/app.py", "annotations/store.py"} <= names
     entry_points = next(name for name in names if name.endswith("entry_points.txt"))
     assert "broadsheet = tui.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+
+
+def test_progress_bars_show_on_a_terminal_and_stay_quiet_when_piped(tmp_path):
+    from .tmux import Terminal
+
+    lines = tmp_path / "many.jsonl"
+    lines.write_text("".join(
+        json.dumps({"text": f"Article {n} on the strikes.", "spans": [{"start": 0, "end": 7, "label": "actor"}]}) + "\n"
+        for n in range(1500)
+    ))
+    piped = broadsheet("import", str(lines), "--db", str(tmp_path / "piped.json"))
+    assert piped.returncode == 0
+    assert piped.stderr == f"broadsheet: {lines}: 1500 span(s) imported into 1500 new article(s)\n"
+    terminal = Terminal([sys.executable, "-m", "tui.cli", "import", str(lines), "--db", str(tmp_path / "tty.json")],
+                        100, 10, cwd=ROOT)
+    try:
+        terminal.wait_for("Importing many.jsonl", timeout=30)
+        assert terminal.wait_for_exit(timeout=60) == 0
+    finally:
+        terminal.close()

@@ -10,6 +10,8 @@ import argparse
 import io
 import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -132,6 +134,28 @@ def _review_parser() -> argparse.ArgumentParser:
     return parser
 
 
+PROGRESS_AFTER = 500  # items: below this the work is too quick for a bar to help
+
+
+@contextmanager
+def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress callback (done, total): a bar on stderr when it is a terminal, else silent."""
+    if not sys.stderr.isatty():
+        yield lambda done, total: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task(description, total=None)
+
+        def update(done: int, total: int) -> None:
+            if total >= PROGRESS_AFTER and (done % 100 == 0 or done == total):
+                progress.update(task, completed=done, total=total)
+
+        yield update
+
+
 def load_keymap(path: Path | None) -> dict[str, str]:
     """Read a user keymap (binding id -> keys); unknown ids and bad YAML are usage errors."""
     if path is None:
@@ -160,7 +184,8 @@ def run_app(args: argparse.Namespace) -> int:
 
     keymap = load_keymap(args.keymap)
     schema = load_schema(args.labels, reserved_keys(keymap))
-    corpus = load_corpus(args.paths or [bundled_seeds()])
+    with progress_bar("Opening articles") as progress:
+        corpus = load_corpus(args.paths or [bundled_seeds()], progress)
     for problem in corpus.problems:
         print(f"broadsheet: skipped {problem}", file=sys.stderr)
     if not corpus.articles:
@@ -180,8 +205,9 @@ def run_export(args: argparse.Namespace) -> int:
     if args.format == "brat" and args.output == "-":
         raise UsageError("brat writes a folder: give it with -o FOLDER")
     orphans: list = []
-    with Store.open(args.db or default_db_path(), read_only=True) as store:
-        articles = exported_articles(store, selection, orphans)
+    with Store.open(args.db or default_db_path(), read_only=True) as store, progress_bar("Exporting") as progress:
+        total = len(store.article_ids())
+        articles = exported_articles(store, selection, orphans, lambda done: progress(done, total))
         if args.format == "brat":
             count = write_brat(articles, Path(args.output))
         else:
@@ -212,7 +238,8 @@ def run_import(args: argparse.Namespace) -> int:
     skipped = False
     with Store.open(args.db or default_db_path()) as store:
         for path in args.files:
-            report = import_jsonl(store, path, args.annotator or default_annotator())
+            with progress_bar(f"Importing {path.name}") as progress:
+                report = import_jsonl(store, path, args.annotator or default_annotator(), progress)
             for problem in report.problems:
                 print(f"broadsheet: skipped {problem}", file=sys.stderr)
             skipped |= bool(report.problems)
