@@ -84,9 +84,13 @@ def test_nothing_readable_to_open_exits_1_naming_each_input(tmp_path, db_path):
 
 
 def test_help_is_there_for_each_command():
-    for args in (["--help"], ["export", "--help"]):
-        result = broadsheet(*args)
-        assert result.returncode == 0 and "--db FILE" in result.stdout
+    for command in ([], ["export"], ["import"], ["review"]):
+        result = broadsheet(*command, "--help")
+        assert result.returncode == 0 and "--db FILE" in result.stdout, command
+    result = broadsheet("validate", "--help")
+    assert result.returncode == 0 and "FILE.jsonl" in result.stdout
+    unknown = broadsheet("export", "--format", "xml")
+    assert unknown.returncode == 2 and "invalid choice: 'xml'" in unknown.stderr
 
 
 def test_the_wheel_ships_both_packages_the_seeds_the_schema_and_the_stylesheet(tmp_path):

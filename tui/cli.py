@@ -10,6 +10,7 @@ import argparse
 import io
 import os
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -134,26 +135,37 @@ def _review_parser() -> argparse.ArgumentParser:
     return parser
 
 
-PROGRESS_AFTER = 500  # items: below this the work is too quick for a bar to help
+PROGRESS_DELAY = 0.5  # seconds: work that ends sooner gets no bar (drawing one costs time too)
 
 
 @contextmanager
 def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
-    """A progress callback (done, total): a bar on stderr when it is a terminal, else silent."""
+    """A progress callback (done, total). On a terminal (stderr) a bar appears once the
+    work has run for PROGRESS_DELAY; piped, or for quick work, nothing is shown."""
     if not sys.stderr.isatty():
         yield lambda done, total: None
         return
-    from rich.console import Console
-    from rich.progress import Progress
+    started = time.monotonic()
+    bar = None
 
-    with Progress(console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task(description, total=None)
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            if done == total or time.monotonic() - started < PROGRESS_DELAY:
+                return
+            from rich.console import Console
+            from rich.progress import Progress
 
-        def update(done: int, total: int) -> None:
-            if total >= PROGRESS_AFTER and (done % 100 == 0 or done == total):
-                progress.update(task, completed=done, total=total)
+            bar = Progress(console=Console(stderr=True), transient=True)
+            bar.start()
+            bar.add_task(description, total=total)
+        bar.update(bar.task_ids[0], completed=done, total=total)
 
+    try:
         yield update
+    finally:
+        if bar is not None:
+            bar.stop()
 
 
 def load_keymap(path: Path | None) -> dict[str, str]:
