@@ -73,3 +73,37 @@ def test_keys_typed_in_one_burst_apply_in_order_to_the_right_article(terminal_fa
         ("000_64331d8c72ca9866", "figure", "Iraqi"),
         ("003_5d1040d77a3fa8e0", "quote", "U.S"),
     }
+
+
+def test_undo_after_a_restart_in_a_real_terminal(terminal_factory, db_path):
+    first = terminal_factory("--db", str(db_path))
+    first.wait_for("Reuters · 2019-12-31", "^q Quit")
+    first.send("w", "a")
+    first.wait_for("1 tags")
+    first.send("w", "w", "f")
+    first.wait_for("2 tags")
+    first.send("C-q")
+    assert first.wait_for_exit() == 0
+    assert [record["text"] for record in saved_annotations(db_path)] == ["Iraqi", "leader"]
+    second = terminal_factory("--db", str(db_path))
+    second.wait_for("2 tags")
+    second.send("u")
+    second.wait_for("1 tags", "Undone: tag figure 'leader'")
+    second.send("C-q")
+    assert second.wait_for_exit() == 0
+    assert [record["text"] for record in saved_annotations(db_path)] == ["Iraqi"]
+
+
+def test_markup_shows_literally_and_an_osc_title_does_not_reach_the_terminal(terminal_factory, tmp_path, db_path):
+    article = tmp_path / "hostile.txt"
+    article.write_bytes(b"\x1b]0;PWNED-TITLE\x07\x1b]2;PWNED-TOO\x1b\\[bold]not bold[/] and [link=http://x]no link[/link] end")
+    terminal = terminal_factory(str(article), "--db", str(db_path))
+    title_before = terminal.pane("#{pane_title}")
+    screen = terminal.wait_for("[bold]not bold[/] and [link=http://x]no link[/link] end")
+    assert "PWNED" not in screen
+    terminal.send("w", "a")
+    terminal.wait_for("1 tags")
+    assert "PWNED" not in terminal.pane("#{pane_title}")
+    assert terminal.pane("#{pane_title}") == title_before
+    terminal.send("C-q")
+    assert terminal.wait_for_exit() == 0
