@@ -13,6 +13,7 @@ from annotations.export import write_jsonl
 from annotations.store import Store
 from tui.screens.help import HelpScreen, keymap_table
 from tui.screens.main import MainScreen
+from tui.widgets.annotation_panel import AnnotationPanel
 from tui.widgets.article_view import ArticleView
 
 from .conftest import make_app, saved_annotations
@@ -248,12 +249,11 @@ async def test_panel_lists_the_focused_articles_tags_with_counts(seeds, db_path)
     with store:
         async with app.run_test(size=WIDE) as pilot:
             await pilot.press("w", "a", "w", "w", "a", "w", "f")
-            counts = str(app.screen.query_one(".panel-counts").render())
-            listing = str(app.screen.query_one(".panel-list").render())
-            assert "3 tags" in counts and " actor  2" in counts and " figure  1" in counts and " quote  0" in counts
-            assert listing.splitlines() == ["actor   Iraqi", "actor   leader", "figure  on"]
+            panel = app.screen.query_one(AnnotationPanel).text_lines()
+            assert panel[1:7] == ["3 tags", " actor  2", " claim  0", " figure  1", " quote  0", ""]
+            assert panel[7:] == ["actor   Iraqi", "actor   leader", "figure  on"]
             await pilot.press("2")
-            assert "0 tags" in str(app.screen.query_one(".panel-counts").render())
+            assert "0 tags" in app.screen.query_one(AnnotationPanel).text_lines()
 
 
 async def test_help_lists_every_key(seeds, db_path):

@@ -13,6 +13,8 @@ from annotations.model import Annotation
 from annotations.reattach import new_place, reattach_spans
 from annotations.store import Store
 
+from tui.widgets.annotation_panel import AnnotationPanel
+
 from .conftest import ROOT, make_app, saved_annotations
 from .test_store import tag
 
@@ -93,5 +95,5 @@ async def test_the_app_reattaches_on_open_and_lists_orphans(seeds, db_path):
             view = app.screen.focused
             assert [span.text for span in view.spans] == ["Jonathan Hoffman"]
             assert view.text[view.spans[0].start : view.spans[0].end] == "Jonathan Hoffman"
-            listing = str(app.screen.query_one(".panel-list").render())
+            listing = "\n".join(app.screen.query_one(AnnotationPanel).text_lines())
             assert "Orphaned: 1" in listing and "F-15 jets" in listing

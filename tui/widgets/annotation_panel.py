@@ -1,50 +1,93 @@
-"""The focused article's annotations: counts per label, then each tag in reading order."""
+"""The focused article's annotations: counts per label, then each tag in reading order.
+
+Drawn through the Line API like the article view: an update repaints the panel alone,
+where replacing a Static's content would lay out (and repaint) the whole screen.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 
+from rich.console import Console
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from annotations.model import Annotation
 from annotations.schema import LabelSchema
 
 
-class AnnotationPanel(VerticalScroll, can_focus=False):
+VIRTUAL_BLOCK = 50
+
+
+class AnnotationPanel(ScrollView, can_focus=False):
     def __init__(self, schema: LabelSchema, label_styles: dict[str, Style], **kwargs) -> None:
         super().__init__(**kwargs)
         self.schema = schema
         self.label_styles = label_styles
-        self.counts = Static(classes="panel-counts")
-        self.listing = Static(classes="panel-list")
+        self.lines: list[Text] = []
+        self._strips: dict[int, Strip] = {}
 
-    def compose(self) -> ComposeResult:
-        yield self.counts
-        yield self.listing
+    def _label_style(self, label: str) -> Style:
+        return self.label_styles.get(label, Style(reverse=True))
 
     def show(self, title: str, spans: list[Annotation], orphans: list[Annotation] = ()) -> None:
         per_label = Counter(span.label for span in spans)
-        counts = Text(f"{title}\n", style="bold", overflow="ellipsis", no_wrap=True)
-        counts.append(f"{len(spans)} tags\n")
-        names = self.schema.names + sorted(set(per_label) - set(self.schema.names))
-        for name in names:
-            counts.append(f" {name} ", style=self.label_styles.get(name, Style(reverse=True)))
-            counts.append(f" {per_label.get(name, 0)}\n")
-        self.counts.update(counts)
-        listing = Text(no_wrap=True, overflow="ellipsis")
+        lines = [Text(title, style="bold"), Text(f"{len(spans)} tags")]
+        for name in self.schema.names + sorted(set(per_label) - set(self.schema.names)):
+            line = Text(f" {name} ", style=self._label_style(name))
+            line.append(f" {per_label.get(name, 0)}")
+            lines.append(line)
+        lines.append(Text())
         for span in spans:
-            listing.append(f"{span.label[:7]:<7}", style=self.label_styles.get(span.label, Style(reverse=True)))
-            listing.append(" " + " ".join(span.text.split()) + "\n")
+            line = Text(f"{span.label[:7]:<7}", style=self._label_style(span.label))
+            line.append(" " + " ".join(span.text.split()))
+            lines.append(line)
         if not spans:
-            listing.append("No tags yet: select with v, then a label key.", style="dim")
+            lines += [Text("No tags yet: select with v,", style="dim"), Text("then a label key.", style="dim")]
         if orphans:
-            listing.append(f"\nOrphaned: {len(orphans)}\n", style="bold red")
-            listing.append("The text changed and these are no longer in it; kept, not exported.\n", style="dim")
+            lines += [Text(), Text(f"Orphaned: {len(orphans)}", style="bold red"),
+                      Text("The text changed and these are no", style="dim"),
+                      Text("longer in it; kept, not exported.", style="dim")]
             for span in orphans:
-                listing.append(f"{span.label[:7]:<7}", style="red")
-                listing.append(" " + " ".join(span.text.split()) + "\n")
-        self.listing.update(listing)
+                line = Text(f"{span.label[:7]:<7}", style="red")
+                line.append(" " + " ".join(span.text.split()))
+                lines.append(line)
+        # Repaint only the lines that changed: a tag changes a count and adds one line.
+        changed = [index for index in range(max(len(lines), len(self.lines)))
+                   if index >= len(lines) or index >= len(self.lines) or lines[index] != self.lines[index]]
+        self.lines = lines
+        for index in changed:
+            self._strips.pop(index, None)
+        # A new virtual size costs a layout of the whole screen (7 ms a tag, measured), so
+        # the scrollable height changes only in blocks of lines, not with every tag.
+        region = self.scrollable_content_region
+        height = max(region.height, -(-len(lines) // VIRTUAL_BLOCK) * VIRTUAL_BLOCK)
+        if self.virtual_size != Size(region.width, height):
+            self.virtual_size = Size(region.width, height)
+        if changed:
+            self.refresh_lines(changed[0], changed[-1] - changed[0] + 1)
+
+    def render_line(self, y: int) -> Strip:
+        index = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if index >= len(self.lines):
+            return Strip.blank(width, base)
+        strip = self._strips.get(index)
+        if strip is None or strip.cell_length != width:
+            line = self.lines[index].copy()
+            line.truncate(width, overflow="ellipsis")
+            segments = [Segment(text, base + style if style else base) for text, style, _ in line.render(_CONSOLE)]
+            strip = self._strips[index] = Strip(segments).extend_cell_length(width, base).crop(0, width)
+        return strip
+
+    def text_lines(self) -> list[str]:
+        """The panel as plain lines (what a reader sees, for tests and screen readers)."""
+        return [line.plain for line in self.lines]
+
+
+_CONSOLE = Console(width=1000, color_system=None, legacy_windows=False)
