@@ -5,7 +5,6 @@ from __future__ import annotations
 import codecs
 import datetime
 import glob
-import json
 import os
 import re
 from collections.abc import Callable
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from .jsonl import JsonlFileError, JsonlLine, jsonl_lines
 from .text import DecodeError, decode, normalise, text_hash
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".jsonl")
@@ -267,29 +267,22 @@ def _jsonl_articles(path: Path) -> tuple[list[Article], list[str]]:
     articles: list[Article] = []
     problems: list[str] = []
     try:
-        raw = decode(path.read_bytes())
-    except OSError as error:
-        return [], [f"{path}: cannot read: {error.strerror}"]
-    except DecodeError as error:
-        return [], [f"{path}: {error}"]
-    for number, line in enumerate(raw.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            problems.append(f"{path}:{number}: not valid JSON ({error.msg} at column {error.colno}); line skipped")
-            continue
-        text = record.get("text") if isinstance(record, dict) else None
-        if not isinstance(text, str) or not text.strip():
-            problems.append(f"{path}:{number}: no 'text' string; line skipped")
-            continue
-        meta_in = record.get("meta") if isinstance(record.get("meta"), dict) else {}
-        meta = {("outlet" if key == "source" else key): _meta_value(value) for key, value in meta_in.items()
-                if value is not None and (key in META_FIELDS or key == "source")}
-        article_id = meta_in.get("id") or record.get("id")
-        article_id = _meta_value(article_id) if article_id not in (None, "") else f"{path.stem}:{number}"
-        articles.append(Article(id=article_id, text=normalise(text), source=f"{path}:{number}", meta=meta))
+        for line in jsonl_lines(path):
+            record = line.record
+            text = record.get("text") if record is not None else None
+            if line.problem is None and (not isinstance(text, str) or not text.strip()):
+                line = JsonlLine(line.number, line.text, None, "no 'text' string")
+            if line.problem is not None:
+                problems.append(f"{path}:{line.number}: {line.problem}; line skipped")
+                continue
+            meta_in = record.get("meta") if isinstance(record.get("meta"), dict) else {}
+            meta = {("outlet" if key == "source" else key): _meta_value(value) for key, value in meta_in.items()
+                    if value is not None and (key in META_FIELDS or key == "source")}
+            article_id = meta_in.get("id") or record.get("id")
+            article_id = _meta_value(article_id) if article_id not in (None, "") else f"{path.stem}:{line.number}"
+            articles.append(Article(article_id, normalise(text), f"{path}:{line.number}", meta))
+    except JsonlFileError as error:
+        problems.append(str(error))
     return articles, problems
 
 

@@ -8,12 +8,12 @@ A line that cannot be used is reported by number and skipped; the others go in.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .articles import Article
+from .jsonl import JsonlFileError, count_lines, jsonl_lines
 from .model import STATUSES, Annotation, new_id, now
 from .store import ArticleChangedError, Store, StoreError
 from .text import normalise
@@ -86,36 +86,23 @@ def import_jsonl(
 
     ``progress(done, total)`` is called line by line (for a progress bar)."""
     report = ImportReport()
+    total = count_lines(path)
     try:
-        with path.open("rb") as counting:
-            total = sum(1 for _ in counting)
-        handle = path.open(encoding="utf-8")
-    except OSError as error:
-        report.problems.append(f"{path}: cannot read: {error.strerror}")
-        return report
-    with handle:
-        try:
-            for number, raw_line in enumerate(handle, start=1):
-                if progress is not None:
-                    progress(number, total)
-                if not raw_line.strip():
-                    continue
-                try:
-                    _import_line(store, raw_line, annotator, report)
-                except LineError as error:
-                    report.problems.append(f"{path}:{number}: {error}")
-        except UnicodeDecodeError as error:
-            report.problems.append(f"{path}: not UTF-8 (byte {error.start} of a line); the lines before it were imported")
+        for line in jsonl_lines(path):
+            if progress is not None:
+                progress(line.number, total)
+            try:
+                if line.problem is not None:
+                    raise LineError(line.problem)
+                _import_record(store, line.record, annotator, report)
+            except LineError as error:
+                report.problems.append(f"{path}:{line.number}: {error}")
+    except JsonlFileError as error:
+        report.problems.append(str(error))
     return report
 
 
-def _import_line(store: Store, raw_line: str, annotator: str, report: ImportReport) -> None:
-    try:
-        record = json.loads(raw_line)
-    except json.JSONDecodeError as error:
-        raise LineError(f"not valid JSON ({error.msg} at column {error.colno})") from None
-    if not isinstance(record, dict):
-        raise LineError("expected a JSON object")
+def _import_record(store: Store, record: dict, annotator: str, report: ImportReport) -> None:
     article = _article_from(record)
     annotations = [_annotation_from(raw, article, annotator, index) for index, raw in enumerate(_raw_spans(record))]
     known = store.annotations(article.id)

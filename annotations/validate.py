@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from .jsonl import JsonlFileError, jsonl_lines
+
 SCHEMA_FILE = "export.schema.json"
 
 
@@ -40,27 +42,19 @@ def validate_jsonl(path: Path) -> ValidationReport:
     if nlp is None:
         report.notes.append("spaCy is not installed: token alignment was not checked (pip install spacy)")
     try:
-        handle = path.open(encoding="utf-8")
-    except OSError as error:
-        report.errors.append(f"{path}: cannot read: {error.strerror}")
-        return report
-    with handle:
-        try:
-            for number, raw in enumerate(handle, start=1):
-                if raw.strip():
-                    report.lines += 1
-                    _check_line(f"{path}:{number}", raw, validator, nlp, report)
-        except UnicodeDecodeError as error:
-            report.errors.append(f"{path}: not UTF-8 (byte {error.start} of a line)")
+        for line in jsonl_lines(path):
+            report.lines += 1
+            where = f"{path}:{line.number}"
+            if line.problem is not None:
+                report.errors.append(f"{where}: {line.problem}")
+            else:
+                _check_record(where, line.record, validator, nlp, report)
+    except JsonlFileError as error:
+        report.errors.append(str(error))
     return report
 
 
-def _check_line(where: str, raw: str, validator, nlp, report: ValidationReport) -> None:
-    try:
-        record = json.loads(raw)
-    except json.JSONDecodeError as error:
-        report.errors.append(f"{where}: not valid JSON ({error.msg} at column {error.colno})")
-        return
+def _check_record(where: str, record: dict, validator, nlp, report: ValidationReport) -> None:
     schema_errors = sorted(validator.iter_errors(record), key=lambda error: list(error.absolute_path))
     for error in schema_errors:
         location = "/".join(str(part) for part in error.absolute_path) or "(line)"

@@ -307,3 +307,13 @@ def test_conll_round_trip_gives_back_the_spans_bio_can_hold(tagged_db):
     }
     assert back == expected
     assert len(dropped) == 2  # the figure inside the claim, the actor inside the quote
+
+
+def test_import_names_the_file_offset_of_a_line_that_is_not_utf8(tmp_path, db_path):
+    path = tmp_path / "mixed.jsonl"
+    good = json.dumps({"text": "Good line.", "spans": [{"start": 0, "end": 4, "label": "actor"}]}) + "\n"
+    path.write_bytes(good.encode() + b'{"text": "caf\xe9"}\n' + good.replace("Good", "Fine").encode())
+    with Store.open(db_path) as store:
+        report = import_jsonl(store, path, "me")
+    assert report.spans == 2
+    assert report.problems == [f"{path}:2: not UTF-8 at byte {len(good) + 13}"]
