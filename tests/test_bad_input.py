@@ -186,3 +186,21 @@ async def test_the_app_skips_an_article_that_fails_when_first_shown(tmp_path, db
             await pilot.press("w", "a")
     assert corpus.problems == [f"{tmp_path / 'a-late.md'}: invalid UTF-8 at byte {(tmp_path / 'a-late.md').stat().st_size - 1}"]
     assert [record["text"] for record in saved_annotations(db_path)] == ["Pentagon"]
+
+
+def test_when_every_article_fails_on_first_read_the_app_exits_1_naming_it(tmp_path, db_path):
+    import shlex
+
+    from .tmux import Terminal, broadsheet_command
+
+    late = big_article(tmp_path, "late.md", tail=b"\xff")
+    # A shell keeps the pane alive after the app exits, so what it printed stays on screen.
+    command = shlex.join(broadsheet_command(str(late), "--db", str(db_path)))
+    terminal = Terminal(["sh", "-c", f"{command}; echo EXIT=$?; sleep 30"], 200, 20, cwd=ROOT)
+    try:
+        screen = terminal.wait_for("EXIT=", timeout=20)
+    finally:
+        terminal.close()
+    assert "EXIT=1" in screen
+    assert f"broadsheet: skipped {late}: invalid UTF-8 at byte {late.stat().st_size - 1}" in screen
+    assert "Traceback" not in screen

@@ -203,11 +203,14 @@ def run_app(args: argparse.Namespace) -> int:
     if not corpus.articles:
         print("broadsheet: no article to open", file=sys.stderr)
         return EXIT_SKIPPED
+    named = len(corpus.problems)
     with Store.open(args.db or default_db_path()) as store:
         app = BroadsheetApp(
             corpus.articles, store, schema, args.annotator or default_annotator(), corpus.problems, keymap
         )
         app.run()
+    for problem in corpus.problems[named:]:  # found while the app ran (text read on first use)
+        print(f"broadsheet: skipped {problem}", file=sys.stderr)
     return EXIT_SKIPPED if corpus.problems else EXIT_OK
 
 

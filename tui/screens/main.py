@@ -65,6 +65,9 @@ class MainScreen(Screen):
 
     def on_mount(self) -> None:
         self._layout_columns(self.app.size.width)
+        if not self.columns:  # every article failed when its text was first read
+            self.app.exit(return_code=1)
+            return
         self.set_focus(self.columns[0].view)
 
     def on_resize(self) -> None:
