@@ -204,3 +204,34 @@ def test_when_every_article_fails_on_first_read_the_app_exits_1_naming_it(tmp_pa
     assert "EXIT=1" in screen
     assert f"broadsheet: skipped {late}: invalid UTF-8 at byte {late.stat().st_size - 1}" in screen
     assert "Traceback" not in screen
+
+
+def test_unreadable_files_in_a_folder_are_named(tmp_path, monkeypatch):
+    # Tests run as root here, where chmod cannot make a file unreadable: refuse the open instead.
+    (tmp_path / "good.txt").write_text(GOOD)
+    (tmp_path / "secret.txt").write_text("Classified.")
+    (tmp_path / "locked").mkdir()
+    real_open = Path.open
+
+    def refusing_open(self, *args, **kwargs):
+        if self.name == "secret.txt":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    real_walk = os.walk
+
+    def walk_with_a_locked_folder(top, onerror=None, **kwargs):
+        for entry in real_walk(top, onerror=onerror, **kwargs):
+            if entry[0].endswith("locked") and onerror is not None:
+                onerror(PermissionError(13, "Permission denied", entry[0]))
+                continue
+            yield entry
+
+    monkeypatch.setattr(Path, "open", refusing_open)
+    monkeypatch.setattr(os, "walk", walk_with_a_locked_folder)
+    corpus = load_corpus([tmp_path])
+    assert [article.text for article in corpus.articles] == [GOOD]
+    assert corpus.problems == [
+        f"{tmp_path / 'locked'}: cannot read this folder: Permission denied",
+        f"{tmp_path / 'secret.txt'}: cannot read: Permission denied",
+    ]
