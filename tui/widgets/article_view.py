@@ -266,6 +266,8 @@ class ArticleView(ScrollView, can_focus=True):
         return style
 
     def _render_visual_line(self, index: int) -> Strip:
+        """One visual line as runs of equal style: a line with no tag, match, selection or
+        cursor is a single segment. Runs break only where one of those starts or ends."""
         start, end = self._lines[index]
         text = self.text
         base = self.rich_style
@@ -276,25 +278,35 @@ class ArticleView(ScrollView, can_focus=True):
         cursor_style = self.get_component_rich_style("article-view--cursor")
         selection_style = self.get_component_rich_style("article-view--selection")
         match_style = self.get_component_rich_style("article-view--match")
+        cuts = {start, end}
+        for span in line_spans:
+            cuts.update((span.start, span.end))
+        for match_start, match_end in line_matches:
+            cuts.update((match_start, match_end))
+        if selection:
+            cuts.update(selection)
+        if show_cursor:
+            cuts.update((self.cursor, self.cursor + 1))
+        points = sorted(cut for cut in cuts if start <= cut <= end)
         segments: list[Segment] = []
-        for offset in range(start, end):
+        for run_start, run_end in zip(points, points[1:]):
             style = base
-            span_style = self._span_style(line_spans, offset) if line_spans else None
+            span_style = self._span_style(line_spans, run_start) if line_spans else None
             if span_style is not None:
                 style += span_style
-            if any(match_start <= offset < match_end for match_start, match_end in line_matches):
+            if any(match_start <= run_start < match_end for match_start, match_end in line_matches):
                 style += match_style
-            if selection and selection[0] <= offset < selection[1]:
+            if selection and selection[0] <= run_start < selection[1]:
                 style += selection_style
-            if show_cursor and offset == self.cursor:
+            if show_cursor and run_start == self.cursor:
                 style += cursor_style
-            char = text[offset]
-            segments.append(Segment(" " * TAB_CELLS if char == "\t" else char, style))
+            run = text[run_start:run_end]
+            segments.append(Segment(run.replace("\t", " " * TAB_CELLS) if "\t" in run else run, style))
         if self.cursor == end < len(text) and text[end] == "\n":
             # The cursor sits on the newline that ends this line: show it after the text.
             style = base + (selection_style if selection and selection[0] <= self.cursor < selection[1] else Style())
             segments.append(Segment(" ", style + cursor_style if show_cursor else style))
-        return Strip(Segment.simplify(segments))
+        return Strip(segments)
 
     def on_focus(self) -> None:
         self._invalidate(self.cursor, self.cursor)
