@@ -28,9 +28,7 @@ from annotations.export import (
     write_conll,
     write_lines,
 )
-from annotations.importing import import_jsonl
 from annotations.review import FILTER_FIELDS, FilterError, ReviewFilter
-from annotations.validate import validate_jsonl
 from annotations.locations import default_db_path
 from annotations.model import default_annotator
 from annotations.schema import SchemaError, load_schema
@@ -250,6 +248,8 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from annotations.importing import import_jsonl  # only this command needs it
+
     skipped = False
     with Store.open(args.db or default_db_path()) as store:
         for path in args.files:
@@ -267,6 +267,8 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_validate(args: argparse.Namespace) -> int:
+    from annotations.validate import validate_jsonl  # only this command needs it
+
     report = validate_jsonl(args.file)
     for line in report.errors + report.warnings:
         print(line)
