@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from .jsonl import JsonlFileError, JsonlLine, jsonl_lines
-from .text import DecodeError, decode, normalise, text_hash
+from .text import DecodeError, decode, normalise, refuse_binary, text_hash
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".jsonl")
 # libyaml's safe loader when PyYAML has it (its wheels do): ten times faster over thousands of articles.
@@ -152,14 +152,18 @@ def split_front_matter(text: str, source: str) -> tuple[dict[str, str], str]:
         data = {}
     if not isinstance(data, dict):
         raise ArticleError(source, "front matter must be a mapping of fields (outlet:, date:, title:)")
+    return article_meta(data), body
+
+
+def article_meta(fields: dict) -> dict[str, str]:
+    """The fields Broadsheet keeps (id, outlet, date, title, url) as text; 'source' is an
+    alias of outlet, and empty fields are left out."""
     meta: dict[str, str] = {}
-    for key, value in data.items():
-        if value is None:
-            continue
+    for key, value in fields.items():
         name = "outlet" if key == "source" else str(key)
-        if name == "id" or name in META_FIELDS:
+        if value is not None and (name == "id" or name in META_FIELDS):
             meta[name] = _meta_value(value)
-    return meta, body
+    return meta
 
 
 HEAD_BYTES = 4096  # enough for any usual front matter; larger files are read in full on first use
@@ -187,9 +191,10 @@ def _head_meta(head: bytes, source: str) -> dict[str, str] | None:
     cannot tell (a BOM, UTF-16, a front matter longer than the head): then read it all."""
     if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         return None
-    first_nul = head.find(b"\x00")
-    if head.count(b"\x00") > max(1, len(head) // 100):
-        raise ArticleError(source, f"binary file (NUL byte at byte {first_nul})")
+    try:
+        refuse_binary(head)
+    except DecodeError as error:
+        raise ArticleError(source, str(error)) from None
     try:
         text = codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
     except UnicodeDecodeError as error:
@@ -275,11 +280,10 @@ def _jsonl_articles(path: Path) -> tuple[list[Article], list[str]]:
             if line.problem is not None:
                 problems.append(f"{path}:{line.number}: {line.problem}; line skipped")
                 continue
-            meta_in = record.get("meta") if isinstance(record.get("meta"), dict) else {}
-            meta = {("outlet" if key == "source" else key): _meta_value(value) for key, value in meta_in.items()
-                    if value is not None and (key in META_FIELDS or key == "source")}
-            article_id = meta_in.get("id") or record.get("id")
-            article_id = _meta_value(article_id) if article_id not in (None, "") else f"{path.stem}:{line.number}"
+            meta = article_meta(record["meta"] if isinstance(record.get("meta"), dict) else {})
+            record_id = record.get("id")
+            article_id = meta.pop("id", "") or (_meta_value(record_id) if record_id not in (None, "") else "")
+            article_id = article_id or f"{path.stem}:{line.number}"
             articles.append(Article(article_id, normalise(text), f"{path}:{line.number}", meta))
     except JsonlFileError as error:
         problems.append(str(error))

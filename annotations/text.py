@@ -77,15 +77,21 @@ def decode(data: bytes) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError as error:
             raise DecodeError(f"invalid UTF-16 at byte {error.start}") from None
-    head = data[:8192]
-    if head.count(b"\x00") > max(1, len(head) // 100):
-        # Text may carry a stray NUL (shown as ␀); this many is an image, a PDF, an archive.
-        first_nul = data.find(b"\x00")
-        raise DecodeError(f"binary file (NUL byte at byte {first_nul})")
+    refuse_binary(data)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise DecodeError(f"invalid UTF-8 at byte {error.start}") from None
+
+
+def refuse_binary(data: bytes) -> None:
+    """Raise DecodeError when the first 8 KB hold many NULs: an image, a PDF, an archive.
+
+    Text may carry a stray NUL (it is shown as ␀), so one or a few do not count."""
+    head = data[:8192]
+    if head.count(b"\x00") > max(1, len(head) // 100):
+        first_nul = data.find(b"\x00")
+        raise DecodeError(f"binary file (NUL byte at byte {first_nul})")
 
 
 def text_hash(text: str) -> str:
