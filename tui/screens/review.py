@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
@@ -132,20 +134,22 @@ class ReviewScreen(Screen):
 
     # -- decisions -------------------------------------------------------------------
 
-    def _replace_current(self, annotation: Annotation) -> None:
-        self.queue[self.position] = annotation
-
     def _failed(self, error: Exception) -> None:
         self.notify(f"Not saved: {error}", severity="error", timeout=10)
 
-    def action_decide(self, status: str) -> None:
-        annotation = self.current
-        if annotation is None:
-            return
+    def _save(self, change: Callable[[], Annotation]) -> bool:
+        """Run a store change of the current annotation and show its result in the queue;
+        False (and a message) when it could not be saved."""
         try:
-            self._replace_current(decide(self.store, annotation, status, self.reviewer))
+            self.queue[self.position] = change()
         except (StoreError, OSError) as error:
             self._failed(error)
+            return False
+        return True
+
+    def action_decide(self, status: str) -> None:
+        annotation = self.current
+        if annotation is None or not self._save(lambda: decide(self.store, annotation, status, self.reviewer)):
             return
         self.position = min(self.position + 1, len(self.queue))
         self._show()
@@ -159,26 +163,15 @@ class ReviewScreen(Screen):
         if annotation is None or number > len(self.schema.labels):
             return
         label = self.schema.labels[number - 1].name
-        if label == annotation.label:
-            return
-        try:
-            self._replace_current(relabel(self.store, annotation, label, self.reviewer))
-        except (StoreError, OSError) as error:
-            self._failed(error)
-            return
-        self._show()
+        if label != annotation.label and self._save(lambda: relabel(self.store, annotation, label, self.reviewer)):
+            self._show()
 
     def action_boundary(self, edge: str, direction: int) -> None:
         annotation = self.current
-        if annotation is None:
-            return
-        try:
-            text = self.store.article_text(annotation.article_id)
-            self._replace_current(move_boundary(self.store, annotation, text, edge, direction, self.reviewer))
-        except (StoreError, OSError) as error:
-            self._failed(error)
-            return
-        self._show()
+        if annotation is not None and self._save(lambda: move_boundary(
+            self.store, annotation, self.store.article_text(annotation.article_id), edge, direction, self.reviewer
+        )):
+            self._show()
 
     def action_undo(self) -> None:
         try:
