@@ -55,19 +55,19 @@ def exported_articles(
     store: Store,
     selection: ExportSelection = ExportSelection(),
     orphans: list[Annotation] | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[ExportedArticle]:
     """Articles with at least one selected span, by id; spans by start, then end.
 
     Orphaned spans (their article's text changed and their text is gone) are never
     exported; they are appended to ``orphans`` so the caller can say so.
-    ``progress(done)`` is called per article looked at (for a progress bar)."""
+    ``progress(done, total)`` is called per article looked at (for a progress bar)."""
     article_ids = store.article_ids()
     if selection.articles:
         article_ids = [article_id for article_id in article_ids if article_id in selection.articles]
     for done, article_id in enumerate(article_ids, start=1):
         if progress is not None:
-            progress(done)
+            progress(done, len(article_ids))
         spans = [span for span in store.annotations(article_id) if selection.keeps(span)]
         if any(span.orphaned for span in spans):
             if orphans is not None:

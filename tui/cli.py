@@ -219,8 +219,7 @@ def run_export(args: argparse.Namespace) -> int:
         raise UsageError("brat writes a folder: give it with -o FOLDER")
     orphans: list = []
     with Store.open(args.db or default_db_path(), read_only=True) as store, progress_bar("Exporting") as progress:
-        total = len(store.article_ids())
-        articles = exported_articles(store, selection, orphans, lambda done: progress(done, total))
+        articles = exported_articles(store, selection, orphans, progress)
         if args.format == "brat":
             count = write_brat(articles, Path(args.output))
         else:
