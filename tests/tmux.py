@@ -10,6 +10,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -23,9 +24,14 @@ class Terminal:
             pytest.fail("tmux is not installed: the real-terminal tests need it (apt-get install tmux)")
         self.socket = f"broadsheet-test-{uuid.uuid4().hex[:8]}"
         environment = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor"}
-        # Keep the pane after the app exits, so its exit status can be read.
+        # The exit status goes to a file: tmux 3.3a sometimes never reaps a pane's process
+        # (it stays a zombie and #{pane_dead_status} stays empty), seen under load.
+        status_directory = Path(tempfile.mkdtemp(prefix="broadsheet-tmux-"))
+        self.status_file = status_directory / "status"
+        shell_command = f"{shlex.join(command)}; echo $? > {shlex.quote(str(self.status_file))}"
         self._tmux("new-session", "-d", "-x", str(cols), "-y", str(rows), "-c", str(cwd or Path.cwd()),
-                   shlex.join(command), env=environment)
+                   shell_command, env=environment)
+        # Keep the pane after the app exits, so what it left on screen can be read.
         self._tmux("set-option", "-t", "0", "remain-on-exit", "on")
 
     def _tmux(self, *args: str, env: dict | None = None) -> str:
@@ -60,15 +66,19 @@ class Terminal:
             time.sleep(0.05)
 
     def wait_for_exit(self, timeout: float = 15.0) -> int:
+        """The app's exit status (128 + N when signal N killed it)."""
         deadline = time.monotonic() + timeout
-        while self.pane("#{pane_dead}") != "1":
+        while True:
+            written = self.status_file.read_text() if self.status_file.exists() else ""
+            if written.endswith("\n"):
+                return int(written)
             if time.monotonic() > deadline:
                 raise AssertionError(f"the app did not exit within {timeout}s:\n{self.screen()}")
             time.sleep(0.05)
-        return int(self.pane("#{pane_dead_status}") or "0")
 
     def close(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, timeout=30)
+        shutil.rmtree(self.status_file.parent, ignore_errors=True)
 
 
 def broadsheet_command(*args: str) -> list[str]:
