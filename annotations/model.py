@@ -1,4 +1,4 @@
-"""The span annotation: what is stored, exported and undone."""
+"""What is stored, exported and undone: spans, the links between them, and cluster names."""
 
 from __future__ import annotations
 
@@ -23,6 +23,11 @@ def default_annotator() -> str:
 
 def new_id() -> str:
     return uuid.uuid4().hex[:16]
+
+
+def known_fields(cls: type, record: dict) -> dict:
+    """The fields of ``record`` that the dataclass ``cls`` has (a newer version may write more)."""
+    return {name: record[name] for name in cls.__dataclass_fields__ if name in record}
 
 
 @dataclass(frozen=True)
@@ -64,7 +69,58 @@ class Annotation:
         try:
             return cls(**record)
         except TypeError:  # a record with fields this version does not know
-            return cls(**{name: record[name] for name in cls.__dataclass_fields__ if name in record})
+            return cls(**known_fields(cls, record))
+
+
+@dataclass(frozen=True)
+class Link:
+    """A typed relation from one span (``head``) to another (``child``), in one article or across two.
+
+    A link the analyst turned down when it was suggested is kept with status "rejected",
+    so it is not suggested again; it takes no part in clusters or export."""
+
+    id: str
+    head: str
+    head_article: str
+    child: str
+    child_article: str
+    label: str
+    annotator: str
+    created: str
+    status: str = "accepted"
+
+    @classmethod
+    def create(cls, head: Annotation, child: Annotation, label: str, annotator: str, status: str = "accepted") -> Link:
+        if head.id == child.id:
+            raise ValueError("a span cannot be linked to itself")
+        return cls(new_id(), head.id, head.article_id, child.id, child.article_id, label, annotator, now(), status)
+
+    def ends(self) -> tuple[str, str]:
+        return (self.head, self.child)
+
+    def to_record(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_record(cls, record: dict) -> Link:
+        return cls(**known_fields(cls, record))
+
+
+@dataclass(frozen=True)
+class ClusterName:
+    """The analyst's name for the cluster that the span ``id`` belongs to."""
+
+    id: str
+    name: str
+    annotator: str
+    updated: str
+
+    def to_record(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_record(cls, record: dict) -> ClusterName:
+        return cls(**known_fields(cls, record))
 
 
 def span_order(annotation: Annotation) -> tuple:

@@ -1,4 +1,5 @@
-"""The label schema: which labels exist, the key that applies each, and its colour."""
+"""The label schema: which labels exist, the key that applies each, and its colour;
+and which relations can link two spans."""
 
 from __future__ import annotations
 
@@ -29,9 +30,24 @@ class Label:
 
 
 @dataclass(frozen=True)
+class Relation:
+    name: str
+    key: str  # picks it in the relation chooser, so it may repeat a label key
+    description: str
+    clusters: bool = False  # its links join spans into clusters (the compare view's rows)
+
+
+DEFAULT_RELATIONS = (
+    Relation("same-as", "s", "The same actor, claim, figure or quote, in another article or later in this one.", True),
+    Relation("said-by", "b", "A quote, to the actor who said it."),
+)
+
+
+@dataclass(frozen=True)
 class LabelSchema:
     labels: tuple[Label, ...]
     source: str
+    relations: tuple[Relation, ...] = DEFAULT_RELATIONS
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_name", {label.name: label for label in self.labels})
@@ -42,6 +58,10 @@ class LabelSchema:
     @property
     def names(self) -> list[str]:
         return [label.name for label in self.labels]
+
+    @property
+    def cluster_relation(self) -> str:
+        return next((relation.name for relation in self.relations if relation.clusters), "")
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -103,7 +123,35 @@ def parse_schema(text: str, source: str, reserved_keys: Iterable[str] = ()) -> L
         names.add(name)
         keys[key] = name
         labels.append(Label(name, key, color, str(entry.get("description") or "").strip()))
-    return LabelSchema(tuple(labels), source)
+    relations = _parse_relations(data["relations"], source) if "relations" in data else DEFAULT_RELATIONS
+    return LabelSchema(tuple(labels), source, relations)
+
+
+def _parse_relations(entries: object, source: str) -> tuple[Relation, ...]:
+    if not isinstance(entries, list):
+        raise SchemaError(source, "'relations:' must be a list of relations")
+    relations: list[Relation] = []
+    for number, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict) or not entry.get("name") or not entry.get("key"):
+            raise SchemaError(source, f"relation {number}: expected a name and a key")
+        name, key = str(entry["name"]).strip(), str(entry["key"])
+        where = f"relation {name!r}"
+        if any(char.isspace() or not char.isprintable() for char in name):
+            raise SchemaError(source, f"{where}: a name must be printable with no spaces")
+        if len(key) != 1 or not key.isprintable() or key.isspace():
+            raise SchemaError(source, f"{where}: key {key!r} must be a single printable character")
+        for other in relations:
+            if other.name == name:
+                raise SchemaError(source, f"{where}: the name is used twice")
+            if other.key == key:
+                raise SchemaError(source, f"{where}: key {key!r} is already used by relation {other.name!r}")
+        clusters = entry.get("clusters", False)
+        if not isinstance(clusters, bool):
+            raise SchemaError(source, f"{where}: 'clusters' must be true or false")
+        if clusters and any(other.clusters for other in relations):
+            raise SchemaError(source, f"{where}: only one relation can form clusters")
+        relations.append(Relation(name, key, str(entry.get("description") or "").strip(), clusters))
+    return tuple(relations)
 
 
 def load_schema(path: Path | None = None, reserved_keys: Iterable[str] = ()) -> LabelSchema:

@@ -7,6 +7,8 @@ Layout for ``--db broadsheet.json``::
     broadsheet.json.d/
         <article>.json       one TinyDB file per article: its record and its annotations
         <article>.txt        the article's normalised text, the one all offsets refer to
+        _links.json          links between spans, across articles too
+        _cluster_names.json  names the analyst gave to clusters of same-as links
         history/NNN.json     the undo log: one small file per change (NNN.undone.json once undone)
 
 Every user action rewrites the one article file it touches and adds one history file,
@@ -28,7 +30,7 @@ from pathlib import Path
 from tinydb import TinyDB
 
 from .articles import Article
-from .model import Annotation, now, span_order
+from .model import Annotation, ClusterName, Link, now, span_order
 from .reattach import Reattachment, reattach_spans
 from .storage import AtomicJSONStorage, CorruptFileError, atomic_write, dumps, fsync_directory, loads
 
@@ -58,24 +60,44 @@ class StoredArticle:
     text_hash: str
 
 
+Record = Annotation | Link | ClusterName
+
+# How each kind of record is named in the undo log.
+_KINDS: dict[str, type] = {"span": Annotation, "link": Link, "name": ClusterName}
+
+
 @dataclass(frozen=True)
 class Change:
-    """One undoable step: ``before`` None means a tag was added, ``after`` None a delete."""
+    """One undoable step: ``before`` None means a record was added, ``after`` None a delete.
+
+    ``article_id`` is the span's article, or a link's head article ("" for a cluster name)."""
 
     article_id: str
-    before: Annotation | None
-    after: Annotation | None
+    before: Record | None
+    after: Record | None
+
+    @property
+    def record(self) -> Record:
+        record = self.after or self.before
+        assert record is not None
+        return record
+
+    @property
+    def kind(self) -> str:
+        return next(kind for kind, record_type in _KINDS.items() if isinstance(self.record, record_type))
 
     def inverted(self) -> Change:
         return Change(self.article_id, self.after, self.before)
 
     def describe(self) -> str:
-        if self.before is None and self.after is not None:
-            return f"tag {self.after.label} {self.after.text!r}"
-        if self.after is None and self.before is not None:
-            return f"delete {self.before.label} {self.before.text!r}"
-        assert self.after is not None
-        return f"change {self.after.label} {self.after.text!r}"
+        verb = "tag" if self.before is None else "delete" if self.after is None else "change"
+        record = self.record
+        if isinstance(record, Link):
+            verb = {"tag": "link", "delete": "unlink"}.get(verb, verb)
+            return f"{verb} {record.label}"
+        if isinstance(record, ClusterName):
+            return f"name cluster {record.name!r}" if self.after else f"name {record.name!r}"
+        return f"{verb} {record.label} {record.text!r}"
 
 
 def _shard_name(article_id: str) -> str:
@@ -84,17 +106,18 @@ def _shard_name(article_id: str) -> str:
     return f"{slug}-{digest}"
 
 
-class _Shard:
-    """One article's TinyDB file, with an index from annotation id to TinyDB doc id.
+class _RecordFile:
+    """A TinyDB file of one kind of record with an ``id``, indexed from id to TinyDB doc id.
 
     Reads go straight to the storage's copy of the file: TinyDB's all() would copy
     every document first, which is most of the cost of reading a large database."""
 
-    def __init__(self, path: Path, read_only: bool) -> None:
+    def __init__(self, path: Path, read_only: bool, table: str, record_type: type) -> None:
         self.db = TinyDB(path, storage=AtomicJSONStorage, read_only=read_only)
         self.storage: AtomicJSONStorage = self.db.storage  # type: ignore[assignment]
-        self.article_table = self.db.table("article")
-        self.table = self.db.table("annotations")
+        self.table_name = table
+        self.table = self.db.table(table)
+        self.record_type = record_type
         self._doc_ids: dict[str, int] | None = None
         self.storage.read()  # parse now, so a damaged file is reported when it is opened
 
@@ -104,14 +127,11 @@ class _Shard:
     @property
     def doc_ids(self) -> dict[str, int]:
         if self._doc_ids is None:
-            self._doc_ids = {record["id"]: int(doc_id) for doc_id, record in self._raw("annotations").items()}
+            self._doc_ids = {record["id"]: int(doc_id) for doc_id, record in self._raw(self.table_name).items()}
         return self._doc_ids
 
-    def article_record(self) -> dict | None:
-        return next(iter(self._raw("article").values()), None)
-
-    def annotations(self) -> list[Annotation]:
-        return sorted(map(Annotation.from_record, self._raw("annotations").values()), key=span_order)
+    def records(self) -> list:
+        return [self.record_type.from_record(record) for record in self._raw(self.table_name).values()]
 
     @contextmanager
     def writing(self) -> Iterator[None]:
@@ -124,23 +144,37 @@ class _Shard:
             self._doc_ids = None
             raise
 
-    def put(self, annotation: Annotation) -> None:
+    def put(self, record: Record) -> None:
         with self.writing():
-            doc_id = self.doc_ids.get(annotation.id)
+            doc_id = self.doc_ids.get(record.id)
             if doc_id is None:
-                self.doc_ids[annotation.id] = self.table.insert(annotation.to_record())
+                self.doc_ids[record.id] = self.table.insert(record.to_record())
             else:
-                self.table.update(annotation.to_record(), doc_ids=[doc_id])
+                self.table.update(record.to_record(), doc_ids=[doc_id])
 
-    def get(self, annotation_id: str) -> Annotation | None:
-        doc_id = self.doc_ids.get(annotation_id)
-        return None if doc_id is None else Annotation.from_record(self._raw("annotations")[str(doc_id)])
+    def get(self, record_id: str) -> Record | None:
+        doc_id = self.doc_ids.get(record_id)
+        return None if doc_id is None else self.record_type.from_record(self._raw(self.table_name)[str(doc_id)])
 
-    def remove(self, annotation_id: str) -> None:
+    def remove(self, record_id: str) -> None:
         with self.writing():
-            doc_id = self.doc_ids.pop(annotation_id, None)
+            doc_id = self.doc_ids.pop(record_id, None)
             if doc_id is not None:
                 self.table.remove(doc_ids=[doc_id])
+
+
+class _Shard(_RecordFile):
+    """One article's TinyDB file: its record and its annotations."""
+
+    def __init__(self, path: Path, read_only: bool) -> None:
+        super().__init__(path, read_only, "annotations", Annotation)
+        self.article_table = self.db.table("article")
+
+    def article_record(self) -> dict | None:
+        return next(iter(self._raw("article").values()), None)
+
+    def annotations(self) -> list[Annotation]:
+        return sorted(self.records(), key=span_order)
 
 
 class Store:
@@ -152,6 +186,7 @@ class Store:
         self.shard_dir = path.with_name(path.name + ".d")
         self._lock_fd = lock_fd
         self._shards: dict[str, _Shard] = {}
+        self._record_files: dict[str, _RecordFile] = {}
         self._main = TinyDB(path, storage=AtomicJSONStorage, read_only=read_only)
         self._history: _History | None = None
 
@@ -229,7 +264,7 @@ class Store:
         """Ids of every article the database holds, sorted; their files stay loaded."""
         known = {self._shard_path(article_id): article_id for article_id in self._shards}
         for path in sorted(self.shard_dir.glob("*.json")):
-            if path in known:
+            if path in known or path.name.startswith("_"):  # _links.json and the like: not articles
                 continue
             try:
                 shard = _Shard(path, self.read_only)
@@ -331,6 +366,61 @@ class Store:
         self._record(Change(annotation.article_id, annotation, changed))
         return changed
 
+    def annotation(self, article_id: str, annotation_id: str) -> Annotation | None:
+        if article_id not in self._shards and not self._shard_path(article_id).exists():
+            return None
+        return self._shard(article_id).get(annotation_id)  # type: ignore[return-value]
+
+    # -- links and cluster names ----------------------------------------------------------
+
+    def _record_file(self, kind: str) -> _RecordFile:
+        """The file of links or of cluster names, opened on first use."""
+        records = self._record_files.get(kind)
+        if records is None:
+            path = self.shard_dir / {"link": "_links.json", "name": "_cluster_names.json"}[kind]
+            try:
+                records = _RecordFile(path, self.read_only, kind + "s", _KINDS[kind])
+            except CorruptFileError as error:
+                raise StoreError(str(error)) from None
+            self._record_files[kind] = records
+        return records
+
+    def links(self) -> list[Link]:
+        """Every link, accepted and rejected, oldest first; an end may be a deleted span."""
+        return sorted(self._record_file("link").records(), key=lambda link: (link.created, link.id))
+
+    def link(self, head: Annotation, child: Annotation, label: str, annotator: str, status: str = "accepted") -> Link:
+        """Link two spans (``status`` "rejected" records a turned-down suggestion); durable on return."""
+        link = Link.create(head, child, label, annotator, status)
+        self._record_file("link").put(link)
+        self._record(Change(link.head_article, None, link))
+        return link
+
+    def add_links(self, links: list[Link]) -> None:
+        """Store many links in one atomic write (an import: the undo log is left alone)."""
+        records = self._record_file("link")
+        with records.writing():
+            for link in links:
+                records.put(link)
+
+    def delete_link(self, link: Link) -> None:
+        self._record_file("link").remove(link.id)
+        self._record(Change(link.head_article, link, None))
+
+    def cluster_names(self) -> dict[str, ClusterName]:
+        """The analyst's cluster names, by the id of the span each was given through."""
+        return {name.id: name for name in self._record_file("name").records()}
+
+    def name_cluster(self, span_id: str, name: str, annotator: str) -> ClusterName:
+        before = self.cluster_names().get(span_id)
+        after = ClusterName(span_id, name, annotator, now())
+        self._record_file("name").put(after)
+        self._record(Change("", before, after))
+        return after
+
+    def _records_of(self, change: Change) -> _RecordFile:
+        return self._shard(change.article_id) if change.kind == "span" else self._record_file(change.kind)
+
     # -- undo and redo -------------------------------------------------------------
 
     def _record(self, change: Change) -> None:
@@ -338,17 +428,15 @@ class Store:
         self._history.record(change)
 
     def _apply(self, change: Change) -> None:
-        """Make the shard show ``change.after``; doing it twice changes nothing more."""
-        shard = self._shard(change.article_id)
+        """Make the store show ``change.after``; doing it twice changes nothing more."""
+        records = self._records_of(change)
         if change.after is None:
-            assert change.before is not None
-            shard.remove(change.before.id)
+            records.remove(change.record.id)
         else:
-            shard.put(change.after)
+            records.put(change.after)
 
-    def _shows(self, change: Change, state: Annotation | None) -> bool:
-        annotation_id = (change.after or change.before).id  # type: ignore[union-attr]
-        return self._shard(change.article_id).get(annotation_id) == state
+    def _shows(self, change: Change, state: Record | None) -> bool:
+        return self._records_of(change).get(change.record.id) == state
 
     def _settle_history(self) -> None:
         """Finish an undo or redo that a crash cut between its two steps.
@@ -440,10 +528,13 @@ class _History:
             self._path(self.done.pop(0)).unlink(missing_ok=True)
 
     def forget(self, article_id: str) -> None:
-        """Drop every undo step of one article (its text changed under them)."""
+        """Drop the undo steps of one article's spans (its text changed under them).
+
+        Links keep their steps: they name spans by id, and ids survive re-attachment."""
         for undone, numbers in ((False, self.done), (True, self.undone)):
             for number in list(numbers):
-                if self._read(number, undone).article_id == article_id:
+                change = self._read(number, undone)
+                if change.article_id == article_id and change.kind == "span":
                     self._path(number, undone).unlink(missing_ok=True)
                     numbers.remove(number)
         fsync_directory(self.directory)
@@ -469,6 +560,7 @@ class _History:
 
 def _change_record(change: Change) -> dict:
     return {
+        "kind": change.kind,
         "article_id": change.article_id,
         "before": change.before.to_record() if change.before else None,
         "after": change.after.to_record() if change.after else None,
@@ -476,11 +568,12 @@ def _change_record(change: Change) -> dict:
 
 
 def _change_from_record(record: dict) -> Change:
+    record_type = _KINDS[record.get("kind", "span")]  # logs written before links were spans only
     before, after = record["before"], record["after"]
     return Change(
         record["article_id"],
-        Annotation.from_record(before) if before else None,
-        Annotation.from_record(after) if after else None,
+        record_type.from_record(before) if before else None,
+        record_type.from_record(after) if after else None,
     )
 
 
