@@ -24,7 +24,8 @@ QUOTE_SIMILARITY = 0.8
 
 @dataclass
 class Cluster:
-    """Spans joined by same-as links. ``id`` is the id of its earliest-tagged span."""
+    """Spans joined by same-as links. ``id`` is the id of its first span by article id and
+    position: it survives an export and import, where the time a span was tagged does not."""
 
     id: str
     name: str
@@ -105,7 +106,7 @@ def build_clusters(
         group.sort(key=lambda span: (rank.get(span.article_id, len(rank)), span.article_id, span.start, span.end))
         ids = {span.id for span in group}
         cluster = Cluster(
-            id=min(group, key=lambda span: (span.created, span.id)).id,
+            id=min(group, key=lambda span: (span.article_id, span.start, span.end, span.id)).id,
             name="",
             label=_majority_label(group),
             spans=group,

@@ -1,7 +1,11 @@
 """Export: the annotated articles as labelled data in the formats NLP tools read.
 
 - jsonl: one line per article, {"text", "meta", "spans": [{start, end, label, text, id,
-  annotator, status}]}, the span shape spaCy and Prodigy read;
+  annotator, status}], "relations": [{head, child, label, id}]}, the span shape spaCy and
+  Prodigy read; relations (links inside the article, head and child are span ids) only
+  when there are any;
+- clusters: one line per cluster of same-as links across articles, and per other link
+  between two articles (cluster_records);
 - doccano: {"id", "text", "label": [[start, end, "LABEL"], ...]} per line;
 - brat: a folder of <article>.txt and <article>.ann standoff files;
 - conll: one token a line with its BIO tag, a blank line between sentences.
@@ -19,7 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from .model import Annotation
+from .compare import CLUSTER_RELATION, build_clusters, live_links
+from .figures import disagree
+from .model import Annotation, Link
 from .storage import atomic_write
 from .store import Store
 
@@ -49,6 +55,7 @@ class ExportedArticle:
     text: str
     meta: dict
     spans: list[Annotation]
+    relations: list[Link] = field(default_factory=list)  # links between two of ``spans``
 
 
 def exported_articles(
@@ -63,6 +70,10 @@ def exported_articles(
     exported; they are appended to ``orphans`` so the caller can say so.
     ``progress(done, total)`` is called per article looked at (for a progress bar)."""
     article_ids = store.article_ids()
+    links_within: dict[str, list[Link]] = {}
+    for link in live_links(store)[0]:
+        if link.head_article == link.child_article:
+            links_within.setdefault(link.head_article, []).append(link)
     if selection.articles:
         article_ids = [article_id for article_id in article_ids if article_id in selection.articles]
     for done, article_id in enumerate(article_ids, start=1):
@@ -85,11 +96,17 @@ def exported_articles(
             "source": stored.source,
         }
         spans.sort(key=lambda span: (span.start, span.end, span.label, span.id))
-        yield ExportedArticle(article_id, store.article_text(article_id), meta, spans)
+        exported = {span.id for span in spans}
+        relations = [link for link in links_within.get(article_id, []) if exported.issuperset(link.ends())]
+        yield ExportedArticle(article_id, store.article_text(article_id), meta, spans, relations)
+
+
+def link_record(link: Link) -> dict:
+    return {"head": link.head, "child": link.child, "label": link.label, "id": link.id}
 
 
 def jsonl_record(article: ExportedArticle) -> dict:
-    return {
+    record = {
         "text": article.text,
         "meta": article.meta,
         "spans": [
@@ -105,6 +122,9 @@ def jsonl_record(article: ExportedArticle) -> dict:
             for span in article.spans
         ],
     }
+    if article.relations:
+        record["relations"] = [link_record(link) for link in article.relations]
+    return record
 
 
 def doccano_record(article: ExportedArticle) -> dict:
@@ -123,6 +143,52 @@ def write_lines(articles: Iterator[ExportedArticle], out: TextIO, fmt: str = "js
 def write_jsonl(store: Store, out: TextIO, selection: ExportSelection = ExportSelection()) -> int:
     """Write the JSONL export to ``out``; returns the number of lines (articles) written."""
     return write_lines(exported_articles(store, selection), out)
+
+
+# -- clusters across articles -----------------------------------------------------------
+
+
+def _member_record(span: Annotation) -> dict:
+    return {"id": span.id, "article_id": span.article_id, "start": span.start, "end": span.end,
+            "label": span.label, "text": span.text}
+
+
+def cluster_records(
+    store: Store, selection: ExportSelection = ExportSelection(), relation: str = CLUSTER_RELATION
+) -> list[dict]:
+    """The clusters of ``relation`` links, then every other link between two articles, as
+    {"id", "relation", "spans": [{id, article_id, start, end, label, text}], "links": [...]};
+    a cluster also has "name", "named_by" (empty for the default name), "label" and, when
+    two or more of its spans hold figures, "disagree". Members outside ``selection`` are
+    left out, and a group left with fewer than two spans is not written."""
+
+    def kept(span: Annotation) -> bool:
+        return selection.keeps(span) and (not selection.articles or span.article_id in selection.articles)
+
+    records = []
+    for cluster in sorted(build_clusters(store, relation=relation), key=lambda cluster: cluster.id):
+        members = [span for span in cluster.spans if kept(span)]
+        if len(members) < 2:
+            continue
+        position = {span.id: index for index, span in enumerate(members)}
+        links = sorted((link for link in cluster.links if position.keys() >= set(link.ends())),
+                       key=lambda link: (position[link.head], position[link.child], link.label, link.id))
+        record = {"id": cluster.id, "name": cluster.name, "named_by": cluster.named_by, "label": cluster.label,
+                  "relation": relation, "spans": [_member_record(span) for span in members],
+                  "links": [link_record(link) for link in links]}
+        figures = [figure for span_id, figure in cluster.figures.items() if span_id in position]
+        if len(figures) >= 2:
+            record["disagree"] = disagree(figures)
+        records.append(record)
+    links, spans = live_links(store)
+    for link in links:
+        if link.label == relation or link.head_article == link.child_article:
+            continue
+        head, child = spans[link.head], spans[link.child]
+        if kept(head) and kept(child):
+            records.append({"id": link.id, "relation": link.label, "spans": [_member_record(head), _member_record(child)],
+                            "links": [link_record(link)]})
+    return records
 
 
 # -- brat ---------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 Each line becomes an article (created if new) and its spans. Spans keep the id, status
 and annotator they carry; otherwise they start pending, by the importing annotator.
+Relations become links: ours name span ids, Prodigy's give head_span and child_span.
+A line of a clusters file (``export --clusters``) links spans already imported.
 A line that cannot be used is reported by number and skipped; the others go in.
 """
 
@@ -14,7 +16,7 @@ from pathlib import Path
 
 from .articles import Article
 from .jsonl import JsonlFileError, count_lines, jsonl_lines
-from .model import STATUSES, Annotation, new_id, now
+from .model import STATUSES, Annotation, Link, new_id, now
 from .store import ArticleChangedError, Store, StoreError
 from .text import normalise
 
@@ -27,6 +29,7 @@ class LineError(ValueError):
 class ImportReport:
     articles: int = 0
     spans: int = 0
+    links: int = 0
     duplicates: int = 0
     problems: list[str] = field(default_factory=list)
 
@@ -103,26 +106,92 @@ def import_jsonl(
 
 
 def _import_record(store: Store, record: dict, annotator: str, report: ImportReport) -> None:
+    if "text" not in record and isinstance(record.get("links"), list):
+        _import_group(store, record, annotator, report)
+        return
     article = _article_from(record)
-    annotations = [_annotation_from(raw, article, annotator, index) for index, raw in enumerate(_raw_spans(record))]
+    raw_spans = _raw_spans(record)
+    annotations = [_annotation_from(raw, article, annotator, index) for index, raw in enumerate(raw_spans)]
     known = store.annotations(article.id)
     is_new = store.stored_article(article.id) is None
-    seen_ids = {span.id for span in known}
-    seen_places = {(span.start, span.end, span.label, span.annotator) for span in known}
+    stored_id = {span.id: span.id for span in known}  # the id each span of the line is stored under
+    at_place = {(span.start, span.end, span.label, span.annotator): span.id for span in known}
     fresh = []
     for annotation in annotations:
         place = (annotation.start, annotation.end, annotation.label, annotation.annotator)
-        if annotation.id in seen_ids or place in seen_places:
+        if annotation.id in stored_id or place in at_place:
+            stored_id[annotation.id] = stored_id.get(annotation.id) or at_place[place]
             report.duplicates += 1
             continue
-        seen_ids.add(annotation.id)
-        seen_places.add(place)
+        stored_id[annotation.id] = at_place[place] = annotation.id
         fresh.append(annotation)
+    links = _relations(record, annotations, stored_id, article.id, annotator)
     try:
         store.add_many(article, fresh)
+        _add_new_links(store, links, report)
     except ArticleChangedError as error:
         raise LineError(str(error)) from None
     except StoreError as error:
         raise LineError(str(error)) from None
     report.articles += is_new
     report.spans += len(fresh)
+
+
+def _relations(record: dict, annotations: list[Annotation], stored_id: dict[str, str], article_id: str, annotator: str) -> list[Link]:
+    """The line's relations as links: ours name span ids; Prodigy's give head_span/child_span offsets."""
+    relations = record.get("relations")
+    if relations is None:
+        return []
+    if not isinstance(relations, list) or not all(isinstance(item, dict) for item in relations):
+        raise LineError("'relations' must be a list of objects with head, child and label")
+    at_offsets = {(span.start, span.end): span.id for span in annotations}
+    links = []
+    for number, relation in enumerate(relations, start=1):
+        ends = []
+        for end in ("head", "child"):
+            given, offsets = relation.get(end), relation.get(f"{end}_span")
+            if isinstance(offsets, dict):
+                given = at_offsets.get((offsets.get("start"), offsets.get("end")))
+            if not isinstance(given, str) or given not in stored_id:
+                raise LineError(f"relation {number}: its {end} is not one of the line's spans")
+            ends.append(stored_id[given])
+        label = relation.get("label")
+        if not isinstance(label, str) or not label:
+            raise LineError(f"relation {number}: needs a label")
+        links.append(Link(str(relation.get("id") or new_id()), ends[0], article_id, ends[1], article_id, label,
+                          str(relation.get("annotator") or annotator), now()))
+    return links
+
+
+def _import_group(store: Store, record: dict, annotator: str, report: ImportReport) -> None:
+    """A line of a clusters file: spans (already in the database) and the links between them."""
+    spans = record.get("spans")
+    if not isinstance(spans, list) or not all(isinstance(span, dict) for span in spans):
+        raise LineError("a cluster needs 'spans', a list of objects with id and article_id")
+    article_of = {}
+    for span in spans:
+        article_id, span_id = str(span.get("article_id", "")), str(span.get("id", ""))
+        if store.annotation(article_id, span_id) is None:
+            raise LineError(f"span {span_id!r} of article {article_id!r} is not in the database: import the articles' JSONL first")
+        article_of[span_id] = article_id
+    links = []
+    for number, raw in enumerate(record["links"], start=1):
+        head, child, label = (raw.get("head"), raw.get("child"), raw.get("label")) if isinstance(raw, dict) else (None,) * 3
+        if head not in article_of or child not in article_of or not isinstance(label, str) or not label:
+            raise LineError(f"link {number}: needs a label, and a head and child among the cluster's spans")
+        links.append(Link(str(raw.get("id") or new_id()), head, article_of[head], child, article_of[child], label,
+                          str(raw.get("annotator") or annotator), now()))
+    _add_new_links(store, links, report)
+    if record.get("named_by") and isinstance(record.get("name"), str) and record.get("id") in article_of:
+        if store.cluster_names().get(record["id"]) is None:
+            store.name_cluster(record["id"], record["name"], str(record["named_by"]))
+
+
+def _add_new_links(store: Store, links: list[Link], report: ImportReport) -> None:
+    stored = store.links()
+    known = {link.id for link in stored} | {(link.head, link.child, link.label) for link in stored}
+    fresh = [link for link in links if link.id not in known and (link.head, link.child, link.label) not in known]
+    report.duplicates += len(links) - len(fresh)
+    if fresh:
+        store.add_links(fresh)
+    report.links += len(fresh)

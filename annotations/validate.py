@@ -74,3 +74,8 @@ def _check_record(where: str, record: dict, validator, nlp, report: ValidationRe
             continue
         if doc is not None and doc.char_span(start, end, label=span["label"]) is None:
             report.warnings.append(f"{where}: {label} {span['text']!r} does not align to spaCy tokens")
+    span_ids = {span.get("id") for span in record["spans"]}
+    for index, relation in enumerate(record.get("relations", []), start=1):
+        for end in ("head", "child"):
+            if relation[end] not in span_ids:
+                report.errors.append(f"{where}: relation {index} ({relation['label']}): {end} {relation[end]!r} is not the id of a span of this line")

@@ -185,3 +185,96 @@ def test_bad_relations_in_a_schema_are_named(relations, problem):
 
 def test_a_schema_without_relations_gets_the_default_ones():
     assert parse_schema(LABELS, "mine.yaml").cluster_relation == "same-as"
+
+
+# -- export and import ----------------------------------------------------------------------
+
+from .test_formats import cli  # noqa: E402
+
+
+def linked_seed_database(seeds, db_path):
+    """The death tolls linked same-as across the five seeds, and a said-by link inside CNSNews."""
+    articles = by_id(seeds)
+    with Store.open(db_path) as store:
+        tolls = [tag(store, articles[article_id], phrase, "figure") for article_id, phrase in TOLLS.items()]
+        link_chain(store, tolls)
+        cns = articles["002_adeb6bf3238f9c36"]
+        quote = tag(store, cns, "The U.S., however, will not be deterred from exercising its right of self-defense.", "quote")
+        hoffman = tag(store, cns, "Jonathan Hoffman", "actor")
+        said_by = store.link(quote, hoffman, "said-by", "tester")
+    return tolls, quote, hoffman, said_by
+
+
+def test_export_writes_relations_inside_an_article_and_clusters_across_articles(seeds, db_path, tmp_path):
+    tolls, quote, hoffman, said_by = linked_seed_database(seeds, db_path)
+    out, clusters = tmp_path / "gold.jsonl", tmp_path / "clusters.jsonl"
+    result = cli("export", "--db", str(db_path), "-o", str(out), "--clusters", str(clusters))
+    assert result.returncode == 0, result.stderr
+    assert "wrote 1 cluster(s)" in result.stderr
+    lines = {json.loads(line)["meta"]["id"]: json.loads(line) for line in out.read_text().splitlines()}
+    cns = lines["002_adeb6bf3238f9c36"]
+    assert cns["relations"] == [{"head": quote.id, "child": hoffman.id, "label": "said-by", "id": said_by.id}]
+    span_ids = {span["id"] for span in cns["spans"]}
+    assert {quote.id, hoffman.id} <= span_ids
+    assert "relations" not in lines["001_dd604056335a0bf9"]  # its only link goes to another article
+    [cluster] = [json.loads(line) for line in clusters.read_text().splitlines()]
+    assert cluster["label"] == "figure" and cluster["relation"] == "same-as" and cluster["disagree"] is True
+    assert cluster["name"] == "At least 25 militia fighters" and cluster["named_by"] == ""
+    assert [(span["article_id"], span["text"]) for span in cluster["spans"]] == sorted(TOLLS.items())
+    for span in cluster["spans"]:
+        assert lines[span["article_id"]]["text"][span["start"] : span["end"]] == span["text"]
+    assert len(cluster["links"]) == 4
+    checked = cli("validate", str(out))
+    assert checked.returncode == 0 and "0 error(s)" in checked.stderr, checked.stdout + checked.stderr
+
+
+def test_validate_names_a_relation_to_a_span_the_line_does_not_have(tmp_path):
+    line = {"text": "Hoffman spoke.", "meta": {"id": "a"}, "spans": [{"start": 0, "end": 7, "label": "actor", "text": "Hoffman", "id": "s1"}],
+            "relations": [{"head": "s9", "child": "s1", "label": "said-by"}]}
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps(line) + "\n")
+    result = cli("validate", str(path))
+    assert result.returncode == 1
+    assert f"{path}:1: relation 1 (said-by): head 's9' is not the id of a span of this line" in result.stdout
+
+
+def test_relations_and_clusters_import_back_and_export_the_same(seeds, db_path, tmp_path):
+    linked_seed_database(seeds, db_path)
+    first, first_clusters = tmp_path / "first.jsonl", tmp_path / "first-clusters.jsonl"
+    assert cli("export", "--db", str(db_path), "-o", str(first), "--clusters", str(first_clusters)).returncode == 0
+    copy = tmp_path / "copy" / "db.json"
+    result = cli("import", str(first), str(first_clusters), "--db", str(copy))
+    assert result.returncode == 0, result.stderr
+    assert "1 link(s)" in result.stderr and "4 link(s)" in result.stderr
+    second, second_clusters = tmp_path / "second.jsonl", tmp_path / "second-clusters.jsonl"
+    assert cli("export", "--db", str(copy), "-o", str(second), "--clusters", str(second_clusters)).returncode == 0
+    assert second.read_bytes() == first.read_bytes()
+    assert second_clusters.read_bytes() == first_clusters.read_bytes()
+    again = cli("import", str(first), str(first_clusters), "--db", str(copy))
+    assert again.returncode == 0 and "0 span(s) imported" in again.stderr
+    with Store.open(copy) as store:
+        assert len(store.links()) == 5  # nothing twice
+
+
+def test_prodigy_relations_by_span_offsets_import_as_links(tmp_path, db_path):
+    text = "Hoffman said the strikes were proportionate."
+    line = {"text": text, "spans": [{"start": 0, "end": 7, "label": "actor"}, {"start": 13, "end": 43, "label": "claim"}],
+            "relations": [{"head": 1, "child": 0, "label": "said-by",
+                           "head_span": {"start": 13, "end": 43, "label": "claim"}, "child_span": {"start": 0, "end": 7, "label": "actor"}}]}
+    source = tmp_path / "prodigy.jsonl"
+    source.write_text(json.dumps(line) + "\n")
+    assert cli("import", str(source), "--db", str(db_path)).returncode == 0
+    with Store.open(db_path) as store:
+        [link] = store.links()
+        [article_id] = store.article_ids()
+        spans = {span.id: span.text for span in store.annotations(article_id)}
+    assert (spans[link.head], spans[link.child], link.label) == ("the strikes were proportionate", "Hoffman", "said-by")
+
+
+def test_a_cluster_of_spans_not_in_the_database_is_named_by_line(tmp_path, db_path):
+    clusters = tmp_path / "clusters.jsonl"
+    clusters.write_text(json.dumps({"id": "x", "relation": "same-as", "spans": [{"id": "s1", "article_id": "a"}], "links": []}) + "\n")
+    result = cli("import", str(clusters), "--db", str(db_path))
+    assert result.returncode == 1
+    assert f"{clusters}:1: span 's1' of article 'a' is not in the database: import the articles' JSONL first" in result.stderr
+    assert "Traceback" not in result.stderr

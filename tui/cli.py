@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import sys
 import time
@@ -23,6 +24,7 @@ from annotations.export import (
     FORMATS,
     ExportSelection,
     OverlapReport,
+    cluster_records,
     exported_articles,
     write_brat,
     write_conll,
@@ -94,13 +96,19 @@ def _export_parser() -> argparse.ArgumentParser:
     parser.add_argument("--articles", type=_names, default=frozenset(), metavar="ID1,ID2", help="only these articles")
     parser.add_argument("--annotator", type=_names, default=frozenset(), metavar="NAME", help="only spans by these annotators")
     parser.add_argument("--strict", action="store_true", help="conll: refuse overlapping spans instead of keeping the outer one")
+    parser.add_argument("--clusters", type=Path, metavar="FILE",
+                        help="also write the clusters of same-as links across articles (and other links between "
+                             "articles) to FILE, one JSON line each")
+    parser.add_argument("--cluster-relation", default="same-as", metavar="NAME",
+                        help="the relation whose links form clusters (default: same-as)")
     return parser
 
 
 def _import_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="broadsheet import",
-        description="Read JSONL (Broadsheet's export, Prodigy's text+spans, or doccano's text+label) into the database.",
+        description="Read JSONL (Broadsheet's export, Prodigy's text+spans, or doccano's text+label) into the database; "
+                    "a clusters file (export --clusters) after the articles it links.",
     )
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE.jsonl")
     _db_argument(parser)
@@ -239,6 +247,11 @@ def run_export(args: argparse.Namespace) -> int:
                 sys.stdout.flush()
             else:
                 atomic_write(Path(args.output), buffer.getvalue().encode("utf-8"), keep_backup=False)
+        if args.clusters is not None:
+            clusters = cluster_records(store, selection, args.cluster_relation)
+            lines = "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in clusters)
+            atomic_write(args.clusters, lines.encode("utf-8"), keep_backup=False)
+            print(f"broadsheet: wrote {len(clusters)} cluster(s) and link(s) across articles to {args.clusters}", file=sys.stderr)
     for orphan in orphans:
         print(f"broadsheet: not exported: orphaned {orphan.label} {orphan.text!r} in {orphan.article_id} "
               "(the article's text changed and this text is gone)", file=sys.stderr)
@@ -259,6 +272,7 @@ def run_import(args: argparse.Namespace) -> int:
             skipped |= bool(report.problems)
             print(
                 f"broadsheet: {path}: {report.spans} span(s) imported into {report.articles} new article(s)"
+                + (f", {report.links} link(s)" if report.links else "")
                 + (f", {report.duplicates} already there" if report.duplicates else ""),
                 file=sys.stderr,
             )
