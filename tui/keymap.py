@@ -38,6 +38,10 @@ MAIN_BINDINGS: list[Binding] = [
     Binding("x", "delete_annotation", "Delete", tooltip="Delete the innermost tag under the cursor", id="annotation.delete"),
     Binding("right_square_bracket", "jump_annotation(1)", "Next tag", key_display="]", show=False, id="annotation.next"),
     Binding("left_square_bracket", "jump_annotation(-1)", "Previous tag", key_display="[", show=False, id="annotation.previous"),
+    Binding("m", "mark_link_source", "Link from", show=False, tooltip="Mark the tag under the cursor as a link's source", id="link.mark"),
+    Binding("L", "link", "Link to", show=False, tooltip="Link the marked tag to the tag under the cursor, then pick the relation", id="link.create"),
+    Binding("D", "delete_link", "Unlink", show=False, tooltip="Delete a link of the tag under the cursor", id="link.delete"),
+    Binding("C", "compare", "Compare", show=False, id="compare.open"),  # footer full at 80 columns; the panel says C
     Binding("u", "undo", "Undo", id="history.undo"),
     Binding("ctrl+r", "redo", "Redo", show=False, id="history.redo"),
     Binding("slash", "open_search", "Find", key_display="/", id="search.open"),

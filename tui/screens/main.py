@@ -9,17 +9,21 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header
 
 from annotations.articles import Article, ArticleError
-from annotations.model import Annotation
+from annotations.compare import live_links
+from annotations.model import Annotation, Link
 from annotations.schema import LabelSchema
 from annotations.search import find_matches, next_match
 from annotations.store import Change, Store, StoreError
 from annotations.text import snap_selection, word_at
 
 from ..keymap import MAIN_BINDINGS, label_bindings
+from ..notices import not_saved
 from ..widgets.annotation_panel import AnnotationPanel
 from ..widgets.article_column import ArticleColumn
 from ..widgets.article_view import ArticleView
 from ..widgets.search_box import SearchBox
+from .choice import Choice, ChoiceScreen
+from .compare import CompareScreen
 from .help import HelpScreen
 from .picker import ArticlePicker
 from .review import ReviewScreen
@@ -27,6 +31,7 @@ from .review import ReviewScreen
 PANEL_WIDTH = 34
 MIN_COLUMN_WIDTH = 40
 MAX_COLUMNS = 9
+COMPARE_COLUMNS = 12
 
 
 def column_count(width: int, articles: int) -> int:
@@ -49,6 +54,7 @@ class MainScreen(Screen):
         self._search_origin: ArticleView | None = None
         self._checked: set[str] = set()  # articles whose stored text was compared this session
         self._unreadable: set[int] = set()  # articles whose text could not be read when first needed
+        self.link_source: Annotation | None = None  # marked with m, linked from with L
 
     def compose(self) -> ComposeResult:
         yield Header(icon="▤")
@@ -141,7 +147,7 @@ class MainScreen(Screen):
             try:
                 report = self.store.reattach(article)
             except (StoreError, OSError) as error:
-                self._store_failed(error)
+                not_saved(self, error)
                 report = None
             if report is not None:
                 self.notify(report.describe(), severity="warning" if report.orphaned else "information", timeout=15)
@@ -154,7 +160,33 @@ class MainScreen(Screen):
         article = view.article
         title = " · ".join(part for part in (article.outlet, article.title or article.id) if part)
         orphans = [span for span in self.store.annotations(article.id) if span.orphaned]
-        self.query_one(AnnotationPanel).show(title, view.spans, orphans)
+        try:
+            links = [self._describe_link(link, spans, article.id) for link, spans in self._links_of(article.id)]
+        except StoreError as error:
+            links = [f"cannot read the links: {error}"]
+        source = self.link_source
+        marked = f"{source.label} {' '.join(source.text.split())!r}" if source else ""
+        self.query_one(AnnotationPanel).show(title, view.spans, orphans, links, marked)
+
+    def _links_of(self, article_id: str, span: Annotation | None = None) -> list[tuple[Link, tuple[Annotation, Annotation]]]:
+        """Links touching the article (or only ``span``) whose two spans exist, with those spans."""
+        touching = [link for link in self.store.links() if article_id in (link.head_article, link.child_article)]
+        if span is not None:
+            touching = [link for link in touching if span.id in link.ends()]
+        links, spans = live_links(self.store, touching)
+        return [(link, (spans[link.head], spans[link.child])) for link in links]
+
+    def _outlet(self, article_id: str) -> str:
+        article = next((article for article in self.articles if article.id == article_id), None)
+        return (article.outlet or article.id) if article else article_id
+
+    def _describe_link(self, link: Link, spans: tuple[Annotation, Annotation], article_id: str) -> str:
+        """ "same-as 'militia' → Reuters 'Kataib Hezbollah'", from the side of ``article_id``."""
+        def side(span: Annotation) -> str:
+            where = "" if span.article_id == article_id else f"{self._outlet(span.article_id)} "
+            return f"{where}{' '.join(span.text.split())!r}"
+
+        return f"{link.label} {side(spans[0])} → {side(spans[1])}"
 
     def on_descendant_focus(self) -> None:
         self._show_panel(self.focused_view)
@@ -206,9 +238,6 @@ class MainScreen(Screen):
             view.set_spans(spans, changed)
         self._show_panel(self.focused_view)
 
-    def _store_failed(self, error: Exception) -> None:
-        self.notify(f"Not saved: {error}", severity="error", timeout=10)
-
     def action_tag(self, label: str) -> None:
         view = self.focused_view
         if view is None:
@@ -222,7 +251,7 @@ class MainScreen(Screen):
         try:
             annotation = self.store.add(view.article, target[0], target[1], label, self.annotator)
         except (StoreError, OSError, ValueError) as error:
-            self._store_failed(error)
+            not_saved(self, error)
             return
         view.clear_selection()
         self._refresh_article(annotation.article_id, target)
@@ -242,7 +271,7 @@ class MainScreen(Screen):
         try:
             self.store.delete(annotation)
         except (StoreError, OSError) as error:
-            self._store_failed(error)
+            not_saved(self, error)
             return
         self._refresh_article(annotation.article_id, (annotation.start, annotation.end))
 
@@ -261,6 +290,10 @@ class MainScreen(Screen):
         if change is None:
             self.notify(f"Nothing to {verb.lower()}", severity="warning")
             return
+        if change.kind != "span":  # a link or a cluster name: only the panel shows it
+            self._show_panel(self.focused_view)
+            self.notify(f"{verb}: {change.describe()}")
+            return
         spans = [span for span in (change.before, change.after) if span is not None]
         changed = (min(span.start for span in spans), max(span.end for span in spans))
         self._refresh_article(change.article_id, changed)
@@ -273,13 +306,116 @@ class MainScreen(Screen):
         try:
             self._apply_history(self.store.undo(), "Undone")
         except (StoreError, OSError) as error:
-            self._store_failed(error)
+            not_saved(self, error)
 
     def action_redo(self) -> None:
         try:
             self._apply_history(self.store.redo(), "Redone")
         except (StoreError, OSError) as error:
-            self._store_failed(error)
+            not_saved(self, error)
+
+    # -- links ---------------------------------------------------------------------------
+
+    def _span_at_cursor_or_say(self) -> Annotation | None:
+        view = self.focused_view
+        if view is None:
+            return None
+        span = self._innermost_at_cursor(view)
+        if span is None:
+            self.notify("No tag under the cursor", severity="warning")
+        return span
+
+    def action_mark_link_source(self) -> None:
+        span = self._span_at_cursor_or_say()
+        if span is None:
+            return
+        self.link_source = span
+        self._show_panel(self.focused_view)
+        self.notify(f"Link from {span.label} {' '.join(span.text.split())!r}: go to the other tag (any column) and press L")
+
+    def action_link(self) -> None:
+        source = self.link_source
+        if source is None:
+            self.notify("First mark the tag to link from with m", severity="warning")
+            return
+        target = self._span_at_cursor_or_say()
+        if target is None:
+            return
+        if target.id == source.id:
+            self.notify("That is the marked tag itself: go to the other tag first", severity="warning")
+            return
+        choices = [Choice(relation.key, relation.name, relation.description) for relation in self.schema.relations]
+        self.app.push_screen(ChoiceScreen(
+            f"Link {source.label} {' '.join(source.text.split())[:40]!r} → {target.label} {' '.join(target.text.split())[:40]!r} as",
+            choices, lambda choice: self._save_link(source, target, choice.name),
+        ))
+
+    def _save_link(self, source: Annotation, target: Annotation, relation: str) -> None:
+        try:
+            self.store.link(source, target, relation, self.annotator)
+        except (StoreError, OSError, ValueError) as error:
+            not_saved(self, error)
+            return
+        self.link_source = None
+        self._show_panel(self.focused_view)
+        self.notify(f"Linked {relation}: {' '.join(source.text.split())!r} → {' '.join(target.text.split())!r}")
+
+    def action_delete_link(self) -> None:
+        span = self._span_at_cursor_or_say()
+        if span is None:
+            return
+        links = self._links_of(span.article_id, span)
+        if not links:
+            self.notify("This tag has no links", severity="warning")
+        elif len(links) == 1:
+            self._delete_link(links[0][0])
+        else:
+            choices = [Choice(str(number), self._describe_link(link, spans, span.article_id))
+                       for number, (link, spans) in enumerate(links[:9], start=1)]
+            by_key = {choice.key: link for choice, (link, _) in zip(choices, links)}
+            self.app.push_screen(ChoiceScreen("Delete which link?", choices, lambda choice: self._delete_link(by_key[choice.key])))
+
+    def _delete_link(self, link: Link) -> None:
+        try:
+            self.store.delete_link(link)
+        except (StoreError, OSError) as error:
+            not_saved(self, error)
+            return
+        self._show_panel(self.focused_view)
+        self.notify(f"Unlinked {link.label} (u undoes)")
+
+    def action_compare(self) -> None:
+        """Columns: the articles shown, then other open articles with links, then with tags
+        (up to COMPARE_COLUMNS in all: a row must stay readable)."""
+        shown = [column.article for column in self.columns]
+        try:
+            linked = {end for link in self.store.links() for end in (link.head_article, link.child_article)}
+            others = [article for article in self.articles if article.id in linked and article not in shown]
+            for article in self.articles:
+                if len(shown) + len(others) >= COMPARE_COLUMNS:
+                    break
+                if article not in shown and article not in others and self.store.annotations(article.id):
+                    others.append(article)
+        except StoreError as error:
+            not_saved(self, error)
+            return
+        columns = (shown + others)[:max(COMPARE_COLUMNS, len(shown))]
+        self.app.push_screen(CompareScreen(self.store, self.schema, columns, self.annotator, self.label_styles, self._jump_to))
+
+    def _jump_to(self, span: Annotation) -> None:
+        """Show ``span`` in the main view: in its column if shown, else in the focused column."""
+        views = self._views_of(span.article_id)
+        if not views:
+            view = self.focused_view or self.columns[0].view
+            index = next((index for index, article in enumerate(self.articles) if article.id == span.article_id), None)
+            if index is None:
+                self.notify(f"{span.article_id} is not among the open articles", severity="warning")
+                return
+            self._open_in_column(view, index)
+            views = [view]
+        self.set_focus(views[0])
+        views[0].move_to(span.start)
+        self._show_panel(views[0])
 
     # -- search ------------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ from annotations.schema import LabelSchema
 from annotations.store import Store, StoreError
 from annotations.text import sentence_around
 
+from ..notices import not_saved
 from ..widgets.search_box import SearchBox
 
 REVIEW_BINDINGS: list[Binding] = [
@@ -134,16 +135,13 @@ class ReviewScreen(Screen):
 
     # -- decisions -------------------------------------------------------------------
 
-    def _failed(self, error: Exception) -> None:
-        self.notify(f"Not saved: {error}", severity="error", timeout=10)
-
     def _save(self, change: Callable[[], Annotation]) -> bool:
         """Run a store change of the current annotation and show its result in the queue;
         False (and a message) when it could not be saved."""
         try:
             self.queue[self.position] = change()
         except (StoreError, OSError) as error:
-            self._failed(error)
+            not_saved(self, error)
             return False
         return True
 
@@ -177,7 +175,7 @@ class ReviewScreen(Screen):
         try:
             change = self.store.undo()
         except (StoreError, OSError) as error:
-            self._failed(error)
+            not_saved(self, error)
             return
         if change is None:
             self.notify("Nothing to undo", severity="warning")

@@ -34,7 +34,9 @@ class AnnotationPanel(ScrollView, can_focus=False):
     def _label_style(self, label: str) -> Style:
         return self.label_styles.get(label, Style(reverse=True))
 
-    def show(self, title: str, spans: list[Annotation], orphans: list[Annotation] = ()) -> None:
+    def show(self, title: str, spans: list[Annotation], orphans: list[Annotation] = (), links: list[str] = (),
+             link_source: str = "") -> None:
+        """``links``: one line per link touching the article; ``link_source``: the tag marked with m."""
         per_label = Counter(span.label for span in spans)
         lines = [Text(title, style="bold"), Text(f"{len(spans)} tags")]
         for name in self.schema.names + sorted(set(per_label) - set(self.schema.names)):
@@ -48,6 +50,12 @@ class AnnotationPanel(ScrollView, can_focus=False):
             lines.append(line)
         if not spans:
             lines += [Text("No tags yet: select with v,", style="dim"), Text("then a label key.", style="dim")]
+        if links or link_source:
+            lines += [Text(), Text(f"Links: {len(links)}", style="bold")]
+            lines += [Text(line) for line in links]
+            lines.append(Text("C compares the outlets", style="dim"))
+        if link_source:
+            lines += [Text(f"Linking from {link_source}", style="bold reverse"), Text("go to the other tag, press L", style="dim")]
         if orphans:
             lines += [Text(), Text(f"Orphaned: {len(orphans)}", style="bold red"),
                       Text("The text changed and these are no", style="dim"),

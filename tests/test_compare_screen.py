@@ -1,0 +1,158 @@
+"""Comparing outlets from the keyboard, on the seeds: link, compare, jump, suggestions, export."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from textual.widgets import DataTable
+
+from annotations.export import exported_articles, jsonl_record
+from annotations.store import Store
+from tui.screens.compare import CompareScreen
+from tui.screens.main import MainScreen
+
+from .conftest import make_app
+from .test_app import WIDE, type_text, views
+from .test_links import PROXY_QUOTE, TOLLS
+from .test_store import tag
+
+OUTLET_FILTER = {  # what to type in the picker to open each article
+    "003_5d1040d77a3fa8e0": "washington",
+    "004_1efd9bbacad779dd": "004_",
+}
+
+
+async def search_and_tag(pilot, phrase: str, label_key: str) -> None:
+    """Search ``phrase`` and tag the match; curly quotes cannot be typed through the Pilot,
+    so the selection is extended over them instead."""
+    typed = phrase.split("“")[0].rstrip()
+    await pilot.press("slash")
+    await type_text(pilot, typed)
+    await pilot.press("enter", *["shift+right"] * (len(phrase) - len(typed)), label_key)
+
+
+async def open_in_focused_column(pilot, article_id: str) -> None:
+    await pilot.press("o")
+    await type_text(pilot, OUTLET_FILTER[article_id])
+    await pilot.press("enter")
+
+
+def row_text(table: DataTable, row: int) -> list[str]:
+    return [cell.plain for cell in table.get_row_at(row)]
+
+
+async def test_linking_the_death_tolls_shows_one_row_whose_values_disagree(seeds, db_path):
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            ids = list(TOLLS)
+            # The first three are in the columns; the last two are opened in column 3 in turn.
+            for number, article_id in enumerate(ids, start=1):
+                if number <= 3:
+                    await pilot.press(str(number))
+                else:
+                    await open_in_focused_column(pilot, article_id)
+                await search_and_tag(pilot, TOLLS[article_id], "f")
+                if number > 1:
+                    await pilot.press("L")
+                    await pilot.pause()
+                    assert app.screen.query_one("#choice-body")  # the relation chooser
+                    await pilot.press("s")
+                await pilot.press("m")
+            assert len(store.links()) == 4
+            panel = app.screen.query_one("#panel").text_lines()
+            assert "Links: 1" in panel
+            assert any(line.startswith("same-as The Washington Post '19 fighters' → 'at least 19 of its members'") for line in panel)
+
+            await pilot.press("escape", "C")
+            screen = app.screen
+            assert isinstance(screen, CompareScreen)
+            table = screen.query_one(DataTable)
+            assert table.row_count == 1
+            cells = row_text(table, 0)
+            assert cells[:2] == [" figure ", "At least 25 militia fighters"]
+            # Values in column order: the three shown (000, 001 and 004, opened last in column 3), then the rest.
+            assert cells[2] == "≠ >=25 militia fighters · >=25 militia fighters · >=19 members · 24 martyrs · 19 fighters"
+            by_column = dict(zip([str(column.value) for column in table.columns], cells))
+            assert {article_id: by_column[article_id] for article_id in ids} == TOLLS
+            assert "1 disagree" in str(screen.query_one("#compare-summary").render())
+
+            # enter on the Washington Post cell jumps to that span in the main view.
+            column = [str(column.value) for column in table.columns].index("003_5d1040d77a3fa8e0")
+            await pilot.press(*["right"] * column, "enter")
+            assert isinstance(app.screen, MainScreen)
+            view = app.screen.focused
+            assert view.article.id == "003_5d1040d77a3fa8e0"
+            assert view.text[view.cursor:].startswith("19 fighters")
+
+
+async def test_an_empty_cell_shows_the_article_does_not_carry_it(seeds, db_path):
+    app, store = make_app(seeds, db_path)
+    with store:
+        by_id = {article.id: article for article in seeds}
+        first = tag(store, by_id["001_dd604056335a0bf9"], "Kataib Hezbollah", "actor")
+        second = tag(store, by_id["002_adeb6bf3238f9c36"], "Kata’ib Hezbollah", "actor")
+        store.link(first, second, "same-as", "tester")
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.press("C")
+            table = app.screen.query_one(DataTable)
+            by_column = dict(zip([str(column.value) for column in table.columns], row_text(table, 0)))
+            assert by_column["000_64331d8c72ca9866"] == "—"
+            assert by_column["001_dd604056335a0bf9"] == "Kataib Hezbollah"
+            assert by_column["values"] == ""  # no figure, nothing to disagree on
+            # R renames the cluster; the name is saved.
+            await pilot.press("R")
+            await pilot.press(*["backspace"] * 30)
+            await type_text(pilot, "KH")
+            await pilot.press("enter")
+            assert row_text(app.screen.query_one(DataTable), 0)[1] == "KH"
+    with Store.open(db_path) as reopened:
+        assert [name.name for name in reopened.cluster_names().values()] == ["KH"]
+
+
+async def test_alike_quotes_are_offered_and_y_links_them_n_turns_them_down(seeds, db_path):
+    app, store = make_app(seeds, db_path)
+    with store:
+        by_id = {article.id: article for article in seeds}
+        cns = tag(store, by_id["002_adeb6bf3238f9c36"], PROXY_QUOTE, "quote")
+        post = tag(store, by_id["003_5d1040d77a3fa8e0"], PROXY_QUOTE, "quote")
+        usa_today = tag(store, by_id["004_1efd9bbacad779dd"], PROXY_QUOTE, "quote")
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.press("C")
+            screen = app.screen
+            assert len(screen.suggestions) == 3
+            table = screen.query_one(DataTable)
+            assert row_text(table, 0)[:2] == [" quote? ", "alike 100%"]
+            await pilot.press("y")  # the cursor is on the first suggestion
+            assert len(screen.clusters) == 1 and len(screen.suggestions) == 2
+            await pilot.press("down", "n")  # the second row is now the first of the two left
+            assert len(screen.suggestions) == 1
+    with Store.open(db_path) as reopened:
+        links = reopened.links()
+    assert sorted(link.status for link in links) == ["accepted", "rejected"]
+    assert all({link.head, link.child} <= {cns.id, post.id, usa_today.id} for link in links)
+
+
+async def test_a_said_by_link_from_a_hoffman_quote_to_hoffman_is_exported(seeds, db_path):
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.press("3")  # CNSNews
+            await search_and_tag(pilot, "The U.S., however, will not be deterred from exercising its right of self-defense.", "q")
+            await pilot.press("m")
+            await search_and_tag(pilot, "Jonathan Hoffman", "a")
+            await pilot.press("L", "b")
+            assert "Links: 1" in app.screen.query_one("#panel").text_lines()
+            await pilot.press("u")  # undo the link, then redo it
+            assert store.links() == []
+            await pilot.press("ctrl+r")
+            assert len(store.links()) == 1
+        [article] = [article for article in exported_articles(store) if article.id == "002_adeb6bf3238f9c36"]
+        record = jsonl_record(article)
+    spans = {span["id"]: span for span in record["spans"]}
+    [relation] = record["relations"]
+    assert relation["label"] == "said-by"
+    assert spans[relation["head"]]["label"] == "quote" and spans[relation["head"]]["text"].startswith("The U.S., however")
+    assert (spans[relation["child"]]["label"], spans[relation["child"]]["text"]) == ("actor", "Jonathan Hoffman")
+    json.dump(record, io.StringIO())  # plain JSON

@@ -1,0 +1,57 @@
+"""A one-key choice (which relation, which link): each option has its key; escape cancels."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.table import Table
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+@dataclass(frozen=True)
+class Choice:
+    key: str  # one character
+    name: str
+    detail: str = ""
+
+
+class ChoiceScreen(ModalScreen[None]):
+    """The chosen option goes to ``on_choose`` at once (not through dismiss's callback,
+    which runs later), so a key typed right after the choice finds it made."""
+
+    AUTO_FOCUS = ""  # nothing to focus: keys come to the screen
+
+    def __init__(self, title: str, choices: list[Choice], on_choose: Callable[[Choice], None]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.choices = choices
+        self._on_choose = on_choose
+
+    def compose(self) -> ComposeResult:
+        table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
+        table.add_column(style="bold")
+        table.add_column()
+        table.add_column(style="dim")
+        for choice in self.choices:
+            table.add_row(choice.key, Text(choice.name), Text(choice.detail))
+        with Vertical(id="choice-body"):
+            yield Static(Text(self.title_text, style="bold"))
+            yield Static(table)
+            yield Static(Text("escape: cancel", style="dim"))
+
+    def on_key(self, event: events.Key) -> None:
+        event.stop()
+        event.prevent_default()
+        if event.key == "escape":
+            self.dismiss()
+            return
+        choice = next((choice for choice in self.choices if choice.key == event.character), None)
+        if choice is not None:
+            self.dismiss()
+            self._on_choose(choice)

@@ -1,0 +1,242 @@
+"""The compare view: one row per cluster of same-as spans, one column per article.
+
+An empty cell says the article does not carry it; a row whose figures cannot all be
+true is flagged. Below the clusters, quotes that read almost alike in two articles are
+offered as same-as links, accepted or turned down with one key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Static
+
+from annotations.articles import Article
+from annotations.compare import Cluster, QuoteSuggestion, build_clusters, ordered_for_comparison, quote_suggestions
+from annotations.model import Annotation
+from annotations.schema import LabelSchema
+from annotations.store import Store, StoreError
+
+from ..notices import not_saved
+from ..widgets.search_box import SearchBox
+
+COMPARE_BINDINGS: list[Binding] = [
+    Binding("enter", "jump", "Go to span", id="compare.jump"),
+    Binding("y", "accept_suggestion", "Link quotes", id="compare.accept"),
+    Binding("n", "reject_suggestion", "Not the same", id="compare.reject"),
+    Binding("R", "rename", "Rename", id="compare.rename"),
+    Binding("escape", "close", "Close", id="compare.close"),
+]
+
+FIXED_COLUMNS = ("label", "cluster", "values")
+CELL_WIDTH = 28
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+class CompareScreen(Screen):
+    BINDINGS = COMPARE_BINDINGS
+
+    def __init__(
+        self,
+        store: Store,
+        schema: LabelSchema,
+        articles: list[Article],
+        annotator: str,
+        label_styles: dict[str, Style],
+        on_jump: Callable[[Annotation], None],
+    ) -> None:
+        """``articles`` are the columns, in order; ``on_jump`` shows a span in the main view."""
+        super().__init__()
+        self.store = store
+        self.schema = schema
+        self.articles = articles
+        self.annotator = annotator
+        self.label_styles = label_styles
+        self._on_jump = on_jump
+        self.clusters: list[Cluster] = []
+        self.suggestions: list[QuoteSuggestion] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="compare-body"):
+            yield Static(id="compare-summary")
+            yield DataTable(id="compare-table", cursor_type="cell", zebra_stripes=True)
+        yield Footer(show_command_palette=False, compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column(Text("label"), key="label", width=8)
+        table.add_column(Text("cluster"), key="cluster", width=22)
+        table.add_column(Text("values"), key="values", width=30)
+        for article in self.articles:
+            heading = " · ".join(part for part in (article.outlet, article.date) if part) or article.id
+            table.add_column(Text(heading, style="bold"), key=article.id, width=CELL_WIDTH)
+        self.fill()
+        table.focus()
+
+    def fill(self) -> None:
+        """(Re)build the rows from the store, keeping the cursor where it was."""
+        relation = self.schema.cluster_relation
+        article_ids = [article.id for article in self.articles]
+        self.clusters = ordered_for_comparison(build_clusters(self.store, article_ids, relation), self.schema.names)
+        self.suggestions = quote_suggestions(self.store, article_ids, self.clusters, relation=relation) if relation else []
+        table = self.query_one(DataTable)
+        cursor = table.cursor_coordinate
+        table.clear()
+        for index, cluster in enumerate(self.clusters):
+            table.add_row(*self._cluster_cells(cluster), key=f"cluster:{index}", height=None)
+        for index, suggestion in enumerate(self.suggestions):
+            table.add_row(*self._suggestion_cells(suggestion), key=f"suggestion:{index}", height=None)
+        if table.row_count:
+            table.cursor_coordinate = table.validate_cursor_coordinate(cursor)
+        flagged = sum(cluster.disagrees for cluster in self.clusters)
+        summary = Text(f"{len(self.clusters)} clusters across {len(self.articles)} articles", style="bold")
+        if flagged:
+            summary.append(f" · {flagged} disagree", style="bold red")
+        if self.suggestions:
+            summary.append(f" · {len(self.suggestions)} quote pairs look alike (y: link, n: not the same)")
+        if not self.clusters and not self.suggestions:
+            summary.append(" · none yet: mark a span with m, go to its twin in another article, press L then s")
+        self.query_one("#compare-summary", Static).update(summary)
+
+    def _label_cell(self, label: str, suffix: str = "") -> Text:
+        return Text(f" {label}{suffix} ", style=self.label_styles.get(label, Style(reverse=True)))
+
+    def _cluster_cells(self, cluster: Cluster) -> list[Text]:
+        values = Text(" · ".join(cluster.figures[span.id].describe() for span in cluster.spans if span.id in cluster.figures))
+        if cluster.disagrees:
+            values = Text("≠ ", style="bold red") + values
+        cells = [self._label_cell(cluster.label), Text(flat(cluster.name), style="bold"), values]
+        for article in self.articles:
+            spans = cluster.in_article(article.id)
+            cells.append(Text(" | ".join(flat(span.text) for span in spans)) if spans else Text("—", style="dim"))
+        return cells
+
+    def _suggestion_cells(self, suggestion: QuoteSuggestion) -> list[Text]:
+        pair = {suggestion.head.article_id: suggestion.head, suggestion.child.article_id: suggestion.child}
+        cells = [
+            self._label_cell(suggestion.head.label, "?"),
+            Text(f"alike {suggestion.similarity:.0%}", style="italic"),
+            Text("y: same-as · n: not", style="dim"),
+        ]
+        for article in self.articles:
+            span = pair.get(article.id)
+            cells.append(Text(flat(span.text), style="italic") if span else Text(""))
+        return cells
+
+    # -- what the cursor is on ----------------------------------------------------------------
+
+    def _row(self) -> tuple[str, int] | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        kind, _, index = str(row_key.value).partition(":")
+        return kind, int(index)
+
+    def _span_under_cursor(self) -> Annotation | None:
+        table = self.query_one(DataTable)
+        row = self._row()
+        if row is None:
+            return None
+        _, column_key = table.coordinate_to_cell_key(table.cursor_coordinate)
+        kind, index = row
+        if kind == "suggestion":
+            suggestion = self.suggestions[index]
+            spans = [span for span in (suggestion.head, suggestion.child) if span.article_id == column_key.value]
+        else:
+            cluster = self.clusters[index]
+            spans = cluster.in_article(str(column_key.value)) if column_key.value not in FIXED_COLUMNS else cluster.spans
+        return spans[0] if spans else None
+
+    def _suggestion_under_cursor(self) -> QuoteSuggestion | None:
+        row = self._row()
+        if row is None or row[0] != "suggestion":
+            self.notify("Put the cursor on a suggested quote pair (the rows marked quote?)", severity="warning")
+            return None
+        return self.suggestions[row[1]]
+
+    # -- actions ---------------------------------------------------------------------------------
+
+    def action_jump(self) -> None:
+        span = self._span_under_cursor()
+        if span is None:
+            self.notify("This article does not carry it", severity="warning")
+            return
+        self.dismiss()
+        self._on_jump(span)
+
+    def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
+        event.stop()
+        self.action_jump()
+
+    def _save_link(self, suggestion: QuoteSuggestion, status: str) -> None:
+        try:
+            self.store.link(suggestion.head, suggestion.child, self.schema.cluster_relation, self.annotator, status)
+        except (StoreError, OSError) as error:
+            not_saved(self, error)
+            return
+        self.fill()
+
+    def action_accept_suggestion(self) -> None:
+        suggestion = self._suggestion_under_cursor()
+        if suggestion is not None:
+            self._save_link(suggestion, "accepted")
+
+    def action_reject_suggestion(self) -> None:
+        suggestion = self._suggestion_under_cursor()
+        if suggestion is not None:
+            self._save_link(suggestion, "rejected")
+
+    def action_rename(self) -> None:
+        row = self._row()
+        if row is None or row[0] != "cluster":
+            self.notify("Put the cursor on a cluster to rename it", severity="warning")
+            return
+        cluster = self.clusters[row[1]]
+        self.app.push_screen(RenameScreen(cluster.name, lambda name: self._rename(cluster, name)))
+
+    def _rename(self, cluster: Cluster, name: str) -> None:
+        name = flat(name)
+        if not name or name == cluster.name:
+            return
+        try:
+            self.store.name_cluster(cluster.id, name, self.annotator)
+        except (StoreError, OSError) as error:
+            not_saved(self, error)
+            return
+        self.fill()
+
+    def action_close(self) -> None:
+        self.dismiss()
+
+
+class RenameScreen(ModalScreen[None]):
+    """One line to type a cluster's name: enter saves, escape keeps the old one."""
+
+    def __init__(self, name: str, on_name: Callable[[str], None]) -> None:
+        super().__init__()
+        self.current = name
+        self._on_name = on_name
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="rename-body"):
+            yield Static(Text("Name this cluster (enter: save, escape: cancel)", style="bold"))
+            box = SearchBox(self._done, self.dismiss, value=self.current, id="rename-input")
+            box.display = True
+            yield box
+
+    def on_mount(self) -> None:
+        self.set_focus(self.query_one(SearchBox))
+
+    def _done(self, name: str) -> None:
+        self.dismiss()
+        self._on_name(name)
