@@ -7,6 +7,7 @@ do not. Reports round and hedge, so the intervals are deliberately generous.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -40,15 +41,20 @@ _QUALIFIER_PATTERN = "|".join(re.escape(word) for word, _ in sorted(_QUALIFIERS,
 _SIGN = dict(_QUALIFIERS)
 
 _NUMBER = rf"\d[\d,]*(?:\.\d+)?|(?:an?\s+(?=hundred|thousand|million|billion))?(?:{_WORD_NUMBER})(?:[\s-]+(?:{_WORD_NUMBER}|and(?=\s+(?:{_WORD_NUMBER}))))*"
-_FIGURE = re.compile(
-    rf"""(?P<qualifier>\b(?:{_QUALIFIER_PATTERN})\s+)?
-         (?P<vague>\b(?:{'|'.join(sorted(map(re.escape, _VAGUE), key=len, reverse=True))})\b)?
-         (?(vague)|(?P<low>(?<![\w.])(?:{_NUMBER})\b)
-           (?:\s*(?:-|–|to|and)\s*(?P<high>\d[\d,]*(?:\.\d+)?|(?:{_WORD_NUMBER})(?:[\s-]+(?:{_WORD_NUMBER}))*)\b)?
-           (?P<scale>\s+(?:million|billion|thousand|m|bn)\b)?)
-         (?P<rest>.*)""",
-    re.IGNORECASE | re.VERBOSE | re.DOTALL,
-)
+@functools.cache
+def _figure_pattern() -> re.Pattern:
+    """Compiled on first use: it takes milliseconds, which start-up should not pay."""
+    return re.compile(
+        rf"""(?P<qualifier>\b(?:{_QUALIFIER_PATTERN})\s+)?
+             (?P<vague>\b(?:{'|'.join(sorted(map(re.escape, _VAGUE), key=len, reverse=True))})\b)?
+             (?(vague)|(?P<low>(?<![\w.])(?:{_NUMBER})\b)
+               (?:\s*(?:-|–|to|and)\s*(?P<high>\d[\d,]*(?:\.\d+)?|(?:{_WORD_NUMBER})(?:[\s-]+(?:{_WORD_NUMBER}))*)\b)?
+               (?P<scale>\s+(?:million|billion|thousand|m|bn)\b)?)
+             (?P<rest>.*)""",
+        re.IGNORECASE | re.VERBOSE | re.DOTALL,
+    )
+
+
 _BETWEEN = re.compile(r"\bbetween\s+(?=\S)", re.IGNORECASE)
 # Words after the number that are not what it counts.
 _UNIT_STOP = re.compile(
@@ -138,7 +144,7 @@ def parse_figure(text: str) -> Figure | None:
     between = _BETWEEN.search(spoken)
     body = spoken[between.end():] if between else spoken
     for start in _candidate_starts(body):
-        match = _FIGURE.match(body, start)
+        match = _figure_pattern().match(body, start)
         if match is None or not (match.group("vague") or match.group("low")):
             continue
         figure = _figure_from(text, match, is_range=bool(between))

@@ -23,7 +23,6 @@ from ..widgets.article_column import ArticleColumn
 from ..widgets.article_view import ArticleView
 from ..widgets.search_box import SearchBox
 from .choice import Choice, ChoiceScreen
-from .compare import CompareScreen
 from .help import HelpScreen
 from .picker import ArticlePicker
 from .review import ReviewScreen
@@ -400,6 +399,8 @@ class MainScreen(Screen):
             not_saved(self, error)
             return
         columns = (shown + others)[:max(COMPARE_COLUMNS, len(shown))]
+        from .compare import CompareScreen  # DataTable costs start-up 6 ms; load it when first asked for
+
         self.app.push_screen(CompareScreen(self.store, self.schema, columns, self.annotator, self.label_styles, self._jump_to))
 
     def _jump_to(self, span: Annotation) -> None:
