@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
@@ -65,25 +64,6 @@ class _Components:
         self.parent[self.find(first)] = self.find(second)
 
 
-def live_links(store: Store, links: Iterable[Link] | None = None) -> tuple[list[Link], dict[str, Annotation]]:
-    """Accepted links whose two spans still exist (and are not orphaned), with those spans by id.
-
-    A link to a deleted span is kept in the store, so that undoing the delete brings it back."""
-    spans: dict[str, Annotation | None] = {}
-
-    def span(article_id: str, span_id: str) -> Annotation | None:
-        if span_id not in spans:
-            found = store.annotation(article_id, span_id)
-            spans[span_id] = None if found is None or found.orphaned else found
-        return spans[span_id]
-
-    kept = [
-        link for link in (store.links() if links is None else links)
-        if link.status == "accepted" and span(link.head_article, link.head) and span(link.child_article, link.child)
-    ]
-    return kept, {span_id: found for span_id, found in spans.items() if found is not None}
-
-
 def build_clusters(
     store: Store, article_order: list[str] | None = None, relation: str = CLUSTER_RELATION
 ) -> list[Cluster]:
@@ -91,7 +71,7 @@ def build_clusters(
 
     Spans inside a cluster are ordered by ``article_order`` (then by article id) and
     position; the default name is the text of its first actor span, else of its first span."""
-    links, spans = live_links(store)
+    links, spans = store.live_links()
     links = [link for link in links if link.label == relation]
     components = _Components()
     for link in links:

@@ -23,8 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from .compare import CLUSTER_RELATION, build_clusters, live_links
-from .figures import disagree
 from .model import Annotation, Link
 from .storage import atomic_write
 from .store import Store
@@ -71,7 +69,7 @@ def exported_articles(
     ``progress(done, total)`` is called per article looked at (for a progress bar)."""
     article_ids = store.article_ids()
     links_within: dict[str, list[Link]] = {}
-    for link in live_links(store)[0]:
+    for link in store.live_links()[0]:
         if link.head_article == link.child_article:
             links_within.setdefault(link.head_article, []).append(link)
     if selection.articles:
@@ -153,14 +151,15 @@ def _member_record(span: Annotation) -> dict:
             "label": span.label, "text": span.text}
 
 
-def cluster_records(
-    store: Store, selection: ExportSelection = ExportSelection(), relation: str = CLUSTER_RELATION
-) -> list[dict]:
+def cluster_records(store: Store, selection: ExportSelection = ExportSelection(), relation: str = "same-as") -> list[dict]:
     """The clusters of ``relation`` links, then every other link between two articles, as
     {"id", "relation", "spans": [{id, article_id, start, end, label, text}], "links": [...]};
     a cluster also has "name", "named_by" (empty for the default name), "label" and, when
     two or more of its spans hold figures, "disagree". Members outside ``selection`` are
     left out, and a group left with fewer than two spans is not written."""
+
+    from .compare import build_clusters  # figures and difflib: not for start-up, which imports this module
+    from .figures import disagree
 
     def kept(span: Annotation) -> bool:
         return selection.keeps(span) and (not selection.articles or span.article_id in selection.articles)
@@ -180,7 +179,7 @@ def cluster_records(
         if len(figures) >= 2:
             record["disagree"] = disagree(figures)
         records.append(record)
-    links, spans = live_links(store)
+    links, spans = store.live_links()
     for link in links:
         if link.label == relation or link.head_article == link.child_article:
             continue

@@ -22,7 +22,7 @@ import fcntl
 import hashlib
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -395,6 +395,24 @@ class Store:
         self._record_file("link").put(link)
         self._record(Change(link.head_article, None, link))
         return link
+
+    def live_links(self, links: Iterable[Link] | None = None) -> tuple[list[Link], dict[str, Annotation]]:
+        """Accepted links (of ``links``, or all) whose two spans exist and are not orphaned,
+        with those spans by id. A link to a deleted span is kept, so that undoing the delete
+        brings it back."""
+        spans: dict[str, Annotation | None] = {}
+
+        def span(article_id: str, span_id: str) -> Annotation | None:
+            if span_id not in spans:
+                found = self.annotation(article_id, span_id)
+                spans[span_id] = None if found is None or found.orphaned else found
+            return spans[span_id]
+
+        kept = [
+            link for link in (self.links() if links is None else links)
+            if link.status == "accepted" and span(link.head_article, link.head) and span(link.child_article, link.child)
+        ]
+        return kept, {span_id: found for span_id, found in spans.items() if found is not None}
 
     def add_links(self, links: list[Link]) -> None:
         """Store many links in one atomic write (an import: the undo log is left alone)."""

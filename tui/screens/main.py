@@ -9,7 +9,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header
 
 from annotations.articles import Article, ArticleError
-from annotations.compare import live_links
 from annotations.model import Annotation, Link
 from annotations.schema import LabelSchema
 from annotations.search import find_matches, next_match
@@ -172,7 +171,7 @@ class MainScreen(Screen):
         touching = [link for link in self.store.links() if article_id in (link.head_article, link.child_article)]
         if span is not None:
             touching = [link for link in touching if span.id in link.ends()]
-        links, spans = live_links(self.store, touching)
+        links, spans = self.store.live_links(touching)
         return [(link, (spans[link.head], spans[link.child])) for link in links]
 
     def _outlet(self, article_id: str) -> str:
