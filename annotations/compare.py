@@ -15,6 +15,7 @@ from difflib import SequenceMatcher
 from .figures import Figure, disagree, parse_figure
 from .model import Annotation, ClusterName, Link
 from .store import Store
+from .text import one_line
 
 CLUSTER_RELATION = "same-as"
 QUOTE_LABEL = "quote"
@@ -111,7 +112,7 @@ def _name(cluster: Cluster, names: dict[str, ClusterName]) -> None:
         cluster.name, cluster.named_by = newest.name, newest.annotator
         return
     actor = next((span for span in cluster.spans if span.label == "actor"), cluster.spans[0])
-    cluster.name = " ".join(actor.text.split())
+    cluster.name = one_line(actor.text)
 
 
 def ordered_for_comparison(clusters: list[Cluster], label_order: list[str]) -> list[Cluster]:

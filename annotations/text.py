@@ -94,6 +94,11 @@ def refuse_binary(data: bytes) -> None:
         raise DecodeError(f"binary file (NUL byte at byte {first_nul})")
 
 
+def one_line(text: str) -> str:
+    """``text`` on one line, its runs of whitespace (newlines too) as single spaces."""
+    return " ".join(text.split())
+
+
 def text_hash(text: str) -> str:
     """The hash stored with an article so a changed text can be detected later."""
     return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()

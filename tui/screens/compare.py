@@ -22,6 +22,7 @@ from annotations.compare import Cluster, QuoteSuggestion, build_clusters, ordere
 from annotations.model import Annotation
 from annotations.schema import LabelSchema
 from annotations.store import Store, StoreError
+from annotations.text import one_line
 
 from ..notices import not_saved
 from ..widgets.search_box import SearchBox
@@ -36,10 +37,6 @@ COMPARE_BINDINGS: list[Binding] = [
 
 FIXED_COLUMNS = ("label", "cluster", "values")
 CELL_WIDTH = 28
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
 
 
 class CompareScreen(Screen):
@@ -114,10 +111,10 @@ class CompareScreen(Screen):
         values = Text(" · ".join(cluster.figures[span.id].describe() for span in cluster.spans if span.id in cluster.figures))
         if cluster.disagrees:
             values = Text("≠ ", style="bold red") + values
-        cells = [self._label_cell(cluster.label), Text(flat(cluster.name), style="bold"), values]
+        cells = [self._label_cell(cluster.label), Text(one_line(cluster.name), style="bold"), values]
         for article in self.articles:
             spans = cluster.in_article(article.id)
-            cells.append(Text(" | ".join(flat(span.text) for span in spans)) if spans else Text("—", style="dim"))
+            cells.append(Text(" | ".join(one_line(span.text) for span in spans)) if spans else Text("—", style="dim"))
         return cells
 
     def _suggestion_cells(self, suggestion: QuoteSuggestion) -> list[Text]:
@@ -129,7 +126,7 @@ class CompareScreen(Screen):
         ]
         for article in self.articles:
             span = pair.get(article.id)
-            cells.append(Text(flat(span.text), style="italic") if span else Text(""))
+            cells.append(Text(one_line(span.text), style="italic") if span else Text(""))
         return cells
 
     # -- what the cursor is on ----------------------------------------------------------------
@@ -205,7 +202,7 @@ class CompareScreen(Screen):
         self.app.push_screen(RenameScreen(cluster.name, lambda name: self._rename(cluster, name)))
 
     def _rename(self, cluster: Cluster, name: str) -> None:
-        name = flat(name)
+        name = one_line(name)
         if not name or name == cluster.name:
             return
         try:

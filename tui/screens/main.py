@@ -13,7 +13,7 @@ from annotations.model import Annotation, Link
 from annotations.schema import LabelSchema
 from annotations.search import find_matches, next_match
 from annotations.store import Change, Store, StoreError
-from annotations.text import snap_selection, word_at
+from annotations.text import one_line, snap_selection, word_at
 
 from ..keymap import MAIN_BINDINGS, label_bindings
 from ..notices import not_saved
@@ -163,7 +163,7 @@ class MainScreen(Screen):
         except StoreError as error:
             links = [f"cannot read the links: {error}"]
         source = self.link_source
-        marked = f"{source.label} {' '.join(source.text.split())!r}" if source else ""
+        marked = f"{source.label} {one_line(source.text)!r}" if source else ""
         self.query_one(AnnotationPanel).show(title, view.spans, orphans, links, marked)
 
     def _links_of(self, article_id: str, span: Annotation | None = None) -> list[tuple[Link, tuple[Annotation, Annotation]]]:
@@ -182,7 +182,7 @@ class MainScreen(Screen):
         """ "same-as 'militia' → Reuters 'Kataib Hezbollah'", from the side of ``article_id``."""
         def side(span: Annotation) -> str:
             where = "" if span.article_id == article_id else f"{self._outlet(span.article_id)} "
-            return f"{where}{' '.join(span.text.split())!r}"
+            return f"{where}{one_line(span.text)!r}"
 
         return f"{link.label} {side(spans[0])} → {side(spans[1])}"
 
@@ -329,7 +329,7 @@ class MainScreen(Screen):
             return
         self.link_source = span
         self._show_panel(self.focused_view)
-        self.notify(f"Link from {span.label} {' '.join(span.text.split())!r}: go to the other tag (any column) and press L")
+        self.notify(f"Link from {span.label} {one_line(span.text)!r}: go to the other tag (any column) and press L")
 
     def action_link(self) -> None:
         source = self.link_source
@@ -344,7 +344,7 @@ class MainScreen(Screen):
             return
         choices = [Choice(relation.key, relation.name, relation.description) for relation in self.schema.relations]
         self.app.push_screen(ChoiceScreen(
-            f"Link {source.label} {' '.join(source.text.split())[:40]!r} → {target.label} {' '.join(target.text.split())[:40]!r} as",
+            f"Link {source.label} {one_line(source.text)[:40]!r} → {target.label} {one_line(target.text)[:40]!r} as",
             choices, lambda choice: self._save_link(source, target, choice.name),
         ))
 
@@ -356,7 +356,7 @@ class MainScreen(Screen):
             return
         self.link_source = None
         self._show_panel(self.focused_view)
-        self.notify(f"Linked {relation}: {' '.join(source.text.split())!r} → {' '.join(target.text.split())!r}")
+        self.notify(f"Linked {relation}: {one_line(source.text)!r} → {one_line(target.text)!r}")
 
     def action_delete_link(self) -> None:
         span = self._span_at_cursor_or_say()

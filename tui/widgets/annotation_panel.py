@@ -18,6 +18,7 @@ from textual.strip import Strip
 
 from annotations.model import Annotation
 from annotations.schema import LabelSchema
+from annotations.text import one_line
 
 
 VIRTUAL_BLOCK = 50
@@ -46,7 +47,7 @@ class AnnotationPanel(ScrollView, can_focus=False):
         lines.append(Text())
         for span in spans:
             line = Text(f"{span.label[:7]:<7}", style=self._label_style(span.label))
-            line.append(" " + " ".join(span.text.split()))
+            line.append(" " + one_line(span.text))
             lines.append(line)
         if not spans:
             lines += [Text("No tags yet: select with v,", style="dim"), Text("then a label key.", style="dim")]
@@ -62,7 +63,7 @@ class AnnotationPanel(ScrollView, can_focus=False):
                       Text("longer in it; kept, not exported.", style="dim")]
             for span in orphans:
                 line = Text(f"{span.label[:7]:<7}", style="red")
-                line.append(" " + " ".join(span.text.split()))
+                line.append(" " + one_line(span.text))
                 lines.append(line)
         # Repaint only the lines that changed: a tag changes a count and adds one line.
         changed = [index for index in range(max(len(lines), len(self.lines)))
