@@ -43,6 +43,7 @@ class MainScreen(Screen):
     def __init__(self, articles: list[Article], store: Store, schema: LabelSchema, annotator: str, label_styles: dict[str, Style]) -> None:
         super().__init__()
         self.articles = articles
+        self._index_of = {article.id: index for index, article in enumerate(articles)}  # ids are unique in a corpus
         self.store = store
         self.schema = schema
         self.annotator = annotator
@@ -175,8 +176,8 @@ class MainScreen(Screen):
         return [(link, (spans[link.head], spans[link.child])) for link in links]
 
     def _outlet(self, article_id: str) -> str:
-        article = next((article for article in self.articles if article.id == article_id), None)
-        return (article.outlet or article.id) if article else article_id
+        index = self._index_of.get(article_id)
+        return (self.articles[index].outlet or article_id) if index is not None else article_id
 
     def _describe_link(self, link: Link, spans: tuple[Annotation, Annotation], article_id: str) -> str:
         """ "same-as 'militia' → Reuters 'Kataib Hezbollah'", from the side of ``article_id``."""
@@ -258,13 +259,18 @@ class MainScreen(Screen):
         covering = [span for span in view.spans if span.contains(view.cursor)]
         return min(covering, key=lambda span: span.end - span.start) if covering else None
 
-    def action_delete_annotation(self) -> None:
+    def _span_at_cursor_or_say(self) -> Annotation | None:
         view = self.focused_view
         if view is None:
-            return
-        annotation = self._innermost_at_cursor(view)
-        if annotation is None:
+            return None
+        span = self._innermost_at_cursor(view)
+        if span is None:
             self.notify("No tag under the cursor", severity="warning")
+        return span
+
+    def action_delete_annotation(self) -> None:
+        annotation = self._span_at_cursor_or_say()
+        if annotation is None:
             return
         try:
             self.store.delete(annotation)
@@ -313,15 +319,6 @@ class MainScreen(Screen):
             not_saved(self, error)
 
     # -- links ---------------------------------------------------------------------------
-
-    def _span_at_cursor_or_say(self) -> Annotation | None:
-        view = self.focused_view
-        if view is None:
-            return None
-        span = self._innermost_at_cursor(view)
-        if span is None:
-            self.notify("No tag under the cursor", severity="warning")
-        return span
 
     def action_mark_link_source(self) -> None:
         span = self._span_at_cursor_or_say()
@@ -394,8 +391,8 @@ class MainScreen(Screen):
                     break
                 if article not in shown and article not in others and self.store.annotations(article.id):
                     others.append(article)
-        except StoreError as error:
-            not_saved(self, error)
+        except StoreError as error:  # a damaged links or article file
+            self.notify(f"Cannot compare: {error}", severity="error", timeout=10)
             return
         columns = (shown + others)[:max(COMPARE_COLUMNS, len(shown))]
         from .compare import CompareScreen  # DataTable costs start-up 6 ms; load it when first asked for
@@ -407,7 +404,7 @@ class MainScreen(Screen):
         views = self._views_of(span.article_id)
         if not views:
             view = self.focused_view or self.columns[0].view
-            index = next((index for index, article in enumerate(self.articles) if article.id == span.article_id), None)
+            index = self._index_of.get(span.article_id)
             if index is None:
                 self.notify(f"{span.article_id} is not among the open articles", severity="warning")
                 return
