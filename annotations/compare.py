@@ -39,10 +39,6 @@ class Cluster:
         return [span for span in self.spans if span.article_id == article_id]
 
     @property
-    def article_ids(self) -> list[str]:
-        return list(dict.fromkeys(span.article_id for span in self.spans))
-
-    @property
     def disagrees(self) -> bool:
         """Whether its spans give figures that cannot all be true (19 against 24, say)."""
         return disagree(list(self.figures.values()))

@@ -64,10 +64,6 @@ _UNIT_STOP = re.compile(
 )
 
 
-class FigureError(ValueError):
-    pass
-
-
 @dataclass(frozen=True)
 class Figure:
     """What a figure says: between ``low`` and ``high`` (inclusive; inf when open) of ``unit``."""

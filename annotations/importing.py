@@ -188,6 +188,8 @@ def _import_group(store: Store, record: dict, annotator: str, report: ImportRepo
 
 
 def _add_new_links(store: Store, links: list[Link], report: ImportReport) -> None:
+    if not links:  # most lines carry none: do not read every link for them
+        return
     stored = store.links()
     known = {link.id for link in stored} | {(link.head, link.child, link.label) for link in stored}
     fresh = [link for link in links if link.id not in known and (link.head, link.child, link.label) not in known]

@@ -305,11 +305,16 @@ class Store:
 
     # -- annotations -------------------------------------------------------------
 
+    def _existing_shard(self, article_id: str) -> _Shard | None:
+        """The article's file, or None when it was never annotated (no file is created)."""
+        if article_id not in self._shards and not self._shard_path(article_id).exists():
+            return None
+        return self._shard(article_id)
+
     def annotations(self, article_id: str) -> list[Annotation]:
         """The article's annotations in reading order (outer spans before nested ones)."""
-        if article_id not in self._shards and not self._shard_path(article_id).exists():
-            return []
-        return self._shard(article_id).annotations()
+        shard = self._existing_shard(article_id)
+        return [] if shard is None else shard.annotations()
 
     def reattach(self, article: Article) -> Reattachment | None:
         """If ``article``'s text differs from the one annotated, move its spans to the new
@@ -367,9 +372,8 @@ class Store:
         return changed
 
     def annotation(self, article_id: str, annotation_id: str) -> Annotation | None:
-        if article_id not in self._shards and not self._shard_path(article_id).exists():
-            return None
-        return self._shard(article_id).get(annotation_id)  # type: ignore[return-value]
+        shard = self._existing_shard(article_id)
+        return None if shard is None else shard.get(annotation_id)  # type: ignore[return-value]
 
     # -- links and cluster names ----------------------------------------------------------
 

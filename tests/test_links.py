@@ -8,6 +8,7 @@ from annotations.compare import build_clusters, comparable_quote, ordered_for_co
 from annotations.schema import SchemaError, load_schema, parse_schema
 from annotations.store import Store
 
+from .test_formats import cli
 from .test_store import tag
 
 # The militia's dead as each outlet reports it (the fifth, 004, gives "at least 19").
@@ -188,8 +189,6 @@ def test_a_schema_without_relations_gets_the_default_ones():
 
 
 # -- export and import ----------------------------------------------------------------------
-
-from .test_formats import cli  # noqa: E402
 
 
 def linked_seed_database(seeds, db_path):
