@@ -14,10 +14,10 @@ from difflib import SequenceMatcher
 
 from .figures import Figure, disagree, parse_figure
 from .model import Annotation, ClusterName, Link
+from .schema import CLUSTER_RELATION
 from .store import Store
 from .text import one_line
 
-CLUSTER_RELATION = "same-as"
 QUOTE_LABEL = "quote"
 QUOTE_SIMILARITY = 0.8
 

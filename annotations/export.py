@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .model import Annotation, Link
+from .schema import CLUSTER_RELATION
 from .storage import atomic_write
 from .store import Store
 
@@ -151,7 +152,9 @@ def _member_record(span: Annotation) -> dict:
             "label": span.label, "text": span.text}
 
 
-def cluster_records(store: Store, selection: ExportSelection = ExportSelection(), relation: str = "same-as") -> list[dict]:
+def cluster_records(
+    store: Store, selection: ExportSelection = ExportSelection(), relation: str = CLUSTER_RELATION
+) -> list[dict]:
     """The clusters of ``relation`` links, then every other link between two articles, as
     {"id", "relation", "spans": [{id, article_id, start, end, label, text}], "links": [...]};
     a cluster also has "name", "named_by" (empty for the default name), "label" and, when

@@ -37,8 +37,10 @@ class Relation:
     clusters: bool = False  # its links join spans into clusters (the compare view's rows)
 
 
+CLUSTER_RELATION = "same-as"  # the default relation whose links form clusters
+
 DEFAULT_RELATIONS = (
-    Relation("same-as", "s", "The same actor, claim, figure or quote, in another article or later in this one.", True),
+    Relation(CLUSTER_RELATION, "s", "The same actor, claim, figure or quote, in another article or later in this one.", True),
     Relation("said-by", "b", "A quote, to the actor who said it."),
 )
 

@@ -33,7 +33,7 @@ from annotations.export import (
 from annotations.review import FILTER_FIELDS, FilterError, ReviewFilter
 from annotations.locations import default_db_path
 from annotations.model import default_annotator
-from annotations.schema import SchemaError, load_schema
+from annotations.schema import CLUSTER_RELATION, SchemaError, load_schema
 from annotations.storage import atomic_write
 from annotations.store import Store, StoreError
 
@@ -99,8 +99,8 @@ def _export_parser() -> argparse.ArgumentParser:
     parser.add_argument("--clusters", type=Path, metavar="FILE",
                         help="also write the clusters of same-as links across articles (and other links between "
                              "articles) to FILE, one JSON line each")
-    parser.add_argument("--cluster-relation", default="same-as", metavar="NAME",
-                        help="the relation whose links form clusters (default: same-as)")
+    parser.add_argument("--cluster-relation", default=CLUSTER_RELATION, metavar="NAME",
+                        help=f"the relation whose links form clusters (default: {CLUSTER_RELATION})")
     return parser
 
 
