@@ -8,7 +8,7 @@ from .articles import Article, ArticleError, Corpus, load_article, load_corpus
 from .export import ExportSelection, exported_articles, write_jsonl
 from .model import Annotation, default_annotator
 from .schema import Label, LabelSchema, SchemaError, load_schema
-from .store import ArticleChangedError, Change, DatabaseLocked, Store, StoreError
+from .store import ArticleChangedError, Change, DatabaseLocked, Step, Store, StoreError
 
 __all__ = [
     "Annotation",
@@ -16,6 +16,7 @@ __all__ = [
     "ArticleChangedError",
     "ArticleError",
     "Change",
+    "Step",
     "Corpus",
     "DatabaseLocked",
     "Label",

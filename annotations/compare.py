@@ -153,7 +153,7 @@ def quote_suggestions(
         (span, comparable_quote(span.text))
         for article_id in article_ids
         for span in store.annotations(article_id)
-        if span.label == label and not span.orphaned
+        if span.label == label and span.settled and not span.orphaned
     ]
     found = []
     for index, (head, head_text) in enumerate(quotes):

@@ -33,7 +33,9 @@ FORMATS = ("jsonl", "doccano", "brat", "conll")
 
 @dataclass(frozen=True)
 class ExportSelection:
-    """Which spans to export: accepted only with ``gold``; empty sets mean any."""
+    """Which spans to export: accepted only with ``gold``; empty sets mean any.
+
+    Suggestions are never exported until accepted, nor are the ones turned down."""
 
     gold: bool = False
     labels: frozenset[str] = field(default_factory=frozenset)
@@ -42,7 +44,8 @@ class ExportSelection:
 
     def keeps(self, annotation: Annotation) -> bool:
         return (
-            (not self.gold or annotation.status == "accepted")
+            annotation.settled
+            and (not self.gold or annotation.status == "accepted")
             and (not self.labels or annotation.label in self.labels)
             and (not self.annotators or annotation.annotator in self.annotators)
         )

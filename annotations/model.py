@@ -7,7 +7,8 @@ import getpass
 import uuid
 from dataclasses import asdict, dataclass, replace
 
-STATUSES = ("pending", "accepted", "rejected")
+# "suggested": proposed by a pattern, a built-in suggester or a model, not yet decided on.
+STATUSES = ("suggested", "pending", "accepted", "rejected")
 
 
 def now() -> str:
@@ -47,13 +48,27 @@ class Annotation:
     reviewer: str = ""
     reviewed: str = ""
     orphaned: bool = False  # its article's text changed and its text is no longer there
+    source: str = ""  # what suggested it ("" when the annotator tagged it): a pattern file, a suggester, a model
 
     @classmethod
-    def create(cls, article_id: str, text: str, start: int, end: int, label: str, annotator: str) -> Annotation:
+    def create(cls, article_id: str, text: str, start: int, end: int, label: str, annotator: str,
+               status: str = "pending", source: str = "") -> Annotation:
         if not 0 <= start < end <= len(text):
             raise ValueError(f"span {start}-{end} is outside the article (length {len(text)})")
         stamp = now()
-        return cls(new_id(), article_id, start, end, label, text[start:end], annotator, stamp, stamp)
+        return cls(new_id(), article_id, start, end, label, text[start:end], annotator, stamp, stamp, status,
+                   source=source)
+
+    @property
+    def dismissed(self) -> bool:
+        """A suggestion the analyst turned down: kept, so it is not suggested again, but
+        neither shown nor exported."""
+        return bool(self.source) and self.status == "rejected"
+
+    @property
+    def settled(self) -> bool:
+        """Tagged by the analyst, or a suggestion they accepted: what export and comparison count."""
+        return self.status != "suggested" and not self.dismissed
 
     def changed(self, **fields: object) -> Annotation:
         return replace(self, updated=now(), **fields)

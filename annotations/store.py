@@ -100,6 +100,24 @@ class Change:
         return f"{verb} {record.label} {record.text!r}"
 
 
+@dataclass(frozen=True)
+class Step:
+    """One undoable action: usually one change; several when one key changed many records
+    (accept every suggestion, tag every occurrence). ``name`` says what it was then."""
+
+    changes: tuple[Change, ...]
+    name: str = ""
+
+    def inverted(self) -> Step:
+        return Step(tuple(change.inverted() for change in reversed(self.changes)), self.name)
+
+    def describe(self) -> str:
+        return self.name or self.changes[0].describe()
+
+    def article_ids(self) -> list[str]:
+        return list(dict.fromkeys(change.article_id for change in self.changes))
+
+
 def _shard_name(article_id: str) -> str:
     slug = re.sub(r"[^A-Za-z0-9._-]+", "_", article_id).strip("._")[:60] or "article"
     digest = hashlib.sha1(article_id.encode("utf-8")).hexdigest()[:8]
@@ -371,6 +389,38 @@ class Store:
         self._record(Change(annotation.article_id, annotation, changed))
         return changed
 
+    def add_spans(self, spans_by_article: list[tuple[Article, list[Annotation]]], name: str) -> Step:
+        """Add spans to one or more articles as one undoable step called ``name``."""
+        articles = {article.id: article for article, _ in spans_by_article}
+        return self._do_step(Step(tuple(Change(span.article_id, None, span) for _, spans in spans_by_article for span in spans), name), articles)
+
+    def update_spans(self, annotations: list[Annotation], name: str, **fields: object) -> Step:
+        """Change the same fields of many spans as one undoable step called ``name``."""
+        return self._do_step(Step(tuple(Change(span.article_id, span, span.changed(**fields)) for span in annotations), name))
+
+    def _do_step(self, step: Step, articles: dict[str, Article] | None = None) -> Step:
+        """Log the step, then write each article it touches once. A crash in between is
+        settled at the next open like a cut-short undo (see _settle_history): the step is
+        rolled back whole and can be redone."""
+        assert self._history is not None, "the database is open read-only"
+        if not step.changes:
+            return step
+        self._history.record(step)
+        try:
+            for article_id in step.article_ids():
+                shard = self._shard(article_id)
+                with shard.writing():
+                    if articles and article_id in articles:
+                        self._register(shard, articles[article_id])
+                    for change in step.changes:
+                        if change.article_id == article_id:
+                            self._apply(change)
+        except BaseException:
+            self._apply_all(step.inverted())
+            self._history.drop_newest()
+            raise
+        return step
+
     def annotation(self, article_id: str, annotation_id: str) -> Annotation | None:
         shard = self._existing_shard(article_id)
         return None if shard is None else shard.get(annotation_id)  # type: ignore[return-value]
@@ -447,7 +497,7 @@ class Store:
 
     def _record(self, change: Change) -> None:
         assert self._history is not None, "the database is open read-only"
-        self._history.record(change)
+        self._history.record(Step((change,)))
 
     def _apply(self, change: Change) -> None:
         """Make the store show ``change.after``; doing it twice changes nothing more."""
@@ -457,43 +507,55 @@ class Store:
         else:
             records.put(change.after)
 
+    def _apply_all(self, step: Step) -> None:
+        """Apply each change the store does not show yet (a settled step writes nothing)."""
+        for change in step.changes:
+            if not self._shows(change, change.after):
+                self._apply(change)
+
     def _shows(self, change: Change, state: Record | None) -> bool:
         return self._records_of(change).get(change.record.id) == state
 
-    def _settle_history(self) -> None:
-        """Finish an undo or redo that a crash cut between its two steps.
+    def _shows_any(self, step: Step, side: str) -> bool:
+        return any(change.before != change.after and self._shows(change, getattr(change, side)) for change in step.changes)
 
-        An undo reverts the article, then marks its log entry undone (a redo the same way
-        round); only the entry at the boundary can be caught in between. If the article
-        already shows the step's result, the log is brought in line with it."""
+    def _settle_history(self) -> None:
+        """Finish an undo or redo that a crash cut short.
+
+        An undo reverts the records, then marks its log entry undone (a redo the same way
+        round; a step of many changes is logged first, then written); only the entry at
+        the boundary can be caught in between. If the records show any of the step's
+        result, the step is completed and the log brought in line with it."""
         assert self._history is not None
         newest = self._history.newest_done()
-        if newest is not None and newest.before != newest.after and self._shows(newest, newest.before):
+        if newest is not None and self._shows_any(newest, "before"):
+            self._apply_all(newest.inverted())
             self._history.mark_undone()
             return
         oldest_undone = self._history.next_undone()
-        if oldest_undone is not None and oldest_undone.before != oldest_undone.after and self._shows(oldest_undone, oldest_undone.after):
+        if oldest_undone is not None and self._shows_any(oldest_undone, "after"):
+            self._apply_all(oldest_undone)
             self._history.mark_redone()
 
-    def undo(self) -> Change | None:
-        """Revert the newest change not yet undone; returns it, or None when there is none."""
+    def undo(self) -> Step | None:
+        """Revert the newest step not yet undone; returns it, or None when there is none."""
         assert self._history is not None, "the database is open read-only"
-        change = self._history.newest_done()
-        if change is None:
+        step = self._history.newest_done()
+        if step is None:
             return None
-        self._apply(change.inverted())
+        self._apply_all(step.inverted())
         self._history.mark_undone()
-        return change
+        return step
 
-    def redo(self) -> Change | None:
-        """Re-apply the most recently undone change; returns it, or None."""
+    def redo(self) -> Step | None:
+        """Re-apply the most recently undone step; returns it, or None."""
         assert self._history is not None, "the database is open read-only"
-        change = self._history.next_undone()
-        if change is None:
+        step = self._history.next_undone()
+        if step is None:
             return None
-        self._apply(change)
+        self._apply_all(step)
         self._history.mark_redone()
-        return change
+        return step
 
 
 class _History:
@@ -524,15 +586,20 @@ class _History:
     def _path(self, number: int, undone: bool = False) -> Path:
         return self.directory / f"{number:012d}{'.undone' if undone else ''}.json"
 
-    def _read(self, number: int, undone: bool) -> Change:
+    def _read(self, number: int, undone: bool) -> Step:
         path = self._path(number, undone)
         try:
-            record = loads(path, path.read_bytes())["change"]["1"]
-        except (OSError, KeyError) as error:
+            data = loads(path, path.read_bytes())
+            records = data["change"]
+            changes = tuple(_change_from_record(records[key]) for key in sorted(records, key=int))
+            name = data.get("step", {}).get("1", {}).get("name", "")
+        except (OSError, KeyError, ValueError, AttributeError) as error:
             raise StoreError(f"{path}: cannot read this undo step: {error}") from None
         except CorruptFileError as error:
             raise StoreError(str(error)) from None
-        return _change_from_record(record)
+        if not changes:
+            raise StoreError(f"{path}: cannot read this undo step: it holds no change")
+        return Step(changes, name)
 
     def _drop_undone(self) -> None:
         for number in self.undone:
@@ -540,31 +607,39 @@ class _History:
         self.undone = []
         fsync_directory(self.directory)
 
-    def record(self, change: Change) -> None:
+    def record(self, step: Step) -> None:
         number = max(self.done[-1:] + self.undone[-1:] + [0]) + 1
-        atomic_write(self._path(number), dumps({"change": {"1": _change_record(change)}}), keep_backup=False)
+        content: dict = {"change": {str(index): _change_record(change) for index, change in enumerate(step.changes, start=1)}}
+        if step.name:
+            content["step"] = {"1": {"name": step.name}}
+        atomic_write(self._path(number), dumps(content), keep_backup=False)
         self.done.append(number)
         if self.undone:
             self._drop_undone()
         while len(self.done) > HISTORY_LIMIT:
             self._path(self.done.pop(0)).unlink(missing_ok=True)
 
+    def drop_newest(self) -> None:
+        """Forget the step just recorded (it could not be written)."""
+        self._path(self.done.pop()).unlink(missing_ok=True)
+        fsync_directory(self.directory)
+
     def forget(self, article_id: str) -> None:
-        """Drop the undo steps of one article's spans (its text changed under them).
+        """Drop the undo steps that change one article's spans (its text changed under them).
 
         Links keep their steps: they name spans by id, and ids survive re-attachment."""
         for undone, numbers in ((False, self.done), (True, self.undone)):
             for number in list(numbers):
-                change = self._read(number, undone)
-                if change.article_id == article_id and change.kind == "span":
+                step = self._read(number, undone)
+                if any(change.article_id == article_id and change.kind == "span" for change in step.changes):
                     self._path(number, undone).unlink(missing_ok=True)
                     numbers.remove(number)
         fsync_directory(self.directory)
 
-    def newest_done(self) -> Change | None:
+    def newest_done(self) -> Step | None:
         return self._read(self.done[-1], undone=False) if self.done else None
 
-    def next_undone(self) -> Change | None:
+    def next_undone(self) -> Step | None:
         return self._read(self.undone[0], undone=True) if self.undone else None
 
     def mark_undone(self) -> None:

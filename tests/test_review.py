@@ -52,7 +52,7 @@ def test_decisions_are_saved_with_reviewer_and_resume_at_the_first_pending(tagge
         queue = review_queue(reopened)
         assert [span.status for span in queue] == ["accepted", "rejected", "pending", "pending"]
         assert first_pending(queue) == 2
-        assert reopened.undo().after.status == "rejected"  # the last decision is undoable
+        assert reopened.undo().changes[0].after.status == "rejected"  # the last decision is undoable
         assert first_pending(review_queue(reopened)) == 1
 
 

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from annotations.store import HISTORY_LIMIT, ArticleChangedError, DatabaseLocked, Store, StoreError
+from annotations.store import HISTORY_LIMIT, ArticleChangedError, Change, DatabaseLocked, Step, Store, StoreError
 from annotations.articles import Article
+from annotations.model import Annotation
 
 from .conftest import saved_annotations, shard_files
 
@@ -65,17 +66,17 @@ def test_delete_undo_redo_and_history_survive_a_restart(seeds, db_path):
         assert [span.id for span in store.annotations(article.id)] == [second.id]
     with Store.open(db_path) as store:
         undone = store.undo()  # the delete of the previous session
-        assert undone.before == first and undone.after is None
+        assert undone.changes == (Change(first.article_id, first, None),)
         assert {span.id for span in store.annotations(article.id)} == {first.id, second.id}
         store.undo()
         assert [span.id for span in store.annotations(article.id)] == [first.id]
     with Store.open(db_path) as store:
         redone = store.redo()
-        assert redone.after == second
+        assert redone.changes[0].after == second
         assert {span.id for span in store.annotations(article.id)} == {first.id, second.id}
         third = tag(store, article, "Mark Esper", "actor")  # a new change ends the redo chain
         assert store.redo() is None
-        assert store.undo().after == third
+        assert store.undo().changes[0].after == third
     assert {record["text"] for record in saved_annotations(db_path)} == {"Jonathan Hoffman", "24"}
 
 
@@ -184,12 +185,12 @@ def test_an_undo_cut_short_by_a_crash_is_finished_on_the_next_open(seeds, db_pat
         kept = tag(store, article, "Brian Hook", "actor")
         undone = tag(store, article, "Mike Pompeo", "actor")
         # The crash: the undo reverted the article but did not get to mark its log entry.
-        store._apply(store._history.newest_done().inverted())
+        store._apply_all(store._history.newest_done().inverted())
     with Store.open(db_path) as store:
         assert store.annotations(article.id) == [kept]
-        assert store.undo().after == kept  # not a second, invisible undo of Pompeo
-        assert store.redo().after == kept
-        assert store.redo().after == undone
+        assert store.undo().changes[0].after == kept  # not a second, invisible undo of Pompeo
+        assert store.redo().changes[0].after == kept
+        assert store.redo().changes[0].after == undone
         assert store.annotations(article.id) == sorted([kept, undone], key=lambda span: span.start)
 
 
@@ -216,3 +217,36 @@ def test_a_failed_write_changes_nothing_and_the_next_one_works(seeds, store, db_
     store.delete(first)
     assert [record["id"] for record in saved_annotations(db_path)] == [second.id]
     assert store.annotations(article.id) == [second]
+
+
+def test_a_step_of_many_changes_across_articles_undoes_and_redoes_whole(seeds, db_path):
+    first, second = seeds[0], seeds[2]
+    with Store.open(db_path) as store:
+        own = tag(store, first, "Brian Hook", "actor")
+        spans = [Annotation.create(article.id, article.text, start, start + 3, "figure", "ana")
+                 for article, start in ((first, 10), (first, 40), (second, 5))]
+        step = store.add_spans([(first, spans[:2]), (second, spans[2:])], "tag 3 figures")
+        assert step.describe() == "tag 3 figures" and step.article_ids() == [first.id, second.id]
+    with Store.open(db_path) as store:  # the step is on disk, one undo away
+        assert store.undo().describe() == "tag 3 figures"
+        assert [span.id for span in store.annotations(first.id)] == [own.id]
+        assert store.annotations(second.id) == []
+        store.redo()
+        assert {span.id for span in store.annotations(first.id) + store.annotations(second.id)} == {own.id} | {span.id for span in spans}
+        accepted = store.update_spans(spans, "accept 3", status="accepted")
+        assert [change.after.status for change in accepted.changes] == ["accepted"] * 3
+        store.undo()
+        assert {span.status for span in store.annotations(second.id)} == {"pending"}
+
+
+def test_a_step_of_many_changes_cut_short_by_a_crash_is_rolled_back_whole(seeds, db_path):
+    first, second = seeds[0], seeds[2]
+    with Store.open(db_path) as store:
+        spans = [Annotation.create(article.id, article.text, 0, 4, "actor", "ana") for article in (first, second)]
+        step = store.add_spans([(first, spans[:1]), (second, spans[1:])], "tag 2 actors")
+        # The crash: the step was logged and the first article written, the second not.
+        store._apply_all(Step(step.changes[1:]).inverted())
+    with Store.open(db_path) as store:
+        assert store.annotations(first.id) == [] and store.annotations(second.id) == []
+        assert store.redo().describe() == "tag 2 actors"  # rolled back, not lost: it can be redone
+        assert [len(store.annotations(article.id)) for article in (first, second)] == [1, 1]

@@ -12,7 +12,7 @@ from annotations.articles import Article, ArticleError
 from annotations.model import Annotation, Link
 from annotations.schema import LabelSchema
 from annotations.search import find_matches, next_match
-from annotations.store import Change, Store, StoreError
+from annotations.store import Step, Store, StoreError
 from annotations.text import one_line, snap_selection, word_at
 
 from ..keymap import MAIN_BINDINGS, label_bindings
@@ -290,21 +290,25 @@ class MainScreen(Screen):
             target = next((start for start in reversed(starts) if start < view.cursor), starts[-1])
         view.move_to(target)
 
-    def _apply_history(self, change: Change | None, verb: str) -> None:
-        if change is None:
+    def _apply_history(self, step: Step | None, verb: str) -> None:
+        if step is None:
             self.notify(f"Nothing to {verb.lower()}", severity="warning")
             return
-        if change.kind != "span":  # a link or a cluster name: only the panel shows it
+        spans = [span for change in step.changes if change.kind == "span"
+                 for span in (change.before, change.after) if span is not None]
+        if not spans:  # links or a cluster name: only the panel shows them
             self._show_panel(self.focused_view)
-            self.notify(f"{verb}: {change.describe()}")
-            return
-        spans = [span for span in (change.before, change.after) if span is not None]
-        changed = (min(span.start for span in spans), max(span.end for span in spans))
-        self._refresh_article(change.article_id, changed)
-        views = self._views_of(change.article_id)
-        if views:
-            views[0].move_to(changed[0])
-        self.notify(f"{verb}: {change.describe()}")
+        for article_id in step.article_ids():
+            touched = [span for span in spans if span.article_id == article_id]
+            if not touched:
+                continue
+            changed = (min(span.start for span in touched), max(span.end for span in touched))
+            self._refresh_article(article_id, changed)
+            if len(step.changes) == 1:  # one change: show where it was; for many, stay put
+                views = self._views_of(article_id)
+                if views:
+                    views[0].move_to(changed[0])
+        self.notify(f"{verb}: {step.describe()}")
 
     def action_undo(self) -> None:
         try:

@@ -173,20 +173,20 @@ class ReviewScreen(Screen):
 
     def action_undo(self) -> None:
         try:
-            change = self.store.undo()
+            step = self.store.undo()
         except (StoreError, OSError) as error:
             not_saved(self, error)
             return
-        if change is None:
+        if step is None:
             self.notify("Nothing to undo", severity="warning")
             return
-        changed_id = (change.after or change.before).id  # type: ignore[union-attr]
-        for index, annotation in enumerate(self.queue):
-            if annotation.id == changed_id and change.before is not None:
-                self.queue[index] = change.before
-                self.position = index
-                break
-        self.notify(f"Undone: {change.describe()}")
+        restored = {change.record.id: change.before for change in step.changes if change.kind == "span" and change.before}
+        positions = [index for index, annotation in enumerate(self.queue) if annotation.id in restored]
+        for index in positions:
+            self.queue[index] = restored[self.queue[index].id]
+        if positions:
+            self.position = positions[0]
+        self.notify(f"Undone: {step.describe()}")
         self._show()
 
     # -- filter ------------------------------------------------------------------------
