@@ -60,11 +60,16 @@ class Article:
 
     @property
     def text(self) -> str:
-        if self._text is None:
-            assert self._loader is not None
-            self._text = self._loader()
+        # A background job may read it while the interface does: the text is set before
+        # the loader is dropped, so a reader that finds no loader finds the text.
+        text = self._text
+        if text is None:
+            loader = self._loader
+            if loader is None:
+                return self._text  # type: ignore[return-value]
+            text = self._text = loader()
             self._loader = None
-        return self._text
+        return text
 
     @property
     def text_hash(self) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .articles import Article
@@ -83,11 +83,15 @@ def _annotation_from(raw: dict, article: Article, annotator: str, index: int) ->
 
 
 def import_jsonl(
-    store: Store, path: Path, annotator: str, progress: Callable[[int, int], None] | None = None
+    store: Store, path: Path, annotator: str, progress: Callable[[int, int], None] | None = None,
+    as_suggestions: bool = False,
 ) -> ImportReport:
     """Import every usable line of ``path``; problems are 'FILE:LINE: reason' strings.
 
-    ``progress(done, total)`` is called line by line (for a progress bar)."""
+    ``progress(done, total)`` is called line by line (for a progress bar). With
+    ``as_suggestions`` (a model's predictions) every span comes in as a suggestion from
+    the file, unless a stored span of its label already covers any of it."""
+    source = f"{path.name} (imported)" if as_suggestions else ""
     report = ImportReport()
     total = count_lines(path)
     try:
@@ -97,7 +101,7 @@ def import_jsonl(
             try:
                 if line.problem is not None:
                     raise LineError(line.problem)
-                _import_record(store, line.record, annotator, report)
+                _import_record(store, line.record, annotator, report, source)
             except LineError as error:
                 report.problems.append(f"{path}:{line.number}: {error}")
     except JsonlFileError as error:
@@ -105,7 +109,8 @@ def import_jsonl(
     return report
 
 
-def _import_record(store: Store, record: dict, annotator: str, report: ImportReport) -> None:
+def _import_record(store: Store, record: dict, annotator: str, report: ImportReport, suggested_by: str = "") -> None:
+    """``suggested_by``: the source of the spans when they come in as suggestions."""
     if "text" not in record and isinstance(record.get("links"), list):
         _import_group(store, record, annotator, report)
         return
@@ -113,6 +118,12 @@ def _import_record(store: Store, record: dict, annotator: str, report: ImportRep
     raw_spans = _raw_spans(record)
     annotations = [_annotation_from(raw, article, annotator, index) for index, raw in enumerate(raw_spans)]
     known = store.annotations(article.id)
+    if suggested_by:
+        from .suggest import without_overlaps
+
+        kept = without_overlaps([replace(span, status="suggested", source=suggested_by) for span in annotations], known)
+        report.duplicates += len(annotations) - len(kept)
+        annotations = kept
     is_new = store.stored_article(article.id) is None
     stored_id = {span.id: span.id for span in known}  # the id each span of the line is stored under
     at_place = {(span.start, span.end, span.label, span.annotator): span.id for span in known}
@@ -125,7 +136,8 @@ def _import_record(store: Store, record: dict, annotator: str, report: ImportRep
             continue
         stored_id[annotation.id] = at_place[place] = annotation.id
         fresh.append(annotation)
-    links = _relations(record, annotations, stored_id, article.id, annotator)
+    # A model's relations are not suggested: links are made between decided spans.
+    links = [] if suggested_by else _relations(record, annotations, stored_id, article.id, annotator)
     try:
         store.add_many(article, fresh)
         _add_new_links(store, links, report)

@@ -77,15 +77,27 @@ def review_queue(store: Store, selection: ReviewFilter = ReviewFilter()) -> list
     ]
 
 
+UNDECIDED = ("suggested", "pending")
+
+
 def first_pending(queue: list[Annotation]) -> int:
-    """Where a review resumes: the first pending annotation (or the end)."""
-    return next((index for index, annotation in enumerate(queue) if annotation.status == "pending"), len(queue))
+    """Where a review resumes: the first annotation not decided on (or the end)."""
+    return next((index for index, annotation in enumerate(queue) if annotation.status in UNDECIDED), len(queue))
 
 
 def decide(store: Store, annotation: Annotation, status: str, reviewer: str) -> Annotation:
     if status not in STATUSES:
         raise ValueError(f"unknown status {status!r}")
     return store.update(annotation, status=status, reviewer=reviewer, reviewed=now())
+
+
+def decide_all(store: Store, annotations: list[Annotation], status: str, reviewer: str) -> list[Annotation]:
+    """The same decision on many spans (every suggestion of an article): one undo step."""
+    if status not in STATUSES:
+        raise ValueError(f"unknown status {status!r}")
+    verb = {"accepted": "accept", "rejected": "reject"}.get(status, f"mark {status}")
+    step = store.update_spans(annotations, f"{verb} {len(annotations)} suggestion(s)", status=status, reviewer=reviewer, reviewed=now())
+    return [change.after for change in step.changes]  # type: ignore[misc]
 
 
 def relabel(store: Store, annotation: Annotation, label: str, reviewer: str) -> Annotation:

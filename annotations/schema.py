@@ -50,6 +50,8 @@ class LabelSchema:
     labels: tuple[Label, ...]
     source: str
     relations: tuple[Relation, ...] = DEFAULT_RELATIONS
+    suggesters: tuple[tuple[str, str], ...] = ()  # built-in suggesters switched on: (name, label)
+    pattern_files: tuple[Path, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_name", {label.name: label for label in self.labels})
@@ -81,17 +83,22 @@ class _StrictLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+def yaml_problem(error: yaml.YAMLError) -> str:
+    """ "line 3: invalid YAML: ..." for a one-line message."""
+    mark = getattr(error, "problem_mark", None)
+    where = f"line {mark.line + 1}: " if mark is not None else ""
+    return f"{where}invalid YAML: {getattr(error, 'problem', None) or error}"
+
+
 def _read_yaml(source: str, text: str) -> object:
     try:
         return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark is not None else ""
-        problem = getattr(error, "problem", None) or str(error)
-        raise SchemaError(source, f"{where}invalid YAML: {problem}") from None
+        raise SchemaError(source, yaml_problem(error)) from None
 
 
-def parse_schema(text: str, source: str, reserved_keys: Iterable[str] = ()) -> LabelSchema:
+def parse_schema(text: str, source: str, reserved_keys: Iterable[str] = (), base: Path = Path()) -> LabelSchema:
+    """``base``: the folder that pattern files named in the schema are relative to."""
     data = _read_yaml(source, text)
     if not isinstance(data, dict) or not isinstance(data.get("labels"), list) or not data["labels"]:
         raise SchemaError(source, "expected a 'labels:' list with at least one label")
@@ -126,7 +133,33 @@ def parse_schema(text: str, source: str, reserved_keys: Iterable[str] = ()) -> L
         keys[key] = name
         labels.append(Label(name, key, color, str(entry.get("description") or "").strip()))
     relations = _parse_relations(data["relations"], source) if "relations" in data else DEFAULT_RELATIONS
-    return LabelSchema(tuple(labels), source, relations)
+    suggesters, pattern_files = _parse_suggest(data.get("suggest") or {}, source, names, base)
+    return LabelSchema(tuple(labels), source, relations, suggesters, pattern_files)
+
+
+SUGGESTERS = ("figures", "quotes", "titles")  # built in: see suggest.py
+
+
+def _parse_suggest(entries: object, source: str, labels: set[str], base: Path) -> tuple[tuple[tuple[str, str], ...], tuple[Path, ...]]:
+    """``suggest: {figures: figure, quotes: quote, titles: actor, patterns: [FILE, ...]}``;
+    pattern files are found relative to the schema file."""
+    if not isinstance(entries, dict):
+        raise SchemaError(source, "'suggest:' must map suggesters to labels (figures: figure) and 'patterns' to files")
+    suggesters = []
+    patterns: tuple[Path, ...] = ()
+    for name, value in entries.items():
+        if name == "patterns":
+            files = [value] if isinstance(value, str) else value
+            if not isinstance(files, list) or not all(isinstance(file, str) and file for file in files):
+                raise SchemaError(source, "suggest: 'patterns' must be a file or a list of files")
+            patterns = tuple(base / file for file in files)
+        elif name not in SUGGESTERS:
+            raise SchemaError(source, f"suggest: unknown suggester {name!r} (built in: {', '.join(SUGGESTERS)}; or patterns)")
+        elif value not in labels:
+            raise SchemaError(source, f"suggest: {name}: unknown label {value!r}")
+        else:
+            suggesters.append((str(name), str(value)))
+    return tuple(suggesters), patterns
 
 
 def _parse_relations(entries: object, source: str) -> tuple[Relation, ...]:
@@ -165,4 +198,4 @@ def load_schema(path: Path | None = None, reserved_keys: Iterable[str] = ()) -> 
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise SchemaError(str(path), f"cannot read: {getattr(error, 'strerror', None) or error}") from None
-    return parse_schema(text, str(path), reserved_keys)
+    return parse_schema(text, str(path), reserved_keys, path.parent)
