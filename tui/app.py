@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-from rich.color import Color
-from rich.style import Style
 from textual.app import App
 
 from annotations.articles import Article
 from annotations.review import ReviewFilter
 from annotations.schema import LabelSchema
 from annotations.store import Store
+from annotations.suggest import Suggester
 
 from .screens.main import MainScreen
 from .screens.review import ReviewScreen
-
-
-def label_style(color: str) -> Style:
-    """The label colour as background, with black or white text, whichever reads better."""
-    red, green, blue = Color.parse(color).get_truecolor()
-    luminance = 0.299 * red + 0.587 * green + 0.114 * blue
-    return Style(bgcolor=color, color="black" if luminance > 140 else "white")
+from .styles import LabelStyles
 
 
 class BroadsheetApp(App):
@@ -35,8 +28,10 @@ class BroadsheetApp(App):
         problems: list[str] | None = None,
         keymap: dict[str, str] | None = None,
         review: ReviewFilter | None = None,
+        suggesters: list[Suggester] | None = None,
     ) -> None:
-        """``review`` opens straight into the review screen with that filter (``broadsheet review``)."""
+        """``review`` opens straight into the review screen with that filter (``broadsheet review``);
+        ``suggesters`` propose spans in the articles as they are shown."""
         super().__init__()
         self.articles = articles
         self.store = store
@@ -45,7 +40,8 @@ class BroadsheetApp(App):
         self.problems = problems if problems is not None else []  # late problems join the caller's list
         self.user_keymap = keymap or {}
         self.review = review
-        self.label_styles = {label.name: label_style(label.color) for label in schema.labels}
+        self.suggesters = suggesters or []
+        self.label_styles = LabelStyles(schema)
         if self.user_keymap:
             self.set_keymap(self.user_keymap)
 
@@ -54,6 +50,6 @@ class BroadsheetApp(App):
         if self.review is not None:
             self.push_screen(ReviewScreen(self.store, self.schema, self.annotator, self.label_styles, self.review))
             return
-        self.push_screen(MainScreen(self.articles, self.store, self.schema, self.annotator, self.label_styles))
+        self.push_screen(MainScreen(self.articles, self.store, self.schema, self.annotator, self.label_styles, self.suggesters))
         for problem in self.problems:
             self.notify(problem, title="Skipped", severity="warning", timeout=15)

@@ -36,6 +36,7 @@ from annotations.model import default_annotator
 from annotations.schema import CLUSTER_RELATION, SchemaError, load_schema
 from annotations.storage import atomic_write
 from annotations.store import Store, StoreError
+from annotations.suggest import PatternError
 
 EXIT_OK, EXIT_SKIPPED, EXIT_USAGE = 0, 1, 2
 
@@ -75,6 +76,9 @@ def _app_parser() -> argparse.ArgumentParser:
     parser.add_argument("--labels", type=Path, metavar="FILE", help="a label schema YAML file (replaces the default labels)")
     parser.add_argument("--annotator", default=None, help="the name stored on every tag (default: your user name)")
     parser.add_argument("--keymap", type=Path, metavar="FILE", help="a YAML file mapping binding ids to keys, e.g. 'history.undo: z'")
+    parser.add_argument("--patterns", type=Path, action="append", default=[], metavar="FILE",
+                        help="a YAML or JSONL file of patterns (label and phrases or regex) whose matches are suggested "
+                             "(repeat for several; the label schema can name more under suggest:)")
     return parser
 
 
@@ -113,6 +117,8 @@ def _import_parser() -> argparse.ArgumentParser:
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE.jsonl")
     _db_argument(parser)
     parser.add_argument("--annotator", default=None, help="stored on spans that name no annotator (default: your user name)")
+    parser.add_argument("--as-suggestions", action="store_true",
+                        help="a model's predictions: the spans come in as suggestions, to accept or reject")
     return parser
 
 
@@ -200,8 +206,11 @@ def run_app(args: argparse.Namespace) -> int:
     from .app import BroadsheetApp
     from .keymap import reserved_keys
 
+    from annotations.suggest import configured_suggesters
+
     keymap = load_keymap(args.keymap)
     schema = load_schema(args.labels, reserved_keys(keymap))
+    suggesters = configured_suggesters(schema, args.patterns)
     with progress_bar("Opening articles") as progress:
         corpus = load_corpus(args.paths or [bundled_seeds()], progress)
     for problem in corpus.problems:
@@ -212,7 +221,8 @@ def run_app(args: argparse.Namespace) -> int:
     named = len(corpus.problems)
     with Store.open(args.db or default_db_path()) as store:
         app = BroadsheetApp(
-            corpus.articles, store, schema, args.annotator or default_annotator(), corpus.problems, keymap
+            corpus.articles, store, schema, args.annotator or default_annotator(), corpus.problems, keymap,
+            suggesters=suggesters,
         )
         app.run()
     for problem in corpus.problems[named:]:  # found while the app ran (text read on first use)
@@ -266,12 +276,13 @@ def run_import(args: argparse.Namespace) -> int:
     with Store.open(args.db or default_db_path()) as store:
         for path in args.files:
             with progress_bar(f"Importing {path.name}") as progress:
-                report = import_jsonl(store, path, args.annotator or default_annotator(), progress)
+                report = import_jsonl(store, path, args.annotator or default_annotator(), progress, args.as_suggestions)
             for problem in report.problems:
                 print(f"broadsheet: skipped {problem}", file=sys.stderr)
             skipped |= bool(report.problems)
             print(
-                f"broadsheet: {path}: {report.spans} span(s) imported into {report.articles} new article(s)"
+                f"broadsheet: {path}: {report.spans} {'suggestion' if args.as_suggestions else 'span'}(s) imported "
+                f"into {report.articles} new article(s)"
                 + (f", {report.links} link(s)" if report.links else "")
                 + (f", {report.duplicates} already there" if report.duplicates else ""),
                 file=sys.stderr,
@@ -329,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
         command, args = run_app, _app_parser().parse_args(argv)
     try:
         return command(args)
-    except (UsageError, SchemaError, StoreError) as error:
+    except (UsageError, SchemaError, StoreError, PatternError) as error:
         print(f"broadsheet: {error}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:

@@ -35,7 +35,12 @@ VIEW_BINDINGS: list[Binding] = [
 # Bindings of the main screen: tagging, history, search, columns.
 # The article view runs these itself, in order (see widgets/keys.py).
 MAIN_BINDINGS: list[Binding] = [
-    Binding("x", "delete_annotation", "Delete", tooltip="Delete the innermost tag under the cursor", id="annotation.delete"),
+    Binding("x", "delete_annotation", "Delete", tooltip="Delete the innermost tag under the cursor, or reject the suggestion there", id="annotation.delete"),
+    Binding("T", "tag_occurrences", "Tag all", show=False, tooltip="Tag every other occurrence of the tag under the cursor (here or everywhere)", id="annotation.tag-occurrences"),
+    Binding("y", "accept_suggestion", "Accept", show=False, tooltip="Accept the suggestion under the cursor", id="suggestion.accept"),
+    Binding("A", "decide_all_suggestions('accepted')", "Accept all", show=False, tooltip="Accept every suggestion in this article", id="suggestion.accept-all"),
+    Binding("X", "decide_all_suggestions('rejected')", "Reject all", show=False, tooltip="Reject every suggestion in this article", id="suggestion.reject-all"),
+    Binding("S", "suggest_everywhere", "Suggest", show=False, tooltip="Run the suggesters over every open article, in the background", id="suggestion.run"),
     Binding("right_square_bracket", "jump_annotation(1)", "Next tag", key_display="]", show=False, id="annotation.next"),
     Binding("left_square_bracket", "jump_annotation(-1)", "Previous tag", key_display="[", show=False, id="annotation.previous"),
     Binding("m", "mark_link_source", "Link from", show=False, tooltip="Mark the tag under the cursor as a link's source", id="link.mark"),

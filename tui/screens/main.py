@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.style import Style
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
@@ -10,13 +9,16 @@ from textual.widgets import Footer, Header
 
 from annotations.articles import Article, ArticleError
 from annotations.model import Annotation, Link
+from annotations.review import decide, decide_all
 from annotations.schema import LabelSchema
 from annotations.search import find_matches, next_match
 from annotations.store import Step, Store, StoreError
+from annotations.suggest import Candidate, Suggester, candidates, new_suggestions, occurrence_candidates, store_suggestions
 from annotations.text import one_line, snap_selection, word_at
 
 from ..keymap import MAIN_BINDINGS, label_bindings
 from ..notices import not_saved
+from ..styles import LabelStyles
 from ..widgets.annotation_panel import AnnotationPanel
 from ..widgets.article_column import ArticleColumn
 from ..widgets.article_view import ArticleView
@@ -25,6 +27,7 @@ from .choice import Choice, ChoiceScreen
 from .help import HelpScreen
 from .picker import ArticlePicker
 from .review import ReviewScreen
+from .background import ArticleJob
 
 PANEL_WIDTH = 34
 MIN_COLUMN_WIDTH = 40
@@ -40,7 +43,10 @@ def column_count(width: int, articles: int) -> int:
 class MainScreen(Screen):
     BINDINGS = MAIN_BINDINGS
 
-    def __init__(self, articles: list[Article], store: Store, schema: LabelSchema, annotator: str, label_styles: dict[str, Style]) -> None:
+    def __init__(self, articles: list[Article], store: Store, schema: LabelSchema, annotator: str, label_styles: LabelStyles,
+                 suggesters: list[Suggester] = ()) -> None:
+        """``suggesters`` propose spans in each article when it is first shown, and in every
+        article on S."""
         super().__init__()
         self.articles = articles
         self._index_of = {article.id: index for index, article in enumerate(articles)}  # ids are unique in a corpus
@@ -54,6 +60,8 @@ class MainScreen(Screen):
         self._checked: set[str] = set()  # articles whose stored text was compared this session
         self._unreadable: set[int] = set()  # articles whose text could not be read when first needed
         self.link_source: Annotation | None = None  # marked with m, linked from with L
+        self.suggesters = list(suggesters)
+        self.job: ArticleJob | None = None  # the background run over every article, if one runs
 
     def compose(self) -> ComposeResult:
         yield Header(icon="▤")
@@ -150,8 +158,17 @@ class MainScreen(Screen):
                 report = None
             if report is not None:
                 self.notify(report.describe(), severity="warning" if report.orphaned else "information", timeout=15)
+            if self.suggesters:
+                self._store_suggestions(article, candidates(article.text, self.suggesters))
         article_id = article if isinstance(article, str) else article.id
-        return [span for span in self.store.annotations(article_id) if not span.orphaned]
+        return [span for span in self.store.annotations(article_id) if not span.orphaned and not span.dismissed]
+
+    def _store_suggestions(self, article: Article, found: list[Candidate]) -> int:
+        try:
+            return len(store_suggestions(self.store, article, found, self.annotator))
+        except (StoreError, OSError, ValueError) as error:
+            not_saved(self, error)
+            return 0
 
     def _show_panel(self, view: ArticleView | None) -> None:
         if view is None:
@@ -165,7 +182,7 @@ class MainScreen(Screen):
             links = [f"cannot read the links: {error}"]
         source = self.link_source
         marked = f"{source.label} {one_line(source.text)!r}" if source else ""
-        self.query_one(AnnotationPanel).show(title, view.spans, orphans, links, marked)
+        self.query_one(AnnotationPanel).show(title, view.spans, orphans, links, marked, self.job)
 
     def _links_of(self, article_id: str, span: Annotation | None = None) -> list[tuple[Link, tuple[Annotation, Annotation]]]:
         """Links touching the article (or only ``span``) whose two spans exist, with those spans."""
@@ -272,12 +289,143 @@ class MainScreen(Screen):
         annotation = self._span_at_cursor_or_say()
         if annotation is None:
             return
+        if annotation.status == "suggested":
+            self._decide_suggestion(annotation, "rejected")
+            return
         try:
             self.store.delete(annotation)
         except (StoreError, OSError) as error:
             not_saved(self, error)
             return
         self._refresh_article(annotation.article_id, (annotation.start, annotation.end))
+
+    # -- suggestions -----------------------------------------------------------------------
+
+    def action_accept_suggestion(self) -> None:
+        view = self.focused_view
+        if view is None:
+            return
+        covering = [span for span in view.spans if span.contains(view.cursor) and span.status == "suggested"]
+        if not covering:
+            self.notify("No suggestion under the cursor", severity="warning")
+            return
+        self._decide_suggestion(min(covering, key=lambda span: span.end - span.start), "accepted")
+
+    def _decide_suggestion(self, suggestion: Annotation, status: str) -> None:
+        """Accept or reject, then go on to the next suggestion, so y and x walk through them."""
+        try:
+            decide(self.store, suggestion, status, self.annotator)
+        except (StoreError, OSError) as error:
+            not_saved(self, error)
+            return
+        self._refresh_article(suggestion.article_id, (suggestion.start, suggestion.end))
+        for view in self._views_of(suggestion.article_id):
+            following = next((span for span in view.spans if span.status == "suggested" and span.start > suggestion.start), None)
+            if following is not None and view is self.focused_view:
+                view.move_to(following.start)
+
+    def action_decide_all_suggestions(self, status: str) -> None:
+        view = self.focused_view
+        if view is None:
+            return
+        suggestions = [span for span in view.spans if span.status == "suggested"]
+        if not suggestions:
+            self.notify("No suggestions in this article", severity="warning")
+            return
+        try:
+            decide_all(self.store, suggestions, status, self.annotator)
+        except (StoreError, OSError) as error:
+            not_saved(self, error)
+            return
+        self._refresh_article(view.article.id, None)
+        self.notify(f"{status.capitalize()} {len(suggestions)} suggestion(s) (u undoes)")
+
+    def action_suggest_everywhere(self) -> None:
+        if not self.suggesters:
+            self.notify("No suggesters: switch them on in the label schema (suggest:) or give --patterns FILE",
+                        severity="warning", timeout=10)
+            return
+        found_in: list[str] = []
+
+        def store_found(article: Article, found: list[Candidate]) -> int:
+            count = self._store_suggestions(article, found)
+            if count:
+                found_in.append(article.id)
+                if self._views_of(article.id):
+                    self._refresh_article(article.id, None)
+            return count
+
+        def done(job: ArticleJob) -> None:
+            self.notify(f"Suggested {job.count} span(s) in {len(found_in)} of {job.total} article(s)")
+
+        self._start_job("Suggesting", lambda article: candidates(article.text, self.suggesters), store_found, done)
+
+    def action_tag_occurrences(self) -> None:
+        span = self._span_at_cursor_or_say()
+        view = self.focused_view
+        if span is None or view is None:
+            return
+        here = len(self._new_occurrences(view.article, occurrence_candidates(view.text, span), "pending"))
+        every = f"{len(self.articles)} open articles"
+        choices = [
+            Choice("t", "tag them in this article", f"{here} more"),
+            Choice("T", "tag them in every open article", every),
+            Choice("s", "suggest them in this article", f"{here} more"),
+            Choice("S", "suggest them in every open article", every),
+        ]
+        self.app.push_screen(ChoiceScreen(
+            f"Every other {span.label} {one_line(span.text)[:50]!r}, whole words", choices,
+            lambda choice: self._tag_occurrences(view, span, choice.key),
+        ))
+
+    def _new_occurrences(self, article: Article, found: list[Candidate], status: str) -> list[Annotation]:
+        return new_suggestions(article.id, article.text, found, self.store.annotations(article.id), self.annotator, status)
+
+    def _tag_occurrences(self, view: ArticleView, span: Annotation, key: str) -> None:
+        """Tags (t, T) or suggestions (s, S) here or in every article, saved as one undo step."""
+        status = "pending" if key.lower() == "t" else "suggested"
+        made: list[tuple[Article, list[Annotation]]] = []
+
+        def collect(article: Article, found: list[Candidate]) -> int:
+            spans = self._new_occurrences(article, found, status)
+            if spans:
+                made.append((article, spans))
+            return len(spans)
+
+        def save(job: ArticleJob | None = None) -> None:
+            count = sum(len(spans) for _, spans in made)
+            verb = "tag" if status == "pending" else "suggest"
+            try:
+                self.store.add_spans(made, f"{verb} {count} more {span.label} {one_line(span.text)[:30]!r}")
+            except (StoreError, OSError, ValueError) as error:
+                not_saved(self, error)
+                return
+            for article, _ in made:
+                self._refresh_article(article.id, None)
+            self.notify(f"{'Tagged' if status == 'pending' else 'Suggested'} {count} more {span.label} "
+                        f"{one_line(span.text)[:30]!r} in {len(made)} article(s) (u undoes)")
+
+        if key.islower():  # this article: at once
+            collect(view.article, occurrence_candidates(view.text, span))
+            save()
+        else:
+            self._start_job("Finding", lambda article: occurrence_candidates(article.text, span), collect, save)
+
+    def _start_job(self, title: str, find, on_found, on_done) -> None:
+        """Run ``find`` over every open article in a thread; the store is written here, on
+        the interface's thread, an article at a time, so keys keep being answered."""
+        if self.job is not None:
+            self.notify(f"Still busy: {self.job.describe()}", severity="warning")
+            return
+
+        def finished(job: ArticleJob) -> None:
+            self.job = None
+            self._show_panel(self.focused_view)
+            on_done(job)
+
+        self.job = ArticleJob(self, title, self.articles, find, on_found, finished, lambda: self._show_panel(self.focused_view))
+        self.job.start()
+        self._show_panel(self.focused_view)
 
     def action_jump_annotation(self, direction: int) -> None:
         view = self.focused_view

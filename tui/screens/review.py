@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from rich.style import Style
 from rich.text import Text
@@ -46,10 +47,11 @@ REVIEW_BINDINGS: list[Binding] = [
         for number in range(1, 10)
     ),
     Binding("slash", "open_filter", "Filter", key_display="/", id="review.filter"),
+    Binding("s", "suggestions_only", "Suggestions", id="review.suggestions"),
     Binding("escape", "close", "Close", id="review.close"),
 ]
 
-STATUS_STYLES = {"pending": "yellow", "accepted": "green", "rejected": "red"}
+STATUS_STYLES = {"suggested": "cyan", "pending": "yellow", "accepted": "green", "rejected": "red"}
 
 
 class ReviewScreen(Screen):
@@ -122,6 +124,8 @@ class ReviewScreen(Screen):
         if meta.get("date"):
             card.append(f" · {meta['date']}")
         card.append(f"   by {annotation.annotator}", style="dim")
+        if annotation.source:
+            card.append(f", suggested by {annotation.source}", style="dim")
         if annotation.reviewer:
             card.append(f", reviewed by {annotation.reviewer}", style="dim")
         card.append("\n\n")
@@ -209,6 +213,12 @@ class ReviewScreen(Screen):
             return
         self._close_filter()
         self.selection = selection
+        self._load()
+
+    def action_suggestions_only(self) -> None:
+        """Walk the suggestions alone (s again: everything), keeping the other filters."""
+        statuses = frozenset() if self.selection.statuses == {"suggested"} else frozenset({"suggested"})
+        self.selection = replace(self.selection, statuses=statuses)
         self._load()
 
     def action_close(self) -> None:

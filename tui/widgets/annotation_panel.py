@@ -7,10 +7,10 @@ where replacing a Static's content would lay out (and repaint) the whole screen.
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
@@ -20,34 +20,46 @@ from annotations.model import Annotation
 from annotations.schema import LabelSchema
 from annotations.text import one_line
 
+from ..styles import UNKNOWN_LABEL, LabelStyles
+
+if TYPE_CHECKING:
+    from ..screens.background import ArticleJob
+
 
 VIRTUAL_BLOCK = 50
+PROGRESS_WIDTH = 30  # cells: the panel is 34 wide, less its padding and scrollbar
 
 
 class AnnotationPanel(ScrollView, can_focus=False):
-    def __init__(self, schema: LabelSchema, label_styles: dict[str, Style], **kwargs) -> None:
+    def __init__(self, schema: LabelSchema, label_styles: LabelStyles, **kwargs) -> None:
         super().__init__(**kwargs)
         self.schema = schema
         self.label_styles = label_styles
         self.lines: list[Text] = []
         self._strips: dict[int, Strip] = {}
 
-    def _label_style(self, label: str) -> Style:
-        return self.label_styles.get(label, Style(reverse=True))
-
     def show(self, title: str, spans: list[Annotation], orphans: list[Annotation] = (), links: list[str] = (),
-             link_source: str = "") -> None:
-        """``links``: one line per link touching the article; ``link_source``: the tag marked with m."""
-        per_label = Counter(span.label for span in spans)
-        lines = [Text(title, style="bold"), Text(f"{len(spans)} tags")]
+             link_source: str = "", job: ArticleJob | None = None) -> None:
+        """``spans``: the tags and suggestions shown; ``links``: one line per link touching
+        the article; ``link_source``: the tag marked with m; ``job``: a background job running."""
+        tags = [span for span in spans if span.status != "suggested"]
+        suggested = len(spans) - len(tags)
+        per_label = Counter(span.label for span in tags)
+        lines = [Text(title, style="bold"), Text(f"{len(tags)} tags" + (f" · {suggested} suggested" if suggested else ""))]
         for name in self.schema.names + sorted(set(per_label) - set(self.schema.names)):
-            line = Text(f" {name} ", style=self._label_style(name))
+            line = Text(f" {name} ", style=self.label_styles.get(name, UNKNOWN_LABEL))
             line.append(f" {per_label.get(name, 0)}")
             lines.append(line)
+        if suggested:
+            lines.append(Text("y accepts, x rejects; A / X all", style="dim"))
+        if job is not None:
+            width = PROGRESS_WIDTH
+            filled = round(job.fraction * width)
+            lines += [Text(job.describe(), style="bold"), Text("█" * filled + "░" * (width - filled), style="bold")]
         lines.append(Text())
         for span in spans:
-            line = Text(f"{span.label[:7]:<7}", style=self._label_style(span.label))
-            line.append(" " + one_line(span.text))
+            line = Text(f"{span.label[:7]:<7}", style=self.label_styles.of(span))
+            line.append(("?" if span.status == "suggested" else " ") + one_line(span.text))
             lines.append(line)
         if not spans:
             lines += [Text("No tags yet: select with v,", style="dim"), Text("then a label key.", style="dim")]

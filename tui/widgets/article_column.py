@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -11,6 +10,7 @@ from textual.widgets import Static
 from annotations.articles import Article
 from annotations.model import Annotation
 
+from ..styles import LabelStyles
 from .article_view import ArticleView
 
 
@@ -27,7 +27,7 @@ def article_heading(article: Article, number: int) -> Text:
 
 
 class ArticleColumn(Vertical):
-    def __init__(self, number: int, article: Article, spans: list[Annotation], label_styles: dict[str, Style]) -> None:
+    def __init__(self, number: int, article: Article, spans: list[Annotation], label_styles: LabelStyles) -> None:
         super().__init__(classes="article-column")
         self.number = number
         self.heading = Static(article_heading(article, number), classes="article-heading")

@@ -21,6 +21,7 @@ from annotations.model import Annotation
 from annotations.text import is_zero_width, next_word_start, previous_word_start
 
 from ..keymap import VIEW_BINDINGS
+from ..styles import LabelStyles
 from .keys import pass_on_if_unfocused, run_bindings_here
 from .wrap import TAB_CELLS, column_of, line_of, line_starts, offset_at_column, wrap
 
@@ -35,7 +36,7 @@ class ArticleView(ScrollView, can_focus=True):
         "article-view--match",
     }
 
-    def __init__(self, article: Article, label_styles: dict[str, Style], **kwargs) -> None:
+    def __init__(self, article: Article, label_styles: LabelStyles, **kwargs) -> None:
         super().__init__(**kwargs)
         self.article = article
         self.text = article.text
@@ -259,7 +260,7 @@ class ArticleView(ScrollView, can_focus=True):
         if not covering:
             return None
         innermost = min(covering, key=lambda span: span.end - span.start)
-        style = self.label_styles.get(innermost.label, Style(reverse=True))
+        style = self.label_styles.of(innermost)
         if len(covering) > 1:
             # Nested or overlapping tags: the innermost colour, underlined to say there is more.
             style += Style(underline=True)
