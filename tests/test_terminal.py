@@ -107,3 +107,26 @@ def test_markup_shows_literally_and_an_osc_title_does_not_reach_the_terminal(ter
     assert terminal.pane("#{pane_title}") == title_before
     terminal.send("C-q")
     assert terminal.wait_for_exit() == 0
+
+
+def test_patterns_suggest_and_y_accepts_in_a_real_terminal(terminal_factory, db_path, tmp_path):
+    patterns = tmp_path / "names.jsonl"
+    patterns.write_text('{"label": "actor", "pattern": "Brian Hook"}\n', encoding="utf-8")
+    terminal = terminal_factory("--db", str(db_path), "--patterns", str(patterns))
+    terminal.wait_for("0 tags · 1 suggested", "?Brian Hook")
+    terminal.send("1", "]", "y")
+    terminal.wait_for("1 tags")
+    terminal.send("C-q")
+    assert terminal.wait_for_exit() == 0
+    [saved] = saved_annotations(db_path)
+    assert (saved["text"], saved["status"], saved["source"]) == ("Brian Hook", "accepted", f"{patterns}:1")
+
+
+def test_a_bad_pattern_file_stops_with_one_line(tmp_path):
+    patterns = tmp_path / "bad.yaml"
+    patterns.write_text("- label: actor\n  regex: '[unclosed'\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "tui.cli", "--db", str(tmp_path / "db.json"), "--patterns", str(patterns)],
+                            capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith(f"broadsheet: {patterns}:1: invalid regular expression '[unclosed'")
+    assert len(result.stderr.splitlines()) == 1
