@@ -4,6 +4,7 @@ the interface's thread, an article at a time, which alone writes the store."""
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
 
@@ -14,6 +15,7 @@ from annotations.articles import Article, ArticleError
 from annotations.suggest import Candidate
 
 PROGRESS_INTERVAL = 0.1  # seconds between progress repaints
+SWITCH_INTERVAL = 0.0005  # seconds a thread may hold the GIL while a job runs
 
 
 class ArticleJob:
@@ -62,6 +64,10 @@ class ArticleJob:
         worker = get_current_worker()
         app = self.screen.app
         shown = time.monotonic()
+        # The finding holds the GIL; a key waits for it up to the switch interval (5 ms by
+        # default). A shorter one, while the job runs, keeps keys answered promptly.
+        switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(SWITCH_INTERVAL)
         try:
             for article in self.articles:
                 if worker.is_cancelled:
@@ -80,3 +86,5 @@ class ArticleJob:
             app.call_from_thread(self.on_done, self)
         except RuntimeError:  # the app closed under the job (call_from_thread has no loop)
             return
+        finally:
+            sys.setswitchinterval(switch_interval)
