@@ -16,6 +16,16 @@ BUILT_IN = configured_suggesters(parse_schema(
 FIRST = "000_64331d8c72ca9866"
 
 
+async def job_done(app, pilot) -> None:
+    """Wait until the background job has found everything and the screen has stored it."""
+    await app.workers.wait_for_complete()
+    for _ in range(200):
+        if app.screen.job is None:
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("the background job did not finish")
+
+
 def statuses(store, article_id: str) -> list[tuple[str, str]]:
     return [(span.text, span.status) for span in store.annotations(article_id)]
 
@@ -87,14 +97,13 @@ async def test_tag_every_occurrence_here_then_everywhere_each_one_undo_step(seed
             assert len(store.annotations(FIRST)) == 1
 
             await pilot.press("T", "S")  # suggestions, in every open article, in the background
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await job_done(app, pilot)
             counts = {article.id: article.text.count("Kataib Hezbollah") for article in seeds}
             for article in seeds:
                 expected = counts[article.id] - (1 if article.id == FIRST else 0)
                 assert len(suggested(store, article.id)) == expected, article.id
             assert sum(counts.values()) > counts[FIRST]  # other articles had some
-            assert app.screen.job is None  # finished, and the panel no longer shows it
+            assert not any("Finding" in line for line in app.screen.query_one("#panel").text_lines())
             await pilot.press("u")
             assert all(suggested(store, article.id) == [] for article in seeds)
 
@@ -108,8 +117,7 @@ async def test_S_suggests_in_every_article_in_the_background(seeds, db_path):
             others = [article for article in seeds if article.id not in shown]
             assert others and all(store.annotations(article.id) == [] for article in others)  # not shown yet
             await pilot.press("S")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await job_done(app, pilot)
             for article in seeds:
                 assert len(suggested(store, article.id)) == article.text.count("Pentagon") > 0
             assert any("Suggested" in notice.message for notice in app._notifications)

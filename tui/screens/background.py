@@ -1,13 +1,17 @@
 """A job over every open article (running the suggesters, finding every occurrence) that
-leaves the interface free: finding runs in a worker thread, and what it finds is handed to
-the interface's thread, an article at a time, which alone writes the store."""
+leaves the interface free: finding runs in a worker thread, and what it finds is posted to
+the interface's thread, which alone writes the store, an article per message. The worker
+finds on while the interface stores, but never more than IN_FLIGHT articles ahead: a key
+queues behind the messages already posted, so a long backlog would hold every key up."""
 
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from collections.abc import Callable
 
+from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, get_current_worker
 
@@ -16,9 +20,27 @@ from annotations.suggest import Candidate
 
 PROGRESS_INTERVAL = 0.1  # seconds between progress repaints
 SWITCH_INTERVAL = 0.0005  # seconds a thread may hold the GIL while a job runs
+IN_FLIGHT = 1  # articles posted and not yet stored
+
+
+class JobFound(Message):
+    """What the job found in one article, and how many articles it has looked at."""
+
+    def __init__(self, job: ArticleJob, article: Article, found: list[Candidate], looked_at: int) -> None:
+        super().__init__()
+        self.job, self.article, self.found, self.looked_at = job, article, found, looked_at
+
+
+class JobFinished(Message):
+    def __init__(self, job: ArticleJob) -> None:
+        super().__init__()
+        self.job = job
 
 
 class ArticleJob:
+    """The screen that starts a job hands its JobFound and JobFinished messages to
+    ``take`` and ``finish``."""
+
     def __init__(
         self,
         screen: Screen,
@@ -38,10 +60,12 @@ class ArticleJob:
         self.on_found = on_found
         self.on_done = on_done
         self.on_progress = on_progress
-        self.done = 0
+        self.done = 0  # articles whose findings are stored
         self.count = 0  # spans made
         self.unreadable = 0
         self.worker: Worker | None = None
+        self._shown = 0.0
+        self._room = threading.BoundedSemaphore(IN_FLIGHT)
 
     @property
     def total(self) -> int:
@@ -57,19 +81,30 @@ class ArticleJob:
     def start(self) -> None:
         self.worker = self.screen.run_worker(self._run, thread=True, group="articles", exit_on_error=False)
 
-    def _found(self, article: Article, found: list[Candidate]) -> None:
-        self.count += self.on_found(article, found)
+    def take(self, message: JobFound) -> None:
+        try:
+            if message.found:
+                self.count += self.on_found(message.article, message.found)
+        finally:
+            self._room.release()
+        self.done = message.looked_at
+        if time.monotonic() - self._shown > PROGRESS_INTERVAL:
+            self._shown = time.monotonic()
+            self.on_progress()
+
+    def finish(self) -> None:
+        self.done = self.total
+        self.on_done(self)
 
     def _run(self) -> None:
         worker = get_current_worker()
-        app = self.screen.app
-        shown = time.monotonic()
         # The finding holds the GIL; a key waits for it up to the switch interval (5 ms by
         # default). A shorter one, while the job runs, keeps keys answered promptly.
         switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(SWITCH_INTERVAL)
+        posted = time.monotonic()
         try:
-            for article in self.articles:
+            for looked_at, article in enumerate(self.articles, start=1):
                 if worker.is_cancelled:
                     return
                 try:
@@ -77,14 +112,12 @@ class ArticleJob:
                 except ArticleError:  # named when the article is shown; here it is only skipped
                     self.unreadable += 1
                     found = []
-                self.done += 1
-                if found:
-                    app.call_from_thread(self._found, article, found)
-                if time.monotonic() - shown > PROGRESS_INTERVAL:
-                    shown = time.monotonic()
-                    app.call_from_thread(self.on_progress)
-            app.call_from_thread(self.on_done, self)
-        except RuntimeError:  # the app closed under the job (call_from_thread has no loop)
-            return
+                if found or time.monotonic() - posted > PROGRESS_INTERVAL:
+                    while not self._room.acquire(timeout=0.5):
+                        if worker.is_cancelled:  # the app closed: nobody takes what is posted
+                            return
+                    posted = time.monotonic()
+                    self.screen.post_message(JobFound(self, article, found, looked_at))
+            self.screen.post_message(JobFinished(self))
         finally:
             sys.setswitchinterval(switch_interval)

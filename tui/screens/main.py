@@ -27,7 +27,7 @@ from .choice import Choice, ChoiceScreen
 from .help import HelpScreen
 from .picker import ArticlePicker
 from .review import ReviewScreen
-from .background import ArticleJob
+from .background import ArticleJob, JobFinished, JobFound
 
 PANEL_WIDTH = 34
 MIN_COLUMN_WIDTH = 40
@@ -426,6 +426,12 @@ class MainScreen(Screen):
         self.job = ArticleJob(self, title, self.articles, find, on_found, finished, lambda: self._show_panel(self.focused_view))
         self.job.start()
         self._show_panel(self.focused_view)
+
+    def on_job_found(self, message: JobFound) -> None:
+        message.job.take(message)
+
+    def on_job_finished(self, message: JobFinished) -> None:
+        message.job.finish()
 
     def action_jump_annotation(self, direction: int) -> None:
         view = self.focused_view
