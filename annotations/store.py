@@ -406,15 +406,17 @@ class Store:
         if not step.changes:
             return step
         self._history.record(step)
+        by_article: dict[str, list[Change]] = {}
+        for change in step.changes:
+            by_article.setdefault(change.article_id, []).append(change)
         try:
-            for article_id in step.article_ids():
+            for article_id, changes in by_article.items():
                 shard = self._shard(article_id)
                 with shard.writing():
                     if articles and article_id in articles:
                         self._register(shard, articles[article_id])
-                    for change in step.changes:
-                        if change.article_id == article_id:
-                            self._apply(change)
+                    for change in changes:
+                        self._apply(change)
         except BaseException:
             self._apply_all(step.inverted())
             self._history.drop_newest()

@@ -15,15 +15,15 @@ only storing the result touches the database.
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .articles import Article
+from .jsonl import JsonlFileError, jsonl_lines
 from .model import Annotation
-from .schema import LabelSchema
+from .schema import SUGGESTERS, LabelSchema
 from .store import Store
 
 
@@ -77,33 +77,33 @@ def occurrences(text: str, phrase: str) -> list[tuple[int, int]]:
 
 def load_patterns(path: Path, labels: Iterable[str]) -> list[Suggester]:
     """The patterns of a YAML or JSONL file; raises PatternError naming the file and line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise PatternError(f"{path}: cannot read: {getattr(error, 'strerror', None) or error}") from None
-    entries = _jsonl_entries(path, text) if path.suffix.lower() in (".jsonl", ".ndjson") else _yaml_entries(path, text)
+    entries = _jsonl_entries(path) if path.suffix.lower() in (".jsonl", ".ndjson") else _yaml_entries(path)
     known = list(labels)
     return [_pattern(entry, f"{path}:{line}", known) for line, entry in entries]
 
 
-def _jsonl_entries(path: Path, text: str) -> list[tuple[int, object]]:
+def _jsonl_entries(path: Path) -> list[tuple[int, object]]:
     entries = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            entries.append((number, json.loads(line)))
-        except json.JSONDecodeError as error:
-            raise PatternError(f"{path}:{number}: not valid JSON ({error.msg} at column {error.colno})") from None
+    try:
+        for line in jsonl_lines(path):
+            if line.problem is not None:
+                raise PatternError(f"{path}:{line.number}: {line.problem}")
+            entries.append((line.number, line.record))
+    except JsonlFileError as error:
+        raise PatternError(str(error)) from None
     return entries
 
 
-def _yaml_entries(path: Path, text: str) -> list[tuple[int, object]]:
+def _yaml_entries(path: Path) -> list[tuple[int, object]]:
     """Each pattern of the YAML list with the line it starts on."""
     import yaml
 
     from .schema import yaml_problem
 
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise PatternError(f"{path}: cannot read: {getattr(error, 'strerror', None) or error}") from None
     loader = yaml.SafeLoader(text)
     try:
         root = loader.get_single_node()
@@ -288,11 +288,10 @@ def _titled_name_spans(text: str) -> Iterator[tuple[int, int]]:
         yield start, end
 
 
-BUILTINS: dict[str, Callable[[str], Iterable[tuple[int, int]]]] = {
-    "figures": _figure_spans,
-    "quotes": _quote_spans,
-    "titles": _titled_name_spans,
-}
+# In the order the schema names them (schema.SUGGESTERS, which checks a schema's suggest:).
+BUILTINS: dict[str, Callable[[str], Iterable[tuple[int, int]]]] = dict(
+    zip(SUGGESTERS, (_figure_spans, _quote_spans, _titled_name_spans), strict=True)
+)
 
 
 def builtin_suggester(name: str, label: str) -> Suggester:
@@ -305,9 +304,7 @@ def builtin_suggester(name: str, label: str) -> Suggester:
 def candidates(text: str, suggesters: Iterable[Suggester]) -> list[Candidate]:
     """What the suggesters find, in reading order; of overlapping candidates of one label,
     the longest (then the first) is kept."""
-    found = sorted((candidate for suggester in suggesters for candidate in suggester.find(text)),
-                   key=lambda candidate: (candidate.start, -candidate.end))
-    return without_overlaps(found, [])
+    return without_overlaps([candidate for suggester in suggesters for candidate in suggester.find(text)], [])
 
 
 def without_overlaps(found: list, existing: list[Annotation]) -> list:
