@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from textual.message import Message
 from textual.screen import Screen
-from textual.worker import Worker, get_current_worker
+from textual.worker import get_current_worker
 
 from annotations.articles import Article, ArticleError
 from annotations.suggest import Candidate
@@ -62,8 +62,6 @@ class ArticleJob:
         self.on_progress = on_progress
         self.done = 0  # articles whose findings are stored
         self.count = 0  # spans made
-        self.unreadable = 0
-        self.worker: Worker | None = None
         self._shown = 0.0
         self._room = threading.BoundedSemaphore(IN_FLIGHT)
 
@@ -79,7 +77,7 @@ class ArticleJob:
         return self.done / self.total if self.total else 1.0
 
     def start(self) -> None:
-        self.worker = self.screen.run_worker(self._run, thread=True, group="articles", exit_on_error=False)
+        self.screen.run_worker(self._run, thread=True, group="articles", exit_on_error=False)
 
     def take(self, message: JobFound) -> None:
         try:
@@ -110,7 +108,6 @@ class ArticleJob:
                 try:
                     found = self.find(article)
                 except ArticleError:  # named when the article is shown; here it is only skipped
-                    self.unreadable += 1
                     found = []
                 if found or time.monotonic() - posted > PROGRESS_INTERVAL:
                     while not self._room.acquire(timeout=0.5):

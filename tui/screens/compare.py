@@ -25,6 +25,7 @@ from annotations.store import Store, StoreError
 from annotations.text import one_line
 
 from ..notices import not_saved
+from ..styles import UNKNOWN_LABEL
 from ..widgets.search_box import SearchBox
 
 COMPARE_BINDINGS: list[Binding] = [
@@ -105,7 +106,7 @@ class CompareScreen(Screen):
         self.query_one("#compare-summary", Static).update(summary)
 
     def _label_cell(self, label: str, suffix: str = "") -> Text:
-        return Text(f" {label}{suffix} ", style=self.label_styles.get(label, Style(reverse=True)))
+        return Text(f" {label}{suffix} ", style=self.label_styles.get(label, UNKNOWN_LABEL))
 
     def _cluster_cells(self, cluster: Cluster) -> list[Text]:
         values = Text(" · ".join(cluster.figures[span.id].describe() for span in cluster.spans if span.id in cluster.figures))

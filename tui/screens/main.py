@@ -272,8 +272,9 @@ class MainScreen(Screen):
         view.clear_selection()
         self._refresh_article(annotation.article_id, target)
 
-    def _innermost_at_cursor(self, view: ArticleView) -> Annotation | None:
-        covering = [span for span in view.spans if span.contains(view.cursor)]
+    def _innermost_at_cursor(self, view: ArticleView, suggested_only: bool = False) -> Annotation | None:
+        covering = [span for span in view.spans
+                    if span.contains(view.cursor) and (not suggested_only or span.status == "suggested")]
         return min(covering, key=lambda span: span.end - span.start) if covering else None
 
     def _span_at_cursor_or_say(self) -> Annotation | None:
@@ -305,11 +306,11 @@ class MainScreen(Screen):
         view = self.focused_view
         if view is None:
             return
-        covering = [span for span in view.spans if span.contains(view.cursor) and span.status == "suggested"]
-        if not covering:
+        suggestion = self._innermost_at_cursor(view, suggested_only=True)
+        if suggestion is None:
             self.notify("No suggestion under the cursor", severity="warning")
             return
-        self._decide_suggestion(min(covering, key=lambda span: span.end - span.start), "accepted")
+        self._decide_suggestion(suggestion, "accepted")
 
     def _decide_suggestion(self, suggestion: Annotation, status: str) -> None:
         """Accept or reject, then go on to the next suggestion, so y and x walk through them."""
@@ -319,9 +320,10 @@ class MainScreen(Screen):
             not_saved(self, error)
             return
         self._refresh_article(suggestion.article_id, (suggestion.start, suggestion.end))
-        for view in self._views_of(suggestion.article_id):
+        view = self.focused_view
+        if view is not None and view.article.id == suggestion.article_id:
             following = next((span for span in view.spans if span.status == "suggested" and span.start > suggestion.start), None)
-            if following is not None and view is self.focused_view:
+            if following is not None:
                 view.move_to(following.start)
 
     def action_decide_all_suggestions(self, status: str) -> None:

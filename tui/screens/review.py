@@ -29,6 +29,7 @@ from annotations.store import Store, StoreError
 from annotations.text import sentence_around
 
 from ..notices import not_saved
+from ..styles import UNKNOWN_LABEL
 from ..widgets.search_box import SearchBox
 
 REVIEW_BINDINGS: list[Binding] = [
@@ -118,7 +119,7 @@ class ReviewScreen(Screen):
         start, end = sentence_around(text, annotation.start, annotation.end)
         card = Text()
         card.append(f"{self.position + 1}/{len(self.queue)}  ", style="bold")
-        card.append(f" {annotation.label} ", style=self.label_styles.get(annotation.label, Style(reverse=True)))
+        card.append(f" {annotation.label} ", style=self.label_styles.get(annotation.label, UNKNOWN_LABEL))
         card.append(f"  {annotation.status}", style=STATUS_STYLES.get(annotation.status, ""))
         card.append(f"   {meta.get('outlet') or annotation.article_id}", style="bold")
         if meta.get("date"):
@@ -130,7 +131,7 @@ class ReviewScreen(Screen):
             card.append(f", reviewed by {annotation.reviewer}", style="dim")
         card.append("\n\n")
         card.append(text[start : annotation.start].replace("\n", " "))
-        card.append(annotation.text.replace("\n", " "), style=self.label_styles.get(annotation.label, Style(reverse=True)) + Style(bold=True))
+        card.append(annotation.text.replace("\n", " "), style=self.label_styles.get(annotation.label, UNKNOWN_LABEL) + Style(bold=True))
         card.append(text[annotation.end : end].replace("\n", " "))
         card.append("\n\n")
         labels = "  ".join(f"{number} {label.name}" for number, label in enumerate(self.schema.labels[:9], start=1))
