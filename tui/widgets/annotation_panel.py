@@ -85,12 +85,15 @@ class AnnotationPanel(ScrollView, can_focus=False):
             self._strips.pop(index, None)
         # A new virtual size costs a layout of the whole screen (7 ms a tag, measured), so
         # the scrollable height changes only in blocks of lines, not with every tag.
-        region = self.scrollable_content_region
-        height = max(region.height, -(-len(lines) // VIRTUAL_BLOCK) * VIRTUAL_BLOCK)
-        if self.virtual_size != Size(region.width, height):
-            self.virtual_size = Size(region.width, height)
-        if changed:
-            self.refresh_lines(changed[0], changed[-1] - changed[0] + 1)
+        # Width 0: the panel never scrolls sideways, and the region's width changes when the
+        # scrollbar appears, which would cost that layout on the next tag.
+        height = max(self.scrollable_content_region.height, -(-len(lines) // VIRTUAL_BLOCK) * VIRTUAL_BLOCK)
+        if self.virtual_size != Size(0, height):
+            self.virtual_size = Size(0, height)
+        # Each run of changed lines on its own: a range from the count at the top to a new
+        # tag at the bottom would repaint every line between.
+        for first, last in _runs(changed):
+            self.refresh_lines(first, last - first + 1)
 
     def render_line(self, y: int) -> Strip:
         index = self.scroll_offset.y + y
@@ -109,6 +112,17 @@ class AnnotationPanel(ScrollView, can_focus=False):
     def text_lines(self) -> list[str]:
         """The panel as plain lines (what a reader sees, for tests and screen readers)."""
         return [line.plain for line in self.lines]
+
+
+def _runs(indexes: list[int]) -> list[tuple[int, int]]:
+    """Ascending ``indexes`` as runs of consecutive numbers: [1, 2, 5] -> [(1, 2), (5, 5)]."""
+    runs: list[tuple[int, int]] = []
+    for index in indexes:
+        if runs and runs[-1][1] == index - 1:
+            runs[-1] = (runs[-1][0], index)
+        else:
+            runs.append((index, index))
+    return runs
 
 
 _CONSOLE = Console(width=1000, color_system=None, legacy_windows=False)
