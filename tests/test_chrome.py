@@ -2,11 +2,66 @@
 
 from __future__ import annotations
 
+from tui.screens.help import HelpScreen
+from tui.screens.review import ReviewScreen
 from tui.widgets.annotation_panel import AnnotationPanel, _runs
+from tui.widgets.article_view import ArticleView
+from tui.widgets.bars import KeyBar, TitleBar
 
 from .conftest import make_app
 
 WIDE = (160, 48)
+
+
+def key_bar(app) -> str:
+    return app.screen.query_one(KeyBar).render().plain
+
+
+async def test_key_bar_follows_the_screen_and_a_click_presses_the_key(seeds, db_path):
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            # The label keys come first (the focused view's bindings), then the screen's.
+            assert key_bar(app).startswith("a actor c claim f figure q quote x Delete u Undo / Find")
+            assert key_bar(app).endswith("^q Quit ")
+            await pilot.press("r")
+            assert isinstance(app.screen, ReviewScreen)
+            assert key_bar(app).startswith("a Accept x Reject space Skip")
+            await pilot.press("escape")
+            column = key_bar(app).index("? Keys")
+            await pilot.click(KeyBar, offset=(column + 1, 0))
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+
+
+async def test_title_bar_shows_the_database_path_as_typed(seeds, tmp_path):
+    folder = tmp_path / "[bold]red"
+    folder.mkdir()
+    app, store = make_app(seeds, folder / "db.json", annotator="[i]ana")
+    with store:
+        async with app.run_test(size=WIDE):
+            title = app.screen.query_one(TitleBar).render().plain
+    assert title == f"▤  Broadsheet — db {folder / 'db.json'} · annotator [i]ana"
+
+
+def gutter(view: ArticleView) -> str:
+    return "".join(view.render_line(y).text[-1] for y in range(view.scrollable_content_region.height))
+
+
+async def test_each_column_ends_in_a_gutter_that_shows_where_the_view_is(seeds, db_path):
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=(100, 24)) as pilot:
+            view = app.screen.query_one(ArticleView)
+            height = view.scrollable_content_region.height
+            assert len(view._lines) > height  # the first seed is longer than the view
+            top = gutter(view)
+            assert top[0] == "▐" and top[-1] == "▕" and set(top) == {"▐", "▕"}
+            assert all(view.render_line(y).text[-2] == " " for y in range(height))  # text never touches the edge
+            await pilot.press("G")
+            bottom = gutter(view)
+            assert bottom[-1] == "▐" and bottom[0] == "▕"
+            assert bottom.count("▐") == top.count("▐")  # the thumb's size is the view's share of the article
 
 
 def test_changed_panel_lines_repaint_as_separate_runs():

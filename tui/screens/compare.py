@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from annotations.articles import Article
 from annotations.compare import Cluster, QuoteSuggestion, build_clusters, ordered_for_comparison, quote_suggestions
@@ -26,6 +26,7 @@ from annotations.text import one_line
 
 from ..notices import not_saved
 from ..styles import UNKNOWN_LABEL
+from ..widgets.bars import KeyBar
 from ..widgets.search_box import SearchBox
 
 COMPARE_BINDINGS: list[Binding] = [
@@ -67,7 +68,7 @@ class CompareScreen(Screen):
         with Vertical(id="compare-body"):
             yield Static(id="compare-summary")
             yield DataTable(id="compare-table", cursor_type="cell", zebra_stripes=True)
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+
 
 from annotations.articles import Article, ArticleError
 from annotations.model import Annotation, Link
@@ -22,6 +21,7 @@ from ..styles import LabelStyles
 from ..widgets.annotation_panel import AnnotationPanel
 from ..widgets.article_column import ArticleColumn
 from ..widgets.article_view import ArticleView
+from ..widgets.bars import KeyBar, TitleBar
 from ..widgets.search_box import SearchBox
 from .choice import Choice, ChoiceScreen
 from .help import HelpScreen
@@ -64,17 +64,19 @@ class MainScreen(Screen):
         self.job: ArticleJob | None = None  # the background run over every article, if one runs
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="▤")
-        with Horizontal(id="workspace"):
-            yield Horizontal(id="columns")
-            yield AnnotationPanel(self.schema, self.label_styles, id="panel")
+        yield TitleBar()
+        # The columns and the panel sit side by side on the screen itself, with no
+        # container between: every container is a layer the first frame renders in full.
+        # The first columns are composed, not mounted after, so the first frame shows them.
+        yield from self._new_columns(self.app.size.width, 0)
+        yield AnnotationPanel(self.schema, self.label_styles, id="panel")
         yield SearchBox(
             self._run_search,
             self._close_search,
             placeholder="Search this article (enter: select the next match, escape: close)",
             id="search",
         )
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._layout_columns(self.app.size.width)
@@ -93,7 +95,7 @@ class MainScreen(Screen):
 
     @property
     def columns(self) -> list[ArticleColumn]:
-        return list(self.query_one("#columns").query_children(ArticleColumn))
+        return list(self.query_children(ArticleColumn))
 
     def _readable(self, index: int) -> bool:
         """Whether the article's text can be read (it is read on first use); if not, the
@@ -124,19 +126,26 @@ class MainScreen(Screen):
         return None
 
     def _layout_columns(self, width: int) -> None:
-        wanted = column_count(width, len(self.articles) - len(self._unreadable))
         columns = self.columns
-        container = self.query_one("#columns")
-        for column in columns[wanted:]:
+        for column in columns[self._wanted_columns(width):]:
             column.remove()
-        for number in range(len(columns) + 1, wanted + 1):
+        self.mount_all(self._new_columns(width, len(columns)), before=self.query_one(AnnotationPanel))
+
+    def _wanted_columns(self, width: int) -> int:
+        return column_count(width, len(self.articles) - len(self._unreadable))
+
+    def _new_columns(self, width: int, shown: int) -> list[ArticleColumn]:
+        """The columns to add to the ``shown`` ones for a screen ``width`` cells wide."""
+        columns = []
+        for number in range(shown + 1, self._wanted_columns(width) + 1):
             index = self._fill_slot(number - 1)
             if index is None:
                 break
             article = self.articles[index]
             column = ArticleColumn(number, article, self._attached_spans(article), self.label_styles)
             column.view.add_leading_bindings(label_bindings(self.schema))
-            container.mount(column)
+            columns.append(column)
+        return columns
 
     @property
     def focused_view(self) -> ArticleView | None:

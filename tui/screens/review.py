@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, ProgressBar, Static
+from textual.widgets import ProgressBar, Static
 
 from annotations.model import Annotation
 from annotations.review import (
@@ -30,6 +30,7 @@ from annotations.text import sentence_around
 
 from ..notices import not_saved
 from ..styles import UNKNOWN_LABEL
+from ..widgets.bars import KeyBar, TitleBar
 from ..widgets.search_box import SearchBox
 
 REVIEW_BINDINGS: list[Binding] = [
@@ -73,13 +74,13 @@ class ReviewScreen(Screen):
         self.position = 0
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="▤")
+        yield TitleBar()
         with Vertical(id="review-body"):
             yield Static(classes="review-status")
             yield ProgressBar(show_eta=False, id="review-progress")
             yield Static(classes="review-card")
         yield SearchBox(self._apply_filter, self._close_filter, placeholder="Filter: label:actor status:pending annotator:NAME article:ID (empty: all)", id="review-filter")
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._load()

@@ -34,6 +34,8 @@ class ArticleView(ScrollView, can_focus=True):
         "article-view--cursor",
         "article-view--selection",
         "article-view--match",
+        "article-view--gutter",
+        "article-view--thumb",
     }
 
     def __init__(self, article: Article, label_styles: LabelStyles, **kwargs) -> None:
@@ -100,8 +102,14 @@ class ArticleView(ScrollView, can_focus=True):
 
     # -- layout --------------------------------------------------------------------
 
+    @property
+    def _text_width(self) -> int:
+        """Cells for the text: all but the last two, the gutter (a space, then the column's
+        right edge with the scroll position in it)."""
+        return max(self.scrollable_content_region.width - 2, 0)
+
     def _rewrap(self) -> None:
-        width = self.scrollable_content_region.width
+        width = self._text_width
         if width <= 0 or width == self._wrap_width:
             return
         self._wrap_width = width
@@ -246,14 +254,27 @@ class ArticleView(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         index = self.scroll_offset.y + y
-        width = self.scrollable_content_region.width
+        width = self._text_width
         if index >= len(self._lines):
-            return Strip.blank(width, self.rich_style)
-        strip = self._cache.get(index)
-        if strip is None:
-            strip = self._render_visual_line(index).extend_cell_length(width, self.rich_style).crop(0, width)
-            self._cache[index] = strip
-        return strip
+            strip = Strip.blank(width, self.rich_style)
+        else:
+            strip = self._cache.get(index)
+            if strip is None:
+                strip = self._render_visual_line(index).extend_cell_length(width, self.rich_style).crop(0, width)
+                self._cache[index] = strip
+        return Strip.join([strip, self._gutter(y)])
+
+    def _gutter(self, y: int) -> Strip:
+        """Row ``y``'s gutter cell: the column's edge, or the thumb where the view shows
+        the article (only when the article is longer than the view)."""
+        height = self.scrollable_content_region.height
+        total = len(self._lines)
+        if total > height > 0:
+            size = max(1, height * height // total)
+            top = round(self.scroll_offset.y * (height - size) / (total - height))
+            if top <= y < top + size:
+                return Strip([Segment(" ", self.rich_style), Segment("▐", self.get_component_rich_style("article-view--thumb"))], 2)
+        return Strip([Segment(" ", self.rich_style), Segment("▕", self.get_component_rich_style("article-view--gutter"))], 2)
 
     def _span_style(self, spans: list[Annotation], offset: int) -> Style | None:
         covering = [span for span in spans if span.start <= offset < span.end]
