@@ -1,21 +1,22 @@
 """Keystroke latency and first paint on large articles, in a real terminal (tmux).
 
-    .venv/bin/python benchmarks/latency.py [--reps 30]
+    .venv/bin/python benchmarks/latency.py [--reps 40] [--runs 7]
 
-Uses ../shared/tools/tuibench.py (or TUIBENCH=path). In one run:
-- first paint of three 200,000-character articles side by side, against a minimal
-  Textual app (the framework's floor);
-- key-to-screen latency on a 200,000-character article, median and p90: a cursor
-  move (l), and a tag (a on the word under the cursor, durable before the screen
-  changes), each measured to the first screen change and to the settled screen,
-  beside a minimal Textual app whose key repaints one small widget (the floor).
+Uses ../shared/tools/tuibench.py (or TUIBENCH=path). In one run, at 160x48:
+- first paint (the first article's text on screen) of three 200,000-character articles
+  side by side, against a minimal Textual app that shows one word (the framework's floor);
+- key-to-screen latency on a 200,000-character article, median and p95: a cursor move
+  (l) and a tag (a on the word under the cursor, durable before the screen changes),
+  beside the same keys in a minimal curses annotator that redraws the whole screen per
+  key and fsyncs its tags (curses_annotator.py, the yardstick of issue 8), and a minimal
+  Textual app whose key repaints one small widget. Each is timed until the screen's
+  first nine rows change (terminal.py says why not the whole screen).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import subprocess
 import sys
@@ -23,10 +24,11 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from startup import MINIMAL_APP, TUIBENCH, WORDS  # noqa: E402
+from startup import MINIMAL_APP, WORDS, first_words  # noqa: E402
+from terminal import ROOT, TUIBENCH, key_latencies, median, percentile, rows, running, use_this_checkout  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
 SIZE = 200_000
+CAPTURED_ROWS = (0, 8)  # the title, the headings and the first lines of text (and the panel's counts)
 # The framework's floor for a key: a key that repaints one small widget, nothing else.
 MINIMAL_KEY_APP = """
 from textual.app import App
@@ -56,55 +58,53 @@ def make_article(path: Path, seed: int) -> None:
     path.write_text(f"---\noutlet: Outlet {seed}\ntitle: Long article {seed}\n---\n" + "\n\n".join(paragraphs)[:SIZE])
 
 
-def tuibench(mode: str, cwd: Path, *args: str) -> dict:
-    out = cwd / "result.json"
+def first_paint(cwd: Path, command: str, expect: str, runs: int) -> float:
+    out = cwd / "first-paint.json"
     subprocess.run(
-        [sys.executable, str(TUIBENCH), mode, "--cwd", str(cwd), "--cols", "160", "--rows", "48",
-         "--quit-keys", "C-q", "--json", str(out), *args],
+        [sys.executable, str(TUIBENCH), "startup", "--cwd", str(cwd), "--cols", "160", "--rows", "48",
+         "--quit-keys", "C-q", "--json", str(out), "--cmd", command, "--expect", expect, "--runs", str(runs)],
         check=True, capture_output=True, text=True,
     )
-    return json.loads(out.read_text())["summary"]
+    return json.loads(out.read_text())["summary"]["first_paint_ms"]["median"]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--reps", type=int, default=30)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--reps", type=int, default=40)
+    parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
+    use_this_checkout()
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
-        os.environ["PYTHONPATH"] = str(ROOT)
         (work / "minimal.py").write_text(MINIMAL_APP)
-        articles = []
-        for seed in (1, 2, 3):
-            make_article(work / f"long{seed}.md", seed)
-            articles.append(str(work / f"long{seed}.md"))
-        app = f"{sys.executable} -m tui.cli"
-        floor = tuibench("startup", work, "--cmd", f"{sys.executable} minimal.py", "--expect", "Kirkuk",
-                         "--runs", str(args.runs))["first_paint_ms"]
-        three = tuibench("startup", work, "--cmd", f"{app} {' '.join(articles)} --db paint.json",
-                         "--expect", "Outlet 3", "--runs", str(args.runs))["first_paint_ms"]
-        rows = [
-            ("first paint: minimal Textual app (floor)", f"{floor['median']:.0f} ms", "", "1.00x"),
-            ("first paint: three 200,000-character articles", f"{three['median']:.0f} ms", "",
-             f"{three['median'] / floor['median']:.2f}x"),
-        ]
         (work / "minimal_key.py").write_text(MINIMAL_KEY_APP)
-        one = f"{app} {articles[0]} --db keys.json"
-        for name, command, key, extra in (
-            ("minimal Textual app, one repaint (floor)", f"{sys.executable} minimal_key.py", "l", []),
-            ("cursor move (l)", one, "l", []),
-            ("tag the word under the cursor (a), durable", one, "a", ["--pre", "w", "--pre", "w"]),
-        ):
-            summary = tuibench("keys", work, "--cmd", command, "--expect", "Outlet 1", "--key", key,
-                               "--reps", str(args.reps), *extra)
-            first, settled = summary["first_change_ms"], summary["settled_ms"]
-            rows.append((f"{name}: first change", f"{first['median']:.1f} ms", f"{first['p90']:.1f} ms", ""))
-            rows.append((f"{name}: settled", f"{settled['median']:.1f} ms", f"{settled['p90']:.1f} ms", ""))
-    print("| measure, 160x48 | median | p90 | / floor |")
-    print("|---|---|---|---|")
-    for row in rows:
-        print(f"| {' | '.join(row)} |")
+        articles = [work / f"long{seed}.md" for seed in (1, 2, 3)]
+        for seed, article in enumerate(articles, start=1):
+            make_article(article, seed)
+        app = f"{sys.executable} -m tui.cli"
+        floor = first_paint(work, f"{sys.executable} minimal.py", "Kirkuk", args.runs)
+        three = first_paint(work, f"{app} {' '.join(map(str, articles))} --db paint.json", first_words(articles[0]), args.runs)
+        print("| measure, 160x48 | median | p95 | / yardstick |")
+        print("|---|---|---|---|")
+        print(f"| first paint: minimal Textual app (floor) | {floor:.0f} ms | | 1.00x |")
+        print(f"| first paint: three 200,000-character articles | {three:.0f} ms | | {three / floor:.2f}x |")
+        curses_app = f"{sys.executable} {ROOT / 'benchmarks' / 'curses_annotator.py'} {articles[0]} tags.json"
+        ours = f"{app} {articles[0]} --db keys.json"
+        cases = [
+            ("minimal Textual app, one repaint", f"{sys.executable} minimal_key.py", "Outlet 1", "l", []),
+            ("curses annotator: cursor move (l)", curses_app, "long1.md", "l", []),
+            ("Broadsheet: cursor move (l)", ours, "Outlet 1", "l", []),
+            ("curses annotator: tag (a), durable", curses_app, "long1.md", "a", ["l"]),
+            ("Broadsheet: tag (a), durable", ours, "Outlet 1", "a", ["w"]),
+        ]
+        yardstick = {}
+        for name, command, expect, key, before_each in cases:
+            with running(command, work, expect) as bench:
+                samples = key_latencies(bench, key, lambda: rows(bench, *CAPTURED_ROWS), args.reps, before_each)
+            if name.startswith("curses"):
+                yardstick[key] = median(samples)
+            ratio = f"{median(samples) / yardstick[key]:.2f}x" if name.startswith("Broadsheet") else ""
+            print(f"| key: {name} | {median(samples):.1f} ms | {percentile(samples, 0.95):.1f} ms | {ratio} |")
 
 
 if __name__ == "__main__":

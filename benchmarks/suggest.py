@@ -15,24 +15,21 @@ suggesters find what they find on the seeds: about 30 spans an article). In one 
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import os
 import re
-import statistics
 import sys
 import tempfile
 import time
-import types
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from terminal import ROOT, key_latencies, median, percentile, running, use_this_checkout  # noqa: E402
+
 sys.path.insert(0, str(ROOT))
 from annotations.articles import load_corpus  # noqa: E402
 from annotations.schema import load_schema  # noqa: E402
 from annotations.store import Store  # noqa: E402
 from annotations.suggest import candidates, configured_suggesters, store_suggestions  # noqa: E402
 
-TUIBENCH = Path(os.environ.get("TUIBENCH", ROOT.parent / "shared" / "tools" / "tuibench.py"))
 SUGGEST = "suggest:\n  figures: figure\n  quotes: quote\n  titles: actor\n"
 COLUMN_CELLS = 41  # the first article column at 160 columns, with its border
 TEXT_ROWS = (3, 8)  # the first lines of its text, where l moves the cursor
@@ -85,63 +82,25 @@ def in_process(folder: Path, schema_path: Path) -> list[tuple[str, str]]:
     ]
 
 
-def load_tuibench() -> types.ModuleType:
-    spec = importlib.util.spec_from_file_location("tuibench", TUIBENCH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
-
-
-def key_latencies(bench, reps: int, while_busy: bool) -> list[float]:
-    """ms from sending l until the first column shows the move (polled through tmux's control client)."""
-    samples = []
-    for _ in range(reps):
-        if while_busy and "Suggesting" not in bench.capture(escapes=False):
-            break  # the job ended: only keys answered during it count
-        before = first_column(bench)
-        sent = time.perf_counter()
-        bench.send_keys(["l"])
-        while first_column(bench) == before:
-            if time.perf_counter() - sent > 5:
-                raise RuntimeError("the cursor move never showed")
-        samples.append((time.perf_counter() - sent) * 1000)
-        time.sleep(0.02)
-    return samples
-
-
 def in_terminal(folder: Path, schema_path: Path, reps: int) -> list[tuple[str, str, str]]:
-    tuibench = load_tuibench()
-    args = types.SimpleNamespace(
-        socket=None, term="tmux-256color", transport="control", cols=160, rows=48, cwd=str(folder), env=[],
-        cmd=f"{sys.executable} -m tui.cli {folder} --db {folder}/db.json --labels {schema_path}",
-        mask_rows=[], cursor=False, poll_ms=0.2, quit_keys=["C-q"], quit_timeout=5.0, settle_ms=150.0, timeout=120.0,
-    )
-    bench = tuibench.Bench(args)
-    try:
-        bench.launch()
-        deadline = time.perf_counter() + 120
-        while "Outlet 0" not in (bench.capture(escapes=False) or ""):
-            if time.perf_counter() > deadline:
-                raise RuntimeError("the app never painted")
-            time.sleep(0.05)
-        time.sleep(1)
-        idle = key_latencies(bench, reps, while_busy=False)
+    command = f"{sys.executable} -m tui.cli {folder} --db {folder}/db.json --labels {schema_path}"
+    with running(command, folder, "Outlet 0") as bench:
+        idle = key_latencies(bench, "l", lambda: first_column(bench), reps)
         started = time.perf_counter()
         bench.send_keys(["S"])
         while "Suggesting" not in bench.capture(escapes=False):
             time.sleep(0.01)
-        busy = key_latencies(bench, reps, while_busy=True)
+        # Only keys answered while the job runs count.
+        busy = key_latencies(bench, "l", lambda: first_column(bench), reps,
+                             keep_going=lambda: "Suggesting" in bench.capture(escapes=False))
         while "Suggested" not in bench.capture(escapes=False):
             if time.perf_counter() - started > 1800:
                 raise RuntimeError("S never finished")
             time.sleep(0.05)
         total = time.perf_counter() - started
-    finally:
-        bench.close()
 
     def row(name: str, samples: list[float]) -> tuple[str, str, str]:
-        ordered = sorted(samples)
-        return (f"{name} ({len(samples)} keys)", f"{statistics.median(ordered):.1f} ms", f"{ordered[int(len(ordered) * 0.9) - 1]:.1f} ms")
+        return (f"{name} ({len(samples)} keys)", f"{median(samples):.1f} ms", f"{percentile(samples, 0.9):.1f} ms")
 
     return [row("cursor move, idle", idle), row("cursor move while S runs", busy), ("S over every article, to the notice", f"{total:.1f} s", "")]
 
@@ -151,7 +110,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--reps", type=int, default=30)
     args = parser.parse_args()
-    os.environ["PYTHONPATH"] = str(ROOT)
+    use_this_checkout()
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch) / "corpus"
         folder.mkdir()
