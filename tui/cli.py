@@ -132,6 +132,17 @@ def _validate_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _agree_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="broadsheet agree",
+        description="How far annotators agree, one database each: span precision, recall and F1 (exact and "
+        "overlapping spans) and token-level Cohen's kappa and Krippendorff's alpha, per label and overall.",
+    )
+    parser.add_argument("databases", type=Path, nargs="+", metavar="DB.json", help="two or more")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON, for scripts")
+    return parser
+
+
 def _review_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="broadsheet review",
@@ -304,6 +315,33 @@ def run_validate(args: argparse.Namespace) -> int:
     return EXIT_SKIPPED if report.errors else EXIT_OK
 
 
+def run_agree(args: argparse.Namespace) -> int:
+    from annotations.agreement import load_annotator, measure  # only this command needs them
+
+    if len(args.databases) < 2:
+        raise UsageError("agree needs two databases or more (one per annotator)")
+    annotators = []
+    for path in args.databases:
+        if not path.exists():
+            raise UsageError(f"{path}: no such database")
+        with Store.open(path, read_only=True) as store:
+            annotators.append(load_annotator(store, path.stem))
+    result = measure(annotators)
+    for article in result.skipped:
+        print(f"broadsheet: {article}: the databases hold different texts of it; left out", file=sys.stderr)
+    for name, count in result.untagged.items():
+        if count:
+            print(f"broadsheet: {name}: {count} of the {len(result.articles)} article(s) untagged (not in the database)",
+                  file=sys.stderr)
+    if args.json:
+        print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        from .agreement_table import print_agreement
+
+        print_agreement(result)
+    return EXIT_OK
+
+
 def run_review(args: argparse.Namespace) -> int:
     from .app import BroadsheetApp
     from .keymap import reserved_keys
@@ -328,6 +366,7 @@ COMMANDS = {
     "import": (_import_parser, run_import),
     "validate": (_validate_parser, run_validate),
     "review": (_review_parser, run_review),
+    "agree": (_agree_parser, run_agree),
 }
 
 

@@ -1,0 +1,176 @@
+"""Agreement figures: hand-computed examples, NLTK as the reference, and two annotators on the seeds."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from nltk.metrics.agreement import AnnotationTask
+
+from annotations.agreement import (
+    Annotator,
+    cohen_kappa,
+    krippendorff_alpha,
+    load_annotator,
+    measure,
+    pair_counts,
+    stands_by,
+    token_labels,
+    tokens,
+)
+from annotations.model import Annotation
+from annotations.store import Store
+
+from .conftest import ROOT
+
+TEXT = "Ana Ruiz said the strike killed 25 fighters and wounded 55 others."
+
+
+def span(start: int, end: int, label: str, annotator: str = "ana", status: str = "accepted") -> Annotation:
+    return Annotation.create("a1", TEXT, start, end, label, annotator, status=status)
+
+
+def at(phrase: str, label: str, annotator: str = "ana") -> Annotation:
+    start = TEXT.index(phrase)
+    return span(start, start + len(phrase), label, annotator)
+
+
+def test_exact_and_overlap_precision_recall_f1_by_hand():
+    reference = [at("Ana Ruiz", "actor"), at("the strike killed", "claim"), at("55 others", "figure")]
+    prediction = [at("Ana Ruiz", "actor"), at("strike killed", "claim"), at("25 fighters", "figure")]
+    exact = pair_counts(reference, prediction, overlap=False)
+    assert (exact.precision, exact.recall, exact.f1) == (1 / 3, 1 / 3, pytest.approx(1 / 3))
+    overlap = pair_counts(reference, prediction, overlap=True)  # the claims overlap; the figures do not
+    assert (overlap.precision, overlap.recall) == (2 / 3, 2 / 3)
+
+
+def test_an_overlap_match_is_one_to_one():
+    reference = [at("25 fighters and wounded 55 others", "figure")]
+    prediction = [at("25 fighters", "figure"), at("55 others", "figure")]
+    counts = pair_counts(reference, prediction, overlap=True)
+    assert (counts.precision, counts.recall, counts.f1) == (1 / 2, 1.0, pytest.approx(2 / 3))
+    assert pair_counts(reference, [at("25 fighters", "claim")], overlap=True).recall == 0.0  # labels must agree
+
+
+def test_tokens_take_the_innermost_label():
+    spans = [at("Ana Ruiz said the strike killed", "claim"), at("Ana Ruiz", "actor")]
+    labels = token_labels(tokens(TEXT), spans)
+    assert labels[:7] == ["actor", "actor", "claim", "claim", "claim", "claim", "O"]
+    assert labels[-1] == "O" and len(labels) == len(TEXT.split()) + 1  # the final full stop is a token
+
+
+def test_cohen_kappa_by_hand_and_against_nltk():
+    first, second = list("aabbOO"), list("abbbOa")
+    # observed 4/6; chance (2*2 + 2*3 + 2*1) / 36 = 1/3; kappa = (2/3 - 1/3) / (2/3)
+    assert cohen_kappa(first, second) == pytest.approx(0.5)
+    task = AnnotationTask([("A", i, v) for i, v in enumerate(first)] + [("B", i, v) for i, v in enumerate(second)])
+    assert cohen_kappa(first, second) == pytest.approx(task.kappa())
+    assert cohen_kappa(list("OOO"), list("OOO")) is None  # chance agreement is total: kappa is undefined
+
+
+def test_krippendorff_alpha_on_krippendorffs_own_example():
+    """The nominal example of Krippendorff's 'Computing Krippendorff's alpha-reliability' (2011):
+    four coders, twelve units, values missing; alpha = 0.743."""
+    units = [[1, 1, 1], [2, 2, 3, 2], [3, 3, 3, 3], [3, 3, 3, 3], [2, 2, 2, 2], [1, 2, 3, 4],
+             [4, 4, 4, 4], [1, 1, 2, 1], [2, 2, 2, 2], [5, 5, 5], [1, 1], [3]]
+    assert krippendorff_alpha(units) == pytest.approx(0.743, abs=0.0005)
+
+
+def test_alpha_and_kappa_match_nltk_for_three_coders():
+    assert len(tokens(TEXT)) == 13
+    coders = [list("aabbOOcabOOOc"), list("abbbOacabOOOc"), list("aabbOOcbbOOcO")]
+    task = AnnotationTask([(f"c{n}", i, v) for n, values in enumerate(coders) for i, v in enumerate(values)])
+    assert krippendorff_alpha(list(zip(*coders))) == pytest.approx(task.alpha())
+    texts = {"a1": TEXT}
+    annotators = []
+    for n, values in enumerate(coders):
+        word_spans = [Annotation.create("a1", TEXT, start, end, value, f"c{n}")
+                      for (start, end), value in zip(tokens(TEXT), values) if value != "O"]
+        annotators.append(Annotator(f"c{n}", texts, {"a1": word_spans}))
+    result = measure(annotators)
+    assert result.kappa["all"] == pytest.approx(task.kappa())
+    assert result.alpha["all"] == pytest.approx(task.alpha())
+
+
+def test_only_spans_an_annotator_stands_by_count():
+    kept = at("Ana Ruiz", "actor")
+    suggested = span(0, 3, "actor", status="suggested")
+    rejected = span(18, 24, "claim", status="rejected")
+    one = Annotator("one", {"a1": TEXT}, {"a1": [kept]})
+    other = Annotator("other", {"a1": TEXT}, {"a1": [kept]})
+    assert measure([one, other]).exact["all"].f1 == 1.0
+    assert [s for s in (kept, suggested, rejected) if stands_by(s)] == [kept]
+
+
+# -- two annotators on the seeds ------------------------------------------------------
+
+# (phrase, label) per annotator on the Reuters seed; they differ in known ways:
+# the same actor twice, a figure with other boundaries, a claim one of them calls a
+# quote, and one span each that the other lacks.
+ANA = [("Kataib Hezbollah (KH)", "actor"), ("at least 25 militia fighters", "figure"),
+       ("US officials said on Sunday", "claim"), ("Jonathan Hoffman", "actor")]
+BEN = [("Kataib Hezbollah (KH)", "actor"), ("25 militia fighters", "figure"),
+       ("US officials said on Sunday", "quote"), ("Qaim district", "actor")]
+
+
+def tag(db_path, article, annotator: str, spans: list[tuple[str, str]]) -> None:
+    with Store.open(db_path) as store:
+        for phrase, label in spans:
+            start = article.text.index(phrase)
+            store.add(article, start, start + len(phrase), label, annotator)
+
+
+@pytest.fixture
+def two_databases(seeds, tmp_path):
+    reuters = next(article for article in seeds if article.outlet == "Reuters")
+    ana, ben = tmp_path / "ana.json", tmp_path / "ben.json"
+    tag(ana, reuters, "ana", ANA)
+    tag(ben, reuters, "ben", BEN)
+    tag(ben, seeds[0], "ben", [("Kataib Hezbollah", "actor")])  # an article ana did not tag at all
+    return ana, ben
+
+
+def test_two_annotators_on_the_seeds(two_databases):
+    with Store.open(two_databases[0], read_only=True) as first, Store.open(two_databases[1], read_only=True) as second:
+        result = measure([load_annotator(first, "x"), load_annotator(second, "y")])
+    assert result.annotators == ["ana", "ben"]
+    assert len(result.articles) == 2 and result.untagged == {"ana": 1, "ben": 0}
+    everything = result.exact["all"]
+    # ana: 4 spans, ben: 5 (one in the other article); exact matches: the actor only.
+    assert (everything.references, everything.predictions, everything.matched_references) == (4, 5, 1)
+    assert result.overlap["all"].matched_references == 2  # and the figure's other boundaries
+    assert result.exact["actor"].precision == 1 / 3 and result.exact["actor"].recall == 1 / 2
+    assert result.overlap["figure"].f1 == 1.0 and result.exact["figure"].f1 == 0.0
+    claim = result.exact["claim"]  # ben has no claim: no precision to speak of, and nothing matched
+    assert (claim.recall, claim.precision, claim.f1) == (0.0, None, 0.0)
+    assert 0 < result.kappa["all"] < 1 and 0 < result.alpha["all"] < 1
+    assert result.kappa["figure"] > result.kappa["claim"]
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_agree_command_prints_a_table_and_json(two_databases):
+    ana, ben = map(str, two_databases)
+    table = run_cli("agree", ana, ben)
+    assert table.returncode == 0, table.stderr
+    assert "Agreement of ana / ben" in table.stdout
+    assert "ben: " not in table.stderr and "ana: 1 of the 2 article(s) untagged" in table.stderr
+    rows = {line.split("│")[1].strip(): line for line in table.stdout.splitlines() if line.count("│") > 5}
+    assert set(rows) >= {"actor", "figure", "claim", "quote", "all"}
+    assert "0.333" in rows["actor"]  # exact precision
+    figures = json.loads(run_cli("agree", ana, ben, "--json").stdout)
+    assert figures["annotators"] == ["ana", "ben"]
+    assert figures["labels"]["figure"]["overlap"]["f1"] == 1.0
+    assert figures["labels"]["all"]["exact"]["precision"] == pytest.approx(1 / 5)
+
+
+def test_agree_needs_two_databases_that_exist(two_databases, tmp_path):
+    one = run_cli("agree", str(two_databases[0]))
+    assert one.returncode == 2 and one.stderr.strip() == "broadsheet: agree needs two databases or more (one per annotator)"
+    missing = run_cli("agree", str(two_databases[0]), str(tmp_path / "nope.json"))
+    assert missing.returncode == 2 and "nope.json: no such database" in missing.stderr
+    assert "Traceback" not in one.stderr + missing.stderr
