@@ -13,7 +13,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -140,6 +140,20 @@ def _agree_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("databases", type=Path, nargs="+", metavar="DB.json", help="two or more")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON, for scripts")
+    return parser
+
+
+def _merge_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="broadsheet merge",
+        description="Merge annotators' databases into a new one for adjudication: every span they stand by, "
+        "with its annotator, pending; links and cluster names come along.",
+    )
+    parser.add_argument("databases", type=Path, nargs="+", metavar="DB.json", help="one per annotator")
+    parser.add_argument("-o", "--output", type=Path, required=True, metavar="ADJUDICATION.json",
+                        help="the new database (must not exist yet)")
+    parser.add_argument("--accept-agreed", action="store_true",
+                        help="spans every annotator tagged alike become one accepted span")
     return parser
 
 
@@ -342,6 +356,26 @@ def run_agree(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run_merge(args: argparse.Namespace) -> int:
+    from annotations.merging import merge  # only this command needs it
+
+    if args.output.exists():
+        raise UsageError(f"{args.output}: already exists; merge writes a new database")
+    for path in args.databases:
+        if not path.exists():
+            raise UsageError(f"{path}: no such database")
+    with ExitStack() as stack:
+        sources = [stack.enter_context(Store.open(path, read_only=True)) for path in args.databases]
+        with Store.open(args.output) as target:
+            report = merge(sources, target, args.accept_agreed)
+    for article in report.skipped:
+        print(f"broadsheet: {article}: the databases hold different texts of it; left out", file=sys.stderr)
+    agreed = f"{report.agreed} agreed by all" + (" (accepted)" if args.accept_agreed else "")
+    print(f"broadsheet: {args.output}: {report.spans} span(s) in {report.articles} article(s), {agreed}, "
+          f"{report.links} link(s)", file=sys.stderr)
+    return EXIT_SKIPPED if report.skipped else EXIT_OK
+
+
 def run_review(args: argparse.Namespace) -> int:
     from .app import BroadsheetApp
     from .keymap import reserved_keys
@@ -367,6 +401,7 @@ COMMANDS = {
     "validate": (_validate_parser, run_validate),
     "review": (_review_parser, run_review),
     "agree": (_agree_parser, run_agree),
+    "merge": (_merge_parser, run_merge),
 }
 
 

@@ -1,0 +1,99 @@
+"""Merging annotators' databases into one for adjudication.
+
+Every span an annotator stands by (see agreement.stands_by) is copied with its
+annotator, as pending: in the merged database gold is what the adjudicator accepts, not
+what an annotator accepted in their own. With ``accept_agreed``, a span that every
+annotator tagged alike (same article, start, end and label) becomes one accepted span,
+with the annotators named in its source (and the first one's id, so its links hold);
+the rest wait for adjudication. Links whose two spans are copied come along; cluster
+names too. Each source database counts as one annotator, whatever names its spans carry.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+
+from .agreement import stands_by
+from .articles import Article
+from .model import Annotation
+from .store import Store
+
+
+class MergeError(ValueError):
+    pass
+
+
+@dataclass
+class MergeReport:
+    articles: int = 0
+    spans: int = 0
+    agreed: int = 0  # spans every annotator tagged alike (accepted, with accept_agreed)
+    links: int = 0
+    skipped: list[str] = field(default_factory=list)  # articles held with different texts
+
+
+def _stored_article(store: Store, article_id: str) -> Article:
+    stored = store.stored_article(article_id)
+    assert stored is not None
+    return Article(article_id, store.article_text(article_id), stored.source, stored.meta)
+
+
+def merge(sources: list[Store], target: Store, accept_agreed: bool = False) -> MergeReport:
+    """Copy every source's spans (and links and cluster names) into ``target``, an empty database."""
+    if target.article_ids():
+        raise MergeError(f"{target.path}: already holds articles; merge into a new database")
+    report = MergeReport()
+    articles: dict[str, Article] = {}
+    spans: dict[str, list[tuple[int, Annotation]]] = defaultdict(list)  # article -> (source number, span)
+    for number, source in enumerate(sources):
+        for article_id in source.article_ids():
+            article = _stored_article(source, article_id)
+            if article_id in articles and articles[article_id].text != article.text:
+                report.skipped.append(article_id)
+                continue
+            articles.setdefault(article_id, article)
+            spans[article_id] += [(number, span) for span in source.annotations(article_id) if stands_by(span)]
+    for article_id in report.skipped:
+        articles.pop(article_id, None)
+        spans.pop(article_id, None)
+    kept_ids: set[str] = set()
+    for article_id, article in sorted(articles.items()):
+        merged = _merged_spans(spans[article_id], len(sources), accept_agreed, report)
+        if merged:
+            target.add_many(article, merged)
+            report.articles += 1
+            report.spans += len(merged)
+            kept_ids.update(span.id for span in merged)
+    links = [link for source in sources for link in source.links() if link.head in kept_ids and link.child in kept_ids]
+    unique_links = list({link.id: link for link in links}.values())
+    if unique_links:
+        target.add_links(unique_links)
+    report.links = len(unique_links)
+    for source in sources:
+        for span_id, name in source.cluster_names().items():
+            if span_id in kept_ids:
+                target.name_cluster(span_id, name.name, name.annotator)
+    return report
+
+
+def _merged_spans(spans: list[tuple[int, Annotation]], sources: int, accept_agreed: bool,
+                  report: MergeReport) -> list[Annotation]:
+    """The article's spans as the merged database keeps them (see the module's docstring)."""
+    by_place: dict[tuple[int, int, str], list[tuple[int, Annotation]]] = defaultdict(list)
+    seen: set[str] = set()
+    for number, span in spans:
+        if span.id in seen:  # the same span in two databases (one copied from the other)
+            continue
+        seen.add(span.id)
+        by_place[span.start, span.end, span.label].append((number, span))
+    merged = []
+    for alike in by_place.values():
+        if sources > 1 and len({number for number, _ in alike}) == sources:
+            report.agreed += 1
+            if accept_agreed:
+                names = ", ".join(sorted({span.annotator for _, span in alike}))
+                merged.append(replace(alike[0][1], status="accepted", annotator=names, source=f"agreed by {names}"))
+                continue
+        merged += [replace(span, status="pending") for _, span in alike]
+    return sorted(merged, key=lambda span: (span.start, span.end, span.label, span.annotator))

@@ -1,0 +1,92 @@
+"""Merging annotators' databases for adjudication, and database files that diff well in git."""
+
+from __future__ import annotations
+
+import difflib
+import json
+
+from annotations.merging import merge
+from annotations.model import Annotation
+from annotations.store import Store
+
+from .conftest import shard_files
+from .test_agreement import ANA, BEN, run_cli, tag
+
+
+def reuters_of(seeds):
+    return next(article for article in seeds if article.outlet == "Reuters")
+
+
+def exported(db) -> list[tuple[str, str, str, str]]:
+    out = run_cli("export", "--db", str(db))
+    assert out.returncode == 0, out.stderr
+    return sorted((span["label"], span["text"], span["annotator"], span["status"])
+                  for line in out.stdout.splitlines() for span in json.loads(line)["spans"])
+
+
+def test_merge_keeps_every_annotators_spans_pending(seeds, tmp_path):
+    reuters = reuters_of(seeds)
+    ana, ben = tmp_path / "ana.json", tmp_path / "ben.json"
+    tag(ana, reuters, "ana", ANA)
+    tag(ben, reuters, "ben", BEN)
+    with Store.open(ben) as store:  # a suggestion ben never took up, and a tag he rejected himself
+        start = reuters.text.index("Pentagon")
+        store.add_many(reuters, [Annotation.create(reuters.id, reuters.text, start, start + 8, "actor", "ben",
+                                                   status="suggested", source="titles")])
+        [qaim] = [span for span in store.annotations(reuters.id) if span.text == "Qaim district"]
+        store.update(qaim, status="rejected")
+    with Store.open(ana, read_only=True) as first, Store.open(ben, read_only=True) as second, \
+            Store.open(tmp_path / "adjudication.json") as target:
+        report = merge([first, second], target)
+    assert (report.articles, report.spans, report.agreed) == (1, 7, 1)
+    spans = exported(tmp_path / "adjudication.json")
+    assert ("actor", "Qaim district", "ben", "pending") not in spans  # rejected by its own annotator
+    assert not any(text == "Pentagon" for _, text, *_ in spans)  # a suggestion nobody took up
+    assert spans.count(("actor", "Kataib Hezbollah (KH)", "ana", "pending")) == 1
+    assert ("actor", "Kataib Hezbollah (KH)", "ben", "pending") in spans
+    assert ("quote", "US officials said on Sunday", "ben", "pending") in spans
+    assert all(status == "pending" for *_, status in spans)
+
+
+def test_merge_command_accepts_what_all_agree_on_and_refuses_to_overwrite(seeds, tmp_path):
+    reuters = reuters_of(seeds)
+    ana, ben, out = tmp_path / "ana.json", tmp_path / "ben.json", tmp_path / "adjudication.json"
+    tag(ana, reuters, "ana", ANA)
+    tag(ben, reuters, "ben", BEN)
+    with Store.open(ana) as store:  # a link whose two spans both survive the merge
+        first, second = sorted(store.annotations(reuters.id), key=lambda span: span.start)[:2]
+        store.link(first, second, "same-as", "ana")
+    result = run_cli("merge", str(ana), str(ben), "-o", str(out), "--accept-agreed")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip() == f"broadsheet: {out}: 7 span(s) in 1 article(s), 1 agreed by all (accepted), 1 link(s)"
+    spans = exported(out)
+    assert ("actor", "Kataib Hezbollah (KH)", "ana, ben", "accepted") in spans
+    assert len(spans) == 7 and sum(status == "accepted" for *_, status in spans) == 1
+    gold = run_cli("export", "--db", str(out), "--gold")
+    [line] = gold.stdout.splitlines()
+    assert [span["text"] for span in json.loads(line)["spans"]] == ["Kataib Hezbollah (KH)"]
+    with Store.open(out, read_only=True) as merged:
+        [link] = merged.live_links()[0]
+        assert {merged.annotation(reuters.id, end).text for end in link.ends()} == {
+            "Kataib Hezbollah (KH)", "US officials said on Sunday"}  # the agreed span kept the id the link names
+    again = run_cli("merge", str(ana), str(ben), "-o", str(out))
+    assert again.returncode == 2
+    assert again.stderr.strip() == f"broadsheet: {out}: already exists; merge writes a new database"
+
+
+def test_a_tag_adds_a_line_to_its_article_file(seeds, db_path):
+    """Git-friendly files: one record per line, keys sorted, so a diff shows the new tag as
+    one added line (the line before it gains the comma JSON puts between records)."""
+    reuters = reuters_of(seeds)
+    tag(db_path, reuters, "ana", ANA[:2])
+    [path] = shard_files(db_path)
+    before = path.read_text(encoding="utf-8").splitlines()
+    tag(db_path, reuters, "ana", ANA[2:3])
+    after = path.read_text(encoding="utf-8").splitlines()
+    diff = [line for line in difflib.unified_diff(before, after, lineterm="", n=0) if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+    added = [line[1:] for line in diff if line.startswith("+")]
+    removed = [line[1:] for line in diff if line.startswith("-")]
+    assert len(removed) == 1 and added[0] == removed[0] + ","
+    new_record = json.loads(added[1].split(": ", 1)[1])
+    assert new_record["text"] == "US officials said on Sunday"
+    assert list(new_record) == sorted(new_record)
