@@ -13,7 +13,7 @@ from tui.screens.compare import CompareScreen
 from tui.screens.main import MainScreen
 
 from .conftest import make_app
-from .test_app import WIDE, type_text, views
+from .test_app import WIDE, type_text
 from .test_links import PROXY_QUOTE, TOLLS
 from .test_store import tag
 
