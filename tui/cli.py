@@ -329,20 +329,22 @@ def run_validate(args: argparse.Namespace) -> int:
     return EXIT_SKIPPED if report.errors else EXIT_OK
 
 
+def report_texts_differ(article_ids: list[str]) -> None:
+    for article_id in article_ids:
+        print(f"broadsheet: {article_id}: the databases hold different texts of it; left out", file=sys.stderr)
+
+
 def run_agree(args: argparse.Namespace) -> int:
     from annotations.agreement import load_annotator, measure  # only this command needs them
 
     if len(args.databases) < 2:
         raise UsageError("agree needs two databases or more (one per annotator)")
     annotators = []
-    for path in args.databases:
-        if not path.exists():
-            raise UsageError(f"{path}: no such database")
+    for path in args.databases:  # opened read-only: a missing one is a StoreError, named
         with Store.open(path, read_only=True) as store:
             annotators.append(load_annotator(store, path.stem))
     result = measure(annotators)
-    for article in result.skipped:
-        print(f"broadsheet: {article}: the databases hold different texts of it; left out", file=sys.stderr)
+    report_texts_differ(result.skipped)
     for name, count in result.untagged.items():
         if count:
             print(f"broadsheet: {name}: {count} of the {len(result.articles)} article(s) untagged (not in the database)",
@@ -361,15 +363,12 @@ def run_merge(args: argparse.Namespace) -> int:
 
     if args.output.exists():
         raise UsageError(f"{args.output}: already exists; merge writes a new database")
-    for path in args.databases:
-        if not path.exists():
-            raise UsageError(f"{path}: no such database")
     with ExitStack() as stack:
+        # The sources open first, read-only: a missing one stops us before the output exists.
         sources = [stack.enter_context(Store.open(path, read_only=True)) for path in args.databases]
         with Store.open(args.output) as target:
             report = merge(sources, target, args.accept_agreed)
-    for article in report.skipped:
-        print(f"broadsheet: {article}: the databases hold different texts of it; left out", file=sys.stderr)
+    report_texts_differ(report.skipped)
     agreed = f"{report.agreed} agreed by all" + (" (accepted)" if args.accept_agreed else "")
     print(f"broadsheet: {args.output}: {report.spans} span(s) in {report.articles} article(s), {agreed}, "
           f"{report.links} link(s)", file=sys.stderr)
