@@ -123,12 +123,20 @@ def tokens(text: str) -> list[tuple[int, int]]:
 
 
 def token_labels(text_tokens: list[tuple[int, int]], spans: list[Annotation]) -> list[str]:
-    """The label of the innermost span over each token (one that covers a character of it), or O."""
+    """The label of the innermost span over each token (one that covers a character of it), or O.
+
+    Spans are painted onto the characters longest first, so each character ends up with its
+    innermost span; a token takes the innermost of its characters'. Linear in the text and
+    the spans' lengths, where comparing every token with every span was not."""
+    ranked = sorted(spans, key=lambda span: (span.end - span.start, span.start))  # innermost first
+    painted: dict[int, int] = {}  # character offset -> rank of its innermost span
+    for rank in range(len(ranked) - 1, -1, -1):
+        for offset in range(ranked[rank].start, ranked[rank].end):
+            painted[offset] = rank
     labels = []
-    ordered = sorted(spans, key=lambda span: span.start)
     for start, end in text_tokens:
-        covering = [span for span in ordered if span.start < end and span.end > start]
-        labels.append(min(covering, key=lambda span: (span.end - span.start, span.start)).label if covering else OUTSIDE)
+        ranks = [painted[offset] for offset in range(start, end) if offset in painted]
+        labels.append(ranked[min(ranks)].label if ranks else OUTSIDE)
     return labels
 
 
