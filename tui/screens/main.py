@@ -5,7 +5,6 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.screen import Screen
 
-
 from annotations.articles import Article, ArticleError
 from annotations.model import Annotation, Link
 from annotations.review import decide, decide_all
@@ -79,7 +78,6 @@ class MainScreen(Screen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self._layout_columns(self.app.size.width)
         if not self.columns:  # every article failed when its text was first read
             self.app.exit(return_code=1)
             return
@@ -129,7 +127,9 @@ class MainScreen(Screen):
         columns = self.columns
         for column in columns[self._wanted_columns(width):]:
             column.remove()
-        self.mount_all(self._new_columns(width, len(columns)), before=self.query_one(AnnotationPanel))
+        added = self._new_columns(width, len(columns))
+        if added:
+            self.mount_all(added, before=self.query_one(AnnotationPanel))
 
     def _wanted_columns(self, width: int) -> int:
         return column_count(width, len(self.articles) - len(self._unreadable))

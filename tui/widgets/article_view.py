@@ -269,12 +269,13 @@ class ArticleView(ScrollView, can_focus=True):
         the article (only when the article is longer than the view)."""
         height = self.scrollable_content_region.height
         total = len(self._lines)
+        glyph, part = "▕", "gutter"
         if total > height > 0:
             size = max(1, height * height // total)
             top = round(self.scroll_offset.y * (height - size) / (total - height))
             if top <= y < top + size:
-                return Strip([Segment(" ", self.rich_style), Segment("▐", self.get_component_rich_style("article-view--thumb"))], 2)
-        return Strip([Segment(" ", self.rich_style), Segment("▕", self.get_component_rich_style("article-view--gutter"))], 2)
+                glyph, part = "▐", "thumb"
+        return Strip([Segment(" ", self.rich_style), Segment(glyph, self.get_component_rich_style(f"article-view--{part}"))], 2)
 
     def _span_style(self, spans: list[Annotation], offset: int) -> Style | None:
         covering = [span for span in spans if span.start <= offset < span.end]
