@@ -16,16 +16,14 @@ Uses ../shared/tools/tuibench.py (or TUIBENCH=path). In one run, at 160x48:
 from __future__ import annotations
 
 import argparse
-import json
 import random
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from startup import MINIMAL_APP, WORDS, first_words  # noqa: E402
-from terminal import ROOT, TUIBENCH, key_latencies, median, percentile, rows, running, use_this_checkout  # noqa: E402
+from startup import MINIMAL_APP, WORDS, first_paint, first_words, median_ms  # noqa: E402
+from terminal import ROOT, key_latencies, median, percentile, rows, running, use_this_checkout  # noqa: E402
 
 SIZE = 200_000
 CAPTURED_ROWS = (0, 8)  # the title, the headings and the first lines of text (and the panel's counts)
@@ -58,16 +56,6 @@ def make_article(path: Path, seed: int) -> None:
     path.write_text(f"---\noutlet: Outlet {seed}\ntitle: Long article {seed}\n---\n" + "\n\n".join(paragraphs)[:SIZE])
 
 
-def first_paint(cwd: Path, command: str, expect: str, runs: int) -> float:
-    out = cwd / "first-paint.json"
-    subprocess.run(
-        [sys.executable, str(TUIBENCH), "startup", "--cwd", str(cwd), "--cols", "160", "--rows", "48",
-         "--quit-keys", "C-q", "--json", str(out), "--cmd", command, "--expect", expect, "--runs", str(runs)],
-        check=True, capture_output=True, text=True,
-    )
-    return json.loads(out.read_text())["summary"]["first_paint_ms"]["median"]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--reps", type=int, default=40)
@@ -82,8 +70,9 @@ def main() -> None:
         for seed, article in enumerate(articles, start=1):
             make_article(article, seed)
         app = f"{sys.executable} -m tui.cli"
-        floor = first_paint(work, f"{sys.executable} minimal.py", "Kirkuk", args.runs)
-        three = first_paint(work, f"{app} {' '.join(map(str, articles))} --db paint.json", first_words(articles[0]), args.runs)
+        floor, _ = median_ms(first_paint(f"{sys.executable} minimal.py", "Kirkuk", work, args.runs))
+        three, _ = median_ms(first_paint(f"{app} {' '.join(map(str, articles))} --db paint.json",
+                                         first_words(articles[0]), work, args.runs))
         print("| measure, 160x48 | median | p95 | / yardstick |")
         print("|---|---|---|---|")
         print(f"| first paint: minimal Textual app (floor) | {floor:.0f} ms | | 1.00x |")
