@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from .model import Annotation
+from .model import Annotation, annotator_names, joined_names
 from .store import Store
 
 OUTSIDE = "O"
@@ -52,8 +52,8 @@ def load_annotator(store: Store, fallback_name: str) -> Annotator:
     for article_id in store.article_ids():
         texts[article_id] = store.article_text(article_id)
         spans[article_id] = [span for span in store.annotations(article_id) if stands_by(span)]
-    names = sorted({span.annotator for article_spans in spans.values() for span in article_spans if span.annotator})
-    return Annotator(", ".join(names) or fallback_name, texts, spans)
+    names = [name for article_spans in spans.values() for span in article_spans for name in annotator_names(span.annotator)]
+    return Annotator(joined_names(names) or fallback_name, texts, spans)
 
 
 @dataclass

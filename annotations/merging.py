@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 
 from .agreement import stands_by
 from .articles import Article
-from .model import Annotation
+from .model import Annotation, joined_names
 from .store import Store
 
 
@@ -92,7 +92,7 @@ def _merged_spans(spans: list[tuple[int, Annotation]], sources: int, accept_agre
         if sources > 1 and len({number for number, _ in alike}) == sources:
             report.agreed += 1
             if accept_agreed:
-                names = ", ".join(sorted({span.annotator for _, span in alike}))
+                names = joined_names([span.annotator for _, span in alike])
                 merged.append(replace(alike[0][1], status="accepted", annotator=names, source=f"agreed by {names}"))
                 continue
         merged += [replace(span, status="pending") for _, span in alike]

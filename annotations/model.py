@@ -22,6 +22,18 @@ def default_annotator() -> str:
         return "annotator"
 
 
+NAME_SEPARATOR = ", "  # between the annotators named on a span they tagged alike (merging)
+
+
+def joined_names(names: list[str]) -> str:
+    return NAME_SEPARATOR.join(sorted(set(names)))
+
+
+def annotator_names(annotator: str) -> list[str]:
+    """The annotators a span is named after (several when they tagged it alike)."""
+    return [name for name in annotator.split(NAME_SEPARATOR) if name]
+
+
 def new_id() -> str:
     return uuid.uuid4().hex[:16]
 

@@ -396,7 +396,11 @@ class Store:
 
     def update_spans(self, annotations: list[Annotation], name: str, **fields: object) -> Step:
         """Change the same fields of many spans as one undoable step called ``name``."""
-        return self._do_step(Step(tuple(Change(span.article_id, span, span.changed(**fields)) for span in annotations), name))
+        return self.change_spans([(span, span.changed(**fields)) for span in annotations], name)
+
+    def change_spans(self, changes: list[tuple[Annotation, Annotation]], name: str) -> Step:
+        """Replace each span (before, after) as one undoable step called ``name``."""
+        return self._do_step(Step(tuple(Change(before.article_id, before, after) for before, after in changes), name))
 
     def _do_step(self, step: Step, articles: dict[str, Article] | None = None) -> Step:
         """Log the step, then write each article it touches once. A crash in between is
