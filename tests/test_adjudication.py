@@ -1,5 +1,5 @@
-"""Adjudication: two annotators' seed databases merged, their differences settled region by region;
-checked in the gold export."""
+"""Adjudication: two annotators' seed databases merged, their differences settled region by region,
+in the core, in the review screen, and through a real terminal; checked in the gold export."""
 
 from __future__ import annotations
 
@@ -10,10 +10,15 @@ import pytest
 from annotations.adjudication import article_regions, pick, regions, reject_all, rivals
 from annotations.merging import merge
 from annotations.model import Annotation
+from annotations.review import ReviewFilter
 from annotations.store import Store
+from tui.screens.adjudication import AdjudicationScreen
+from tui.screens.review import ReviewScreen
 
+from .conftest import ROOT, make_app
 from .test_agreement import ANA, BEN, run_cli, tag
 from .test_merging import reuters_of
+from .tmux import Terminal, broadsheet_command
 
 QUOTE = "“In response to repeated Kataib Hezbollah attacks"  # opens a quote with an actor inside
 
@@ -108,3 +113,57 @@ def test_pick_and_reject_all_are_one_undoable_step_each(merged):
         store.undo()
         assert {span.status for span in regions(store)[2].spans} == {"pending"}
     assert gold_spans(merged) == [("actor", "Kataib Hezbollah (KH)", "ana, ben")]
+
+
+async def test_adjudicating_the_seeds_in_the_review_screen_makes_the_gold_set(merged, seeds):
+    app, store = make_app([], merged, annotator="lead", review=ReviewFilter())
+    with store:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("d")
+            screen = app.screen
+            assert isinstance(screen, AdjudicationScreen)
+            card = str(screen.query_one(".review-card").render())
+            assert "1/7" in card and "all agree" in card and "Kataib Hezbollah (KH)" in card
+            await pilot.press("1")                   # the actor both tagged
+            card = str(screen.query_one(".review-card").render())
+            assert "labels differ" in card and "1   claim   ana" in card and "2   quote   ben" in card
+            await pilot.press("2")                   # ben's quote, not ana's claim
+            await pilot.press("1")                   # ana's longer figure
+            card = str(screen.query_one(".review-card").render())
+            assert "only ben tagged this" in card and "—  nothing  ana" in card
+            await pilot.press("x")                   # nobody should have tagged Qaim district
+            await pilot.press("space")               # leave the agreed quote for later
+            await pilot.press("1", "3")              # the nested actor; 3 is not a version here: nothing
+            await pilot.press("1")                   # Jonathan Hoffman
+            assert "No dispute left here" in str(screen.query_one(".review-card").render())
+            await pilot.press("backspace")           # take back Jonathan Hoffman
+            assert "Jonathan Hoffman" in str(screen.query_one(".review-card").render())
+            assert "Adjudicated 5 of 7" in str(screen.query_one(".review-status").render())
+            await pilot.press("escape")
+            assert isinstance(app.screen, ReviewScreen)
+    assert gold_spans(merged) == [
+        ("actor", "Kataib Hezbollah", "ana"),
+        ("actor", "Kataib Hezbollah (KH)", "ana, ben"),
+        ("figure", "at least 25 militia fighters", "ana"),
+        ("quote", "US officials said on Sunday", "ben"),
+    ]
+    with Store.open(merged, read_only=True) as store:
+        decided = [span for span in store.annotations(reuters_of(seeds).id) if span.reviewer]
+    assert {span.reviewer for span in decided} == {"lead"} and len(decided) == 8
+
+
+def test_review_disputes_in_a_real_terminal(merged):
+    terminal = Terminal(broadsheet_command("review", "--db", str(merged), "--disputes", "--reviewer", "lead"), 120, 40, cwd=ROOT)
+    try:
+        terminal.wait_for("Adjudicated 0 of 7", "all agree", "1-9 Pick")
+        terminal.send("1")
+        terminal.wait_for("labels differ", "Adjudicated 1 of 7")
+        terminal.send("2")
+        terminal.wait_for("boundaries differ")
+        terminal.send("escape")
+        terminal.wait_for("Reviewed 4 of 11")  # back in the review screen, which counts spans
+        terminal.send("escape")
+        assert terminal.wait_for_exit() == 0
+    finally:
+        terminal.close()
+    assert gold_spans(merged) == [("actor", "Kataib Hezbollah (KH)", "ana, ben"), ("quote", "US officials said on Sunday", "ben")]

@@ -29,9 +29,11 @@ class BroadsheetApp(App):
         keymap: dict[str, str] | None = None,
         review: ReviewFilter | None = None,
         suggesters: list[Suggester] | None = None,
+        disputes: bool = False,
     ) -> None:
-        """``review`` opens straight into the review screen with that filter (``broadsheet review``);
-        ``suggesters`` propose spans in the articles as they are shown."""
+        """``review`` opens straight into the review screen with that filter (``broadsheet review``),
+        and ``disputes`` into adjudication over it; ``suggesters`` propose spans in the articles
+        as they are shown."""
         super().__init__()
         self.articles = articles
         self.store = store
@@ -40,6 +42,7 @@ class BroadsheetApp(App):
         self.problems = problems if problems is not None else []  # late problems join the caller's list
         self.user_keymap = keymap or {}
         self.review = review
+        self.disputes = disputes
         self.suggesters = suggesters or []
         self.label_styles = LabelStyles(schema)
         if self.user_keymap:
@@ -48,7 +51,10 @@ class BroadsheetApp(App):
     def on_mount(self) -> None:
         self.sub_title = f"db {self.store.path} · annotator {self.annotator}"
         if self.review is not None:
-            self.push_screen(ReviewScreen(self.store, self.schema, self.annotator, self.label_styles, self.review))
+            review = ReviewScreen(self.store, self.schema, self.annotator, self.label_styles, self.review)
+            self.push_screen(review)
+            if self.disputes:
+                review.action_disputes()
             return
         self.push_screen(MainScreen(self.articles, self.store, self.schema, self.annotator, self.label_styles, self.suggesters))
         for problem in self.problems:

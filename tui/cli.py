@@ -166,6 +166,8 @@ def _review_parser() -> argparse.ArgumentParser:
     parser.add_argument("--labels", type=Path, metavar="FILE", help="the label schema (for relabelling with 1-9)")
     parser.add_argument("--reviewer", default=None, help="the name stored on each decision (default: your user name)")
     parser.add_argument("--keymap", type=Path, metavar="FILE", help="a YAML file mapping binding ids to keys")
+    parser.add_argument("--disputes", action="store_true",
+                        help="adjudicate: where annotators differ (a database from merge), pick a version or reject all")
     for name in FILTER_FIELDS:
         parser.add_argument(f"--{name}", action="append", default=[], metavar="VALUE",
                             help=f"only annotations with this {name} (repeat or comma-separate for several)")
@@ -389,7 +391,8 @@ def run_review(args: argparse.Namespace) -> int:
     if not Path(path).exists():
         raise UsageError(f"{path}: no such database")
     with Store.open(path) as store:
-        app = BroadsheetApp([], store, schema, args.reviewer or default_annotator(), keymap=keymap, review=selection)
+        app = BroadsheetApp([], store, schema, args.reviewer or default_annotator(), keymap=keymap, review=selection,
+                            disputes=args.disputes)
         app.run()
     return EXIT_OK
 

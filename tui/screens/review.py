@@ -7,11 +7,8 @@ from dataclasses import replace
 
 from rich.style import Style
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import Screen
-from textual.widgets import ProgressBar, Static
+from textual.widget import Widget
 
 from annotations.model import Annotation
 from annotations.review import (
@@ -25,13 +22,13 @@ from annotations.review import (
     status_counts,
 )
 from annotations.schema import LabelSchema
-from annotations.store import Store, StoreError
+from annotations.store import Step, Store, StoreError
 from annotations.text import sentence_around
 
 from ..notices import not_saved
 from ..styles import UNKNOWN_LABEL
-from ..widgets.bars import KeyBar, TitleBar
 from ..widgets.search_box import SearchBox
+from .walk import STATUS_STYLES, WalkScreen
 
 REVIEW_BINDINGS: list[Binding] = [
     Binding("a", "decide('accepted')", "Accept", id="review.accept"),
@@ -50,37 +47,26 @@ REVIEW_BINDINGS: list[Binding] = [
     ),
     Binding("slash", "open_filter", "Filter", key_display="/", id="review.filter"),
     Binding("s", "suggestions_only", "Suggestions", id="review.suggestions"),
+    Binding("d", "disputes", "Disputes", id="review.disputes"),
     Binding("escape", "close", "Close", id="review.close"),
 ]
 
-STATUS_STYLES = {"suggested": "cyan", "pending": "yellow", "accepted": "green", "rejected": "red"}
-
-
-class ReviewScreen(Screen):
+class ReviewScreen(WalkScreen[Annotation]):
     """Walks the review queue; every decision is saved at once with the reviewer and time."""
 
     BINDINGS = REVIEW_BINDINGS
-    AUTO_FOCUS = ""  # nothing: keys go to the screen's bindings (None would inherit the app's "*")
 
     def __init__(self, store: Store, schema: LabelSchema, reviewer: str, label_styles: dict[str, Style],
                  selection: ReviewFilter = ReviewFilter()) -> None:
-        super().__init__()
-        self.store = store
+        super().__init__(store)
         self.schema = schema
         self.reviewer = reviewer
         self.label_styles = label_styles
         self.selection = selection
-        self.queue: list[Annotation] = []
-        self.position = 0
 
-    def compose(self) -> ComposeResult:
-        yield TitleBar()
-        with Vertical(id="review-body"):
-            yield Static(classes="review-status")
-            yield ProgressBar(show_eta=False, id="review-progress")
-            yield Static(classes="review-card")
-        yield SearchBox(self._apply_filter, self._close_filter, placeholder="Filter: label:actor status:pending annotator:NAME article:ID (empty: all)", id="review-filter")
-        yield KeyBar()
+    def compose_extra(self) -> list[Widget]:
+        return [SearchBox(self._apply_filter, self._close_filter, id="review-filter",
+                          placeholder="Filter: label:actor status:pending annotator:NAME article:ID (empty: all)")]
 
     def on_mount(self) -> None:
         self._load()
@@ -90,23 +76,16 @@ class ReviewScreen(Screen):
         self.position = first_pending(self.queue)
         self._show()
 
-    @property
-    def current(self) -> Annotation | None:
-        return self.queue[self.position] if 0 <= self.position < len(self.queue) else None
-
     # -- display -------------------------------------------------------------------
 
-    def _show(self) -> None:
+    def _status(self) -> tuple[int, Text]:
         counts = status_counts(self.queue)
         reviewed = counts["accepted"] + counts["rejected"]
-        progress = self.query_one(ProgressBar)
-        progress.update(total=max(len(self.queue), 1), progress=reviewed)
         status = Text(f"Reviewed {reviewed} of {len(self.queue)}   ", style="bold")
         for name, count in counts.items():
             status.append(f" {name} {count} ", style=STATUS_STYLES.get(name, ""))
         status.append(f"   filter: {self.selection.describe()}", style="dim")
-        self.query_one(".review-status", Static).update(status)
-        self.query_one(".review-card", Static).update(self._card())
+        return reviewed, status
 
     def _card(self) -> Text:
         annotation = self.current
@@ -114,17 +93,14 @@ class ReviewScreen(Screen):
             done = Text("Nothing left to review here", style="bold")
             done.append("\nbackspace undoes the last decision, / changes the filter, escape closes.", style="dim")
             return done
-        stored = self.store.stored_article(annotation.article_id)
-        meta = stored.meta if stored else {}
         text = self.store.article_text(annotation.article_id)
         start, end = sentence_around(text, annotation.start, annotation.end)
         card = Text()
         card.append(f"{self.position + 1}/{len(self.queue)}  ", style="bold")
         card.append(f" {annotation.label} ", style=self.label_styles.get(annotation.label, UNKNOWN_LABEL))
         card.append(f"  {annotation.status}", style=STATUS_STYLES.get(annotation.status, ""))
-        card.append(f"   {meta.get('outlet') or annotation.article_id}", style="bold")
-        if meta.get("date"):
-            card.append(f" · {meta['date']}")
+        card.append("   ")
+        self._append_article(card, annotation.article_id)
         card.append(f"   by {annotation.annotator}", style="dim")
         if annotation.source:
             card.append(f", suggested by {annotation.source}", style="dim")
@@ -158,10 +134,6 @@ class ReviewScreen(Screen):
         self.position = min(self.position + 1, len(self.queue))
         self._show()
 
-    def action_step(self, step: int) -> None:
-        self.position = min(max(self.position + step, 0), len(self.queue))
-        self._show()
-
     def action_relabel(self, number: int) -> None:
         annotation = self.current
         if annotation is None or number > len(self.schema.labels):
@@ -177,23 +149,13 @@ class ReviewScreen(Screen):
         )):
             self._show()
 
-    def action_undo(self) -> None:
-        try:
-            step = self.store.undo()
-        except (StoreError, OSError) as error:
-            not_saved(self, error)
-            return
-        if step is None:
-            self.notify("Nothing to undo", severity="warning")
-            return
+    def _undone(self, step: Step) -> None:
         restored = {change.record.id: change.before for change in step.changes if change.kind == "span" and change.before}
         positions = [index for index, annotation in enumerate(self.queue) if annotation.id in restored]
         for index in positions:
             self.queue[index] = restored[self.queue[index].id]
         if positions:
             self.position = positions[0]
-        self.notify(f"Undone: {step.describe()}")
-        self._show()
 
     # -- filter ------------------------------------------------------------------------
 
@@ -223,8 +185,8 @@ class ReviewScreen(Screen):
         self.selection = replace(self.selection, statuses=statuses)
         self._load()
 
-    def action_close(self) -> None:
-        if len(self.app.screen_stack) > 2:
-            self.dismiss()
-        else:
-            self.app.exit()
+    def action_disputes(self) -> None:
+        """Where annotators differ (a merged database): their versions side by side."""
+        from .adjudication import AdjudicationScreen
+
+        self.app.push_screen(AdjudicationScreen(self.store, self.reviewer, self.label_styles), lambda _: self._load())
