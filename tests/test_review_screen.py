@@ -5,9 +5,12 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
+
 from annotations.export import ExportSelection, exported_articles, write_lines
 from annotations.review import ReviewFilter
 from annotations.store import Store
+from tui.cli import UsageError, load_keymap
 from tui.screens.main import MainScreen
 from tui.screens.review import ReviewScreen
 
@@ -96,3 +99,22 @@ def test_broadsheet_review_in_a_real_terminal_accepts_a_span(seeds, db_path):
         terminal.close()
     [line] = gold(db_path)
     assert [span["text"] for span in line["spans"]] == ["at least 25 militia fighters"]
+
+
+async def test_a_keymap_file_remaps_review_keys(seeds, db_path, tmp_path):
+    """Every screen's bindings take part in remapping, not only the main screen's."""
+    hook, *_ = seed_tags(seeds, db_path)
+    keymap_file = tmp_path / "keys.yaml"
+    keymap_file.write_text("review.accept: A\n", encoding="utf-8")
+    keymap = load_keymap(keymap_file)
+    keymap_file.write_text("review.nonesuch: A\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="unknown binding id 'review.nonesuch'"):
+        load_keymap(keymap_file)
+    app, store = make_app(seeds, db_path, keymap=keymap, review=ReviewFilter())
+    with store:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("a")  # no longer accept
+            await pilot.press("A")
+            assert "Reviewed 1 of 4" in str(app.screen.query_one(".review-status").render())
+    records = {record["id"]: record for record in saved_annotations(db_path)}
+    assert records[hook.id]["status"] == "accepted"

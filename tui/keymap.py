@@ -64,6 +64,53 @@ MAIN_BINDINGS: list[Binding] = [
     Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
 ]
 
+# The review screen: one annotation at a time.
+REVIEW_BINDINGS: list[Binding] = [
+    Binding("a", "decide('accepted')", "Accept", id="review.accept"),
+    Binding("x", "decide('rejected')", "Reject", id="review.reject"),
+    Binding("space", "step(1)", "Skip", id="review.skip"),
+    Binding("backspace", "undo", "Undo", id="review.undo"),
+    Binding("left", "step(-1)", "Previous", show=False, id="review.previous"),
+    Binding("right", "step(1)", "Next", show=False, id="review.next"),
+    Binding("left_square_bracket", "boundary('start', -1)", "Start ←", key_display="[", id="review.start-earlier"),
+    Binding("right_square_bracket", "boundary('start', 1)", "Start →", key_display="]", id="review.start-later"),
+    Binding("left_curly_bracket", "boundary('end', -1)", "End ←", key_display="{", id="review.end-earlier"),
+    Binding("right_curly_bracket", "boundary('end', 1)", "End →", key_display="}", id="review.end-later"),
+    *(
+        Binding(str(number), f"relabel({number})", f"Label {number}", show=False, id=f"review.label-{number}")
+        for number in range(1, 10)
+    ),
+    Binding("slash", "open_filter", "Filter", key_display="/", id="review.filter"),
+    Binding("s", "suggestions_only", "Suggestions", id="review.suggestions"),
+    Binding("d", "disputes", "Disputes", id="review.disputes"),
+    Binding("escape", "close", "Close", id="review.close"),
+]
+
+# Adjudication: one disputed region at a time (from the review screen).
+ADJUDICATION_BINDINGS: list[Binding] = [
+    *(
+        # One entry in the key bar for the nine.
+        Binding(str(number), f"pick({number})", "Pick version" if number == 1 else f"Pick version {number}",
+                show=number == 1, key_display="1-9" if number == 1 else None, id=f"adjudicate.pick-{number}")
+        for number in range(1, 10)
+    ),
+    Binding("x", "reject_all", "Reject all", id="adjudicate.reject-all"),
+    Binding("space", "step(1)", "Skip", id="adjudicate.skip"),
+    Binding("backspace", "undo", "Undo", id="adjudicate.undo"),
+    Binding("left", "step(-1)", "Previous", show=False, id="adjudicate.previous"),
+    Binding("right", "step(1)", "Next", show=False, id="adjudicate.next"),
+    Binding("escape", "close", "Close", id="adjudicate.close"),
+]
+
+# The compare view: one row per cluster, one column per article.
+COMPARE_BINDINGS: list[Binding] = [
+    Binding("enter", "jump", "Go to span", id="compare.jump"),
+    Binding("y", "accept_suggestion", "Link quotes", id="compare.accept"),
+    Binding("n", "reject_suggestion", "Not the same", id="compare.reject"),
+    Binding("R", "rename", "Rename", id="compare.rename"),
+    Binding("escape", "close", "Close", id="compare.close"),
+]
+
 # Names Textual gives keys that are typed as a single character.
 _KEY_CHARACTERS = {
     "question_mark": "?",
@@ -79,7 +126,9 @@ def binding_characters(binding: Binding) -> set[str]:
 
 
 def binding_ids() -> set[str]:
-    return {binding.id for binding in VIEW_BINDINGS + MAIN_BINDINGS if binding.id}
+    """Every id a user keymap may name."""
+    every = VIEW_BINDINGS + MAIN_BINDINGS + REVIEW_BINDINGS + ADJUDICATION_BINDINGS + COMPARE_BINDINGS
+    return {binding.id for binding in every if binding.id}
 
 
 def reserved_keys(keymap: dict[str, str] | None = None) -> set[str]:

@@ -11,30 +11,16 @@ from collections.abc import Callable
 
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding
 
 from annotations.adjudication import Region, changed_spans, first_undecided, pick, regions, reject_all
 from annotations.store import Step, Store, StoreError
 from annotations.text import sentence_around
 
+from ..keymap import ADJUDICATION_BINDINGS
 from ..notices import not_saved
 from ..styles import UNKNOWN_LABEL
 from .walk import STATUS_STYLES, WalkScreen
 
-ADJUDICATION_BINDINGS: list[Binding] = [
-    *(
-        # One entry in the key bar for the nine.
-        Binding(str(number), f"pick({number})", "Pick version" if number == 1 else f"Pick version {number}",
-                show=number == 1, key_display="1-9" if number == 1 else None, id=f"adjudicate.pick-{number}")
-        for number in range(1, 10)
-    ),
-    Binding("x", "reject_all", "Reject all", id="adjudicate.reject-all"),
-    Binding("space", "step(1)", "Skip", id="adjudicate.skip"),
-    Binding("backspace", "undo", "Undo", id="adjudicate.undo"),
-    Binding("left", "step(-1)", "Previous", show=False, id="adjudicate.previous"),
-    Binding("right", "step(1)", "Next", show=False, id="adjudicate.next"),
-    Binding("escape", "close", "Close", id="adjudicate.close"),
-]
 
 
 

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
@@ -24,18 +23,12 @@ from annotations.schema import LabelSchema
 from annotations.store import Store, StoreError
 from annotations.text import one_line
 
+from ..keymap import COMPARE_BINDINGS
 from ..notices import not_saved
 from ..styles import UNKNOWN_LABEL
 from ..widgets.bars import KeyBar
 from ..widgets.search_box import SearchBox
 
-COMPARE_BINDINGS: list[Binding] = [
-    Binding("enter", "jump", "Go to span", id="compare.jump"),
-    Binding("y", "accept_suggestion", "Link quotes", id="compare.accept"),
-    Binding("n", "reject_suggestion", "Not the same", id="compare.reject"),
-    Binding("R", "rename", "Rename", id="compare.rename"),
-    Binding("escape", "close", "Close", id="compare.close"),
-]
 
 FIXED_COLUMNS = ("label", "cluster", "values")
 CELL_WIDTH = 28

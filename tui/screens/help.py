@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 from annotations.schema import LabelSchema
 
-from ..keymap import MAIN_BINDINGS, VIEW_BINDINGS, label_bindings
+from ..keymap import ADJUDICATION_BINDINGS, COMPARE_BINDINGS, MAIN_BINDINGS, REVIEW_BINDINGS, VIEW_BINDINGS, label_bindings
 
 
 def key_text(binding: Binding, keymap: dict[str, str]) -> str:
@@ -31,12 +31,17 @@ def keymap_table(schema: LabelSchema, keymap: dict[str, str]) -> Table:
         ("Move and select", VIEW_BINDINGS),
         ("Tags, history, search, columns", MAIN_BINDINGS),
         (f"Labels ({schema.source})", label_bindings(schema)),
+        ("Review (r)", REVIEW_BINDINGS),
+        ("Adjudication (d in review)", ADJUDICATION_BINDINGS),
+        ("Compare view (C)", COMPARE_BINDINGS),
     ]
     descriptions = {label.name: label.description for label in schema.labels}
     for title, bindings in sections:
         table.add_row(Text(title, style="underline"), "", "")
         for binding in bindings:
-            detail = descriptions.get((binding.id or "").removeprefix("tag."), "") if binding.id else ""
+            # The id is what a --keymap file names; a label's description says what to tag.
+            label_description = descriptions.get((binding.id or "").removeprefix("tag."), "")
+            detail = "   ".join(part for part in (binding.id or "", label_description) if part)
             table.add_row(key_text(binding, keymap), binding.description, Text(detail))
         table.add_row("", "", "")
     return table

@@ -7,7 +7,6 @@ from dataclasses import replace
 
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding
 from textual.widget import Widget
 
 from annotations.model import Annotation
@@ -25,31 +24,12 @@ from annotations.schema import LabelSchema
 from annotations.store import Step, Store, StoreError
 from annotations.text import sentence_around
 
+from ..keymap import REVIEW_BINDINGS
 from ..notices import not_saved
 from ..styles import UNKNOWN_LABEL
 from ..widgets.search_box import SearchBox
 from .walk import STATUS_STYLES, WalkScreen
 
-REVIEW_BINDINGS: list[Binding] = [
-    Binding("a", "decide('accepted')", "Accept", id="review.accept"),
-    Binding("x", "decide('rejected')", "Reject", id="review.reject"),
-    Binding("space", "step(1)", "Skip", id="review.skip"),
-    Binding("backspace", "undo", "Undo", id="review.undo"),
-    Binding("left", "step(-1)", "Previous", show=False, id="review.previous"),
-    Binding("right", "step(1)", "Next", show=False, id="review.next"),
-    Binding("left_square_bracket", "boundary('start', -1)", "Start ←", key_display="[", id="review.start-earlier"),
-    Binding("right_square_bracket", "boundary('start', 1)", "Start →", key_display="]", id="review.start-later"),
-    Binding("left_curly_bracket", "boundary('end', -1)", "End ←", key_display="{", id="review.end-earlier"),
-    Binding("right_curly_bracket", "boundary('end', 1)", "End →", key_display="}", id="review.end-later"),
-    *(
-        Binding(str(number), f"relabel({number})", f"Label {number}", show=False, id=f"review.label-{number}")
-        for number in range(1, 10)
-    ),
-    Binding("slash", "open_filter", "Filter", key_display="/", id="review.filter"),
-    Binding("s", "suggestions_only", "Suggestions", id="review.suggestions"),
-    Binding("d", "disputes", "Disputes", id="review.disputes"),
-    Binding("escape", "close", "Close", id="review.close"),
-]
 
 class ReviewScreen(WalkScreen[Annotation]):
     """Walks the review queue; every decision is saved at once with the reviewer and time."""
