@@ -66,18 +66,18 @@ def _doc_order(doc_id: str) -> tuple[int, str]:
 
 
 def dumps(tables: dict) -> bytes:
-    """JSON with one document a line and sorted keys, so a diff of two versions reads well."""
+    """JSON with one document a line and sorted keys, so a diff of two versions reads well.
+
+    The comma between documents leads the line of the later one: a document added at the
+    end (a new tag) is then one added line in a diff, and the line before it is untouched."""
     lines = ["{"]
-    table_names = sorted(tables)
-    for table_index, table_name in enumerate(table_names):
+    for table_index, table_name in enumerate(sorted(tables)):
         documents = tables[table_name]
-        lines.append(f"{json.dumps(table_name)}: {{")
-        doc_ids = sorted(documents, key=_doc_order)
-        for doc_index, doc_id in enumerate(doc_ids):
+        lines.append(f"{',' if table_index else ''}{json.dumps(table_name)}: {{")
+        for doc_index, doc_id in enumerate(sorted(documents, key=_doc_order)):
             body = json.dumps(documents[doc_id], sort_keys=True, ensure_ascii=False)
-            comma = "," if doc_index < len(doc_ids) - 1 else ""
-            lines.append(f" {json.dumps(doc_id)}: {body}{comma}")
-        lines.append("}," if table_index < len(table_names) - 1 else "}")
+            lines.append(f"{',' if doc_index else ' '}{json.dumps(doc_id)}: {body}")
+        lines.append("}")
     lines.append("}")
     return ("\n".join(lines) + "\n").encode("utf-8")
 

@@ -75,8 +75,8 @@ def test_merge_command_accepts_what_all_agree_on_and_refuses_to_overwrite(seeds,
 
 
 def test_a_tag_adds_a_line_to_its_article_file(seeds, db_path):
-    """Git-friendly files: one record per line, keys sorted, so a diff shows the new tag as
-    one added line (the line before it gains the comma JSON puts between records)."""
+    """Git-friendly files: one record per line, keys sorted, the comma leading the later
+    record's line, so a diff shows the new tag as one added line and nothing else."""
     reuters = reuters_of(seeds)
     tag(db_path, reuters, "ana", ANA[:2])
     [path] = shard_files(db_path)
@@ -84,9 +84,8 @@ def test_a_tag_adds_a_line_to_its_article_file(seeds, db_path):
     tag(db_path, reuters, "ana", ANA[2:3])
     after = path.read_text(encoding="utf-8").splitlines()
     diff = [line for line in difflib.unified_diff(before, after, lineterm="", n=0) if line[:1] in "+-" and line[:3] not in ("+++", "---")]
-    added = [line[1:] for line in diff if line.startswith("+")]
-    removed = [line[1:] for line in diff if line.startswith("-")]
-    assert len(removed) == 1 and added[0] == removed[0] + ","
-    new_record = json.loads(added[1].split(": ", 1)[1])
+    [added] = [line[1:] for line in diff]
+    assert diff[0].startswith("+")
+    new_record = json.loads(added.split(": ", 1)[1])
     assert new_record["text"] == "US officials said on Sunday"
     assert list(new_record) == sorted(new_record)
