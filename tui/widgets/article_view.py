@@ -7,12 +7,14 @@ so a tag on a 200,000-character article repaints a line or two, not the article.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -24,6 +26,18 @@ from ..keymap import VIEW_BINDINGS
 from ..styles import LabelStyles
 from .keys import pass_on_if_unfocused, run_bindings_here
 from .wrap import TAB_CELLS, column_of, line_of, line_starts, offset_at_column, wrap
+
+
+class FrameStyles(NamedTuple):
+    """The CSS styles every line of a frame uses, looked up once per frame: each look-up
+    walks the widget's ancestors, and a frame has a few per line."""
+
+    base: Style
+    cursor: Style
+    selection: Style
+    match: Style
+    gutter: Style
+    thumb: Style
 
 
 class ArticleView(ScrollView, can_focus=True):
@@ -51,6 +65,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._starts: list[int] = []
         self._wrap_width = 0
         self._cache: LRUCache[int, Strip] = LRUCache(1024)
+        self._frame_styles: FrameStyles | None = None
 
     def add_leading_bindings(self, bindings: list[Binding]) -> None:
         """Bindings that come from configuration (the label keys), placed first so the
@@ -252,15 +267,30 @@ class ArticleView(ScrollView, can_focus=True):
 
     # -- rendering ---------------------------------------------------------------------
 
+    @property
+    def frame_styles(self) -> FrameStyles:
+        if self._frame_styles is None:
+            component = self.get_component_rich_style
+            self._frame_styles = FrameStyles(
+                self.rich_style, component("article-view--cursor"), component("article-view--selection"),
+                component("article-view--match"), component("article-view--gutter"), component("article-view--thumb"),
+            )
+        return self._frame_styles
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._frame_styles = None  # CSS may have changed since the last frame (focus, theme)
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         index = self.scroll_offset.y + y
         width = self._text_width
+        base = self.frame_styles.base
         if index >= len(self._lines):
-            strip = Strip.blank(width, self.rich_style)
+            strip = Strip.blank(width, base)
         else:
             strip = self._cache.get(index)
             if strip is None:
-                strip = self._render_visual_line(index).extend_cell_length(width, self.rich_style).crop(0, width)
+                strip = self._render_visual_line(index).extend_cell_length(width, base).crop(0, width)
                 self._cache[index] = strip
         return Strip.join([strip, self._gutter(y)])
 
@@ -269,13 +299,14 @@ class ArticleView(ScrollView, can_focus=True):
         the article (only when the article is longer than the view)."""
         height = self.scrollable_content_region.height
         total = len(self._lines)
-        glyph, part = "▕", "gutter"
+        styles = self.frame_styles
+        glyph, style = "▕", styles.gutter
         if total > height > 0:
             size = max(1, height * height // total)
             top = round(self.scroll_offset.y * (height - size) / (total - height))
             if top <= y < top + size:
-                glyph, part = "▐", "thumb"
-        return Strip([Segment(" ", self.rich_style), Segment(glyph, self.get_component_rich_style(f"article-view--{part}"))], 2)
+                glyph, style = "▐", styles.thumb
+        return Strip([Segment(" ", styles.base), Segment(glyph, style)], 2)
 
     def _span_style(self, spans: list[Annotation], offset: int) -> Style | None:
         covering = [span for span in spans if span.start <= offset < span.end]
@@ -293,14 +324,12 @@ class ArticleView(ScrollView, can_focus=True):
         cursor is a single segment. Runs break only where one of those starts or ends."""
         start, end = self._lines[index]
         text = self.text
-        base = self.rich_style
+        styles = self.frame_styles
+        base, cursor_style, selection_style, match_style = styles.base, styles.cursor, styles.selection, styles.match
         line_spans = [span for span in self.spans if span.start < end and span.end > start]
         line_matches = [match for match in self.matches if match[0] < end and match[1] > start]
         selection = self.selection
         show_cursor = self.has_focus
-        cursor_style = self.get_component_rich_style("article-view--cursor")
-        selection_style = self.get_component_rich_style("article-view--selection")
-        match_style = self.get_component_rich_style("article-view--match")
         cuts = {start, end}
         for span in line_spans:
             cuts.update((span.start, span.end))
