@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 from .jsonl import JsonlFileError, jsonl_lines
@@ -14,7 +13,7 @@ SCHEMA_FILE = "export.schema.json"
 
 
 def export_schema() -> dict:
-    return json.loads(resources.files(__package__).joinpath(SCHEMA_FILE).read_text(encoding="utf-8"))
+    return json.loads(Path(__file__).with_name(SCHEMA_FILE).read_text(encoding="utf-8"))
 
 
 @dataclass

@@ -15,7 +15,6 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from importlib import resources
 from pathlib import Path
 
 import yaml
@@ -48,10 +47,8 @@ class UsageError(Exception):
 
 def bundled_seeds() -> Path:
     """The seed articles: shipped inside the installed package, or beside it in a checkout."""
-    installed = resources.files("tui").joinpath("seeds")
-    if installed.is_dir():
-        return Path(str(installed))
-    return Path(__file__).resolve().parent.parent / "seeds"
+    installed = Path(__file__).resolve().parent / "seeds"  # the tui.seeds package data
+    return installed if installed.is_dir() else installed.parent.parent / "seeds"
 
 
 def _db_argument(parser: argparse.ArgumentParser) -> None:
