@@ -4,19 +4,22 @@ Textual's Header and Footer are built of child widgets (a footer key is a widget
 the footer rebuilds them all after the first refresh and on every focus change), each
 styled and laid out before the first frame. These render a line of text instead, from
 the same sources: the app's title and sub-title, and the focused screen's bindings (the
-one list in keymap.py).
+one list in keymap.py). Each draws its line as a strip of segments (the Line API):
+going through Text and Textual's Content cost several ms a frame at start-up.
 """
 
 from __future__ import annotations
 
-from rich.text import Text
+from rich.cells import cell_len
+from rich.segment import Segment
 from textual import events
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.widget import Widget
 
 
 class TitleBar(Widget):
-    """'▤ Broadsheet — <sub-title>', centred; built as Text, so a path is never markup."""
+    """'▤ Broadsheet — <sub-title>', centred; plain segments, so a path is never markup."""
 
     DEFAULT_CSS = """
     TitleBar {
@@ -26,12 +29,14 @@ class TitleBar(Widget):
     """
     COMPONENT_CLASSES = {"title-bar--sub-title"}
 
-    def render(self) -> Text:
-        title = Text(f"▤  {self.app.title}")
+    def render_line(self, y: int) -> Strip:
+        base = self.rich_style
+        segments = [Segment(f"▤  {self.app.title}", base)]
         if self.app.sub_title:
-            title.append(f" — {self.app.sub_title}", style=self.get_component_rich_style("title-bar--sub-title"))
-        title.justify = "center"
-        return title
+            segments.append(Segment(f" — {self.app.sub_title}", base + self.get_component_rich_style("title-bar--sub-title")))
+        width = self.size.width
+        margin = max(0, (width - Strip(segments).cell_length) // 2)
+        return Strip([Segment(" " * margin, base), *segments]).crop_extend(0, width, base)
 
 
 class KeyBar(Widget):
@@ -59,22 +64,25 @@ class KeyBar(Widget):
     def _bindings_changed(self, screen: Screen) -> None:
         self.refresh()
 
-    def render(self) -> Text:
-        line = Text(no_wrap=True, overflow="crop")
-        key_style = self.get_component_rich_style("key-bar--key")
-        disabled_style = self.get_component_rich_style("key-bar--disabled")
+    def render_line(self, y: int) -> Strip:
+        base = self.rich_style
+        key_style = base + self.get_component_rich_style("key-bar--key")
+        disabled_style = base + self.get_component_rich_style("key-bar--disabled")
         self._spans = []
+        segments: list[Segment] = []
+        x = 0
         actions: set[str] = set()
         for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
             if not binding.show or binding.action in actions:
                 continue
             actions.add(binding.action)
-            start = len(line)
-            line.append(self.app.get_key_display(binding), key_style)
-            line.append(f" {binding.description}", None if enabled else disabled_style)
-            self._spans.append((start, len(line), binding.key, enabled))
-            line.append(" ")  # one space, as in Textual's compact footer: 80 columns hold the main screen's keys
-        return line
+            key, description = self.app.get_key_display(binding), f" {binding.description}"
+            segments += [Segment(key, key_style), Segment(description, base if enabled else disabled_style),
+                         Segment(" ", base)]  # one space, as in Textual's compact footer: 80 columns hold the main screen's keys
+            end = x + cell_len(key) + cell_len(description)
+            self._spans.append((x, end, binding.key, enabled))
+            x = end + 1
+        return Strip(segments).crop_extend(0, self.size.width, base)
 
     def on_click(self, event: events.Click) -> None:
         for start, end, key, enabled in self._spans:
