@@ -11,7 +11,6 @@ from annotations.store import Store
 from annotations.suggest import Suggester
 
 from .screens.main import MainScreen
-from .screens.review import ReviewScreen
 from .styles import LabelStyles
 
 
@@ -51,6 +50,8 @@ class BroadsheetApp(App):
     def on_mount(self) -> None:
         self.sub_title = f"db {self.store.path} · annotator {self.annotator}"
         if self.review is not None:
+            from .screens.review import ReviewScreen  # the articles' start-up does without it
+
             review = ReviewScreen(self.store, self.schema, self.annotator, self.label_styles, self.review)
             self.push_screen(review)
             if self.disputes:

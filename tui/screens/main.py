@@ -23,9 +23,6 @@ from ..widgets.article_view import ArticleView
 from ..widgets.bars import KeyBar, TitleBar
 from ..widgets.search_box import SearchBox
 from .choice import Choice, ChoiceScreen
-from .help import HelpScreen
-from .picker import ArticlePicker
-from .review import ReviewScreen
 from .background import ArticleJob, JobFinished, JobFound
 
 PANEL_WIDTH = 34
@@ -232,6 +229,8 @@ class MainScreen(Screen):
         view = self.focused_view
         if view is None:
             return
+        from .picker import ArticlePicker  # screens the first frame does not show load when asked for
+
         self.app.push_screen(ArticlePicker(self.articles, lambda index: self._open_in_column(view, index)))
 
     def _open_in_column(self, view: ArticleView, article_index: int) -> None:
@@ -564,7 +563,7 @@ class MainScreen(Screen):
             self.notify(f"Cannot compare: {error}", severity="error", timeout=10)
             return
         columns = (shown + others)[:max(COMPARE_COLUMNS, len(shown))]
-        from .compare import CompareScreen  # DataTable costs start-up 6 ms; load it when first asked for
+        from .compare import CompareScreen  # DataTable alone costs start-up 6 ms
 
         self.app.push_screen(CompareScreen(self.store, self.schema, columns, self.annotator, self.label_styles, self._jump_to))
 
@@ -619,6 +618,8 @@ class MainScreen(Screen):
         view.select(*match)
 
     def action_review(self) -> None:
+        from .review import ReviewScreen
+
         self.app.push_screen(
             ReviewScreen(self.store, self.schema, self.annotator, self.label_styles), lambda _: self._refresh_all()
         )
@@ -630,4 +631,6 @@ class MainScreen(Screen):
         self._show_panel(self.focused_view)
 
     def action_help(self) -> None:
+        from .help import HelpScreen
+
         self.app.push_screen(HelpScreen(self.schema))
