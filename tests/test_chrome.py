@@ -7,6 +7,7 @@ from tui.screens.review import ReviewScreen
 from tui.widgets.annotation_panel import AnnotationPanel, _runs
 from tui.widgets.article_view import ArticleView
 from tui.widgets.bars import KeyBar, TitleBar
+from tui.widgets.gutter import thumb_rows
 
 from .conftest import make_app
 
@@ -44,7 +45,8 @@ async def test_title_bar_shows_the_database_path_as_typed(seeds, tmp_path):
     assert title == f"▤  Broadsheet — db {folder / 'db.json'} · annotator [i]ana"
 
 
-def gutter(view: ArticleView) -> str:
+def gutter(view: ArticleView | AnnotationPanel) -> str:
+    """The last cell of each row: where the thumb is drawn."""
     return "".join(view.render_line(y).text[-1] for y in range(view.scrollable_content_region.height))
 
 
@@ -81,3 +83,25 @@ async def test_a_tag_keeps_the_panels_scrollable_size(seeds, db_path):
             await pilot.pause()
             assert "1 tags" in panel.text_lines()
             assert panel.virtual_size == before
+
+
+async def test_the_panel_shows_a_scroll_thumb_only_when_its_lines_do_not_fit(seeds, db_path):
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=(100, 24)) as pilot:
+            panel = app.screen.query_one(AnnotationPanel)
+            assert set(gutter(panel)) == {" "}  # a few lines: no thumb
+            for _ in range(20):
+                await pilot.press("w", "a")  # tag word after word: one panel line each
+            await pilot.pause()
+            assert len(panel.lines) > panel.scrollable_content_region.height
+            edge = gutter(panel)
+            assert edge[0] == "▐" and edge[-1] == " "  # at the top, the thumb is at the top
+            assert all(panel.render_line(y).text[-2] != "▐" for y in range(len(edge)))  # one cell, the last
+
+
+def test_the_thumb_stays_inside_the_view():
+    assert thumb_rows(10, 5, 0) == range(0)  # everything fits
+    assert thumb_rows(10, 40, 0) == range(0, 2)
+    assert thumb_rows(10, 40, 30) == range(8, 10)
+    assert thumb_rows(10, 40, 45) == range(8, 10)  # scrolled past the last line (the panel's rounded height)

@@ -21,16 +21,19 @@ from annotations.schema import LabelSchema
 from annotations.text import one_line
 
 from ..styles import UNKNOWN_LABEL, LabelStyles
+from .gutter import thumb_rows
 
 if TYPE_CHECKING:
     from ..screens.background import ArticleJob
 
 
 VIRTUAL_BLOCK = 50
-PROGRESS_WIDTH = 30  # cells: the panel is 34 wide, less its padding and scrollbar
+PROGRESS_WIDTH = 30  # cells: the panel is 34 wide, less its padding and scroll thumb
 
 
 class AnnotationPanel(ScrollView, can_focus=False):
+    COMPONENT_CLASSES = {"annotation-panel--thumb"}
+
     def __init__(self, schema: LabelSchema, label_styles: LabelStyles, **kwargs) -> None:
         super().__init__(**kwargs)
         self.schema = schema
@@ -96,18 +99,24 @@ class AnnotationPanel(ScrollView, can_focus=False):
             self.refresh_lines(first, last - first + 1)
 
     def render_line(self, y: int) -> Strip:
+        """The line, then the last cell: the scroll thumb where the panel shows its lines
+        (when they do not all fit), else blank."""
         index = self.scroll_offset.y + y
-        width = self.scrollable_content_region.width
+        region = self.scrollable_content_region
+        width = max(region.width - 1, 0)
         base = self.rich_style
         if index >= len(self.lines):
-            return Strip.blank(width, base)
-        strip = self._strips.get(index)
-        if strip is None or strip.cell_length != width:
-            line = self.lines[index].copy()
-            line.truncate(width, overflow="ellipsis")
-            segments = [Segment(text, base + style if style else base) for text, style, _ in line.render(_CONSOLE)]
-            strip = self._strips[index] = Strip(segments).extend_cell_length(width, base).crop(0, width)
-        return strip
+            strip = Strip.blank(width, base)
+        else:
+            strip = self._strips.get(index)
+            if strip is None or strip.cell_length != width:
+                line = self.lines[index].copy()
+                line.truncate(width, overflow="ellipsis")
+                segments = [Segment(text, base + style if style else base) for text, style, _ in line.render(_CONSOLE)]
+                strip = self._strips[index] = Strip(segments).extend_cell_length(width, base).crop(0, width)
+        thumb = y in thumb_rows(region.height, len(self.lines), self.scroll_offset.y)
+        cell = Segment("▐", base + self.get_component_rich_style("annotation-panel--thumb")) if thumb else Segment(" ", base)
+        return Strip.join([strip, Strip([cell], 1)])
 
     def text_lines(self) -> list[str]:
         """The panel as plain lines (what a reader sees, for tests and screen readers)."""

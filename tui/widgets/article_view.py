@@ -24,6 +24,7 @@ from annotations.text import is_zero_width, next_word_start, previous_word_start
 
 from ..keymap import VIEW_BINDINGS
 from ..styles import LabelStyles
+from .gutter import thumb_rows
 from .keys import pass_on_if_unfocused, run_bindings_here
 from .wrap import TAB_CELLS, column_of, line_of, line_starts, offset_at_column, wrap
 
@@ -297,15 +298,10 @@ class ArticleView(ScrollView, can_focus=True):
     def _gutter(self, y: int) -> Strip:
         """Row ``y``'s gutter cell: the column's edge, or the thumb where the view shows
         the article (only when the article is longer than the view)."""
-        height = self.scrollable_content_region.height
-        total = len(self._lines)
         styles = self.frame_styles
         glyph, style = "▕", styles.gutter
-        if total > height > 0:
-            size = max(1, height * height // total)
-            top = round(self.scroll_offset.y * (height - size) / (total - height))
-            if top <= y < top + size:
-                glyph, style = "▐", styles.thumb
+        if y in thumb_rows(self.scrollable_content_region.height, len(self._lines), self.scroll_offset.y):
+            glyph, style = "▐", styles.thumb
         return Strip([Segment(" ", styles.base), Segment(glyph, style)], 2)
 
     def _span_style(self, spans: list[Annotation], offset: int) -> Style | None:
