@@ -1,16 +1,18 @@
 """Start-up benchmark: first paint in a real terminal (tmux), against a minimal Textual app.
 
-    .venv/bin/python benchmarks/startup.py [--runs 5]
+    .venv/bin/python benchmarks/startup.py [--runs 5] [--baseline REV]
 
 Uses ../shared/tools/tuibench.py (or TUIBENCH=path). Measures, in one run:
 the framework's floor (a Textual app that shows one word), the bundled seeds, and a
 generated corpus of 10,000 Markdown articles with front matter. First paint is when the
 first article's text shows (not only the headings, which Textual may paint a frame before).
+With --baseline, the seeds are also opened by that git revision's code, in the same run.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import random
 import subprocess
@@ -19,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from terminal import TUIBENCH, use_this_checkout  # noqa: E402
+from terminal import ROOT, TUIBENCH, use_this_checkout  # noqa: E402
 
 MINIMAL_APP = """
 from textual.app import App
@@ -46,6 +48,17 @@ def first_words(path: Path, count: int = 3) -> str:
     return " ".join(path.read_text().split("---\n", 2)[2].split()[:count])
 
 
+def export_revision(revision: str, folder: Path) -> Path:
+    """That revision's code, compiled, in ``folder`` (to run with PYTHONPATH=folder)."""
+    folder.mkdir()
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", revision, "annotations", "tui", "seeds"],
+                             check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    for package in ("annotations", "tui"):
+        compileall.compile_dir(str(folder / package), quiet=1)
+    return folder
+
+
 def first_paint(command: str, expect: str, cwd: Path, runs: int) -> dict:
     samples = cwd / "samples.json"
     subprocess.run(
@@ -65,6 +78,7 @@ def median_ms(result: dict) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--baseline", metavar="REV", help="also open the seeds with this git revision's code")
     args = parser.parse_args()
     python = sys.executable
     with tempfile.TemporaryDirectory() as scratch:
@@ -79,6 +93,10 @@ def main() -> None:
             ("the five seeds", f"{broadsheet} --db seeds.json", "militia leader on Monday"),
             ("10,000 articles", f"{broadsheet} {corpus} --db corpus.json", first_words(corpus / "a00000.md")),
         ]
+        if args.baseline:
+            code = export_revision(args.baseline, work / "baseline")
+            cases.insert(1, (f"the five seeds, at {args.baseline}", f"env PYTHONPATH={code} {broadsheet} --db baseline.json",
+                             "militia leader on Monday"))
         use_this_checkout()
         rows = []
         floor = None
