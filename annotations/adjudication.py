@@ -150,16 +150,15 @@ def article_regions(article_id: str, spans: list[Annotation], annotators: tuple[
     return sorted(regions, key=lambda region: (region.start, -region.end))
 
 
-def regions(store: Store, disputed_only: bool = False) -> list[Region]:
+def regions(store: Store) -> list[Region]:
     """Every region of every article, article by article (by id) in reading order."""
     spans = {article_id: store.annotations(article_id) for article_id in store.article_ids()}
     annotators = tuple(sorted({
         name for article_spans in spans.values() for span in article_spans if _adjudicated(span)
         for name in annotator_names(span.annotator)
     }))
-    found = [region for article_id, article_spans in spans.items()
-             for region in article_regions(article_id, article_spans, annotators)]
-    return [region for region in found if region.disputed] if disputed_only else found
+    return [region for article_id, article_spans in spans.items()
+            for region in article_regions(article_id, article_spans, annotators)]
 
 
 def first_undecided(found: list[Region]) -> int:
@@ -171,7 +170,7 @@ def pick(store: Store, region: Region, number: int, adjudicator: str) -> Step:
     """Make version ``number`` (from 1) the gold span: one of its spans accepted, named after
     everyone who tagged it so; every other span of the region rejected. One undoable step."""
     chosen = region.versions[number - 1]
-    kept, *copies = chosen.spans
+    kept = chosen.spans[0]
     stamp = now()
     changes = [(kept, kept.changed(status="accepted", annotator=joined_names(chosen.annotators),
                                    reviewer=adjudicator, reviewed=stamp))]
@@ -187,9 +186,3 @@ def reject_all(store: Store, region: Region, adjudicator: str) -> Step:
         [(span, span.changed(status="rejected", reviewer=adjudicator, reviewed=stamp)) for span in region.spans],
         f"adjudicate: reject {len(region.spans)} span(s)",
     )
-
-
-def changed_spans(step: Step, side: str = "after") -> list[Annotation]:
-    """The spans a step left (``after``), or those an undo of it brought back (``before``)."""
-    return [getattr(change, side) for change in step.changes
-            if change.kind == "span" and getattr(change, side) is not None]

@@ -97,7 +97,7 @@ def decide_all(store: Store, annotations: list[Annotation], status: str, reviewe
         raise ValueError(f"unknown status {status!r}")
     verb = {"accepted": "accept", "rejected": "reject"}.get(status, f"mark {status}")
     step = store.update_spans(annotations, f"{verb} {len(annotations)} suggestion(s)", status=status, reviewer=reviewer, reviewed=now())
-    return [change.after for change in step.changes]  # type: ignore[misc]
+    return step.spans()
 
 
 def relabel(store: Store, annotation: Annotation, label: str, reviewer: str) -> Annotation:

@@ -117,6 +117,11 @@ class Step:
     def article_ids(self) -> list[str]:
         return list(dict.fromkeys(change.article_id for change in self.changes))
 
+    def spans(self, side: str = "after") -> list[Annotation]:
+        """The spans the step left (``after``), or those an undo of it brings back (``before``)."""
+        return [getattr(change, side) for change in self.changes
+                if change.kind == "span" and getattr(change, side) is not None]
+
 
 def _shard_name(article_id: str) -> str:
     slug = re.sub(r"[^A-Za-z0-9._-]+", "_", article_id).strip("._")[:60] or "article"

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from rich.style import Style
 from rich.text import Text
 
-from annotations.adjudication import Region, changed_spans, first_undecided, pick, regions, reject_all
+from annotations.adjudication import Region, first_undecided, pick, regions, reject_all
 from annotations.store import Step, Store, StoreError
 from annotations.text import sentence_around
 
@@ -20,8 +20,6 @@ from ..keymap import ADJUDICATION_BINDINGS
 from ..notices import not_saved
 from ..styles import UNKNOWN_LABEL
 from .walk import STATUS_STYLES, WalkScreen
-
-
 
 
 def in_queue(region: Region) -> bool:
@@ -108,7 +106,7 @@ class AdjudicationScreen(WalkScreen[Region]):
         except (StoreError, OSError) as error:
             not_saved(self, error)
             return
-        self.queue[self.position] = region.with_spans(changed_spans(step))
+        self.queue[self.position] = region.with_spans(step.spans())
         self.position = min(self.position + 1, len(self.queue))
         self._show()
 
@@ -121,7 +119,7 @@ class AdjudicationScreen(WalkScreen[Region]):
         self._decide(lambda region: reject_all(self.store, region, self.adjudicator))
 
     def _undone(self, step: Step) -> None:
-        restored = changed_spans(step, "before")
+        restored = step.spans("before")
         if all(change.before is not None and change.after is not None for change in step.changes):
             # Decisions taken back: the same regions, so the walk keeps its places.
             self.queue = [region.with_spans(restored) for region in self.queue]

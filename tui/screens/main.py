@@ -458,8 +458,7 @@ class MainScreen(Screen):
         if step is None:
             self.notify(f"Nothing to {verb.lower()}", severity="warning")
             return
-        spans = [span for change in step.changes if change.kind == "span"
-                 for span in (change.before, change.after) if span is not None]
+        spans = step.spans("before") + step.spans("after")
         if not spans:  # links or a cluster name: only the panel shows them
             self._show_panel(self.focused_view)
         for article_id in step.article_ids():

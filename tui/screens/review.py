@@ -130,7 +130,7 @@ class ReviewScreen(WalkScreen[Annotation]):
             self._show()
 
     def _undone(self, step: Step) -> None:
-        restored = {change.record.id: change.before for change in step.changes if change.kind == "span" and change.before}
+        restored = {span.id: span for span in step.spans("before")}
         positions = [index for index, annotation in enumerate(self.queue) if annotation.id in restored]
         for index in positions:
             self.queue[index] = restored[self.queue[index].id]
