@@ -29,7 +29,6 @@ from ..styles import UNKNOWN_LABEL
 from ..widgets.bars import KeyBar
 from ..widgets.search_box import SearchBox
 
-
 FIXED_COLUMNS = ("label", "cluster", "values")
 CELL_WIDTH = 28
 
