@@ -105,3 +105,16 @@ def test_the_thumb_stays_inside_the_view():
     assert thumb_rows(10, 40, 0) == range(0, 2)
     assert thumb_rows(10, 40, 30) == range(8, 10)
     assert thumb_rows(10, 40, 45) == range(8, 10)  # scrolled past the last line (the panel's rounded height)
+
+
+async def test_the_first_frame_shows_the_text_before_the_views_hear_their_size(seeds, db_path, monkeypatch):
+    # Textual renders the first frame before the views' Resize and Show events arrive: a
+    # view that wrapped its text only then painted its first frame empty.
+    monkeypatch.setattr(ArticleView, "on_resize", lambda view, event: None)
+    monkeypatch.setattr(ArticleView, "on_show", lambda view: None)
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.pause()
+            view = app.screen.query_one(ArticleView)
+            assert view.render_line(0).text.startswith("A Iraqi militia leader on Monday")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.app import App
+from textual.screen import Screen
 
 from annotations.articles import Article
 from annotations.review import ReviewFilter
@@ -44,19 +45,22 @@ class BroadsheetApp(App):
         self.disputes = disputes
         self.suggesters = suggesters or []
         self.label_styles = LabelStyles(schema)
+        self.sub_title = f"db {store.path} · annotator {annotator}"
         if self.user_keymap:
             self.set_keymap(self.user_keymap)
 
-    def on_mount(self) -> None:
-        self.sub_title = f"db {self.store.path} · annotator {self.annotator}"
-        if self.review is not None:
-            from .screens.review import ReviewScreen  # the articles' start-up does without it
+    def get_default_screen(self) -> Screen:
+        """The first screen: the articles, or the review (``broadsheet review``). Pushed over
+        Textual's empty first screen, it had a whole frame rendered inside the start-up
+        batch and thrown away, and showed a frame later."""
+        if self.review is None:
+            return MainScreen(self.articles, self.store, self.schema, self.annotator, self.label_styles, self.suggesters)
+        from .screens.review import ReviewScreen  # the articles' start-up does without it
 
-            review = ReviewScreen(self.store, self.schema, self.annotator, self.label_styles, self.review)
-            self.push_screen(review)
-            if self.disputes:
-                review.action_disputes()
-            return
-        self.push_screen(MainScreen(self.articles, self.store, self.schema, self.annotator, self.label_styles, self.suggesters))
+        return ReviewScreen(self.store, self.schema, self.annotator, self.label_styles, self.review)
+
+    def on_mount(self) -> None:
+        if self.disputes:
+            self.screen.action_disputes()
         for problem in self.problems:
             self.notify(problem, title="Skipped", severity="warning", timeout=15)

@@ -90,7 +90,7 @@ class WalkScreen(Screen, Generic[Item]):
         self._show()
 
     def action_close(self) -> None:
-        if len(self.app.screen_stack) > 2:
+        if self.app.screen_stack[0] is not self:  # opened from another screen
             self.dismiss()
         else:
             self.app.exit()

@@ -83,6 +83,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.cursor, self.anchor, self.spans, self.matches = 0, None, spans, []
         self._wrap_width = 0
         self._rewrap()
+        self._invalidate_all()
         self.scroll_to(y=0, animate=False)
 
     def set_spans(self, spans: list[Annotation], changed: tuple[int, int] | None = None) -> None:
@@ -124,23 +125,26 @@ class ArticleView(ScrollView, can_focus=True):
         right edge with the scroll position in it)."""
         return max(self.scrollable_content_region.width - 2, 0)
 
-    def _rewrap(self) -> None:
+    def _rewrap(self) -> bool:
+        """Wrap the text to the view's width if that changed; whether it did."""
         width = self._text_width
         if width <= 0 or width == self._wrap_width:
-            return
+            return False
         self._wrap_width = width
         self._lines = wrap(self.text, width)
         self._starts = line_starts(self._lines)
         self._cache.clear()
         self.virtual_size = Size(width, len(self._lines))
         self._scroll_cursor_into_view()
-        self.refresh()
+        return True
 
     def on_resize(self, event: events.Resize) -> None:
-        self._rewrap()
+        if self._rewrap():
+            self.refresh()
 
     def on_show(self) -> None:
-        self._rewrap()
+        if self._rewrap():
+            self.refresh()
 
     def cursor_line(self) -> int:
         return line_of(self._starts, self.cursor)
@@ -280,6 +284,9 @@ class ArticleView(ScrollView, can_focus=True):
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._frame_styles = None  # CSS may have changed since the last frame (focus, theme)
+        # Wrapped here too, not only on resize: the first frame is rendered before the
+        # view's Resize event arrives, and would show no text.
+        self._rewrap()
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
