@@ -1,8 +1,21 @@
 """Wrapping and cursor mapping by terminal cells (tui/widgets/wrap.py)."""
 
+import random
+
 from rich.cells import cell_len
 
-from tui.widgets.wrap import TAB_CELLS, column_of, line_of, line_starts, offset_at_column, text_cells, wrap
+from tui.widgets.wrap import (
+    _ONE_CELL,
+    TAB_CELLS,
+    _wrap_one_cell_paragraph,
+    _wrap_paragraph,
+    column_of,
+    line_of,
+    line_starts,
+    offset_at_column,
+    text_cells,
+    wrap,
+)
 
 
 def lines_text(text, width):
@@ -53,3 +66,25 @@ def test_the_newline_ending_a_line_is_a_cursor_position():
     text = "ab\ncd"
     lines = wrap(text, 10)
     assert offset_at_column(text, lines[0], 9) == 2  # the newline, shown after "ab"
+
+
+def test_one_cell_paragraphs_wrap_as_the_word_walk_wraps_them():
+    # The line-at-a-time wrap of one-cell text must give exactly the word walk's lines:
+    # runs of spaces (leading, trailing, past the edge), words longer than the line, curly
+    # quotes and dashes, every width from 1.
+    rng = random.Random(8)
+    pieces = ["a", "word", "Kataib", "Hezbollah’s", "“quote”", "–", "x" * 45, " ", "   ", " " * 50]
+    for _ in range(400):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 40)))
+        assert all(char in _ONE_CELL for char in text)
+        for width in (1, 2, 3, 7, 12, 39, 80):
+            by_line, by_word = [], []
+            _wrap_one_cell_paragraph(text, 0, len(text), width, by_line)
+            _wrap_paragraph(text, 0, len(text), width, by_word)
+            assert by_line == by_word, (text, width)
+
+
+def test_the_one_cell_set_holds_only_what_rich_measures_one_cell_wide():
+    assert all(cell_len(char) == 1 for char in _ONE_CELL)
+    assert {"’", "“", "”", "–", "—", "…", "é", "ß"} <= _ONE_CELL
+    assert not {"\t", "\u00ad", "\u0301", "中", "\u200b"} & _ONE_CELL
