@@ -14,7 +14,7 @@ from annotations.store import Store
 from tui.screens.help import HelpScreen, keymap_table
 from tui.screens.main import MainScreen
 from tui.widgets.annotation_panel import AnnotationPanel
-from tui.widgets.article_view import ArticleView
+from tui.widgets.article_view import HEADING_ROWS, ArticleView
 
 from .conftest import make_app, saved_annotations
 
@@ -150,8 +150,10 @@ async def test_three_columns_at_160_and_one_at_80_each_with_outlet_and_date(seed
     with store:
         async with app.run_test(size=WIDE) as pilot:
             assert len(views(app)) == 3
-            headings = [str(static.render()) for static in app.screen.query(".article-heading")]
-            assert headings[1].startswith("2  Reuters · 2019-12-31")
+            headings = [[view.render_line(y).text for y in (0, 1)] for view in views(app)]
+            assert headings[1][0].startswith(" 2  Reuters · 2019-12-31")
+            assert headings[1][1].startswith(" 001_dd604056335a0bf9")  # no title: the id in its place
+            assert headings[0] == [" 1  000_64331d8c72ca9866".ljust(41) + "▕", " " * 41 + "▕"]  # no outlet, date or title
             await pilot.press("tab")
             assert app.screen.focused is views(app)[1]
             await pilot.press("shift+tab", "shift+tab")
@@ -233,12 +235,12 @@ async def test_mouse_drag_selects(seeds, db_path):
         async with app.run_test(size=WIDE) as pilot:
             await pilot.pause()
             view = views(app)[0]
-            first_line = view.render_line(0).text
-            start_x = first_line.index("militia") - 1  # one cell of left padding
-            await pilot.mouse_down(view, offset=(start_x + 1, 0))
+            row = HEADING_ROWS  # the first line of text
+            start_x = view.render_line(row).text.index("militia")
+            await pilot.mouse_down(view, offset=(start_x, row))
             # Pilot's hover sends no button; a drag is a move with the button held.
-            await pilot._post_mouse_events([events.MouseMove], view, offset=(start_x + 1 + len("militia lea"), 0), button=1)
-            await pilot.mouse_up(view, offset=(start_x + 1 + len("militia lea"), 0))
+            await pilot._post_mouse_events([events.MouseMove], view, offset=(start_x + len("militia lea"), row), button=1)
+            await pilot.mouse_up(view, offset=(start_x + len("militia lea"), row))
             assert view.selection is not None
             await pilot.press("a")
     assert [record["text"] for record in saved_annotations(db_path)] == ["militia leader"]
@@ -298,7 +300,7 @@ async def test_nested_spans_both_stay_visible(seeds, db_path):
         async with app.run_test(size=WIDE) as pilot:
             await pilot.press("2", "right_square_bracket")
             view = views(app)[1]
-            strip = view.render_line(view.cursor_line() - view.scroll_offset.y)
+            strip = view.render_line(HEADING_ROWS + view.cursor_line() - view.scroll_offset.y)
             styles = [segment.style for segment in strip for _ in segment.text]
             text = strip.text
             # The quote's colour around the actor, the actor's inside it, underlined: both visible.

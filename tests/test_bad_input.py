@@ -11,6 +11,7 @@ import pytest
 
 from annotations.articles import load_corpus
 from annotations.store import Store
+from tui.widgets.article_view import HEADING_ROWS
 
 from .conftest import ROOT, make_app, saved_annotations
 
@@ -121,8 +122,8 @@ async def test_wide_and_combining_characters_keep_cursor_and_offsets_aligned(tmp
             view = app.screen.focused
             assert text[view.cursor] == "t"
             await pilot.press("c")
-            line = view.render_line(0).text
-            assert line.startswith("報道 said e\u0301te\u0301")
+            line = view.render_line(HEADING_ROWS).text
+            assert line.startswith(" 報道 said e\u0301te\u0301")
     records = saved_annotations(db_path)
     assert [(record["text"], text[record["start"] : record["end"]]) for record in records] == [
         ("報道", "報道"), ("e\u0301te\u0301", "e\u0301te\u0301"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tui.screens.help import HelpScreen
 from tui.screens.review import ReviewScreen
 from tui.widgets.annotation_panel import AnnotationPanel, _runs
-from tui.widgets.article_view import ArticleView
+from tui.widgets.article_view import HEADING_ROWS, ArticleView
 from tui.widgets.bars import KeyBar, TitleBar
 from tui.widgets.gutter import thumb_rows
 
@@ -45,9 +45,9 @@ async def test_title_bar_shows_the_database_path_as_typed(seeds, tmp_path):
     assert title == f"▤  Broadsheet — db {folder / 'db.json'} · annotator [i]ana"
 
 
-def gutter(view: ArticleView | AnnotationPanel) -> str:
-    """The last cell of each row: where the thumb is drawn."""
-    return "".join(view.render_line(y).text[-1] for y in range(view.scrollable_content_region.height))
+def gutter(view: ArticleView | AnnotationPanel, first_row: int = 0) -> str:
+    """The last cell of each row from ``first_row``: where the thumb is drawn."""
+    return "".join(view.render_line(y).text[-1] for y in range(first_row, view.scrollable_content_region.height))
 
 
 async def test_each_column_ends_in_a_gutter_that_shows_where_the_view_is(seeds, db_path):
@@ -57,11 +57,12 @@ async def test_each_column_ends_in_a_gutter_that_shows_where_the_view_is(seeds, 
             view = app.screen.query_one(ArticleView)
             height = view.scrollable_content_region.height
             assert len(view._lines) > height  # the first seed is longer than the view
-            top = gutter(view)
+            assert gutter(view)[:HEADING_ROWS] == "▕" * HEADING_ROWS  # the heading's edge: no thumb
+            top = gutter(view, HEADING_ROWS)
             assert top[0] == "▐" and top[-1] == "▕" and set(top) == {"▐", "▕"}
-            assert all(view.render_line(y).text[-2] == " " for y in range(height))  # text never touches the edge
+            assert all(view.render_line(y).text[-2] == " " for y in range(HEADING_ROWS, height))  # text never touches the edge
             await pilot.press("G")
-            bottom = gutter(view)
+            bottom = gutter(view, HEADING_ROWS)
             assert bottom[-1] == "▐" and bottom[0] == "▕"
             assert bottom.count("▐") == top.count("▐")  # the thumb's size is the view's share of the article
 
@@ -117,4 +118,4 @@ async def test_the_first_frame_shows_the_text_before_the_views_hear_their_size(s
         async with app.run_test(size=WIDE) as pilot:
             await pilot.pause()
             view = app.screen.query_one(ArticleView)
-            assert view.render_line(0).text.startswith("A Iraqi militia leader on Monday")
+            assert view.render_line(HEADING_ROWS).text.startswith(" A Iraqi militia leader on Monday")

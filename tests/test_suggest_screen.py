@@ -6,6 +6,7 @@ from __future__ import annotations
 from annotations.schema import parse_schema
 from annotations.suggest import configured_suggesters, phrase_suggester
 from tui.screens.review import ReviewScreen
+from tui.widgets.article_view import HEADING_ROWS
 
 from .conftest import make_app
 from .test_app import WIDE, type_text, views
@@ -43,7 +44,7 @@ async def test_suggestions_show_underlined_and_y_accepts_x_rejects_walking_on(se
             view = views(app)[0]
             await pilot.press("right_square_bracket")
             assert view.text[view.cursor:].startswith("five locations")
-            top = view.cursor_line() - view.scroll_offset.y
+            top = HEADING_ROWS + view.cursor_line() - view.scroll_offset.y
             styles = [segment.style for y in (top, top + 1) for segment in view.render_line(y) if "locations" in segment.text]
             # In the label's colour, underlined, on the page's own background (a tag has the colour as background).
             assert styles and styles[0].underline and styles[0].bgcolor == view.rich_style.bgcolor

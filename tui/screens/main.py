@@ -18,7 +18,6 @@ from ..keymap import MAIN_BINDINGS, label_bindings
 from ..notices import not_saved
 from ..styles import LabelStyles
 from ..widgets.annotation_panel import AnnotationPanel
-from ..widgets.article_column import ArticleColumn
 from ..widgets.article_view import ArticleView
 from ..widgets.bars import KeyBar, TitleBar
 from ..widgets.search_box import SearchBox
@@ -78,7 +77,7 @@ class MainScreen(Screen):
         if not self.columns:  # every article failed when its text was first read
             self.app.exit(return_code=1)
             return
-        self.set_focus(self.columns[0].view)
+        self.set_focus(self.columns[0])
 
     def on_resize(self) -> None:
         self._layout_columns(self.size.width)
@@ -89,8 +88,8 @@ class MainScreen(Screen):
     # -- columns ---------------------------------------------------------------------
 
     @property
-    def columns(self) -> list[ArticleColumn]:
-        return list(self.query_children(ArticleColumn))
+    def columns(self) -> list[ArticleView]:
+        return list(self.query_children(ArticleView))
 
     def _readable(self, index: int) -> bool:
         """Whether the article's text can be read (it is read on first use); if not, the
@@ -131,7 +130,7 @@ class MainScreen(Screen):
     def _wanted_columns(self, width: int) -> int:
         return column_count(width, len(self.articles) - len(self._unreadable))
 
-    def _new_columns(self, width: int, shown: int) -> list[ArticleColumn]:
+    def _new_columns(self, width: int, shown: int) -> list[ArticleView]:
         """The columns to add to the ``shown`` ones for a screen ``width`` cells wide."""
         columns = []
         for number in range(shown + 1, self._wanted_columns(width) + 1):
@@ -139,9 +138,10 @@ class MainScreen(Screen):
             if index is None:
                 break
             article = self.articles[index]
-            column = ArticleColumn(number, article, self._attached_spans(article), self.label_styles)
-            column.view.add_leading_bindings(label_bindings(self.schema))
-            columns.append(column)
+            view = ArticleView(article, self.label_styles, number)
+            view.spans = self._attached_spans(article)
+            view.add_leading_bindings(label_bindings(self.schema))
+            columns.append(view)
         return columns
 
     @property
@@ -150,7 +150,7 @@ class MainScreen(Screen):
         return focused if isinstance(focused, ArticleView) else None
 
     def _views_of(self, article_id: str) -> list[ArticleView]:
-        return [column.view for column in self.columns if column.article.id == article_id]
+        return [view for view in self.columns if view.article.id == article_id]
 
     def _attached_spans(self, article: Article | str) -> list[Annotation]:
         """The spans to highlight. The first time an article is shown in a session, spans
@@ -215,13 +215,13 @@ class MainScreen(Screen):
 
     def action_focus_column(self, step: int) -> None:
         columns = self.columns
-        current = next((index for index, column in enumerate(columns) if column.view is self.focused_view), -1)
-        self.set_focus(columns[(current + step) % len(columns)].view)
+        current = next((index for index, view in enumerate(columns) if view is self.focused_view), -1)
+        self.set_focus(columns[(current + step) % len(columns)])
 
     def action_focus_slot(self, number: int) -> None:
         columns = self.columns
         if number <= len(columns):
-            self.set_focus(columns[number - 1].view)
+            self.set_focus(columns[number - 1])
         else:
             self.notify(f"Only {len(columns)} columns fit at this width", severity="warning")
 
@@ -237,7 +237,7 @@ class MainScreen(Screen):
         if not self._readable(article_index):
             return
         columns = self.columns
-        position = next(index for index, column in enumerate(columns) if column.view is view)
+        position = columns.index(view)
         previous = self.slots[position]
         if article_index in self.slots:
             # The article is already in another slot: the two swap places.
@@ -250,9 +250,9 @@ class MainScreen(Screen):
         self.set_focus(view)
         self._show_panel(view)
 
-    def _show_in(self, column: ArticleColumn, article_index: int) -> None:
+    def _show_in(self, view: ArticleView, article_index: int) -> None:
         article = self.articles[article_index]
-        column.show(article, self._attached_spans(article))
+        view.show_article(article, self._attached_spans(article))
 
     # -- tagging -----------------------------------------------------------------------
 
@@ -549,7 +549,7 @@ class MainScreen(Screen):
     def action_compare(self) -> None:
         """Columns: the articles shown, then other open articles with links, then with tags
         (up to COMPARE_COLUMNS in all: a row must stay readable)."""
-        shown = [column.article for column in self.columns]
+        shown = [view.article for view in self.columns]
         try:
             linked = {end for link in self.store.links() for end in (link.head_article, link.child_article)}
             others = [article for article in self.articles if article.id in linked and article not in shown]
@@ -570,7 +570,7 @@ class MainScreen(Screen):
         """Show ``span`` in the main view: in its column if shown, else in the focused column."""
         views = self._views_of(span.article_id)
         if not views:
-            view = self.focused_view or self.columns[0].view
+            view = self.focused_view or self.columns[0]
             index = self._index_of.get(span.article_id)
             if index is None:
                 self.notify(f"{span.article_id} is not among the open articles", severity="warning")
@@ -592,11 +592,11 @@ class MainScreen(Screen):
 
     def _close_search(self) -> None:
         self.query_one(SearchBox).display = False
-        self.set_focus(self._search_origin or self.columns[0].view)
+        self.set_focus(self._search_origin or self.columns[0])
 
     def _run_search(self, query: str) -> None:
         self.search_query = query
-        view = self._search_origin or self.columns[0].view
+        view = self._search_origin or self.columns[0]
         self._close_search()
         self._search(view, 1, include_cursor=True)
 
@@ -625,8 +625,8 @@ class MainScreen(Screen):
 
     def _refresh_all(self) -> None:
         """After a review: labels, boundaries and statuses may have changed anywhere."""
-        for column in self.columns:
-            column.view.set_spans(self._attached_spans(column.article))
+        for view in self.columns:
+            view.set_spans(self._attached_spans(view.article))
         self._show_panel(self.focused_view)
 
     def action_help(self) -> None:

@@ -1,8 +1,12 @@
-"""The article text with cursor, selection and label highlights, drawn through the Line API.
+"""An article column: its heading, then its text with cursor, selection and label
+highlights, all drawn through the Line API.
 
 Only visible lines are rendered, each once until something on it changes: the view
 keeps rendered strips in an LRU cache and refreshes just the lines a change touches,
 so a tag on a 200,000-character article repaints a line or two, not the article.
+The heading is drawn by the view too, not by widgets around it: a container and a
+heading widget per column were six more nodes to style and lay out at start-up, and
+a container's lines are rendered in every full frame though its children cover them.
 """
 
 from __future__ import annotations
@@ -20,13 +24,28 @@ from textual.strip import Strip
 
 from annotations.articles import Article
 from annotations.model import Annotation
-from annotations.text import is_zero_width, next_word_start, previous_word_start
+from annotations.text import is_zero_width, next_word_start, one_line, previous_word_start
 
 from ..keymap import VIEW_BINDINGS
 from ..styles import LabelStyles
 from .gutter import thumb_rows
 from .keys import pass_on_if_unfocused, run_bindings_here
 from .wrap import TAB_CELLS, column_of, line_of, line_starts, offset_at_column, wrap
+
+
+HEADING_ROWS = 2  # 'n  outlet · date' and the title, above the text; they do not scroll
+MARGIN = 1  # a blank cell before the heading and the text
+GUTTER = 2  # after the text: a space, then the column's edge with the scroll position in it
+BADGE, BOLD, ITALIC = Style(bold=True, reverse=True), Style(bold=True), Style(italic=True)
+
+
+def heading_lines(article: Article, number: int) -> tuple[list[tuple[str, Style]], list[tuple[str, Style]]]:
+    """The heading's two lines as (text, emphasis) runs, never markup: 'n  outlet · date',
+    the column's number reversed, then the title. An article whose text names no outlet
+    or date shows its id in their place."""
+    first = " · ".join(one_line(part) for part in (article.outlet, article.date) if part)
+    title = one_line(article.title) or ("" if not first else article.id)
+    return [(f"{number} ", BADGE), (f" {first or article.id}", BOLD)], [(title, ITALIC)]
 
 
 class FrameStyles(NamedTuple):
@@ -39,10 +58,12 @@ class FrameStyles(NamedTuple):
     match: Style
     gutter: Style
     thumb: Style
+    heading: Style
 
 
 class ArticleView(ScrollView, can_focus=True):
-    """One article: a cursor (a character offset), an optional selection, and highlights."""
+    """One article in column ``number``: a cursor (a character offset), an optional
+    selection, and highlights."""
 
     BINDINGS = VIEW_BINDINGS
     COMPONENT_CLASSES = {
@@ -51,12 +72,15 @@ class ArticleView(ScrollView, can_focus=True):
         "article-view--match",
         "article-view--gutter",
         "article-view--thumb",
+        "article-view--heading",
     }
 
-    def __init__(self, article: Article, label_styles: LabelStyles, **kwargs) -> None:
+    def __init__(self, article: Article, label_styles: LabelStyles, number: int = 1, **kwargs) -> None:
         super().__init__(**kwargs)
+        self.number = number
         self.article = article
         self.text = article.text
+        self._heading = heading_lines(article, number)
         self.label_styles = label_styles
         self.cursor = 0
         self.anchor: int | None = None
@@ -80,6 +104,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def show_article(self, article: Article, spans: list[Annotation]) -> None:
         self.article, self.text = article, article.text
+        self._heading = heading_lines(article, self.number)
         self.cursor, self.anchor, self.spans, self.matches = 0, None, spans, []
         self._wrap_width = 0
         self._rewrap()
@@ -121,9 +146,11 @@ class ArticleView(ScrollView, can_focus=True):
 
     @property
     def _text_width(self) -> int:
-        """Cells for the text: all but the last two, the gutter (a space, then the column's
-        right edge with the scroll position in it)."""
-        return max(self.scrollable_content_region.width - 2, 0)
+        return max(self.scrollable_content_region.width - MARGIN - GUTTER, 0)
+
+    @property
+    def _text_height(self) -> int:
+        return max(self.scrollable_content_region.height - HEADING_ROWS, 0)
 
     def _rewrap(self) -> bool:
         """Wrap the text to the view's width if that changed; whether it did."""
@@ -134,7 +161,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._lines = wrap(self.text, width)
         self._starts = line_starts(self._lines)
         self._cache.clear()
-        self.virtual_size = Size(width, len(self._lines))
+        self.virtual_size = Size(width, len(self._lines) + HEADING_ROWS)
         self._scroll_cursor_into_view()
         return True
 
@@ -160,7 +187,7 @@ class ArticleView(ScrollView, can_focus=True):
         last = line_of(self._starts, max(start, end))
         for index in range(first, last + 1):
             self._cache.discard(index)
-        self.refresh_lines(first, last - first + 1)
+        self.refresh_lines(first + HEADING_ROWS, last - first + 1)
 
     # -- cursor ----------------------------------------------------------------------
 
@@ -186,7 +213,7 @@ class ArticleView(ScrollView, can_focus=True):
         if not self._lines:
             return
         line = self.cursor_line()
-        height = self.scrollable_content_region.height
+        height = self._text_height
         top = self.scroll_offset.y
         if line < top:
             self.scroll_to(y=line, animate=False, immediate=True)
@@ -213,7 +240,7 @@ class ArticleView(ScrollView, can_focus=True):
         if not self._lines:
             return cursor
         line = self.cursor_line()
-        page = max(self.scrollable_content_region.height - 1, 1)
+        page = max(self._text_height - 1, 1)
         delta = {"up": -1, "down": 1, "page_up": -page, "page_down": page}[motion]
         target_line = min(max(line + delta, 0), len(self._lines) - 1)
         if target_line == line:
@@ -246,16 +273,19 @@ class ArticleView(ScrollView, can_focus=True):
     # -- mouse -------------------------------------------------------------------------
 
     def _offset_at(self, event: events.MouseEvent) -> int | None:
+        """The character under the mouse; None over the heading."""
         offset = event.get_content_offset(self)
-        if offset is None or not self._lines:
+        if offset is None or not self._lines or offset.y < HEADING_ROWS:
             return None
-        line = min(offset.y + self.scroll_offset.y, len(self._lines) - 1)
-        return offset_at_column(self.text, self._lines[line], offset.x)
+        line = min(offset.y - HEADING_ROWS + self.scroll_offset.y, len(self._lines) - 1)
+        return offset_at_column(self.text, self._lines[line], max(offset.x - MARGIN, 0))
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
+        if event.button != 1:
+            return
+        self.focus()
         offset = self._offset_at(event)
-        if offset is not None and event.button == 1:
-            self.focus()
+        if offset is not None:
             self.capture_mouse()
             self._set_cursor(offset, anchor=offset)
 
@@ -279,6 +309,7 @@ class ArticleView(ScrollView, can_focus=True):
             self._frame_styles = FrameStyles(
                 self.rich_style, component("article-view--cursor"), component("article-view--selection"),
                 component("article-view--match"), component("article-view--gutter"), component("article-view--thumb"),
+                component("article-view--heading"),
             )
         return self._frame_styles
 
@@ -290,7 +321,10 @@ class ArticleView(ScrollView, can_focus=True):
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
-        index = self.scroll_offset.y + y
+        if y < HEADING_ROWS:
+            return self._heading_line(y)
+        row = y - HEADING_ROWS
+        index = self.scroll_offset.y + row
         width = self._text_width
         base = self.frame_styles.base
         if index >= len(self._lines):
@@ -300,16 +334,25 @@ class ArticleView(ScrollView, can_focus=True):
             if strip is None:
                 strip = self._render_visual_line(index).extend_cell_length(width, base).crop(0, width)
                 self._cache[index] = strip
-        return Strip.join([strip, self._gutter(y)])
+        # One strip per row, not a join of three: strips are most of a frame's objects.
+        return Strip([Segment(" " * MARGIN, base), *strip, *self._gutter(row)], MARGIN + width + GUTTER)
 
-    def _gutter(self, y: int) -> Strip:
-        """Row ``y``'s gutter cell: the column's edge, or the thumb where the view shows
-        the article (only when the article is longer than the view)."""
+    def _heading_line(self, y: int) -> Strip:
+        styles = self.frame_styles
+        heading = styles.heading
+        width = self.scrollable_content_region.width
+        runs = [Segment(" " * MARGIN, heading), *(Segment(text, heading + emphasis) for text, emphasis in self._heading[y])]
+        edge = Segment("▕", heading + Style(color=styles.gutter.color))
+        return Strip([*Strip(runs).crop_extend(0, width - 1, heading), edge], width)
+
+    def _gutter(self, row: int) -> list[Segment]:
+        """Text row ``row``'s gutter: a space, then the column's edge, or the thumb where the
+        view shows the article (only when the article is longer than the view)."""
         styles = self.frame_styles
         glyph, style = "▕", styles.gutter
-        if y in thumb_rows(self.scrollable_content_region.height, len(self._lines), self.scroll_offset.y):
+        if row in thumb_rows(self._text_height, len(self._lines), self.scroll_offset.y):
             glyph, style = "▐", styles.thumb
-        return Strip([Segment(" ", styles.base), Segment(glyph, style)], 2)
+        return [Segment(" ", styles.base), Segment(glyph, style)]
 
     def _span_style(self, spans: list[Annotation], offset: int) -> Style | None:
         covering = [span for span in spans if span.start <= offset < span.end]
@@ -364,7 +407,7 @@ class ArticleView(ScrollView, can_focus=True):
         return Strip(segments)
 
     def on_focus(self) -> None:
-        self._invalidate(self.cursor, self.cursor)
+        self._invalidate(self.cursor, self.cursor)  # the heading follows by its CSS (:focus)
 
     def on_blur(self) -> None:
         self._invalidate(self.cursor, self.cursor)
