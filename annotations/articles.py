@@ -6,19 +6,15 @@ import codecs
 import datetime
 import glob
 import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from . import simple_yaml
 from .jsonl import JsonlFileError, JsonlLine, jsonl_lines
 from .text import DecodeError, decode, normalise, refuse_binary, text_hash
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".jsonl")
-# libyaml's safe loader when PyYAML has it (its wheels do): ten times faster over thousands of articles.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 GLOB_CHARACTERS = frozenset("*?[")
 META_FIELDS = ("outlet", "date", "title", "url")
 
@@ -105,31 +101,21 @@ def _meta_value(value: object) -> str:
     return normalise(str(value)).replace("\n", " ").strip()
 
 
-_SIMPLE_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):[ \t]+(\S(?:.*\S)?)[ \t]*")
-_PLAIN_STRING = re.compile(r"[A-Za-z][^:#\\\"']*")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-# Words YAML reads as booleans or null rather than text.
-_YAML_WORDS = frozenset("y n yes no true false on off null".split())
+def _read_yaml_front_matter(block: str, source: str) -> object:
+    """Front matter beyond simple_yaml's shapes, read by PyYAML (imported only then)."""
+    import yaml
 
-
-def _simple_front_matter(block: str) -> dict | None:
-    """The front matter as YAML would read it, when every line is 'key: plain text' or an
-    ISO date; None for anything else (quotes, lists, numbers...), which YAML then reads.
-    YAML is most of the cost of opening thousands of articles; this skips it safely."""
-    data: dict[str, str] = {}
-    for line in block.splitlines():
-        if not line.strip():
-            continue
-        match = _SIMPLE_LINE.fullmatch(line)
-        if match is None:
-            return None
-        key, value = match.groups()
-        if key in data or not (_ISO_DATE.fullmatch(value) or _PLAIN_STRING.fullmatch(value)):
-            return None
-        if value.lower() in _YAML_WORDS:
-            return None
-        data[key] = value
-    return data
+    # libyaml's safe loader when PyYAML has it (its wheels do): ten times faster over thousands of articles.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return yaml.load(block, Loader=loader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 2}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or "syntax error"
+        raise ArticleError(source, f"front matter is not valid YAML{where}: {problem}") from None
+    except ValueError as error:  # a value YAML's resolver claims but cannot build: date: 2019-13-45
+        raise ArticleError(source, f"front matter is not valid YAML: {error}") from None
 
 
 def split_front_matter(text: str, source: str) -> tuple[dict[str, str], str]:
@@ -144,15 +130,9 @@ def split_front_matter(text: str, source: str) -> tuple[dict[str, str], str]:
             raise ArticleError(source, "front matter starts with '---' but has no closing '---' line")
     block = text[4 : close + 1]
     body = text[close + 5 :]
-    try:
-        data = _simple_front_matter(block)
-        if data is None:
-            data = yaml.load(block, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 2}" if mark is not None else ""
-        problem = getattr(error, "problem", None) or "syntax error"
-        raise ArticleError(source, f"front matter is not valid YAML{where}: {problem}") from None
+    data = simple_yaml.read(block)
+    if data is None:
+        data = _read_yaml_front_matter(block, source)
     if data is None:
         data = {}
     if not isinstance(data, dict):

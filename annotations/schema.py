@@ -6,9 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import yaml
 from rich.color import Color, ColorParseError
+
+from . import simple_yaml
+
+if TYPE_CHECKING:
+    import yaml
 
 DEFAULT_SCHEMA = "labels.yaml"
 
@@ -67,21 +72,6 @@ class LabelSchema:
         return next((relation.name for relation in self.relations if relation.clusters), "")
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """safe_load that refuses a mapping with the same key twice instead of keeping the last."""
-
-    def construct_mapping(self, node, deep=False):  # type: ignore[override]
-        seen: set[object] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
 def yaml_problem(error: yaml.YAMLError) -> str:
     """ "line 3: invalid YAML: ..." for a one-line message."""
     mark = getattr(error, "problem_mark", None)
@@ -90,8 +80,27 @@ def yaml_problem(error: yaml.YAMLError) -> str:
 
 
 def _read_yaml(source: str, text: str) -> object:
+    """The schema's data: simple_yaml reads the usual shape (the default schema among them)
+    without importing PyYAML; PyYAML reads the rest, refusing a key given twice."""
+    data = simple_yaml.read(text)
+    if data is not None:
+        return data
+    import yaml
+
+    class StrictLoader(yaml.SafeLoader):
+        """safe_load that refuses a mapping with the same key twice instead of keeping the last."""
+
+        def construct_mapping(self, node, deep=False):  # type: ignore[override]
+            seen: set[object] = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+                seen.add(key)
+            return super().construct_mapping(node, deep=deep)
+
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - SafeLoader subclass
+        return yaml.load(text, Loader=StrictLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.YAMLError as error:
         raise SchemaError(source, yaml_problem(error)) from None
 

@@ -17,8 +17,6 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-import yaml
-
 from annotations.articles import load_corpus
 from annotations.export import (
     FORMATS,
@@ -209,6 +207,8 @@ def load_keymap(path: Path | None) -> dict[str, str]:
     """Read a user keymap (binding id -> keys); unknown ids and bad YAML are usage errors."""
     if path is None:
         return {}
+    import yaml  # only a keymap needs it at start-up
+
     from .keymap import binding_ids  # textual is only needed when the app runs
 
     try:
