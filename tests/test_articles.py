@@ -50,6 +50,18 @@ def test_broken_front_matter_names_file_and_line(tmp_path: Path):
         load_article(path)
 
 
+@pytest.mark.parametrize(
+    "front, problem",
+    [("date: 2019-13-45\n", "month must be in 1..12"), ('title: "x"\ndate: 2019-02-30\n', "day is out of range for month")],
+)
+def test_a_date_yaml_cannot_build_is_a_one_line_problem(tmp_path: Path, front: str, problem: str):
+    path = tmp_path / "bad.md"
+    path.write_text(f"---\n{front}---\nBody\n")
+    with pytest.raises(ArticleError) as raised:
+        load_article(path)
+    assert str(raised.value) == f"{path}: front matter is not valid YAML: {problem}"
+
+
 def test_corpus_skips_bad_files_and_keeps_the_rest(tmp_path: Path):
     (tmp_path / "good.txt").write_text("Readable.")
     (tmp_path / "empty.txt").write_bytes(b"")
