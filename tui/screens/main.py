@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.screen import Screen
 
@@ -20,9 +22,11 @@ from ..styles import LabelStyles
 from ..widgets.annotation_panel import AnnotationPanel
 from ..widgets.article_view import ArticleView
 from ..widgets.bars import KeyBar, TitleBar
-from ..widgets.search_box import SearchBox
 from .choice import Choice, ChoiceScreen
 from .background import ArticleJob, JobFinished, JobFound
+
+if TYPE_CHECKING:
+    from ..widgets.search_box import SearchBox
 
 PANEL_WIDTH = 34
 MIN_COLUMN_WIDTH = 40
@@ -57,6 +61,7 @@ class MainScreen(Screen):
         self.link_source: Annotation | None = None  # marked with m, linked from with L
         self.suggesters = list(suggesters)
         self.job: ArticleJob | None = None  # the background run over every article, if one runs
+        self._search_box: SearchBox | None = None  # mounted when first opened
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -65,12 +70,6 @@ class MainScreen(Screen):
         # The first columns are composed, not mounted after, so the first frame shows them.
         yield from self._new_columns(self.app.size.width, 0)
         yield AnnotationPanel(self.schema, self.label_styles, id="panel")
-        yield SearchBox(
-            self._run_search,
-            self._close_search,
-            placeholder="Search this article (enter: select the next match, escape: close)",
-            id="search",
-        )
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -584,14 +583,28 @@ class MainScreen(Screen):
     # -- search ------------------------------------------------------------------------
 
     def action_open_search(self) -> None:
-        search = self.query_one(SearchBox)
+        search = self._search_box
+        if search is None:
+            # Mounted on first use: the first frame does without an Input (its import, its
+            # styles and a node). The mount is not awaited: set_focus takes effect at once,
+            # so the keys typed next queue on the box, behind its mount.
+            from ..widgets.search_box import SearchBox
+
+            search = self._search_box = SearchBox(
+                self._run_search,
+                self._close_search,
+                placeholder="Search this article (enter: select the next match, escape: close)",
+                id="search",
+            )
+            self.mount(search, before=self.query_one(KeyBar))
         self._search_origin = self.focused_view
         search.display = True
         search.value = self.search_query
         self.set_focus(search)
 
     def _close_search(self) -> None:
-        self.query_one(SearchBox).display = False
+        if self._search_box is not None:
+            self._search_box.display = False
         self.set_focus(self._search_origin or self.columns[0])
 
     def _run_search(self, query: str) -> None:
