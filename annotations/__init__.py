@@ -4,31 +4,25 @@ A plain library with no user interface: a script or a notebook can use it as the
 terminal app does. It must never import textual (a test keeps it so).
 """
 
-from .articles import Article, ArticleError, Corpus, load_article, load_corpus
-from .export import ExportSelection, exported_articles, write_jsonl
-from .model import Annotation, default_annotator
-from .schema import Label, LabelSchema, SchemaError, load_schema
-from .store import ArticleChangedError, Change, DatabaseLocked, Step, Store, StoreError
+# The names below load their modules when first used (PEP 562), so that importing one
+# module of the package (the app imports annotations.articles first) does not load them all.
+_WHERE = {
+    "Article": "articles", "ArticleError": "articles", "Corpus": "articles", "load_article": "articles",
+    "load_corpus": "articles",
+    "ExportSelection": "export", "exported_articles": "export", "write_jsonl": "export",
+    "Annotation": "model", "default_annotator": "model",
+    "Label": "schema", "LabelSchema": "schema", "SchemaError": "schema", "load_schema": "schema",
+    "ArticleChangedError": "store", "Change": "store", "DatabaseLocked": "store", "Step": "store", "Store": "store",
+    "StoreError": "store",
+}
 
-__all__ = [
-    "Annotation",
-    "Article",
-    "ArticleChangedError",
-    "ArticleError",
-    "Change",
-    "Step",
-    "Corpus",
-    "DatabaseLocked",
-    "Label",
-    "LabelSchema",
-    "SchemaError",
-    "Store",
-    "StoreError",
-    "default_annotator",
-    "ExportSelection",
-    "exported_articles",
-    "load_article",
-    "load_corpus",
-    "load_schema",
-    "write_jsonl",
-]
+
+def __getattr__(name: str) -> object:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'annotations' has no attribute {name!r}")
+    from importlib import import_module
+
+    return getattr(import_module(f".{_WHERE[name]}", __name__), name)
+
+
+__all__ = sorted(_WHERE)

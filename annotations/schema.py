@@ -25,6 +25,12 @@ class SchemaError(ValueError):
         super().__init__(f"{source}: {problem}")
 
 
+class PatternError(ValueError):
+    """A pattern (from a file the schema or --patterns names) that cannot be used: ``str()``
+    is 'FILE:LINE: problem'. Here rather than in suggest.py, so the command line can catch
+    it without loading the suggesters."""
+
+
 @dataclass(frozen=True)
 class Label:
     name: str

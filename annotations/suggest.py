@@ -23,12 +23,8 @@ from pathlib import Path
 from .articles import Article
 from .jsonl import JsonlFileError, jsonl_lines
 from .model import Annotation
-from .schema import SUGGESTERS, LabelSchema
+from .schema import SUGGESTERS, LabelSchema, PatternError
 from .store import Store
-
-
-class PatternError(ValueError):
-    """A pattern that cannot be used: ``str()`` is 'FILE:LINE: problem'."""
 
 
 @dataclass(frozen=True)

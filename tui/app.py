@@ -5,14 +5,18 @@ from __future__ import annotations
 from textual.app import App
 from textual.screen import Screen
 
+from typing import TYPE_CHECKING
+
 from annotations.articles import Article
-from annotations.review import ReviewFilter
 from annotations.schema import LabelSchema
 from annotations.store import Store
-from annotations.suggest import Suggester
 
 from .screens.main import MainScreen
 from .styles import LabelStyles
+
+if TYPE_CHECKING:
+    from annotations.review import ReviewFilter
+    from annotations.suggest import Suggester
 
 
 class BroadsheetApp(App):

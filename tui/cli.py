@@ -18,23 +18,11 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from annotations.articles import load_corpus
-from annotations.export import (
-    FORMATS,
-    ExportSelection,
-    OverlapReport,
-    cluster_records,
-    exported_articles,
-    write_brat,
-    write_conll,
-    write_lines,
-)
-from annotations.review import FILTER_FIELDS, FilterError, ReviewFilter
 from annotations.locations import default_db_path
 from annotations.model import default_annotator
-from annotations.schema import CLUSTER_RELATION, SchemaError, load_schema
+from annotations.schema import CLUSTER_RELATION, PatternError, SchemaError, load_schema
 from annotations.storage import atomic_write
 from annotations.store import Store, StoreError
-from annotations.suggest import PatternError
 
 EXIT_OK, EXIT_SKIPPED, EXIT_USAGE = 0, 1, 2
 
@@ -83,6 +71,8 @@ def _names(value: str) -> frozenset[str]:
 
 
 def _export_parser() -> argparse.ArgumentParser:
+    from annotations.export import FORMATS  # the app's start-up does without export (and review) code
+
     parser = argparse.ArgumentParser(
         prog="broadsheet export",
         description="Write the tagged articles as labelled data: JSONL (spaCy, Prodigy), doccano, brat or CoNLL.",
@@ -154,6 +144,8 @@ def _merge_parser() -> argparse.ArgumentParser:
 
 
 def _review_parser() -> argparse.ArgumentParser:
+    from annotations.review import FILTER_FIELDS
+
     parser = argparse.ArgumentParser(
         prog="broadsheet review",
         description="Go through the annotations one by one: accept, reject, relabel, fix boundaries.",
@@ -271,6 +263,16 @@ def run_app(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    from annotations.export import (
+        ExportSelection,
+        OverlapReport,
+        cluster_records,
+        exported_articles,
+        write_brat,
+        write_conll,
+        write_lines,
+    )
+
     selection = ExportSelection(args.gold, args.labels, args.articles, args.annotator)
     overlaps = OverlapReport()
     if args.format == "brat" and args.output == "-":
@@ -391,6 +393,8 @@ def run_merge(args: argparse.Namespace) -> int:
 
 
 def run_review(args: argparse.Namespace) -> int:
+    from annotations.review import FILTER_FIELDS, FilterError, ReviewFilter
+
     with starting_up():
         from .app import BroadsheetApp
         from .keymap import reserved_keys
