@@ -119,3 +119,18 @@ async def test_the_first_frame_shows_the_text_before_the_views_hear_their_size(s
             await pilot.pause()
             view = app.screen.query_one(ArticleView)
             assert view.render_line(HEADING_ROWS).text.startswith(" A Iraqi militia leader on Monday")
+
+
+async def test_the_focused_columns_heading_is_highlighted_and_follows_the_focus(seeds, db_path):
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            views = list(app.screen.query(ArticleView))
+
+            def heading_backgrounds() -> list:
+                return [next(iter(view.render_line(0))).style.bgcolor for view in views]
+
+            first = heading_backgrounds()
+            assert first[0] != first[1] == first[2]
+            await pilot.press("tab")
+            assert heading_backgrounds() == [first[1], first[0], first[1]]

@@ -11,8 +11,6 @@ a container's lines are rendered in every full frame though its children cover t
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -48,9 +46,11 @@ def heading_lines(article: Article, number: int) -> tuple[list[tuple[str, Style]
     return [(f"{number} ", BADGE), (f" {first or article.id}", BOLD)], [(title, ITALIC)]
 
 
-class FrameStyles(NamedTuple):
-    """The CSS styles every line of a frame uses, looked up once per frame: each look-up
-    walks the widget's ancestors, and a frame has a few per line."""
+class FrameStyles:
+    """The CSS styles of one frame's lines: the view's own (``base``) and its component
+    classes (``cursor`` is ``article-view--cursor``), each looked up when a line first
+    needs it and kept for the frame. A look-up walks the widget's ancestors, Textual drops
+    its own cache at every refresh, and a frame that repaints a tagged line needs three."""
 
     base: Style
     cursor: Style
@@ -59,6 +59,15 @@ class FrameStyles(NamedTuple):
     gutter: Style
     thumb: Style
     heading: Style
+
+    def __init__(self, view: ArticleView) -> None:
+        self._view = view
+
+    def __getattr__(self, name: str) -> Style:  # only for a style not looked up yet this frame
+        view = self._view
+        style = view.rich_style if name == "base" else view.get_component_rich_style(f"article-view--{name}")
+        setattr(self, name, style)
+        return style
 
 
 class ArticleView(ScrollView, can_focus=True):
@@ -305,12 +314,7 @@ class ArticleView(ScrollView, can_focus=True):
     @property
     def frame_styles(self) -> FrameStyles:
         if self._frame_styles is None:
-            component = self.get_component_rich_style
-            self._frame_styles = FrameStyles(
-                self.rich_style, component("article-view--cursor"), component("article-view--selection"),
-                component("article-view--match"), component("article-view--gutter"), component("article-view--thumb"),
-                component("article-view--heading"),
-            )
+            self._frame_styles = FrameStyles(self)
         return self._frame_styles
 
     def render_lines(self, crop: Region) -> list[Strip]:
@@ -371,7 +375,7 @@ class ArticleView(ScrollView, can_focus=True):
         start, end = self._lines[index]
         text = self.text
         styles = self.frame_styles
-        base, cursor_style, selection_style, match_style = styles.base, styles.cursor, styles.selection, styles.match
+        base = styles.base
         line_spans = [span for span in self.spans if span.start < end and span.end > start]
         line_matches = [match for match in self.matches if match[0] < end and match[1] > start]
         selection = self.selection
@@ -393,17 +397,17 @@ class ArticleView(ScrollView, can_focus=True):
             if span_style is not None:
                 style += span_style
             if any(match_start <= run_start < match_end for match_start, match_end in line_matches):
-                style += match_style
+                style += styles.match
             if selection and selection[0] <= run_start < selection[1]:
-                style += selection_style
+                style += styles.selection
             if show_cursor and run_start == self.cursor:
-                style += cursor_style
+                style += styles.cursor
             run = text[run_start:run_end]
             segments.append(Segment(run.replace("\t", " " * TAB_CELLS) if "\t" in run else run, style))
         if self.cursor == end < len(text) and text[end] == "\n":
             # The cursor sits on the newline that ends this line: show it after the text.
-            style = base + (selection_style if selection and selection[0] <= self.cursor < selection[1] else Style())
-            segments.append(Segment(" ", style + cursor_style if show_cursor else style))
+            style = base + (styles.selection if selection and selection[0] <= self.cursor < selection[1] else Style())
+            segments.append(Segment(" ", style + styles.cursor if show_cursor else style))
         return Strip(segments)
 
     def on_focus(self) -> None:
