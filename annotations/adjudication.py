@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .components import Components
 from .model import Annotation, annotator_names, joined_names, now, span_order
 from .store import Step, Store
 
@@ -121,24 +122,17 @@ def _adjudicated(span: Annotation) -> bool:
 def article_regions(article_id: str, spans: list[Annotation], annotators: tuple[str, ...]) -> list[Region]:
     """The article's spans grouped into regions, in reading order."""
     spans = sorted((span for span in spans if _adjudicated(span)), key=span_order)
-    parent = list(range(len(spans)))
-
-    def root(index: int) -> int:
-        while parent[index] != index:
-            parent[index] = parent[parent[index]]
-            index = parent[index]
-        return index
-
-    open_spans: list[int] = []  # spans that may still overlap the next one (sorted by start)
-    for index, span in enumerate(spans):
-        open_spans = [other for other in open_spans if spans[other].end > span.start]
+    components = Components()
+    open_spans: list[Annotation] = []  # spans that may still overlap the next one (sorted by start)
+    for span in spans:
+        open_spans = [other for other in open_spans if other.end > span.start]
         for other in open_spans:
-            if rivals(spans[other], span):
-                parent[root(index)] = root(other)
-        open_spans.append(index)
-    groups: dict[int, list[Annotation]] = {}
-    for index, span in enumerate(spans):
-        groups.setdefault(root(index), []).append(span)
+            if rivals(other, span):
+                components.union(span.id, other.id)
+        open_spans.append(span)
+    groups: dict[str, list[Annotation]] = {}
+    for span in spans:
+        groups.setdefault(components.find(span.id), []).append(span)
     regions = []
     for members in groups.values():
         versions: dict[tuple[int, int, str], list[Annotation]] = {}

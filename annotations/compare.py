@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from .components import Components
 from .figures import Figure, disagree, parse_figure
 from .model import Annotation, ClusterName, Link
 from .schema import CLUSTER_RELATION
@@ -44,23 +45,6 @@ class Cluster:
         return disagree(list(self.figures.values()))
 
 
-class _Components:
-    """Union-find over span ids."""
-
-    def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
-
-    def find(self, item: str) -> str:
-        self.parent.setdefault(item, item)
-        while self.parent[item] != item:
-            self.parent[item] = self.parent[self.parent[item]]
-            item = self.parent[item]
-        return item
-
-    def union(self, first: str, second: str) -> None:
-        self.parent[self.find(first)] = self.find(second)
-
-
 def build_clusters(
     store: Store, article_order: list[str] | None = None, relation: str = CLUSTER_RELATION
 ) -> list[Cluster]:
@@ -70,7 +54,7 @@ def build_clusters(
     position; the default name is the text of its first actor span, else of its first span."""
     links, spans = store.live_links()
     links = [link for link in links if link.label == relation]
-    components = _Components()
+    components = Components()
     for link in links:
         components.union(link.head, link.child)
     members: dict[str, list[Annotation]] = {}
