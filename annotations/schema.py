@@ -129,12 +129,10 @@ def parse_schema(text: str, source: str, reserved_keys: Iterable[str] = (), base
             raise SchemaError(source, f"{where}: missing {', '.join(missing)}")
         name, key, color = str(entry["name"]).strip(), str(entry["key"]), str(entry["color"]).strip()
         where = f"label {name!r}"
-        if not name or any(char.isspace() or not char.isprintable() for char in name):
-            raise SchemaError(source, f"{where}: a name must be printable with no spaces")
+        _check_name(source, where, name)
         if name in names:
             raise SchemaError(source, f"{where}: the name is used twice")
-        if len(key) != 1 or not key.isprintable() or key.isspace():
-            raise SchemaError(source, f"{where}: key {key!r} must be a single printable character")
+        _check_key(source, where, key)
         if key in reserved:
             raise SchemaError(source, f"{where}: key {key!r} is already a navigation key")
         if key in keys:
@@ -149,6 +147,17 @@ def parse_schema(text: str, source: str, reserved_keys: Iterable[str] = (), base
     relations = _parse_relations(data["relations"], source) if "relations" in data else DEFAULT_RELATIONS
     suggesters, pattern_files = _parse_suggest(data.get("suggest") or {}, source, names, base)
     return LabelSchema(tuple(labels), source, relations, suggesters, pattern_files)
+
+
+def _check_name(source: str, where: str, name: str) -> None:
+    """A label's or a relation's name: what export writes, so one printable word."""
+    if not name or any(char.isspace() or not char.isprintable() for char in name):
+        raise SchemaError(source, f"{where}: a name must be printable with no spaces")
+
+
+def _check_key(source: str, where: str, key: str) -> None:
+    if len(key) != 1 or not key.isprintable() or key.isspace():
+        raise SchemaError(source, f"{where}: key {key!r} must be a single printable character")
 
 
 SUGGESTERS = ("figures", "quotes", "titles")  # built in: see suggest.py
@@ -185,10 +194,8 @@ def _parse_relations(entries: object, source: str) -> tuple[Relation, ...]:
             raise SchemaError(source, f"relation {number}: expected a name and a key")
         name, key = str(entry["name"]).strip(), str(entry["key"])
         where = f"relation {name!r}"
-        if any(char.isspace() or not char.isprintable() for char in name):
-            raise SchemaError(source, f"{where}: a name must be printable with no spaces")
-        if len(key) != 1 or not key.isprintable() or key.isspace():
-            raise SchemaError(source, f"{where}: key {key!r} must be a single printable character")
+        _check_name(source, where, name)
+        _check_key(source, where, key)
         for other in relations:
             if other.name == name:
                 raise SchemaError(source, f"{where}: the name is used twice")

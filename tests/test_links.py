@@ -177,6 +177,9 @@ LABELS = "labels:\n  - {name: actor, key: a, color: red}\n"
     ("relations:\n  - {name: same-as, key: s}\n  - {name: cites, key: s}", "key 's' is already used by relation 'same-as'"),
     ("relations:\n  - {name: a, key: s, clusters: true}\n  - {name: b, key: t, clusters: true}", "only one relation can form clusters"),
     ("relations:\n  - {name: a, key: s, clusters: yes please}", "'clusters' must be true or false"),
+    ("relations:\n  - {name: '  ', key: s}", "relation '': a name must be printable with no spaces"),
+    ("relations:\n  - {name: said by, key: s}", "relation 'said by': a name must be printable with no spaces"),
+    ("relations:\n  - {name: cites, key: st}", "relation 'cites': key 'st' must be a single printable character"),
 ])
 def test_bad_relations_in_a_schema_are_named(relations, problem):
     with pytest.raises(SchemaError, match=problem) as raised:
