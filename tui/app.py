@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import App
 from textual.screen import Screen
-
-from typing import TYPE_CHECKING
 
 from annotations.articles import Article
 from annotations.schema import LabelSchema

@@ -20,7 +20,7 @@ from pathlib import Path
 from annotations.articles import load_corpus
 from annotations.locations import default_db_path
 from annotations.model import default_annotator
-from annotations.schema import CLUSTER_RELATION, PatternError, SchemaError, load_schema
+from annotations.schema import CLUSTER_RELATION, LabelSchema, PatternError, SchemaError, load_schema
 from annotations.storage import atomic_write
 from annotations.store import Store, StoreError
 
@@ -233,15 +233,22 @@ def starting_up() -> Iterator[None]:
         gc.enable()
 
 
+def _keymap_and_schema(args: argparse.Namespace) -> tuple[dict[str, str], LabelSchema]:
+    """The user's keymap (--keymap), then the label schema (--labels), whose keys must not
+    take one the keymap gives to navigation."""
+    from .keymap import reserved_keys
+
+    keymap = load_keymap(args.keymap)
+    return keymap, load_schema(args.labels, reserved_keys(keymap))
+
+
 def run_app(args: argparse.Namespace) -> int:
     with starting_up():
         from .app import BroadsheetApp
-        from .keymap import reserved_keys
 
         from annotations.suggest import configured_suggesters
 
-        keymap = load_keymap(args.keymap)
-        schema = load_schema(args.labels, reserved_keys(keymap))
+        keymap, schema = _keymap_and_schema(args)
         suggesters = configured_suggesters(schema, args.patterns)
         with progress_bar("Opening articles") as progress:
             corpus = load_corpus(args.paths or [bundled_seeds()], progress)
@@ -397,10 +404,8 @@ def run_review(args: argparse.Namespace) -> int:
 
     with starting_up():
         from .app import BroadsheetApp
-        from .keymap import reserved_keys
 
-        keymap = load_keymap(args.keymap)
-        schema = load_schema(args.labels, reserved_keys(keymap))
+        keymap, schema = _keymap_and_schema(args)
     try:
         selection = ReviewFilter(*(frozenset().union(*map(_names, getattr(args, name))) for name in FILTER_FIELDS))
     except FilterError as error:
