@@ -170,9 +170,14 @@ def _relations(record: dict, annotations: list[Annotation], stored_id: dict[str,
         label = relation.get("label")
         if not isinstance(label, str) or not label:
             raise LineError(f"relation {number}: needs a label")
-        links.append(Link(str(relation.get("id") or new_id()), ends[0], article_id, ends[1], article_id, label,
-                          str(relation.get("annotator") or annotator), now()))
+        links.append(_link_from(relation, ends[0], article_id, ends[1], article_id, label, annotator))
     return links
+
+
+def _link_from(raw: dict, head: str, head_article: str, child: str, child_article: str, label: str, annotator: str) -> Link:
+    """A link of the file, keeping the id and annotator it carries (new ones when it has none)."""
+    return Link(str(raw.get("id") or new_id()), head, head_article, child, child_article, label,
+                str(raw.get("annotator") or annotator), now())
 
 
 def _import_group(store: Store, record: dict, annotator: str, report: ImportReport) -> None:
@@ -191,8 +196,7 @@ def _import_group(store: Store, record: dict, annotator: str, report: ImportRepo
         head, child, label = (raw.get("head"), raw.get("child"), raw.get("label")) if isinstance(raw, dict) else (None,) * 3
         if head not in article_of or child not in article_of or not isinstance(label, str) or not label:
             raise LineError(f"link {number}: needs a label, and a head and child among the cluster's spans")
-        links.append(Link(str(raw.get("id") or new_id()), head, article_of[head], child, article_of[child], label,
-                          str(raw.get("annotator") or annotator), now()))
+        links.append(_link_from(raw, head, article_of[head], child, article_of[child], label, annotator))
     _add_new_links(store, links, report)
     if record.get("named_by") and isinstance(record.get("name"), str) and record.get("id") in article_of:
         if store.cluster_names().get(record["id"]) is None:
