@@ -1,6 +1,6 @@
 """Keystroke latency and first paint on large articles, in a real terminal (tmux).
 
-    .venv/bin/python benchmarks/latency.py [--reps 40] [--runs 7]
+    .venv/bin/python benchmarks/latency.py [--reps 40] [--runs 7] [--baseline REV]
 
 Uses ../shared/tools/tuibench.py (or TUIBENCH=path). In one run, at 160x48:
 - first paint (the first article's text on screen) of three 200,000-character articles
@@ -10,22 +10,28 @@ Uses ../shared/tools/tuibench.py (or TUIBENCH=path). In one run, at 160x48:
   beside the same keys in a minimal curses annotator that redraws the whole screen per
   key and fsyncs its tags (curses_annotator.py, the yardstick of issue 8), and a minimal
   Textual app whose key repaints one small widget. Each is timed until the screen's
-  first nine rows change (terminal.py says why not the whole screen).
+  first nine rows change (terminal.py says why not the whole screen);
+- the same keys on that article when it already holds 1,000 tags (a day's work, or one
+  run of the suggesters), where each tag rewrites the article's file and repaints the
+  panel's list, and each line drawn looks up the tags on it.
+With --baseline, Broadsheet's keys are also timed with that git revision's code.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import re
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from startup import MINIMAL_APP, WORDS, first_paint, first_words, median_ms  # noqa: E402
+from startup import MINIMAL_APP, WORDS, export_revision, first_paint, first_words, median_ms  # noqa: E402
 from terminal import ROOT, key_latencies, median, percentile, rows, running, use_this_checkout  # noqa: E402
 
 SIZE = 200_000
+STORED_TAGS = 1_000
 CAPTURED_ROWS = (0, 8)  # the title, the headings and the first lines of text (and the panel's counts)
 # The framework's floor for a key: a key that repaints one small widget, nothing else.
 MINIMAL_KEY_APP = """
@@ -56,10 +62,26 @@ def make_article(path: Path, seed: int) -> None:
     path.write_text(f"---\noutlet: Outlet {seed}\ntitle: Long article {seed}\n---\n" + "\n\n".join(paragraphs)[:SIZE])
 
 
+def make_tagged_database(path: Path, article_path: Path, count: int) -> None:
+    """A database in which the article holds ``count`` tags, on words spread over its text."""
+    from annotations.articles import load_article
+    from annotations.model import Annotation
+    from annotations.store import Store
+
+    article = load_article(article_path)
+    words = [match.span() for match in re.finditer(r"\w+", article.text)]
+    every = len(words) // count
+    labels = ("actor", "claim", "figure", "quote")
+    with Store.open(path) as store:
+        store.add_many(article, [Annotation.create(article.id, article.text, *words[index * every], labels[index % 4], "bench")
+                                 for index in range(count)])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--reps", type=int, default=40)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--baseline", metavar="REV", help="also time Broadsheet's keys with this git revision's code")
     args = parser.parse_args()
     use_this_checkout()
     with tempfile.TemporaryDirectory() as scratch:
@@ -78,14 +100,21 @@ def main() -> None:
         print(f"| first paint: minimal Textual app (floor) | {floor:.0f} ms | | 1.00x |")
         print(f"| first paint: three 200,000-character articles | {three:.0f} ms | | {three / floor:.2f}x |")
         curses_app = f"{sys.executable} {ROOT / 'benchmarks' / 'curses_annotator.py'} {articles[0]} tags.json"
-        ours = f"{app} {articles[0]} --db keys.json"
+        versions = [("Broadsheet", app)]
+        if args.baseline:
+            versions.append((f"Broadsheet at {args.baseline}", f"env PYTHONPATH={export_revision(args.baseline, work / 'baseline')} {app}"))
         cases = [
             ("minimal Textual app, one repaint", f"{sys.executable} minimal_key.py", "Outlet 1", "l", []),
             ("curses annotator: cursor move (l)", curses_app, "long1.md", "l", []),
-            ("Broadsheet: cursor move (l)", ours, "Outlet 1", "l", []),
             ("curses annotator: tag (a), durable", curses_app, "long1.md", "a", ["l"]),
-            ("Broadsheet: tag (a), durable", ours, "Outlet 1", "a", ["w"]),
         ]
+        for version, command in versions:
+            slug = version.replace(" ", "_")
+            make_tagged_database(work / f"{slug}-tagged.json", articles[0], STORED_TAGS)
+            for stored, database in (("", f"{slug}.json"), (f", {STORED_TAGS:,} tags stored", f"{slug}-tagged.json")):
+                ours = f"{command} {articles[0]} --db {database}"
+                cases += [(f"{version}: cursor move (l){stored}", ours, "Outlet 1", "l", []),
+                          (f"{version}: tag (a), durable{stored}", ours, "Outlet 1", "a", ["w"])]
         yardstick = {}
         for name, command, expect, key, before_each in cases:
             with running(command, work, expect) as bench:
