@@ -1,4 +1,5 @@
 import json
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -217,6 +218,37 @@ def test_a_failed_write_changes_nothing_and_the_next_one_works(seeds, store, db_
     store.delete(first)
     assert [record["id"] for record in saved_annotations(db_path)] == [second.id]
     assert store.annotations(article.id) == [second]
+
+
+def test_the_records_kept_in_memory_are_those_in_the_files_after_any_changes(seeds, db_path):
+    """The store keeps each file's records parsed and in order between changes; after
+    every kind of change they must equal what a fresh read of the files gives."""
+    rng = random.Random(8)
+    article = seeds[1]
+    text = article.text
+    with Store.open(db_path) as store:
+        for _ in range(250):
+            spans, links, choice = store.annotations(article.id), store.links(), rng.random()
+            if choice < 0.35 or len(spans) < 2:
+                start = rng.randrange(0, 400)
+                store.add(article, start, start + rng.choice((1, 5, 12)), rng.choice(("actor", "claim")), "tester")
+            elif choice < 0.45:
+                store.delete(rng.choice(spans))
+            elif choice < 0.6:  # a new place moves the span in reading order
+                span, start = rng.choice(spans), rng.randrange(0, 400)
+                store.update(span, start=start, end=start + 3, text=text[start : start + 3], status="accepted")
+            elif choice < 0.72:
+                store.undo()
+            elif choice < 0.8:
+                store.redo()
+            elif choice < 0.9:
+                store.link(*rng.sample(spans, 2), "same-as", "tester")
+            elif links:
+                store.delete_link(rng.choice(links))
+            with Store.open(db_path, read_only=True) as fresh:
+                assert store.annotations(article.id) == fresh.annotations(article.id)
+                assert store.links() == fresh.links()
+        assert len(store.annotations(article.id)) > 20 and len(store.links()) > 2
 
 
 def test_a_step_of_many_changes_across_articles_undoes_and_redoes_whole(seeds, db_path):
