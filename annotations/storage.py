@@ -61,22 +61,50 @@ def atomic_write(path: Path, data: bytes, keep_backup: bool = True) -> None:
     fsync_directory(path.parent)
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def _doc_order(doc_id: str) -> tuple[int, str]:
     return (int(doc_id), "") if doc_id.isdigit() else (0, doc_id)
 
 
-def dumps(tables: dict) -> bytes:
+def _in_doc_order(documents: dict) -> list[str]:
+    """The documents' ids by number: usually their order already, as TinyDB adds at the end."""
+    ids = list(documents)
+    if all(map(str.isdigit, ids)):
+        numbers = list(map(int, ids))
+        if numbers == sorted(numbers):
+            return ids
+    return sorted(ids, key=_doc_order)
+
+
+def dumps(tables: dict, known: dict | None = None) -> bytes:
     """JSON with one document a line and sorted keys, so a diff of two versions reads well.
 
     The comma between documents leads the line of the later one: a document added at the
-    end (a new tag) is then one added line in a diff, and the line before it is untouched."""
+    end (a new tag) is then one added line in a diff, and the line before it is untouched.
+
+    ``known`` keeps each document's line from one call to the next, with a copy of the
+    document it was made from: a document equal to its copy is not serialised again, so
+    rewriting an article's file after a tag serialises the new tag, not every tag."""
+    known = {} if known is None else known
     lines = ["{"]
     for table_index, table_name in enumerate(sorted(tables)):
         documents = tables[table_name]
+        kept_lines = known.setdefault(table_name, {})
+        body = []
+        for doc_id in _in_doc_order(documents):
+            document = documents[doc_id]
+            kept = kept_lines.get(doc_id)
+            if kept is None or kept[0] != document:  # (as Python compares: a true that became 1 keeps its line)
+                # A copy of a flat document shares no object that could change in place; a
+                # nested one keeps no copy, so it is serialised at every write.
+                copy = dict(document) if all(type(value) in _SCALARS for value in document.values()) else None
+                kept = kept_lines[doc_id] = (copy, f"{json.dumps(doc_id)}: {json.dumps(document, sort_keys=True, ensure_ascii=False)}")
+            body.append(kept[1])
         lines.append(f"{',' if table_index else ''}{json.dumps(table_name)}: {{")
-        for doc_index, doc_id in enumerate(sorted(documents, key=_doc_order)):
-            body = json.dumps(documents[doc_id], sort_keys=True, ensure_ascii=False)
-            lines.append(f"{',' if doc_index else ' '}{json.dumps(doc_id)}: {body}")
+        if body:
+            lines.append(" " + "\n,".join(body))
         lines.append("}")
     lines.append("}")
     return ("\n".join(lines) + "\n").encode("utf-8")
@@ -109,6 +137,7 @@ class AtomicJSONStorage(Storage):
         self._tables: dict | None = None
         self._deferred = 0
         self._dirty = False
+        self._lines: dict = {}  # dumps()'s lines of this file's documents, kept between writes
 
     def read(self) -> dict | None:
         if self._tables is None:
@@ -130,7 +159,7 @@ class AtomicJSONStorage(Storage):
 
     def _flush(self) -> None:
         try:
-            atomic_write(self.path, dumps(self._tables or {}))
+            atomic_write(self.path, dumps(self._tables or {}, self._lines))
         except BaseException:
             # TinyDB changed our copy in place before asking us to write it; the file
             # on disk is the truth, so forget the copy and read the file again.

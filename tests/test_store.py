@@ -9,6 +9,7 @@ import pytest
 from annotations.store import HISTORY_LIMIT, ArticleChangedError, Change, DatabaseLocked, Step, Store, StoreError
 from annotations.articles import Article
 from annotations.model import Annotation
+from annotations.storage import dumps
 
 from .conftest import saved_annotations, shard_files
 
@@ -249,6 +250,28 @@ def test_the_records_kept_in_memory_are_those_in_the_files_after_any_changes(see
                 assert store.annotations(article.id) == fresh.annotations(article.id)
                 assert store.links() == fresh.links()
         assert len(store.annotations(article.id)) > 20 and len(store.links()) > 2
+
+
+def test_a_file_is_written_the_same_whether_its_documents_lines_were_kept_or_not():
+    """dumps() reuses the line of a document that has not changed since the last write;
+    the bytes must be those of serialising every document afresh, whatever changed."""
+    rng = random.Random(3)
+    known: dict = {}
+    tables: dict = {"annotations": {}, "article": {"1": {"id": "a", "meta": {"outlet": "Reuters"}}}}
+    documents = tables["annotations"]
+    for step in range(400):
+        choice = rng.random()
+        if choice < 0.4 or not documents:
+            doc_id = str(max(map(int, documents), default=0) + 1)  # TinyDB reuses the id of a removed last document
+            documents[doc_id] = {"id": f"s{step}", "start": rng.randrange(9), "label": "actor", "orphaned": False}
+        elif choice < 0.6:  # changed in place, as TinyDB's update does
+            rng.choice(list(documents.values())).update(label=rng.choice(("actor", "claim")), start=rng.randrange(9))
+        elif choice < 0.75:
+            del documents[rng.choice(list(documents))]
+        else:  # a nested value changed in place
+            tables["article"]["1"]["meta"]["outlet"] = f"Outlet {step}"
+        assert dumps(tables, known) == dumps(tables)
+    assert known  # lines were kept, and reused
 
 
 def test_a_step_of_many_changes_across_articles_undoes_and_redoes_whole(seeds, db_path):
