@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import random
 from pathlib import Path
 
 from textual import events
@@ -307,3 +308,26 @@ async def test_nested_spans_both_stay_visible(seeds, db_path):
             assert styles[text.index("him")].bgcolor == app.label_styles["quote"].bgcolor
             assert styles[text.index("Trump")].bgcolor == app.label_styles["actor"].bgcolor
             assert styles[text.index("Trump")].underline and not styles[text.index("him")].underline
+
+
+def test_a_view_finds_the_spans_over_a_stretch_of_text_as_a_scan_of_all_would(seeds):
+    from annotations.model import Annotation
+    from annotations.schema import load_schema
+    from tui.keymap import reserved_keys
+    from tui.styles import LabelStyles
+
+    rng = random.Random(4)
+    article = seeds[1]
+    view = ArticleView(article, LabelStyles(load_schema(None, reserved_keys())))
+    for length in (0, 1, 30, 400):
+        spans = []
+        for _ in range(length):
+            start = rng.randrange(len(article.text) - 1)
+            spans.append(Annotation.create(article.id, article.text, start, min(start + rng.choice((1, 6, 40, 900)), len(article.text)), "actor", "tester"))
+        view.spans = spans
+        for _ in range(300):
+            start = rng.randrange(len(article.text))
+            end = start + rng.randrange(1, 120)
+            found = view.spans_over(start, end)
+            assert {span.id for span in found} == {span.id for span in spans if span.start < end and span.end > start}
+            assert [span.start for span in found] == sorted(span.start for span in found)

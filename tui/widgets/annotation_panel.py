@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
+from textual.cache import LRUCache
 from textual.geometry import Size
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from annotations.model import Annotation
@@ -22,6 +23,7 @@ from annotations.text import one_line
 
 from ..styles import UNKNOWN_LABEL, LabelStyles
 from .gutter import thumb_rows
+from .line_view import LineView
 
 if TYPE_CHECKING:
     from ..screens.background import ArticleJob
@@ -31,15 +33,29 @@ VIRTUAL_BLOCK = 50
 PROGRESS_WIDTH = 30  # cells: the panel is 34 wide, less its padding and scroll thumb
 
 
-class AnnotationPanel(ScrollView, can_focus=False):
+# A line of the panel: runs of (text, style), turned into Text only when drawn, so that
+# a tag rebuilds cheap tuples for the list, not a Text for each of its (possibly 1,000) tags.
+Line = tuple[tuple[str, Style | str | None], ...]
+
+
+class AnnotationPanel(LineView, can_focus=False):
+    STYLE_PREFIX = "annotation-panel"
     COMPONENT_CLASSES = {"annotation-panel--thumb"}
 
     def __init__(self, schema: LabelSchema, label_styles: LabelStyles, **kwargs) -> None:
         super().__init__(**kwargs)
         self.schema = schema
         self.label_styles = label_styles
-        self.lines: list[Text] = []
-        self._strips: dict[int, Strip] = {}
+        self.lines: list[Line] = []
+        # Drawn lines by content and width, not by place: a tag in the middle of the list
+        # moves every line below it down one, and they need not be drawn again.
+        self._strips: LRUCache[tuple[Line, int], Strip] = LRUCache(1024)
+        self._strips_base: Style | None = None
+        self._span_lines: dict[str, tuple[Annotation, Line]] = {}
+
+    def _span_line(self, span: Annotation) -> Line:
+        mark = "?" if span.status == "suggested" else " "
+        return (f"{span.label[:7]:<7}", self.label_styles.of(span)), (mark + one_line(span.text), None)
 
     def show(self, title: str, spans: list[Annotation], orphans: list[Annotation] = (), links: list[str] = (),
              link_source: str = "", job: ArticleJob | None = None) -> None:
@@ -48,44 +64,42 @@ class AnnotationPanel(ScrollView, can_focus=False):
         tags = [span for span in spans if span.status != "suggested"]
         suggested = len(spans) - len(tags)
         per_label = Counter(span.label for span in tags)
-        lines = [Text(title, style="bold"), Text(f"{len(tags)} tags" + (f" · {suggested} suggested" if suggested else ""))]
+        lines: list[Line] = [((title, "bold"),), ((f"{len(tags)} tags" + (f" · {suggested} suggested" if suggested else ""), None),)]
         for name in self.schema.names + sorted(set(per_label) - set(self.schema.names)):
-            line = Text(f" {name} ", style=self.label_styles.get(name, UNKNOWN_LABEL))
-            line.append(f" {per_label.get(name, 0)}")
-            lines.append(line)
+            lines.append(((f" {name} ", self.label_styles.get(name, UNKNOWN_LABEL)), (f" {per_label.get(name, 0)}", None)))
         if suggested:
-            lines.append(Text("y accepts, x rejects; A / X all", style="dim"))
+            lines.append((("y accepts, x rejects; A / X all", "dim"),))
         if job is not None:
             width = PROGRESS_WIDTH
             filled = round(job.fraction * width)
-            lines += [Text(job.describe(), style="bold"), Text("█" * filled + "░" * (width - filled), style="bold")]
-        lines.append(Text())
+            lines += [((job.describe(), "bold"),), (("█" * filled + "░" * (width - filled), "bold"),)]
+        lines.append(())
+        # A span's line is made again only when the span changed: the store keeps a span's
+        # object until then.
+        previous, self._span_lines = self._span_lines, {}
         for span in spans:
-            line = Text(f"{span.label[:7]:<7}", style=self.label_styles.of(span))
-            line.append(("?" if span.status == "suggested" else " ") + one_line(span.text))
-            lines.append(line)
+            kept = previous.get(span.id)
+            if kept is None or kept[0] is not span:
+                kept = (span, self._span_line(span))
+            self._span_lines[span.id] = kept
+            lines.append(kept[1])
         if not spans:
-            lines += [Text("No tags yet: select with v,", style="dim"), Text("then a label key.", style="dim")]
+            lines += [(("No tags yet: select with v,", "dim"),), (("then a label key.", "dim"),)]
         if links or link_source:
-            lines += [Text(), Text(f"Links: {len(links)}", style="bold")]
-            lines += [Text(line) for line in links]
-            lines.append(Text("C compares the outlets", style="dim"))
+            lines += [(), ((f"Links: {len(links)}", "bold"),)]
+            lines += [((line, None),) for line in links]
+            lines.append((("C compares the outlets", "dim"),))
         if link_source:
-            lines += [Text(f"Linking from {link_source}", style="bold reverse"), Text("go to the other tag, press L", style="dim")]
+            lines += [((f"Linking from {link_source}", "bold reverse"),), (("go to the other tag, press L", "dim"),)]
         if orphans:
-            lines += [Text(), Text(f"Orphaned: {len(orphans)}", style="bold red"),
-                      Text("The text changed and these are no", style="dim"),
-                      Text("longer in it; kept, not exported.", style="dim")]
-            for span in orphans:
-                line = Text(f"{span.label[:7]:<7}", style="red")
-                line.append(" " + one_line(span.text))
-                lines.append(line)
+            lines += [(), ((f"Orphaned: {len(orphans)}", "bold red"),),
+                      (("The text changed and these are no", "dim"),),
+                      (("longer in it; kept, not exported.", "dim"),)]
+            lines += [((f"{span.label[:7]:<7}", "red"), (" " + one_line(span.text), None)) for span in orphans]
         # Repaint only the lines that changed: a tag changes a count and adds one line.
-        changed = [index for index in range(max(len(lines), len(self.lines)))
-                   if index >= len(lines) or index >= len(self.lines) or lines[index] != self.lines[index]]
+        changed = [index for index, (line, old) in enumerate(zip(lines, self.lines)) if line != old]
+        changed += range(min(len(lines), len(self.lines)), max(len(lines), len(self.lines)))
         self.lines = lines
-        for index in changed:
-            self._strips.pop(index, None)
         # A new virtual size costs a layout of the whole screen (7 ms a tag, measured), so
         # the scrollable height changes only in blocks of lines, not with every tag.
         # Width 0: the panel never scrolls sideways, and the region's width changes when the
@@ -104,23 +118,28 @@ class AnnotationPanel(ScrollView, can_focus=False):
         index = self.scroll_offset.y + y
         region = self.scrollable_content_region
         width = max(region.width - 1, 0)
-        base = self.rich_style
+        styles = self.frame_styles
+        base = styles.base
+        if base != self._strips_base:  # a new theme
+            self._strips.clear()
+            self._strips_base = base
         if index >= len(self.lines):
             strip = Strip.blank(width, base)
         else:
-            strip = self._strips.get(index)
-            if strip is None or strip.cell_length != width:
-                line = self.lines[index].copy()
+            key = (self.lines[index], width)
+            strip = self._strips.get(key)
+            if strip is None:
+                line = Text.assemble(*self.lines[index])
                 line.truncate(width, overflow="ellipsis")
                 segments = [Segment(text, base + style if style else base) for text, style, _ in line.render(_CONSOLE)]
-                strip = self._strips[index] = Strip(segments).extend_cell_length(width, base).crop(0, width)
+                strip = self._strips[key] = Strip(segments).extend_cell_length(width, base).crop(0, width)
         thumb = y in thumb_rows(region.height, len(self.lines), self.scroll_offset.y)
-        cell = Segment("▐", base + self.get_component_rich_style("annotation-panel--thumb")) if thumb else Segment(" ", base)
-        return Strip.join([strip, Strip([cell], 1)])
+        cell = Segment("▐", styles.thumb) if thumb else Segment(" ", base)
+        return Strip([*strip, cell], width + 1)
 
     def text_lines(self) -> list[str]:
         """The panel as plain lines (what a reader sees, for tests and screen readers)."""
-        return [line.plain for line in self.lines]
+        return ["".join(text for text, _ in line) for line in self.lines]
 
 
 def _runs(indexes: list[int]) -> list[tuple[int, int]]:

@@ -11,13 +11,15 @@ a container's lines are rendered in every full frame though its children cover t
 
 from __future__ import annotations
 
+import bisect
+from operator import attrgetter
+
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from annotations.articles import Article
@@ -28,6 +30,7 @@ from ..keymap import VIEW_BINDINGS
 from ..styles import LabelStyles
 from .gutter import thumb_rows
 from .keys import pass_on_if_unfocused, run_bindings_here
+from .line_view import LineView
 from .wrap import TAB_CELLS, column_of, line_of, line_starts, offset_at_column, wrap
 
 
@@ -35,6 +38,7 @@ HEADING_ROWS = 2  # 'n  outlet · date' and the title, above the text; they do n
 MARGIN = 1  # a blank cell before the heading and the text
 GUTTER = 2  # after the text: a space, then the column's edge with the scroll position in it
 BADGE, BOLD, ITALIC = Style(bold=True, reverse=True), Style(bold=True), Style(italic=True)
+_start = attrgetter("start")
 
 
 def heading_lines(article: Article, number: int) -> tuple[list[tuple[str, Style]], list[tuple[str, Style]]]:
@@ -46,35 +50,12 @@ def heading_lines(article: Article, number: int) -> tuple[list[tuple[str, Style]
     return [(f"{number} ", BADGE), (f" {first or article.id}", BOLD)], [(title, ITALIC)]
 
 
-class FrameStyles:
-    """The CSS styles of one frame's lines: the view's own (``base``) and its component
-    classes (``cursor`` is ``article-view--cursor``), each looked up when a line first
-    needs it and kept for the frame. A look-up walks the widget's ancestors, Textual drops
-    its own cache at every refresh, and a frame that repaints a tagged line needs three."""
-
-    base: Style
-    cursor: Style
-    selection: Style
-    match: Style
-    gutter: Style
-    thumb: Style
-    heading: Style
-
-    def __init__(self, view: ArticleView) -> None:
-        self._view = view
-
-    def __getattr__(self, name: str) -> Style:  # only for a style not looked up yet this frame
-        view = self._view
-        style = view.rich_style if name == "base" else view.get_component_rich_style(f"article-view--{name}")
-        setattr(self, name, style)
-        return style
-
-
-class ArticleView(ScrollView, can_focus=True):
+class ArticleView(LineView, can_focus=True):
     """One article in column ``number``: a cursor (a character offset), an optional
     selection, and highlights."""
 
     BINDINGS = VIEW_BINDINGS
+    STYLE_PREFIX = "article-view"
     COMPONENT_CLASSES = {
         "article-view--cursor",
         "article-view--selection",
@@ -93,13 +74,12 @@ class ArticleView(ScrollView, can_focus=True):
         self.label_styles = label_styles
         self.cursor = 0
         self.anchor: int | None = None
-        self.spans: list[Annotation] = []
+        self.spans = []
         self.matches: list[tuple[int, int]] = []
         self._lines: list[tuple[int, int]] = []
         self._starts: list[int] = []
         self._wrap_width = 0
         self._cache: LRUCache[int, Strip] = LRUCache(1024)
-        self._frame_styles: FrameStyles | None = None
 
     def add_leading_bindings(self, bindings: list[Binding]) -> None:
         """Bindings that come from configuration (the label keys), placed first so the
@@ -110,6 +90,26 @@ class ArticleView(ScrollView, can_focus=True):
         self._bindings.key_to_bindings = {**leading, **self._bindings.key_to_bindings}
 
     # -- what is shown -------------------------------------------------------------
+
+    @property
+    def spans(self) -> list[Annotation]:
+        """The spans highlighted, in reading order."""
+        return self._spans
+
+    @spans.setter
+    def spans(self, spans: list[Annotation]) -> None:
+        # Indexed by start, so that drawing a line looks at the spans near it, not at all
+        # of them: an article may hold thousands, and a page draws 46 lines.
+        self._spans = spans
+        self._by_start = sorted(spans, key=_start)
+        self._span_starts = [span.start for span in self._by_start]
+        self._longest_span = max((span.end - span.start for span in spans), default=0)
+
+    def spans_over(self, start: int, end: int) -> list[Annotation]:
+        """The spans that overlap ``text[start:end]``, by start."""
+        first = bisect.bisect_left(self._span_starts, start - self._longest_span + 1)
+        last = bisect.bisect_left(self._span_starts, end)
+        return [span for span in self._by_start[first:last] if span.end > start]
 
     def show_article(self, article: Article, spans: list[Annotation]) -> None:
         self.article, self.text = article, article.text
@@ -311,14 +311,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     # -- rendering ---------------------------------------------------------------------
 
-    @property
-    def frame_styles(self) -> FrameStyles:
-        if self._frame_styles is None:
-            self._frame_styles = FrameStyles(self)
-        return self._frame_styles
-
     def render_lines(self, crop: Region) -> list[Strip]:
-        self._frame_styles = None  # CSS may have changed since the last frame (focus, theme)
         # Wrapped here too, not only on resize: the first frame is rendered before the
         # view's Resize event arrives, and would show no text.
         self._rewrap()
@@ -376,7 +369,7 @@ class ArticleView(ScrollView, can_focus=True):
         text = self.text
         styles = self.frame_styles
         base = styles.base
-        line_spans = [span for span in self.spans if span.start < end and span.end > start]
+        line_spans = self.spans_over(start, end)
         line_matches = [match for match in self.matches if match[0] < end and match[1] > start]
         selection = self.selection
         show_cursor = self.has_focus
