@@ -9,10 +9,10 @@ Layout for ``--db broadsheet.json``::
         <article>.txt        the article's normalised text, the one all offsets refer to
         _links.json          links between spans, across articles too
         _cluster_names.json  names the analyst gave to clusters of same-as links
-        history/NNN.json     the undo log: one small file per change (NNN.undone.json once undone)
+        history.jsonl        the undo log: a line per change, undo and redo (see _History)
 
-Every user action rewrites the one article file it touches and adds one history file,
-each atomically (see storage.py), so the cost of a tag does not grow with the database.
+Every user action rewrites the one article file it touches, atomically (see storage.py),
+and appends a line to the undo log, so the cost of a tag does not grow with the database.
 """
 
 from __future__ import annotations
@@ -21,10 +21,13 @@ import bisect
 import errno
 import fcntl
 import hashlib
+import json
 import os
 import re
+import shutil
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,7 +37,7 @@ from tinydb import TinyDB
 from .articles import Article
 from .model import Annotation, ClusterName, Link, now, span_order
 from .reattach import Reattachment, reattach_spans
-from .storage import AtomicJSONStorage, CorruptFileError, atomic_write, dumps, fsync_directory, loads
+from .storage import AtomicJSONStorage, CorruptFileError, atomic_write, fsync_directory, loads
 
 FORMAT_VERSION = 1
 HISTORY_LIMIT = 500
@@ -281,7 +284,7 @@ class Store:
                 raise StoreError(f"{self.path}: not a Broadsheet database (no format record)")
             self.shard_dir.mkdir(exist_ok=True)
             meta.insert({"format": FORMAT_VERSION, "created": now()})
-            self._history = _History(self.shard_dir / "history")
+            self._history = _History(self.shard_dir)
             self._settle_history()
             return
         version = records[0].get("format")
@@ -291,10 +294,12 @@ class Store:
             self.shard_dir.mkdir(exist_ok=True)
             for leftover in self.shard_dir.glob(".*.tmp"):
                 leftover.unlink(missing_ok=True)  # a write cut short by a crash; the real file is intact
-            self._history = _History(self.shard_dir / "history")
+            self._history = _History(self.shard_dir)
             self._settle_history()
 
     def close(self) -> None:
+        if self._history is not None:
+            self._history.close()
         _release_lock(self._lock_fd)
         self._lock_fd = None
 
@@ -401,11 +406,7 @@ class Store:
     def add(self, article: Article, start: int, end: int, label: str, annotator: str) -> Annotation:
         """Tag ``article.text[start:end]``; durable on return."""
         annotation = Annotation.create(article.id, article.text, start, end, label, annotator)
-        shard = self._shard(article.id)
-        with shard.writing():
-            self._register(shard, article)
-            shard.put(annotation)
-        self._record(Change(article.id, None, annotation))
+        self._do_step(Step((Change(article.id, None, annotation),)), {article.id: article})
         return annotation
 
     def add_many(self, article: Article, annotations: list[Annotation]) -> None:
@@ -421,13 +422,11 @@ class Store:
                 shard.put(annotation)
 
     def delete(self, annotation: Annotation) -> None:
-        self._shard(annotation.article_id).remove(annotation.id)
-        self._record(Change(annotation.article_id, annotation, None))
+        self._do_step(Step((Change(annotation.article_id, annotation, None),)))
 
     def update(self, annotation: Annotation, **fields: object) -> Annotation:
         changed = annotation.changed(**fields)
-        self._shard(annotation.article_id).put(changed)
-        self._record(Change(annotation.article_id, annotation, changed))
+        self._do_step(Step((Change(annotation.article_id, annotation, changed),)))
         return changed
 
     def add_spans(self, spans_by_article: list[tuple[Article, list[Annotation]]], name: str) -> Step:
@@ -444,27 +443,31 @@ class Store:
         return self._do_step(Step(tuple(Change(before.article_id, before, after) for before, after in changes), name))
 
     def _do_step(self, step: Step, articles: dict[str, Article] | None = None) -> Step:
-        """Log the step, then write each article it touches once. A crash in between is
-        settled at the next open like a cut-short undo (see _settle_history): the step is
-        rolled back whole and can be redone."""
+        """Write the step's changes, each file they touch once, while its line is appended
+        to the undo log; durable on return. ``articles``: those of new spans, registered
+        with them. If either write fails, the other is undone and the error raised. A
+        crash between the two is settled at the next open: a logged step whose changes
+        are not all written is rolled back whole and can be redone (see _settle_history);
+        changes written whose step is not logged stay, and cannot be undone."""
         assert self._history is not None, "the database is open read-only"
         if not step.changes:
             return step
-        self._history.record(step)
-        by_article: dict[str, list[Change]] = {}
-        for change in step.changes:
-            by_article.setdefault(change.article_id, []).append(change)
+        logged = self._history.log(step)
         try:
-            for article_id, changes in by_article.items():
-                shard = self._shard(article_id)
-                with shard.writing():
-                    if articles and article_id in articles:
-                        self._register(shard, articles[article_id])
+            by_file: dict[int, tuple[_RecordFile, list[Change]]] = {}
+            for change in step.changes:
+                records = self._records_of(change)
+                by_file.setdefault(id(records), (records, []))[1].append(change)
+            for records, changes in by_file.values():
+                with records.writing():
                     for change in changes:
+                        if articles and change.article_id in articles and isinstance(records, _Shard):
+                            self._register(records, articles[change.article_id])
                         self._apply(change)
+            self._history.finish(logged)
         except BaseException:
+            self._history.cancel(logged)
             self._apply_all(step.inverted())
-            self._history.drop_newest()
             raise
         return step
 
@@ -493,8 +496,7 @@ class Store:
     def link(self, head: Annotation, child: Annotation, label: str, annotator: str, status: str = "accepted") -> Link:
         """Link two spans (``status`` "rejected" records a turned-down suggestion); durable on return."""
         link = Link.create(head, child, label, annotator, status)
-        self._record_file("link").put(link)
-        self._record(Change(link.head_article, None, link))
+        self._do_step(Step((Change(link.head_article, None, link),)))
         return link
 
     def live_links(self, links: Iterable[Link] | None = None) -> tuple[list[Link], dict[str, Annotation]]:
@@ -523,8 +525,7 @@ class Store:
                 records.put(link)
 
     def delete_link(self, link: Link) -> None:
-        self._record_file("link").remove(link.id)
-        self._record(Change(link.head_article, link, None))
+        self._do_step(Step((Change(link.head_article, link, None),)))
 
     def cluster_names(self) -> dict[str, ClusterName]:
         """The analyst's cluster names, by the id of the span each was given through."""
@@ -533,18 +534,13 @@ class Store:
     def name_cluster(self, span_id: str, name: str, annotator: str) -> ClusterName:
         before = self.cluster_names().get(span_id)
         after = ClusterName(span_id, name, annotator, now())
-        self._record_file("name").put(after)
-        self._record(Change("", before, after))
+        self._do_step(Step((Change("", before, after),)))
         return after
 
     def _records_of(self, change: Change) -> _RecordFile:
         return self._shard(change.article_id) if change.kind == "span" else self._record_file(change.kind)
 
     # -- undo and redo -------------------------------------------------------------
-
-    def _record(self, change: Change) -> None:
-        assert self._history is not None, "the database is open read-only"
-        self._history.record(Step((change,)))
 
     def _apply(self, change: Change) -> None:
         """Make the store show ``change.after``; doing it twice changes nothing more."""
@@ -567,12 +563,12 @@ class Store:
         return any(change.before != change.after and self._shows(change, getattr(change, side)) for change in step.changes)
 
     def _settle_history(self) -> None:
-        """Finish an undo or redo that a crash cut short.
+        """Finish an undo or redo that a crash cut short, or roll back a step cut short.
 
         An undo reverts the records, then marks its log entry undone (a redo the same way
-        round; a step of many changes is logged first, then written); only the entry at
-        the boundary can be caught in between. If the records show any of the step's
-        result, the step is completed and the log brought in line with it."""
+        round; a new step is logged while it is written); only the entry at the boundary
+        can be caught in between. If the records show any of the step's result, the step
+        is completed and the log brought in line with it."""
         assert self._history is not None
         newest = self._history.newest_done()
         if newest is not None and self._shows_any(newest, "before"):
@@ -606,100 +602,223 @@ class Store:
 
 
 class _History:
-    """The undo log: one small immutable TinyDB file per change, named by its sequence number.
+    """The undo log: one file, ``history.jsonl``, that only grows, a line at a time, each
+    line fsynced before the change it logs is reported done::
 
-    Undo renames ``N.json`` to ``N.undone.json`` and redo renames it back, so the state of
-    the log is its directory listing and every step is one atomic rename. A change is
-    applied to its article before the log moves, and applying is idempotent, so a crash
-    in between only means the step is repeated. A new change deletes the undone files
-    (the redo chain ends there) and the oldest beyond HISTORY_LIMIT.
+        {"do": 17, "name": "", "changes": [...]}    step 17, done
+        {"undo": 17}  {"redo": 17}                  undone, redone
+        {"drop": 17}                                step 17 could not be written: it never happened
+
+    Replaying the lines gives the steps done and those undone; a new step ends the redo
+    chain. Appending a line costs one write and one fdatasync, where a file per step cost
+    a rename and two fsyncs; and a step's line is appended by a worker thread while its
+    change is written, so a tag waits for the slower of the two writes, not for both.
+    A crash cuts at most the last line short, which the next open drops. The file is
+    rewritten whole, atomically, when it holds over twice HISTORY_LIMIT lines, or when an
+    article's steps are forgotten. Logs of earlier versions (a folder ``history/`` of one
+    file per step) are read into it when the database is opened.
     """
 
     def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        directory.mkdir(exist_ok=True)
+        self.path = directory / "history.jsonl"
         self.done: list[int] = []
-        self.undone: list[int] = []
-        for path in directory.glob("*.json"):
-            number, _, state = path.name.removesuffix(".json").partition(".")
-            if number.isdigit():
-                (self.undone if state == "undone" else self.done).append(int(number))
-        self.done.sort()
-        self.undone.sort()
+        self.undone: list[int] = []  # the next to redo first
+        self._lines: dict[int, bytes] = {}  # the "do" line of each step done or undone
+        self._last = 0  # the highest step number in the file
+        self._count = 0  # lines in the file
+        self._size = 0  # its length in bytes
+        self._worker: ThreadPoolExecutor | None = None
+        self._fd: int | None = None
+        earlier = directory / "history"
+        if self.path.exists():
+            self._replay(self.path.read_bytes())
+            self._fd = self._open()
+        elif earlier.is_dir():
+            self._adopt(earlier)
+            self._rewrite()
+        else:
+            self._fd = self._open()
+            fsync_directory(directory)  # the new file's name is durable
+        if earlier.is_dir():  # read into the log (or left by a crash after that)
+            shutil.rmtree(earlier)
+
+    def _open(self) -> int:
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        if os.fstat(fd).st_size > self._size:
+            os.ftruncate(fd, self._size)  # a line cut short by a crash: the step was never reported done
+            os.fsync(fd)
+        return fd
+
+    def _replay(self, data: bytes) -> None:
+        lines = data.split(b"\n")
+        lines.pop()  # what follows the last newline: nothing, or a line cut short
+        for number, line in enumerate(lines, start=1):
+            match = _LOG_LINE.match(line)
+            if match is None:
+                raise StoreError(f"{self.path}: line {number} is not an undo log entry; the file holds only the "
+                                 "undo history: move it aside to start a new one")
+            kind, step = match.group(1), int(match.group(2))
+            if kind == b"do":
+                for dropped in self.undone:  # the redo chain ends at a new step
+                    del self._lines[dropped]
+                self.undone = []
+                self.done.append(step)
+                self._lines[step] = line
+                self._last = max(self._last, step)
+            elif not self._names_the_step_due(kind, step):
+                raise StoreError(f"{self.path}: line {number} {kind.decode()}es step {step}, which is not the one "
+                                 "it should be; the file holds only the undo history: move it aside to start a new one")
+            elif kind == b"undo":
+                self.undone.insert(0, self.done.pop())
+            elif kind == b"redo":
+                self.done.append(self.undone.pop(0))
+            else:
+                del self._lines[self.done.pop()]
+        self._trim()
+        self._count, self._size = len(lines), sum(len(line) + 1 for line in lines)
+
+    def _names_the_step_due(self, kind: bytes, step: int) -> bool:
+        """Whether an undo, redo or drop line names the one step it can: the newest done,
+        or for a redo the next undone."""
+        return (self.undone[:1] if kind == b"redo" else self.done[-1:]) == [step]
+
+    def _adopt(self, folder: Path) -> None:
+        """Read a log of an earlier version: ``N.json`` per step done, ``N.undone.json`` undone."""
+        found = [(path.name.removesuffix(".json").partition("."), path) for path in folder.glob("*.json")]
+        for (number, _, state), path in sorted((entry for entry in found if entry[0][0].isdigit()), key=lambda entry: int(entry[0][0])):
+            try:
+                data = loads(path, path.read_bytes())
+                records = data["change"]
+                step = Step(tuple(_change_from_record(records[key]) for key in sorted(records, key=int)),
+                            data.get("step", {}).get("1", {}).get("name", ""))
+            except (OSError, KeyError, ValueError, AttributeError, CorruptFileError):
+                continue  # a step that cannot be read cannot be undone: the changes themselves are kept
+            self._lines[int(number)] = _step_line(int(number), step)
+            (self.undone if state == "undone" else self.done).append(int(number))
         if self.done and self.undone and self.undone[0] < self.done[-1]:
-            # A crash after a new change but before its redo chain was dropped: drop it now.
-            self._drop_undone()
+            for dropped in self.undone:  # a crash after a new change, before its redo chain was dropped
+                del self._lines[dropped]
+            self.undone = []
+        self._last = max(self.done[-1:] + self.undone[-1:] + [0])
+        self._trim()
 
-    def _path(self, number: int, undone: bool = False) -> Path:
-        return self.directory / f"{number:012d}{'.undone' if undone else ''}.json"
-
-    def _read(self, number: int, undone: bool) -> Step:
-        path = self._path(number, undone)
-        try:
-            data = loads(path, path.read_bytes())
-            records = data["change"]
-            changes = tuple(_change_from_record(records[key]) for key in sorted(records, key=int))
-            name = data.get("step", {}).get("1", {}).get("name", "")
-        except (OSError, KeyError, ValueError, AttributeError) as error:
-            raise StoreError(f"{path}: cannot read this undo step: {error}") from None
-        except CorruptFileError as error:
-            raise StoreError(str(error)) from None
-        if not changes:
-            raise StoreError(f"{path}: cannot read this undo step: it holds no change")
-        return Step(changes, name)
-
-    def _drop_undone(self) -> None:
-        for number in self.undone:
-            self._path(number, undone=True).unlink(missing_ok=True)
-        self.undone = []
-        fsync_directory(self.directory)
-
-    def record(self, step: Step) -> None:
-        number = max(self.done[-1:] + self.undone[-1:] + [0]) + 1
-        content: dict = {"change": {str(index): _change_record(change) for index, change in enumerate(step.changes, start=1)}}
-        if step.name:
-            content["step"] = {"1": {"name": step.name}}
-        atomic_write(self._path(number), dumps(content), keep_backup=False)
-        self.done.append(number)
-        if self.undone:
-            self._drop_undone()
+    def _trim(self) -> None:
         while len(self.done) > HISTORY_LIMIT:
-            self._path(self.done.pop(0)).unlink(missing_ok=True)
+            del self._lines[self.done.pop(0)]
 
-    def drop_newest(self) -> None:
-        """Forget the step just recorded (it could not be written)."""
-        self._path(self.done.pop()).unlink(missing_ok=True)
-        fsync_directory(self.directory)
+    def _rewrite(self) -> None:
+        """Write the log afresh with only the steps it holds: each done, then the undone
+        ones done and undone again, newest first, so that replaying it gives them back."""
+        steps = self.done + self.undone
+        content = b"".join(self._lines[step] + b"\n" for step in steps)
+        content += b"".join(_mark_line("undo", step) + b"\n" for step in reversed(self.undone))
+        atomic_write(self.path, content, keep_backup=False)
+        if self._fd is not None:
+            os.close(self._fd)
+        self._count, self._size = len(steps) + len(self.undone), len(content)
+        self._fd = self._open()
+
+    def _append(self, line: bytes) -> None:
+        """Add a line, durably; if that fails, the file is cut back to where it was."""
+        data = line + b"\n"
+        try:
+            written = 0
+            while written < len(data):
+                written += os.write(self._fd, data[written:])
+            os.fdatasync(self._fd)
+        except BaseException:
+            with suppress(OSError):
+                os.ftruncate(self._fd, self._size)
+            raise
+        self._count += 1
+        self._size += len(data)
+
+    def log(self, step: Step) -> tuple[int, bytes, Future]:
+        """Start appending ``step`` in the worker thread; ``finish`` or ``cancel`` it."""
+        number = self._last + 1
+        line = _step_line(number, step)
+        if self._worker is None:
+            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="undo-log")
+        return number, line, self._worker.submit(self._append, line)
+
+    def finish(self, logged: tuple[int, bytes, Future]) -> None:
+        """Once the step's line is durable (or raise why not), it is the newest done step."""
+        number, line, appended = logged
+        appended.result()
+        self._last = number
+        for dropped in self.undone:
+            del self._lines[dropped]
+        self.undone = []
+        self.done.append(number)
+        self._lines[number] = line
+        self._trim()
+        if self._count > 2 * HISTORY_LIMIT:
+            self._rewrite()
+
+    def cancel(self, logged: tuple[int, bytes, Future]) -> None:
+        """The step's change could not be written: if its line was, log that it never happened."""
+        number, _, appended = logged
+        if appended.exception() is None:
+            self._last = number
+            with suppress(OSError):  # if even this fails, the next open rolls the step back
+                self._append(_mark_line("drop", number))
 
     def forget(self, article_id: str) -> None:
         """Drop the undo steps that change one article's spans (its text changed under them).
 
         Links keep their steps: they name spans by id, and ids survive re-attachment."""
-        for undone, numbers in ((False, self.done), (True, self.undone)):
+        for numbers in (self.done, self.undone):
             for number in list(numbers):
-                step = self._read(number, undone)
+                step = self._read(number)
                 if any(change.article_id == article_id and change.kind == "span" for change in step.changes):
-                    self._path(number, undone).unlink(missing_ok=True)
                     numbers.remove(number)
-        fsync_directory(self.directory)
+                    del self._lines[number]
+        self._rewrite()
+
+    def _read(self, number: int) -> Step:
+        try:
+            data = json.loads(self._lines[number])
+            changes = tuple(_change_from_record(record) for record in data["changes"])
+            name = data.get("name", "")
+        except (KeyError, ValueError, TypeError, AttributeError) as error:
+            raise StoreError(f"{self.path}: cannot read undo step {number}: {error}") from None
+        if not changes:
+            raise StoreError(f"{self.path}: cannot read undo step {number}: it holds no change")
+        return Step(changes, name)
+
+    def close(self) -> None:
+        if self._worker is not None:
+            self._worker.shutdown()
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
     def newest_done(self) -> Step | None:
-        return self._read(self.done[-1], undone=False) if self.done else None
+        return self._read(self.done[-1]) if self.done else None
 
     def next_undone(self) -> Step | None:
-        return self._read(self.undone[0], undone=True) if self.undone else None
+        return self._read(self.undone[0]) if self.undone else None
 
     def mark_undone(self) -> None:
-        number = self.done.pop()
-        os.replace(self._path(number), self._path(number, undone=True))
-        fsync_directory(self.directory)
-        self.undone.insert(0, number)
+        self._append(_mark_line("undo", self.done[-1]))
+        self.undone.insert(0, self.done.pop())
 
     def mark_redone(self) -> None:
-        number = self.undone.pop(0)
-        os.replace(self._path(number, undone=True), self._path(number))
-        fsync_directory(self.directory)
-        self.done.append(number)
+        self._append(_mark_line("redo", self.undone[0]))
+        self.done.append(self.undone.pop(0))
+
+
+# The start of a log line: what it does, and to which step.
+_LOG_LINE = re.compile(rb'\{"(do|undo|redo|drop)": (\d+)[,}]')
+
+
+def _step_line(number: int, step: Step) -> bytes:
+    record = {"do": number, "name": step.name, "changes": [_change_record(change) for change in step.changes]}
+    return json.dumps(record, ensure_ascii=False, separators=(", ", ": ")).encode("utf-8")
+
+
+def _mark_line(kind: str, number: int) -> bytes:
+    return json.dumps({kind: number}).encode("ascii")
 
 
 def _change_record(change: Change) -> dict:

@@ -90,16 +90,20 @@ def test_update_is_undoable(seeds, store):
     assert store.annotations(seeds[0].id) == [annotation]
 
 
-def test_undo_log_is_bounded(seeds, store, db_path, monkeypatch):
+def test_undo_log_is_bounded(seeds, db_path, monkeypatch):
     monkeypatch.setattr("annotations.store.HISTORY_LIMIT", 5)
-    for occurrence in range(7):
-        tag(store, seeds[0], "Iraq", "actor", occurrence)
-    history = db_path.with_name(db_path.name + ".d") / "history"
-    assert len(list(history.glob("*.json"))) == 5
-    for _ in range(5):
-        assert store.undo() is not None
-    assert store.undo() is None
-    assert len(store.annotations(seeds[0].id)) == 2
+    log = db_path.with_name(db_path.name + ".d") / "history.jsonl"
+    with Store.open(db_path) as store:
+        for occurrence in range(13):
+            tag(store, seeds[0], "Iraq", "actor", occurrence)
+            # Rewritten with only the last five steps once it holds over ten lines.
+            assert len(log.read_bytes().splitlines()) <= 2 * 5 + 1
+        assert len(log.read_bytes().splitlines()) < 13
+    with Store.open(db_path) as store:
+        for _ in range(5):
+            assert store.undo() is not None
+        assert store.undo() is None
+        assert len(store.annotations(seeds[0].id)) == 8
     assert HISTORY_LIMIT >= 100
 
 
@@ -179,6 +183,106 @@ def test_add_many_is_one_write_and_not_undoable(seeds, store, db_path):
     wrong = Annotation("x", article.id, 0, 3, "actor", "nope", "import", "t", "t")
     with pytest.raises(ValueError, match="does not match the text"):
         store.add_many(article, [wrong])
+
+
+def undo_log(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".d") / "history.jsonl"
+
+
+def test_a_log_line_cut_short_by_a_crash_is_dropped_and_the_log_goes_on(seeds, db_path):
+    article = seeds[0]
+    with Store.open(db_path) as store:
+        first = tag(store, article, "Brian Hook", "actor")
+        second = tag(store, article, "Mike Pompeo", "actor")
+    with undo_log(db_path).open("ab") as log:
+        log.write(b'{"do": 3, "name": "", "chan')  # the crash: the next step's line, half written
+    with Store.open(db_path) as store:
+        third = tag(store, article, "Abbas Mousavi", "actor")
+        assert [store.undo().changes[0].after for _ in range(3)] == [third, second, first]
+    assert [json.loads(line).get("do") for line in undo_log(db_path).read_bytes().splitlines()] == [1, 2, 3, None, None, None]
+
+
+def test_a_damaged_undo_log_is_reported_with_its_line_and_left_untouched(seeds, db_path):
+    with Store.open(db_path) as store:
+        tag(store, seeds[0], "Brian Hook", "actor")
+        tag(store, seeds[0], "Mike Pompeo", "actor")
+    lines = undo_log(db_path).read_bytes().splitlines(keepends=True)
+    damaged = lines[0] + b"garbage\n" + lines[1]
+    undo_log(db_path).write_bytes(damaged)
+    with pytest.raises(StoreError, match=r"history\.jsonl: line 2 is not an undo log entry.*move it aside"):
+        Store.open(db_path)
+    undo_log(db_path).write_bytes(lines[0] + b'{"redo": 1}\n')
+    with pytest.raises(StoreError, match=r"history\.jsonl: line 2 redoes step 1, which is not the one it should be"):
+        Store.open(db_path)
+    assert undo_log(db_path).read_bytes() == lines[0] + b'{"redo": 1}\n'
+
+
+def test_a_failed_log_write_undoes_the_change_and_leaves_the_log_as_it_was(seeds, db_path, monkeypatch):
+    import errno
+    import os
+
+    article = seeds[0]
+    with Store.open(db_path) as store:
+        first = tag(store, article, "Brian Hook", "actor")
+        before = undo_log(db_path).read_bytes()
+        real_fdatasync = os.fdatasync
+
+        def disk_full(fd):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(os, "fdatasync", disk_full)
+        with pytest.raises(OSError):
+            tag(store, article, "Mike Pompeo", "actor")
+        monkeypatch.setattr(os, "fdatasync", real_fdatasync)
+        assert store.annotations(article.id) == [first]
+        assert [record["id"] for record in saved_annotations(db_path)] == [first.id]
+        assert undo_log(db_path).read_bytes() == before  # cut back: no half line for the next to follow
+        second = tag(store, article, "Abbas Mousavi", "actor")
+    with Store.open(db_path) as store:
+        assert [store.undo().changes[0].after for _ in range(2)] == [second, first]
+        assert store.undo() is None
+
+
+def test_a_step_whose_change_failed_is_logged_as_never_done(seeds, db_path, monkeypatch):
+    import errno
+
+    import annotations.storage as storage
+
+    article = seeds[0]
+    with Store.open(db_path) as store:
+        first = tag(store, article, "Brian Hook", "actor")
+
+        def disk_full(path, data, keep_backup=True):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(storage, "atomic_write", disk_full)
+        with pytest.raises(OSError):
+            tag(store, article, "Mike Pompeo", "actor")
+        monkeypatch.undo()
+    assert undo_log(db_path).read_bytes().splitlines()[-1] == b'{"drop": 2}'
+    with Store.open(db_path) as store:  # one step to undo, the first tag
+        assert store.undo().changes[0].after == first
+        assert store.undo() is None
+
+
+def test_an_undo_log_of_an_earlier_version_is_read_into_the_new_one(seeds, db_path):
+    """Earlier versions kept one TinyDB file per step in history/: N.json, N.undone.json once undone."""
+    article = seeds[0]
+    with Store.open(db_path) as store:
+        spans = [tag(store, article, phrase, "actor") for phrase in ("Brian Hook", "Mike Pompeo", "Abbas Mousavi")]
+        store.undo()
+    folder = db_path.with_name(db_path.name + ".d") / "history"
+    folder.mkdir()
+    for number, span in enumerate(spans, start=1):
+        change = {"kind": "span", "article_id": article.id, "before": None, "after": span.to_record()}
+        name = f"{number:012d}{'.undone' if number == 3 else ''}.json"
+        (folder / name).write_text(json.dumps({"change": {"1": change}}))
+    undo_log(db_path).unlink()
+    with Store.open(db_path) as store:
+        assert not folder.exists()
+        assert store.redo().changes[0].after == spans[2]
+        assert [store.undo().changes[0].after for _ in range(3)] == spans[::-1]
+        assert store.undo() is None
 
 
 def test_an_undo_cut_short_by_a_crash_is_finished_on_the_next_open(seeds, db_path):
