@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import getpass
 import uuid
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 
 # "suggested": proposed by a pattern, a built-in suggester or a model, not yet decided on.
 STATUSES = ("suggested", "pending", "accepted", "rejected")
@@ -43,8 +43,17 @@ def known_fields(cls: type, record: dict) -> dict:
     return {name: record[name] for name in cls.__dataclass_fields__ if name in record}
 
 
+class _Stored:
+    """A record kept in the database as one document: its fields."""
+
+    def to_record(self) -> dict:
+        # Every field holds a plain value, so a copy of the instance's fields is what
+        # asdict() gives, without its deep copy of each (twice per tag, once per imported span).
+        return dict(vars(self))
+
+
 @dataclass(frozen=True)
-class Annotation:
+class Annotation(_Stored):
     """A labelled span of one article: ``start``/``end`` are character offsets, end exclusive."""
 
     id: str
@@ -88,9 +97,6 @@ class Annotation:
     def contains(self, offset: int) -> bool:
         return self.start <= offset < self.end
 
-    def to_record(self) -> dict:
-        return asdict(self)
-
     @classmethod
     def from_record(cls, record: dict) -> Annotation:
         try:
@@ -100,7 +106,7 @@ class Annotation:
 
 
 @dataclass(frozen=True)
-class Link:
+class Link(_Stored):
     """A typed relation from one span (``head``) to another (``child``), in one article or across two.
 
     A link the analyst turned down when it was suggested is kept with status "rejected",
@@ -125,25 +131,19 @@ class Link:
     def ends(self) -> tuple[str, str]:
         return (self.head, self.child)
 
-    def to_record(self) -> dict:
-        return asdict(self)
-
     @classmethod
     def from_record(cls, record: dict) -> Link:
         return cls(**known_fields(cls, record))
 
 
 @dataclass(frozen=True)
-class ClusterName:
+class ClusterName(_Stored):
     """The analyst's name for the cluster that the span ``id`` belongs to."""
 
     id: str
     name: str
     annotator: str
     updated: str
-
-    def to_record(self) -> dict:
-        return asdict(self)
 
     @classmethod
     def from_record(cls, record: dict) -> ClusterName:
