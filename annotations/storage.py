@@ -163,24 +163,36 @@ class AtomicJSONStorage(Storage):
         except BaseException:
             # TinyDB changed our copy in place before asking us to write it; the file
             # on disk is the truth, so forget the copy and read the file again.
-            self._tables = None
+            self.forget()
             raise
         self._dirty = False
 
+    def forget(self) -> None:
+        """Drop the copy in memory, changes not written too: the next read is of the file."""
+        self._tables, self._dirty = None, False
+
     @contextmanager
-    def one_write(self) -> Iterator[None]:
-        """Let several TinyDB operations land as a single atomic write."""
+    def one_write(self, hold: bool = False) -> Iterator[None]:
+        """Let several TinyDB operations land as a single atomic write; with ``hold``,
+        they stay in memory until ``write_held`` (their durability is the caller's)."""
         self._deferred += 1
         try:
             yield
         except BaseException:
             self._deferred -= 1
             if self._dirty and not self._deferred:
-                self._tables, self._dirty = None, False
+                self.forget()
             raise
         self._deferred -= 1
-        if self._dirty and not self._deferred:
+        if self._dirty and not self._deferred and not hold:
             self._flush()
+
+    def write_held(self) -> None:
+        """Write what ``one_write(hold=True)`` left in memory. If that fails, it stays there,
+        to be written by the next call."""
+        if self._dirty:
+            atomic_write(self.path, dumps(self._tables or {}, self._lines))
+            self._dirty = False
 
     def close(self) -> None:
         pass

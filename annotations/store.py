@@ -26,7 +26,6 @@ import os
 import re
 import shutil
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -193,16 +192,24 @@ class _RecordFile:
                 bisect.insort(self._in_order, record, key=self.order)
 
     @contextmanager
-    def writing(self) -> Iterator[None]:
-        """Changes inside land as one atomic write; if it fails (a full disk), the file is
-        unchanged and the storage forgets its copy, so the index and the parsed records
-        are rebuilt from the file."""
+    def writing(self, hold: bool = False) -> Iterator[None]:
+        """Changes inside land as one atomic write (with ``hold``, when ``write_held`` is
+        called); if it fails (a full disk), the file is unchanged and the storage forgets
+        its copy, so the index and the parsed records are rebuilt from the file."""
         try:
-            with self.storage.one_write():
+            with self.storage.one_write(hold):
                 yield
         except BaseException:
-            self._doc_ids = self._by_id = self._in_order = None
+            self.forget()
             raise
+
+    def write_held(self) -> None:
+        self.storage.write_held()
+
+    def forget(self) -> None:
+        """Drop what is in memory, changes held too: the next read is of the file."""
+        self.storage.forget()
+        self._doc_ids = self._by_id = self._in_order = None
 
     def put(self, record: Record) -> None:
         with self.writing():
@@ -251,6 +258,11 @@ class Store:
         self._record_files: dict[str, _RecordFile] = {}
         self._main = TinyDB(path, storage=AtomicJSONStorage, read_only=read_only)
         self._history: _History | None = None
+        # Write-behind (the app): a step is durable once its line is in the undo log, and the
+        # files it changes are written by flush(), which this callback schedules (after the
+        # screen shows the change). None: the files are written before a step returns.
+        self.write_behind: Callable[[], None] | None = None
+        self._unwritten: dict[int, _RecordFile] = {}
 
     # -- opening and closing -------------------------------------------------------
 
@@ -298,10 +310,22 @@ class Store:
             self._settle_history()
 
     def close(self) -> None:
-        if self._history is not None:
-            self._history.close()
-        _release_lock(self._lock_fd)
-        self._lock_fd = None
+        try:
+            self.flush()
+        finally:
+            if self._history is not None:
+                self._history.close()
+            _release_lock(self._lock_fd)
+            self._lock_fd = None
+
+    def flush(self) -> None:
+        """Write the files that the last step changed in memory only (write-behind). If
+        that fails they are kept, and the next call (at the latest, the next step's)
+        tries again; the step itself is safe in the undo log."""
+        while self._unwritten:
+            key, records = next(iter(self._unwritten.items()))
+            records.write_held()
+            del self._unwritten[key]
 
     def __enter__(self) -> Store:
         return self
@@ -443,31 +467,38 @@ class Store:
         return self._do_step(Step(tuple(Change(before.article_id, before, after) for before, after in changes), name))
 
     def _do_step(self, step: Step, articles: dict[str, Article] | None = None) -> Step:
-        """Write the step's changes, each file they touch once, while its line is appended
-        to the undo log; durable on return. ``articles``: those of new spans, registered
-        with them. If either write fails, the other is undone and the error raised. A
-        crash between the two is settled at the next open: a logged step whose changes
-        are not all written is rolled back whole and can be redone (see _settle_history);
-        changes written whose step is not logged stay, and cannot be undone."""
+        """Do the step: its line goes to the undo log (durable: write-ahead), then its
+        changes to the files, each file it touches once; durable on return. ``articles``:
+        those of new spans, registered first. With write-behind the files are written
+        later, by flush(): the log is then at most one step ahead of them, and the next
+        open brings them up to it (see _settle_history). If the files cannot be written
+        (and not with write-behind), the step is undone and logged as dropped."""
         assert self._history is not None, "the database is open read-only"
         if not step.changes:
             return step
-        logged = self._history.log(step)
+        self.flush()  # the last step's files first: the log is never more than one step ahead
+        for article_id, article in (articles or {}).items():
+            shard = self._shard(article_id)
+            with shard.writing():
+                self._register(shard, article)
+        number = self._history.append(step)
+        for change in step.changes:
+            records = self._records_of(change)
+            with records.writing(hold=True):
+                self._apply(change)
+            self._unwritten[id(records)] = records
+        if self.write_behind is not None:
+            self.write_behind()
+            return step
         try:
-            by_file: dict[int, tuple[_RecordFile, list[Change]]] = {}
-            for change in step.changes:
-                records = self._records_of(change)
-                by_file.setdefault(id(records), (records, []))[1].append(change)
-            for records, changes in by_file.values():
-                with records.writing():
-                    for change in changes:
-                        if articles and change.article_id in articles and isinstance(records, _Shard):
-                            self._register(records, articles[change.article_id])
-                        self._apply(change)
-            self._history.finish(logged)
+            self.flush()
         except BaseException:
-            self._history.cancel(logged)
-            self._apply_all(step.inverted())
+            for records in self._unwritten.values():
+                records.forget()
+            self._unwritten.clear()
+            with suppress(OSError, StoreError):  # if this fails too, the next open finishes the step
+                self._apply_all(step.inverted())
+                self._history.drop(number)
             raise
         return step
 
@@ -559,45 +590,43 @@ class Store:
     def _shows(self, change: Change, state: Record | None) -> bool:
         return self._records_of(change).get(change.record.id) == state
 
-    def _shows_any(self, step: Step, side: str) -> bool:
-        return any(change.before != change.after and self._shows(change, getattr(change, side)) for change in step.changes)
-
     def _settle_history(self) -> None:
-        """Finish an undo or redo that a crash cut short, or roll back a step cut short.
-
-        An undo reverts the records, then marks its log entry undone (a redo the same way
-        round; a new step is logged while it is written); only the entry at the boundary
-        can be caught in between. If the records show any of the step's result, the step
-        is completed and the log brought in line with it."""
+        """Make the files show what the undo log's last line says. Every step, undo and
+        redo is logged before its files are written (with write-behind, they are written
+        after the screen shows it), and the files of one are written before the next is
+        logged: a crash or a kill leaves them at most the last line behind, never ahead."""
         assert self._history is not None
-        newest = self._history.newest_done()
-        if newest is not None and self._shows_any(newest, "before"):
-            self._apply_all(newest.inverted())
-            self._history.mark_undone()
+        if self._history.last_entry is None:
             return
-        oldest_undone = self._history.next_undone()
-        if oldest_undone is not None and self._shows_any(oldest_undone, "after"):
-            self._apply_all(oldest_undone)
-            self._history.mark_redone()
+        kind, number = self._history.last_entry
+        step = self._history.step(number)
+        self._apply_all(step if kind in ("do", "redo") else step.inverted())
 
     def undo(self) -> Step | None:
         """Revert the newest step not yet undone; returns it, or None when there is none."""
-        assert self._history is not None, "the database is open read-only"
-        step = self._history.newest_done()
-        if step is None:
-            return None
-        self._apply_all(step.inverted())
-        self._history.mark_undone()
-        return step
+        return self._move_in_history(undo=True)
 
     def redo(self) -> Step | None:
         """Re-apply the most recently undone step; returns it, or None."""
+        return self._move_in_history(undo=False)
+
+    def _move_in_history(self, undo: bool) -> Step | None:
+        """Log the undo (or redo) first, then change the files; if they cannot be changed,
+        the log is put back as it was."""
         assert self._history is not None, "the database is open read-only"
-        step = self._history.next_undone()
+        self.flush()
+        history = self._history
+        step = history.newest_done() if undo else history.next_undone()
         if step is None:
             return None
-        self._apply_all(step)
-        self._history.mark_redone()
+        (history.mark_undone if undo else history.mark_redone)()
+        try:
+            self._apply_all(step.inverted() if undo else step)
+        except BaseException:
+            with suppress(OSError, StoreError):  # if this fails too, the next open finishes what is logged
+                (history.mark_redone if undo else history.mark_undone)()
+                self._apply_all(step if undo else step.inverted())
+            raise
         return step
 
 
@@ -627,8 +656,9 @@ class _History:
         self._last = 0  # the highest step number in the file
         self._count = 0  # lines in the file
         self._size = 0  # its length in bytes
-        self._worker: ThreadPoolExecutor | None = None
         self._fd: int | None = None
+        # The log's last line, what the files must show once a crash is settled: ("do", 17).
+        self.last_entry: tuple[str, int] | None = None
         earlier = directory / "history"
         if self.path.exists():
             self._replay(self.path.read_bytes())
@@ -658,6 +688,7 @@ class _History:
                 raise StoreError(f"{self.path}: line {number} is not an undo log entry; the file holds only the "
                                  "undo history: move it aside to start a new one")
             kind, step = match.group(1), int(match.group(2))
+            self.last_entry = (kind.decode(), step)
             if kind == b"do":
                 for dropped in self.undone:  # the redo chain ends at a new step
                     del self._lines[dropped]
@@ -672,8 +703,8 @@ class _History:
                 self.undone.insert(0, self.done.pop())
             elif kind == b"redo":
                 self.done.append(self.undone.pop(0))
-            else:
-                del self._lines[self.done.pop()]
+            else:  # its line is kept while it is the last: settling may have to undo its changes
+                self.done.pop()
         self._trim()
         self._count, self._size = len(lines), sum(len(line) + 1 for line in lines)
 
@@ -713,6 +744,7 @@ class _History:
         content = b"".join(self._lines[step] + b"\n" for step in steps)
         content += b"".join(_mark_line("undo", step) + b"\n" for step in reversed(self.undone))
         atomic_write(self.path, content, keep_backup=False)
+        self.last_entry = ("undo", self.undone[0]) if self.undone else ("do", self.done[-1]) if self.done else None
         if self._fd is not None:
             os.close(self._fd)
         self._count, self._size = len(steps) + len(self.undone), len(content)
@@ -733,35 +765,28 @@ class _History:
         self._count += 1
         self._size += len(data)
 
-    def log(self, step: Step) -> tuple[int, bytes, Future]:
-        """Start appending ``step`` in the worker thread; ``finish`` or ``cancel`` it."""
+    def append(self, step: Step) -> int:
+        """Log ``step`` as the newest done step (the redo chain ends), durably; its number."""
         number = self._last + 1
         line = _step_line(number, step)
-        if self._worker is None:
-            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="undo-log")
-        return number, line, self._worker.submit(self._append, line)
-
-    def finish(self, logged: tuple[int, bytes, Future]) -> None:
-        """Once the step's line is durable (or raise why not), it is the newest done step."""
-        number, line, appended = logged
-        appended.result()
+        self._append(line)
         self._last = number
         for dropped in self.undone:
             del self._lines[dropped]
         self.undone = []
         self.done.append(number)
         self._lines[number] = line
+        self.last_entry = ("do", number)
         self._trim()
         if self._count > 2 * HISTORY_LIMIT:
             self._rewrite()
+        return number
 
-    def cancel(self, logged: tuple[int, bytes, Future]) -> None:
-        """The step's change could not be written: if its line was, log that it never happened."""
-        number, _, appended = logged
-        if appended.exception() is None:
-            self._last = number
-            with suppress(OSError):  # if even this fails, the next open rolls the step back
-                self._append(_mark_line("drop", number))
+    def drop(self, number: int) -> None:
+        """The newest step could not be written: log that it never happened."""
+        self._append(_mark_line("drop", number))
+        self.last_entry = ("drop", number)
+        self.done.remove(number)
 
     def forget(self, article_id: str) -> None:
         """Drop the undo steps that change one article's spans (its text changed under them).
@@ -787,8 +812,6 @@ class _History:
         return Step(changes, name)
 
     def close(self) -> None:
-        if self._worker is not None:
-            self._worker.shutdown()
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
@@ -799,12 +822,17 @@ class _History:
     def next_undone(self) -> Step | None:
         return self._read(self.undone[0]) if self.undone else None
 
+    def step(self, number: int) -> Step:
+        return self._read(number)
+
     def mark_undone(self) -> None:
         self._append(_mark_line("undo", self.done[-1]))
+        self.last_entry = ("undo", self.done[-1])
         self.undone.insert(0, self.done.pop())
 
     def mark_redone(self) -> None:
         self._append(_mark_line("redo", self.undone[0]))
+        self.last_entry = ("redo", self.undone[0])
         self.done.append(self.undone.pop(0))
 
 

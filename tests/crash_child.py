@@ -3,6 +3,8 @@
 After each call returns (the change is durable) it prints '+ID' or '-ID' and flushes,
 so the parent knows exactly what was reported as saved when it kills this process.
 Before a delete it prints '?ID': a kill during that delete may or may not remove ID.
+With --write-behind it reports a change as the app shows it: once it is in the undo
+log, before its files are written.
 """
 
 import random
@@ -40,6 +42,8 @@ def main(db_path: str, seed: int) -> None:
     # Articles of a few sizes, some new in every round, so first writes of an article get killed too.
     articles = [make_article(number, words) for number in range(seed % 7, seed % 7 + 12)]
     with Store.open(Path(db_path)) as store:
+        if "--write-behind" in sys.argv:
+            store.write_behind = lambda: None  # flush() below, after the report, as the app's is after the paint
         if "--undo" in sys.argv:
             undo_redo_forever(store, articles, rng)
         mine = []
@@ -50,11 +54,13 @@ def main(db_path: str, seed: int) -> None:
                 print(f"?{annotation.id}", flush=True)
                 store.delete(annotation)
                 print(f"-{annotation.id}", flush=True)
+                store.flush()
                 continue
             start = rng.randrange(0, len(article.text) - 20)
             annotation = store.add(article, start, start + rng.randrange(1, 20), rng.choice(["actor", "figure"]), "child")
             mine.append(annotation)
             print(f"+{annotation.id}", flush=True)
+            store.flush()
 
 
 if __name__ == "__main__":

@@ -331,3 +331,14 @@ def test_a_view_finds_the_spans_over_a_stretch_of_text_as_a_scan_of_all_would(se
             found = view.spans_over(start, end)
             assert {span.id for span in found} == {span.id for span in spans if span.start < end and span.end > start}
             assert [span.start for span in found] == sorted(span.start for span in found)
+
+
+async def test_a_tag_is_written_to_its_article_file_once_the_screen_shows_it(seeds, db_path):
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.press("w", "a")
+            await pilot.pause()
+            # Durable before it showed, in the undo log; in the article's file once it has shown.
+            assert [record["text"] for record in saved_annotations(db_path)] == ["Iraqi"]
+            assert b'"text": "Iraqi"' in db_path.with_name(db_path.name + ".d").joinpath("history.jsonl").read_bytes()

@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from annotations.store import Store
 
 from .conftest import ROOT, saved_annotations
@@ -44,13 +46,14 @@ def run_until_killed(db_path: Path, seed: int, delay: float, *mode: str) -> list
     return lines
 
 
-def test_sigkill_at_random_moments_loses_nothing_reported(tmp_path):
+@pytest.mark.parametrize("mode", [(), ("--write-behind",)], ids=["files-first", "write-behind"])
+def test_sigkill_at_random_moments_loses_nothing_reported(tmp_path, mode):
     db_path = tmp_path / "crash.json"
     rng = random.Random(20191229)
     saved: set[str] = set()  # reported as added and not reported as deleted
     changes = 0
     for round_number in range(ROUNDS):
-        lines = run_until_killed(db_path, round_number, rng.uniform(0.0, 0.25))
+        lines = run_until_killed(db_path, round_number, rng.uniform(0.0, 0.25), *mode)
         deleting = None  # a delete announced but not reported done: the kill may have cut it
         for line in lines:
             mark, annotation_id = line[0], line[1:]

@@ -160,8 +160,8 @@ def test_a_damaged_article_file_is_reported_untouched_and_its_backup_recovers_it
     assert f"the last good version is {shard}.bak" in message
     assert shard.read_bytes() == damaged
     shard.with_name(shard.name + ".bak").replace(shard)  # what the message says to do
-    with Store.open(db_path) as store:
-        assert [span.text for span in store.annotations(seeds[0].id)] == ["Brian Hook"]
+    with Store.open(db_path) as store:  # the backup, and the last tag from the undo log
+        assert [span.text for span in store.annotations(seeds[0].id)] == ["Brian Hook", "Mike Pompeo"]
 
 
 def test_read_only_open_needs_an_existing_database(tmp_path: Path):
@@ -290,14 +290,29 @@ def test_an_undo_cut_short_by_a_crash_is_finished_on_the_next_open(seeds, db_pat
     with Store.open(db_path) as store:
         kept = tag(store, article, "Brian Hook", "actor")
         undone = tag(store, article, "Mike Pompeo", "actor")
-        # The crash: the undo reverted the article but did not get to mark its log entry.
-        store._apply_all(store._history.newest_done().inverted())
+        # The crash: the undo was logged, the article not yet written.
+        store._history.mark_undone()
     with Store.open(db_path) as store:
         assert store.annotations(article.id) == [kept]
         assert store.undo().changes[0].after == kept  # not a second, invisible undo of Pompeo
         assert store.redo().changes[0].after == kept
         assert store.redo().changes[0].after == undone
         assert store.annotations(article.id) == sorted([kept, undone], key=lambda span: span.start)
+
+
+def test_an_undo_not_yet_logged_when_a_crash_came_did_not_happen(seeds, db_path):
+    article = seeds[0]
+    with Store.open(db_path) as store:
+        kept = tag(store, article, "Brian Hook", "actor")
+        step = store._history.newest_done()
+    # The files show the undo but the log does not: something changed them behind the log's back.
+    with Store.open(db_path) as store:
+        store._apply_all(step.inverted())
+        store._history.close()
+        store._history = None  # leave without settling, as a crash would
+    with Store.open(db_path) as store:
+        assert store.annotations(article.id) == [kept]  # the log's last line holds
+        assert store.undo().changes[0].after == kept
 
 
 def test_a_failed_write_changes_nothing_and_the_next_one_works(seeds, store, db_path, monkeypatch):
@@ -398,7 +413,7 @@ def test_a_step_of_many_changes_across_articles_undoes_and_redoes_whole(seeds, d
         assert {span.status for span in store.annotations(second.id)} == {"pending"}
 
 
-def test_a_step_of_many_changes_cut_short_by_a_crash_is_rolled_back_whole(seeds, db_path):
+def test_a_step_of_many_changes_cut_short_by_a_crash_is_finished_whole(seeds, db_path):
     first, second = seeds[0], seeds[2]
     with Store.open(db_path) as store:
         spans = [Annotation.create(article.id, article.text, 0, 4, "actor", "ana") for article in (first, second)]
@@ -406,6 +421,27 @@ def test_a_step_of_many_changes_cut_short_by_a_crash_is_rolled_back_whole(seeds,
         # The crash: the step was logged and the first article written, the second not.
         store._apply_all(Step(step.changes[1:]).inverted())
     with Store.open(db_path) as store:
+        assert [len(store.annotations(article.id)) for article in (first, second)] == [1, 1]  # logged: done
+        assert store.undo().describe() == "tag 2 actors"
         assert store.annotations(first.id) == [] and store.annotations(second.id) == []
-        assert store.redo().describe() == "tag 2 actors"  # rolled back, not lost: it can be redone
-        assert [len(store.annotations(article.id)) for article in (first, second)] == [1, 1]
+
+
+def test_with_write_behind_a_step_is_durable_in_the_log_before_its_files_are_written(seeds, db_path):
+    from annotations.store import _release_lock
+
+    article = seeds[0]
+    scheduled = []
+    store = Store.open(db_path)
+    store.write_behind = lambda: scheduled.append("flush")
+    first = tag(store, article, "Brian Hook", "actor")
+    assert scheduled == ["flush"] and saved_annotations(db_path) == []  # logged, not yet in the files
+    assert store.annotations(article.id) == [first]
+    second = tag(store, article, "Mike Pompeo", "actor")  # the files of the one before are written first
+    assert [record["id"] for record in saved_annotations(db_path)] == [first.id]
+    # The crash: the process dies before the second tag's files are written.
+    store._history.close()
+    _release_lock(store._lock_fd)
+    with Store.open(db_path) as store:
+        assert store.annotations(article.id) == [first, second]
+        assert [record["id"] for record in saved_annotations(db_path)] == [first.id, second.id]
+        assert store.undo().changes[0].after == second

@@ -9,7 +9,7 @@ from textual.screen import Screen
 
 from annotations.articles import Article
 from annotations.schema import LabelSchema
-from annotations.store import Store
+from annotations.store import Store, StoreError
 
 from .screens.main import MainScreen
 from .styles import LabelStyles
@@ -50,6 +50,9 @@ class BroadsheetApp(App):
         self.suggesters = suggesters or []
         self.label_styles = LabelStyles(schema)
         self.sub_title = f"db {store.path} · annotator {annotator}"
+        # A change is durable once the store has logged it; its files are written after the
+        # screen shows it, so a tag waits for one fsync before it shows, not for three.
+        store.write_behind = lambda: self.call_after_refresh(self._write_files)
         if self.user_keymap:
             self.set_keymap(self.user_keymap)
 
@@ -62,6 +65,13 @@ class BroadsheetApp(App):
         from .screens.review import ReviewScreen  # the articles' start-up does without it
 
         return ReviewScreen(self.store, self.schema, self.annotator, self.label_styles, self.review)
+
+    def _write_files(self) -> None:
+        try:
+            self.store.flush()
+        except (OSError, StoreError) as error:
+            self.notify(f"Could not write the database files: {error}. The changes are kept in the undo "
+                        "log and written with the next one", severity="error", timeout=10)
 
     def on_mount(self) -> None:
         if self.disputes:
