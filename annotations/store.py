@@ -410,6 +410,7 @@ class Store:
         happened, or None when the text is unchanged or the article was never annotated.
 
         Undo steps of this article refer to the old text, so they are dropped."""
+        self.flush()  # rewrites below must not carry a held change, nor lose it if they fail
         shard = self._shard(article.id)
         record = shard.article_record()
         if record is None or record["text_hash"] == article.text_hash:
@@ -439,6 +440,7 @@ class Store:
         for annotation in annotations:
             if annotation.article_id != article.id or article.text[annotation.start : annotation.end] != annotation.text:
                 raise ValueError(f"annotation {annotation.id} does not match the text of article {article.id!r}")
+        self.flush()
         shard = self._shard(article.id)
         with shard.writing():
             self._register(shard, article)
@@ -550,6 +552,7 @@ class Store:
 
     def add_links(self, links: list[Link]) -> None:
         """Store many links in one atomic write (an import: the undo log is left alone)."""
+        self.flush()
         records = self._record_file("link")
         with records.writing():
             for link in links:
