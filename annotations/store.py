@@ -635,7 +635,7 @@ class Store:
 
 class _History:
     """The undo log: one file, ``history.jsonl``, that only grows, a line at a time, each
-    line fsynced before the change it logs is reported done::
+    line fsynced before the files it speaks of are written (write-ahead, see Store._do_step)::
 
         {"do": 17, "name": "", "changes": [...]}    step 17, done
         {"undo": 17}  {"redo": 17}                  undone, redone
@@ -643,8 +643,7 @@ class _History:
 
     Replaying the lines gives the steps done and those undone; a new step ends the redo
     chain. Appending a line costs one write and one fdatasync, where a file per step cost
-    a rename and two fsyncs; and a step's line is appended by a worker thread while its
-    change is written, so a tag waits for the slower of the two writes, not for both.
+    a rename and two fsyncs; it is all a tag waits for before it shows in the app.
     A crash cuts at most the last line short, which the next open drops. The file is
     rewritten whole, atomically, when it holds over twice HISTORY_LIMIT lines, or when an
     article's steps are forgotten. Logs of earlier versions (a folder ``history/`` of one
