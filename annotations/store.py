@@ -322,9 +322,8 @@ class Store:
         """Write the files that the last step changed in memory only (write-behind). If
         that fails they are kept, and the next call (at the latest, the next step's)
         tries again; the step itself is safe in the undo log."""
-        while self._unwritten:
-            key, records = next(iter(self._unwritten.items()))
-            records.write_held()
+        for key in list(self._unwritten):
+            self._unwritten[key].write_held()
             del self._unwritten[key]
 
     def __enter__(self) -> Store:
@@ -692,12 +691,7 @@ class _History:
             kind, step = match.group(1), int(match.group(2))
             self.last_entry = (kind.decode(), step)
             if kind == b"do":
-                for dropped in self.undone:  # the redo chain ends at a new step
-                    del self._lines[dropped]
-                self.undone = []
-                self.done.append(step)
-                self._lines[step] = line
-                self._last = max(self._last, step)
+                self._add_done(step, line)
             elif not self._names_the_step_due(kind, step):
                 raise StoreError(f"{self.path}: line {number} {kind.decode()}es step {step}, which is not the one "
                                  "it should be; the file holds only the undo history: move it aside to start a new one")
@@ -729,11 +723,21 @@ class _History:
             self._lines[int(number)] = _step_line(int(number), step)
             (self.undone if state == "undone" else self.done).append(int(number))
         if self.done and self.undone and self.undone[0] < self.done[-1]:
-            for dropped in self.undone:  # a crash after a new change, before its redo chain was dropped
-                del self._lines[dropped]
-            self.undone = []
+            self._end_redo_chain()  # a crash after a new change, before its redo chain was dropped
         self._last = max(self.done[-1:] + self.undone[-1:] + [0])
         self._trim()
+
+    def _add_done(self, number: int, line: bytes) -> None:
+        """Step ``number`` (its log line ``line``) is the newest done: the redo chain ends."""
+        self._end_redo_chain()
+        self.done.append(number)
+        self._lines[number] = line
+        self._last = max(self._last, number)
+
+    def _end_redo_chain(self) -> None:
+        for dropped in self.undone:
+            del self._lines[dropped]
+        self.undone = []
 
     def _trim(self) -> None:
         while len(self.done) > HISTORY_LIMIT:
@@ -772,12 +776,7 @@ class _History:
         number = self._last + 1
         line = _step_line(number, step)
         self._append(line)
-        self._last = number
-        for dropped in self.undone:
-            del self._lines[dropped]
-        self.undone = []
-        self.done.append(number)
-        self._lines[number] = line
+        self._add_done(number, line)
         self.last_entry = ("do", number)
         self._trim()
         if self._count > 2 * HISTORY_LIMIT:
@@ -796,13 +795,13 @@ class _History:
         Links keep their steps: they name spans by id, and ids survive re-attachment."""
         for numbers in (self.done, self.undone):
             for number in list(numbers):
-                step = self._read(number)
+                step = self.step(number)
                 if any(change.article_id == article_id and change.kind == "span" for change in step.changes):
                     numbers.remove(number)
                     del self._lines[number]
         self._rewrite()
 
-    def _read(self, number: int) -> Step:
+    def step(self, number: int) -> Step:
         try:
             data = json.loads(self._lines[number])
             changes = tuple(_change_from_record(record) for record in data["changes"])
@@ -819,13 +818,10 @@ class _History:
             self._fd = None
 
     def newest_done(self) -> Step | None:
-        return self._read(self.done[-1]) if self.done else None
+        return self.step(self.done[-1]) if self.done else None
 
     def next_undone(self) -> Step | None:
-        return self._read(self.undone[0]) if self.undone else None
-
-    def step(self, number: int) -> Step:
-        return self._read(number)
+        return self.step(self.undone[0]) if self.undone else None
 
     def mark_undone(self) -> None:
         self._append(_mark_line("undo", self.done[-1]))
