@@ -157,15 +157,18 @@ class AtomicJSONStorage(Storage):
         else:
             self._flush()
 
+    def _write_copy(self) -> None:
+        atomic_write(self.path, dumps(self._tables or {}, self._lines))
+        self._dirty = False
+
     def _flush(self) -> None:
         try:
-            atomic_write(self.path, dumps(self._tables or {}, self._lines))
+            self._write_copy()
         except BaseException:
             # TinyDB changed our copy in place before asking us to write it; the file
             # on disk is the truth, so forget the copy and read the file again.
             self.forget()
             raise
-        self._dirty = False
 
     def forget(self) -> None:
         """Drop the copy in memory, changes not written too: the next read is of the file."""
@@ -191,8 +194,7 @@ class AtomicJSONStorage(Storage):
         """Write what ``one_write(hold=True)`` left in memory. If that fails, it stays there,
         to be written by the next call."""
         if self._dirty:
-            atomic_write(self.path, dumps(self._tables or {}, self._lines))
-            self._dirty = False
+            self._write_copy()
 
     def close(self) -> None:
         pass
