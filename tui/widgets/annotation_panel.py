@@ -54,8 +54,7 @@ class AnnotationPanel(LineView, can_focus=False):
         self._span_lines: dict[str, tuple[Annotation, Line]] = {}
 
     def _span_line(self, span: Annotation) -> Line:
-        mark = "?" if span.status == "suggested" else " "
-        return (f"{span.label[:7]:<7}", self.label_styles.of(span)), (mark + one_line(span.text), None)
+        return _listed(span, self.label_styles.of(span), "?" if span.status == "suggested" else " ")
 
     def show(self, title: str, spans: list[Annotation], orphans: list[Annotation] = (), links: list[str] = (),
              link_source: str = "", job: ArticleJob | None = None) -> None:
@@ -95,7 +94,7 @@ class AnnotationPanel(LineView, can_focus=False):
             lines += [(), ((f"Orphaned: {len(orphans)}", "bold red"),),
                       (("The text changed and these are no", "dim"),),
                       (("longer in it; kept, not exported.", "dim"),)]
-            lines += [((f"{span.label[:7]:<7}", "red"), (" " + one_line(span.text), None)) for span in orphans]
+            lines += [_listed(span, "red", " ") for span in orphans]
         # Repaint only the lines that changed: a tag changes a count and adds one line.
         changed = [index for index, (line, old) in enumerate(zip(lines, self.lines)) if line != old]
         changed += range(min(len(lines), len(self.lines)), max(len(lines), len(self.lines)))
@@ -140,6 +139,11 @@ class AnnotationPanel(LineView, can_focus=False):
     def text_lines(self) -> list[str]:
         """The panel as plain lines (what a reader sees, for tests and screen readers)."""
         return ["".join(text for text, _ in line) for line in self.lines]
+
+
+def _listed(span: Annotation, label_style: Style | str, mark: str) -> Line:
+    """A span in the list: its label in seven cells in ``label_style``, then ``mark`` and its text."""
+    return (f"{span.label[:7]:<7}", label_style), (mark + one_line(span.text), None)
 
 
 def _runs(indexes: list[int]) -> list[tuple[int, int]]:
