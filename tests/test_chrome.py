@@ -134,3 +134,23 @@ async def test_the_focused_columns_heading_is_highlighted_and_follows_the_focus(
             assert first[0] != first[1] == first[2]
             await pilot.press("tab")
             assert heading_backgrounds() == [first[1], first[0], first[1]]
+
+
+async def test_a_new_theme_recolours_the_lines_already_drawn(seeds, db_path):
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            view = app.screen.query_one(ArticleView)
+            panel = app.screen.query_one(AnnotationPanel)
+
+            def backgrounds() -> tuple:
+                """The backgrounds of the article's first words and the panel's title, as drawn
+                (the second segment: the first is the margin, drawn anew each time)."""
+                return tuple(list(widget.render_line(y))[1].style.bgcolor for widget, y in ((view, HEADING_ROWS), (panel, 0)))
+
+            dark = backgrounds()
+            app.theme = "textual-light"
+            await pilot.pause()
+            light = backgrounds()
+            assert light != dark
+            assert light == (view.rich_style.bgcolor, panel.rich_style.bgcolor)

@@ -50,7 +50,6 @@ class AnnotationPanel(LineView, can_focus=False):
         # Drawn lines by content and width, not by place: a tag in the middle of the list
         # moves every line below it down one, and they need not be drawn again.
         self._strips: LRUCache[tuple[Line, int], Strip] = LRUCache(1024)
-        self._strips_base: Style | None = None
         self._span_lines: dict[str, tuple[Annotation, Line]] = {}
 
     def _span_line(self, span: Annotation) -> Line:
@@ -117,11 +116,8 @@ class AnnotationPanel(LineView, can_focus=False):
         index = self.scroll_offset.y + y
         region = self.scrollable_content_region
         width = max(region.width - 1, 0)
-        styles = self.frame_styles
+        styles = self.line_styles
         base = styles.base
-        if base != self._strips_base:  # a new theme
-            self._strips.clear()
-            self._strips_base = base
         if index >= len(self.lines):
             strip = Strip.blank(width, base)
         else:
@@ -135,6 +131,9 @@ class AnnotationPanel(LineView, can_focus=False):
         thumb = y in thumb_rows(region.height, len(self.lines), self.scroll_offset.y)
         cell = Segment("▐", styles.thumb) if thumb else Segment(" ", base)
         return Strip([*strip, cell], width + 1)
+
+    def forget_lines(self) -> None:
+        self._strips.clear()
 
     def text_lines(self) -> list[str]:
         """The panel as plain lines (what a reader sees, for tests and screen readers)."""

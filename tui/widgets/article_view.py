@@ -169,7 +169,7 @@ class ArticleView(LineView, can_focus=True):
         self._wrap_width = width
         self._lines = wrap(self.text, width)
         self._starts = line_starts(self._lines)
-        self._cache.clear()
+        self.forget_lines()
         self.virtual_size = Size(width, len(self._lines) + HEADING_ROWS)
         self._scroll_cursor_into_view()
         return True
@@ -185,8 +185,11 @@ class ArticleView(LineView, can_focus=True):
     def cursor_line(self) -> int:
         return line_of(self._starts, self.cursor)
 
-    def _invalidate_all(self) -> None:
+    def forget_lines(self) -> None:
         self._cache.clear()
+
+    def _invalidate_all(self) -> None:
+        self.forget_lines()
         self.refresh()
 
     def _invalidate(self, start: int, end: int) -> None:
@@ -323,7 +326,7 @@ class ArticleView(LineView, can_focus=True):
         row = y - HEADING_ROWS
         index = self.scroll_offset.y + row
         width = self._text_width
-        base = self.frame_styles.base
+        base = self.line_styles.base
         if index >= len(self._lines):
             strip = Strip.blank(width, base)
         else:
@@ -335,7 +338,7 @@ class ArticleView(LineView, can_focus=True):
         return Strip([Segment(" " * MARGIN, base), *strip, *self._gutter(row)], MARGIN + width + GUTTER)
 
     def _heading_line(self, y: int) -> Strip:
-        styles = self.frame_styles
+        styles = self.line_styles
         heading = styles.heading
         width = self.scrollable_content_region.width
         runs = [Segment(" " * MARGIN, heading), *(Segment(text, heading + emphasis) for text, emphasis in self._heading[y])]
@@ -345,7 +348,7 @@ class ArticleView(LineView, can_focus=True):
     def _gutter(self, row: int) -> list[Segment]:
         """Text row ``row``'s gutter: a space, then the column's edge, or the thumb where the
         view shows the article (only when the article is longer than the view)."""
-        styles = self.frame_styles
+        styles = self.line_styles
         glyph, style = "▕", styles.gutter
         if row in thumb_rows(self._text_height, len(self._lines), self.scroll_offset.y):
             glyph, style = "▐", styles.thumb
@@ -367,7 +370,7 @@ class ArticleView(LineView, can_focus=True):
         cursor is a single segment. Runs break only where one of those starts or ends."""
         start, end = self._lines[index]
         text = self.text
-        styles = self.frame_styles
+        styles = self.line_styles
         base = styles.base
         line_spans = self.spans_over(start, end)
         line_matches = [match for match in self.matches if match[0] < end and match[1] > start]
