@@ -51,6 +51,26 @@ def test_files_are_plain_tinydb_and_one_record_a_line(seeds, store, db_path):
     assert sum('"label":' in line for line in lines) == 2
 
 
+def test_changes_keep_what_tinydb_would_keep_fields_of_a_later_version_and_its_doc_ids(seeds, db_path):
+    from tinydb import TinyDB
+
+    article = seeds[0]
+    with Store.open(db_path) as store:
+        first = tag(store, article, "Kataib Hezbollah", "actor")
+        second = tag(store, article, "At least 25 militia fighters", "figure")
+    [shard] = shard_files(db_path)
+    with TinyDB(shard) as plain:  # a later version: a field this one does not know; the first span gone
+        plain.table("annotations").update({"reviewed_by": "ana"}, doc_ids=[2])
+        plain.table("annotations").remove(doc_ids=[1])
+    with Store.open(db_path) as store:
+        store.update(store.annotation(article.id, second.id), label="claim")
+        third = tag(store, article, "Iraqi", "actor")
+    documents = json.loads(shard.read_text())["annotations"]
+    assert documents["2"]["label"] == "claim" and documents["2"]["reviewed_by"] == "ana"
+    assert documents["3"]["id"] == third.id  # after the highest, as TinyDB numbers them
+    assert first.id not in {document["id"] for document in documents.values()}
+
+
 def test_nested_and_overlapping_spans_are_kept(seeds, store):
     article = seeds[1]
     quote = tag(store, article, "We discussed with him [Trump] other options that are available", "quote")
