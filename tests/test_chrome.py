@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tui.screens.help import HelpScreen
 from tui.screens.review import ReviewScreen
-from tui.widgets.annotation_panel import AnnotationPanel, _runs
+from tui.widgets.annotation_panel import AnnotationPanel, _changed_runs, _runs
 from tui.widgets.article_view import HEADING_ROWS, ArticleView
 from tui.widgets.bars import KeyBar, TitleBar
 from tui.widgets.gutter import thumb_rows
@@ -73,6 +73,21 @@ def test_changed_panel_lines_repaint_as_separate_runs():
     assert _runs([1, 3, 4, 9]) == [(1, 1), (3, 4), (9, 9)]
 
 
+def test_the_panel_repaints_the_rows_that_changed_and_those_that_moved():
+    head, tail = [("title",), ("2 tags",), ("actor 1",), ("claim 1",), ()], [("Links: 0",)]
+    spans = [object() for _ in range(4)]
+    before = (head, spans, tail)
+    assert _changed_runs(before, (list(head), list(spans), list(tail))) == []  # equal lines, the same spans
+    counted = [("title",), ("3 tags",), ("actor 2",), ("claim 1",), ()]
+    added = spans[:2] + [object()] + spans[2:]
+    # The counts, then the new tag's row and every row below it, which moved down one.
+    assert _changed_runs(before, (counted, added, tail)) == [(1, 2), (7, 10)]
+    relabelled = spans[:1] + [object()] + spans[2:]  # a new object: that span changed
+    assert _changed_runs(before, (head, relabelled, tail)) == [(6, 6)]
+    assert _changed_runs(before, (head, spans, [])) == [(9, 9)]  # the tail's row, now blank
+    assert _changed_runs(before, (head + [("job",)], spans, tail)) == [(5, 10)]  # all below moved
+
+
 async def test_a_tag_keeps_the_panels_scrollable_size(seeds, db_path):
     """A new virtual size lays out the whole screen; a tag must not cause one."""
     app, store = make_app(seeds, db_path)
@@ -95,7 +110,7 @@ async def test_the_panel_shows_a_scroll_thumb_only_when_its_lines_do_not_fit(see
             for _ in range(20):
                 await pilot.press("w", "a")  # tag word after word: one panel line each
             await pilot.pause()
-            assert len(panel.lines) > panel.scrollable_content_region.height
+            assert panel.line_count > panel.scrollable_content_region.height
             edge = gutter(panel)
             assert edge[0] == "▐" and edge[-1] == " "  # at the top, the thumb is at the top
             assert all(panel.render_line(y).text[-2] != "▐" for y in range(len(edge)))  # one cell, the last
