@@ -342,3 +342,38 @@ async def test_a_tag_is_written_to_its_article_file_once_the_screen_shows_it(see
             # Durable before it showed, in the undo log; in the article's file once it has shown.
             assert [record["text"] for record in saved_annotations(db_path)] == ["Iraqi"]
             assert b'"text": "Iraqi"' in db_path.with_name(db_path.name + ".d").joinpath("history.jsonl").read_bytes()
+
+
+def test_the_seeds_first_frame_loads_no_code_it_does_not_show(tmp_path):
+    # Each module is start-up time (review, suggest and the choice screen were 5 ms): what
+    # only another screen, a suggestion or an export needs is loaded when it is asked for.
+    import subprocess
+    import sys
+
+    from .conftest import SEEDS
+
+    script = f"""
+import asyncio, sys
+from pathlib import Path
+from annotations.articles import load_corpus
+from annotations.schema import load_schema
+from annotations.store import Store
+from tui.app import BroadsheetApp
+from tui.keymap import reserved_keys
+
+async def main():
+    with Store.open(Path({str(tmp_path / 'db.json')!r})) as store:
+        app = BroadsheetApp(load_corpus([Path({str(SEEDS)!r})]).articles, store, load_schema(None, reserved_keys()), "tester")
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.pause()
+            assert "Iraqi" in app.screen.query_one("ArticleView").render_line(2).text
+    print(" ".join(sorted(sys.modules)))
+
+asyncio.run(main())
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    loaded = set(result.stdout.split())
+    assert "tui.screens.main" in loaded and "annotations.store" in loaded
+    unneeded = {"yaml", "annotations.review", "annotations.suggest", "annotations.export", "tui.screens.choice",
+                "tui.screens.background", "tui.screens.review", "tui.screens.compare", "tui.screens.help"}
+    assert loaded & unneeded == set()

@@ -246,10 +246,12 @@ def run_app(args: argparse.Namespace) -> int:
     with starting_up():
         from .app import BroadsheetApp
 
-        from annotations.suggest import configured_suggesters
-
         keymap, schema = _keymap_and_schema(args)
-        suggesters = configured_suggesters(schema, args.patterns)
+        suggesters = []
+        if schema.suggesters or schema.pattern_files or args.patterns:  # the suggesters' code only when some are on
+            from annotations.suggest import configured_suggesters
+
+            suggesters = configured_suggesters(schema, args.patterns)
         with progress_bar("Opening articles") as progress:
             corpus = load_corpus(args.paths or [bundled_seeds()], progress)
     for problem in corpus.problems:

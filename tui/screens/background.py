@@ -10,13 +10,16 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from annotations.articles import Article, ArticleError
-from annotations.suggest import Candidate
+
+if TYPE_CHECKING:
+    from annotations.suggest import Candidate
 
 PROGRESS_INTERVAL = 0.1  # seconds between progress repaints
 SWITCH_INTERVAL = 0.0005  # seconds a thread may hold the GIL while a job runs
