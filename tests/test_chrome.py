@@ -169,3 +169,21 @@ async def test_a_new_theme_recolours_the_lines_already_drawn(seeds, db_path):
             light = backgrounds()
             assert light != dark
             assert light == (view.rich_style.bgcolor, panel.rich_style.bgcolor)
+
+
+async def test_screens_opened_later_are_styled_by_their_own_stylesheets(seeds, db_path):
+    # Their rules are read when they first open (CSS_PATH), not at start-up.
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            # The keys, the article picker, and "tag every other occurrence" of a new tag.
+            for keys, body in ((["question_mark"], "#help-body"), (["o"], "#picker-body"), (["w", "a", "T"], "#choice-body")):
+                await pilot.press(*keys)
+                await pilot.pause()
+                assert app.screen.query_one(body).styles.border.top[0] == "round", body
+                assert app.screen.styles.align == ("center", "middle"), body
+                await pilot.press("escape")
+                await pilot.pause()
+            await pilot.press("C")
+            await pilot.pause()
+            assert app.screen.query_one("#compare-summary").outer_size.height == 1

@@ -10,8 +10,9 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from .dialog import Dialog
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class Choice:
     detail: str = ""
 
 
-class ChoiceScreen(ModalScreen[None]):
+class ChoiceScreen(Dialog):
     """The chosen option goes to ``on_choose`` at once (not through dismiss's callback,
     which runs later), so a key typed right after the choice finds it made."""
 

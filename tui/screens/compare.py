@@ -13,7 +13,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from annotations.articles import Article
@@ -28,12 +28,14 @@ from ..notices import not_saved
 from ..styles import UNKNOWN_LABEL
 from ..widgets.bars import KeyBar
 from ..widgets.search_box import SearchBox
+from .dialog import Dialog
 
 FIXED_COLUMNS = ("label", "cluster", "values")
 CELL_WIDTH = 28
 
 
 class CompareScreen(Screen):
+    CSS_PATH = "compare.tcss"
     BINDINGS = COMPARE_BINDINGS
 
     def __init__(
@@ -210,7 +212,7 @@ class CompareScreen(Screen):
         self.dismiss()
 
 
-class RenameScreen(ModalScreen[None]):
+class RenameScreen(Dialog):
     """One line to type a cluster's name: enter saves, escape keeps the old one."""
 
     def __init__(self, name: str, on_name: Callable[[str], None]) -> None:

@@ -7,12 +7,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from annotations.schema import LabelSchema
 
 from ..keymap import ADJUDICATION_BINDINGS, COMPARE_BINDINGS, MAIN_BINDINGS, REVIEW_BINDINGS, VIEW_BINDINGS, label_bindings
+from .dialog import Dialog
 
 
 def key_text(binding: Binding, keymap: dict[str, str]) -> str:
@@ -47,7 +47,7 @@ def keymap_table(schema: LabelSchema, keymap: dict[str, str]) -> Table:
     return table
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog):
     BINDINGS = [
         Binding("escape,question_mark,q", "dismiss", "Close", id="help.close"),
     ]

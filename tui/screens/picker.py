@@ -8,13 +8,13 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from annotations.articles import Article
 
 from ..widgets.keys import forward_key, pass_on_if_unfocused, was_routed
+from .dialog import Dialog
 
 
 def article_label(article: Article) -> Text:
@@ -41,7 +41,7 @@ class PickerFilter(Input):
         await super()._on_key(event)
 
 
-class ArticlePicker(ModalScreen[None]):
+class ArticlePicker(Dialog):
     """Type to filter by outlet, title or id; enter opens, escape leaves the column as it was.
 
     The choice is handed to ``on_pick`` at once, not through dismiss's result callback,
