@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import codecs
 import datetime
-import glob
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import simple_yaml
-from .jsonl import JsonlFileError, JsonlLine, jsonl_lines
 from .text import DecodeError, decode, normalise, refuse_binary, text_hash
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".jsonl")
@@ -233,6 +231,8 @@ class Corpus:
 def _article_files(path: Path, problems: list[str]) -> list[Path]:
     """The article files a command-line argument names: a file, a folder (recursively) or a glob."""
     if GLOB_CHARACTERS & set(str(path)) and not path.exists():
+        import glob  # the shell expands most patterns: only a quoted one comes here
+
         matches = sorted(Path(match) for match in glob.glob(str(path), recursive=True))
         if not matches:
             problems.append(f"{path}: no files match this pattern")
@@ -258,6 +258,8 @@ def _article_files(path: Path, problems: list[str]) -> list[Path]:
 def _jsonl_articles(path: Path) -> tuple[list[Article], list[str]]:
     """One article per line: 'text' plus an optional 'id' and 'meta' (Prodigy and doccano
     lines too; their spans are for `broadsheet import`). A bad line is named and skipped."""
+    from .jsonl import JsonlFileError, JsonlLine, jsonl_lines  # start-up with text and Markdown does without it
+
     articles: list[Article] = []
     problems: list[str] = []
     try:

@@ -29,14 +29,16 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tinydb import TinyDB
 
 from .articles import Article
 from .model import Annotation, ClusterName, Link, now, span_order
-from .reattach import Reattachment, reattach_spans
 from .storage import AtomicJSONStorage, CorruptFileError, atomic_write, fsync_directory, loads
+
+if TYPE_CHECKING:
+    from .reattach import Reattachment
 
 FORMAT_VERSION = 1
 HISTORY_LIMIT = 500
@@ -429,6 +431,8 @@ class Store:
         record = shard.article_record()
         if record is None or record["text_hash"] == article.text_hash:
             return None
+        from .reattach import reattach_spans  # only a changed text needs it, not every start-up
+
         old_text = self.article_text(article.id)
         spans, report = reattach_spans(old_text, article.text, shard.annotations())
         report.article_id = article.id

@@ -374,6 +374,7 @@ asyncio.run(main())
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     loaded = set(result.stdout.split())
     assert "tui.screens.main" in loaded and "annotations.store" in loaded
-    unneeded = {"yaml", "annotations.review", "annotations.suggest", "annotations.export", "tui.screens.choice",
-                "tui.screens.background", "tui.screens.review", "tui.screens.compare", "tui.screens.help"}
+    unneeded = {"yaml", "annotations.review", "annotations.suggest", "annotations.export", "annotations.reattach",
+                "annotations.jsonl", "tui.screens.choice", "tui.screens.background", "tui.screens.review",
+                "tui.screens.compare", "tui.screens.help"}
     assert loaded & unneeded == set()
