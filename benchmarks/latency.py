@@ -27,7 +27,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from startup import MINIMAL_APP, WORDS, export_revision, first_paint, first_words, median_ms  # noqa: E402
+from startup import MINIMAL_APP, WORDS, export_revision, first_paints, first_words  # noqa: E402
 from terminal import ROOT, key_latencies, median, percentile, rows, running, use_this_checkout  # noqa: E402
 
 SIZE = 200_000
@@ -92,9 +92,9 @@ def main() -> None:
         for seed, article in enumerate(articles, start=1):
             make_article(article, seed)
         app = f"{sys.executable} -m tui.cli"
-        floor, _ = median_ms(first_paint(f"{sys.executable} minimal.py", "Kirkuk", work, args.runs))
-        three, _ = median_ms(first_paint(f"{app} {' '.join(map(str, articles))} --db paint.json",
-                                         first_words(articles[0]), work, args.runs))
+        (floor, _), (three, _) = first_paints([(f"{sys.executable} minimal.py", "Kirkuk"),
+                                               (f"{app} {' '.join(map(str, articles))} --db paint.json", first_words(articles[0]))],
+                                              work, args.runs)
         print("| measure, 160x48 | median | p95 | / yardstick |")
         print("|---|---|---|---|")
         print(f"| first paint: minimal Textual app (floor) | {floor:.0f} ms | | 1.00x |")

@@ -7,6 +7,8 @@ the framework's floor (a Textual app that shows one word), the bundled seeds, an
 generated corpus of 10,000 Markdown articles with front matter. First paint is when the
 first article's text shows (not only the headings, which Textual may paint a frame before).
 With --baseline, the seeds are also opened by that git revision's code, in the same run.
+The cases are launched in turn, once each per round, so that the machine's slow spells
+fall on all of them alike.
 """
 
 from __future__ import annotations
@@ -15,13 +17,15 @@ import argparse
 import compileall
 import json
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from terminal import ROOT, TUIBENCH, use_this_checkout  # noqa: E402
+from terminal import ROOT, TUIBENCH, percentile, use_this_checkout  # noqa: E402
 
 MINIMAL_APP = """
 from textual.app import App
@@ -59,20 +63,29 @@ def export_revision(revision: str, folder: Path) -> Path:
     return folder
 
 
-def first_paint(command: str, expect: str, cwd: Path, runs: int) -> dict:
+def first_paint_ms(command: str, expect: str, cwd: Path) -> float:
+    """One launch of ``command`` in a fresh tmux pane: ms until ``expect`` shows."""
     samples = cwd / "samples.json"
     subprocess.run(
         [sys.executable, str(TUIBENCH), "startup", "--cmd", command, "--expect", expect, "--cwd", str(cwd),
-         "--runs", str(runs), "--quit-keys", "C-q", "--cols", "160", "--rows", "48", "--json", str(samples)],
+         "--runs", "1", "--quit-keys", "C-q", "--cols", "160", "--rows", "48", "--json", str(samples)],
         check=True, capture_output=True, text=True,
     )
-    return json.loads(samples.read_text())
+    return json.loads(samples.read_text())["summary"]["first_paint_ms"]["median"]
 
 
-def median_ms(result: dict) -> tuple[float, float]:
-    """(median, p90) of the first paint, from tuibench's JSON summary."""
-    summary = result["summary"]["first_paint_ms"]
-    return summary["median"], summary["p90"]
+def first_paints(cases: list[tuple[str, str]], cwd: Path, runs: int) -> list[tuple[float, float]]:
+    """(median, p90) ms of each (command, expect), launched in turn ``runs`` times: the
+    machine's slow and fast spells then fall on every case alike, where a block of runs
+    per case would lend them to one. Each round starts one case later, so that no case
+    always follows the same one (a launch can slow the next: a large corpus's exit)."""
+    samples: list[list[float]] = [[] for _ in cases]
+    for round_number in range(runs):
+        for index in range(len(cases)):
+            index = (index + round_number) % len(cases)
+            samples[index].append(first_paint_ms(*cases[index], cwd))
+            time.sleep(0.2)  # as tuibench pauses between its own runs
+    return [(statistics.median(taken), percentile(taken, 0.9)) for taken in samples]
 
 
 def main() -> None:
@@ -98,12 +111,9 @@ def main() -> None:
             cases.insert(1, (f"the five seeds, at {args.baseline}", f"env PYTHONPATH={code} {broadsheet} --db baseline.json",
                              "militia leader on Monday"))
         use_this_checkout()
-        rows = []
-        floor = None
-        for name, command, expect in cases:
-            median, p90 = median_ms(first_paint(command, expect, work, args.runs))
-            floor = floor or median
-            rows.append((name, median, p90, median / floor))
+        paints = first_paints([(command, expect) for _, command, expect in cases], work, args.runs)
+        floor = paints[0][0]
+        rows = [(name, median, p90, median / floor) for (name, _, _), (median, p90) in zip(cases, paints)]
     print(f"| first paint, 160x48 ({args.runs} runs) | median | p90 | median / floor |")
     print("|---|---|---|---|")
     for name, median, p90, ratio in rows:
