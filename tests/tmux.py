@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 import uuid
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
@@ -79,6 +80,8 @@ class Terminal:
     def close(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, timeout=30)
         shutil.rmtree(self.status_file.parent, ignore_errors=True)
+        with suppress(OSError):  # tmux leaves the socket file behind: one a test, every run
+            os.unlink(Path(os.environ.get("TMUX_TMPDIR", "/tmp")) / f"tmux-{os.getuid()}" / self.socket)
 
 
 def broadsheet_command(*args: str) -> list[str]:
