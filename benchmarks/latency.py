@@ -14,7 +14,9 @@ Uses ../shared/tools/tuibench.py (or TUIBENCH=path). In one run, at 160x48:
 - the same keys on that article when it already holds 1,000 tags (a day's work, or one
   run of the suggesters), where each tag rewrites the article's file and repaints the
   panel's list, and each line drawn looks up the tags on it.
-With --baseline, Broadsheet's keys are also timed with that git revision's code.
+With --baseline, Broadsheet's keys are also timed with that git revision's code. All the
+apps run side by side, and the keys are timed in rounds of one key each, so that the
+machine's slow spells fall on every case alike.
 """
 
 from __future__ import annotations
@@ -24,11 +26,13 @@ import random
 import re
 import sys
 import tempfile
+import time
+from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from startup import MINIMAL_APP, WORDS, export_revision, first_paints, first_words  # noqa: E402
-from terminal import ROOT, key_latencies, median, percentile, rows, running, use_this_checkout  # noqa: E402
+from terminal import ROOT, key_latency, median, percentile, rows, running, use_this_checkout  # noqa: E402
 
 SIZE = 200_000
 STORED_TAGS = 1_000
@@ -99,31 +103,39 @@ def main() -> None:
         print("|---|---|---|---|")
         print(f"| first paint: minimal Textual app (floor) | {floor:.0f} ms | | 1.00x |")
         print(f"| first paint: three 200,000-character articles | {three:.0f} ms | | {three / floor:.2f}x |")
-        curses_app = f"{sys.executable} {ROOT / 'benchmarks' / 'curses_annotator.py'} {articles[0]} tags.json"
+        curses_app = f"{sys.executable} {ROOT / 'benchmarks' / 'curses_annotator.py'} {articles[0]}"
         versions = [("Broadsheet", app)]
         if args.baseline:
             versions.append((f"Broadsheet at {args.baseline}", f"env PYTHONPATH={export_revision(args.baseline, work / 'baseline')} {app}"))
         cases = [
             ("minimal Textual app, one repaint", f"{sys.executable} minimal_key.py", "Outlet 1", "l", []),
-            ("curses annotator: cursor move (l)", curses_app, "long1.md", "l", []),
-            ("curses annotator: tag (a), durable", curses_app, "long1.md", "a", ["l"]),
+            ("curses annotator: cursor move (l)", f"{curses_app} move-tags.json", "long1.md", "l", []),
+            ("curses annotator: tag (a), durable", f"{curses_app} tag-tags.json", "long1.md", "a", ["l"]),
         ]
         for version, command in versions:
             slug = version.replace(" ", "_")
-            make_tagged_database(work / f"{slug}-tagged.json", articles[0], STORED_TAGS)
-            for stored, database in (("", f"{slug}.json"), (f", {STORED_TAGS:,} tags stored", f"{slug}-tagged.json")):
-                ours = f"{command} {articles[0]} --db {database}"
-                cases += [(f"{version}: cursor move (l){stored}", ours, "Outlet 1", "l", []),
-                          (f"{version}: tag (a), durable{stored}", ours, "Outlet 1", "a", ["w"])]
+            for stored in ("", f", {STORED_TAGS:,} tags stored"):
+                for action, key, before_each in (("cursor move (l)", "l", []), ("tag (a), durable", "a", ["w"])):
+                    # A database each: all the cases run side by side, and a database has one writer.
+                    database = work / f"{slug}-{len(cases)}.json"
+                    if stored:
+                        make_tagged_database(database, articles[0], STORED_TAGS)
+                    cases.append((f"{version}: {action}{stored}", f"{command} {articles[0]} --db {database}", "Outlet 1", key, before_each))
+        # Every case's app runs from the start, and each round times one key in each: the
+        # machine's slow spells fall on all of them alike, not on one case's block of keys.
+        with ExitStack() as stack:
+            benches = [stack.enter_context(running(command, work, expect)) for _, command, expect, _, _ in cases]
+            samples: list[list[float]] = [[] for _ in cases]
+            for _ in range(args.reps):
+                for (_, _, _, key, before_each), bench, taken in zip(cases, benches, samples):
+                    taken.append(key_latency(bench, key, lambda: rows(bench, *CAPTURED_ROWS), before_each))
+                    time.sleep(0.03)
         yardstick = {}
-        for name, command, expect, key, before_each in cases:
-            with running(command, work, expect) as bench:
-                samples = key_latencies(bench, key, lambda: rows(bench, *CAPTURED_ROWS), args.reps, before_each)
+        for (name, _, _, key, _), taken in zip(cases, samples):
             if name.startswith("curses"):
-                yardstick[key] = median(samples)
-            ratio = f"{median(samples) / yardstick[key]:.2f}x" if name.startswith("Broadsheet") else ""
-            print(f"| key: {name} | {median(samples):.1f} ms | {percentile(samples, 0.95):.1f} ms | {ratio} |")
-
+                yardstick[key] = median(taken)
+            ratio = f"{median(taken) / yardstick[key]:.2f}x" if name.startswith("Broadsheet") else ""
+            print(f"| key: {name} | {median(taken):.1f} ms | {percentile(taken, 0.95):.1f} ms | {ratio} |")
 
 if __name__ == "__main__":
     main()

@@ -10,11 +10,13 @@ from __future__ import annotations
 import importlib.util
 import os
 import statistics
+import subprocess
 import sys
 import time
 import types
+import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,8 +33,11 @@ def load_tuibench() -> types.ModuleType:
 @contextmanager
 def running(command: str, cwd: Path, expect: str, cols: int = 160, rows: int = 48, timeout: float = 120.0) -> Iterator:
     """The app started in a fresh tmux session, once ``expect`` shows; quit with ctrl+q after."""
+    # A tmux server of its own (tuibench's default name is one per process): the latency
+    # benchmark runs all its apps side by side.
+    socket = f"broadsheet-bench-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     args = types.SimpleNamespace(
-        socket=None, term="tmux-256color", transport="control", cols=cols, rows=rows, cwd=str(cwd), env=[],
+        socket=socket, term="tmux-256color", transport="control", cols=cols, rows=rows, cwd=str(cwd), env=[],
         cmd=command, mask_rows=[], cursor=False, poll_ms=0.2, quit_keys=["C-q"], quit_timeout=5.0,
         settle_ms=150.0, timeout=timeout,
     )
@@ -47,7 +52,12 @@ def running(command: str, cwd: Path, expect: str, cols: int = 160, rows: int = 4
         time.sleep(0.5)  # let start-up work finish before keys are timed
         yield bench
     finally:
-        bench.close()
+        try:
+            bench.close()
+        finally:
+            subprocess.run(["tmux", "-L", socket, "kill-server"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            with suppress(OSError):  # tmux may leave the socket file behind
+                os.unlink(Path(os.environ.get("TMUX_TMPDIR", "/tmp")) / f"tmux-{os.getuid()}" / socket)
 
 
 def rows(bench, first: int, last: int) -> str:
@@ -56,24 +66,29 @@ def rows(bench, first: int, last: int) -> str:
     return screen
 
 
+def key_latency(bench, key: str, capture: Callable[[], str], before_each: list[str] = ()) -> float:
+    """ms from sending ``key`` until ``capture()`` changes; ``before_each`` keys are sent,
+    untimed, first."""
+    if before_each:
+        bench.send_keys(list(before_each))
+        time.sleep(0.05)
+    before = capture()
+    sent = time.perf_counter()
+    bench.send_keys([key])
+    while capture() == before:
+        if time.perf_counter() - sent > 5:
+            raise RuntimeError(f"key {key!r} never showed")
+    return (time.perf_counter() - sent) * 1000
+
+
 def key_latencies(bench, key: str, capture: Callable[[], str], reps: int, before_each: list[str] = (),
                   keep_going: Callable[[], bool] = lambda: True) -> list[float]:
-    """ms from sending ``key`` until ``capture()`` changes, ``reps`` times (fewer if
-    ``keep_going`` turns false); ``before_each`` keys are sent, untimed, before each one."""
+    """``key_latency`` ``reps`` times (fewer if ``keep_going`` turns false)."""
     samples = []
     for _ in range(reps):
         if not keep_going():
             break
-        if before_each:
-            bench.send_keys(list(before_each))
-            time.sleep(0.05)
-        before = capture()
-        sent = time.perf_counter()
-        bench.send_keys([key])
-        while capture() == before:
-            if time.perf_counter() - sent > 5:
-                raise RuntimeError(f"key {key!r} never showed")
-        samples.append((time.perf_counter() - sent) * 1000)
+        samples.append(key_latency(bench, key, capture, before_each))
         time.sleep(0.03)
     return samples
 
