@@ -182,6 +182,7 @@ async def test_screens_opened_later_are_styled_by_their_own_stylesheets(seeds, d
                 await pilot.pause()
                 assert app.screen.query_one(body).styles.border.top[0] == "round", body
                 assert app.screen.styles.align == ("center", "middle"), body
+                assert app.screen.styles.border.top[0] == "" and app.screen.outer_size == app.size, body  # the box, not the screen
                 await pilot.press("escape")
                 await pilot.pause()
             await pilot.press("C")
