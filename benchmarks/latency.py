@@ -137,5 +137,6 @@ def main() -> None:
             ratio = f"{median(taken) / yardstick[key]:.2f}x" if name.startswith("Broadsheet") else ""
             print(f"| key: {name} | {median(taken):.1f} ms | {percentile(taken, 0.95):.1f} ms | {ratio} |")
 
+
 if __name__ == "__main__":
     main()

@@ -81,8 +81,8 @@ def first_paints(cases: list[tuple[str, str]], cwd: Path, runs: int) -> list[tup
     always follows the same one (a launch can slow the next: a large corpus's exit)."""
     samples: list[list[float]] = [[] for _ in cases]
     for round_number in range(runs):
-        for index in range(len(cases)):
-            index = (index + round_number) % len(cases)
+        for place in range(len(cases)):
+            index = (place + round_number) % len(cases)
             samples[index].append(first_paint_ms(*cases[index], cwd))
             time.sleep(0.2)  # as tuibench pauses between its own runs
     return [(statistics.median(taken), percentile(taken, 0.9)) for taken in samples]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 from textual import events
@@ -17,7 +19,7 @@ from tui.screens.main import MainScreen
 from tui.widgets.annotation_panel import AnnotationPanel
 from tui.widgets.article_view import HEADING_ROWS, ArticleView
 
-from .conftest import make_app, saved_annotations
+from .conftest import SEEDS, make_app, saved_annotations
 
 WIDE, NARROW = (160, 48), (80, 24)
 
@@ -347,11 +349,6 @@ async def test_a_tag_is_written_to_its_article_file_once_the_screen_shows_it(see
 def test_the_seeds_first_frame_loads_no_code_it_does_not_show(tmp_path):
     # Each module is start-up time (review, suggest and the choice screen were 5 ms): what
     # only another screen, a suggestion or an export needs is loaded when it is asked for.
-    import subprocess
-    import sys
-
-    from .conftest import SEEDS
-
     script = f"""
 import asyncio, sys
 from pathlib import Path
