@@ -88,6 +88,29 @@ def test_the_panel_repaints_the_rows_that_changed_and_those_that_moved():
     assert _changed_runs(before, (head + [("job",)], spans, tail)) == [(5, 10)]  # all below moved
 
 
+async def test_a_views_runs_of_lines_repaint_what_textuals_refresh_lines_would(seeds, db_path):
+    """refresh_runs marks the screen regions that one refresh_lines a run would, scrolled or
+    not, in one refresh; and none at all when no run changed (a refresh with no region
+    repaints the whole view)."""
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            view, panel = app.screen.query_one(ArticleView), app.screen.query_one(AnnotationPanel)
+            view.scroll_to(y=5, animate=False, immediate=True)
+            await pilot.pause()
+            for widget in (view, panel):
+                runs = [(HEADING_ROWS + 1, HEADING_ROWS + 2), (HEADING_ROWS + 9, HEADING_ROWS + 9)]
+                await pilot.pause()
+                widget.refresh_runs([])
+                assert not widget._repaint_required
+                for first, last in runs:
+                    widget.refresh_lines(first, last - first + 1)
+                expected = set(widget._repaint_regions)
+                widget._repaint_regions.clear()
+                widget.refresh_runs(runs)
+                assert set(widget._repaint_regions) == expected and len(expected) == 2
+
+
 async def test_a_tag_keeps_the_panels_scrollable_size(seeds, db_path):
     """A new virtual size lays out the whole screen; a tag must not cause one."""
     app, store = make_app(seeds, db_path)

@@ -63,6 +63,7 @@ class MainScreen(Screen):
         self.suggesters = list(suggesters)
         self.job: ArticleJob | None = None  # the background run over every article, if one runs
         self._search_box: SearchBox | None = None  # mounted when first opened
+        self.panel = AnnotationPanel(schema, label_styles, id="panel")
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -70,7 +71,7 @@ class MainScreen(Screen):
         # container between: every container is a layer the first frame renders in full.
         # The first columns are composed, not mounted after, so the first frame shows them.
         yield from self._new_columns(self.app.size.width, 0)
-        yield AnnotationPanel(self.schema, self.label_styles, id="panel")
+        yield self.panel
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -126,7 +127,7 @@ class MainScreen(Screen):
             column.remove()
         added = self._new_columns(width, len(columns))
         if added:
-            self.mount_all(added, before=self.query_one(AnnotationPanel))
+            self.mount_all(added, before=self.panel)
 
     def _wanted_columns(self, width: int) -> int:
         return column_count(width, len(self.articles) - len(self._unreadable))
@@ -193,7 +194,7 @@ class MainScreen(Screen):
             links = [f"cannot read the links: {error}"]
         source = self.link_source
         marked = f"{source.label} {one_line(source.text)!r}" if source else ""
-        self.query_one(AnnotationPanel).show(title, view.spans, orphans, links, marked, self.job)
+        self.panel.show(title, view.spans, orphans, links, marked, self.job)
 
     def _links_of(self, article_id: str, span: Annotation | None = None) -> list[tuple[Link, tuple[Annotation, Annotation]]]:
         """Links touching the article (or only ``span``) whose two spans exist, with those spans."""

@@ -117,19 +117,18 @@ class AnnotationPanel(LineView, can_focus=False):
         # the scrollable height changes only in blocks of lines, not with every tag.
         # Width 0: the panel never scrolls sideways, and the region's width changes when the
         # scrollbar appears, which would cost that layout on the next tag.
-        height = max(self.scrollable_content_region.height, -(-self.line_count // VIRTUAL_BLOCK) * VIRTUAL_BLOCK)
+        height = max(self.viewport.region.height, -(-self.line_count // VIRTUAL_BLOCK) * VIRTUAL_BLOCK)
         if self.virtual_size != Size(0, height):
             self.virtual_size = Size(0, height)
         # Each run of changed lines on its own: a range from the count at the top to a new
         # tag at the bottom would repaint every line between.
-        for first, last in changed:
-            self.refresh_lines(first, last - first + 1)
+        self.refresh_runs(changed)
 
     def render_line(self, y: int) -> Strip:
         """The line, then the last cell: the scroll thumb where the panel shows its lines
         (when they do not all fit), else blank."""
-        index = self.scroll_offset.y + y
-        region = self.scrollable_content_region
+        top, region = self.viewport
+        index = top + y
         width = max(region.width - 1, 0)
         styles = self.line_styles
         base = styles.base
@@ -143,7 +142,7 @@ class AnnotationPanel(LineView, can_focus=False):
                 line.truncate(width, overflow="ellipsis")
                 segments = [Segment(text, base + style if style else base) for text, style, _ in line.render(_CONSOLE)]
                 strip = self._strips[key] = Strip(segments).extend_cell_length(width, base).crop(0, width)
-        thumb = y in thumb_rows(region.height, self.line_count, self.scroll_offset.y)
+        thumb = y in thumb_rows(region.height, self.line_count, top)
         cell = Segment("▐", styles.thumb) if thumb else Segment(" ", base)
         return Strip([*strip, cell], width + 1)
 

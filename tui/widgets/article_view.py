@@ -155,11 +155,11 @@ class ArticleView(LineView, can_focus=True):
 
     @property
     def _text_width(self) -> int:
-        return max(self.scrollable_content_region.width - MARGIN - GUTTER, 0)
+        return max(self.viewport.region.width - MARGIN - GUTTER, 0)
 
     @property
     def _text_height(self) -> int:
-        return max(self.scrollable_content_region.height - HEADING_ROWS, 0)
+        return max(self.viewport.region.height - HEADING_ROWS, 0)
 
     def _rewrap(self) -> bool:
         """Wrap the text to the view's width if that changed; whether it did."""
@@ -199,7 +199,7 @@ class ArticleView(LineView, can_focus=True):
         last = line_of(self._starts, max(start, end))
         for index in range(first, last + 1):
             self._cache.discard(index)
-        self.refresh_lines(first + HEADING_ROWS, last - first + 1)
+        self.refresh_runs([(first + HEADING_ROWS, last + HEADING_ROWS)])
 
     # -- cursor ----------------------------------------------------------------------
 
@@ -324,7 +324,7 @@ class ArticleView(LineView, can_focus=True):
         if y < HEADING_ROWS:
             return self._heading_line(y)
         row = y - HEADING_ROWS
-        index = self.scroll_offset.y + row
+        index = self.viewport.top + row
         width = self._text_width
         base = self.line_styles.base
         if index >= len(self._lines):
@@ -340,7 +340,7 @@ class ArticleView(LineView, can_focus=True):
     def _heading_line(self, y: int) -> Strip:
         styles = self.line_styles
         heading = styles.heading
-        width = self.scrollable_content_region.width
+        width = self.viewport.region.width
         runs = [Segment(" " * MARGIN, heading), *(Segment(text, heading + emphasis) for text, emphasis in self._heading[y])]
         edge = Segment("▕", heading + Style(color=styles.gutter.color))
         return Strip([*Strip(runs).crop_extend(0, width - 1, heading), edge], width)
@@ -350,7 +350,7 @@ class ArticleView(LineView, can_focus=True):
         view shows the article (only when the article is longer than the view)."""
         styles = self.line_styles
         glyph, style = "▕", styles.gutter
-        if row in thumb_rows(self._text_height, len(self._lines), self.scroll_offset.y):
+        if row in thumb_rows(self._text_height, len(self._lines), self.viewport.top):
             glyph, style = "▐", styles.thumb
         return [Segment(" ", styles.base), Segment(glyph, style)]
 

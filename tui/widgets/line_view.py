@@ -1,14 +1,16 @@
 """What the article view and the panel share: both are drawn a line at a time (the
-Line API), keep the lines they drew, and look their CSS styles up once, not once a line
-or once a frame."""
+Line API), keep the lines they drew, look their CSS styles up once, not once a line or
+once a frame, and their geometry once a frame, not once a line."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Iterable
+from typing import ClassVar, NamedTuple
 
 from rich.style import Style
 from textual.geometry import Region
 from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 
 class LineStyles:
@@ -34,11 +36,42 @@ class LineStyles:
         return earlier is not None and all(getattr(self, name) == style for name, style in vars(earlier).items())
 
 
+class Viewport(NamedTuple):
+    """What of a view's lines shows: from line ``top`` (its scroll offset), in ``region``
+    (its scrollable content region, relative to the screen)."""
+
+    top: int
+    region: Region
+
+
 class LineView(ScrollView):
     STYLE_PREFIX: ClassVar[str]  # of the component classes: "article-view" for article-view--cursor
 
     _line_styles: LineStyles | None = None
     _drawn_styles: LineStyles | None = None  # the styles of the lines kept
+    _frame_viewport: Viewport | None = None  # while a frame is drawn
+
+    @property
+    def viewport(self) -> Viewport:
+        """Looked up once while a frame is drawn, not once a line: each look-up walks up to
+        the screen and finds the widget in its map."""
+        return self._frame_viewport or Viewport(self.scroll_offset.y, self.scrollable_content_region)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._frame_viewport = self.viewport
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame_viewport = None
+
+    def refresh_runs(self, runs: Iterable[tuple[int, int]]) -> None:
+        """Repaint the lines ``first`` to ``last`` of each run (numbered as ``refresh_lines``
+        numbers them, from the top of the content) in one refresh, where a refresh_lines a
+        run looked the widget's region up twice a run."""
+        top, region = self.viewport
+        regions = [Region(0, first - top, region.width, last - first + 1) for first, last in runs]
+        if regions:  # a refresh with none repaints the whole view
+            self.refresh(*regions)
 
     @property
     def line_styles(self) -> LineStyles:
