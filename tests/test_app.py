@@ -341,9 +341,14 @@ async def test_a_tag_is_written_to_its_article_file_once_the_screen_shows_it(see
         async with app.run_test(size=WIDE) as pilot:
             await pilot.press("w", "a")
             await pilot.pause()
-            # Durable before it showed, in the undo log; in the article's file once it has shown.
-            assert [record["text"] for record in saved_annotations(db_path)] == ["Iraqi"]
+            # Durable before it showed, in the undo log; in the article's file a moment after
+            # it has shown (once the frame is out: FILES_AFTER_FRAME).
             assert b'"text": "Iraqi"' in db_path.with_name(db_path.name + ".d").joinpath("history.jsonl").read_bytes()
+            for _ in range(200):
+                if saved_annotations(db_path):
+                    break
+                await pilot.pause(0.01)
+            assert [record["text"] for record in saved_annotations(db_path)] == ["Iraqi"]
 
 
 def test_the_seeds_first_frame_loads_no_code_it_does_not_show(tmp_path):
