@@ -1,8 +1,13 @@
 """Driving an app in tmux for the benchmarks, through ../shared/tools/tuibench.py's control client.
 
-Key latency is timed to the first change of a few captured rows, not of the whole
-screen: tmux takes several milliseconds to capture a whole 160x48 screen with colours,
-more the more colours it holds, which would blur the figures and favour a plain app.
+Key latency is timed two ways on the same key:
+- to the first change of a few captured rows, not of the whole screen: tmux takes
+  several milliseconds to capture a whole 160x48 screen with colours, more the more
+  colours it holds, which would blur the figures and favour a plain app. Even nine rows
+  take 2-3 ms a capture, and the first capture to show the change ends up to two
+  captures after the frame arrived, so this figure carries 2-4 ms of the capture's own;
+- to the moment tmux receives the frame the key caused (its %output notification to a
+  second control client): what the app takes, with no capture in it.
 """
 
 from __future__ import annotations
@@ -12,10 +17,12 @@ import os
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import types
 import uuid
 from collections.abc import Callable, Iterator
+from typing import NamedTuple
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -50,14 +57,54 @@ def running(command: str, cwd: Path, expect: str, cols: int = 160, rows: int = 4
                 raise RuntimeError(f"{command!r} never showed {expect!r}")
             time.sleep(0.02)
         time.sleep(0.5)  # let start-up work finish before keys are timed
+        bench.frames = FrameWatch(socket, bench.target, bench.pane)
         yield bench
     finally:
         try:
+            if getattr(bench, "frames", None) is not None:
+                bench.frames.close()
             bench.close()
         finally:
             subprocess.run(["tmux", "-L", socket, "kill-server"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             with suppress(OSError):  # tmux may leave the socket file behind
                 os.unlink(Path(os.environ.get("TMUX_TMPDIR", "/tmp")) / f"tmux-{os.getuid()}" / socket)
+
+
+class FrameWatch:
+    """A control client attached to the app's session, told by tmux of every write the app
+    makes to its pane: the times those writes arrived, from a thread of its own, so that
+    the captures go on meanwhile as before."""
+
+    def __init__(self, socket: str, session: str, pane: str) -> None:
+        self._process = subprocess.Popen(["tmux", "-L", socket, "-C", "attach", "-t", session],
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self._prefix = f"%output {pane} ".encode()
+        self._arrivals: list[float] = []
+        self._arrived = threading.Condition()
+        threading.Thread(target=self._listen, daemon=True).start()
+
+    def _listen(self) -> None:
+        for line in self._process.stdout:
+            if line.startswith(self._prefix):
+                now = time.perf_counter()
+                with self._arrived:
+                    self._arrivals.append(now)
+                    self._arrived.notify_all()
+
+    def count(self) -> int:
+        with self._arrived:
+            return len(self._arrivals)
+
+    def arrival(self, index: int, timeout: float = 5.0) -> float:
+        """When write number ``index`` (counted from 0) arrived, waiting for it if need be."""
+        with self._arrived:
+            if not self._arrived.wait_for(lambda: len(self._arrivals) > index, timeout):
+                raise RuntimeError("the app wrote nothing to its pane")
+            return self._arrivals[index]
+
+    def close(self) -> None:
+        self._process.terminate()
+        self._process.wait(timeout=5)
 
 
 def rows(bench, first: int, last: int) -> str:
@@ -66,19 +113,25 @@ def rows(bench, first: int, last: int) -> str:
     return screen
 
 
-def key_latency(bench, key: str, capture: Callable[[], str], before_each: list[str] = ()) -> float:
-    """ms from sending ``key`` until ``capture()`` changes; ``before_each`` keys are sent,
-    untimed, first."""
+class KeyTiming(NamedTuple):
+    screen: float  # ms until the captured rows changed
+    frame: float  # ms until tmux received the app's first write after the key
+
+
+def key_latency(bench, key: str, capture: Callable[[], str], before_each: list[str] = ()) -> KeyTiming:
+    """``key`` timed from the moment it is sent; ``before_each`` keys are sent, untimed, first."""
     if before_each:
         bench.send_keys(list(before_each))
         time.sleep(0.05)
     before = capture()
+    written = bench.frames.count()
     sent = time.perf_counter()
     bench.send_keys([key])
     while capture() == before:
         if time.perf_counter() - sent > 5:
             raise RuntimeError(f"key {key!r} never showed")
-    return (time.perf_counter() - sent) * 1000
+    changed = time.perf_counter()
+    return KeyTiming((changed - sent) * 1000, (bench.frames.arrival(written) - sent) * 1000)
 
 
 def key_latencies(bench, key: str, capture: Callable[[], str], reps: int, before_each: list[str] = (),
@@ -88,7 +141,7 @@ def key_latencies(bench, key: str, capture: Callable[[], str], reps: int, before
     for _ in range(reps):
         if not keep_going():
             break
-        samples.append(key_latency(bench, key, capture, before_each))
+        samples.append(key_latency(bench, key, capture, before_each).screen)
         time.sleep(0.03)
     return samples
 
