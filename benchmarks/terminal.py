@@ -22,9 +22,9 @@ import time
 import types
 import uuid
 from collections.abc import Callable, Iterator
-from typing import NamedTuple
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 TUIBENCH = Path(os.environ.get("TUIBENCH", ROOT.parent / "shared" / "tools" / "tuibench.py"))

@@ -97,9 +97,8 @@ async def test_a_views_runs_of_lines_repaint_what_textuals_refresh_lines_would(s
         async with app.run_test(size=WIDE) as pilot:
             view, panel = app.screen.query_one(ArticleView), app.screen.query_one(AnnotationPanel)
             view.scroll_to(y=5, animate=False, immediate=True)
-            await pilot.pause()
+            runs = [(HEADING_ROWS + 1, HEADING_ROWS + 2), (HEADING_ROWS + 9, HEADING_ROWS + 9)]
             for widget in (view, panel):
-                runs = [(HEADING_ROWS + 1, HEADING_ROWS + 2), (HEADING_ROWS + 9, HEADING_ROWS + 9)]
                 await pilot.pause()
                 widget.refresh_runs([])
                 assert not widget._repaint_required
