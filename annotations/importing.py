@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .articles import Article
 from .jsonl import JsonlFileError, count_lines, jsonl_lines
-from .model import STATUSES, Annotation, Link, new_id, now
+from .model import STATUSES, Annotation, ClusterName, Link, new_id, now
 from .store import ArticleChangedError, Store, StoreError
 from .text import normalise
 
@@ -200,7 +200,7 @@ def _import_group(store: Store, record: dict, annotator: str, report: ImportRepo
     _add_new_links(store, links, report)
     if record.get("named_by") and isinstance(record.get("name"), str) and record.get("id") in article_of:
         if store.cluster_names().get(record["id"]) is None:
-            store.name_cluster(record["id"], record["name"], str(record["named_by"]))
+            store.add_cluster_names([ClusterName(record["id"], record["name"], str(record["named_by"]), now())])
 
 
 def _add_new_links(store: Store, links: list[Link], report: ImportReport) -> None:

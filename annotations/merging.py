@@ -70,10 +70,11 @@ def merge(sources: list[Store], target: Store, accept_agreed: bool = False) -> M
     if unique_links:
         target.add_links(unique_links)
     report.links = len(unique_links)
-    for source in sources:
-        for span_id, name in source.cluster_names().items():
-            if span_id in kept_ids:
-                target.name_cluster(span_id, name.name, name.annotator)
+    # A cluster named in several databases (one carried on from another) keeps its newest name.
+    names = sorted((name for source in sources for name in source.cluster_names().values() if name.id in kept_ids),
+                   key=lambda name: name.updated)
+    if names:
+        target.add_cluster_names(list({name.id: name for name in names}.values()))
     return report
 
 

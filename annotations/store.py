@@ -570,11 +570,15 @@ class Store:
 
     def add_links(self, links: list[Link]) -> None:
         """Store many links in one atomic write (an import: the undo log is left alone)."""
+        self._put_unlogged("link", links)
+
+    def _put_unlogged(self, kind: str, records: list[Record]) -> None:
+        """Store records of one kind as given, in one atomic write, leaving the undo log alone."""
         self.flush()
-        records = self._record_file("link")
-        with records.writing():
-            for link in links:
-                records.put(link)
+        record_file = self._record_file(kind)
+        with record_file.writing():
+            for record in records:
+                record_file.put(record)
 
     def delete_link(self, link: Link) -> None:
         self._do_step(Step((Change(link.head_article, link, None),)))
@@ -588,6 +592,11 @@ class Store:
         after = ClusterName(span_id, name, annotator, now())
         self._do_step(Step((Change("", before, after),)))
         return after
+
+    def add_cluster_names(self, names: list[ClusterName]) -> None:
+        """Store many cluster names as they were given, in one atomic write (a merge or an
+        import: the undo log is left alone, as for its spans and links)."""
+        self._put_unlogged("name", names)
 
     def _records_of(self, change: Change) -> _RecordFile:
         return self._shard(change.article_id) if change.kind == "span" else self._record_file(change.kind)

@@ -258,6 +258,20 @@ def test_relations_and_clusters_import_back_and_export_the_same(seeds, db_path, 
         assert len(store.links()) == 5  # nothing twice
 
 
+def test_an_imported_cluster_keeps_its_name_and_namer_and_is_not_an_undo_step(seeds, db_path, tmp_path):
+    tolls, *_ = linked_seed_database(seeds, db_path)
+    with Store.open(db_path) as store:
+        store.name_cluster(tolls[0].id, "The militia's dead", "lead")
+    gold, clusters = tmp_path / "gold.jsonl", tmp_path / "clusters.jsonl"
+    assert cli("export", "--db", str(db_path), "-o", str(gold), "--clusters", str(clusters)).returncode == 0
+    copy = tmp_path / "copy" / "db.json"
+    assert cli("import", str(gold), str(clusters), "--db", str(copy)).returncode == 0
+    with Store.open(copy) as store:
+        [name] = store.cluster_names().values()
+        assert (name.id, name.name, name.annotator) == (tolls[0].id, "The militia's dead", "lead")
+        assert store.undo() is None  # an import, like its spans and links
+
+
 def test_prodigy_relations_by_span_offsets_import_as_links(tmp_path, db_path):
     text = "Hoffman said the strikes were proportionate."
     line = {"text": text, "spans": [{"start": 0, "end": 7, "label": "actor"}, {"start": 13, "end": 43, "label": "claim"}],

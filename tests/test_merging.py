@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import shutil
 
 from annotations.merging import merge
 from annotations.model import Annotation
@@ -72,6 +73,25 @@ def test_merge_command_accepts_what_all_agree_on_and_refuses_to_overwrite(seeds,
     again = run_cli("merge", str(ana), str(ben), "-o", str(out))
     assert again.returncode == 2
     assert again.stderr.strip() == f"broadsheet: {out}: already exists; merge writes a new database"
+
+
+def test_merge_carries_the_newest_cluster_names_as_named_and_leaves_nothing_to_undo(seeds, tmp_path):
+    """Names come along as their annotators gave them, like spans and links: not as steps
+    of the merged database, which an adjudicator's first undo would take back."""
+    reuters = reuters_of(seeds)
+    ana, ben, out = tmp_path / "ana.json", tmp_path / "ben.json", tmp_path / "adjudication.json"
+    tag(ana, reuters, "ana", ANA)
+    with Store.open(ana) as store:
+        first = store.annotations(reuters.id)[0]
+        store.name_cluster(first.id, "the militia", "ana")
+    shutil.copytree(ana.with_name("ana.json.d"), ben.with_name("ben.json.d"))  # ben carries on from ana's database
+    shutil.copy(ana, ben)
+    with Store.open(ben) as store:
+        renamed = store.name_cluster(first.id, "Kataib Hezbollah", "ben")
+    with Store.open(ben, read_only=True) as newer, Store.open(ana, read_only=True) as older, Store.open(out) as target:
+        merge([newer, older], target)
+        assert target.cluster_names() == {first.id: renamed}
+        assert target.undo() is None
 
 
 def test_a_tag_adds_a_line_to_its_article_file(seeds, db_path):
