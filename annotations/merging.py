@@ -5,12 +5,15 @@ annotator, as pending: in the merged database gold is what the adjudicator accep
 what an annotator accepted in their own. With ``accept_agreed``, a span that every
 annotator tagged alike (same article, start, end and label) becomes one accepted span,
 with the annotators named in its source (and the first one's id, so its links hold);
-the rest wait for adjudication. Links whose two spans are copied come along; cluster
-names too. Each source database counts as one annotator, whatever names its spans carry.
+the rest wait for adjudication. A span in two databases (one carried on from the
+other) is one span that both stand by; if one changed it, both versions are kept.
+Links whose two spans are copied come along; cluster names too. Each source database
+counts as one annotator, whatever names its spans carry.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
@@ -82,11 +85,7 @@ def _merged_spans(spans: list[tuple[int, Annotation]], sources: int, accept_agre
                   report: MergeReport) -> list[Annotation]:
     """The article's spans as the merged database keeps them (see the module's docstring)."""
     by_place: dict[tuple[int, int, str], list[tuple[int, Annotation]]] = defaultdict(list)
-    seen: set[str] = set()
     for number, span in spans:
-        if span.id in seen:  # the same span in two databases (one copied from the other)
-            continue
-        seen.add(span.id)
         by_place[span.start, span.end, span.label].append((number, span))
     merged = []
     for alike in by_place.values():
@@ -96,5 +95,23 @@ def _merged_spans(spans: list[tuple[int, Annotation]], sources: int, accept_agre
                 names = joined_names([span.annotator for _, span in alike])
                 merged.append(replace(alike[0][1], status="accepted", annotator=names, source=f"agreed by {names}"))
                 continue
-        merged += [replace(span, status="pending") for _, span in alike]
-    return sorted(merged, key=lambda span: (span.start, span.end, span.label, span.annotator))
+        copies: dict[str, Annotation] = {}  # the same span in two databases (one carried on from the other) is one
+        for _, span in alike:
+            copies.setdefault(span.id, replace(span, status="pending"))
+        merged += copies.values()
+    return _with_own_ids(sorted(merged, key=lambda span: (span.start, span.end, span.label, span.annotator)))
+
+
+def _with_own_ids(spans: list[Annotation]) -> list[Annotation]:
+    """Each span with an id no other has: a span changed in a database carried on from
+    another is two versions under one id, and the later one (in reading order) gets an id
+    made from the id and what changed, the same in every merge."""
+    seen: set[str] = set()
+    unique = []
+    for span in spans:
+        if span.id in seen:
+            key = f"{span.id} {span.start} {span.end} {span.label}"
+            span = replace(span, id=hashlib.sha1(key.encode("utf-8")).hexdigest()[:16])
+        seen.add(span.id)
+        unique.append(span)
+    return unique

@@ -94,6 +94,28 @@ def test_merge_carries_the_newest_cluster_names_as_named_and_leaves_nothing_to_u
         assert target.undo() is None
 
 
+def test_a_span_two_databases_share_counts_for_both_and_a_changed_copy_is_kept_apart(seeds, tmp_path):
+    """ben carries on from ana's database: the tag he kept as it was is one span that
+    both stand by; the one he relabelled is a second version (an id of its own), for the
+    adjudicator to choose between, not dropped because its id was seen first in ana's."""
+    reuters = reuters_of(seeds)
+    ana, ben = tmp_path / "ana.json", tmp_path / "ben.json"
+    tag(ana, reuters, "ana", ANA[:2])
+    shutil.copytree(ana.with_name("ana.json.d"), ben.with_name("ben.json.d"))
+    shutil.copy(ana, ben)
+    with Store.open(ben) as store:
+        figure = next(span for span in store.annotations(reuters.id) if span.label == "figure")
+        store.update(figure, label="claim")
+    with Store.open(ana, read_only=True) as first, Store.open(ben, read_only=True) as second, \
+            Store.open(tmp_path / "adjudication.json") as target:
+        report = merge([first, second], target)
+        merged = target.annotations(reuters.id)
+    assert (report.spans, report.agreed) == (3, 1)
+    assert sorted((span.label, span.text) for span in merged) == [
+        ("actor", "Kataib Hezbollah (KH)"), ("claim", "at least 25 militia fighters"), ("figure", "at least 25 militia fighters")]
+    assert len({span.id for span in merged}) == 3 and figure.id in {span.id for span in merged}
+
+
 def test_a_tag_adds_a_line_to_its_article_file(seeds, db_path):
     """Git-friendly files: one record per line, keys sorted, the comma leading the later
     record's line, so a diff shows the new tag as one added line and nothing else."""
