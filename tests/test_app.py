@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ from textual import events
 
 from annotations.articles import load_article
 from annotations.export import write_jsonl
+from annotations.model import Annotation
 from annotations.store import Store
 from tui.screens.help import HelpScreen, keymap_table
 from tui.screens.main import MainScreen
@@ -146,6 +148,31 @@ async def test_jumping_between_tags(seeds, db_path):
             assert view.cursor == starts[1]
             await pilot.press("left_square_bracket")
             assert view.cursor == starts[0]
+
+
+async def test_jumping_to_a_tag_brings_its_line_into_the_panel(seeds, db_path):
+    """More tags than the panel has rows: [ and ] scroll the list to the tag they reach."""
+    article = seeds[0]
+    words = [match for match in re.finditer(r"[A-Za-z]{4,}", article.text)][:80]
+    with Store.open(db_path) as store:
+        store.add_many(article, [Annotation.create(article.id, article.text, word.start(), word.end(), "actor", "tester")
+                                 for word in words])
+    app, store = make_app([article], db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            panel = app.screen.query_one(AnnotationPanel)
+
+            def panel_shows() -> str:
+                return "\n".join(panel.render_line(y).text for y in range(panel.scrollable_content_region.height))
+
+            assert f"actor   {words[-1].group()}" not in panel_shows()
+            await pilot.press("left_square_bracket")  # from the start: back round to the last tag
+            await pilot.pause()
+            assert views(app)[0].cursor == words[-1].start()
+            assert f"actor   {words[-1].group()}" in panel_shows()
+            await pilot.press("right_square_bracket")  # and on round to the first
+            await pilot.pause()
+            assert f"actor   {words[0].group()}" in panel_shows()
 
 
 async def test_three_columns_at_160_and_one_at_80_each_with_outlet_and_date(seeds, db_path):

@@ -475,6 +475,7 @@ class MainScreen(Screen):
         else:
             target = next((start for start in reversed(starts) if start < view.cursor), starts[-1])
         view.move_to(target)
+        self.panel.scroll_to_span(next(span.id for span in view.spans if span.start == target))
 
     def _apply_history(self, step: Step | None, verb: str) -> None:
         if step is None:

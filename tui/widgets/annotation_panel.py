@@ -15,7 +15,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.strip import Strip
 
 from annotations.model import Annotation
@@ -123,6 +123,12 @@ class AnnotationPanel(LineView, can_focus=False):
         # Each run of changed lines on its own: a range from the count at the top to a new
         # tag at the bottom would repaint every line between.
         self.refresh_runs(changed)
+
+    def scroll_to_span(self, span_id: str) -> None:
+        """Scroll the least that shows the span's line: the list may be longer than the panel."""
+        index = next((index for index, span in enumerate(self._spans) if span.id == span_id), None)
+        if index is not None:
+            self.scroll_to_region(Region(0, len(self._head) + index, 1, 1), animate=False, immediate=True)
 
     def render_line(self, y: int) -> Strip:
         """The line, then the last cell: the scroll thumb where the panel shows its lines
