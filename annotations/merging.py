@@ -104,8 +104,8 @@ def _merged_spans(spans: list[tuple[int, Annotation]], sources: int, accept_agre
 
 def _with_own_ids(spans: list[Annotation]) -> list[Annotation]:
     """Each span with an id no other has: a span changed in a database carried on from
-    another is two versions under one id, and the later one (in reading order) gets an id
-    made from the id and what changed, the same in every merge."""
+    another is two versions under one id, and the one listed later gets an id made from
+    the id and what changed, the same in every merge."""
     seen: set[str] = set()
     unique = []
     for span in spans:
