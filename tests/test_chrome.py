@@ -119,7 +119,7 @@ async def test_a_tag_keeps_the_panels_scrollable_size(seeds, db_path):
             before = panel.virtual_size
             await pilot.press("w", "a")
             await pilot.pause()
-            assert "1 tags" in panel.text_lines()
+            assert "1 tag" in panel.text_lines()
             assert panel.virtual_size == before
 
 

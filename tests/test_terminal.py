@@ -34,7 +34,7 @@ def test_search_tag_quit_then_export(terminal_factory, db_path):
     terminal.type("Jonathan Hoffman")
     terminal.send("Enter")
     terminal.send("a")
-    terminal.wait_for("1 tags")
+    terminal.wait_for("1 tag")
     terminal.send("C-q")
     assert terminal.wait_for_exit() == 0
     [saved] = saved_annotations(db_path)
@@ -64,7 +64,7 @@ def test_keys_typed_in_one_burst_apply_in_order_to_the_right_article(terminal_fa
     terminal.wait_for("Reuters · 2019-12-31", "^q Quit")
     # One send-keys call: tmux writes it all at once, faster than any typist.
     terminal.send("2", "/", *"Kataib Hezbollah", "Enter", "a", "1", "w", "f", "o", *"post", "Enter", "w", "q")
-    terminal.wait_for("1 tags")
+    terminal.wait_for("1 tag")
     terminal.send("C-q")
     assert terminal.wait_for_exit() == 0
     saved = {(record["article_id"], record["label"], record["text"]) for record in saved_annotations(db_path)}
@@ -79,7 +79,7 @@ def test_undo_after_a_restart_in_a_real_terminal(terminal_factory, db_path):
     first = terminal_factory("--db", str(db_path))
     first.wait_for("Reuters · 2019-12-31", "^q Quit")
     first.send("w", "a")
-    first.wait_for("1 tags")
+    first.wait_for("1 tag")
     first.send("w", "w", "f")
     first.wait_for("2 tags")
     first.send("C-q")
@@ -88,7 +88,7 @@ def test_undo_after_a_restart_in_a_real_terminal(terminal_factory, db_path):
     second = terminal_factory("--db", str(db_path))
     second.wait_for("2 tags")
     second.send("u")
-    second.wait_for("1 tags", "Undone: tag figure 'leader'")
+    second.wait_for("1 tag", "Undone: tag figure 'leader'")
     second.send("C-q")
     assert second.wait_for_exit() == 0
     assert [record["text"] for record in saved_annotations(db_path)] == ["Iraqi"]
@@ -102,7 +102,7 @@ def test_markup_shows_literally_and_an_osc_title_does_not_reach_the_terminal(ter
     screen = terminal.wait_for("[bold]not bold[/] and [link=http://x]no link[/link] end")
     assert "PWNED" not in screen
     terminal.send("w", "a")
-    terminal.wait_for("1 tags")
+    terminal.wait_for("1 tag")
     assert "PWNED" not in terminal.pane("#{pane_title}")
     assert terminal.pane("#{pane_title}") == title_before
     terminal.send("C-q")
@@ -115,7 +115,7 @@ def test_patterns_suggest_and_y_accepts_in_a_real_terminal(terminal_factory, db_
     terminal = terminal_factory("--db", str(db_path), "--patterns", str(patterns))
     terminal.wait_for("0 tags · 1 suggested", "?Brian Hook")
     terminal.send("1", "]", "y")
-    terminal.wait_for("1 tags")
+    terminal.wait_for("1 tag")
     terminal.send("C-q")
     assert terminal.wait_for_exit() == 0
     [saved] = saved_annotations(db_path)

@@ -86,7 +86,8 @@ class AnnotationPanel(LineView, can_focus=False):
         per_label = Counter([span.label for span in spans if span.status != "suggested"])
         tags = sum(per_label.values())
         suggested = len(spans) - tags
-        head: list[Line] = [((title, "bold"),), ((f"{tags} tags" + (f" · {suggested} suggested" if suggested else ""), None),)]
+        count = f"{tags} tag" if tags == 1 else f"{tags} tags"
+        head: list[Line] = [((title, "bold"),), ((count + (f" · {suggested} suggested" if suggested else ""), None),)]
         for name in self.schema.names + sorted(set(per_label) - set(self.schema.names)):
             head.append(((f" {name} ", self.label_styles.get(name, UNKNOWN_LABEL)), (f" {per_label.get(name, 0)}", None)))
         if suggested:
