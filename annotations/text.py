@@ -94,6 +94,24 @@ def refuse_binary(data: bytes) -> None:
         raise DecodeError(f"binary file (NUL byte at byte {first_nul})")
 
 
+# What must not reach a terminal from a name, a label or a line of a file: every C0 control
+# (newline and tab too: a message is one line), DEL, C1 controls, bidi controls and lone
+# surrogates (a file name that is not UTF-8 arrives with them, and printing one raises).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def printable(text: object) -> str:
+    """The one sanitiser for text from outside (file names, front matter, imported labels
+    and names, schema descriptions, lines of a file) on its way to the screen or stderr:
+    every control character shown as its picture (ESC as ␛, a newline as ␊), one for one,
+    so nothing in it can move the cursor, retitle the terminal or break a line. It is
+    plain text still: the app shows it as text, never as markup."""
+    text = str(text)
+    if _UNPRINTABLE.search(text) is None:
+        return text
+    return _UNPRINTABLE.sub(lambda match: _visible_control(match.group()), text)
+
+
 def one_line(text: str) -> str:
     """``text`` on one line, its runs of whitespace (newlines too) as single spaces."""
     return " ".join(text.split())

@@ -77,3 +77,14 @@ def test_snap_trims_whitespace_and_finishes_the_last_word():
     end = text.index("Esper") + 2
     assert text[slice(*snap_selection(text, start, end))] == "Defense Secretary Mark Esper"
     assert snap_selection(text, 4, 6) is None
+
+
+def test_printable_shows_every_control_as_its_picture_one_for_one():
+    from annotations.text import printable
+
+    name = "a\x1b]2;pwned\x07b\nc\td\x7fe\x9bf\u202eg\udcffh"
+    shown = printable(name)
+    assert shown == "a\u241b]2;pwned\u2407b\u240ac\u2409d\u2421e\ufffdf\ufffdg\ufffdh"
+    assert len(shown) == len(name)
+    shown.encode("utf-8")  # a lone surrogate (a file name that is not UTF-8) no longer raises
+    assert printable("Kata’ib [b]x[/b]") == "Kata’ib [b]x[/b]"  # markup is the app's to refuse, not this
