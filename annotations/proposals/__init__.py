@@ -1,0 +1,28 @@
+"""Proposals: where the open articles meet, found by the machine for the analyst to confirm.
+
+Each proposal is a would-be cluster of mentions across articles (proposals/model.py):
+the same actor across spellings and abbreviations (names.py), figures that count the same
+thing in the same event (counts.py), and the same quotation, whole or in part
+(quotes.py). Everything runs offline on the articles' texts; nothing is stored."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .counts import propose_counts
+from .model import Mention, Proposal
+from .names import propose_actors
+from .quotes import propose_quotes
+
+__all__ = ["Mention", "Proposal", "propose"]
+
+KINDS = {"actor": propose_actors, "figure": propose_counts, "quote": propose_quotes}
+
+
+def propose(articles: Iterable[tuple[str, str]], labels: Iterable[str] = tuple(KINDS)) -> list[Proposal]:
+    """Proposals of each of ``labels`` over ``articles`` (id, text): by label, best first."""
+    articles = list(articles)
+    found = []
+    for label in labels:
+        found.extend(sorted(KINDS[label](articles), key=lambda proposal: (-proposal.score, proposal.members)))
+    return found

@@ -1,0 +1,43 @@
+"""What a proposal is: a would-be cluster of mentions across articles, with a reason the
+analyst can read and a score to rank it by. Mentions are character ranges of an
+article's normalised text, tagged or not yet; nothing here touches the store."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, order=True)
+class Mention:
+    """``text[start:end]`` of one article: a would-be span."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str = field(compare=False)
+
+
+@dataclass
+class Proposal:
+    """Mentions of one thing in two or more articles. ``label`` is the span label the
+    members would get (actor, figure, quote, claim); ``reason`` says why they belong
+    together, in words ("same count: fighters killed"); ``score`` ranks proposals, 0-1."""
+
+    label: str
+    members: list[Mention]
+    reason: str
+    score: float
+
+    @property
+    def key(self) -> str:
+        """Stable across runs and proposal orders: what a dismissal is remembered by."""
+        places = ";".join(f"{member.article_id}:{member.start}-{member.end}" for member in sorted(self.members))
+        return hashlib.sha1(f"{self.label}|{places}".encode()).hexdigest()[:16]
+
+    @property
+    def article_ids(self) -> list[str]:
+        return list(dict.fromkeys(member.article_id for member in self.members))
+
+    def in_article(self, article_id: str) -> list[Mention]:
+        return [member for member in self.members if member.article_id == article_id]

@@ -1,0 +1,88 @@
+"""Proposals on the five seeds: where the outlets meet, found without a tag."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annotations.articles import load_article
+from annotations.figures import disagree, parse_figure
+from annotations.proposals import propose
+from annotations.proposals.counts import propose_counts
+from annotations.proposals.names import propose_actors
+from annotations.proposals.quotes import propose_quotes
+
+from .proposal_key import evaluate
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+@pytest.fixture(scope="module")
+def texts() -> dict[str, str]:
+    return {article.id: article.text for article in map(load_article, sorted(SEEDS.glob("*.txt")))}
+
+
+@pytest.fixture(scope="module")
+def proposals(texts):
+    return propose(texts.items())
+
+
+@pytest.mark.parametrize("label", ["actor", "figure", "quote"])
+def test_proposals_find_what_the_outlets_share(proposals, texts, label):
+    precision, recall = evaluate(proposals, texts, label)
+    assert recall >= 0.9 and precision >= 0.8, (label, precision, recall)
+
+
+def test_every_member_is_the_text_at_its_offsets(proposals, texts):
+    for proposal in proposals:
+        for member in proposal.members:
+            assert texts[member.article_id][member.start:member.end] == member.text
+
+
+def _with(proposals, label, words):
+    return [proposal for proposal in proposals if proposal.label == label and any(member.text == words for member in proposal.members)]
+
+
+def test_the_death_toll_is_one_row_across_five_outlets_and_it_disagrees(proposals):
+    (toll,) = _with(proposals, "figure", "24 “martyrs”")
+    assert toll.reason == "same count: fighters killed"
+    assert len(toll.article_ids) == 5
+    assert disagree([parse_figure(member.text) for member in toll.members])
+    assert not any(member.text == "55 wounded" for member in toll.members)  # another count of the same noun
+
+
+def test_the_militia_is_one_actor_in_four_spellings_and_not_lebanons_hezbollah(proposals):
+    (militia,) = _with(proposals, "actor", "Kitaeb Hezbollah")
+    assert {member.text for member in militia.members} == {"Kataib Hezbollah", "Kata’ib Hezbollah", "Kitaeb Hezbollah", "Kataeb Hezbollah"}
+    (lebanese,) = _with(proposals, "actor", "Lebanese Hezbollah")
+    assert lebanese is not militia
+    assert "Kataib Hezbollah" not in {member.text for member in lebanese.members}
+
+
+def test_a_partial_quotation_joins_the_whole_statement(proposals):
+    (statement,) = _with(proposals, "quote", "degrade KH’s ability to conduct future attacks")
+    assert statement.reason == "same quotation, partial"
+    assert len(statement.article_ids) == 4
+
+
+def test_different_counts_and_names_are_not_proposed_together():
+    articles = [
+        ("a", "At least 25 militia fighters were killed and 55 wounded. About 500 people died in protests."),
+        ("b", "Officials said 55 fighters were wounded. Some 500 U.S. military personnel died from 2005 onwards."),
+        ("c", "Hezbollah in Lebanon condemned it. Mr Hoffman spoke. “We will respond in time,” he said."),
+        ("d", "Kataib Hezbollah denied it. Jonathan Hoffman spoke. “Nothing of the kind was said today,” she said."),
+    ]
+    figures = propose_counts(articles)
+    assert [(proposal.reason, [member.text for member in proposal.members]) for proposal in figures] == [
+        ("same count: fighters wounded", ["55 wounded", "55 fighters"]),
+    ]
+    actors = propose_actors(articles)
+    assert [[member.text for member in proposal.members] for proposal in actors] == [["Hoffman", "Jonathan Hoffman"]]
+    assert propose_quotes(articles) == []
+
+
+def test_a_proposal_is_known_by_its_members_whatever_the_order(texts):
+    forward = {proposal.key for proposal in propose(texts.items())}
+    backward = {proposal.key for proposal in propose(reversed(list(texts.items())))}
+    assert forward == backward
