@@ -1,10 +1,11 @@
-"""The hand-written key for proposals on the five seeds: every actor, figure and quote
-that two or more outlets share, as a person reading them side by side would list it.
+"""The hand-written key for proposals on the five seeds: every actor, figure, quote and
+claim that two or more outlets share, as a person reading them side by side would list it.
 
 Each row is what one compare-view row should hold: (seed prefix, the words as that
 outlet writes them, which occurrence). Left out on purpose: places (Iraq, Syria,
 Kirkuk, Baghdad, Washington), the US (named everywhere, mostly as a modifier), and
-phrases under four words ("command and control", "defensive action")."""
+phrases under four words ("command and control", "defensive action"); a claim that an
+outlet makes only inside a quotation is that outlet's quote, in the quote rows."""
 
 from __future__ import annotations
 
@@ -60,6 +61,40 @@ KEY: dict[str, list[list[tuple[str, str]]]] = {
         [("002", "has a strong linkage with Iran’s Quds Force"), ("004", "has a strong linkage to Iran’s Quds Force")],
         [("001", "answered with a decisive US response."), ("002", "answered with a decisive U.S. response.")],
     ],
+    "claim": [
+        [("000", "the US struck five locations in Iraq and Syria"), ("001", "The US military carried out airstrikes in Iraq and Syria"),
+         ("002", "U.S. forces carried out military strikes against five locations"),
+         ("003", "The U.S. military has launched strikes on five facilities"), ("004", "The U.S. carried out military strikes on five sites")],
+        [("000", "At least 25 militia fighters were killed"), ("001", "Iraqi security and militia sources said"),
+         ("002", "as saying 24 “martyrs” had been killed"), ("003", "said 19 fighters were killed"),
+         ("004", "A militia spokesman said the strikes left at least 19")],
+        [("003", "Joint Operations Command said four fighters"), ("004", "Joint Operations Command said in a statement")],
+        [("000", "in response to a rocket attack that killed a US civilian contractor"),
+         ("001", "The US had accused Kataib Hezbollah of carrying out a strike on Friday"),
+         ("002", "Four U.S. and two Iraqi military personnel were injured"), ("003", "On Friday, more than 30 rockets were launched"),
+         ("004", "including an attack on Friday in which at least 30 rockets"), ("004", "That attack left an American contractor dead")],
+        [("001", "The Pentagon said it had targeted three locations"), ("003", "U.S. forces struck three targets in Iraq and two in Syria"),
+         ("004", "Three of the sites were in Iraq and two in Syria")],
+        [("000", "On specific targets for Monday's strikes"), ("001", "The locations included weapons storage facilities"),
+         ("002", "Hoffman said in a statement targets included weapon storage facilities"),
+         ("003", "They include weapons storage facilities"), ("004", "targeted weapons depots and command centers")],
+        [("001", "In response to repeated Kataib Hezbollah attacks on Iraqi bases"),
+         ("002", "Jonathan Hoffman said the strikes came in response to repeated KH attacks"),
+         ("003", "The strikes came after repeated assaults by the militia")],
+        [("003", "The American operations will “degrade KH’s ability"), ("004", "He said the U.S. strikes would limit the militia’s ability")],
+        [("001", "US Secretary of State Mike Pompeo blamed Iranian-backed forces"), ("002", "Secretary of State Mike Pompeo warned recently")],
+        [("002", "condemned the attacks as a violation of Iraqi sovereignty"),
+         ("004", "Abdul-Mahdi called the U.S. strikes a violation of Iraqi sovereignty")],
+        [("002", "The U.S. has approximately 5,000 troops stationed in Iraq"), ("003", "About 5,000 U.S. troops remain in Iraq")],
+        [("002", "Earlier this month Esper told reporters he suspected Iran"),
+         ("003", "Defense Secretary Mark T. Esper asked Iraqi officials to respond")],
+        [("002", "Mahdi announced his resignation"), ("004", "who is serving in an interim role after resigning in November")],
+        [("002", "KH, an Iraqi militia supported by the Islamic Revolutionary Guard Corps"),
+         ("004", "The Quds Force is an elite part of Iran’s Islamic Revolutionary Guard Corps")],
+        [("001", "in response to the killing of a US civilian contractor"),
+         ("002", "came two days after an American civilian contractor was killed"),
+         ("003", "two days after an American contractor was killed in an attack")],
+    ],
 }
 
 
@@ -71,7 +106,8 @@ def key_rows(texts: dict[str, str], label: str) -> list[list[tuple[str, int, int
         places = []
         for prefix, words in row:
             article_id = by_prefix[prefix]
-            found = re.search(rf"(?<![\w-]){re.escape(words)}(?![\w-])", texts[article_id])
+            pattern = r"\s+".join(map(re.escape, words.split()))  # the seeds have no-break spaces here and there
+            found = re.search(rf"(?<![\w-]){pattern}(?![\w-])", texts[article_id])
             assert found, f"{words!r} is not in {article_id}"
             places.append((article_id, found.start(), found.end()))
         rows.append(places)

@@ -9,6 +9,7 @@ import pytest
 from annotations.articles import load_article
 from annotations.figures import disagree, parse_figure
 from annotations.proposals import propose
+from annotations.proposals.claims import propose_claims
 from annotations.proposals.counts import propose_counts
 from annotations.proposals.names import propose_actors
 from annotations.proposals.quotes import propose_quotes
@@ -32,6 +33,24 @@ def proposals(texts):
 def test_proposals_find_what_the_outlets_share(proposals, texts, label):
     precision, recall = evaluate(proposals, texts, label)
     assert recall >= 0.9 and precision >= 0.8, (label, precision, recall)
+
+
+def test_claims_find_most_facts_the_outlets_share(proposals, texts):
+    precision, recall = evaluate(proposals, texts, "claim")
+    assert recall >= 0.7 and precision >= 0.75, (precision, recall)
+
+
+def test_a_claim_row_holds_one_sentence_an_article_and_no_quotation():
+    articles = [
+        ("a", "U.S. forces struck three targets in Iraq and two in Syria, the Pentagon said. “We will not stand for it, not now and not ever,” he said."),
+        ("b", "The Pentagon said it had targeted three locations in Iraq and two in Syria. The Pentagon said it struck three sites in Iraq and two in Syria."),
+        ("c", "“We will not stand for it, not now and not ever,” the minister said on the radio today."),
+    ]
+    (row,) = propose_claims(articles)
+    assert [(member.article_id, member.text) for member in row.members] == [
+        ("a", "U.S. forces struck three targets in Iraq and two in Syria, the Pentagon said."),
+        ("b", "The Pentagon said it struck three sites in Iraq and two in Syria."),
+    ]
 
 
 def test_every_member_is_the_text_at_its_offsets(proposals, texts):

@@ -2,13 +2,14 @@
 
 Each proposal is a would-be cluster of mentions across articles (proposals/model.py):
 the same actor across spellings and abbreviations (names.py), figures that count the same
-thing in the same event (counts.py), and the same quotation, whole or in part
-(quotes.py). Everything runs offline on the articles' texts; nothing is stored."""
+thing in the same event (counts.py), the same quotation, whole or in part
+(quotes.py), and sentences that report the same fact (claims.py). Everything runs offline on the articles' texts; nothing is stored."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from .claims import propose_claims
 from .counts import propose_counts
 from .model import Mention, Proposal
 from .names import propose_actors
@@ -16,7 +17,7 @@ from .quotes import propose_quotes
 
 __all__ = ["Mention", "Proposal", "propose"]
 
-KINDS = {"actor": propose_actors, "figure": propose_counts, "quote": propose_quotes}
+KINDS = {"actor": propose_actors, "figure": propose_counts, "quote": propose_quotes, "claim": propose_claims}
 
 
 def propose(articles: Iterable[tuple[str, str]], labels: Iterable[str] = tuple(KINDS)) -> list[Proposal]:
