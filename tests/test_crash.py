@@ -25,8 +25,12 @@ REPORT = re.compile(r"[+?-][0-9a-f]{16}|\.")
 def run_until_killed(db_path: Path, seed: int, delay: float, *mode: str) -> list[str]:
     """Start the child, let it write for ``delay`` seconds after its first change, SIGKILL it,
     and return the complete lines it printed (a line cut by the kill is not a report)."""
+    # Unbuffered: readline() then takes exactly one line from the pipe. A buffered reader
+    # may hold more, which communicate() (reading the pipe itself) never sees: the test
+    # lost reports of its own that way, 1 run in 12.
     child = subprocess.Popen(
         [sys.executable, str(Path(__file__).with_name("crash_child.py")), str(db_path), str(seed), *mode],
+        bufsize=0,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=ROOT,
