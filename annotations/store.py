@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from tinydb import TinyDB
 
 from .articles import Article
-from .model import Annotation, ClusterName, Link, now, span_order
+from .model import Annotation, ClusterName, FieldCheck, Link, RecordError, now, shape_problem, span_order
 from .storage import AtomicJSONStorage, CorruptFileError, atomic_write, fsync_directory, loads
 
 if TYPE_CHECKING:
@@ -167,14 +167,26 @@ class _RecordFile:
     @property
     def doc_ids(self) -> dict[str, int]:
         if self._doc_ids is None:
+            self.by_id  # each record checked first: one without an id is named, not a KeyError
             self._doc_ids = {record["id"]: int(doc_id) for doc_id, record in self._raw(self.table_name).items()}
         return self._doc_ids
 
     @property
     def by_id(self) -> dict[str, Record]:
         if self._by_id is None:
-            self._by_id = {record["id"]: self.record_type.from_record(record) for record in self._raw(self.table_name).values()}
+            by_id = {}
+            for doc_id, document in self._raw(self.table_name).items():
+                try:
+                    record = self.record_type.from_record(document)
+                except RecordError as problem:
+                    raise self.misshapen(self.table_name, doc_id, problem) from None
+                by_id[record.id] = record
+            self._by_id = by_id
         return self._by_id
+
+    def misshapen(self, table: str, doc_id: str, problem: object) -> StoreError:
+        """The error for a record of the file that is not the shape its kind must have."""
+        return StoreError(str(CorruptFileError(self.storage.path, f"{table} record {doc_id}: {problem}")))
 
     def records(self) -> list:
         """Every record, in ``order``."""
@@ -248,15 +260,30 @@ class _RecordFile:
             self._keep(record_id, None)
 
 
+# What an article's record holds (see StoredArticle), checked as model.py checks a span's.
+_ARTICLE_FIELDS: tuple[FieldCheck, ...] = (
+    ("id", str, "a string", True), ("text_hash", str, "a string", True),
+    ("source", str, "a string", False), ("meta", dict, "an object", False),
+)
+
+
 class _Shard(_RecordFile):
     """One article's TinyDB file: its record and its annotations."""
 
     def __init__(self, path: Path, read_only: bool) -> None:
         super().__init__(path, read_only, "annotations", Annotation, span_order)
         self.article_table = self.db.table("article")
+        self.article_record()  # checked now, so a misshapen one is reported when the file is opened
 
     def article_record(self) -> dict | None:
-        return next(iter(self._raw("article").values()), None)
+        found = next(iter(self._raw("article").items()), None)
+        if found is None:
+            return None
+        doc_id, record = found
+        problem = shape_problem(_ARTICLE_FIELDS, record)
+        if problem is not None:
+            raise self.misshapen("article", doc_id, problem)
+        return record
 
     def annotations(self) -> list[Annotation]:
         """In reading order (outer spans before nested ones)."""
