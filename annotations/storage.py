@@ -34,6 +34,11 @@ class CorruptFileError(Exception):
         self.path = path
 
 
+def failure(error: OSError, path: Path | None = None) -> str:
+    """An OSError as 'FILE: problem', naming ``path`` if the error names no file (a write)."""
+    return f"{error.filename or path}: {error.strerror or error}"
+
+
 def backup_path(path: Path) -> Path:
     return path.with_name(path.name + ".bak")
 

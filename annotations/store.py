@@ -35,7 +35,7 @@ from tinydb import TinyDB
 
 from .articles import Article
 from .model import Annotation, ClusterName, FieldCheck, Link, RecordError, now, shape_problem, span_order
-from .storage import AtomicJSONStorage, CorruptFileError, atomic_write, fsync_directory, loads
+from .storage import AtomicJSONStorage, CorruptFileError, atomic_write, failure, fsync_directory, loads
 
 if TYPE_CHECKING:
     from .reattach import Reattachment
@@ -327,6 +327,9 @@ class Store:
         except CorruptFileError as error:
             _release_lock(lock_fd)
             raise StoreError(str(error)) from None
+        except OSError as error:  # a full disk, a file or folder the user may not write to
+            _release_lock(lock_fd)
+            raise StoreError(failure(error, path)) from None
         except BaseException:
             _release_lock(lock_fd)
             raise
@@ -354,8 +357,14 @@ class Store:
             self._settle_history()
 
     def close(self) -> None:
+        """Write what write-behind holds, and let go. If that write fails, the change is safe
+        in the undo log, and the error says so: the next open writes it to its file."""
         try:
             self.flush()
+        except OSError as error:
+            assert self._history is not None  # only a writer holds changes
+            raise StoreError(f"{failure(error)}; the last change is kept in the undo log ({self._history.path}) "
+                             "and written to its file when the database is next opened") from None
         finally:
             if self._history is not None:
                 self._history.close()
@@ -729,7 +738,10 @@ class _History:
             shutil.rmtree(earlier)
 
     def _open(self) -> int:
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        except OSError as error:
+            raise StoreError(f"{self.path}: cannot open the undo log to add to it: {error.strerror}") from None
         if os.fstat(fd).st_size > self._size:
             os.ftruncate(fd, self._size)  # a line cut short by a crash: the step was never reported done
             os.fsync(fd)
@@ -819,9 +831,11 @@ class _History:
             while written < len(data):
                 written += os.write(self._fd, data[written:])
             os.fdatasync(self._fd)
-        except BaseException:
+        except BaseException as error:
             with suppress(OSError):
                 os.ftruncate(self._fd, self._size)
+            if isinstance(error, OSError):  # named: os.write names no file
+                raise OSError(error.errno, error.strerror, str(self.path)) from None
             raise
         self._count += 1
         self._size += len(data)
@@ -943,9 +957,18 @@ def _take_lock(path: Path) -> int:
                 "close it first, or use --db to pick another database"
             ) from None
         raise
-    os.ftruncate(fd, 0)
-    os.write(fd, str(os.getpid()).encode())
+    try:
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())  # who holds it, for the message a second writer gets
+    except OSError as error:
+        _release_lock(fd)
+        raise StoreError(f"{_lock_path(path)}: cannot write: {error.strerror}") from None
     return fd
+
+
+def database_parts(path: Path) -> list[Path]:
+    """The file, lock and folder that a database at ``path`` is made of."""
+    return [path, _lock_path(path), path.with_name(path.name + ".d")]
 
 
 def _release_lock(fd: int | None) -> None:
