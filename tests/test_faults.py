@@ -11,6 +11,7 @@ import shutil
 import stat
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -26,8 +27,6 @@ from .tmux import Terminal, broadsheet_command
 # As the app reads them from first.txt and second.txt (a text file's last newline is kept).
 FIRST = Article("first", "The Pentagon said on Friday that rockets hit the Kirkuk base.\n", "first.txt", {})
 SECOND = Article("second", "Rockets hit the base in Kirkuk on Friday night.\n", "second.txt", {})
-
-
 WIRE = [Article(f"wire-{number}", f"Report {number}: rockets hit the Kirkuk base on Friday.\n", "", {}) for number in range(12)]
 
 
@@ -84,11 +83,22 @@ def after_exit(terminal: Terminal) -> tuple[int, str]:
     return status, pane.split("EXIT=")[0]
 
 
-def tag_word_and_quit(terminal: Terminal) -> None:
-    terminal.wait_for("The Pentagon said", "^q Quit")
-    terminal.send("w", "a")
-    terminal.wait_for("Could not write the database files")
-    terminal.send("C-q")
+def the_line_on_quitting_after_a_failed_save(terminal: Terminal, before_the_tag: Callable[[], object] = lambda: None) -> str:
+    """Tag a word, see its files fail to be written, quit: the one line the app printed as
+    it ended (status 2, no traceback), which says where the tag is kept."""
+    try:
+        terminal.wait_for("The Pentagon said", "^q Quit")
+        before_the_tag()
+        terminal.send("w", "a")
+        terminal.wait_for("Could not write the database files")
+        terminal.send("C-q")
+        status, printed = after_exit(terminal)
+    finally:
+        terminal.close()
+    assert status == 2 and "Traceback" not in printed
+    [line] = [line for line in printed.splitlines() if line.startswith("broadsheet:")]
+    assert "kept in the undo log" in line and "history.jsonl" in line
+    return line
 
 
 # -- 16: a damaged tag file of an article on screen ---------------------------------------------
@@ -156,18 +166,11 @@ def test_quitting_after_a_failed_save_on_a_full_disk_keeps_the_tag_in_the_undo_l
         db_path = disk / "db.json"
         tagged_database(db_path, FIRST)
         terminal = app_in_terminal(str(tmp_path / "first.txt"), "--db", str(db_path))
-        try:
-            terminal.wait_for("The Pentagon said", "^q Quit")
-            filler = fill(disk)  # the undo log has room left in its last block; a new file has none
-            tag_word_and_quit(terminal)
-            status, printed = after_exit(terminal)
-        finally:
-            terminal.close()
-        assert status == 2 and "Traceback" not in printed
-        [line] = [line for line in printed.splitlines() if line.startswith("broadsheet:")]
-        assert "No space left on device" in line and "kept in the undo log" in line and "history.jsonl" in line
+        # The undo log has room left in its last block for the tag; a new file has none.
+        line = the_line_on_quitting_after_a_failed_save(terminal, lambda: fill(disk))
+        assert "No space left on device" in line
         assert temporaries(disk) == []
-        filler.unlink()
+        (disk / "filler").unlink()
         with Store.open(db_path) as store:
             assert [span.text for span in store.annotations("first")] == ["The", "Pentagon"]
         assert [record["text"] for record in saved_annotations(db_path)] == ["The", "Pentagon"]
@@ -209,18 +212,20 @@ def test_a_merge_that_fills_the_disk_leaves_no_partial_database(tmp_path):
 # -- 18: permissions, as a user who is not root ---------------------------------------------------
 
 
-def nobody_database(*articles: Article) -> Path:
-    """A database (tagged as ``tagged_database``) in a folder the user nobody owns, every file theirs."""
+@pytest.fixture
+def nobody_db() -> Iterator[Path]:
+    """A database with a tag in FIRST, in a folder the user nobody owns, every file theirs."""
     folder = nobody_folder()
     db_path = folder / "db.json"
-    tagged_database(db_path, *articles)
+    tagged_database(db_path, FIRST)
     for path in [folder, *folder.rglob("*")]:
         os.chown(path, NOBODY, NOBODY)
-    return db_path
+    yield db_path
+    shutil.rmtree(folder)
 
 
-def test_an_import_into_a_read_only_database_folder_stops_with_one_line():
-    db_path = nobody_database(FIRST)
+def test_an_import_into_a_read_only_database_folder_stops_with_one_line(nobody_db):
+    db_path = nobody_db
     shards = db_path.with_name("db.json.d")
     shards.chmod(0o555)
     wire = import_file(db_path.parent, 3)
@@ -231,28 +236,21 @@ def test_an_import_into_a_read_only_database_folder_stops_with_one_line():
     assert snapshot(shards) == before
 
 
-def test_quitting_the_app_after_a_tag_in_a_read_only_database_folder_keeps_the_tag():
-    db_path = nobody_database(FIRST)
+def test_quitting_the_app_after_a_tag_in_a_read_only_database_folder_keeps_the_tag(nobody_db):
+    db_path = nobody_db
     text_file = db_path.parent / "first.txt"
     text_file.write_text(FIRST.text)
     shards = db_path.with_name("db.json.d")
     shards.chmod(0o555)
     terminal = app_in_terminal(str(text_file), "--db", str(db_path), nobody=True)
-    try:
-        tag_word_and_quit(terminal)
-        status, printed = after_exit(terminal)
-    finally:
-        terminal.close()
-    assert status == 2 and "Traceback" not in printed
-    [line] = [line for line in printed.splitlines() if line.startswith("broadsheet:")]
-    assert "Permission denied" in line and "kept in the undo log" in line
+    assert "Permission denied" in the_line_on_quitting_after_a_failed_save(terminal)
     shards.chmod(0o755)
     with Store.open(db_path) as store:
         assert [span.text for span in store.annotations("first")] == ["The", "Pentagon"]
 
 
-def test_a_read_only_undo_log_stops_the_open_with_one_line():
-    db_path = nobody_database(FIRST)
+def test_a_read_only_undo_log_stops_the_open_with_one_line(nobody_db):
+    db_path = nobody_db
     log = db_path.with_name("db.json.d") / "history.jsonl"
     log.chmod(0o444)
     wire = import_file(db_path.parent, 1)
