@@ -61,8 +61,8 @@ FieldCheck = tuple[str, type, str, bool]
 
 @functools.cache
 def _field_checks(cls: type) -> tuple[FieldCheck, ...]:
-    return tuple((field.name, *_FIELD_TYPES[str(field.type)], field.default is MISSING and field.default_factory is MISSING)
-                 for field in fields(cls))
+    return tuple((field.name, *_FIELD_TYPES[str(field.type)],
+                  field.default is MISSING and field.default_factory is MISSING) for field in fields(cls))
 
 
 def shape_problem(checks: Iterable[FieldCheck], record: dict) -> str | None:

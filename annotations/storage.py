@@ -34,9 +34,10 @@ class CorruptFileError(Exception):
         self.path = path
 
 
-def failure(error: OSError, path: Path | None = None) -> str:
-    """An OSError as 'FILE: problem', naming ``path`` if the error names no file (a write)."""
-    return f"{error.filename or path}: {error.strerror or error}"
+def failure(error: OSError, path: Path | None = None, doing: str = "") -> str:
+    """An OSError as 'FILE: problem' ('FILE: cannot write: problem' with ``doing``), naming
+    ``path`` if the error names no file."""
+    return f"{error.filename or path}: {doing + ': ' if doing else ''}{error.strerror or error}"
 
 
 def backup_path(path: Path) -> Path:

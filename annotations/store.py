@@ -363,8 +363,8 @@ class Store:
             self.flush()
         except OSError as error:
             assert self._history is not None  # only a writer holds changes
-            raise StoreError(f"{failure(error)}; the last change is kept in the undo log ({self._history.path}) "
-                             "and written to its file when the database is next opened") from None
+            raise StoreError(f"{failure(error, doing='cannot write')}; the last change is kept in the undo log "
+                             f"({self._history.path}) and written to its file when the database is next opened") from None
         finally:
             if self._history is not None:
                 self._history.close()

@@ -183,7 +183,7 @@ def test_an_import_that_fills_the_disk_stops_with_one_line_and_resumes_later(tmp
         tagged_database(db_path, FIRST)
         result = broadsheet("import", "--db", str(db_path), str(wire))
         assert result.returncode == 2, result.stderr
-        the_one_line(result, "No space left on device", f"importing {wire} again adds only the rest")
+        the_one_line(result, ": cannot write: No space left on device", f"importing {wire} again adds only the rest")
         assert temporaries(disk) == []
         saved = saved_annotations(db_path)
         assert saved[0]["text"] == "The" and 0 < len(saved) < 31  # the tag kept, the import cut short
@@ -204,7 +204,7 @@ def test_a_merge_that_fills_the_disk_leaves_no_partial_database(tmp_path):
         output = disk / "merged.json"
         result = broadsheet("merge", *sources, "-o", str(output))
         assert result.returncode == 2, result.stderr
-        the_one_line(result, "No space left on device", "nothing was merged")
+        the_one_line(result, ": cannot write: No space left on device", "nothing was merged")
         assert sorted(path.name for path in disk.iterdir()) == []  # no half a database to mistake for one
     assert snapshot(tmp_path) == before
 
@@ -232,7 +232,7 @@ def test_an_import_into_a_read_only_database_folder_stops_with_one_line(nobody_d
     before = snapshot(shards)
     result = as_nobody("import", "--db", str(db_path), str(wire))
     assert result.returncode == 2, result.stderr
-    the_one_line(result, str(shards), "Permission denied")
+    the_one_line(result, str(shards), ": cannot write: Permission denied")
     assert snapshot(shards) == before
 
 

@@ -343,8 +343,8 @@ def run_import(args: argparse.Namespace) -> int:
                 with progress_bar(f"Importing {path.name}") as progress:
                     report = import_jsonl(store, path, args.annotator or default_annotator(), progress, args.as_suggestions)
             except OSError as error:  # a database file could not be written: a full disk, a read-only folder
-                raise StoreError(f"{failure(error)}; what was imported before it is saved, and importing {path} "
-                                 "again adds only the rest") from None
+                raise StoreError(f"{failure(error, doing='cannot write')}; what was imported before it is saved, "
+                                 f"and importing {path} again adds only the rest") from None
             for problem in report.problems:
                 print(f"broadsheet: skipped {problem}", file=sys.stderr)
             skipped |= bool(report.problems)
@@ -412,7 +412,8 @@ def run_merge(args: argparse.Namespace) -> int:
         try:
             report = merge_into_new(sources, args.output, args.accept_agreed)
         except OSError as error:
-            raise StoreError(f"{failure(error)}; nothing was merged, and no part of {args.output} was left") from None
+            raise StoreError(f"{failure(error, doing='cannot write')}; nothing was merged, "
+                             f"and no part of {args.output} was left") from None
     report_texts_differ(report.skipped)
     agreed = f"{report.agreed} agreed by all" + (" (accepted)" if args.accept_agreed else "")
     print(f"broadsheet: {args.output}: {report.spans} span(s) in {report.articles} article(s), {agreed}, "
