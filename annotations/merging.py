@@ -14,13 +14,15 @@ counts as one annotator, whatever names its spans carry.
 from __future__ import annotations
 
 import hashlib
+import shutil
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from .agreement import stands_by
 from .articles import Article
 from .model import Annotation, joined_names
-from .store import Store
+from .store import Store, database_parts
 
 
 class MergeError(ValueError):
@@ -40,6 +42,23 @@ def _stored_article(store: Store, article_id: str) -> Article:
     stored = store.stored_article(article_id)
     assert stored is not None
     return Article(article_id, store.article_text(article_id), stored.source, stored.meta)
+
+
+def merge_into_new(sources: list[Store], path: Path, accept_agreed: bool = False) -> MergeReport:
+    """Merge into a new database at ``path``. If that fails (a full disk), no part of it is
+    left behind, to be taken for a whole merge or to stop the next one; parts that were
+    there before (a folder of a database moved away) are left alone."""
+    created = [part for part in database_parts(path) if not part.exists()]
+    try:
+        with Store.open(path) as target:
+            return merge(sources, target, accept_agreed)
+    except BaseException:
+        for part in created:
+            if part.is_dir():
+                shutil.rmtree(part, ignore_errors=True)
+            else:
+                part.unlink(missing_ok=True)
+        raise
 
 
 def merge(sources: list[Store], target: Store, accept_agreed: bool = False) -> MergeReport:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import getpass
+import reprlib
 import uuid
-from dataclasses import dataclass, replace
+from collections.abc import Iterable
+from dataclasses import MISSING, dataclass, fields, replace
+from typing import TypeVar
 
 # "suggested": proposed by a pattern, a built-in suggester or a model, not yet decided on.
 STATUSES = ("suggested", "pending", "accepted", "rejected")
@@ -43,6 +47,39 @@ def known_fields(cls: type, record: dict) -> dict:
     return {name: record[name] for name in cls.__dataclass_fields__ if name in record}
 
 
+class RecordError(ValueError):
+    """A stored record that lacks a field its kind needs, or holds one of the wrong type;
+    ``str()`` says which field and what is wrong with it."""
+
+
+# The types of the stored fields (as the dataclasses spell them) and how a message names them.
+_FIELD_TYPES = {"str": (str, "a string"), "int": (int, "an integer"), "bool": (bool, "true or false")}
+
+# A field a record may hold: its name, type, the type's name in a message, and whether a record must have it.
+FieldCheck = tuple[str, type, str, bool]
+
+
+@functools.cache
+def _field_checks(cls: type) -> tuple[FieldCheck, ...]:
+    return tuple((field.name, *_FIELD_TYPES[str(field.type)],
+                  field.default is MISSING and field.default_factory is MISSING) for field in fields(cls))
+
+
+def shape_problem(checks: Iterable[FieldCheck], record: dict) -> str | None:
+    """What keeps ``record`` from passing ``checks``, or None. Types are exact: a true is
+    not an offset, nor "4" a start (either would fail far from the file it came from)."""
+    for name, kind, kind_name, required in checks:
+        if name not in record:
+            if required:
+                return f"no {name!r}"
+        elif type(record[name]) is not kind:
+            return f"{name!r} is {reprlib.repr(record[name])}, not {kind_name}"
+    return None
+
+
+_StoredT = TypeVar("_StoredT", bound="_Stored")
+
+
 class _Stored:
     """A record kept in the database as one document: its fields."""
 
@@ -50,6 +87,18 @@ class _Stored:
         # Every field holds a plain value, so a copy of the instance's fields is what
         # asdict() gives, without its deep copy of each (twice per tag, once per imported span).
         return dict(vars(self))
+
+    @classmethod
+    def from_record(cls: type[_StoredT], record: dict) -> _StoredT:
+        """The record read back; RecordError if it lacks a field or holds one of the wrong type.
+        Fields this version does not know (a later version's) are left out."""
+        problem = shape_problem(_field_checks(cls), record)
+        if problem is not None:
+            raise RecordError(problem)
+        try:
+            return cls(**record)
+        except TypeError:  # a record with fields this version does not know
+            return cls(**known_fields(cls, record))
 
 
 @dataclass(frozen=True)
@@ -97,13 +146,6 @@ class Annotation(_Stored):
     def contains(self, offset: int) -> bool:
         return self.start <= offset < self.end
 
-    @classmethod
-    def from_record(cls, record: dict) -> Annotation:
-        try:
-            return cls(**record)
-        except TypeError:  # a record with fields this version does not know
-            return cls(**known_fields(cls, record))
-
 
 @dataclass(frozen=True)
 class Link(_Stored):
@@ -131,10 +173,6 @@ class Link(_Stored):
     def ends(self) -> tuple[str, str]:
         return (self.head, self.child)
 
-    @classmethod
-    def from_record(cls, record: dict) -> Link:
-        return cls(**known_fields(cls, record))
-
 
 @dataclass(frozen=True)
 class ClusterName(_Stored):
@@ -144,10 +182,6 @@ class ClusterName(_Stored):
     name: str
     annotator: str
     updated: str
-
-    @classmethod
-    def from_record(cls, record: dict) -> ClusterName:
-        return cls(**known_fields(cls, record))
 
 
 def span_order(annotation: Annotation) -> tuple:

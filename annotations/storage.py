@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from tinydb.storages import Storage
@@ -33,6 +34,12 @@ class CorruptFileError(Exception):
         self.path = path
 
 
+def failure(error: OSError, path: Path | None = None, doing: str = "") -> str:
+    """An OSError as 'FILE: problem' ('FILE: cannot write: problem' with ``doing``), naming
+    ``path`` if the error names no file."""
+    return f"{error.filename or path}: {doing + ': ' if doing else ''}{error.strerror or error}"
+
+
 def backup_path(path: Path) -> Path:
     return path.with_name(path.name + ".bak")
 
@@ -46,19 +53,44 @@ def fsync_directory(directory: Path) -> None:
 
 
 def atomic_write(path: Path, data: bytes, keep_backup: bool = True) -> None:
-    """Replace ``path`` with ``data`` so that readers and crashes see old or new, never a mix."""
+    """Replace ``path`` with ``data`` so that readers and crashes see old or new, never a mix.
+
+    The new file keeps the mode of the one it replaces, and its owner where this process
+    may give it (root can). If the write fails (a full disk, a folder the user may not
+    write to), ``path`` is as it was, no temporary is left behind, and the OSError names
+    ``path``, not the temporary the user never asked for."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    if keep_backup and path.exists():
-        link = path.with_name(f".{path.name}.{os.getpid()}.bak.tmp")
-        link.unlink(missing_ok=True)
-        os.link(path, link)
-        os.replace(link, backup_path(path))
-    os.replace(temporary, path)
+    link = path.with_name(f".{path.name}.{os.getpid()}.bak.tmp")
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            _take_mode_and_owner(handle.fileno(), path)
+            os.fsync(handle.fileno())
+        if keep_backup and path.exists():
+            link.unlink(missing_ok=True)
+            os.link(path, link)
+            os.replace(link, backup_path(path))
+        os.replace(temporary, path)
+    except OSError as error:
+        for leftover in (temporary, link):
+            with suppress(OSError):
+                leftover.unlink(missing_ok=True)
+        raise OSError(error.errno, error.strerror, str(path)) from None
     fsync_directory(path.parent)
+
+
+def _take_mode_and_owner(fd: int, path: Path) -> None:
+    """Give the open file ``fd`` the mode and owner of ``path``, if it exists: a rewrite must
+    not turn a 600 file into a 644 one, nor give a user's file to root."""
+    try:
+        old = os.stat(path)
+    except FileNotFoundError:
+        return
+    if (old.st_uid, old.st_gid) != (os.geteuid(), os.getegid()):
+        with suppress(PermissionError):  # only root may give a file away
+            os.fchown(fd, old.st_uid, old.st_gid)
+    os.fchmod(fd, stat.S_IMODE(old.st_mode))
 
 
 _SCALARS = (str, int, float, bool, type(None))

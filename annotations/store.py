@@ -34,8 +34,8 @@ from typing import TYPE_CHECKING, Any
 from tinydb import TinyDB
 
 from .articles import Article
-from .model import Annotation, ClusterName, Link, now, span_order
-from .storage import AtomicJSONStorage, CorruptFileError, atomic_write, fsync_directory, loads
+from .model import Annotation, ClusterName, FieldCheck, Link, RecordError, now, shape_problem, span_order
+from .storage import AtomicJSONStorage, CorruptFileError, atomic_write, failure, fsync_directory, loads
 
 if TYPE_CHECKING:
     from .reattach import Reattachment
@@ -167,14 +167,26 @@ class _RecordFile:
     @property
     def doc_ids(self) -> dict[str, int]:
         if self._doc_ids is None:
+            self.by_id  # each record checked first: one without an id is named, not a KeyError
             self._doc_ids = {record["id"]: int(doc_id) for doc_id, record in self._raw(self.table_name).items()}
         return self._doc_ids
 
     @property
     def by_id(self) -> dict[str, Record]:
         if self._by_id is None:
-            self._by_id = {record["id"]: self.record_type.from_record(record) for record in self._raw(self.table_name).values()}
+            by_id = {}
+            for doc_id, document in self._raw(self.table_name).items():
+                try:
+                    record = self.record_type.from_record(document)
+                except RecordError as problem:
+                    raise self.misshapen(self.table_name, doc_id, problem) from None
+                by_id[record.id] = record
+            self._by_id = by_id
         return self._by_id
+
+    def misshapen(self, table: str, doc_id: str, problem: object) -> StoreError:
+        """The error for a record of the file that is not the shape its kind must have."""
+        return StoreError(str(CorruptFileError(self.storage.path, f"{table} record {doc_id}: {problem}")))
 
     def records(self) -> list:
         """Every record, in ``order``."""
@@ -248,15 +260,30 @@ class _RecordFile:
             self._keep(record_id, None)
 
 
+# What an article's record holds (see StoredArticle), checked as model.py checks a span's.
+_ARTICLE_FIELDS: tuple[FieldCheck, ...] = (
+    ("id", str, "a string", True), ("text_hash", str, "a string", True),
+    ("source", str, "a string", False), ("meta", dict, "an object", False),
+)
+
+
 class _Shard(_RecordFile):
     """One article's TinyDB file: its record and its annotations."""
 
     def __init__(self, path: Path, read_only: bool) -> None:
         super().__init__(path, read_only, "annotations", Annotation, span_order)
         self.article_table = self.db.table("article")
+        self.article_record()  # checked now, so a misshapen one is reported when the file is opened
 
     def article_record(self) -> dict | None:
-        return next(iter(self._raw("article").values()), None)
+        found = next(iter(self._raw("article").items()), None)
+        if found is None:
+            return None
+        doc_id, record = found
+        problem = shape_problem(_ARTICLE_FIELDS, record)
+        if problem is not None:
+            raise self.misshapen("article", doc_id, problem)
+        return record
 
     def annotations(self) -> list[Annotation]:
         """In reading order (outer spans before nested ones)."""
@@ -300,6 +327,9 @@ class Store:
         except CorruptFileError as error:
             _release_lock(lock_fd)
             raise StoreError(str(error)) from None
+        except OSError as error:  # a full disk, a file or folder the user may not write to
+            _release_lock(lock_fd)
+            raise StoreError(failure(error, path)) from None
         except BaseException:
             _release_lock(lock_fd)
             raise
@@ -327,8 +357,14 @@ class Store:
             self._settle_history()
 
     def close(self) -> None:
+        """Write what write-behind holds, and let go. If that write fails, the change is safe
+        in the undo log, and the error says so: the next open writes it to its file."""
         try:
             self.flush()
+        except OSError as error:
+            assert self._history is not None  # only a writer holds changes
+            raise StoreError(f"{failure(error, doing='cannot write')}; the last change is kept in the undo log "
+                             f"({self._history.path}) and written to its file when the database is next opened") from None
         finally:
             if self._history is not None:
                 self._history.close()
@@ -702,7 +738,10 @@ class _History:
             shutil.rmtree(earlier)
 
     def _open(self) -> int:
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        except OSError as error:
+            raise StoreError(f"{self.path}: cannot open the undo log to add to it: {error.strerror}") from None
         if os.fstat(fd).st_size > self._size:
             os.ftruncate(fd, self._size)  # a line cut short by a crash: the step was never reported done
             os.fsync(fd)
@@ -792,9 +831,11 @@ class _History:
             while written < len(data):
                 written += os.write(self._fd, data[written:])
             os.fdatasync(self._fd)
-        except BaseException:
+        except BaseException as error:
             with suppress(OSError):
                 os.ftruncate(self._fd, self._size)
+            if isinstance(error, OSError):  # named: os.write names no file
+                raise OSError(error.errno, error.strerror, str(self.path)) from None
             raise
         self._count += 1
         self._size += len(data)
@@ -916,9 +957,18 @@ def _take_lock(path: Path) -> int:
                 "close it first, or use --db to pick another database"
             ) from None
         raise
-    os.ftruncate(fd, 0)
-    os.write(fd, str(os.getpid()).encode())
+    try:
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())  # who holds it, for the message a second writer gets
+    except OSError as error:
+        _release_lock(fd)
+        raise StoreError(f"{_lock_path(path)}: cannot write: {error.strerror}") from None
     return fd
+
+
+def database_parts(path: Path) -> list[Path]:
+    """The file, lock and folder that a database at ``path`` is made of."""
+    return [path, _lock_path(path), path.with_name(path.name + ".d")]
 
 
 def _release_lock(fd: int | None) -> None:

@@ -56,6 +56,7 @@ class BroadsheetApp(App):
         self.suggesters = suggesters or []
         self.label_styles = LabelStyles(schema)
         self.sub_title = f"db {store.path} · annotator {annotator}"
+        self.database_error: StoreError | None = None  # what ended the app, for run_app to report
         # A change is durable once the store has logged it; its files are written after the
         # screen shows it, so a tag waits for one fsync before it shows, not for three.
         store.write_behind = lambda: self.call_after_refresh(self._write_files_soon)
@@ -85,6 +86,17 @@ class BroadsheetApp(App):
         except (OSError, StoreError) as error:
             self.notify(f"Could not write the database files: {error}. The changes are kept in the undo "
                         "log and written with the next one", severity="error", timeout=10)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A database file that cannot be read as it must be (a damaged file of an article on
+        screen) ends the app, its one line printed by run_app after the screen is restored,
+        instead of Textual's traceback: the article would show without the tags the file
+        holds, and a tag added then could not be saved. Nothing is written over the file."""
+        if isinstance(error, StoreError):
+            self.database_error = error
+            self.exit(return_code=2)
+            return
+        super()._handle_exception(error)
 
     def on_mount(self) -> None:
         if self.disputes:

@@ -16,13 +16,17 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotations.articles import load_corpus
 from annotations.locations import default_db_path
 from annotations.model import default_annotator
 from annotations.schema import CLUSTER_RELATION, LabelSchema, PatternError, SchemaError, load_schema
-from annotations.storage import atomic_write
+from annotations.storage import atomic_write, failure
 from annotations.store import Store, StoreError
+
+if TYPE_CHECKING:
+    from .app import BroadsheetApp
 
 EXIT_OK, EXIT_SKIPPED, EXIT_USAGE = 0, 1, 2
 
@@ -242,6 +246,15 @@ def _keymap_and_schema(args: argparse.Namespace) -> tuple[dict[str, str], LabelS
     return keymap, load_schema(args.labels, reserved_keys(keymap))
 
 
+def run_to_the_end(app: BroadsheetApp) -> None:
+    """Run the app; a database error that ended it is raised once the screen is restored,
+    so that main prints its one line. Leaving the caller's ``with`` then closes the store,
+    which writes what write-behind still holds."""
+    app.run()
+    if app.database_error is not None:
+        raise app.database_error
+
+
 def run_app(args: argparse.Namespace) -> int:
     with starting_up():
         from .app import BroadsheetApp
@@ -265,7 +278,7 @@ def run_app(args: argparse.Namespace) -> int:
             corpus.articles, store, schema, args.annotator or default_annotator(), corpus.problems, keymap,
             suggesters=suggesters,
         )
-        app.run()
+        run_to_the_end(app)
     for problem in corpus.problems[named:]:  # found while the app ran (text read on first use)
         print(f"broadsheet: skipped {problem}", file=sys.stderr)
     return EXIT_SKIPPED if corpus.problems else EXIT_OK
@@ -326,8 +339,12 @@ def run_import(args: argparse.Namespace) -> int:
     skipped = False
     with Store.open(args.db or default_db_path()) as store:
         for path in args.files:
-            with progress_bar(f"Importing {path.name}") as progress:
-                report = import_jsonl(store, path, args.annotator or default_annotator(), progress, args.as_suggestions)
+            try:
+                with progress_bar(f"Importing {path.name}") as progress:
+                    report = import_jsonl(store, path, args.annotator or default_annotator(), progress, args.as_suggestions)
+            except OSError as error:  # a database file could not be written: a full disk, a read-only folder
+                raise StoreError(f"{failure(error, doing='cannot write')}; what was imported before it is saved, "
+                                 f"and importing {path} again adds only the rest") from None
             for problem in report.problems:
                 print(f"broadsheet: skipped {problem}", file=sys.stderr)
             skipped |= bool(report.problems)
@@ -385,15 +402,18 @@ def run_agree(args: argparse.Namespace) -> int:
 
 
 def run_merge(args: argparse.Namespace) -> int:
-    from annotations.merging import merge  # only this command needs it
+    from annotations.merging import merge_into_new  # only this command needs it
 
     if args.output.exists():
         raise UsageError(f"{args.output}: already exists; merge writes a new database")
     with ExitStack() as stack:
         # The sources open first, read-only: a missing one stops us before the output exists.
         sources = [stack.enter_context(Store.open(path, read_only=True)) for path in args.databases]
-        with Store.open(args.output) as target:
-            report = merge(sources, target, args.accept_agreed)
+        try:
+            report = merge_into_new(sources, args.output, args.accept_agreed)
+        except OSError as error:
+            raise StoreError(f"{failure(error, doing='cannot write')}; nothing was merged, "
+                             f"and no part of {args.output} was left") from None
     report_texts_differ(report.skipped)
     agreed = f"{report.agreed} agreed by all" + (" (accepted)" if args.accept_agreed else "")
     print(f"broadsheet: {args.output}: {report.spans} span(s) in {report.articles} article(s), {agreed}, "
@@ -418,7 +438,7 @@ def run_review(args: argparse.Namespace) -> int:
     with Store.open(path) as store:
         app = BroadsheetApp([], store, schema, args.reviewer or default_annotator(), keymap=keymap, review=selection,
                             disputes=args.disputes)
-        app.run()
+        run_to_the_end(app)
     return EXIT_OK
 
 
