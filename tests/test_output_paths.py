@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from annotations.articles import Article, load_corpus
+from annotations.export import exported_articles, safe_file_stem, write_brat
 from annotations.store import Store
 from tui.cli import main
 
@@ -191,6 +193,52 @@ def test_dev_stdout_writes_to_standard_output(tagged, tmp_path):
     assert result.returncode == 0, result.stderr
     assert len([json.loads(line) for line in result.stdout.splitlines()]) == 2
     assert result.stderr.splitlines()[-1] == "/proc/self/fd/1"
+
+
+# -- item 21: long names in brat --------------------------------------------------------------
+
+
+def test_brat_stems_are_bounded_and_unique():
+    long_ids = ["x" * 299 + "a", "x" * 299 + "b", "é" * 300]
+    stems = [safe_file_stem(article_id) for article_id in long_ids]
+    assert len(set(stems)) == 3
+    assert all(len(f".{stem}.ann.4194304.tmp".encode()) <= 255 for stem in stems)
+    assert safe_file_stem("001_reuters") == "001_reuters"  # a short id keeps its name
+
+
+def test_brat_exports_an_article_with_a_300_character_id_and_one_from_a_250_character_file_name(tmp_path, capsys):
+    long_file = tmp_path / "corpus" / ("n" * 250 + ".txt")
+    long_file.parent.mkdir()
+    long_file.write_text("Hoffman spoke on Sunday.\n")
+    [from_file] = load_corpus([long_file.parent]).articles
+    db = tmp_path / "db.json"
+    with Store.open(db) as store:
+        for article in (from_file, Article("i" * 300, "Hook spoke on Monday.\n", "test", {})):
+            store.add(article, 0, 4, "actor", "tester")
+    status, errors = export(capsys, "--db", str(db), "--format", "brat", "-o", str(tmp_path / "brat"))
+    assert status == 0, errors
+    written = sorted((tmp_path / "brat").iterdir())
+    assert len(written) == 4 and sorted(path.suffix for path in written) == [".ann", ".ann", ".txt", ".txt"]
+    assert {path.read_text() for path in written if path.suffix == ".txt"} == {"Hoffman spoke on Sunday.\n", "Hook spoke on Monday.\n"}
+
+
+def test_brat_into_an_existing_folder_keeps_the_files_already_there(tagged, tmp_path):
+    folder = tmp_path / "brat"
+    folder.mkdir()
+    (folder / "notes.md").write_text("mine\n")
+    with Store.open(tagged, read_only=True) as store:
+        assert write_brat(exported_articles(store), folder) == 2
+    assert (folder / "notes.md").read_text() == "mine\n"
+    assert len(list(folder.glob("*.ann"))) == 2 and not list(tmp_path.glob(".*"))
+
+
+def test_brat_on_a_full_disk_leaves_no_folder(tagged, capsys):
+    with small_disk() as disk:
+        filler = fill(disk, leave=3 * 4096)  # the first article fits, the second does not
+        status, errors = export(capsys, "--db", str(tagged), "--format", "brat", "-o", str(disk / "brat"))
+        assert status == 2
+        assert errors == [f"broadsheet: {disk / 'brat'}: cannot write: No space left on device"]
+        assert sorted(os.listdir(disk)) == [filler.name]
 
 
 # -- item 22 and item 17's export part: bad paths and a full disk ------------------------------
