@@ -4,8 +4,9 @@ merge's -o) checked before anything is written, then written as what the path is
 - Never into a database: the database file, its ``.lock`` and ``.bak``, and anything in its
   ``.d`` folder, compared after resolving symlinks and ``..``; never two outputs on one path.
 - A regular file or a new path is replaced atomically (old or new, never a mix); a symlink's
-  target is written, the link stays; a FIFO, a character device (/dev/stdout, /dev/null) or a
-  socket is written through, never replaced; a block device is refused.
+  target is written, the link stays; a FIFO, a character device (/dev/null, a terminal), a
+  socket or a file held open by a process (/dev/stdout of `> file` or `>> file`) is written
+  through, never replaced; a block device is refused.
 - A folder (brat's) is filled in a temporary folder and moved into place when complete, so a
   failure leaves no partial folder.
 - A problem is an OutputError, one line naming the path (made printable).
@@ -14,7 +15,9 @@ merge's -o) checked before anything is written, then written as what the path is
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import socket
 import stat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -32,18 +35,23 @@ def _real(path: Path) -> Path:
     return Path(os.path.realpath(path))
 
 
-def _is_part_of(output: Path, database: Path) -> bool:
-    files = (database, database.with_name(database.name + ".lock"), backup_path(database))
-    return output in files or output.is_relative_to(database.with_name(database.name + ".d"))
+def _database_parts(database: Path) -> tuple[set[Path], set[Path]]:
+    """The database's files and its folder, resolved. Named as given too: a symlink to the
+    database file has its own .d folder and .lock until Store.open resolves it first."""
+    files, folders = set(), set()
+    for name in {Path(database).expanduser().absolute(), _real(Path(database).expanduser())}:
+        files |= {_real(name), _real(name.with_name(name.name + ".lock")), _real(backup_path(name))}
+        folders.add(_real(name.with_name(name.name + ".d")))
+    return files, folders
 
 
 def refuse_database_paths(outputs: Iterable[Path], databases: Iterable[Path]) -> None:
     """Refuse an output that is, or is inside, one of ``databases`` (as given)."""
-    real_databases = [(database, _real(Path(database).expanduser())) for database in databases]
+    parts = [(database, *_database_parts(database)) for database in databases]
     for output in outputs:
         real_output = _real(output)
-        for database, real_database in real_databases:
-            if _is_part_of(real_output, real_database):
+        for database, files, folders in parts:
+            if real_output in files or any(real_output.is_relative_to(folder) for folder in folders):
                 raise OutputError(f"{printable(output)}: is part of the database {printable(database)}; "
                                   "give an output outside it")
 
@@ -71,10 +79,28 @@ def _check_folder_of_new_file(path: Path, folder: Path) -> None:
         raise OutputError(f"{printable(path)}: cannot write a new copy in its folder {printable(folder)}: permission denied")
 
 
+def _names_a_descriptor(path: Path) -> bool:
+    """Whether ``path`` reaches its file through /proc/<pid>/fd (as /dev/stdout and /dev/fd/N
+    do): that file is one a process holds open, maybe a shell's ``>> file``, which a new file
+    in its place would cut off from what was there."""
+    for _ in range(40):  # the kernel's own limit on links followed
+        if not path.is_symlink():
+            return False
+        if re.fullmatch(r"/proc/[^/]+/fd", os.path.realpath(path.parent)):
+            return True
+        path = path.parent / os.readlink(path)
+    return False
+
+
+def _replaced(path: Path, mode: int | None) -> bool:
+    """Whether ``path`` is written by replacing it (a new file beside, renamed over it)."""
+    return mode is None or (stat.S_ISREG(mode) and not _names_a_descriptor(path))
+
+
 def check_file_output(path: Path) -> None:
     """Refuse, before anything is written, a file output that write_file could not write."""
     mode = _mode(path)
-    if mode is None or stat.S_ISREG(mode):
+    if _replaced(path, mode):
         _check_folder_of_new_file(path, _real(path).parent)
     elif stat.S_ISDIR(mode):
         raise OutputError(f"{printable(path)}: is a folder; this format writes a file")
@@ -101,16 +127,14 @@ def write_file(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` as what it is (see the module's docstring)."""
     mode = _mode(path)
     try:
-        if mode is None or stat.S_ISREG(mode):
+        if _replaced(path, mode):
             atomic_write(_real(path), data, keep_backup=False)
         elif stat.S_ISSOCK(mode):
-            import socket  # rare: not for every start-up that imports this module
-
             with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
                 connection.connect(str(path))
                 connection.sendall(data)
-        else:  # a FIFO or a character device: its reader wants the bytes, not a new file in its place
-            with open(path, "wb") as handle:
+        else:  # a FIFO, a device or a held file: its reader wants the bytes, not a new file in its place
+            with open(path, "ab") as handle:  # appending: a shell's `>> file` keeps what it had
                 handle.write(data)
     except BrokenPipeError:
         raise  # the reader went away, as with `| head`: not an error of ours

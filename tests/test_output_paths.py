@@ -75,6 +75,18 @@ def test_export_refuses_any_output_that_is_part_of_the_database(tagged, capsys, 
         assert len(store.article_ids()) == 2
 
 
+@pytest.mark.parametrize("inside", ["alias.json.d/x.jsonl", "broadsheet.json.d/x.jsonl", "broadsheet.json"])
+def test_a_database_given_through_a_symlink_is_refused_under_both_names(tagged, capsys, inside):
+    alias = tagged.parent / "alias.json"
+    alias.symlink_to(tagged)
+    (tagged.parent / "alias.json.d").mkdir()  # where today's Store.open looks (issue 21, item 9)
+    before = files_under(tagged.parent)
+    status, errors = export(capsys, "--db", str(alias), "-o", str(tagged.parent / inside))
+    assert status == 2 and errors == [f"broadsheet: {tagged.parent / inside}: is part of the database {alias}; "
+                                      "give an output outside it"]
+    assert files_under(tagged.parent) == before
+
+
 def test_a_brat_folder_inside_the_database_is_refused(tagged, capsys):
     before = files_under(tagged.parent)
     status, errors = export(capsys, "--db", str(tagged), "--format", "brat", "-o", str(tagged.parent / "broadsheet.json.d"))
@@ -193,6 +205,17 @@ def test_dev_stdout_writes_to_standard_output(tagged, tmp_path):
     assert result.returncode == 0, result.stderr
     assert len([json.loads(line) for line in result.stdout.splitlines()]) == 2
     assert result.stderr.splitlines()[-1] == "/proc/self/fd/1"
+
+
+def test_dev_stdout_into_a_file_adds_to_it_as_the_shell_said(tagged, tmp_path):
+    (tmp_path / "kept.jsonl").write_text('{"old": 1}\n')
+    broadsheet = f"{sys.executable} -m tui.cli export --db {tagged} -o /dev/stdout"
+    result = in_private_dev(f"{broadsheet} >> kept.jsonl && {broadsheet} > new.jsonl && readlink /dev/stdout", tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "/proc/self/fd/1\n"
+    kept = [json.loads(line) for line in (tmp_path / "kept.jsonl").read_text().splitlines()]
+    assert kept[0] == {"old": 1} and len(kept) == 3
+    assert len((tmp_path / "new.jsonl").read_text().splitlines()) == 2
 
 
 # -- item 21: long names in brat --------------------------------------------------------------
