@@ -76,7 +76,7 @@ def _check_folder_of_new_file(path: Path, folder: Path) -> None:
     if not folder.is_dir():
         raise OutputError(f"{printable(path)}: cannot write there: no such folder {printable(folder)}")
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise OutputError(f"{printable(path)}: cannot write a new copy in its folder {printable(folder)}: permission denied")
+        raise OutputError(f"{printable(path)}: cannot write in its folder {printable(folder)}: permission denied")
 
 
 def _names_a_descriptor(path: Path) -> bool:

@@ -300,7 +300,7 @@ def test_an_output_in_a_read_only_folder_is_one_line_and_left_as_it_was(seeds):
         folder.chmod(0o555)
         result = as_nobody("export", "--db", str(db), "-o", str(output), cwd=home)
         assert result.returncode == 2
-        assert result.stderr == f"broadsheet: {output}: cannot write a new copy in its folder {folder}: permission denied\n"
+        assert result.stderr == f"broadsheet: {output}: cannot write in its folder {folder}: permission denied\n"
         assert output.read_text() == "old\n"
     finally:
         shutil.rmtree(home)

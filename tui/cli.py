@@ -287,13 +287,15 @@ def _writes_outputs(command: Callable[[argparse.Namespace], int]) -> Callable[[a
     return run
 
 
-def _check_export_outputs(args: argparse.Namespace, database: Path) -> None:
+def _check_export_outputs(args: argparse.Namespace) -> None:
     """Refuse, before the database is read, an output that must not or cannot be written."""
     from annotations.output import check_file_output, check_folder_output, refuse_database_paths, refuse_shared_paths
 
+    if args.format == "brat" and args.output == "-":
+        raise UsageError("brat writes a folder: give it with -o FOLDER")
     export = [] if args.output == "-" else [Path(args.output)]
     clusters = [] if args.clusters is None else [args.clusters]
-    refuse_database_paths(export + clusters, [database])
+    refuse_database_paths(export + clusters, [args.db or default_db_path()])
     if export and clusters:
         refuse_shared_paths(export[0], clusters[0], "export")
     for path in export:
@@ -317,12 +319,9 @@ def run_export(args: argparse.Namespace) -> int:
 
     selection = ExportSelection(args.gold, args.labels, args.articles, args.annotator)
     overlaps = OverlapReport()
-    if args.format == "brat" and args.output == "-":
-        raise UsageError("brat writes a folder: give it with -o FOLDER")
-    database = args.db or default_db_path()
-    _check_export_outputs(args, database)
+    _check_export_outputs(args)
     orphans: list = []
-    with Store.open(database, read_only=True) as store, progress_bar("Exporting") as progress:
+    with Store.open(args.db or default_db_path(), read_only=True) as store, progress_bar("Exporting") as progress:
         articles = exported_articles(store, selection, orphans, progress)
         if args.format == "brat":
             count = write_brat(articles, Path(args.output))
