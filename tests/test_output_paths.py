@@ -19,6 +19,7 @@ import pytest
 from annotations.articles import Article, load_corpus
 from annotations.export import exported_articles, safe_file_stem, write_brat
 from annotations.store import Store
+from annotations.text import printable
 from tui.cli import main
 
 from .conftest import ROOT
@@ -179,6 +180,9 @@ def in_private_dev(script: str, cwd: Path) -> subprocess.CompletedProcess:
     stdout link: a regression that replaced them must not break /dev/null for the machine."""
     if os.geteuid() != 0 or shutil.which("unshare") is None:
         pytest.skip("a private /dev needs root and unshare")
+    probe = subprocess.run(["unshare", "--mount", "true"], capture_output=True, text=True)
+    if probe.returncode:
+        pytest.skip(f"no private mount namespace here: {probe.stderr.strip()}")
     setup = ("mount -t tmpfs -o mode=755 tmpfs /dev && mknod -m 666 /dev/null c 1 3 && "
              "ln -s /proc/self/fd/1 /dev/stdout && ")
     return subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c", setup + script],
@@ -270,12 +274,13 @@ def test_brat_on_a_full_disk_leaves_no_folder(tagged, capsys):
 @pytest.mark.parametrize("output, problem", [
     ("/nonexistent/dir/x.jsonl", "cannot write there: no such folder /nonexistent/dir"),
     (".", "is a folder; this format writes a file"),
+    ("/nonexistent/\x1b]2;pwned\x07/x.jsonl", "cannot write there: no such folder /nonexistent/\u241b]2;pwned\u2407"),
 ])
 def test_a_bad_output_path_is_one_line(tagged, capsys, monkeypatch, tmp_path, output, problem):
     monkeypatch.chdir(tmp_path)
     before = files_under(tmp_path)
     status, errors = export(capsys, "--db", str(tagged), "-o", output)
-    assert status == 2 and errors == [f"broadsheet: {output}: {problem}"]
+    assert status == 2 and errors == [f"broadsheet: {printable(output)}: {problem}"]  # no escape reaches the terminal
     assert files_under(tmp_path) == before
 
 
