@@ -16,6 +16,7 @@ Offsets are Python string offsets into the exported text, end exclusive, and
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .model import Annotation, Link
+from .output import new_folder
 from .schema import CLUSTER_RELATION
 from .storage import atomic_write
 from .store import Store
@@ -217,22 +219,36 @@ def brat_annotation_file(article: ExportedArticle) -> str:
     return "".join(line + "\n" for line in lines)
 
 
+STEM_LIMIT = 100  # characters (ASCII): room for ".ann" and a writer's temporary name within 255 bytes
+
+
+def _with_digest(stem: str, key: str) -> str:
+    return f"{stem[:STEM_LIMIT - 17]}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:16]}"
+
+
 def safe_file_stem(article_id: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", article_id).strip("._") or "article"
+    """The id as a file name: ASCII letters, digits, '.', '_' and '-'; one too long is cut
+    and ends in a hash of the whole id, so two long ids alike at the start stay apart."""
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", article_id).strip("._") or "article"
+    if len(stem) > STEM_LIMIT:
+        stem = _with_digest(stem, article_id)
+    return stem
 
 
 def write_brat(articles: Iterator[ExportedArticle], folder: Path) -> int:
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write a .txt and a .ann per article into ``folder``, which gets them all or none (see
+    output.new_folder); two ids with one stem (say "a b" and "a_b") are told apart by a hash."""
     count = 0
     used: set[str] = set()
-    for article in articles:
-        stem = safe_file_stem(article.id)
-        while stem in used:
-            stem += "_"
-        used.add(stem)
-        atomic_write(folder / f"{stem}.txt", article.text.encode("utf-8"), keep_backup=False)
-        atomic_write(folder / f"{stem}.ann", brat_annotation_file(article).encode("utf-8"), keep_backup=False)
-        count += 1
+    with new_folder(folder) as filling:
+        for article in articles:
+            stem = safe_file_stem(article.id)
+            while stem in used:
+                stem = _with_digest(stem, stem + article.id)
+            used.add(stem)
+            atomic_write(filling / f"{stem}.txt", article.text.encode("utf-8"), keep_backup=False)
+            atomic_write(filling / f"{stem}.ann", brat_annotation_file(article).encode("utf-8"), keep_backup=False)
+            count += 1
     return count
 
 

@@ -7,6 +7,7 @@ Exit status: 0 on success, 1 when some inputs were skipped (each named on stderr
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import io
 import json
@@ -22,7 +23,7 @@ from annotations.articles import load_corpus
 from annotations.locations import default_db_path
 from annotations.model import default_annotator
 from annotations.schema import CLUSTER_RELATION, LabelSchema, PatternError, SchemaError, load_schema
-from annotations.storage import atomic_write, failure
+from annotations.storage import failure
 from annotations.store import Store, StoreError
 
 if TYPE_CHECKING:
@@ -284,6 +285,40 @@ def run_app(args: argparse.Namespace) -> int:
     return EXIT_SKIPPED if corpus.problems else EXIT_OK
 
 
+def _writes_outputs(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """A command that writes where the user said: a path it cannot or must not write (an
+    OutputError, see annotations.output) is a usage error. (That module is not loaded at start-up.)"""
+
+    @functools.wraps(command)
+    def run(args: argparse.Namespace) -> int:
+        from annotations.output import OutputError
+
+        try:
+            return command(args)
+        except OutputError as error:
+            raise UsageError(str(error)) from None
+
+    return run
+
+
+def _check_export_outputs(args: argparse.Namespace) -> None:
+    """Refuse, before the database is read, an output that must not or cannot be written."""
+    from annotations.output import check_file_output, check_folder_output, refuse_database_paths, refuse_shared_paths
+
+    if args.format == "brat" and args.output == "-":
+        raise UsageError("brat writes a folder: give it with -o FOLDER")
+    export = [] if args.output == "-" else [Path(args.output)]
+    clusters = [] if args.clusters is None else [args.clusters]
+    refuse_database_paths(export + clusters, [args.db or default_db_path()])
+    if export and clusters:
+        refuse_shared_paths(export[0], clusters[0], "export")
+    for path in export:
+        (check_folder_output if args.format == "brat" else check_file_output)(path)
+    for path in clusters:
+        check_file_output(path)
+
+
+@_writes_outputs
 def run_export(args: argparse.Namespace) -> int:
     from annotations.export import (
         ExportSelection,
@@ -294,11 +329,11 @@ def run_export(args: argparse.Namespace) -> int:
         write_conll,
         write_lines,
     )
+    from annotations.output import write_file
 
     selection = ExportSelection(args.gold, args.labels, args.articles, args.annotator)
     overlaps = OverlapReport()
-    if args.format == "brat" and args.output == "-":
-        raise UsageError("brat writes a folder: give it with -o FOLDER")
+    _check_export_outputs(args)
     orphans: list = []
     with Store.open(args.db or default_db_path(), read_only=True) as store, progress_bar("Exporting") as progress:
         articles = exported_articles(store, selection, orphans, progress)
@@ -320,11 +355,11 @@ def run_export(args: argparse.Namespace) -> int:
                 sys.stdout.write(buffer.getvalue())
                 sys.stdout.flush()
             else:
-                atomic_write(Path(args.output), buffer.getvalue().encode("utf-8"), keep_backup=False)
+                write_file(Path(args.output), buffer.getvalue().encode("utf-8"))
         if args.clusters is not None:
             clusters = cluster_records(store, selection, args.cluster_relation)
             lines = "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in clusters)
-            atomic_write(args.clusters, lines.encode("utf-8"), keep_backup=False)
+            write_file(args.clusters, lines.encode("utf-8"))
             print(f"broadsheet: wrote {len(clusters)} cluster(s) and link(s) across articles to {args.clusters}", file=sys.stderr)
     for orphan in orphans:
         print(f"broadsheet: not exported: orphaned {orphan.label} {orphan.text!r} in {orphan.article_id} "
@@ -401,9 +436,12 @@ def run_agree(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@_writes_outputs
 def run_merge(args: argparse.Namespace) -> int:
     from annotations.merging import merge_into_new  # only this command needs it
+    from annotations.output import refuse_database_paths
 
+    refuse_database_paths([args.output], args.databases)
     if args.output.exists():
         raise UsageError(f"{args.output}: already exists; merge writes a new database")
     with ExitStack() as stack:
