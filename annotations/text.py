@@ -13,15 +13,17 @@ import re
 import unicodedata
 
 # Complete escape sequences are removed outright: they carry no text, and an OSC
-# sequence reaching the terminal could retitle it or plant a hyperlink.
+# sequence reaching the terminal could retitle it or plant a hyperlink. A string sequence
+# (OSC, DCS...) counts only with its terminator: an unterminated one would take the text
+# after it along, so it loses just its ESC, which is then shown as a picture.
 _ESCAPE_SEQUENCE = re.compile(
     r"""
       \x1b\[[0-?]*[ -/]*[@-~]                 # CSI (colours, cursor moves)
-    | \x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?    # OSC (titles, hyperlinks), ended by BEL or ST
-    | \x1b[PX^_][^\x1b\n]*(?:\x1b\\)?         # DCS, SOS, PM, APC strings
-    | \x1b[@-Z\\-_]                           # other two-character escapes
+    | \x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)     # OSC (titles, hyperlinks), ended by BEL or ST
+    | \x1b[PX^_][^\x1b\n]*\x1b\\             # DCS, SOS, PM, APC strings
+    | \x1b(?![]PX^_])[@-Z\\-_]                # other two-character escapes
     | \x9b[0-?]*[ -/]*[@-~]                   # 8-bit CSI
-    | \x9d[^\x07\x9c\n]*(?:\x07|\x9c)?        # 8-bit OSC
+    | \x9d[^\x07\x9c\n]*(?:\x07|\x9c)         # 8-bit OSC
     """,
     re.VERBOSE,
 )
