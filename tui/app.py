@@ -6,11 +6,13 @@ import asyncio
 from typing import TYPE_CHECKING
 
 from textual.app import App
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from annotations.articles import Article
 from annotations.schema import LabelSchema
 from annotations.store import Store, StoreError
+from annotations.text import printable
 
 from .screens.main import MainScreen
 from .styles import LabelStyles
@@ -71,6 +73,13 @@ class BroadsheetApp(App):
         from .screens.review import ReviewScreen  # the articles' start-up does without it
 
         return ReviewScreen(self.store, self.schema, self.annotator, self.label_styles, self.review)
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notice, from any screen, is plain text: notices quote tags, file names and
+        imported names, and read as markup a stray '[/b]' raised and a '[@click=...]' ran
+        its action when the notice was clicked. Control characters show as pictures."""
+        super().notify(printable(message), title=printable(title), severity=severity, timeout=timeout, markup=False)
 
     def _write_files_soon(self) -> None:
         """Textual's writer thread sends each frame to the terminal, and needs the
