@@ -155,6 +155,18 @@ async def test_help_shows_a_label_named_with_markup_and_a_description_with_an_es
             assert "\x1b" not in bar
 
 
+async def test_the_command_palettes_keys_show_broadsheets_help_not_a_panel_that_reads_label_names_as_markup(tmp_path, seeds):
+    with Store.open(tmp_path / "db" / "broadsheet.json") as store:
+        app = BroadsheetApp(seeds, store, hostile_schema(tmp_path), "tester")
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.press("ctrl+p", *"keys")
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            assert not app.screen.query("KeyPanel")
+
+
 # -- 11: escape sequences from names and imported data ----------------------------------
 
 
@@ -237,6 +249,16 @@ def test_agree_prints_imported_labels_and_annotators_as_pictures(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "act␛]2;PWNED␇or" in result.stdout and "ann␛]2;PWNED␇" in result.stdout
     assert "\x1b" not in result.stdout + result.stderr
+
+
+def test_agree_json_writes_an_imported_8_bit_control_as_a_picture(tmp_path):
+    """JSON escapes the 7-bit controls itself, but not C1 ones such as the 8-bit CSI."""
+    for name in ("one", "two"):
+        hostile_database(tmp_path / f"{name}.json", label="act\x9b31mor")
+    result = run_cli("agree", "--json", str(tmp_path / "one.json"), str(tmp_path / "two.json"))
+    assert result.returncode == 0, result.stderr
+    assert "act\ufffd31mor" in json.loads(result.stdout)["labels"]
+    assert "\x9b" not in result.stdout
 
 
 def test_export_conll_writes_imported_labels_and_ids_as_pictures(tmp_path):

@@ -6,7 +6,6 @@ import asyncio
 from typing import TYPE_CHECKING
 
 from textual.app import App
-from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from annotations.articles import Article
@@ -18,6 +17,8 @@ from .screens.main import MainScreen
 from .styles import LabelStyles
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from annotations.review import ReviewFilter
     from annotations.suggest import Suggester
 
@@ -80,6 +81,14 @@ class BroadsheetApp(App):
         imported names, and read as markup a stray '[/b]' raised and a '[@click=...]' ran
         its action when the notice was clicked. Control characters show as pictures."""
         super().notify(printable(message), title=printable(title), severity=severity, timeout=timeout, markup=False)
+
+    def action_show_help_panel(self) -> None:
+        """The command palette's "Keys": Broadsheet's help screen. Textual's key panel read
+        every binding's description as markup, and a label's name (from the schema file) is
+        one: '[/b]' raised, and a '[@click=...]' would run when clicked."""
+        from .screens.help import HelpScreen  # start-up does without it
+
+        self.push_screen(HelpScreen(self.schema))
 
     def _write_files_soon(self) -> None:
         """Textual's writer thread sends each frame to the terminal, and needs the

@@ -673,6 +673,4 @@ class MainScreen(Screen):
         self._show_panel(self.focused_view)
 
     def action_help(self) -> None:
-        from .help import HelpScreen
-
-        self.app.push_screen(HelpScreen(self.schema))
+        self.app.action_show_help_panel()
