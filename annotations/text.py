@@ -114,6 +114,12 @@ def printable(text: object) -> str:
     return _UNPRINTABLE.sub(lambda match: _visible_control(match.group()), text)
 
 
+def printable_block(text: str) -> str:
+    """``text`` through ``printable`` but for its newlines and tabs, which are kept: for text
+    laid out in lines and columns (a review card, a CoNLL export, indented JSON)."""
+    return "\n".join("\t".join(map(printable, line.split("\t"))) for line in text.split("\n"))
+
+
 def one_line(text: str) -> str:
     """``text`` on one line, its runs of whitespace (newlines too) as single spaces."""
     return " ".join(text.split())

@@ -20,7 +20,7 @@ from annotations.articles import Article
 from annotations.review import ReviewFilter
 from annotations.schema import load_schema
 from annotations.store import Store
-from annotations.text import normalise
+from annotations.text import normalise, printable_block
 from tui.app import BroadsheetApp
 from tui.keymap import reserved_keys
 from tui.screens.compare import CompareScreen
@@ -177,6 +177,10 @@ def test_an_unterminated_osc_in_article_text_loses_only_its_escape():
     assert normalise("gone \x1b]2;title\x07here") == "gone here"  # a complete one is still removed
 
 
+def test_printable_block_keeps_lines_and_tabs_and_shows_every_other_control():
+    assert printable_block(f"a\tb{RETITLE}\nc\x9bd\r") == "a\tb␛]2;PWNED␇\nc\ufffdd␍"
+
+
 async def test_the_heading_shows_a_file_name_with_a_newline_or_an_escape_as_pictures(tmp_path):
     article = hostile_article("Some text without front matter.", f"two\nlines{RETITLE}")
     app, store = make_app([article], tmp_path / f"db{RETITLE}" / "broadsheet.json")
@@ -196,7 +200,7 @@ def tag_hostile(store: Store, article: Article, label: str, annotator: str):
 
 async def test_the_review_card_shows_an_imported_label_annotator_and_outlet_as_pictures(tmp_path):
     db = tmp_path / "db" / "broadsheet.json"
-    article = Article("hostile", "Text of the article.", "hostile.txt", {"outlet": f"Out{RETITLE}let"})
+    article = Article("hostile", "Text of\tthe article.", "hostile.txt", {"outlet": f"Out{RETITLE}let"})
     with Store.open(db) as store:
         tag_hostile(store, article, f"lab{RETITLE}el", f"ann{RETITLE}otator")
     app, store = make_app([], db, annotator="lead", review=ReviewFilter())
@@ -208,6 +212,7 @@ async def test_the_review_card_shows_an_imported_label_annotator_and_outlet_as_p
             # Rich drops a BEL from Text; the ESC that would start the sequence shows.
             assert "lab␛]2;PWNEDel" in plain and "ann␛]2;PWNEDotator" in plain and "Out␛]2;PWNEDlet" in plain
             assert "\x1b" not in plain and "\x07" not in plain
+            assert "Text of\tthe article." in plain  # a tab is layout, not a danger: kept
 
 
 async def test_the_compare_view_shows_an_imported_cluster_name_as_pictures(tmp_path):

@@ -23,7 +23,7 @@ from annotations.model import default_annotator
 from annotations.schema import CLUSTER_RELATION, LabelSchema, PatternError, SchemaError, load_schema
 from annotations.storage import atomic_write
 from annotations.store import Store, StoreError
-from annotations.text import printable
+from annotations.text import printable, printable_block
 
 EXIT_OK, EXIT_SKIPPED, EXIT_USAGE = 0, 1, 2
 
@@ -37,12 +37,6 @@ def say(message: str) -> None:
     came from outside: every control character in them shows as its picture, so none can
     retitle the terminal or break the line."""
     print(f"broadsheet: {printable(message)}", file=sys.stderr)
-
-
-def printable_data(text: str) -> str:
-    """Data for standard output (an export, JSON), which may be a terminal: each line's
-    tab-separated fields made printable, the lines and tabs of its format kept."""
-    return "\n".join("\t".join(printable(field) for field in line.split("\t")) for line in text.split("\n"))
 
 
 def bundled_seeds() -> Path:
@@ -317,7 +311,7 @@ def run_export(args: argparse.Namespace) -> int:
                 say(f"{len(overlaps.dropped)} overlapping span(s) cannot be BIO-encoded; nothing written (--strict)")
                 return EXIT_SKIPPED
             if args.output == "-":
-                sys.stdout.write(printable_data(buffer.getvalue()))
+                sys.stdout.write(printable_block(buffer.getvalue()))  # stdout may be a terminal
                 sys.stdout.flush()
             else:
                 atomic_write(Path(args.output), buffer.getvalue().encode("utf-8"), keep_backup=False)
@@ -387,7 +381,7 @@ def run_agree(args: argparse.Namespace) -> int:
         if count:
             say(f"{name}: {count} of the {len(result.articles)} article(s) untagged (not in the database)")
     if args.json:
-        print(printable_data(json.dumps(result.as_dict(), indent=2, ensure_ascii=False)))
+        print(printable_block(json.dumps(result.as_dict(), indent=2, ensure_ascii=False)))
     else:
         from .agreement_table import print_agreement
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from rich.style import Style
 from rich.text import Text
 
-from annotations.text import printable
+from annotations.text import printable, printable_block
 
 
 def plain(text: object, style: str | Style = "") -> Text:
@@ -16,8 +16,8 @@ def plain(text: object, style: str | Style = "") -> Text:
 
 
 def printable_lines(text: Text) -> Text:
-    """``text``, built from pieces some of which came from outside, with each of its lines
-    made printable in place: ``printable`` replaces one character for one, so every style
-    stays on the characters it was on."""
-    text.plain = "\n".join(printable(line) for line in text.plain.split("\n"))
+    """``text``, built from pieces some of which came from outside, made printable in place
+    (its lines and tabs kept): one character is replaced by one, so every style stays on
+    the characters it was on."""
+    text.plain = printable_block(text.plain)
     return text
