@@ -189,11 +189,12 @@ def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
             if done == total or time.monotonic() - started < PROGRESS_DELAY:
                 return
             from rich.console import Console
+            from rich.markup import escape
             from rich.progress import Progress
 
             bar = Progress(console=Console(stderr=True), transient=True)
             bar.start()
-            bar.add_task(description, total=total)
+            bar.add_task(escape(printable(description)), total=total)  # Rich reads it as markup; it names a file
         bar.update(bar.task_ids[0], completed=done, total=total)
 
     try:
