@@ -127,6 +127,16 @@ async def test_undo_and_mark_of_a_tag_over_markup_show_it_literally(tmp_path):
             assert "redone" not in notified(app)
 
 
+async def test_ctrl_c_still_says_which_key_quits_in_plain_words(seeds, db_path):
+    """Textual's own notice for it was markup; every notice is plain text now."""
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.press("ctrl+c")
+            assert [(notice.title, notice.message) for notice in app._notifications] == [
+                ("Do you want to quit?", "Press ctrl+q to quit the app")]
+
+
 def hostile_schema(tmp_path: Path):
     path = tmp_path / "labels.yaml"
     path.write_text(json.dumps({"labels": [

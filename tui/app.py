@@ -82,6 +82,13 @@ class BroadsheetApp(App):
         its action when the notice was clicked. Control characters show as pictures."""
         super().notify(printable(message), title=printable(title), severity=severity, timeout=timeout, markup=False)
 
+    def action_help_quit(self) -> None:
+        """ctrl+c says which key quits, as Textual's own handler does, but in plain words:
+        its notice put the key in markup, which no notice here reads."""
+        quit_keys = [key for key, active in self.active_bindings.items() if active.binding.action in ("quit", "app.quit")]
+        if quit_keys:
+            self.notify(f"Press {quit_keys[0]} to quit the app", title="Do you want to quit?")
+
     def action_show_help_panel(self) -> None:
         """The command palette's "Keys": Broadsheet's help screen. Textual's key panel read
         every binding's description as markup, and a label's name (from the schema file) is
