@@ -13,15 +13,17 @@ import re
 import unicodedata
 
 # Complete escape sequences are removed outright: they carry no text, and an OSC
-# sequence reaching the terminal could retitle it or plant a hyperlink.
+# sequence reaching the terminal could retitle it or plant a hyperlink. A string sequence
+# (OSC, DCS...) counts only with its terminator: an unterminated one would take the text
+# after it along, so it loses just its ESC, which is then shown as a picture.
 _ESCAPE_SEQUENCE = re.compile(
     r"""
       \x1b\[[0-?]*[ -/]*[@-~]                 # CSI (colours, cursor moves)
-    | \x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?    # OSC (titles, hyperlinks), ended by BEL or ST
-    | \x1b[PX^_][^\x1b\n]*(?:\x1b\\)?         # DCS, SOS, PM, APC strings
-    | \x1b[@-Z\\-_]                           # other two-character escapes
+    | \x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)     # OSC (titles, hyperlinks), ended by BEL or ST
+    | \x1b[PX^_][^\x1b\n]*\x1b\\             # DCS, SOS, PM, APC strings
+    | \x1b(?![]PX^_])[@-Z\\-_]                # other two-character escapes
     | \x9b[0-?]*[ -/]*[@-~]                   # 8-bit CSI
-    | \x9d[^\x07\x9c\n]*(?:\x07|\x9c)?        # 8-bit OSC
+    | \x9d[^\x07\x9c\n]*(?:\x07|\x9c)         # 8-bit OSC
     """,
     re.VERBOSE,
 )
@@ -110,6 +112,12 @@ def printable(text: object) -> str:
     if _UNPRINTABLE.search(text) is None:
         return text
     return _UNPRINTABLE.sub(lambda match: _visible_control(match.group()), text)
+
+
+def printable_block(text: str) -> str:
+    """``text`` through ``printable`` but for its newlines and tabs, which are kept: for text
+    laid out in lines and columns (a review card, a CoNLL export, indented JSON)."""
+    return "\n".join("\t".join(map(printable, line.split("\t"))) for line in text.split("\n"))
 
 
 def one_line(text: str) -> str:

@@ -8,14 +8,16 @@ from rich.text import Text
 
 from annotations.agreement import ALL, Agreement
 
+from .shown import plain
+
 
 def _figure(value: float | None) -> str:
     return "—" if value is None else f"{value:.3f}"
 
 
 def agreement_table(result: Agreement) -> Table:
-    # Annotator names and labels are data: Text, never markup.
-    table = Table(title=Text(f"Agreement of {' / '.join(result.annotators)}"),
+    # Annotator names and labels are data: Text, never markup, and no escape reaches the terminal.
+    table = Table(title=plain(f"Agreement of {' / '.join(result.annotators)}"),
                   caption=Text(f"{len(result.articles)} article(s), {result.tokens:,} tokens"))
     table.add_column("label")
     for heading in ("exact P", "exact R", "exact F1", "overlap P", "overlap R", "overlap F1", "kappa", "alpha", "spans ref / pred"):
@@ -23,7 +25,7 @@ def agreement_table(result: Agreement) -> Table:
     for label in [*result.labels(), ALL]:
         exact, overlap = result.exact[label], result.overlap[label]
         table.add_row(
-            Text(label, style="bold" if label == ALL else ""),
+            plain(label, style="bold" if label == ALL else ""),
             *(_figure(value) for value in (exact.precision, exact.recall, exact.f1,
                                            overlap.precision, overlap.recall, overlap.f1,
                                            result.kappa[label], result.alpha[label])),

@@ -11,11 +11,14 @@ from textual.screen import Screen
 from annotations.articles import Article
 from annotations.schema import LabelSchema
 from annotations.store import Store, StoreError
+from annotations.text import printable
 
 from .screens.main import MainScreen
 from .styles import LabelStyles
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from annotations.review import ReviewFilter
     from annotations.suggest import Suggester
 
@@ -72,6 +75,28 @@ class BroadsheetApp(App):
         from .screens.review import ReviewScreen  # the articles' start-up does without it
 
         return ReviewScreen(self.store, self.schema, self.annotator, self.label_styles, self.review)
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notice, from any screen, is plain text: notices quote tags, file names and
+        imported names, and read as markup a stray '[/b]' raised and a '[@click=...]' ran
+        its action when the notice was clicked. Control characters show as pictures."""
+        super().notify(printable(message), title=printable(title), severity=severity, timeout=timeout, markup=False)
+
+    def action_help_quit(self) -> None:
+        """ctrl+c says which key quits, as Textual's own handler does, but in plain words:
+        its notice put the key in markup, which no notice here reads."""
+        quit_keys = [key for key, active in self.active_bindings.items() if active.binding.action in ("quit", "app.quit")]
+        if quit_keys:
+            self.notify(f"Press {quit_keys[0]} to quit the app", title="Do you want to quit?")
+
+    def action_show_help_panel(self) -> None:
+        """The command palette's "Keys": Broadsheet's help screen. Textual's key panel read
+        every binding's description as markup, and a label's name (from the schema file) is
+        one: '[/b]' raised, and a '[@click=...]' would run when clicked."""
+        from .screens.help import HelpScreen  # start-up does without it
+
+        self.push_screen(HelpScreen(self.schema))
 
     def _write_files_soon(self) -> None:
         """Textual's writer thread sends each frame to the terminal, and needs the

@@ -25,6 +25,7 @@ from annotations.model import default_annotator
 from annotations.schema import CLUSTER_RELATION, LabelSchema, PatternError, SchemaError, load_schema
 from annotations.storage import failure
 from annotations.store import Store, StoreError
+from annotations.text import printable, printable_block
 
 if TYPE_CHECKING:
     from .app import BroadsheetApp
@@ -34,6 +35,13 @@ EXIT_OK, EXIT_SKIPPED, EXIT_USAGE = 0, 1, 2
 
 class UsageError(Exception):
     """A one-line problem with the command line or a configuration file (exit status 2)."""
+
+
+def say(message: str) -> None:
+    """One line on stderr, 'broadsheet: ' first. Messages name files, labels and lines that
+    came from outside: every control character in them shows as its picture, so none can
+    retitle the terminal or break the line."""
+    print(f"broadsheet: {printable(message)}", file=sys.stderr)
 
 
 def bundled_seeds() -> Path:
@@ -186,11 +194,12 @@ def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
             if done == total or time.monotonic() - started < PROGRESS_DELAY:
                 return
             from rich.console import Console
+            from rich.markup import escape
             from rich.progress import Progress
 
             bar = Progress(console=Console(stderr=True), transient=True)
             bar.start()
-            bar.add_task(description, total=total)
+            bar.add_task(escape(printable(description)), total=total)  # Rich reads it as markup; it names a file
         bar.update(bar.task_ids[0], completed=done, total=total)
 
     try:
@@ -269,9 +278,9 @@ def run_app(args: argparse.Namespace) -> int:
         with progress_bar("Opening articles") as progress:
             corpus = load_corpus(args.paths or [bundled_seeds()], progress)
     for problem in corpus.problems:
-        print(f"broadsheet: skipped {problem}", file=sys.stderr)
+        say(f"skipped {problem}")
     if not corpus.articles:
-        print("broadsheet: no article to open", file=sys.stderr)
+        say("no article to open")
         return EXIT_SKIPPED
     named = len(corpus.problems)
     with Store.open(args.db or default_db_path()) as store:
@@ -281,7 +290,7 @@ def run_app(args: argparse.Namespace) -> int:
         )
         run_to_the_end(app)
     for problem in corpus.problems[named:]:  # found while the app ran (text read on first use)
-        print(f"broadsheet: skipped {problem}", file=sys.stderr)
+        say(f"skipped {problem}")
     return EXIT_SKIPPED if corpus.problems else EXIT_OK
 
 
@@ -346,13 +355,12 @@ def run_export(args: argparse.Namespace) -> int:
             else:
                 count = write_lines(articles, buffer, args.format)
             for line in overlaps.lines():
-                print(f"broadsheet: {line}", file=sys.stderr)
+                say(line)
             if overlaps.dropped and args.strict:
-                print(f"broadsheet: {len(overlaps.dropped)} overlapping span(s) cannot be BIO-encoded; nothing written (--strict)",
-                      file=sys.stderr)
+                say(f"{len(overlaps.dropped)} overlapping span(s) cannot be BIO-encoded; nothing written (--strict)")
                 return EXIT_SKIPPED
             if args.output == "-":
-                sys.stdout.write(buffer.getvalue())
+                sys.stdout.write(printable_block(buffer.getvalue()))  # stdout may be a terminal
                 sys.stdout.flush()
             else:
                 write_file(Path(args.output), buffer.getvalue().encode("utf-8"))
@@ -360,11 +368,11 @@ def run_export(args: argparse.Namespace) -> int:
             clusters = cluster_records(store, selection, args.cluster_relation)
             lines = "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in clusters)
             write_file(args.clusters, lines.encode("utf-8"))
-            print(f"broadsheet: wrote {len(clusters)} cluster(s) and link(s) across articles to {args.clusters}", file=sys.stderr)
+            say(f"wrote {len(clusters)} cluster(s) and link(s) across articles to {args.clusters}")
     for orphan in orphans:
-        print(f"broadsheet: not exported: orphaned {orphan.label} {orphan.text!r} in {orphan.article_id} "
-              "(the article's text changed and this text is gone)", file=sys.stderr)
-    print(f"broadsheet: exported {count} article(s) from {store.path}", file=sys.stderr)
+        say(f"not exported: orphaned {orphan.label} {orphan.text!r} in {orphan.article_id} "
+            "(the article's text changed and this text is gone)")
+    say(f"exported {count} article(s) from {store.path}")
     return EXIT_OK
 
 
@@ -381,14 +389,13 @@ def run_import(args: argparse.Namespace) -> int:
                 raise StoreError(f"{failure(error, doing='cannot write')}; what was imported before it is saved, "
                                  f"and importing {path} again adds only the rest") from None
             for problem in report.problems:
-                print(f"broadsheet: skipped {problem}", file=sys.stderr)
+                say(f"skipped {problem}")
             skipped |= bool(report.problems)
-            print(
-                f"broadsheet: {path}: {report.spans} {'suggestion' if args.as_suggestions else 'span'}(s) imported "
+            say(
+                f"{path}: {report.spans} {'suggestion' if args.as_suggestions else 'span'}(s) imported "
                 f"into {report.articles} new article(s)"
                 + (f", {report.links} link(s)" if report.links else "")
-                + (f", {report.duplicates} already there" if report.duplicates else ""),
-                file=sys.stderr,
+                + (f", {report.duplicates} already there" if report.duplicates else "")
             )
     return EXIT_SKIPPED if skipped else EXIT_OK
 
@@ -398,18 +405,18 @@ def run_validate(args: argparse.Namespace) -> int:
 
     report = validate_jsonl(args.file)
     for line in report.errors + report.warnings:
-        print(line)
+        print(printable(line))
     for note in report.notes:
-        print(f"broadsheet: {note}", file=sys.stderr)
+        say(note)
     verdict = "invalid" if report.errors else "valid"
-    print(f"broadsheet: {args.file}: {verdict}: {report.lines} line(s), {len(report.errors)} error(s), "
-          f"{len(report.warnings)} warning(s)", file=sys.stderr)
+    say(f"{args.file}: {verdict}: {report.lines} line(s), {len(report.errors)} error(s), "
+        f"{len(report.warnings)} warning(s)")
     return EXIT_SKIPPED if report.errors else EXIT_OK
 
 
 def report_texts_differ(article_ids: list[str]) -> None:
     for article_id in article_ids:
-        print(f"broadsheet: {article_id}: the databases hold different texts of it; left out", file=sys.stderr)
+        say(f"{article_id}: the databases hold different texts of it; left out")
 
 
 def run_agree(args: argparse.Namespace) -> int:
@@ -425,10 +432,9 @@ def run_agree(args: argparse.Namespace) -> int:
     report_texts_differ(result.skipped)
     for name, count in result.untagged.items():
         if count:
-            print(f"broadsheet: {name}: {count} of the {len(result.articles)} article(s) untagged (not in the database)",
-                  file=sys.stderr)
+            say(f"{name}: {count} of the {len(result.articles)} article(s) untagged (not in the database)")
     if args.json:
-        print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+        print(printable_block(json.dumps(result.as_dict(), indent=2, ensure_ascii=False)))
     else:
         from .agreement_table import print_agreement
 
@@ -454,8 +460,8 @@ def run_merge(args: argparse.Namespace) -> int:
                              f"and no part of {args.output} was left") from None
     report_texts_differ(report.skipped)
     agreed = f"{report.agreed} agreed by all" + (" (accepted)" if args.accept_agreed else "")
-    print(f"broadsheet: {args.output}: {report.spans} span(s) in {report.articles} article(s), {agreed}, "
-          f"{report.links} link(s)", file=sys.stderr)
+    say(f"{args.output}: {report.spans} span(s) in {report.articles} article(s), {agreed}, "
+        f"{report.links} link(s)")
     return EXIT_SKIPPED if report.skipped else EXIT_OK
 
 
@@ -500,7 +506,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return command(args)
     except (UsageError, SchemaError, StoreError, PatternError) as error:
-        print(f"broadsheet: {error}", file=sys.stderr)
+        say(str(error))
         return EXIT_USAGE
     except BrokenPipeError:
         # The reader of our output went away (e.g. `| head`); that is not an error of ours.

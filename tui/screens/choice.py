@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from ..shown import plain
 from .dialog import Dialog
 
 
@@ -40,9 +41,9 @@ class ChoiceScreen(Dialog):
         table.add_column()
         table.add_column(style="dim")
         for choice in self.choices:
-            table.add_row(choice.key, Text(choice.name), Text(choice.detail))
+            table.add_row(plain(choice.key), plain(choice.name), plain(choice.detail))
         with Vertical(id="choice-body"):
-            yield Static(Text(self.title_text, style="bold"))
+            yield Static(plain(self.title_text, style="bold"))
             yield Static(table)
             yield Static(Text("escape: cancel", style="dim"))
 

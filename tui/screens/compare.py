@@ -21,10 +21,11 @@ from annotations.compare import Cluster, QuoteSuggestion, build_clusters, ordere
 from annotations.model import Annotation
 from annotations.schema import LabelSchema
 from annotations.store import Store, StoreError
-from annotations.text import one_line
+from annotations.text import one_line, printable
 
 from ..keymap import COMPARE_BINDINGS
 from ..notices import not_saved
+from ..shown import plain
 from ..styles import UNKNOWN_LABEL
 from ..widgets.bars import KeyBar
 from ..widgets.search_box import SearchBox
@@ -71,7 +72,7 @@ class CompareScreen(Screen):
         table.add_column(Text("values"), key="values", width=30)
         for article in self.articles:
             heading = " · ".join(part for part in (article.outlet, article.date) if part) or article.id
-            table.add_column(Text(heading, style="bold"), key=article.id, width=CELL_WIDTH)
+            table.add_column(plain(heading, style="bold"), key=article.id, width=CELL_WIDTH)
         self.fill()
         table.focus()
 
@@ -101,16 +102,16 @@ class CompareScreen(Screen):
         self.query_one("#compare-summary", Static).update(summary)
 
     def _label_cell(self, label: str, suffix: str = "") -> Text:
-        return Text(f" {label}{suffix} ", style=self.label_styles.get(label, UNKNOWN_LABEL))
+        return plain(f" {label}{suffix} ", style=self.label_styles.get(label, UNKNOWN_LABEL))
 
     def _cluster_cells(self, cluster: Cluster) -> list[Text]:
         values = Text(" · ".join(cluster.figures[span.id].describe() for span in cluster.spans if span.id in cluster.figures))
         if cluster.disagrees:
             values = Text("≠ ", style="bold red") + values
-        cells = [self._label_cell(cluster.label), Text(one_line(cluster.name), style="bold"), values]
+        cells = [self._label_cell(cluster.label), plain(one_line(cluster.name), style="bold"), values]
         for article in self.articles:
             spans = cluster.in_article(article.id)
-            cells.append(Text(" | ".join(one_line(span.text) for span in spans)) if spans else Text("—", style="dim"))
+            cells.append(plain(" | ".join(one_line(span.text) for span in spans)) if spans else Text("—", style="dim"))
         return cells
 
     def _suggestion_cells(self, suggestion: QuoteSuggestion) -> list[Text]:
@@ -122,7 +123,7 @@ class CompareScreen(Screen):
         ]
         for article in self.articles:
             span = pair.get(article.id)
-            cells.append(Text(one_line(span.text), style="italic") if span else Text(""))
+            cells.append(plain(one_line(span.text), style="italic") if span else Text(""))
         return cells
 
     # -- what the cursor is on ----------------------------------------------------------------
@@ -223,7 +224,8 @@ class RenameScreen(Dialog):
     def compose(self) -> ComposeResult:
         with Vertical(id="rename-body"):
             yield Static(Text("Name this cluster (enter: save, escape: cancel)", style="bold"))
-            box = SearchBox(self._done, self.dismiss, value=self.current, id="rename-input")
+            # An imported name's control characters show as pictures (and are saved so, if kept).
+            box = SearchBox(self._done, self.dismiss, value=printable(self.current), id="rename-input")
             box.display = True
             yield box
 

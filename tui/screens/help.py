@@ -12,6 +12,7 @@ from textual.widgets import Static
 from annotations.schema import LabelSchema
 
 from ..keymap import ADJUDICATION_BINDINGS, COMPARE_BINDINGS, MAIN_BINDINGS, REVIEW_BINDINGS, VIEW_BINDINGS, label_bindings
+from ..shown import plain
 from .dialog import Dialog
 
 
@@ -37,12 +38,13 @@ def keymap_table(schema: LabelSchema, keymap: dict[str, str]) -> Table:
     ]
     descriptions = {label.name: label.description for label in schema.labels}
     for title, bindings in sections:
-        table.add_row(Text(title, style="underline"), "", "")
+        # Titles, keys, label names and descriptions come from files: Text, never markup.
+        table.add_row(plain(title, style="underline"), "", "")
         for binding in bindings:
             # The id is what a --keymap file names; a label's description says what to tag.
             label_description = descriptions.get((binding.id or "").removeprefix("tag."), "")
             detail = "   ".join(part for part in (binding.id or "", label_description) if part)
-            table.add_row(key_text(binding, keymap), binding.description, Text(detail))
+            table.add_row(plain(key_text(binding, keymap)), plain(binding.description), plain(detail))
         table.add_row("", "", "")
     return table
 

@@ -33,6 +33,7 @@ PANEL_WIDTH = 34
 MIN_COLUMN_WIDTH = 40
 MAX_COLUMNS = 9
 COMPARE_COLUMNS = 12
+HISTORY_DONE = {"undo": "Undone", "redo": "Redone"}  # what the notice says an undo or a redo did
 
 
 def column_count(width: int, articles: int) -> int:
@@ -477,9 +478,10 @@ class MainScreen(Screen):
         view.move_to(target)
         self.panel.scroll_to_span(next(span.id for span in view.spans if span.start == target))
 
-    def _apply_history(self, step: Step | None, verb: str) -> None:
+    def _apply_history(self, step: Step | None, action: str) -> None:
+        """Show what an undo or a redo (``action``) changed, or that there was nothing to change."""
         if step is None:
-            self.notify(f"Nothing to {verb.lower()}", severity="warning")
+            self.notify(f"Nothing to {action}", severity="warning")
             return
         spans = step.spans("before") + step.spans("after")
         if not spans:  # links or a cluster name: only the panel shows them
@@ -494,17 +496,17 @@ class MainScreen(Screen):
                 views = self._views_of(article_id)
                 if views:
                     views[0].move_to(changed[0])
-        self.notify(f"{verb}: {step.describe()}")
+        self.notify(f"{HISTORY_DONE[action]}: {step.describe()}")
 
     def action_undo(self) -> None:
         try:
-            self._apply_history(self.store.undo(), "Undone")
+            self._apply_history(self.store.undo(), "undo")
         except (StoreError, OSError) as error:
             not_saved(self, error)
 
     def action_redo(self) -> None:
         try:
-            self._apply_history(self.store.redo(), "Redone")
+            self._apply_history(self.store.redo(), "redo")
         except (StoreError, OSError) as error:
             not_saved(self, error)
 
@@ -671,6 +673,4 @@ class MainScreen(Screen):
         self._show_panel(self.focused_view)
 
     def action_help(self) -> None:
-        from .help import HelpScreen
-
-        self.app.push_screen(HelpScreen(self.schema))
+        self.app.action_show_help_panel()

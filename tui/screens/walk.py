@@ -15,6 +15,7 @@ from textual.widgets import ProgressBar, Static
 from annotations.store import Step, Store, StoreError
 
 from ..notices import not_saved
+from ..shown import printable_lines
 from ..widgets.bars import KeyBar, TitleBar
 
 STATUS_STYLES = {"suggested": "cyan", "pending": "yellow", "accepted": "green", "rejected": "red"}
@@ -50,8 +51,9 @@ class WalkScreen(Screen, Generic[Item]):
     def _show(self) -> None:
         done, status = self._status()
         self.query_one(ProgressBar).update(total=max(len(self.queue), 1), progress=done)
-        self.query_one(".review-status", Static).update(status)
-        self.query_one(".review-card", Static).update(self._card())
+        # Labels, names, outlets and filters in them came from files and imports.
+        self.query_one(".review-status", Static).update(printable_lines(status))
+        self.query_one(".review-card", Static).update(printable_lines(self._card()))
 
     def _status(self) -> tuple[int, Text]:
         """How many items are decided, and the status line that says so."""

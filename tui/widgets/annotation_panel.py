@@ -20,7 +20,7 @@ from textual.strip import Strip
 
 from annotations.model import Annotation
 from annotations.schema import LabelSchema
-from annotations.text import one_line
+from annotations.text import one_line, printable
 
 from ..styles import UNKNOWN_LABEL, LabelStyles
 from .gutter import thumb_rows
@@ -145,7 +145,7 @@ class AnnotationPanel(LineView, can_focus=False):
             key = (self.line(index), width)
             strip = self._strips.get(key)
             if strip is None:
-                line = Text.assemble(*key[0])
+                line = Text.assemble(*_printable(key[0]))
                 line.truncate(width, overflow="ellipsis")
                 segments = [Segment(text, base + style if style else base) for text, style, _ in line.render(_CONSOLE)]
                 strip = self._strips[key] = Strip(segments).extend_cell_length(width, base).crop(0, width)
@@ -158,7 +158,12 @@ class AnnotationPanel(LineView, can_focus=False):
 
     def text_lines(self) -> list[str]:
         """The panel as plain lines (what a reader sees, for tests and screen readers)."""
-        return ["".join(text for text, _ in self.line(index)) for index in range(self.line_count)]
+        return ["".join(text for text, _ in _printable(self.line(index))) for index in range(self.line_count)]
+
+
+def _printable(line: Line) -> list[tuple[str, Style | str | None]]:
+    """The line's runs as shown: labels, names and link lines in it may come from imports."""
+    return [(printable(text), style) for text, style in line]
 
 
 def _listed(span: Annotation, label_style: Style | str, mark: str) -> Line:

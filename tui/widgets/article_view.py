@@ -24,7 +24,7 @@ from textual.strip import Strip
 
 from annotations.articles import Article
 from annotations.model import Annotation
-from annotations.text import is_zero_width, next_word_start, one_line, previous_word_start
+from annotations.text import is_zero_width, next_word_start, one_line, previous_word_start, printable
 
 from ..keymap import VIEW_BINDINGS
 from ..styles import LabelStyles
@@ -44,10 +44,10 @@ _start = attrgetter("start")
 def heading_lines(article: Article, number: int) -> tuple[list[tuple[str, Style]], list[tuple[str, Style]]]:
     """The heading's two lines as (text, emphasis) runs, never markup: 'n  outlet · date',
     the column's number reversed, then the title. An article whose text names no outlet
-    or date shows its id in their place."""
+    or date shows its id in their place; a file name's newline or escape shows as its picture."""
     first = " · ".join(one_line(part) for part in (article.outlet, article.date) if part)
     title = one_line(article.title) or ("" if not first else article.id)
-    return [(f"{number} ", BADGE), (f" {first or article.id}", BOLD)], [(title, ITALIC)]
+    return [(f"{number} ", BADGE), (f" {printable(first or article.id)}", BOLD)], [(printable(title), ITALIC)]
 
 
 class ArticleView(LineView, can_focus=True):

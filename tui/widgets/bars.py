@@ -17,9 +17,12 @@ from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
 
+from annotations.text import printable
+
 
 class TitleBar(Widget):
-    """'▤ Broadsheet — <sub-title>', centred; plain segments, so a path is never markup."""
+    """'▤ Broadsheet — <sub-title>', centred; plain segments, so a path is never markup
+    (and printable: its control characters show as pictures)."""
 
     DEFAULT_CSS = """
     TitleBar {
@@ -33,7 +36,7 @@ class TitleBar(Widget):
         base = self.rich_style
         segments = [Segment(f"▤  {self.app.title}", base)]
         if self.app.sub_title:
-            segments.append(Segment(f" — {self.app.sub_title}", base + self.get_component_rich_style("title-bar--sub-title")))
+            segments.append(Segment(f" — {printable(self.app.sub_title)}", base + self.get_component_rich_style("title-bar--sub-title")))
         width = self.size.width
         margin = max(0, (width - Strip(segments).cell_length) // 2)
         return Strip([Segment(" " * margin, base), *segments]).crop_extend(0, width, base)
@@ -76,7 +79,8 @@ class KeyBar(Widget):
             if not binding.show or binding.action in actions:
                 continue
             actions.add(binding.action)
-            key, description = self.app.get_key_display(binding), f" {binding.description}"
+            # Label names and keys come from the schema and keymap files.
+            key, description = printable(self.app.get_key_display(binding)), f" {printable(binding.description)}"
             segments += [Segment(key, key_style), Segment(description, base if enabled else disabled_style),
                          Segment(" ", base)]  # one space, as in Textual's compact footer: 80 columns hold the main screen's keys
             end = x + cell_len(key) + cell_len(description)
