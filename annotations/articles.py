@@ -97,7 +97,9 @@ class Article:
         return f"Article(id={self.id!r}, source={self.source!r}, meta={self.meta!r})"
 
 
-def _meta_value(value: object) -> str:
+def meta_value(value: object) -> str:
+    """A field from outside (front matter, an imported name) as one line of text that
+    carries no terminal control."""
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
     return normalise(str(value)).replace("\n", " ").strip()
@@ -149,7 +151,7 @@ def article_meta(fields: dict) -> dict[str, str]:
     for key, value in fields.items():
         name = "outlet" if key == "source" else str(key)
         if value is not None and (name == "id" or name in META_FIELDS):
-            meta[name] = _meta_value(value)
+            meta[name] = meta_value(value)
     return meta
 
 
@@ -273,7 +275,7 @@ def _jsonl_articles(path: Path) -> tuple[list[Article], list[str]]:
                 continue
             meta = article_meta(record["meta"] if isinstance(record.get("meta"), dict) else {})
             record_id = record.get("id")
-            article_id = meta.pop("id", "") or (_meta_value(record_id) if record_id not in (None, "") else "")
+            article_id = meta.pop("id", "") or (meta_value(record_id) if record_id not in (None, "") else "")
             article_id = article_id or f"{path.stem}:{line.number}"
             articles.append(Article(article_id, normalise(text), f"{path}:{line.number}", meta))
     except JsonlFileError as error:

@@ -149,9 +149,13 @@ def parse_schema(text: str, source: str, reserved_keys: Iterable[str] = (), base
     return LabelSchema(tuple(labels), source, relations, suggesters, pattern_files)
 
 
+def is_valid_name(name: str) -> bool:
+    """A label's or a relation's name: what export writes (a brat or CoNLL field), so one printable word."""
+    return bool(name) and not any(char.isspace() or not char.isprintable() for char in name)
+
+
 def _check_name(source: str, where: str, name: str) -> None:
-    """A label's or a relation's name: what export writes, so one printable word."""
-    if not name or any(char.isspace() or not char.isprintable() for char in name):
+    if not is_valid_name(name):
         raise SchemaError(source, f"{where}: a name must be printable with no spaces")
 
 

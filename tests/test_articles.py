@@ -111,7 +111,7 @@ def test_front_matter_reads_the_same_with_or_without_the_fast_path(block):
     import yaml
 
     from annotations import simple_yaml
-    from annotations.articles import _meta_value, split_front_matter
+    from annotations.articles import meta_value, split_front_matter
 
     try:
         meta, body = split_front_matter(f"---\n{block}---\nBody", "x.md")
@@ -120,8 +120,8 @@ def test_front_matter_reads_the_same_with_or_without_the_fast_path(block):
             yaml.safe_load(block)
         return
     expected = yaml.safe_load(block) or {}
-    assert meta == {("outlet" if k == "source" else str(k)): _meta_value(v) for k, v in expected.items() if v is not None}
+    assert meta == {("outlet" if k == "source" else str(k)): meta_value(v) for k, v in expected.items() if v is not None}
     assert body == "Body"
     fast = simple_yaml.read(block)
     if fast is not None:
-        assert {k: _meta_value(v) for k, v in fast.items()} == {str(k): _meta_value(v) for k, v in expected.items()}
+        assert {k: meta_value(v) for k, v in fast.items()} == {str(k): meta_value(v) for k, v in expected.items()}

@@ -61,3 +61,51 @@ def test_a_number_of_5000_digits_is_one_line(tmp_path, db_path, capsys):
     status, err = run(capsys, "import", str(path), "--db", str(db_path))
     assert status == 1
     assert f"broadsheet: skipped {path}:1: not usable JSON (Exceeds the limit (4300 digits) for integer string conversion)" in err
+
+
+# -- item 8: what import must not accept ------------------------------------------------------
+
+ACCENTED = "Le cafe\u0301 est ouvert."  # 'e' then a combining acute accent at offset 7
+
+
+@pytest.mark.parametrize(("span", "problem"), [
+    ({"start": True, "end": 5, "label": "actor"}, "span 1: needs integer start and end and a label"),
+    ({"start": 0, "end": 2, "label": "act or\n[/b]"}, "span 1: label 'act or\\n[/b]' must be printable with no spaces"),
+    ({"start": 3, "end": 7, "label": "actor"}, "span 1: offsets 3-7 split a character from its combining mark"),
+    ({"start": 7, "end": 12, "label": "actor"}, "span 1: offsets 7-12 split a character from its combining mark"),
+])
+def test_import_skips_a_span_it_cannot_store_safely(tmp_path, db_path, capsys, span, problem):
+    path = write_lines(tmp_path / "in.jsonl", {"text": "Fine text.", "spans": []}, {"text": ACCENTED, "spans": [span]})
+    status, err = run(capsys, "import", str(path), "--db", str(db_path))
+    assert status == 1
+    assert f"broadsheet: skipped {path}:2: {problem}" in err
+    assert saved_annotations(db_path) == []
+
+
+def test_a_whole_accented_letter_imports(tmp_path, db_path, capsys):
+    path = write_lines(tmp_path / "in.jsonl", {"text": ACCENTED, "spans": [{"start": 3, "end": 8, "label": "actor"}]})
+    assert run(capsys, "import", str(path), "--db", str(db_path))[0] == 0
+    assert [span["text"] for span in saved_annotations(db_path)] == ["cafe\u0301"]
+
+
+def test_imported_meta_annotators_and_cluster_names_are_stored_without_controls(tmp_path, db_path, capsys):
+    articles = write_lines(tmp_path / "in.jsonl", *(
+        {"text": f"Esper spoke in {place}.", "meta": {"id": place, "outlet": f"{ESC_TITLE}AP\x1b[31m", "title": "two\nlines"},
+         "spans": [{"id": f"s-{place}", "start": 0, "end": 5, "label": "actor", "annotator": f"ana{ESC_TITLE}\x07"}]}
+        for place in ("Iraq", "Syria")
+    ))
+    clusters = write_lines(tmp_path / "clusters.jsonl", {
+        "id": "s-Iraq", "name": f"Esper{ESC_TITLE}", "named_by": "bob\x1b[2J", "spans": [
+            {"id": "s-Iraq", "article_id": "Iraq"}, {"id": "s-Syria", "article_id": "Syria"}],
+        "links": [{"head": "s-Iraq", "child": "s-Syria", "label": "same-as", "annotator": "cy\x9b2J"}],
+    })
+    assert run(capsys, "import", str(articles), str(clusters), "--db", str(db_path))[0] == 0
+    with Store.open(db_path, read_only=True) as store:
+        meta = store.stored_article("Iraq").meta
+        names = [span.annotator for span in store.annotations("Iraq")]
+        [cluster_name] = store.cluster_names().values()
+        [link] = store.links()
+    stored = [*meta.values(), *names, cluster_name.name, cluster_name.annotator, link.annotator]
+    assert meta == {"outlet": "AP", "title": "two lines"}
+    assert names == ["ana\u2407"]
+    assert all(value.isprintable() for value in stored), stored
