@@ -280,6 +280,8 @@ def _jsonl_articles(path: Path) -> tuple[list[Article], list[str]]:
             articles.append(Article(article_id, normalise(text), f"{path}:{line.number}", meta))
     except JsonlFileError as error:
         problems.append(str(error))
+    if not articles and not problems:  # no line but blank ones
+        problems.append(f"{path}: empty file")
     return articles, problems
 
 

@@ -109,3 +109,35 @@ def test_imported_meta_annotators_and_cluster_names_are_stored_without_controls(
     assert meta == {"outlet": "AP", "title": "two lines"}
     assert names == ["ana\u2407"]
     assert all(value.isprintable() for value in stored), stored
+
+
+# -- item 23 (part): an empty corpus .jsonl; one key given two actions ------------------------
+
+
+@pytest.mark.parametrize("content", ["", "\n  \n"])
+def test_an_empty_jsonl_corpus_file_is_named_like_an_empty_txt(tmp_path, content):
+    (tmp_path / "good.txt").write_text("Good.")
+    (tmp_path / "empty.jsonl").write_text(content)
+    corpus = load_corpus([tmp_path])
+    assert [article.text for article in corpus.articles] == ["Good."]
+    assert corpus.problems == [f"{tmp_path / 'empty.jsonl'}: empty file"]
+
+
+@pytest.mark.parametrize(("keymap", "key", "first", "second"), [
+    ("history.undo: z\nhistory.redo: z\n", "z", "history.undo", "history.redo"),
+    ("history.undo: x\n", "x", "annotation.delete", "history.undo"),
+    ("review.accept: x\n", "x", "review.accept", "review.reject"),
+])
+def test_a_keymap_giving_one_key_two_actions_is_refused(tmp_path, db_path, capsys, keymap, key, first, second):
+    path = tmp_path / "keys.yaml"
+    path.write_text(keymap)
+    status, err = run(capsys, "--keymap", str(path), "--db", str(db_path), str(tmp_path / "none.txt"))
+    assert (status, err) == (2, [f"broadsheet: {path}: key {key!r} would do two things: {first!r} and {second!r}"])
+
+
+def test_a_keymap_may_give_one_key_to_two_screens(tmp_path):
+    from tui.cli import load_keymap
+
+    path = tmp_path / "keys.yaml"
+    path.write_text("history.undo: z\nreview.accept: z\n")
+    assert load_keymap(path) == {"history.undo": "z", "review.accept": "z"}

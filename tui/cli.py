@@ -201,7 +201,7 @@ def load_keymap(path: Path | None) -> dict[str, str]:
         return {}
     import yaml  # only a keymap needs it at start-up
 
-    from .keymap import binding_ids  # textual is only needed when the app runs
+    from .keymap import binding_ids, key_clash  # textual is only needed when the app runs
 
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -216,7 +216,12 @@ def load_keymap(path: Path | None) -> dict[str, str]:
     unknown = sorted(str(key) for key in data if key not in binding_ids())
     if unknown:
         raise UsageError(f"{path}: unknown binding id {unknown[0]!r} (the help screen lists the ids)")
-    return {str(key): str(value) for key, value in data.items()}
+    keymap = {str(key): str(value) for key, value in data.items()}
+    clash = key_clash(keymap)
+    if clash is not None:
+        key, first, second = clash
+        raise UsageError(f"{path}: key {key!r} would do two things: {first!r} and {second!r}")
+    return keymap
 
 
 @contextmanager
