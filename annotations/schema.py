@@ -6,14 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
-
 from rich.color import Color, ColorParseError
 
 from . import simple_yaml
-
-if TYPE_CHECKING:
-    import yaml
 
 DEFAULT_SCHEMA = "labels.yaml"
 
@@ -78,37 +73,11 @@ class LabelSchema:
         return next((relation.name for relation in self.relations if relation.clusters), "")
 
 
-def yaml_problem(error: yaml.YAMLError) -> str:
-    """ "line 3: invalid YAML: ..." for a one-line message."""
-    mark = getattr(error, "problem_mark", None)
-    where = f"line {mark.line + 1}: " if mark is not None else ""
-    return f"{where}invalid YAML: {getattr(error, 'problem', None) or error}"
-
-
 def _read_yaml(source: str, text: str) -> object:
-    """The schema's data: simple_yaml reads the usual shape (the default schema among them)
-    without importing PyYAML; PyYAML reads the rest, refusing a key given twice."""
-    data = simple_yaml.read(text)
-    if data is not None:
-        return data
-    import yaml
-
-    class StrictLoader(yaml.SafeLoader):
-        """safe_load that refuses a mapping with the same key twice instead of keeping the last."""
-
-        def construct_mapping(self, node, deep=False):  # type: ignore[override]
-            seen: set[object] = set()
-            for key_node, _ in node.value:
-                key = self.construct_object(key_node, deep=deep)
-                if key in seen:
-                    raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
-                seen.add(key)
-            return super().construct_mapping(node, deep=deep)
-
     try:
-        return yaml.load(text, Loader=StrictLoader)  # noqa: S506 - SafeLoader subclass
-    except yaml.YAMLError as error:
-        raise SchemaError(source, yaml_problem(error)) from None
+        return simple_yaml.load(text)
+    except simple_yaml.YamlError as error:
+        raise SchemaError(source, str(error)) from None
 
 
 def parse_schema(text: str, source: str, reserved_keys: Iterable[str] = (), base: Path = Path()) -> LabelSchema:

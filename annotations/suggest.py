@@ -94,24 +94,21 @@ def _yaml_entries(path: Path) -> list[tuple[int, object]]:
     """Each pattern of the YAML list with the line it starts on."""
     import yaml
 
-    from .schema import yaml_problem
+    from .simple_yaml import YamlError, compose
 
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise PatternError(f"{path}: cannot read: {getattr(error, 'strerror', None) or error}") from None
-    loader = yaml.SafeLoader(text)
     try:
-        root = loader.get_single_node()
+        root, construct = compose(text)
         if isinstance(root, yaml.MappingNode):  # patterns: [...]
             root = next((value for key, value in root.value if key.value == "patterns"), None)
         if not isinstance(root, yaml.SequenceNode):
             raise PatternError(f"{path}: expected a list of patterns (or a 'patterns:' list)")
-        return [(node.start_mark.line + 1, loader.construct_object(node, deep=True)) for node in root.value]
-    except yaml.YAMLError as error:
-        raise PatternError(f"{path}: {yaml_problem(error)}") from None
-    finally:
-        loader.dispose()
+        return [(node.start_mark.line + 1, construct(node)) for node in root.value]
+    except YamlError as error:
+        raise PatternError(f"{path}: {error}") from None
 
 
 def _pattern(entry: object, where: str, labels: list[str]) -> Suggester:

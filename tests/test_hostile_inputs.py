@@ -141,3 +141,67 @@ def test_a_keymap_may_give_one_key_to_two_screens(tmp_path):
     path = tmp_path / "keys.yaml"
     path.write_text("history.undo: z\nreview.accept: z\n")
     assert load_keymap(path) == {"history.undo": "z", "review.accept": "z"}
+
+
+# -- item 12: a YAML alias bomb ("billion laughs") ----------------------------------------------
+
+
+def alias_bomb(levels: int = 6) -> str:
+    """Anchors each holding nine aliases of the one before: 9**levels strings from a few hundred bytes.
+    (The issue's 400 bytes had nine levels; six keep today's failure quick.)"""
+    names = "abcdefghi"[:levels]
+    lines = [f"{names[0]}: &{names[0]} [" + ", ".join(['"lol"'] * 9) + "]"]
+    lines += [f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]" for previous, name in zip(names, names[1:])]
+    return "\n".join(lines) + "\n"
+
+
+def test_an_alias_bomb_in_front_matter_is_refused_naming_the_file(tmp_path):
+    bomb = alias_bomb()
+    path = tmp_path / "bomb.md"
+    path.write_text("---\n" + bomb + "title: *f\n---\nBody.\n")
+    (tmp_path / "good.txt").write_text("Good.")
+    started = time.monotonic()
+    corpus = load_corpus([tmp_path])
+    assert time.monotonic() - started < 1
+    assert [article.text for article in corpus.articles] == ["Good."]
+    assert corpus.problems == [f"{path}: front matter is not valid YAML at line 3: aliases (*a) are not allowed"]
+
+
+@pytest.mark.parametrize("option", ["--labels", "--keymap"])
+def test_an_alias_bomb_in_a_schema_or_keymap_is_one_line(tmp_path, db_path, capsys, option):
+    path = tmp_path / "bomb.yaml"
+    if option == "--labels":
+        path.write_text(alias_bomb() + "labels:\n  - name: actor\n    key: a\n    color: red\n    description: *f\n")
+        expected = f"broadsheet: {path}: line 2: invalid YAML: aliases (*a) are not allowed"
+    else:
+        path.write_text(alias_bomb().replace("a: &a", "history.undo: &a") + "history.redo: *f\n")
+        expected = f"broadsheet: {path}: line 2: invalid YAML: aliases (*a) are not allowed"
+    started = time.monotonic()
+    status, err = run(capsys, option, str(path), "--db", str(db_path), str(tmp_path / "none.txt"))
+    assert time.monotonic() - started < 1
+    assert (status, err) == (2, [expected])
+
+
+def test_an_alias_in_a_pattern_file_is_refused(tmp_path):
+    from annotations.schema import PatternError
+    from annotations.suggest import load_patterns
+
+    path = tmp_path / "p.yaml"
+    path.write_text("- label: actor\n  phrases: &names [Esper, Trump]\n- label: actor\n  phrases: *names\n")
+    with pytest.raises(PatternError, match=r"p.yaml: line 4: invalid YAML: aliases \(\*names\) are not allowed"):
+        load_patterns(path, ["actor"])
+
+
+@pytest.mark.parametrize("text", [
+    "title: &x [*x]\n",  # an alias inside its own anchor
+    "title: " + "[" * 100_000 + "]" * 100_000 + "\n",
+    "title: ok\ntitle: twice\n",
+    "date: 2019-13-45\n",
+    "? [1]\n: unhashable\n",
+])
+def test_the_yaml_loader_refuses_with_one_line(text):
+    from annotations.simple_yaml import YamlError, load
+
+    with pytest.raises(YamlError) as raised:
+        load(text)
+    assert "\n" not in str(raised.value)
