@@ -205,3 +205,66 @@ def test_the_yaml_loader_refuses_with_one_line(text):
     with pytest.raises(YamlError) as raised:
         load(text)
     assert "\n" not in str(raised.value)
+
+
+# -- item 13: a pattern that backtracks without end ---------------------------------------------
+
+# (a|aa)+$ backtracks exponentially on a run of a's not at the end: 2.2 s for 32 with the regex
+# package (0.9 s with re, which the code used before; forty a's would take hours either way).
+RUNAWAY_TEXT = "Tail " + "a" * 32 + "!"
+
+
+def runaway_patterns(tmp_path: Path) -> Path:
+    path = tmp_path / "patterns.yaml"
+    path.write_text("- label: actor\n  phrases: [Tail]\n- label: actor\n  regex: '(a|aa)+$'\n")
+    return path
+
+
+def test_a_runaway_pattern_is_stopped_and_named_and_the_others_still_find(tmp_path):
+    from annotations.suggest import PATTERN_TIMEOUT, candidates, load_patterns, stop_notices
+
+    suggesters = load_patterns(runaway_patterns(tmp_path), ["actor"])
+    started = time.monotonic()
+    found = [candidates(RUNAWAY_TEXT, suggesters) for _ in range(5)]
+    assert time.monotonic() - started < PATTERN_TIMEOUT + 0.5  # stopped once, then never run again
+    assert [(candidate.start, candidate.end) for candidate in found[-1]] == [(0, 4)]
+    assert stop_notices(suggesters) == [f"{tmp_path / 'patterns.yaml'}:3: pattern stopped: its regex ran over "
+                                        f"{PATTERN_TIMEOUT} s on one article; it suggests nothing more"]
+    assert stop_notices(suggesters) == []  # told once
+
+
+def test_a_running_pattern_leaves_the_interface_thread_free(tmp_path):
+    import threading
+
+    from annotations.suggest import candidates, load_patterns
+
+    suggesters = load_patterns(runaway_patterns(tmp_path), ["actor"])
+    worker = threading.Thread(target=candidates, args=(RUNAWAY_TEXT, suggesters))
+    ticks, started = 0, time.monotonic()
+    worker.start()
+    while worker.is_alive():
+        time.sleep(0.002)  # each wake-up needs the GIL, as the interface's event loop does
+        ticks += 1
+    # Holding the GIL through the match (re) gives a handful of wake-ups; letting go, about one per 2 ms.
+    assert ticks > (time.monotonic() - started) / 0.002 / 4
+
+
+async def test_the_app_paints_and_names_a_runaway_pattern(tmp_path, db_path):
+    from annotations.articles import Article
+    from annotations.schema import load_schema
+    from annotations.suggest import configured_suggesters
+    from tui.keymap import reserved_keys
+
+    from .conftest import make_app
+
+    suggesters = configured_suggesters(load_schema(None, reserved_keys()), [runaway_patterns(tmp_path)])
+    app, store = make_app([Article("runaway", RUNAWAY_TEXT)], db_path, suggesters=suggesters)
+    with store:
+        started = time.monotonic()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            assert time.monotonic() - started < 3
+            notices = [notice.message for notice in app._notifications]
+            assert any(f"{tmp_path / 'patterns.yaml'}:3: pattern stopped" in notice for notice in notices), notices
+            await pilot.press("ctrl+q")
+        assert [span.text for span in store.annotations("runaway")] == ["Tail"]
