@@ -187,7 +187,8 @@ def _relations(record: dict, annotations: list[Annotation], stored_id: dict[str,
         for end in ("head", "child"):
             given, offsets = relation.get(end), relation.get(f"{end}_span")
             if isinstance(offsets, dict):
-                given = at_offsets.get((offsets.get("start"), offsets.get("end")))
+                place = (offsets.get("start"), offsets.get("end"))
+                given = at_offsets.get(place) if all(type(offset) is int for offset in place) else None
             if not isinstance(given, str) or given not in stored_id:
                 raise LineError(f"relation {number}: its {end} is not one of the line's spans")
             ends.append(stored_id[given])
@@ -217,15 +218,20 @@ def _import_group(store: Store, record: dict, annotator: str, report: ImportRepo
     links = []
     for number, raw in enumerate(record["links"], start=1):
         head, child, label = (raw.get("head"), raw.get("child"), raw.get("label")) if isinstance(raw, dict) else (None,) * 3
-        if head not in article_of or child not in article_of:
+        if not (_is_key(head, article_of) and _is_key(child, article_of)):
             raise LineError(f"link {number}: needs a head and child among the cluster's spans")
         _check_label(label, f"link {number}")
         links.append(_link_from(raw, head, article_of[head], child, article_of[child], label, annotator))
     _add_new_links(store, links, report)
     name = _name(record.get("name"), "") if isinstance(record.get("name"), str) else ""
-    if record.get("named_by") and name and record.get("id") in article_of:
+    if record.get("named_by") and name and _is_key(record.get("id"), article_of):
         if store.cluster_names().get(record["id"]) is None:
             store.add_cluster_names([ClusterName(record["id"], name, _name(record["named_by"], ""), now())])
+
+
+def _is_key(value: object, mapping: dict[str, str]) -> bool:
+    """Whether ``value`` (from the file: a list, say) is one of the mapping's keys."""
+    return isinstance(value, str) and value in mapping
 
 
 def _add_new_links(store: Store, links: list[Link], report: ImportReport) -> None:

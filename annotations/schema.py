@@ -96,7 +96,8 @@ def parse_schema(text: str, source: str, reserved_keys: Iterable[str] = (), base
         missing = [field for field in ("name", "key", "color") if not entry.get(field)]
         if missing:
             raise SchemaError(source, f"{where}: missing {', '.join(missing)}")
-        name, key, color = str(entry["name"]).strip(), str(entry["key"]), str(entry["color"]).strip()
+        name, key, color, description = _text_fields(source, where, entry, ("name", "key", "color", "description"))
+        name, color = name.strip(), color.strip()
         where = f"label {name!r}"
         _check_name(source, where, name)
         if name in names:
@@ -112,10 +113,22 @@ def parse_schema(text: str, source: str, reserved_keys: Iterable[str] = (), base
             raise SchemaError(source, f"{where}: unknown color {color!r}") from None
         names.add(name)
         keys[key] = name
-        labels.append(Label(name, key, color, str(entry.get("description") or "").strip()))
+        labels.append(Label(name, key, color, description.strip()))
     relations = _parse_relations(data["relations"], source) if "relations" in data else DEFAULT_RELATIONS
     suggesters, pattern_files = _parse_suggest(data.get("suggest") or {}, source, names, base)
     return LabelSchema(tuple(labels), source, relations, suggesters, pattern_files)
+
+
+def _text_fields(source: str, where: str, entry: dict, fields: tuple[str, ...]) -> list[str]:
+    """The entry's fields as text (a number is text too; a missing one is empty); a list
+    or a mapping where text belongs is refused."""
+    values = []
+    for field in fields:
+        value = entry.get(field)
+        if isinstance(value, (list, dict)):
+            raise SchemaError(source, f"{where}: {field} must be text, not a {type(value).__name__}")
+        values.append("" if value is None else str(value))
+    return values
 
 
 def is_valid_name(name: str) -> bool:
@@ -151,7 +164,7 @@ def _parse_suggest(entries: object, source: str, labels: set[str], base: Path) -
             patterns = tuple(base / file for file in files)
         elif name not in SUGGESTERS:
             raise SchemaError(source, f"suggest: unknown suggester {name!r} (built in: {', '.join(SUGGESTERS)}; or patterns)")
-        elif value not in labels:
+        elif not isinstance(value, str) or value not in labels:
             raise SchemaError(source, f"suggest: {name}: unknown label {value!r}")
         else:
             suggesters.append((str(name), str(value)))
@@ -165,7 +178,8 @@ def _parse_relations(entries: object, source: str) -> tuple[Relation, ...]:
     for number, entry in enumerate(entries, start=1):
         if not isinstance(entry, dict) or not entry.get("name") or not entry.get("key"):
             raise SchemaError(source, f"relation {number}: expected a name and a key")
-        name, key = str(entry["name"]).strip(), str(entry["key"])
+        name, key, description = _text_fields(source, f"relation {number}", entry, ("name", "key", "description"))
+        name = name.strip()
         where = f"relation {name!r}"
         _check_name(source, where, name)
         _check_key(source, where, key)
@@ -179,7 +193,7 @@ def _parse_relations(entries: object, source: str) -> tuple[Relation, ...]:
             raise SchemaError(source, f"{where}: 'clusters' must be true or false")
         if clusters and any(other.clusters for other in relations):
             raise SchemaError(source, f"{where}: only one relation can form clusters")
-        relations.append(Relation(name, key, str(entry.get("description") or "").strip(), clusters))
+        relations.append(Relation(name, key, description.strip(), clusters))
     return tuple(relations)
 
 

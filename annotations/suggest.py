@@ -158,10 +158,12 @@ def _pattern(entry: object, where: str, labels: list[str]) -> Suggester:
     if "regex" in entry:
         if phrases is not None:
             raise PatternError(f"{where}: give phrases or a regex, not both")
+        if not isinstance(entry["regex"], str):
+            raise PatternError(f"{where}: 'regex' must be text")
         import regex  # only a regex pattern needs it
 
         try:
-            compiled = regex.compile(str(entry["regex"]), 0 if case_sensitive else regex.IGNORECASE)
+            compiled = regex.compile(entry["regex"], 0 if case_sensitive else regex.IGNORECASE)
         except regex.error as error:
             raise PatternError(f"{where}: invalid regular expression {entry['regex']!r}: {error}") from None
         return Suggester(label, where, _bounded_regex_spans(compiled))

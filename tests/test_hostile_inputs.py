@@ -225,9 +225,11 @@ def test_a_runaway_pattern_is_stopped_and_named_and_the_others_still_find(tmp_pa
 
     suggesters = load_patterns(runaway_patterns(tmp_path), ["actor"])
     started = time.monotonic()
-    found = [candidates(RUNAWAY_TEXT, suggesters) for _ in range(5)]
-    assert time.monotonic() - started < PATTERN_TIMEOUT + 0.5  # stopped once, then never run again
-    assert [(candidate.start, candidate.end) for candidate in found[-1]] == [(0, 4)]
+    first = candidates(RUNAWAY_TEXT, suggesters)
+    assert time.monotonic() - started < PATTERN_TIMEOUT + 2  # not the 2.2 s it would run (a machine under load is slower)
+    suggesters[1].spans = lambda text: pytest.fail("a stopped pattern ran again")
+    again = candidates(RUNAWAY_TEXT, suggesters)
+    assert [(candidate.start, candidate.end) for candidate in first] == [(0, 4)] == [(c.start, c.end) for c in again]
     assert stop_notices(suggesters) == [f"{tmp_path / 'patterns.yaml'}:3: pattern stopped: its regex ran over "
                                         f"{PATTERN_TIMEOUT} s on one article; it suggests nothing more"]
     assert stop_notices(suggesters) == []  # told once
@@ -245,8 +247,8 @@ def test_a_running_pattern_leaves_the_interface_thread_free(tmp_path):
     while worker.is_alive():
         time.sleep(0.002)  # each wake-up needs the GIL, as the interface's event loop does
         ticks += 1
-    # Holding the GIL through the match (re) gives a handful of wake-ups; letting go, about one per 2 ms.
-    assert ticks > (time.monotonic() - started) / 0.002 / 4
+    # Holding the GIL through the match (re) gives one wake-up; letting go, about one per 2 ms.
+    assert ticks > (time.monotonic() - started) / 0.002 / 10
 
 
 async def test_the_app_paints_and_names_a_runaway_pattern(tmp_path, db_path):
@@ -263,8 +265,39 @@ async def test_the_app_paints_and_names_a_runaway_pattern(tmp_path, db_path):
         started = time.monotonic()
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
-            assert time.monotonic() - started < 3
+            assert time.monotonic() - started < 5  # painted (a machine under load is slower)
             notices = [notice.message for notice in app._notifications]
             assert any(f"{tmp_path / 'patterns.yaml'}:3: pattern stopped" in notice for notice in notices), notices
             await pilot.press("ctrl+q")
         assert [span.text for span in store.annotations("runaway")] == ["Tail"]
+
+
+# -- found by tests/test_fuzz_readers.py: a list or a mapping where text or an id belongs --------
+
+
+@pytest.mark.parametrize(("record", "problem"), [
+    ({"text": "Esper met Hook.", "spans": [{"start": 0, "end": 5, "label": "actor"}, {"start": 10, "end": 14, "label": "actor"}],
+      "relations": [{"head_span": {"start": [], "end": 5}, "child_span": {"start": 10, "end": 14}, "label": "said-by"}]},
+     "relation 1: its head is not one of the line's spans"),
+    ({"links": [{"head": [], "child": "x", "label": "same-as"}], "spans": []},
+     "link 1: needs a head and child among the cluster's spans"),
+])
+def test_an_import_line_with_a_list_for_an_id_is_skipped(tmp_path, db_path, capsys, record, problem):
+    path = write_lines(tmp_path / "in.jsonl", record)
+    assert run(capsys, "import", str(path), "--db", str(db_path))[:2] == (1, [f"broadsheet: skipped {path}:1: {problem}",
+                                                                              f"broadsheet: {path}: 0 span(s) imported into 0 new article(s)"])
+
+
+@pytest.mark.parametrize(("option", "name", "text", "problem"), [
+    ("--labels", "s.yaml", "labels:\n  - {name: a, key: a, color: red}\nsuggest:\n  figures: [a]\n", "suggest: figures: unknown label ['a']"),
+    ("--labels", "s.yaml", "labels:\n  - {name: a, key: a, color: red}\nrelations:\n  - {name: [x], key: b}\n",
+     "relation 1: name must be text, not a list"),
+    ("--labels", "s.yaml", "labels:\n  - {name: a, key: {k: 1}, color: red}\n", "label 1: key must be text, not a dict"),
+    ("--keymap", "k.yaml", "history.undo: [a, b]\n", "history.undo: expected keys such as 'z' or 'ctrl+z,f2'"),
+    ("--patterns", "p.yaml", "- {label: actor, regex: [1]}\n", "p.yaml:1: 'regex' must be text"),
+])
+def test_a_list_where_text_belongs_is_one_line(tmp_path, db_path, capsys, option, name, text, problem):
+    path = tmp_path / name
+    path.write_text(text)
+    status, err = run(capsys, option, str(path), "--db", str(db_path), str(tmp_path / "none.txt"))
+    assert (status, err) == (2, [f"broadsheet: {path}{'' if problem.startswith(name) else ': '}{problem.removeprefix(name)}"])

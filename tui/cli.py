@@ -214,6 +214,9 @@ def load_keymap(path: Path | None) -> dict[str, str]:
     unknown = sorted(str(key) for key in data if key not in binding_ids())
     if unknown:
         raise UsageError(f"{path}: unknown binding id {unknown[0]!r} (the help screen lists the ids)")
+    wrong = next((key for key, value in data.items() if not isinstance(value, (str, int)) or isinstance(value, bool)), None)
+    if wrong is not None:
+        raise UsageError(f"{path}: {wrong}: expected keys such as 'z' or 'ctrl+z,f2'")
     keymap = {str(key): str(value) for key, value in data.items()}
     clash = key_clash(keymap)
     if clash is not None:
