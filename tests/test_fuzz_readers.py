@@ -262,13 +262,16 @@ SCHEMA_EXAMPLES = [
 ]
 
 
+def check_option(capsys, option: str, path: Path, data: bytes) -> None:
+    """The app's command line on one seed, with ``option`` naming ``path``, which holds ``data``."""
+    path.write_bytes(data)
+    check(capsys, [option, str(path), "--db", str(path.with_name("db.json")), str(SEEDS / "000_64331d8c72ca9866.txt")], data)
+
+
 @pytest.mark.parametrize("case", range(40))
 def test_label_schemas(tmp_path, capsys, case):
-    rng = rng_for("schema", case)
-    path = tmp_path / "labels.yaml"
-    path.write_bytes(mutate_yaml(SCHEMA_EXAMPLES[case % len(SCHEMA_EXAMPLES)], rng))
-    check(capsys, ["--labels", str(path), "--db", str(tmp_path / "db.json"), str(SEEDS / "000_64331d8c72ca9866.txt")],
-          path.read_bytes())
+    data = mutate_yaml(SCHEMA_EXAMPLES[case % len(SCHEMA_EXAMPLES)], rng_for("schema", case))
+    check_option(capsys, "--labels", tmp_path / "labels.yaml", data)
 
 
 KEYMAP_EXAMPLES = [
@@ -279,11 +282,8 @@ KEYMAP_EXAMPLES = [
 
 @pytest.mark.parametrize("case", range(30))
 def test_keymaps(tmp_path, capsys, case):
-    rng = rng_for("keymap", case)
-    path = tmp_path / "keys.yaml"
-    path.write_bytes(mutate_yaml(KEYMAP_EXAMPLES[case % len(KEYMAP_EXAMPLES)], rng))
-    check(capsys, ["--keymap", str(path), "--db", str(tmp_path / "db.json"), str(SEEDS / "000_64331d8c72ca9866.txt")],
-          path.read_bytes())
+    data = mutate_yaml(KEYMAP_EXAMPLES[case % len(KEYMAP_EXAMPLES)], rng_for("keymap", case))
+    check_option(capsys, "--keymap", tmp_path / "keys.yaml", data)
 
 
 PATTERN_EXAMPLES = {
@@ -298,8 +298,5 @@ PATTERN_EXAMPLES = {
 def test_pattern_files(tmp_path, capsys, case):
     rng = rng_for("patterns", case)
     suffix = (".yaml", ".jsonl")[case % 2]
-    path = tmp_path / f"patterns{suffix}"
-    data = PATTERN_EXAMPLES[suffix]
-    path.write_bytes(mutate_jsonl(data, rng) if suffix == ".jsonl" else mutate_yaml(data, rng))
-    check(capsys, ["--patterns", str(path), "--db", str(tmp_path / "db.json"), str(SEEDS / "000_64331d8c72ca9866.txt")],
-          path.read_bytes())
+    mutate = mutate_jsonl if suffix == ".jsonl" else mutate_yaml
+    check_option(capsys, "--patterns", tmp_path / f"patterns{suffix}", mutate(PATTERN_EXAMPLES[suffix], rng))
