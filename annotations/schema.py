@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
 from rich.color import Color, ColorParseError
 
 from . import simple_yaml

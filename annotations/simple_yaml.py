@@ -61,7 +61,7 @@ def compose(text: str) -> tuple[yaml.Node | None, Callable[[yaml.Node], object]]
     the value of a node of it; raises YamlError for bad YAML or an alias."""
     import yaml
 
-    loader = _strict_loader()(text)
+    loader = _strict_loader("*" in text)(text)  # an alias is written *name
     try:
         root = loader.get_single_node()
     except yaml.YAMLError as error:
@@ -89,14 +89,17 @@ def _yaml_error(error: yaml.YAMLError) -> YamlError:
 
 
 @functools.cache
-def _strict_loader() -> type:
-    """PyYAML's safe loader (libyaml's parser when installed), with its node composer in
-    Python so that aliases are refused before any is followed, and mappings that refuse a
-    key given twice rather than keep the last."""
+def _strict_loader(may_alias: bool) -> type:
+    """PyYAML's safe loader (libyaml's when installed) whose mappings refuse a key given
+    twice rather than keep the last, and which refuses an alias before following it. That
+    takes PyYAML's composer, in Python: libyaml's is ten times faster over thousands of
+    articles' front matter, so only text that ``may_alias`` pays for it."""
     import yaml
 
-    # libyaml's parser is ten times faster, over thousands of articles' front matter.
-    bases = (yaml.composer.Composer, yaml.CSafeLoader) if hasattr(yaml, "CSafeLoader") else (yaml.SafeLoader,)
+    if not hasattr(yaml, "CSafeLoader"):
+        bases: tuple[type, ...] = (yaml.SafeLoader,)
+    else:
+        bases = (yaml.composer.Composer, yaml.CSafeLoader) if may_alias else (yaml.CSafeLoader,)
 
     class StrictLoader(*bases):  # type: ignore[misc]
         def __init__(self, stream: str) -> None:

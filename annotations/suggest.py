@@ -3,8 +3,9 @@ accept or reject (status "suggested" until then; never exported before it is acc
 
 - A pattern has a label and either phrases (whole words, case-sensitive unless told) or
   a regular expression (the ``regex`` package's, run for at most PATTERN_TIMEOUT over an
-  article: a pattern that backtracks without end is stopped and says so). Pattern files are YAML (a list, or a ``patterns:`` list) or JSONL
-  (one pattern a line; Prodigy's ``{"label", "pattern": "phrase"}`` lines read as phrases).
+  article: a pattern that backtracks without end is stopped and says so). Pattern files
+  are YAML (a list, or a ``patterns:`` list) or JSONL (one pattern a line; Prodigy's
+  ``{"label", "pattern": "phrase"}`` lines read as phrases).
 - Built-in suggesters, switched on in the label schema (``suggest:``): ``figures`` (a
   number with what it counts), ``quotes`` (words between double quotation marks) and
   ``titles`` (a name after a title: "Defense Secretary Mark Esper").
