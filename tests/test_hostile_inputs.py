@@ -193,6 +193,7 @@ def test_an_alias_in_a_pattern_file_is_refused(tmp_path):
 
 
 @pytest.mark.parametrize("text", [
+    alias_bomb(9),  # the issue's: 9**9 strings
     "title: &x [*x]\n",  # an alias inside its own anchor
     "title: " + "[" * 100_000 + "]" * 100_000 + "\n",
     "title: ok\ntitle: twice\n",
