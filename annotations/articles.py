@@ -97,7 +97,9 @@ class Article:
         return f"Article(id={self.id!r}, source={self.source!r}, meta={self.meta!r})"
 
 
-def _meta_value(value: object) -> str:
+def meta_value(value: object) -> str:
+    """A field from outside (front matter, an imported name) as one line of text that
+    carries no terminal control."""
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
     return normalise(str(value)).replace("\n", " ").strip()
@@ -105,19 +107,11 @@ def _meta_value(value: object) -> str:
 
 def _read_yaml_front_matter(block: str, source: str) -> object:
     """Front matter beyond simple_yaml's shapes, read by PyYAML (imported only then)."""
-    import yaml
-
-    # libyaml's safe loader when PyYAML has it (its wheels do): ten times faster over thousands of articles.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return yaml.load(block, Loader=loader)  # noqa: S506 - a safe loader
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 2}" if mark is not None else ""
-        problem = getattr(error, "problem", None) or "syntax error"
-        raise ArticleError(source, f"front matter is not valid YAML{where}: {problem}") from None
-    except ValueError as error:  # a value YAML's resolver claims but cannot build: date: 2019-13-45
-        raise ArticleError(source, f"front matter is not valid YAML: {error}") from None
+        return simple_yaml.load(block)
+    except simple_yaml.YamlError as error:
+        where = f" at line {error.line + 1}" if error.line is not None else ""  # after the opening '---'
+        raise ArticleError(source, f"front matter is not valid YAML{where}: {error.problem}") from None
 
 
 def split_front_matter(text: str, source: str) -> tuple[dict[str, str], str]:
@@ -149,7 +143,7 @@ def article_meta(fields: dict) -> dict[str, str]:
     for key, value in fields.items():
         name = "outlet" if key == "source" else str(key)
         if value is not None and (name == "id" or name in META_FIELDS):
-            meta[name] = _meta_value(value)
+            meta[name] = meta_value(value)
     return meta
 
 
@@ -273,11 +267,13 @@ def _jsonl_articles(path: Path) -> tuple[list[Article], list[str]]:
                 continue
             meta = article_meta(record["meta"] if isinstance(record.get("meta"), dict) else {})
             record_id = record.get("id")
-            article_id = meta.pop("id", "") or (_meta_value(record_id) if record_id not in (None, "") else "")
+            article_id = meta.pop("id", "") or (meta_value(record_id) if record_id not in (None, "") else "")
             article_id = article_id or f"{path.stem}:{line.number}"
             articles.append(Article(article_id, normalise(text), f"{path}:{line.number}", meta))
     except JsonlFileError as error:
         problems.append(str(error))
+    if not articles and not problems:  # no line but blank ones
+        problems.append(f"{path}: empty file")
     return articles, problems
 
 

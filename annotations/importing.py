@@ -10,13 +10,15 @@ A line that cannot be used is reported by number and skipped; the others go in.
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .articles import Article
+from .articles import Article, meta_value
 from .jsonl import JsonlFileError, count_lines, jsonl_lines
 from .model import STATUSES, Annotation, ClusterName, Link, new_id, now
+from .schema import is_valid_name
 from .store import ArticleChangedError, Store, StoreError
 from .text import normalise
 
@@ -43,8 +45,25 @@ def _article_from(record: dict) -> Article:
     meta_in = record.get("meta") if isinstance(record.get("meta"), dict) else {}
     article_id = meta_in.get("id") or record.get("id")
     article_id = str(article_id) if article_id not in (None, "") else "import-" + hashlib.sha1(text.encode()).hexdigest()[:16]
-    meta = {key: str(meta_in[key]) for key in ("outlet", "date", "title", "url") if meta_in.get(key)}
-    return Article(article_id, text, str(meta_in.get("source", "")), meta)
+    meta = {key: meta_value(meta_in[key]) for key in ("outlet", "date", "title", "url") if meta_in.get(key)}
+    return Article(article_id, text, meta_value(meta_in.get("source", "")), {key: value for key, value in meta.items() if value})
+
+
+def _name(given: object, default: str) -> str:
+    """An annotator's or a cluster's name from the file, as one line without controls."""
+    return meta_value(given) if given else default
+
+
+def _check_label(label: object, where: str) -> None:
+    if not isinstance(label, str) or not label:
+        raise LineError(f"{where}: needs a label")
+    if not is_valid_name(label):
+        raise LineError(f"{where}: label {label!r} must be printable with no spaces")
+
+
+def _joins_previous(char: str) -> bool:
+    """A combining mark (or a zero-width joiner): it belongs to the character before it."""
+    return unicodedata.category(char).startswith("M") or char == "\u200d"
 
 
 def _raw_spans(record: dict) -> list[dict]:
@@ -65,10 +84,15 @@ def _raw_spans(record: dict) -> list[dict]:
 
 def _annotation_from(raw: dict, article: Article, annotator: str, index: int) -> Annotation:
     start, end, label = raw.get("start"), raw.get("end"), raw.get("label")
-    if not (isinstance(start, int) and isinstance(end, int) and isinstance(label, str) and label):
+    text = article.text
+    # bool is an int to Python, not to JSON Schema: true would import and then fail validation.
+    if not (type(start) is int and type(end) is int and isinstance(label, str) and label):
         raise LineError(f"span {index + 1}: needs integer start and end and a label")
-    if not 0 <= start < end <= len(article.text):
-        raise LineError(f"span {index + 1}: offsets {start}-{end} lie outside the text (length {len(article.text)})")
+    _check_label(label, f"span {index + 1}")
+    if not 0 <= start < end <= len(text):
+        raise LineError(f"span {index + 1}: offsets {start}-{end} lie outside the text (length {len(text)})")
+    if (start > 0 and _joins_previous(text[start])) or (end < len(text) and _joins_previous(text[end])):
+        raise LineError(f"span {index + 1}: offsets {start}-{end} split a character from its combining mark")
     covered = article.text[start:end]
     if "text" in raw and raw["text"] != covered:
         raise LineError(f"span {index + 1}: says {raw['text']!r} but offsets {start}-{end} cover {covered!r}")
@@ -78,7 +102,7 @@ def _annotation_from(raw: dict, article: Article, annotator: str, index: int) ->
     stamp = now()
     return Annotation(
         str(raw.get("id") or new_id()), article.id, start, end, label, covered,
-        str(raw.get("annotator") or annotator), stamp, stamp, status,
+        _name(raw.get("annotator"), annotator), stamp, stamp, status,
     )
 
 
@@ -163,13 +187,13 @@ def _relations(record: dict, annotations: list[Annotation], stored_id: dict[str,
         for end in ("head", "child"):
             given, offsets = relation.get(end), relation.get(f"{end}_span")
             if isinstance(offsets, dict):
-                given = at_offsets.get((offsets.get("start"), offsets.get("end")))
+                place = (offsets.get("start"), offsets.get("end"))
+                given = at_offsets.get(place) if all(type(offset) is int for offset in place) else None
             if not isinstance(given, str) or given not in stored_id:
                 raise LineError(f"relation {number}: its {end} is not one of the line's spans")
             ends.append(stored_id[given])
         label = relation.get("label")
-        if not isinstance(label, str) or not label:
-            raise LineError(f"relation {number}: needs a label")
+        _check_label(label, f"relation {number}")
         links.append(_link_from(relation, ends[0], article_id, ends[1], article_id, label, annotator))
     return links
 
@@ -177,7 +201,7 @@ def _relations(record: dict, annotations: list[Annotation], stored_id: dict[str,
 def _link_from(raw: dict, head: str, head_article: str, child: str, child_article: str, label: str, annotator: str) -> Link:
     """A link of the file, keeping the id and annotator it carries (new ones when it has none)."""
     return Link(str(raw.get("id") or new_id()), head, head_article, child, child_article, label,
-                str(raw.get("annotator") or annotator), now())
+                _name(raw.get("annotator"), annotator), now())
 
 
 def _import_group(store: Store, record: dict, annotator: str, report: ImportReport) -> None:
@@ -194,13 +218,20 @@ def _import_group(store: Store, record: dict, annotator: str, report: ImportRepo
     links = []
     for number, raw in enumerate(record["links"], start=1):
         head, child, label = (raw.get("head"), raw.get("child"), raw.get("label")) if isinstance(raw, dict) else (None,) * 3
-        if head not in article_of or child not in article_of or not isinstance(label, str) or not label:
-            raise LineError(f"link {number}: needs a label, and a head and child among the cluster's spans")
+        if not (_is_key(head, article_of) and _is_key(child, article_of)):
+            raise LineError(f"link {number}: needs a head and child among the cluster's spans")
+        _check_label(label, f"link {number}")
         links.append(_link_from(raw, head, article_of[head], child, article_of[child], label, annotator))
     _add_new_links(store, links, report)
-    if record.get("named_by") and isinstance(record.get("name"), str) and record.get("id") in article_of:
+    name = _name(record.get("name"), "") if isinstance(record.get("name"), str) else ""
+    if record.get("named_by") and name and _is_key(record.get("id"), article_of):
         if store.cluster_names().get(record["id"]) is None:
-            store.add_cluster_names([ClusterName(record["id"], record["name"], str(record["named_by"]), now())])
+            store.add_cluster_names([ClusterName(record["id"], name, _name(record["named_by"], ""), now())])
+
+
+def _is_key(value: object, mapping: dict[str, str]) -> bool:
+    """Whether ``value`` (from the file: a list, say) is one of the mapping's keys."""
+    return isinstance(value, str) and value in mapping
 
 
 def _add_new_links(store: Store, links: list[Link], report: ImportReport) -> None:

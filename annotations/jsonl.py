@@ -46,6 +46,12 @@ def jsonl_lines(path: Path) -> Iterator[JsonlLine]:
             except json.JSONDecodeError as error:
                 yield JsonlLine(number, text, None, f"not valid JSON ({error.msg} at column {error.colno})")
                 continue
+            except RecursionError:
+                yield JsonlLine(number, text, None, "not usable JSON (nested too deeply)")
+                continue
+            except ValueError as error:  # a number of over 4,300 digits
+                yield JsonlLine(number, text, None, f"not usable JSON ({str(error).partition(':')[0]})")
+                continue
             if not isinstance(record, dict):
                 yield JsonlLine(number, text, None, "expected a JSON object")
                 continue

@@ -6,14 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rich.color import Color, ColorParseError
 
 from . import simple_yaml
-
-if TYPE_CHECKING:
-    import yaml
 
 DEFAULT_SCHEMA = "labels.yaml"
 
@@ -78,37 +74,11 @@ class LabelSchema:
         return next((relation.name for relation in self.relations if relation.clusters), "")
 
 
-def yaml_problem(error: yaml.YAMLError) -> str:
-    """ "line 3: invalid YAML: ..." for a one-line message."""
-    mark = getattr(error, "problem_mark", None)
-    where = f"line {mark.line + 1}: " if mark is not None else ""
-    return f"{where}invalid YAML: {getattr(error, 'problem', None) or error}"
-
-
 def _read_yaml(source: str, text: str) -> object:
-    """The schema's data: simple_yaml reads the usual shape (the default schema among them)
-    without importing PyYAML; PyYAML reads the rest, refusing a key given twice."""
-    data = simple_yaml.read(text)
-    if data is not None:
-        return data
-    import yaml
-
-    class StrictLoader(yaml.SafeLoader):
-        """safe_load that refuses a mapping with the same key twice instead of keeping the last."""
-
-        def construct_mapping(self, node, deep=False):  # type: ignore[override]
-            seen: set[object] = set()
-            for key_node, _ in node.value:
-                key = self.construct_object(key_node, deep=deep)
-                if key in seen:
-                    raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
-                seen.add(key)
-            return super().construct_mapping(node, deep=deep)
-
     try:
-        return yaml.load(text, Loader=StrictLoader)  # noqa: S506 - SafeLoader subclass
-    except yaml.YAMLError as error:
-        raise SchemaError(source, yaml_problem(error)) from None
+        return simple_yaml.load(text)
+    except simple_yaml.YamlError as error:
+        raise SchemaError(source, str(error)) from None
 
 
 def parse_schema(text: str, source: str, reserved_keys: Iterable[str] = (), base: Path = Path()) -> LabelSchema:
@@ -127,7 +97,8 @@ def parse_schema(text: str, source: str, reserved_keys: Iterable[str] = (), base
         missing = [field for field in ("name", "key", "color") if not entry.get(field)]
         if missing:
             raise SchemaError(source, f"{where}: missing {', '.join(missing)}")
-        name, key, color = str(entry["name"]).strip(), str(entry["key"]), str(entry["color"]).strip()
+        name, key, color, description = _text_fields(source, where, entry, ("name", "key", "color", "description"))
+        name, color = name.strip(), color.strip()
         where = f"label {name!r}"
         _check_name(source, where, name)
         if name in names:
@@ -143,15 +114,31 @@ def parse_schema(text: str, source: str, reserved_keys: Iterable[str] = (), base
             raise SchemaError(source, f"{where}: unknown color {color!r}") from None
         names.add(name)
         keys[key] = name
-        labels.append(Label(name, key, color, str(entry.get("description") or "").strip()))
+        labels.append(Label(name, key, color, description.strip()))
     relations = _parse_relations(data["relations"], source) if "relations" in data else DEFAULT_RELATIONS
     suggesters, pattern_files = _parse_suggest(data.get("suggest") or {}, source, names, base)
     return LabelSchema(tuple(labels), source, relations, suggesters, pattern_files)
 
 
+def _text_fields(source: str, where: str, entry: dict, fields: tuple[str, ...]) -> list[str]:
+    """The entry's fields as text (a number is text too; a missing one is empty); a list
+    or a mapping where text belongs is refused."""
+    values = []
+    for field in fields:
+        value = entry.get(field)
+        if isinstance(value, (list, dict)):
+            raise SchemaError(source, f"{where}: {field} must be text, not a {type(value).__name__}")
+        values.append("" if value is None else str(value))
+    return values
+
+
+def is_valid_name(name: str) -> bool:
+    """A label's or a relation's name: what export writes (a brat or CoNLL field), so one printable word."""
+    return bool(name) and not any(char.isspace() or not char.isprintable() for char in name)
+
+
 def _check_name(source: str, where: str, name: str) -> None:
-    """A label's or a relation's name: what export writes, so one printable word."""
-    if not name or any(char.isspace() or not char.isprintable() for char in name):
+    if not is_valid_name(name):
         raise SchemaError(source, f"{where}: a name must be printable with no spaces")
 
 
@@ -178,7 +165,7 @@ def _parse_suggest(entries: object, source: str, labels: set[str], base: Path) -
             patterns = tuple(base / file for file in files)
         elif name not in SUGGESTERS:
             raise SchemaError(source, f"suggest: unknown suggester {name!r} (built in: {', '.join(SUGGESTERS)}; or patterns)")
-        elif value not in labels:
+        elif not isinstance(value, str) or value not in labels:
             raise SchemaError(source, f"suggest: {name}: unknown label {value!r}")
         else:
             suggesters.append((str(name), str(value)))
@@ -192,7 +179,8 @@ def _parse_relations(entries: object, source: str) -> tuple[Relation, ...]:
     for number, entry in enumerate(entries, start=1):
         if not isinstance(entry, dict) or not entry.get("name") or not entry.get("key"):
             raise SchemaError(source, f"relation {number}: expected a name and a key")
-        name, key = str(entry["name"]).strip(), str(entry["key"])
+        name, key, description = _text_fields(source, f"relation {number}", entry, ("name", "key", "description"))
+        name = name.strip()
         where = f"relation {name!r}"
         _check_name(source, where, name)
         _check_key(source, where, key)
@@ -206,7 +194,7 @@ def _parse_relations(entries: object, source: str) -> tuple[Relation, ...]:
             raise SchemaError(source, f"{where}: 'clusters' must be true or false")
         if clusters and any(other.clusters for other in relations):
             raise SchemaError(source, f"{where}: only one relation can form clusters")
-        relations.append(Relation(name, key, str(entry.get("description") or "").strip(), clusters))
+        relations.append(Relation(name, key, description.strip(), clusters))
     return tuple(relations)
 
 

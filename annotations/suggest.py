@@ -2,14 +2,16 @@
 accept or reject (status "suggested" until then; never exported before it is accepted).
 
 - A pattern has a label and either phrases (whole words, case-sensitive unless told) or
-  a regular expression. Pattern files are YAML (a list, or a ``patterns:`` list) or JSONL
-  (one pattern a line; Prodigy's ``{"label", "pattern": "phrase"}`` lines read as phrases).
+  a regular expression (the ``regex`` package's, run for at most PATTERN_TIMEOUT over an
+  article: a pattern that backtracks without end is stopped and says so). Pattern files
+  are YAML (a list, or a ``patterns:`` list) or JSONL (one pattern a line; Prodigy's
+  ``{"label", "pattern": "phrase"}`` lines read as phrases).
 - Built-in suggesters, switched on in the label schema (``suggest:``): ``figures`` (a
   number with what it counts), ``quotes`` (words between double quotation marks) and
   ``titles`` (a name after a title: "Defense Secretary Mark Esper").
 
-Finding is pure text work, so it can run away from the interface (a worker thread);
-only storing the result touches the database.
+Finding is pure text work, so it can run away from the interface (a worker thread; a
+regex lets go of the GIL while it runs); only storing the result touches the database.
 """
 
 from __future__ import annotations
@@ -35,22 +37,53 @@ class Candidate:
     source: str  # the suggester: "figures", or the pattern's "FILE:LINE"
 
 
-@dataclass(frozen=True)
+# Seconds a pattern's regex may run over one article. A usual pattern takes milliseconds
+# over a long article; (a|aa)+$ over forty a's and a '!' would take hours.
+PATTERN_TIMEOUT = 0.5
+
+
+@dataclass
 class Suggester:
-    """Finds candidate spans of one label in a text."""
+    """Finds candidate spans of one label in a text. A regex that runs out of time is
+    ``stopped`` (the reason) and finds nothing more."""
 
     label: str
     source: str
     spans: Callable[[str], Iterable[tuple[int, int]]]
+    stopped: str = ""
+    stop_told: bool = False  # stop_notices has given the reason
 
     def find(self, text: str) -> Iterator[Candidate]:
-        for start, end in self.spans(text):
+        if self.stopped:
+            return
+        try:
+            found = list(self.spans(text))
+        except TimeoutError:
+            self.stopped = f"{self.source}: pattern stopped: its regex ran over {PATTERN_TIMEOUT} s on one article; it suggests nothing more"
+            return
+        for start, end in found:
             if end > start:
                 yield Candidate(start, end, self.label, self.source)
 
 
+def stop_notices(suggesters: Iterable[Suggester]) -> list[str]:
+    """Why each suggester stopped since the last call ('FILE:LINE: pattern stopped: ...'), once each."""
+    notices = []
+    for suggester in suggesters:
+        if suggester.stopped and not suggester.stop_told:
+            suggester.stop_told = True
+            notices.append(suggester.stopped)
+    return notices
+
+
 def _regex_spans(regex: re.Pattern) -> Callable[[str], Iterator[tuple[int, int]]]:
     return lambda text: (match.span() for match in regex.finditer(text))
+
+
+def _bounded_regex_spans(pattern: object) -> Callable[[str], Iterator[tuple[int, int]]]:
+    """A user's regex: released from the GIL while it runs (concurrent), and raising
+    TimeoutError after PATTERN_TIMEOUT."""
+    return lambda text: (match.span() for match in pattern.finditer(text, timeout=PATTERN_TIMEOUT, concurrent=True))
 
 
 def phrase_regex(phrases: Iterable[str], case_sensitive: bool = True) -> re.Pattern:
@@ -94,24 +127,21 @@ def _yaml_entries(path: Path) -> list[tuple[int, object]]:
     """Each pattern of the YAML list with the line it starts on."""
     import yaml
 
-    from .schema import yaml_problem
+    from .simple_yaml import YamlError, compose
 
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise PatternError(f"{path}: cannot read: {getattr(error, 'strerror', None) or error}") from None
-    loader = yaml.SafeLoader(text)
     try:
-        root = loader.get_single_node()
+        root, construct = compose(text)
         if isinstance(root, yaml.MappingNode):  # patterns: [...]
             root = next((value for key, value in root.value if key.value == "patterns"), None)
         if not isinstance(root, yaml.SequenceNode):
             raise PatternError(f"{path}: expected a list of patterns (or a 'patterns:' list)")
-        return [(node.start_mark.line + 1, loader.construct_object(node, deep=True)) for node in root.value]
-    except yaml.YAMLError as error:
-        raise PatternError(f"{path}: {yaml_problem(error)}") from None
-    finally:
-        loader.dispose()
+        return [(node.start_mark.line + 1, construct(node)) for node in root.value]
+    except YamlError as error:
+        raise PatternError(f"{path}: {error}") from None
 
 
 def _pattern(entry: object, where: str, labels: list[str]) -> Suggester:
@@ -129,11 +159,15 @@ def _pattern(entry: object, where: str, labels: list[str]) -> Suggester:
     if "regex" in entry:
         if phrases is not None:
             raise PatternError(f"{where}: give phrases or a regex, not both")
+        if not isinstance(entry["regex"], str):
+            raise PatternError(f"{where}: 'regex' must be text")
+        import regex  # only a regex pattern needs it
+
         try:
-            regex = re.compile(str(entry["regex"]), 0 if case_sensitive else re.IGNORECASE)
-        except re.error as error:
+            compiled = regex.compile(entry["regex"], 0 if case_sensitive else regex.IGNORECASE)
+        except regex.error as error:
             raise PatternError(f"{where}: invalid regular expression {entry['regex']!r}: {error}") from None
-        return Suggester(label, where, _regex_spans(regex))
+        return Suggester(label, where, _bounded_regex_spans(compiled))
     if isinstance(phrases, str):
         phrases = [phrases]
     if not isinstance(phrases, list) or not phrases or not all(isinstance(phrase, str) and phrase.strip() for phrase in phrases):

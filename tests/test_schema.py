@@ -33,7 +33,7 @@ def test_a_custom_schema_replaces_the_default():
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
-        ("labels: [", "custom.yaml: line 1: invalid YAML"),
+        ("labels: [\n", "custom.yaml: line 2: invalid YAML"),  # where the list was still open
         ("labels:\n  - {name: a, key: a, color: red}\n  - {name: a, key: b, color: red}", "label 'a': the name is used twice"),
         ("labels:\n  - {name: a, key: z, color: red}\n  - {name: b, key: z, color: red}", "key 'z' is already used by label 'a'"),
         ("labels:\n  - {name: a, key: j, color: red}", "key 'j' is already a navigation key"),

@@ -158,7 +158,7 @@ def test_jsonl_patterns_read_prodigy_phrase_lines(tmp_path):
 
 
 @pytest.mark.parametrize("name, text, problem", [
-    ("bad.yaml", "- label: actor\n  regex: '(unclosed'\n", "bad.yaml:1: invalid regular expression '(unclosed': missing ), unterminated subpattern"),
+    ("bad.yaml", "- label: actor\n  regex: '(unclosed'\n", "bad.yaml:1: invalid regular expression '(unclosed': missing ) at position 9"),
     ("bad.yaml", "- label: actor\n  phrases: [a]\n- label: acter\n  phrases: [b]\n", "bad.yaml:3: unknown label 'acter' (the schema has actor, claim, figure, quote)"),
     ("bad.yaml", "- label: actor\n  phrases: [a\n", "bad.yaml: line 3: invalid YAML"),
     ("bad.yaml", "label: actor\n", "bad.yaml: expected a list of patterns"),

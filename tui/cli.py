@@ -213,24 +213,30 @@ def load_keymap(path: Path | None) -> dict[str, str]:
     """Read a user keymap (binding id -> keys); unknown ids and bad YAML are usage errors."""
     if path is None:
         return {}
-    import yaml  # only a keymap needs it at start-up
+    from annotations.simple_yaml import YamlError, load
 
-    from .keymap import binding_ids  # textual is only needed when the app runs
+    from .keymap import binding_ids, key_clash  # textual is only needed when the app runs
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load(path.read_text(encoding="utf-8")) or {}
     except (OSError, UnicodeDecodeError) as error:
         raise UsageError(f"{path}: cannot read: {getattr(error, 'strerror', None) or error}") from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark is not None else ""
-        raise UsageError(f"{path}: {where}invalid YAML") from None
+    except YamlError as error:
+        raise UsageError(f"{path}: {error}") from None
     if not isinstance(data, dict):
         raise UsageError(f"{path}: expected a mapping of binding ids to keys")
     unknown = sorted(str(key) for key in data if key not in binding_ids())
     if unknown:
         raise UsageError(f"{path}: unknown binding id {unknown[0]!r} (the help screen lists the ids)")
-    return {str(key): str(value) for key, value in data.items()}
+    wrong = next((key for key, value in data.items() if not isinstance(value, (str, int)) or isinstance(value, bool)), None)
+    if wrong is not None:
+        raise UsageError(f"{path}: {wrong}: expected keys such as 'z' or 'ctrl+z,f2'")
+    keymap = {str(key): str(value) for key, value in data.items()}
+    clash = key_clash(keymap)
+    if clash is not None:
+        key, first, second = clash
+        raise UsageError(f"{path}: key {key!r} would do two things: {first!r} and {second!r}")
+    return keymap
 
 
 @contextmanager

@@ -125,19 +125,39 @@ def binding_characters(binding: Binding) -> set[str]:
     return {_KEY_CHARACTERS.get(key.strip(), key.strip()) for key in binding.key.split(",")}
 
 
+# The bindings active together, one list per screen (the article view runs the main screen's).
+SCREEN_BINDINGS: tuple[list[Binding], ...] = (
+    VIEW_BINDINGS + MAIN_BINDINGS, REVIEW_BINDINGS, ADJUDICATION_BINDINGS, COMPARE_BINDINGS,
+)
+
+
 def binding_ids() -> set[str]:
     """Every id a user keymap may name."""
-    every = VIEW_BINDINGS + MAIN_BINDINGS + REVIEW_BINDINGS + ADJUDICATION_BINDINGS + COMPARE_BINDINGS
-    return {binding.id for binding in every if binding.id}
+    return {binding.id for bindings in SCREEN_BINDINGS for binding in bindings if binding.id}
+
+
+def _remapped(binding: Binding, keymap: dict[str, str]) -> Binding:
+    keys = keymap.get(binding.id or "")
+    return binding if keys is None else Binding(keys, binding.action)
+
+
+def key_clash(keymap: dict[str, str]) -> tuple[str, str, str] | None:
+    """(key, first id, second id) when the keymap leaves one key to two bindings of a screen."""
+    for bindings in SCREEN_BINDINGS:
+        owner: dict[str, str] = {}
+        for binding in bindings:
+            for key in binding_characters(_remapped(binding, keymap)):
+                if key in owner:
+                    return key, owner[key], binding.id or ""
+                owner[key] = binding.id or ""
+    return None
 
 
 def reserved_keys(keymap: dict[str, str] | None = None) -> set[str]:
     """Keys a label may not take, because navigation or editing already uses them."""
-    keymap = keymap or {}
     keys: set[str] = set()
     for binding in VIEW_BINDINGS + MAIN_BINDINGS:
-        remapped = keymap.get(binding.id or "")
-        keys |= binding_characters(binding if remapped is None else Binding(remapped, binding.action))
+        keys |= binding_characters(_remapped(binding, keymap or {}))
     return keys
 
 

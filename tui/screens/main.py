@@ -175,8 +175,11 @@ class MainScreen(Screen):
         return [span for span in self.store.annotations(article_id) if not span.orphaned and not span.dismissed]
 
     def _store_suggestions(self, article: Article, found: list[Candidate]) -> int:
-        from annotations.suggest import store_suggestions
+        from annotations.suggest import stop_notices, store_suggestions
+        from annotations.text import printable
 
+        for notice in stop_notices(self.suggesters):  # a pattern that ran out of time, named once
+            self.notify(printable(notice), severity="warning", timeout=15, markup=False)
         try:
             return len(store_suggestions(self.store, article, found, self.annotator))
         except (StoreError, OSError, ValueError) as error:
