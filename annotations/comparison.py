@@ -17,6 +17,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from .articles import Article
 from .compare import build_clusters, ordered_for_comparison
 from .figures import disagree, parse_figure
 from .proposals import Proposal
@@ -65,17 +66,25 @@ def _part(article_id: str, start: int, end: int, text: str) -> Part:
     return Part(article_id, start, end, text, figure.describe() if figure else "")
 
 
-def build_comparison(store: Store, article_ids: list[str], label_order: list[str],
-                     proposals: Iterable[Proposal] = ()) -> Comparison:
-    """The rows for ``article_ids``: the confirmed clusters, then ``proposals`` that no
-    confirmed row of their label takes up already (one of their members inside its spans)."""
-    outlets = {}
-    for article_id in article_ids:
+def stored_articles(store: Store, article_ids: Iterable[str] | None = None) -> list[Article]:
+    """The articles the database holds (``article_ids`` of them, or all), as it stored them."""
+    found = []
+    for article_id in store.article_ids() if article_ids is None else article_ids:
         stored = store.stored_article(article_id)
-        outlets[article_id] = (stored.meta.get("outlet") if stored else "") or article_id
-    texts = {article_id: store.article_text(article_id) for article_id in article_ids}
+        if stored is not None:
+            found.append(Article(article_id, store.article_text(article_id), stored.source, stored.meta))
+    return found
+
+
+def build_comparison(store: Store, articles: list[Article], label_order: list[str],
+                     proposals: Iterable[Proposal] = ()) -> Comparison:
+    """The rows for ``articles`` (their tags and links from ``store``): the confirmed
+    clusters, then ``proposals`` that no confirmed row of their label takes up already
+    (one of their members inside its spans)."""
+    outlets = {article.id: article.outlet or article.id for article in articles}
+    texts = {article.id: article.text for article in articles}
     rows, held = [], set()
-    for cluster in ordered_for_comparison(build_clusters(store, article_ids), label_order):
+    for cluster in ordered_for_comparison(build_clusters(store, list(outlets)), label_order):
         row = Row("confirmed", cluster.label, cluster.name, "linked by the analyst")
         for span in cluster.spans:
             if span.article_id in outlets:
@@ -94,7 +103,7 @@ def build_comparison(store: Store, article_ids: list[str], label_order: list[str
         rows.append(row)
     alone = {article_id: [_part(article_id, span.start, span.end, span.text) for span in store.annotations(article_id)
                           if span.settled and not span.orphaned and span.id not in held]
-             for article_id in article_ids}
+             for article_id in outlets}
     return Comparison(outlets, texts, rows, alone)
 
 
@@ -117,7 +126,11 @@ def render(comparison: Comparison, form: str) -> str:
 
 
 def _markdown_cell(text: str) -> str:
-    return html.escape(text, quote=False).replace("|", "\\|").replace("`", "\\`").replace("*", "\\*").replace("_", "\\_")
+    """Article words in a table cell: a '|' would end the cell, '<' open raw HTML, '`', '*'
+    and '_' start code or emphasis."""
+    for char in "\\|`*_":
+        text = text.replace(char, "\\" + char)
+    return text.replace("<", "&lt;")
 
 
 def _markdown(comparison: Comparison) -> str:

@@ -64,7 +64,8 @@ def _app_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="broadsheet",
         description="Read articles side by side, tag spans from the keyboard, export a labelled dataset.",
-        epilog="Other commands: export, import, validate, review (each with --help). Press ? in the app for every key.",
+        epilog="Other commands: review, export, import, validate, agree, merge, compare (each with --help). "
+               "Press ? in the app for every key.",
     )
     parser.add_argument(
         "paths", nargs="*", type=Path, metavar="PATH", help=".txt/.md files or directories of them (default: the bundled seeds)"
@@ -128,6 +129,26 @@ def _validate_parser() -> argparse.ArgumentParser:
         "and (with spaCy installed) that spans line up with spaCy's tokens.",
     )
     parser.add_argument("file", type=Path, metavar="FILE.jsonl")
+    return parser
+
+
+def _compare_parser() -> argparse.ArgumentParser:
+    from annotations.comparison import FORMATS
+
+    parser = argparse.ArgumentParser(
+        prog="broadsheet compare",
+        description="Write the comparison: one row per cluster of same-as links (and with --proposed, per "
+        "proposal), one column per outlet, each cell the outlet's words, offsets and values; and what each "
+        "outlet alone reports.",
+    )
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                        help="the articles to compare, as for the app (default: every article in the database)")
+    _db_argument(parser)
+    parser.add_argument("--format", choices=FORMATS, default="md", help="md (default), csv, json or html (one page)")
+    parser.add_argument("-o", "--output", default="-", metavar="FILE", help="where to write ('-': standard output)")
+    parser.add_argument("--proposed", action="store_true",
+                        help="also the rows Broadsheet proposes: the same actor, figure, quote or claim across outlets")
+    parser.add_argument("--labels", type=Path, metavar="FILE", help="the label schema (its order orders the rows)")
     return parser
 
 
@@ -492,6 +513,42 @@ def run_review(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@_writes_outputs
+def run_compare(args: argparse.Namespace) -> int:
+    from annotations.comparison import build_comparison, render, stored_articles
+    from annotations.output import check_file_output, refuse_database_paths, write_file
+
+    database = args.db or default_db_path()
+    if args.output != "-":
+        refuse_database_paths([Path(args.output)], [database])
+        check_file_output(Path(args.output))
+    schema = load_schema(args.labels)
+    with Store.open(database, read_only=True) as store:
+        if args.paths:
+            corpus = load_corpus(args.paths)
+            for problem in corpus.problems:
+                say(f"skipped {problem}")
+            articles = corpus.articles
+        else:
+            articles = stored_articles(store)
+        proposals = []
+        if args.proposed:
+            from annotations.proposals import propose
+
+            proposals = propose((article.id, article.text) for article in articles)
+        comparison = build_comparison(store, articles, schema.names, proposals)
+    page = render(comparison, args.format)
+    if args.output == "-":
+        sys.stdout.write(printable_block(page))  # stdout may be a terminal
+        sys.stdout.flush()
+    else:
+        write_file(Path(args.output), page.encode("utf-8"))
+    proposed = sum(row.status == "proposed" for row in comparison.rows)
+    say(f"compared {len(articles)} article(s): {len(comparison.rows) - proposed} confirmed row(s)"
+        + (f", {proposed} proposed" if args.proposed else ""))
+    return EXIT_SKIPPED if args.paths and corpus.problems else EXIT_OK
+
+
 COMMANDS = {
     "export": (_export_parser, run_export),
     "import": (_import_parser, run_import),
@@ -499,6 +556,7 @@ COMMANDS = {
     "review": (_review_parser, run_review),
     "agree": (_agree_parser, run_agree),
     "merge": (_merge_parser, run_merge),
+    "compare": (_compare_parser, run_compare),
 }
 
 
