@@ -288,9 +288,15 @@ class Store:
         """Open (creating if need be) the database at ``path``.
 
         Raises DatabaseLocked when another process writes to it, StoreError when a file
-        of it does not parse (the file is left untouched).
+        of it does not parse (the file is left untouched) or ``path`` names no file.
         """
-        path = Path(path).expanduser().absolute()
+        if not str(path):
+            raise StoreError("the database path is empty; give a file, e.g. --db broadsheet.json")
+        # Through any symlink: the lock and the .d folder belong to the real file, which a
+        # second name must not open beside a writer, or split into a folder of its own.
+        path = Path(path).expanduser().resolve()
+        if path.is_dir():
+            raise StoreError(f"{path}: is a folder; the database is a file in it, e.g. {path / 'broadsheet.json'}")
         if read_only and not path.exists():
             raise StoreError(f"{path}: no such database")
         lock_fd = None if read_only else _take_lock(path)

@@ -1,0 +1,89 @@
+"""The store's read and recovery edges (issue 21): readers see every logged change, the
+remedies it offers are true, and odd paths are refused in one line."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from annotations.articles import Article
+from annotations.export import exported_articles, write_lines
+from annotations.reattach import reattach_spans
+from annotations.store import DatabaseLocked, Store, StoreError, _release_lock
+
+from .conftest import ROOT, saved_annotations, shard_files
+from .test_store import tag, undo_log
+
+
+def files_of(db_path: Path) -> dict[str, bytes]:
+    """Every file of the database, by name, as bytes: to show that a reader wrote nothing."""
+    folder = db_path.with_name(db_path.name + ".d")
+    return {path.name: path.read_bytes() for path in [db_path, *folder.iterdir()] if path.is_file()}
+
+
+def crash(store: Store) -> None:
+    """Leave as a kill would: no flush, no settling; the kernel drops the lock."""
+    store._history.close()
+    _release_lock(store._lock_fd)
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True, timeout=60,
+                          cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def assert_one_line(result: subprocess.CompletedProcess, *words: str) -> None:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith("broadsheet: ") and all(word in result.stderr for word in words), result.stderr
+
+
+# -- item 9: a symlink to the database is the database ------------------------------------------
+
+
+def test_a_second_writer_through_a_symlink_is_refused_and_a_reader_sees_the_tags(seeds, db_path):
+    alias = db_path.with_name("alias.json")
+    with Store.open(db_path) as store:
+        annotation = tag(store, seeds[0], "Brian Hook", "actor")
+        alias.symlink_to(db_path.name)
+        with pytest.raises(DatabaseLocked, match="already open for writing"):
+            Store.open(alias)
+        with Store.open(alias, read_only=True) as reader:
+            assert reader.annotations(seeds[0].id) == [annotation]
+    assert not alias.with_name("alias.json.d").exists()
+    with Store.open(alias) as store:
+        assert store.path == db_path and store.annotations(seeds[0].id) == [annotation]
+    assert not alias.with_name("alias.json.d").exists() and not alias.with_name("alias.json.lock").exists()
+
+
+# -- item 22 (part): a folder or an empty path ------------------------------------------------
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+def test_a_folder_or_an_empty_path_is_refused_in_one_line(tmp_path, read_only):
+    with pytest.raises(StoreError) as caught:
+        Store.open(tmp_path, read_only=read_only)
+    assert str(caught.value).startswith(f"{tmp_path}: ") and "folder" in str(caught.value)
+    with pytest.raises(StoreError, match="empty"):
+        Store.open("", read_only=read_only)
+    assert list(tmp_path.iterdir()) == []  # no lock, no .d folder made beside or inside it
+
+
+def test_the_cli_refuses_a_folder_or_an_empty_db_in_one_line(seeds, db_path, tmp_path):
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    with Store.open(db_path) as store:
+        tag(store, seeds[0], "Brian Hook", "actor")
+    assert_one_line(cli("export", "--db", str(folder)), str(folder), "folder")
+    assert_one_line(cli("import", "--db", str(folder), str(ROOT / "seeds")), str(folder), "folder")
+    assert_one_line(cli("export", "--db", ""), "folder")
+    assert_one_line(cli("agree", str(db_path), str(folder)), str(folder), "folder")
+    assert list(folder.iterdir()) == []
