@@ -36,6 +36,7 @@ from tinydb import TinyDB
 from .articles import Article
 from .model import Annotation, ClusterName, Link, now, span_order
 from .storage import AtomicJSONStorage, CorruptFileError, atomic_write, fsync_directory, loads
+from .text import text_hash
 
 if TYPE_CHECKING:
     from .reattach import Reattachment
@@ -392,11 +393,17 @@ class Store:
         return StoredArticle(record["id"], record.get("meta", {}), record.get("source", ""), record["text_hash"])
 
     def article_text(self, article_id: str) -> str:
+        """The text the article's offsets refer to, checked against the hash stored with them."""
         path = self._shard_path(article_id).with_suffix(".txt")
         try:
-            return path.read_text(encoding="utf-8")
+            text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise StoreError(f"{path}: cannot read the stored article text: {error}") from None
+        stored = self.stored_article(article_id)
+        if stored is not None and text_hash(text) != stored.text_hash:
+            raise StoreError(f"{path}: the stored article text is damaged (its hash is not the one recorded "
+                             f"in {path.with_suffix('.json').name}); restore it from the article's source file")
+        return text
 
     def _register(self, shard: _Shard, article: Article) -> None:
         record = shard.article_record()

@@ -46,6 +46,22 @@ def assert_one_line(result: subprocess.CompletedProcess, *words: str) -> None:
     assert result.stderr.startswith("broadsheet: ") and all(word in result.stderr for word in words), result.stderr
 
 
+# -- item 7: a damaged stored text is refused, named --------------------------------------------
+
+
+def test_a_damaged_stored_text_is_refused_naming_its_file(seeds, db_path):
+    article = seeds[0]
+    with Store.open(db_path) as store:
+        tag(store, article, "Brian Hook", "actor")
+    [shard] = shard_files(db_path)
+    stored = shard.with_suffix(".txt")
+    stored.write_text(article.text[:50], encoding="utf-8")
+    with Store.open(db_path, read_only=True) as reader, pytest.raises(StoreError) as caught:
+        reader.article_text(article.id)
+    assert str(caught.value).startswith(f"{stored}: ") and "hash" in str(caught.value)
+    assert_one_line(cli("export", "--db", str(db_path)), str(stored))
+
+
 # -- item 9: a symlink to the database is the database ------------------------------------------
 
 
