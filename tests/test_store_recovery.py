@@ -46,6 +46,42 @@ def assert_one_line(result: subprocess.CompletedProcess, *words: str) -> None:
     assert result.stderr.startswith("broadsheet: ") and all(word in result.stderr for word in words), result.stderr
 
 
+# -- item 6: orphans re-attach when their text comes back --------------------------------------
+
+
+def rescraped(article: Article, new_text: str) -> Article:
+    return Article(article.id, new_text, article.source, article.meta)
+
+
+def test_spans_orphaned_by_a_truncated_text_reattach_when_it_comes_back(seeds, db_path):
+    reuters = seeds[1]
+    with Store.open(db_path) as store:
+        hoffman = tag(store, reuters, "Jonathan Hoffman", "actor")
+        late = tag(store, reuters, "Mark Esper", "actor")
+        truncated = reuters.text[: hoffman.end + 5]
+        assert late.start > len(truncated)
+        report = store.reattach(rescraped(reuters, truncated))
+        assert [span.id for span in report.orphaned] == [late.id]
+        report = store.reattach(reuters)
+        assert report.orphaned == [] and report.moved + report.kept == 2
+        assert store.annotation(reuters.id, late.id).orphaned is False
+        restored = store.annotation(reuters.id, late.id)
+        assert (restored.start, restored.end, restored.text) == (late.start, late.end, late.text)
+    exported = cli("export", "--db", str(db_path))
+    assert exported.returncode == 0 and "not exported: orphaned" not in exported.stderr
+    [line] = [json.loads(raw) for raw in exported.stdout.splitlines()]
+    assert sorted(span["text"] for span in line["spans"]) == ["Jonathan Hoffman", "Mark Esper"]
+
+
+def test_an_orphan_goes_to_its_text_nearest_its_old_place():
+    from annotations.model import Annotation
+
+    text = "KH said. KH said again."
+    orphan = Annotation("o", "a", 9, 11, "actor", "KH", "t", "c", "u", orphaned=True)
+    [placed], report = reattach_spans("gone", text, [orphan])
+    assert (placed.start, placed.orphaned, report.moved + report.kept, report.orphaned) == (9, False, 1, [])
+
+
 # -- item 7: a damaged stored text is refused, named --------------------------------------------
 
 
