@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from annotations.articles import Article
 from annotations.export import exported_articles, write_lines
 from annotations.reattach import reattach_spans
 from annotations.store import DatabaseLocked, Store, StoreError, _release_lock
 
 from .conftest import ROOT, saved_annotations, shard_files
+from .test_reattach import rescraped
 from .test_store import tag, undo_log
 
 
@@ -46,11 +46,107 @@ def assert_one_line(result: subprocess.CompletedProcess, *words: str) -> None:
     assert result.stderr.startswith("broadsheet: ") and all(word in result.stderr for word in words), result.stderr
 
 
+# -- item 1: a reader sees the step the log holds and the files do not yet ---------------------
+
+
+def test_a_read_only_open_shows_the_last_logged_step_and_writes_nothing(seeds, db_path):
+    article = seeds[0]
+    store = Store.open(db_path)
+    store.write_behind = lambda: None  # the app's flush comes after the paint; the crash comes first
+    first = tag(store, article, "Brian Hook", "actor")
+    second = tag(store, article, "Mike Pompeo", "actor")
+    crash(store)
+    assert [record["id"] for record in saved_annotations(db_path)] == [first.id]
+    before = files_of(db_path)
+    with Store.open(db_path, read_only=True) as reader:
+        assert reader.annotations(article.id) == [first, second]
+        out = io.StringIO()
+        write_lines(exported_articles(reader), out)
+    [line] = [json.loads(raw) for raw in out.getvalue().splitlines()]
+    assert sorted(span["text"] for span in line["spans"]) == ["Brian Hook", "Mike Pompeo"]
+    assert files_of(db_path) == before  # in memory only
+
+
+CHILD = """
+import sys, time
+from pathlib import Path
+from annotations.articles import load_corpus
+from annotations.store import Store
+article = load_corpus([Path(sys.argv[2])]).articles[0]
+store = Store.open(sys.argv[1])
+store.write_behind = lambda: None
+start = article.text.index("Brian Hook")
+print(store.add(article, start, start + 10, "actor", "child").id, flush=True)
+time.sleep(60)
+"""
+
+
+def test_export_and_merge_after_a_sigkill_show_the_tag_that_was_on_screen(seeds, db_path, tmp_path):
+    first = sorted((ROOT / "seeds").iterdir())[0]
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(db_path), str(first)], stdout=subprocess.PIPE,
+                             cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    tag_id = child.stdout.readline().decode().strip()
+    assert tag_id, "the child tagged nothing"
+    child.send_signal(signal.SIGKILL)
+    child.communicate(timeout=30)
+    assert saved_annotations(db_path) == []  # logged, its file not yet written
+    exported = cli("export", "--db", str(db_path))
+    assert exported.returncode == 0, exported.stderr
+    assert [span["id"] for line in exported.stdout.splitlines() for span in json.loads(line)["spans"]] == [tag_id]
+    merged = tmp_path / "merged.json"
+    assert cli("merge", str(db_path), "-o", str(merged)).returncode in (0, 1)
+    assert [record["text"] for record in saved_annotations(merged)] == ["Brian Hook"]
+
+
+# -- item 4: the .bak the message offers holds every change --------------------------------------
+
+
+@pytest.mark.parametrize("read_only", [False, True], ids=["app", "export"])
+def test_the_backup_the_message_offers_holds_the_articles_newest_tag(seeds, db_path, read_only):
+    article, other = seeds[0], seeds[1]
+    with Store.open(db_path) as store:
+        tag(store, article, "Brian Hook", "actor")
+        tag(store, article, "Mike Pompeo", "actor")
+        tag(store, other, "Jonathan Hoffman", "actor")  # the log's last step is another article's
+    shard = next(path for path in shard_files(db_path) if json.loads(path.read_text())["article"]["1"]["id"] == article.id)
+    with open(shard, "r+b") as damaged:  # in place, as a faulty disk or editor would
+        damaged.truncate(len(shard.read_bytes()) // 2)
+    with pytest.raises(StoreError) as caught:
+        with Store.open(db_path, read_only=read_only) as store:
+            store.annotations(article.id)
+    message = str(caught.value)
+    backup = shard.with_name(shard.name + ".bak")
+    assert f"the last good version is {backup}: copy it over {shard.name} to recover" in message
+    shutil.copyfile(backup, shard)  # what the message says to do
+    with Store.open(db_path) as store:
+        assert [span.text for span in store.annotations(article.id)] == ["Brian Hook", "Mike Pompeo"]
+        assert [span.text for span in store.annotations(other.id)] == ["Jonathan Hoffman"]
+
+
+# -- item 5: a cut log does not move the files back ---------------------------------------------
+
+
+def test_a_log_cut_inside_its_last_line_does_not_bring_a_deleted_tag_back(seeds, db_path):
+    article = seeds[0]
+    with Store.open(db_path) as store:
+        kept = tag(store, article, "Mike Pompeo", "actor")
+        deleted = tag(store, article, "Brian Hook", "actor")
+        store.delete(deleted)
+    log = undo_log(db_path).read_bytes()
+    undo_log(db_path).write_bytes(log[: log.rindex(b"\n", 0, -1) + 20])  # inside the delete's line
+    with Store.open(db_path, read_only=True) as reader:
+        assert reader.annotations(article.id) == [kept]
+    for _ in range(2):  # the open that cuts the log, and the one after it
+        with Store.open(db_path) as store:
+            assert store.annotations(article.id) == [kept]
+    with Store.open(db_path) as store:
+        assert store.undo().changes[0].after == kept  # the log goes on with what the files show
+        assert store.annotations(article.id) == []
+        assert store.redo().changes[0].after == kept
+    assert [record["id"] for record in saved_annotations(db_path)] == [kept.id]
+
+
 # -- item 6: orphans re-attach when their text comes back --------------------------------------
-
-
-def rescraped(article: Article, new_text: str) -> Article:
-    return Article(article.id, new_text, article.source, article.meta)
 
 
 def test_spans_orphaned_by_a_truncated_text_reattach_when_it_comes_back(seeds, db_path):
