@@ -37,7 +37,11 @@ def run_until_killed(db_path: Path, seed: int, delay: float, *mode: str) -> list
     assert first, child.stderr.read().decode() if child.stderr else "the child printed nothing"
     time.sleep(delay)
     child.send_signal(signal.SIGKILL)
-    rest, errors = child.communicate(timeout=30)
+    # Through the reader readline() used: communicate() reads the pipe itself, and would lose
+    # the lines readline() had read ahead (a '?ID' among them: a delete that then "lost" ID).
+    rest = child.stdout.read()
+    errors = child.stderr.read() if child.stderr else b""
+    child.wait(timeout=30)
     assert child.returncode == -signal.SIGKILL, errors.decode()
     complete = (first + rest).decode().split("\n")[:-1]  # the unterminated tail is no report
     lines = [line for line in complete if line]
