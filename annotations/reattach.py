@@ -2,7 +2,8 @@
 
 Each span moves to the occurrence of its text whose surroundings best match the old
 ones, the nearest to its old offset on a tie. A span whose text is gone is kept,
-marked orphaned: shown, left out of exports with a warning, never silently deleted.
+marked orphaned: shown, left out of exports with a warning, never silently deleted,
+and placed again when a later text holds its text once more (a truncated text restored).
 """
 
 from __future__ import annotations
@@ -62,19 +63,17 @@ def reattach_spans(old_text: str, new_text: str, spans: list[Annotation]) -> tup
     report = Reattachment(spans[0].article_id if spans else "", 0, 0, [])
     stamp = now()
     for span in spans:
-        if span.orphaned:
-            updated.append(span)
-            report.orphaned.append(span)
-            continue
-        start = new_place(old_text, new_text, span)
+        # An orphan's offsets are those of an earlier text than ``old_text`` (which lacks its
+        # text): it goes back to the occurrence nearest them, whatever surrounds it.
+        start = new_place("" if span.orphaned else old_text, new_text, span)
         if start is None:
-            orphan = replace(span, orphaned=True, updated=stamp)
+            orphan = span if span.orphaned else replace(span, orphaned=True, updated=stamp)
             updated.append(orphan)
             report.orphaned.append(orphan)
-        elif start == span.start:
+        elif start == span.start and not span.orphaned:
             updated.append(span)
             report.kept += 1
         else:
-            updated.append(replace(span, start=start, end=start + len(span.text), updated=stamp))
+            updated.append(replace(span, start=start, end=start + len(span.text), orphaned=False, updated=stamp))
             report.moved += 1
     return updated, report

@@ -35,7 +35,17 @@ from tinydb import TinyDB
 
 from .articles import Article
 from .model import Annotation, ClusterName, FieldCheck, Link, RecordError, now, shape_problem, span_order
-from .storage import AtomicJSONStorage, CorruptFileError, atomic_write, failure, fsync_directory, loads
+from .storage import (
+    AtomicJSONStorage,
+    CorruptFileError,
+    atomic_write,
+    backup_path,
+    dumps,
+    failure,
+    fsync_directory,
+    loads,
+)
+from .text import text_hash
 
 if TYPE_CHECKING:
     from .reattach import Reattachment
@@ -70,6 +80,8 @@ Record = Annotation | Link | ClusterName
 
 # How each kind of record is named in the undo log.
 _KINDS: dict[str, type] = {"span": Annotation, "link": Link, "name": ClusterName}
+# The files of links and of cluster names, in the .d folder (spans: one file per article).
+_RECORD_FILES = {"link": "_links.json", "name": "_cluster_names.json"}
 # The order in which links and cluster names are listed (spans: in reading order).
 _ORDERS: dict[str, Callable[[Any], Any]] = {"link": lambda link: (link.created, link.id), "name": lambda name: name.id}
 
@@ -160,6 +172,13 @@ class _RecordFile:
         self._by_id: dict[str, Record] | None = None
         self._in_order: list[Record] | None = None
         self.storage.read()  # parse now, so a damaged file is reported when it is opened
+
+    @classmethod
+    def of_kind(cls, kind: str, path: Path, read_only: bool) -> _RecordFile:
+        """The file at ``path`` of records of one kind ("span": an article's file)."""
+        if kind == "span":
+            return _Shard(path, read_only)
+        return cls(path, read_only, kind + "s", _KINDS[kind], _ORDERS[kind])
 
     def _raw(self, table: str) -> dict:
         return (self.storage.read() or {}).get(table, {})
@@ -252,6 +271,19 @@ class _RecordFile:
     def get(self, record_id: str) -> Record | None:
         return self.by_id.get(record_id)
 
+    def set(self, record_id: str, record: Record | None) -> None:
+        """Hold ``record`` under ``record_id`` (None: no record there)."""
+        if record is None:
+            self.remove(record_id)
+        else:
+            self.put(record)
+
+    def show(self, record_id: str, record: Record | None) -> None:
+        """As set(), in the parsed records only: the file is neither changed nor written
+        (a database open read-only shows so what its undo log holds beyond its files)."""
+        self.records()  # parsed first: _keep changes only what is parsed
+        self._keep(record_id, record)
+
     def remove(self, record_id: str) -> None:
         doc_id = self.doc_ids.get(record_id)
         if doc_id is not None:
@@ -301,7 +333,8 @@ class Store:
         self._shards: dict[str, _Shard] = {}
         self._record_files: dict[str, _RecordFile] = {}
         self._main = TinyDB(path, storage=AtomicJSONStorage, read_only=read_only)
-        self._history: _History | None = None
+        self._history: _History | None = None  # the undo log, of a database open for writing
+        self._log: _History | None = None  # the undo log as read, in either mode
         # Write-behind (the app): a step is durable once its line is in the undo log, and the
         # files it changes are written by flush(), which this callback schedules (after the
         # screen shows the change). None: the files are written before a step returns.
@@ -315,9 +348,15 @@ class Store:
         """Open (creating if need be) the database at ``path``.
 
         Raises DatabaseLocked when another process writes to it, StoreError when a file
-        of it does not parse (the file is left untouched).
+        of it does not parse (the file is left untouched) or ``path`` names no file.
         """
-        path = Path(path).expanduser().absolute()
+        if not str(path):
+            raise StoreError("the database path is empty; give a file, e.g. --db broadsheet.json")
+        # Through any symlink: the lock and the .d folder belong to the real file, which a
+        # second name must not open beside a writer, or split into a folder of its own.
+        path = Path(path).expanduser().resolve()
+        if path.is_dir():
+            raise StoreError(f"{path}: is a folder; the database is a file in it, e.g. {path / 'broadsheet.json'}")
         if read_only and not path.exists():
             raise StoreError(f"{path}: no such database")
         lock_fd = None if read_only else _take_lock(path)
@@ -343,7 +382,7 @@ class Store:
                 raise StoreError(f"{self.path}: not a Broadsheet database (no format record)")
             self.shard_dir.mkdir(exist_ok=True)
             meta.insert({"format": FORMAT_VERSION, "created": now()})
-            self._history = _History(self.shard_dir)
+            self._history = self._log = _History(self.shard_dir)
             self._settle_history()
             return
         version = records[0].get("format")
@@ -353,8 +392,10 @@ class Store:
             self.shard_dir.mkdir(exist_ok=True)
             for leftover in self.shard_dir.glob(".*.tmp"):
                 leftover.unlink(missing_ok=True)  # a write cut short by a crash; the real file is intact
-            self._history = _History(self.shard_dir)
-            self._settle_history()
+            self._history = self._log = _History(self.shard_dir)
+        else:
+            self._log = _History(self.shard_dir, read_only=True)
+        self._settle_history()
 
     def close(self) -> None:
         """Write what write-behind holds, and let go. If that write fails, the change is safe
@@ -396,7 +437,7 @@ class Store:
             try:
                 shard = _Shard(self._shard_path(article_id), self.read_only)
             except CorruptFileError as error:
-                raise StoreError(str(error)) from None
+                raise self._damaged(error) from None
             self._shards[article_id] = shard
         return shard
 
@@ -409,7 +450,7 @@ class Store:
             try:
                 shard = _Shard(path, self.read_only)
             except CorruptFileError as error:
-                raise StoreError(str(error)) from None
+                raise self._damaged(error) from None
             record = shard.article_record()
             if record is not None:
                 self._shards[record["id"]] = shard
@@ -422,11 +463,17 @@ class Store:
         return StoredArticle(record["id"], record.get("meta", {}), record.get("source", ""), record["text_hash"])
 
     def article_text(self, article_id: str) -> str:
+        """The text the article's offsets refer to, checked against the hash stored with them."""
         path = self._shard_path(article_id).with_suffix(".txt")
         try:
-            return path.read_text(encoding="utf-8")
+            text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise StoreError(f"{path}: cannot read the stored article text: {error}") from None
+        stored = self.stored_article(article_id)
+        if stored is not None and text_hash(text) != stored.text_hash:
+            raise StoreError(f"{path}: the stored article text is damaged (its hash is not the one recorded "
+                             f"in {path.with_suffix('.json').name}); restore it from the article's source file")
+        return text
 
     def _register(self, shard: _Shard, article: Article) -> None:
         record = shard.article_record()
@@ -568,11 +615,10 @@ class Store:
         """The file of links or of cluster names, opened on first use."""
         records = self._record_files.get(kind)
         if records is None:
-            path = self.shard_dir / {"link": "_links.json", "name": "_cluster_names.json"}[kind]
             try:
-                records = _RecordFile(path, self.read_only, kind + "s", _KINDS[kind], _ORDERS[kind])
+                records = _RecordFile.of_kind(kind, self.shard_dir / _RECORD_FILES[kind], self.read_only)
             except CorruptFileError as error:
-                raise StoreError(str(error)) from None
+                raise self._damaged(error) from None
             self._record_files[kind] = records
         return records
 
@@ -637,15 +683,41 @@ class Store:
     def _records_of(self, change: Change) -> _RecordFile:
         return self._shard(change.article_id) if change.kind == "span" else self._record_file(change.kind)
 
+    def _file_of(self, change: Change) -> Path:
+        """The path of the file that holds ``change``'s record."""
+        return self._shard_path(change.article_id) if change.kind == "span" else self.shard_dir / _RECORD_FILES[change.kind]
+
+    # -- damaged files -------------------------------------------------------------
+
+    def _damaged(self, error: CorruptFileError) -> StoreError:
+        """The error for a file that does not parse. The .bak its message offers is one
+        write behind (the file's previous version): the undo log's changes to the file
+        are brought into it first, so that the copy offered holds every change the log
+        holds. The damaged file itself is left as it is."""
+        with suppress(OSError, StoreError, CorruptFileError):  # then the .bak as it was is the best on offer
+            self._bring_backup_up_to_log(error.path)
+        return StoreError(str(error))
+
+    def _bring_backup_up_to_log(self, path: Path) -> None:
+        backup = backup_path(path)
+        if self._log is None or not backup.exists():
+            return
+        changes = self._log.last_changes(lambda change: self._file_of(change) == path)
+        if not changes:
+            return
+        copy = _RecordFile.of_kind(changes[0].kind, backup, read_only=False)
+        with copy.writing(hold=True):  # written below, with no .bak of the .bak
+            for change in changes:
+                copy.set(change.record.id, change.after)
+        atomic_write(backup, dumps(copy.storage.read() or {}), keep_backup=False)
+
     # -- undo and redo -------------------------------------------------------------
 
     def _apply(self, change: Change) -> None:
-        """Make the store show ``change.after``; doing it twice changes nothing more."""
+        """Make the store show ``change.after``; doing it twice changes nothing more.
+        Open read-only, it is shown from memory and no file is written."""
         records = self._records_of(change)
-        if change.after is None:
-            records.remove(change.record.id)
-        else:
-            records.put(change.after)
+        (records.show if self.read_only else records.set)(change.record.id, change.after)
 
     def _apply_all(self, step: Step) -> None:
         """Apply each change the store does not show yet (a settled step writes nothing)."""
@@ -657,16 +729,25 @@ class Store:
         return self._records_of(change).get(change.record.id) == state
 
     def _settle_history(self) -> None:
-        """Make the files show what the undo log's last line says. Every step, undo and
-        redo is logged before its files are written (with write-behind, they are written
-        after the screen shows it), and the files of one are written before the next is
-        logged: a crash or a kill leaves them at most the last line behind, never ahead."""
-        assert self._history is not None
-        if self._history.last_entry is None:
-            return
-        kind, number = self._history.last_entry
-        step = self._history.step(number)
-        self._apply_all(step if kind in ("do", "redo") else step.inverted())
+        """Make the files (open read-only: what is read of them) show what the undo log's
+        last line says. Every step, undo and redo is logged before its files are written
+        (with write-behind, they are written after the screen shows it), and the files of
+        one are written before the next is logged: a crash or a kill leaves them at most
+        the last line behind, never ahead.
+
+        A last line cut short was never reported done, and was begun only once the files
+        of the line before it were written: the files show that line already. They may be
+        ahead of it, if the log lost more than a kill can (the cut line's step was written,
+        or more): they are not moved back into a state no one saw. The steps at the end of
+        the log that they do not show are forgotten instead (their undo would undo what
+        is not there), so that the next open does not settle them either."""
+        assert self._log is not None
+        if self._log.cut_short:
+            if not self.read_only:
+                self._log.forget_steps_not_shown(
+                    lambda step: all(self._shows(change, change.after) for change in step.changes))
+        elif (state := self._log.settled_state()) is not None:
+            self._apply_all(state)
 
     def undo(self) -> Step | None:
         """Revert the newest step not yet undone; returns it, or None when there is none."""
@@ -713,7 +794,9 @@ class _History:
     file per step) are read into it when the database is opened.
     """
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, read_only: bool = False) -> None:
+        """``read_only``: read the log as it is (a reader beside a writer, or after a crash):
+        no line is cut, no earlier log read in, nothing opened for writing."""
         self.path = directory / "history.jsonl"
         self.done: list[int] = []
         self.undone: list[int] = []  # the next to redo first
@@ -724,6 +807,10 @@ class _History:
         self._fd: int | None = None
         # The log's last line, what the files must show once a crash is settled: ("do", 17).
         self.last_entry: tuple[str, int] | None = None
+        self.cut_short = False  # the file ends in a line cut short, which a writable open drops
+        if read_only:
+            self._replay(self._read())
+            return
         earlier = directory / "history"
         if self.path.exists():
             self._replay(self.path.read_bytes())
@@ -747,9 +834,17 @@ class _History:
             os.fsync(fd)
         return fd
 
+    def _read(self) -> bytes:
+        try:
+            return self.path.read_bytes()
+        except FileNotFoundError:
+            return b""
+        except OSError as error:
+            raise StoreError(f"{self.path}: cannot read the undo log: {error.strerror}") from None
+
     def _replay(self, data: bytes) -> None:
         lines = data.split(b"\n")
-        lines.pop()  # what follows the last newline: nothing, or a line cut short
+        self.cut_short = lines.pop() != b""  # what follows the last newline: nothing, or a line cut short
         for number, line in enumerate(lines, start=1):
             match = _LOG_LINE.match(line)
             if match is None:
@@ -817,11 +912,47 @@ class _History:
         content = b"".join(self._lines[step] + b"\n" for step in steps)
         content += b"".join(_mark_line("undo", step) + b"\n" for step in reversed(self.undone))
         atomic_write(self.path, content, keep_backup=False)
-        self.last_entry = ("undo", self.undone[0]) if self.undone else ("do", self.done[-1]) if self.done else None
+        self.last_entry = self._newest_entry()
         if self._fd is not None:
             os.close(self._fd)
         self._count, self._size = len(steps) + len(self.undone), len(content)
         self._fd = self._open()
+
+    def _newest_entry(self) -> tuple[str, int] | None:
+        """The last line of the log as _rewrite() writes it."""
+        return ("undo", self.undone[0]) if self.undone else ("do", self.done[-1]) if self.done else None
+
+    def settled_state(self) -> Step | None:
+        """The last line's step as the files must show it (undone or dropped: inverted)."""
+        return None if self.last_entry is None else self._state_after(*self.last_entry)
+
+    def _state_after(self, kind: str, number: int) -> Step:
+        """Step ``number`` as the files show it after a line ``kind`` of it (undo, drop: inverted)."""
+        step = self.step(number)
+        return step if kind in ("do", "redo") else step.inverted()
+
+    def forget_steps_not_shown(self, shown: Callable[[Step], bool]) -> None:
+        """Forget the steps of the last lines, newest first, until the files show the last
+        line's (``shown``), and write the log without them."""
+        forgotten = False
+        while self.last_entry is not None and not shown(self._state_after(*self.last_entry)):
+            number = self.last_entry[1]
+            for numbers in (self.done, self.undone):
+                if number in numbers:
+                    numbers.remove(number)
+            self._lines.pop(number, None)
+            self.last_entry = self._newest_entry()
+            forgotten = True
+        if forgotten:
+            self._rewrite()
+
+    def last_changes(self, wanted: Callable[[Change], bool]) -> list[Change]:
+        """The newest change the log holds of each record that ``wanted`` changes: its
+        ``after`` is the record as the log leaves it (a step undone counts inverted)."""
+        steps = [self.step(number) for number in self.done]
+        steps += [self.step(number).inverted() for number in reversed(self.undone)]  # newest first, as undone
+        newest = {change.record.id: change for step in steps for change in step.changes if wanted(change)}
+        return list(newest.values())
 
     def _append(self, line: bytes) -> None:
         """Add a line, durably; if that fails, the file is cut back to where it was."""

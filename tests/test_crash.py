@@ -27,7 +27,8 @@ def run_until_killed(db_path: Path, seed: int, delay: float, *mode: str) -> list
     and return the complete lines it printed (a line cut by the kill is not a report)."""
     # Unbuffered: readline() then takes exactly one line from the pipe. A buffered reader
     # may hold more, which communicate() (reading the pipe itself) never sees: the test
-    # lost reports of its own that way, 1 run in 12.
+    # lost reports of its own that way, 1 run in 12 (a lost '?ID' made a delete look like
+    # a lost tag).
     child = subprocess.Popen(
         [sys.executable, str(Path(__file__).with_name("crash_child.py")), str(db_path), str(seed), *mode],
         bufsize=0,

@@ -324,5 +324,7 @@ def test_a_link_of_the_wrong_shape_is_named_with_its_file(db_path):
     tables = json.loads(links.read_text())
     del tables["links"]["1"]["head"]
     links.write_text(json.dumps(tables))
-    with Store.open(db_path, read_only=True) as store, pytest.raises(StoreError, match=f"^{links}: links record 1: no 'head'"):
+    # Raised at the open (a reader settles the undo log in memory, which reads the links) or at
+    # the first read of the links: either way the one line names the file and the record.
+    with pytest.raises(StoreError, match=f"^{links}: links record 1: no 'head'"), Store.open(db_path, read_only=True) as store:
         store.links()
