@@ -184,6 +184,17 @@ class ClusterName(_Stored):
     updated: str
 
 
+@dataclass(frozen=True)
+class Dismissal(_Stored):
+    """A proposal the analyst turned down (annotations.proposals: ``id`` is its key, made
+    from its members' places), kept so that it is not proposed again."""
+
+    id: str
+    label: str
+    annotator: str
+    created: str
+
+
 def span_order(annotation: Annotation) -> tuple:
     """Reading order: by start, outer spans before the spans nested in them."""
     return (annotation.start, -annotation.end, annotation.label, annotation.id)

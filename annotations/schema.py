@@ -58,6 +58,7 @@ class LabelSchema:
     relations: tuple[Relation, ...] = DEFAULT_RELATIONS
     suggesters: tuple[tuple[str, str], ...] = ()  # built-in suggesters switched on: (name, label)
     pattern_files: tuple[Path, ...] = ()
+    proposals_as: str = "pending"  # a confirmed proposal's new spans: tags ("pending") or "suggested"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_name", {label.name: label for label in self.labels})
@@ -72,6 +73,10 @@ class LabelSchema:
     @property
     def cluster_relation(self) -> str:
         return next((relation.name for relation in self.relations if relation.clusters), "")
+
+
+# What a confirmed proposal's untagged members become (the schema's "proposals:").
+PROPOSALS_AS = {"tags": "pending", "suggestions": "suggested"}
 
 
 def _read_yaml(source: str, text: str) -> object:
@@ -117,7 +122,10 @@ def parse_schema(text: str, source: str, reserved_keys: Iterable[str] = (), base
         labels.append(Label(name, key, color, description.strip()))
     relations = _parse_relations(data["relations"], source) if "relations" in data else DEFAULT_RELATIONS
     suggesters, pattern_files = _parse_suggest(data.get("suggest") or {}, source, names, base)
-    return LabelSchema(tuple(labels), source, relations, suggesters, pattern_files)
+    confirmed = data.get("proposals", "tags")
+    if confirmed not in PROPOSALS_AS:
+        raise SchemaError(source, f"proposals: {confirmed!r}; expected 'tags' or 'suggestions'")
+    return LabelSchema(tuple(labels), source, relations, suggesters, pattern_files, PROPOSALS_AS[confirmed])
 
 
 def _text_fields(source: str, where: str, entry: dict, fields: tuple[str, ...]) -> list[str]:

@@ -9,6 +9,7 @@ Layout for ``--db broadsheet.json``::
         <article>.txt        the article's normalised text, the one all offsets refer to
         _links.json          links between spans, across articles too
         _cluster_names.json  names the analyst gave to clusters of same-as links
+        _dismissed.json      proposals the analyst turned down
         history.jsonl        the undo log: a line per change, undo and redo (see _History)
 
 Every user action rewrites the one article file it touches, atomically (see storage.py),
@@ -34,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from tinydb import TinyDB
 
 from .articles import Article
-from .model import Annotation, ClusterName, FieldCheck, Link, RecordError, now, shape_problem, span_order
+from .model import Annotation, ClusterName, Dismissal, FieldCheck, Link, RecordError, now, shape_problem, span_order
 from .storage import (
     AtomicJSONStorage,
     CorruptFileError,
@@ -76,14 +77,16 @@ class StoredArticle:
     text_hash: str
 
 
-Record = Annotation | Link | ClusterName
+Record = Annotation | Link | ClusterName | Dismissal
 
 # How each kind of record is named in the undo log.
-_KINDS: dict[str, type] = {"span": Annotation, "link": Link, "name": ClusterName}
-# The files of links and of cluster names, in the .d folder (spans: one file per article).
-_RECORD_FILES = {"link": "_links.json", "name": "_cluster_names.json"}
-# The order in which links and cluster names are listed (spans: in reading order).
-_ORDERS: dict[str, Callable[[Any], Any]] = {"link": lambda link: (link.created, link.id), "name": lambda name: name.id}
+_KINDS: dict[str, type] = {"span": Annotation, "link": Link, "name": ClusterName, "dismissal": Dismissal}
+# The files of links, cluster names and dismissed proposals, in the .d folder (spans: one file per article).
+_RECORD_FILES = {"link": "_links.json", "name": "_cluster_names.json", "dismissal": "_dismissed.json"}
+# The order in which they are listed (spans: in reading order).
+_ORDERS: dict[str, Callable[[Any], Any]] = {
+    "link": lambda link: (link.created, link.id), "name": lambda name: name.id, "dismissal": lambda dismissal: dismissal.id,
+}
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,8 @@ class Change:
             return f"{verb} {record.label}"
         if isinstance(record, ClusterName):
             return f"name cluster {record.name!r}" if self.after else f"name {record.name!r}"
+        if isinstance(record, Dismissal):
+            return f"dismiss the proposed {record.label} row"
         return f"{verb} {record.label} {record.text!r}"
 
 
@@ -556,10 +561,14 @@ class Store:
         self._do_step(Step((Change(annotation.article_id, annotation, changed),)))
         return changed
 
-    def add_spans(self, spans_by_article: list[tuple[Article, list[Annotation]]], name: str) -> Step:
-        """Add spans to one or more articles as one undoable step called ``name``."""
+    def add_spans(self, spans_by_article: list[tuple[Article, list[Annotation]]], name: str,
+                  links: Iterable[Link] = ()) -> Step:
+        """Add spans to one or more articles, and ``links`` (between them or older spans),
+        as one undoable step called ``name``."""
         articles = {article.id: article for article, _ in spans_by_article}
-        return self._do_step(Step(tuple(Change(span.article_id, None, span) for _, spans in spans_by_article for span in spans), name), articles)
+        changes = [Change(span.article_id, None, span) for _, spans in spans_by_article for span in spans]
+        changes += [Change(link.head_article, None, link) for link in links]
+        return self._do_step(Step(tuple(changes), name), articles)
 
     def update_spans(self, annotations: list[Annotation], name: str, **fields: object) -> Step:
         """Change the same fields of many spans as one undoable step called ``name``."""
@@ -674,6 +683,16 @@ class Store:
         after = ClusterName(span_id, name, annotator, now())
         self._do_step(Step((Change("", before, after),)))
         return after
+
+    def dismiss(self, key: str, label: str, annotator: str) -> Dismissal:
+        """Remember that the proposal ``key`` (Proposal.key) was turned down; undoable."""
+        dismissal = Dismissal(key, label, annotator, now())
+        self._do_step(Step((Change("", None, dismissal),)))
+        return dismissal
+
+    def dismissed(self) -> set[str]:
+        """The keys of the proposals the analyst turned down."""
+        return {dismissal.id for dismissal in self._record_file("dismissal").records()}
 
     def add_cluster_names(self, names: list[ClusterName]) -> None:
         """Store many cluster names as they were given, in one atomic write (a merge or an

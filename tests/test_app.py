@@ -305,7 +305,7 @@ async def test_help_lists_every_key(seeds, db_path):
             details = [str(cell) for cell in table.columns[2]._cells]
             for screen_binding in ("history.undo", "review.accept", "adjudicate.reject-all", "compare.rename"):
                 assert screen_binding in details, screen_binding  # the ids a keymap names, every screen's
-            assert "Pick version" in descriptions and "Link quotes" in descriptions
+            assert "Pick version" in descriptions and "Confirm" in descriptions
 
 
 async def test_a_keymap_remaps_by_binding_id(seeds, db_path):

@@ -156,3 +156,56 @@ async def test_a_said_by_link_from_a_hoffman_quote_to_hoffman_is_exported(seeds,
     assert spans[relation["head"]]["label"] == "quote" and spans[relation["head"]]["text"].startswith("The U.S., however")
     assert (spans[relation["child"]]["label"], spans[relation["child"]]["text"]) == ("actor", "Jonathan Hoffman")
     json.dump(record, io.StringIO())  # plain JSON
+
+
+async def _proposed(pilot, screen) -> None:
+    """Wait until the proposing worker has handed its rows to the screen."""
+    for _ in range(200):
+        await pilot.pause(0.05)
+        if not screen.proposing and screen.proposals:
+            return
+    raise AssertionError("no proposals within 10 s")
+
+
+async def test_three_keys_from_nothing_to_a_confirmed_death_toll_row_that_disagrees(seeds, db_path):
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.press("C")  # 1: the compare view, empty
+            screen = app.screen
+            assert isinstance(screen, CompareScreen)
+            await pilot.press("p")  # 2: propose over the open articles
+            await _proposed(pilot, screen)
+            table = screen.query_one(DataTable)
+            assert table.row_count == len(screen.proposals) and table.cursor_coordinate.row == 0
+            first = row_text(table, 0)
+            assert first[:2] == [" figure+ ", "same count: fighters killed"] and first[2].startswith("≠ ")
+            assert len(table.columns) == 3 + 5  # the two articles not on screen got their columns
+            await pilot.press("y")  # 3: confirm it
+            await pilot.pause()
+            clusters = screen.clusters
+            assert len(clusters) == 1 and clusters[0].disagrees
+            assert {span.article_id for span in clusters[0].spans} == {article.id for article in seeds}
+            assert row_text(table, 0)[0] == " figure "  # a confirmed row now, not a proposed one
+            assert "1 disagree" in str(screen.query_one("#compare-summary").render())
+    with Store.open(db_path) as reopened:  # the tags and links are in the database
+        assert sum(len(reopened.annotations(article.id)) for article in seeds) == 7
+        assert len(reopened.links()) == 6
+
+
+async def test_n_turns_a_proposal_down_and_it_is_not_proposed_again(seeds, db_path):
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.press("C", "p")
+            screen = app.screen
+            await _proposed(pilot, screen)
+            turned_down = screen.proposals[0]
+            count = len(screen.proposals)
+            await pilot.press("n")
+            await pilot.pause()
+            assert turned_down not in screen.proposals and len(screen.proposals) == count - 1
+            await pilot.press("escape", "C", "p")
+            await _proposed(pilot, app.screen)
+            assert turned_down.key not in {proposal.key for proposal in app.screen.proposals}
+    assert store.dismissed() == {turned_down.key}

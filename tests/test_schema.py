@@ -66,3 +66,10 @@ def test_cli_reports_a_bad_schema_with_exit_status_2_and_no_traceback(tmp_path: 
     assert result.returncode == 2
     assert result.stderr == f"broadsheet: {schema}: label 'a': key 'k' is already a navigation key\n"
     assert not (tmp_path / "db.json").exists()
+
+
+def test_proposals_become_tags_unless_the_schema_says_suggestions():
+    assert parse_schema(GOOD, "custom.yaml").proposals_as == "pending"
+    assert parse_schema(GOOD + "proposals: suggestions\n", "custom.yaml").proposals_as == "suggested"
+    with pytest.raises(SchemaError, match=r"^custom.yaml: proposals: 'maybe'; expected 'tags' or 'suggestions'$"):
+        parse_schema(GOOD + "proposals: maybe\n", "custom.yaml")

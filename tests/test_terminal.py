@@ -130,3 +130,29 @@ def test_a_bad_pattern_file_stops_with_one_line(tmp_path):
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.startswith(f"broadsheet: {patterns}:1: invalid regular expression '[unclosed'")
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_propose_confirm_the_death_toll_then_export_its_cluster_and_the_comparison_page(terminal_factory, db_path, tmp_path):
+    terminal = terminal_factory("--db", str(db_path))
+    terminal.wait_for("Reuters · 2019-12-31", "^q Quit")
+    terminal.send("C")
+    terminal.wait_for("p proposes rows")
+    terminal.send("p")
+    terminal.wait_for("proposed (y: confirm", "same count: fighters", "≠ >=25 militia fighters")
+    terminal.send("y")
+    screen = terminal.wait_for("1 clusters across 5 articles", "1 disagree")
+    assert "figure+" in screen  # the other proposals are still offered
+    terminal.send("Escape")
+    terminal.wait_for("^q Quit")
+    terminal.send("C-q")
+    assert terminal.wait_for_exit() == 0
+    clusters, page = tmp_path / "clusters.jsonl", tmp_path / "comparison.html"
+    exported = subprocess.run([sys.executable, "-m", "tui.cli", "export", "--db", str(db_path), "-o", str(tmp_path / "gold.jsonl"),
+                               "--clusters", str(clusters)], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert exported.returncode == 0, exported.stderr
+    [cluster] = [json.loads(line) for line in clusters.read_text().splitlines()]
+    assert cluster["disagree"] is True and len({span["article_id"] for span in cluster["spans"]}) == 5
+    compared = subprocess.run([sys.executable, "-m", "tui.cli", "compare", "--db", str(db_path), "--format", "html",
+                               "-o", str(page)], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert compared.returncode == 0, compared.stderr
+    assert '<tr class="disagree">' in page.read_text() and "24 “martyrs”" in page.read_text()

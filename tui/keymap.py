@@ -105,7 +105,8 @@ ADJUDICATION_BINDINGS: list[Binding] = [
 # The compare view: one row per cluster, one column per article.
 COMPARE_BINDINGS: list[Binding] = [
     Binding("enter", "jump", "Go to span", id="compare.jump"),
-    Binding("y", "accept_suggestion", "Link quotes", id="compare.accept"),
+    Binding("p", "propose", "Propose", id="compare.propose"),
+    Binding("y", "accept_suggestion", "Confirm", id="compare.accept"),
     Binding("n", "reject_suggestion", "Not the same", id="compare.reject"),
     Binding("R", "rename", "Rename", id="compare.rename"),
     Binding("escape", "close", "Close", id="compare.close"),

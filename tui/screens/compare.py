@@ -2,7 +2,9 @@
 
 An empty cell says the article does not carry it; a row whose figures cannot all be
 true is flagged. Below the clusters, quotes that read almost alike in two articles are
-offered as same-as links, accepted or turned down with one key.
+offered as same-as links, and (after p) the rows Broadsheet proposes from the texts
+(annotations.proposals), those whose figures disagree first: y confirms one (its
+members tagged and linked, one undo step), n turns it down for good.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from textual.widgets import DataTable, Static
 
 from annotations.articles import Article
 from annotations.compare import Cluster, QuoteSuggestion, build_clusters, ordered_for_comparison, quote_suggestions
+from annotations.figures import Figure, disagree, parse_figure
 from annotations.model import Annotation
+from annotations.proposals.model import Mention, Proposal
 from annotations.schema import LabelSchema
 from annotations.store import Store, StoreError
 from annotations.text import one_line, printable
@@ -46,18 +50,24 @@ class CompareScreen(Screen):
         articles: list[Article],
         annotator: str,
         label_styles: dict[str, Style],
-        on_jump: Callable[[Annotation], None],
+        on_jump: Callable[[Annotation | Mention], None],
+        open_articles: list[Article] | None = None,
     ) -> None:
-        """``articles`` are the columns, in order; ``on_jump`` shows a span in the main view."""
+        """``articles`` are the columns, in order; ``on_jump`` shows a span in the main view;
+        p proposes over ``open_articles`` (the columns when not given), and an article a
+        proposal reaches gets a column."""
         super().__init__()
         self.store = store
         self.schema = schema
         self.articles = articles
+        self.open_articles = open_articles or articles
         self.annotator = annotator
         self.label_styles = label_styles
         self._on_jump = on_jump
         self.clusters: list[Cluster] = []
         self.suggestions: list[QuoteSuggestion] = []
+        self.proposals: list[Proposal] = []
+        self.proposing = ""  # what the proposing worker is at, while it runs
 
     def compose(self) -> ComposeResult:
         with Vertical(id="compare-body"):
@@ -71,10 +81,13 @@ class CompareScreen(Screen):
         table.add_column(Text("cluster"), key="cluster", width=22)
         table.add_column(Text("values"), key="values", width=30)
         for article in self.articles:
-            heading = " · ".join(part for part in (article.outlet, article.date) if part) or article.id
-            table.add_column(plain(heading, style="bold"), key=article.id, width=CELL_WIDTH)
+            self._add_article_column(article)
         self.fill()
         table.focus()
+
+    def _add_article_column(self, article: Article) -> None:
+        heading = " · ".join(part for part in (article.outlet, article.date) if part) or article.id
+        self.query_one(DataTable).add_column(plain(heading, style="bold"), key=article.id, width=CELL_WIDTH)
 
     def fill(self) -> None:
         """(Re)build the rows from the store, keeping the cursor where it was."""
@@ -89,16 +102,25 @@ class CompareScreen(Screen):
             table.add_row(*self._cluster_cells(cluster), key=f"cluster:{index}", height=None)
         for index, suggestion in enumerate(self.suggestions):
             table.add_row(*self._suggestion_cells(suggestion), key=f"suggestion:{index}", height=None)
+        for index, proposal in enumerate(self.proposals):
+            table.add_row(*self._proposal_cells(proposal), key=f"proposal:{index}", height=None)
         if table.row_count:
             table.cursor_coordinate = table.validate_cursor_coordinate(cursor)
+        self._summarise()
+
+    def _summarise(self) -> None:
         flagged = sum(cluster.disagrees for cluster in self.clusters)
         summary = Text(f"{len(self.clusters)} clusters across {len(self.articles)} articles", style="bold")
         if flagged:
             summary.append(f" · {flagged} disagree", style="bold red")
         if self.suggestions:
             summary.append(f" · {len(self.suggestions)} quote pairs look alike (y: link, n: not the same)")
-        if not self.clusters and not self.suggestions:
-            summary.append(" · none yet: mark a span with m, go to its twin in another article, press L then s")
+        if self.proposing:
+            summary.append(f" · proposing: {self.proposing}…", style="italic")
+        elif self.proposals:
+            summary.append(f" · {len(self.proposals)} proposed (y: confirm, n: not the same)")
+        if not self.clusters and not self.suggestions and not self.proposals and not self.proposing:
+            summary.append(" · none yet: p proposes rows, or mark a span with m, go to its twin, press L then s")
         self.query_one("#compare-summary", Static).update(summary)
 
     def _label_cell(self, label: str, suffix: str = "") -> Text:
@@ -126,6 +148,18 @@ class CompareScreen(Screen):
             cells.append(plain(one_line(span.text), style="italic") if span else Text(""))
         return cells
 
+    def _proposal_cells(self, proposal: Proposal) -> list[Text]:
+        figures = _figures(proposal)
+        values = Text(" · ".join(figure.describe() for figure in figures))
+        if disagree(figures):
+            values = Text("≠ ", style="bold red") + values
+        cells = [self._label_cell(proposal.label, "+"), plain(proposal.reason, style="italic"), values]
+        for article in self.articles:
+            members = proposal.in_article(article.id)
+            cells.append(plain(" | ".join(one_line(member.text) for member in members), style="italic") if members
+                         else Text("—", style="dim"))
+        return cells
+
     # -- what the cursor is on ----------------------------------------------------------------
 
     def _row(self) -> tuple[str, int] | None:
@@ -136,7 +170,7 @@ class CompareScreen(Screen):
         kind, _, index = str(row_key.value).partition(":")
         return kind, int(index)
 
-    def _span_under_cursor(self) -> Annotation | None:
+    def _span_under_cursor(self) -> Annotation | Mention | None:
         table = self.query_one(DataTable)
         row = self._row()
         if row is None:
@@ -145,18 +179,16 @@ class CompareScreen(Screen):
         kind, index = row
         if kind == "suggestion":
             suggestion = self.suggestions[index]
-            spans = [span for span in (suggestion.head, suggestion.child) if span.article_id == column_key.value]
+            spans: list[Annotation] | list[Mention] = [
+                span for span in (suggestion.head, suggestion.child) if span.article_id == column_key.value
+            ]
+        elif kind == "proposal":
+            proposal = self.proposals[index]
+            spans = proposal.in_article(str(column_key.value)) if column_key.value not in FIXED_COLUMNS else proposal.members
         else:
             cluster = self.clusters[index]
             spans = cluster.in_article(str(column_key.value)) if column_key.value not in FIXED_COLUMNS else cluster.spans
         return spans[0] if spans else None
-
-    def _suggestion_under_cursor(self) -> QuoteSuggestion | None:
-        row = self._row()
-        if row is None or row[0] != "suggestion":
-            self.notify("Put the cursor on a suggested quote pair (the rows marked quote?)", severity="warning")
-            return None
-        return self.suggestions[row[1]]
 
     # -- actions ---------------------------------------------------------------------------------
 
@@ -180,15 +212,86 @@ class CompareScreen(Screen):
             return
         self.fill()
 
+    def _decide(self, accept: bool) -> None:
+        """y or n on a suggested quote pair or a proposed row."""
+        row = self._row()
+        if row is not None and row[0] == "suggestion":
+            self._save_link(self.suggestions[row[1]], "accepted" if accept else "rejected")
+        elif row is not None and row[0] == "proposal":
+            self._settle_proposal(self.proposals[row[1]], accept)
+        else:
+            self.notify("Put the cursor on a proposed row (label+) or a suggested quote pair (quote?)", severity="warning")
+
     def action_accept_suggestion(self) -> None:
-        suggestion = self._suggestion_under_cursor()
-        if suggestion is not None:
-            self._save_link(suggestion, "accepted")
+        self._decide(accept=True)
 
     def action_reject_suggestion(self) -> None:
-        suggestion = self._suggestion_under_cursor()
-        if suggestion is not None:
-            self._save_link(suggestion, "rejected")
+        self._decide(accept=False)
+
+    def _settle_proposal(self, proposal: Proposal, accept: bool) -> None:
+        from annotations.proposals.confirm import confirm, dismiss
+
+        try:
+            if accept:
+                confirm(self.store, {article.id: article for article in self.open_articles}, proposal, self.annotator,
+                        self.schema.cluster_relation, self.schema.proposals_as)
+            else:
+                dismiss(self.store, proposal, self.annotator)
+        except (StoreError, OSError) as error:
+            not_saved(self, error)
+            return
+        self.proposals.remove(proposal)
+        self.fill()
+        self.notify(f"{'Confirmed' if accept else 'Turned down'}: {proposal.reason} (u in the articles undoes)")
+
+    # -- proposing, in a worker thread: the keys are answered meanwhile ---------------------------
+
+    def action_propose(self) -> None:
+        if self.proposing:
+            self.notify(f"Still proposing: {self.proposing}", severity="warning")
+            return
+        self.proposing = "starting"
+        self._summarise()
+        texts = [(article.id, article.text) for article in self.open_articles]
+        self.run_worker(lambda: self._propose(texts), thread=True, exit_on_error=False, group="propose")
+
+    def _propose(self, texts: list[tuple[str, str]]) -> None:
+        from annotations.proposals import KINDS, propose
+
+        found: list[Proposal] = []
+        for label in (label for label in self.schema.names if label in KINDS):
+            self.app.call_from_thread(self._proposing, label)
+            found.extend(propose(texts, [label]))
+        self.app.call_from_thread(self._proposed, found)
+
+    def _proposing(self, label: str) -> None:
+        self.proposing = f"{label}s"
+        self._summarise()
+
+    def _proposed(self, found: list[Proposal]) -> None:
+        from annotations.proposals.confirm import open_proposals
+
+        self.proposing = ""
+        rank = {label: index for index, label in enumerate(self.schema.names)}
+        try:
+            found = open_proposals(self.store, found, self.schema.cluster_relation)
+        except StoreError as error:
+            self.notify(f"Cannot propose: {error}", severity="error", timeout=10)
+            return
+        # Rows whose figures cannot all be true first: where the outlets differ is the point.
+        self.proposals = sorted(found, key=lambda proposal: (not _disagrees(proposal), rank.get(proposal.label, len(rank)),
+                                                             -proposal.score))
+        shown = {article.id for article in self.articles}
+        for article in self.open_articles:
+            if article.id not in shown and any(proposal.in_article(article.id) for proposal in self.proposals):
+                self.articles.append(article)
+                self._add_article_column(article)
+        self.fill()
+        table = self.query_one(DataTable)
+        if self.proposals:
+            table.move_cursor(row=len(self.clusters) + len(self.suggestions), column=1)
+        self.notify(f"Proposed {len(self.proposals)} row(s)")
+
 
     def action_rename(self) -> None:
         row = self._row()
@@ -211,6 +314,17 @@ class CompareScreen(Screen):
 
     def action_close(self) -> None:
         self.dismiss()
+
+
+def _figures(proposal: Proposal) -> list[Figure]:
+    """The values a proposed figure row gives (a claim's or a quote's first number may be a date)."""
+    if proposal.label != "figure":
+        return []
+    return [figure for member in proposal.members if (figure := parse_figure(member.text)) is not None]
+
+
+def _disagrees(proposal: Proposal) -> bool:
+    return disagree(_figures(proposal))
 
 
 class RenameScreen(Dialog):

@@ -24,6 +24,7 @@ from ..widgets.bars import KeyBar, TitleBar
 # What only suggestions, decisions, background jobs and choices need is imported where it
 # is used: the first frame does without it (4 dataclasses and 5 ms of start-up, measured).
 if TYPE_CHECKING:
+    from annotations.proposals.model import Mention
     from annotations.suggest import Candidate, Suggester
 
     from ..widgets.search_box import SearchBox
@@ -596,10 +597,12 @@ class MainScreen(Screen):
         columns = (shown + others)[:max(COMPARE_COLUMNS, len(shown))]
         from .compare import CompareScreen  # DataTable alone costs start-up 6 ms
 
-        self.app.push_screen(CompareScreen(self.store, self.schema, columns, self.annotator, self.label_styles, self._jump_to))
+        self.app.push_screen(CompareScreen(self.store, self.schema, columns, self.annotator, self.label_styles, self._jump_to,
+                                           self.articles[:max(COMPARE_COLUMNS, len(columns))]))
 
-    def _jump_to(self, span: Annotation) -> None:
-        """Show ``span`` in the main view: in its column if shown, else in the focused column."""
+    def _jump_to(self, span: Annotation | Mention) -> None:
+        """Show ``span`` (a tag, or a proposal's member) in the main view: in its column if
+        shown, else in the focused column."""
         views = self._views_of(span.article_id)
         if not views:
             view = self.focused_view or self.columns[0]
