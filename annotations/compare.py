@@ -51,7 +51,8 @@ def build_clusters(
     """Every cluster of ``relation`` links, each spanning two or more spans.
 
     Spans inside a cluster are ordered by ``article_order`` (then by article id) and
-    position; the default name is the text of its first actor span, else of its first span."""
+    position; the default name is the text of its first actor span by article id and
+    position, else of its first span so ordered."""
     links, spans = store.live_links()
     links = [link for link in links if link.label == relation]
     components = Components()
@@ -91,7 +92,10 @@ def _name(cluster: Cluster, names: dict[str, ClusterName]) -> None:
         newest = max(given, key=lambda name: name.updated)
         cluster.name, cluster.named_by = newest.name, newest.annotator
         return
-    actor = next((span for span in cluster.spans if span.label == "actor"), cluster.spans[0])
+    # From the members in a fixed order (article id, place), not the columns' order: a
+    # cluster keeps its name whichever articles are on screen.
+    fixed = sorted(cluster.spans, key=lambda span: (span.article_id, span.start, span.end, span.id))
+    actor = next((span for span in fixed if span.label == "actor"), fixed[0])
     cluster.name = one_line(actor.text)
 
 

@@ -181,6 +181,9 @@ async def test_three_keys_from_nothing_to_a_confirmed_death_toll_row_that_disagr
             first = row_text(table, 0)
             assert first[:2] == [" figure+ ", "same count: fighters killed"] and first[2].startswith("≠ ")
             assert len(table.columns) == 3 + 5  # the two articles not on screen got their columns
+            widths = [column.get_render_width(table) for column in table.columns.values()]
+            assert sum(widths) <= WIDE[0]  # five outlets side by side at 160 columns, no scrolling
+            assert table.fixed_columns == 3
             await pilot.press("y")  # 3: confirm it
             await pilot.pause()
             clusters = screen.clusters
@@ -209,3 +212,25 @@ async def test_n_turns_a_proposal_down_and_it_is_not_proposed_again(seeds, db_pa
             await _proposed(pilot, app.screen)
             assert turned_down.key not in {proposal.key for proposal in app.screen.proposals}
     assert store.dismissed() == {turned_down.key}
+
+
+async def test_x_takes_a_cell_out_of_a_proposed_row_and_the_outlets_full_name_shows_on_focus(seeds, db_path):
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.press("C", "p")
+            screen = app.screen
+            await _proposed(pilot, screen)
+            table = screen.query_one(DataTable)
+            toll = screen.proposals[0]
+            post = [str(column.value) for column in table.columns].index("003_5d1040d77a3fa8e0")
+            await pilot.press(*["right"] * (post - 1))
+            assert "The Washington Post" in str(screen.query_one("#compare-summary").render())
+            await pilot.press("x")
+            await pilot.pause()
+            assert "003_5d1040d77a3fa8e0" not in toll.article_ids and len(toll.article_ids) == 4
+            assert row_text(table, 0)[post] == "—"
+            await pilot.press("y")
+            await pilot.pause()
+            (cluster,) = screen.clusters
+            assert {span.article_id for span in cluster.spans} == set(toll.article_ids)

@@ -142,5 +142,6 @@ def test_broadsheet_compare_on_paths_compares_those_articles_as_markdown(seeds, 
     assert main(["compare", *two, "--db", str(db_path)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "| status | label | row | why | Reuters | The Washington Post | disagree |"
-    assert lines[2] == ("| confirmed | figure | at least 25 militia fighters | linked by the analyst | "
+    # The row keeps the cluster's name from all its members, whichever articles are compared.
+    assert lines[2] == ("| confirmed | figure | At least 25 militia fighters | linked by the analyst | "
                         "at least 25 militia fighters (>=25 militia fighters) | 19 fighters (19 fighters) | ≠ |")

@@ -108,6 +108,7 @@ COMPARE_BINDINGS: list[Binding] = [
     Binding("p", "propose", "Propose", id="compare.propose"),
     Binding("y", "accept_suggestion", "Confirm", id="compare.accept"),
     Binding("n", "reject_suggestion", "Not the same", id="compare.reject"),
+    Binding("x", "drop_member", "Drop cell", id="compare.drop"),
     Binding("R", "rename", "Rename", id="compare.rename"),
     Binding("escape", "close", "Close", id="compare.close"),
 ]

@@ -215,7 +215,8 @@ def propose_actors(articles: Iterable[tuple[str, str]]) -> list[Proposal]:
         group = [names[index] for index in indices]
         members = _first_mentions(group)
         if len(members) >= 2 and not _is_place(group):
-            reason = "; ".join(sorted(why[root], key=_STRENGTH.index, reverse=True)) or "same name"
+            reasons = why[root] - {"same name"} or {"same name"}  # what joined spellings that differ, if any did
+            reason = "; ".join(sorted(reasons, key=_STRENGTH.index, reverse=True))
             proposals.append(Proposal("actor", members, reason, round(0.5 + 0.5 * len(members) / article_count, 3)))
     return proposals
 

@@ -36,7 +36,10 @@ from ..widgets.search_box import SearchBox
 from .dialog import Dialog
 
 FIXED_COLUMNS = ("label", "cluster", "values")
-CELL_WIDTH = 28
+FIXED_WIDTHS = (8, 22, 24)
+# An outlet's column: as wide as fits five beside the fixed three at 160 columns (cells
+# wrap), never narrower than a short phrase nor wider than a long one.
+CELL_WIDTHS = (16, 28)
 
 
 class CompareScreen(Screen):
@@ -77,17 +80,29 @@ class CompareScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column(Text("label"), key="label", width=8)
-        table.add_column(Text("cluster"), key="cluster", width=22)
-        table.add_column(Text("values"), key="values", width=30)
+        table.fixed_columns = len(FIXED_COLUMNS)  # the row's label and name stay when scrolling right
+        for name, width in zip(FIXED_COLUMNS, FIXED_WIDTHS):
+            table.add_column(Text(name), key=name, width=width)
         for article in self.articles:
             self._add_article_column(article)
         self.fill()
         table.focus()
 
+    @property
+    def _cell_width(self) -> int:
+        # Each column takes its width plus two cells of padding.
+        room = self.app.size.width - sum(width + 2 for width in FIXED_WIDTHS) - 2
+        columns = max(len(self.articles), min(len(self.open_articles), 5))  # those p may add too
+        return max(CELL_WIDTHS[0], min(CELL_WIDTHS[1], room // columns - 2))
+
     def _add_article_column(self, article: Article) -> None:
-        heading = " · ".join(part for part in (article.outlet, article.date) if part) or article.id
-        self.query_one(DataTable).add_column(plain(heading, style="bold"), key=article.id, width=CELL_WIDTH)
+        heading = _heading(article)
+        if len(heading) > self._cell_width:  # the whole name shows above the table when the cursor is on it
+            heading = heading[: self._cell_width - 1] + "…"
+        self.query_one(DataTable).add_column(plain(heading, style="bold"), key=article.id, width=self._cell_width)
+
+    def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
+        self._summarise()
 
     def fill(self) -> None:
         """(Re)build the rows from the store, keeping the cursor where it was."""
@@ -121,7 +136,17 @@ class CompareScreen(Screen):
             summary.append(f" · {len(self.proposals)} proposed (y: confirm, n: not the same)")
         if not self.clusters and not self.suggestions and not self.proposals and not self.proposing:
             summary.append(" · none yet: p proposes rows, or mark a span with m, go to its twin, press L then s")
+        article = self._article_under_cursor()
+        if article is not None:
+            summary.append("  │  ", style="dim").append(plain(_heading(article), style="bold"))
         self.query_one("#compare-summary", Static).update(summary)
+
+    def _article_under_cursor(self) -> Article | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        _, column_key = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return next((article for article in self.articles if article.id == column_key.value), None)
 
     def _label_cell(self, label: str, suffix: str = "") -> Text:
         return plain(f" {label}{suffix} ", style=self.label_styles.get(label, UNKNOWN_LABEL))
@@ -225,6 +250,19 @@ class CompareScreen(Screen):
     def action_accept_suggestion(self) -> None:
         self._decide(accept=True)
 
+    def action_drop_member(self) -> None:
+        """Take the cell under the cursor out of the proposed row before confirming it."""
+        row, article = self._row(), self._article_under_cursor()
+        if row is None or row[0] != "proposal" or article is None:
+            self.notify("Put the cursor on a cell of a proposed row (label+)", severity="warning")
+            return
+        proposal = self.proposals[row[1]]
+        proposal.members = [member for member in proposal.members if member.article_id != article.id]
+        if len(proposal.article_ids) < 2:
+            self.proposals.remove(proposal)
+            self.notify("Nothing left to compare in that row: it is gone (p proposes it again)")
+        self.fill()
+
     def action_reject_suggestion(self) -> None:
         self._decide(accept=False)
 
@@ -314,6 +352,10 @@ class CompareScreen(Screen):
 
     def action_close(self) -> None:
         self.dismiss()
+
+
+def _heading(article: Article) -> str:
+    return " · ".join(part for part in (article.outlet, article.date) if part) or article.id
 
 
 def _figures(proposal: Proposal) -> list[Figure]:
