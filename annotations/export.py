@@ -31,22 +31,27 @@ from .storage import atomic_write
 from .store import Store
 
 FORMATS = ("jsonl", "doccano", "brat", "conll")
+STATUS_FORMATS = ("jsonl",)  # the formats that write each span's status, so may carry rejected spans
 
 
 @dataclass(frozen=True)
 class ExportSelection:
     """Which spans to export: accepted only with ``gold``; empty sets mean any.
 
-    Suggestions are never exported until accepted, nor are the ones turned down."""
+    Suggestions are never exported until accepted, nor are the ones turned down; a span
+    a reviewer rejected is not either, unless ``with_rejected`` (a format that carries
+    each span's status, for training on negatives), and then never with ``gold``."""
 
     gold: bool = False
     labels: frozenset[str] = field(default_factory=frozenset)
     articles: frozenset[str] = field(default_factory=frozenset)
     annotators: frozenset[str] = field(default_factory=frozenset)
+    with_rejected: bool = False
 
     def keeps(self, annotation: Annotation) -> bool:
         return (
             annotation.settled
+            and (annotation.status != "rejected" or self.with_rejected)
             and (not self.gold or annotation.status == "accepted")
             and (not self.labels or annotation.label in self.labels)
             and (not self.annotators or annotation.annotator in self.annotators)

@@ -40,6 +40,10 @@ SEED_TAGS = [
 ]
 
 
+REJECTED = 3  # Brian Hook: the span the lead rejects, which no export writes as a label
+EXPORTED = len(SEED_TAGS) - 1
+
+
 def export(db_path: Path, fmt: str = "jsonl", selection: ExportSelection = ExportSelection()) -> str:
     with Store.open(db_path, read_only=True) as store:
         out = io.StringIO()
@@ -56,7 +60,7 @@ def tagged_db(seeds, db_path):
             spans.append(tag(store, seeds[index], phrase, label, occurrence))
         for span in spans[::2]:
             decide(store, span, "accepted", "lead")
-        decide(store, spans[1], "rejected", "lead")
+        decide(store, spans[REJECTED], "rejected", "lead")
     return db_path, spans
 
 
@@ -81,10 +85,10 @@ def test_jsonl_round_trip_through_import_is_identical(tagged_db, tmp_path):
     first.write_text(export(db_path), encoding="utf-8")
     with Store.open(tmp_path / "fresh.json") as fresh:
         report = import_jsonl(fresh, first, "importer")
-    assert (report.articles, report.spans, report.problems) == (5, len(SEED_TAGS), [])
+    assert (report.articles, report.spans, report.problems) == (5, EXPORTED, [])
     assert export(tmp_path / "fresh.json") == first.read_text(encoding="utf-8")
     with Store.open(tmp_path / "fresh.json") as fresh:  # importing again adds nothing
-        assert import_jsonl(fresh, first, "importer").duplicates == len(SEED_TAGS)
+        assert import_jsonl(fresh, first, "importer").duplicates == EXPORTED
 
 
 def test_doccano_round_trip(tagged_db, tmp_path):
@@ -97,7 +101,7 @@ def test_doccano_round_trip(tagged_db, tmp_path):
     path.write_text(doccano, encoding="utf-8")
     with Store.open(tmp_path / "fresh.json") as fresh:
         report = import_jsonl(fresh, path, "importer")
-    assert report.problems == [] and report.spans == len(SEED_TAGS)
+    assert report.problems == [] and report.spans == EXPORTED
     assert export(tmp_path / "fresh.json", "doccano") == doccano
     assert all(span["status"] == "pending" for line in export(tmp_path / "fresh.json").splitlines()
                for span in json.loads(line)["spans"])
@@ -165,7 +169,7 @@ def test_brat_standoff_round_trip(tagged_db, tmp_path):
             assert " ".join(text[start:end] for start, end in fragments) == covered
             assert all("\n" not in text[start:end] for start, end in fragments)
     back = sorted((label, fragments[0][0], fragments[-1][1]) for entries in parsed.values() for label, fragments, _ in entries)
-    assert back == sorted((span.label, span.start, span.end) for span in spans)
+    assert back == sorted((span.label, span.start, span.end) for index, span in enumerate(spans) if index != REJECTED)
 
 
 def test_brat_splits_a_span_across_paragraphs_into_fragments(seeds, db_path, tmp_path):
@@ -234,11 +238,11 @@ def test_spacy_reads_every_exported_span_of_the_seeds(tagged_db, tmp_path):
             count += 1
         doc.spans["sc"] = spans  # overlapping spans live in a span group
         doc_bin.add(doc)
-    assert count == len(SEED_TAGS)
+    assert count == EXPORTED
     path = tmp_path / "seeds.spacy"
     doc_bin.to_disk(path)
     docs = list(DocBin().from_disk(path).get_docs(nlp.vocab))
-    assert sum(len(doc.spans["sc"]) for doc in docs) == len(SEED_TAGS)
+    assert sum(len(doc.spans["sc"]) for doc in docs) == EXPORTED
 
 
 def test_validate_reports_line_numbers_and_spacy_misalignment(tagged_db, tmp_path):
@@ -317,3 +321,41 @@ def test_import_names_the_file_offset_of_a_line_that_is_not_utf8(tmp_path, db_pa
         report = import_jsonl(store, path, "me")
     assert report.spans == 2
     assert report.problems == [f"{path}:2: not UTF-8 at byte {len(good) + 13}"]
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "doccano", "conll"])
+def test_a_rejected_span_is_never_written_as_a_label(tagged_db, fmt):
+    db_path, spans = tagged_db
+    assert spans[REJECTED].text == "Brian Hook" and spans[REJECTED].status == "pending"  # as tagged; then rejected
+    result = subprocess.run([sys.executable, "-m", "tui.cli", "export", "--db", str(db_path), "--format", fmt],
+                            capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    if fmt == "conll":  # its tokens carry no actor tag
+        lines = result.stdout.splitlines()
+        assert "Brian\tO" in lines and "Hook\tO" in lines and "Kataib\tB-actor" in lines
+    else:
+        records = [json.loads(line) for line in result.stdout.splitlines()]
+        labelled = [(line["text"][start:end], label) for line in records
+                    for start, end, label in ([(span["start"], span["end"], span["label"]) for span in line.get("spans", [])]
+                                              or [tuple(item) for item in line.get("label", [])])]
+        assert ("Brian Hook", "actor") not in labelled and ("Kataib Hezbollah", "actor") in labelled
+
+
+def test_a_rejected_span_is_never_in_a_brat_file(tagged_db, tmp_path):
+    db_path, _ = tagged_db
+    result = subprocess.run([sys.executable, "-m", "tui.cli", "export", "--db", str(db_path), "--format", "brat",
+                             "-o", str(tmp_path / "brat")], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    annotations = "".join(path.read_text() for path in (tmp_path / "brat").glob("*.ann"))
+    assert "\tBrian Hook\n" not in annotations and "\tKataib Hezbollah\n" in annotations
+
+
+def test_with_rejected_writes_them_with_their_status_in_jsonl_only(tagged_db):
+    db_path, spans = tagged_db
+    with_rejected = [json.loads(line) for line in export(db_path, selection=ExportSelection(with_rejected=True)).splitlines()]
+    statuses = {span["id"]: span["status"] for line in with_rejected for span in line["spans"]}
+    assert statuses[spans[REJECTED].id] == "rejected"
+    for args, problem in ((["--format", "conll"], "conll writes no status"), (["--gold"], "gold holds accepted spans only")):
+        result = subprocess.run([sys.executable, "-m", "tui.cli", "export", "--db", str(db_path), "--with-rejected", *args],
+                                capture_output=True, text=True, timeout=60, cwd=ROOT)
+        assert result.returncode == 2 and problem in result.stderr and result.stdout == ""

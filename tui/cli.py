@@ -96,6 +96,8 @@ def _export_parser() -> argparse.ArgumentParser:
                         help="where to write ('-' for standard output, the default; a folder for brat)")
     parser.add_argument("--format", choices=FORMATS, default="jsonl", help="jsonl (default), doccano, brat or conll")
     parser.add_argument("--gold", action="store_true", help="only spans a reviewer accepted")
+    parser.add_argument("--with-rejected", action="store_true",
+                        help="jsonl only: also the spans a reviewer rejected, with their status (never a label otherwise)")
     parser.add_argument("--labels", type=_names, default=frozenset(), metavar="L1,L2", help="only these labels")
     parser.add_argument("--articles", type=_names, default=frozenset(), metavar="ID1,ID2", help="only these articles")
     parser.add_argument("--annotator", type=_names, default=frozenset(), metavar="NAME", help="only spans by these annotators")
@@ -357,6 +359,7 @@ def _check_export_outputs(args: argparse.Namespace) -> None:
 @_writes_outputs
 def run_export(args: argparse.Namespace) -> int:
     from annotations.export import (
+        STATUS_FORMATS,
         ExportSelection,
         OverlapReport,
         cluster_records,
@@ -367,7 +370,12 @@ def run_export(args: argparse.Namespace) -> int:
     )
     from annotations.output import write_file
 
-    selection = ExportSelection(args.gold, args.labels, args.articles, args.annotator)
+    if args.with_rejected and args.gold:
+        raise UsageError("--with-rejected with --gold: gold holds accepted spans only")
+    if args.with_rejected and args.format not in STATUS_FORMATS:
+        raise UsageError(f"--with-rejected: {args.format} writes no status, so a rejected span would read as a label; "
+                         f"use --format {' or '.join(STATUS_FORMATS)}")
+    selection = ExportSelection(args.gold, args.labels, args.articles, args.annotator, args.with_rejected)
     overlaps = OverlapReport()
     _check_export_outputs(args)
     orphans: list = []
