@@ -1,7 +1,9 @@
 """Import: JSONL from Broadsheet, Prodigy (text + spans) or doccano (text + label) into a store.
 
 Each line becomes an article (created if new) and its spans. Spans keep the id, status
-and annotator they carry; otherwise they start pending, by the importing annotator.
+and annotator they carry; otherwise Prodigy's answer decides (accept: accepted, reject:
+rejected, ignore: the line is not imported), and failing that they start pending, by
+the importing annotator.
 Relations become links: ours name span ids, Prodigy's give head_span and child_span.
 A line of a clusters file (``export --clusters``) links spans already imported.
 A line that cannot be used is reported by number and skipped; the others go in.
@@ -33,7 +35,22 @@ class ImportReport:
     spans: int = 0
     links: int = 0
     duplicates: int = 0
+    ignored: int = 0  # Prodigy examples answered "ignore": not imported
     problems: list[str] = field(default_factory=list)
+
+
+# Prodigy's answer to an example (or to one span of it), as the status of its spans.
+ANSWERS = {"accept": "accepted", "reject": "rejected"}
+IGNORE = "ignore"
+
+
+def _answer_status(answer: object, where: str) -> str | None:
+    """The status Prodigy's ``answer`` gives (None: the line has none)."""
+    if answer is None:
+        return None
+    if answer not in ANSWERS:
+        raise LineError(f"{where}: answer {answer!r} is not one of accept, reject or ignore")
+    return ANSWERS[answer]
 
 
 def _article_from(record: dict) -> Article:
@@ -82,7 +99,8 @@ def _raw_spans(record: dict) -> list[dict]:
     return []
 
 
-def _annotation_from(raw: dict, article: Article, annotator: str, index: int) -> Annotation:
+def _annotation_from(raw: dict, article: Article, annotator: str, index: int, answered: str | None = None) -> Annotation:
+    """One span of the line; ``answered``: the status the line's Prodigy answer gives."""
     start, end, label = raw.get("start"), raw.get("end"), raw.get("label")
     text = article.text
     # bool is an int to Python, not to JSON Schema: true would import and then fail validation.
@@ -96,7 +114,7 @@ def _annotation_from(raw: dict, article: Article, annotator: str, index: int) ->
     covered = article.text[start:end]
     if "text" in raw and raw["text"] != covered:
         raise LineError(f"span {index + 1}: says {raw['text']!r} but offsets {start}-{end} cover {covered!r}")
-    status = raw.get("status", "pending")
+    status = raw.get("status") or _answer_status(raw.get("answer"), f"span {index + 1}") or answered or "pending"
     if status not in STATUSES:
         raise LineError(f"span {index + 1}: unknown status {status!r}")
     stamp = now()
@@ -138,9 +156,13 @@ def _import_record(store: Store, record: dict, annotator: str, report: ImportRep
     if "text" not in record and isinstance(record.get("links"), list):
         _import_group(store, record, annotator, report)
         return
+    if record.get("answer") == IGNORE:  # Prodigy: the annotator skipped it; it says nothing
+        report.ignored += 1
+        return
+    answered = _answer_status(record.get("answer"), "the example")
     article = _article_from(record)
     raw_spans = _raw_spans(record)
-    annotations = [_annotation_from(raw, article, annotator, index) for index, raw in enumerate(raw_spans)]
+    annotations = [_annotation_from(raw, article, annotator, index, answered) for index, raw in enumerate(raw_spans)]
     known = store.annotations(article.id)
     if suggested_by:
         from .suggest import without_overlaps

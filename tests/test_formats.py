@@ -359,3 +359,25 @@ def test_with_rejected_writes_them_with_their_status_in_jsonl_only(tagged_db):
         result = subprocess.run([sys.executable, "-m", "tui.cli", "export", "--db", str(db_path), "--with-rejected", *args],
                                 capture_output=True, text=True, timeout=60, cwd=ROOT)
         assert result.returncode == 2 and problem in result.stderr and result.stdout == ""
+
+
+def test_prodigy_answers_travel_accept_is_gold_reject_is_no_label_and_ignore_stays_out(tmp_path, db_path):
+    path = tmp_path / "ner_teach.jsonl"
+    lines = [  # a binary ner.teach set: one span a task, the annotator's answer on the task
+        {"text": "Mark Esper spoke.", "spans": [{"start": 0, "end": 10, "label": "actor"}], "answer": "accept"},
+        {"text": "Pompeo warned Iran.", "spans": [{"start": 14, "end": 18, "label": "actor"}], "answer": "reject"},
+        {"text": "Hoffman said so.", "spans": [{"start": 0, "end": 7, "label": "actor"}], "answer": "ignore"},
+        {"text": "Esper and Pompeo.", "spans": [{"start": 0, "end": 5, "label": "actor", "answer": "reject"},
+                                            {"start": 10, "end": 16, "label": "actor"}], "answer": "accept"},
+        {"text": "Odd line.", "spans": [], "answer": "maybe"},
+    ]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    with Store.open(db_path) as store:
+        report = import_jsonl(store, path, "prodigy")
+    assert (report.articles, report.spans, report.ignored) == (3, 4, 1)
+    assert report.problems == [f"{path}:5: the example: answer 'maybe' is not one of accept, reject or ignore"]
+    gold = [json.loads(line) for line in export(db_path, selection=ExportSelection(gold=True)).splitlines()]
+    assert sorted(span["text"] for line in gold for span in line["spans"]) == ["Mark Esper", "Pompeo"]
+    everything = [json.loads(line) for line in export(db_path, "doccano").splitlines()]
+    labelled = sorted(line["text"][start:end] for line in everything for start, end, _ in line["label"])
+    assert labelled == ["Mark Esper", "Pompeo"]  # the rejected Iran and Esper are no labels, Hoffman never came in

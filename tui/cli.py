@@ -431,6 +431,7 @@ def run_import(args: argparse.Namespace) -> int:
                 f"into {report.articles} new article(s)"
                 + (f", {report.links} link(s)" if report.links else "")
                 + (f", {report.duplicates} already there" if report.duplicates else "")
+                + (f", {report.ignored} example(s) answered 'ignore' left out" if report.ignored else "")
             )
     return EXIT_SKIPPED if skipped else EXIT_OK
 
