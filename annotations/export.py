@@ -8,7 +8,8 @@
   between two articles (cluster_records);
 - doccano: {"id", "text", "label": [[start, end, "LABEL"], ...]} per line;
 - brat: a folder of <article>.txt and <article>.ann standoff files;
-- conll: one token a line with its BIO tag, a blank line between sentences.
+- conll: CoNLL-2003's -DOCSTART- line before each article, then one token a line with
+  its IOB2 tag and a blank line after each sentence.
 
 Offsets are Python string offsets into the exported text, end exclusive, and
 ``text[start:end] == span["text"]`` always holds.
@@ -27,8 +28,10 @@ from typing import TextIO
 from .model import Annotation, Link
 from .output import new_folder
 from .schema import CLUSTER_RELATION
+from .sentences import sentence_spans
 from .storage import atomic_write
 from .store import Store
+from .text import one_line
 
 FORMATS = ("jsonl", "doccano", "brat", "conll")
 STATUS_FORMATS = ("jsonl",)  # the formats that write each span's status, so may carry rejected spans
@@ -259,20 +262,28 @@ def write_brat(articles: Iterator[ExportedArticle], folder: Path) -> int:
 
 # -- CoNLL ----------------------------------------------------------------------------
 
-_TOKEN = re.compile(r"\w+(?:[’'.,-]\w+)*|[^\w\s]", re.UNICODE)
+# "U.S." is one token with its full stop (as spaCy has it), so its letters stay one span.
+_TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|\w+(?:[’'.,-]\w+)*|[^\w\s]", re.UNICODE)
 
 
 @dataclass
 class OverlapReport:
-    """Spans that BIO tags cannot hold, because they overlap a longer span that was kept."""
+    """What BIO tags cannot hold as it is: spans that overlap a longer span that was kept
+    (dropped), and spans that cross a sentence or paragraph break (written as one span
+    a sentence, since a block of tokens must not start inside a span)."""
 
     dropped: list[tuple[str, Annotation, Annotation]] = field(default_factory=list)
+    split: list[tuple[str, Annotation]] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         return [
             f"{article_id}: {span.label} {span.text!r} ({span.start}-{span.end}) overlaps "
             f"{kept.label} {kept.text!r} ({kept.start}-{kept.end}); kept the outer span"
             for article_id, span, kept in self.dropped
+        ] + [
+            f"{article_id}: {span.label} {one_line(span.text)!r} ({span.start}-{span.end}) crosses a sentence break; "
+            "written as a span in each sentence"
+            for article_id, span in self.split
         ]
 
 
@@ -288,20 +299,30 @@ def bio_spans(article: ExportedArticle, report: OverlapReport) -> list[Annotatio
     return sorted(kept, key=lambda span: span.start)
 
 
+# CoNLL-2003's document separator: spaCy's converter splits documents on it, and a line
+# of its own ("# id = ...") made spaCy stop with E177. The article id cannot travel in it.
+DOCUMENT_START = "-DOCSTART- -X- O O"
+
+
 def conll_lines(article: ExportedArticle, report: OverlapReport) -> list[str]:
+    """The article as CoNLL: its separator, then a token a line with its IOB2 tag and a
+    blank line after each sentence (sentences.py). Every span starts B- in each sentence
+    it reaches, so the tags are valid IOB2 (seqeval's strict mode)."""
     spans = bio_spans(article, report)
-    lines = [f"# id = {article.id}"]
-    for paragraph in re.finditer(r"[^\n]+", article.text):
-        tokens = [(paragraph.start() + m.start(), paragraph.start() + m.end()) for m in _TOKEN.finditer(paragraph.group())]
-        if not tokens:
-            continue
-        for start, end in tokens:
+    lines = [DOCUMENT_START, ""]
+    for sentence_start, sentence_end in sentence_spans(article.text):
+        previous = None  # the span of the token before, in this sentence
+        for match in _TOKEN.finditer(article.text, sentence_start, sentence_end):
+            start, end = match.span()
             span = next((s for s in spans if s.start < end and start < s.end), None)
             if span is None:
                 tag = "O"
             else:
-                tag = ("B-" if start <= span.start else "I-") + span.label
-            lines.append(f"{article.text[start:end]}\t{tag}")
+                tag = ("I-" if span is previous else "B-") + span.label
+                if span is not previous and start > span.start and (article.id, span) not in report.split:
+                    report.split.append((article.id, span))
+            previous = span
+            lines.append(f"{match.group()}\t{tag}")
         lines.append("")
     return lines
 

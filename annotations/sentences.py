@@ -47,3 +47,13 @@ def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         end -= 1
     if start < end:
         yield start, end
+
+
+def sentence_around(text: str, start: int, end: int, limit: int = 300) -> tuple[int, int]:
+    """The sentence (or sentences) holding text[start:end], at most ``limit`` characters
+    either side: what a review card shows around a span."""
+    floor, ceiling = max(0, start - limit), min(len(text), end + limit)
+    sentences = list(sentence_spans(text, floor, ceiling))
+    sentence_start = max((first for first, _ in sentences if first <= start), default=floor)
+    sentence_end = min((last for _, last in sentences if last >= end), default=ceiling)
+    return min(sentence_start, start), max(sentence_end, end)

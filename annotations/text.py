@@ -228,18 +228,3 @@ def move_end(text: str, start: int, end: int, direction: int) -> int:
     while earlier > start and not _in_word(text, earlier - 1):
         earlier -= 1
     return earlier if earlier > start else end
-
-
-_SENTENCE_END = re.compile(r"[.!?…][\"”’)\]]*\s+|\n")
-
-
-def sentence_around(text: str, start: int, end: int, limit: int = 300) -> tuple[int, int]:
-    """The sentence (or line) holding text[start:end], at most ``limit`` characters either side."""
-    floor = max(0, start - limit)
-    sentence_start = floor
-    for match in _SENTENCE_END.finditer(text, floor, start):
-        sentence_start = match.end()
-    ceiling = min(len(text), end + limit)
-    match = _SENTENCE_END.search(text, end, ceiling)
-    sentence_end = match.start() + 1 if match and text[match.start()] != "\n" else (match.start() if match else ceiling)
-    return sentence_start, max(sentence_end, end)

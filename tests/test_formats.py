@@ -11,7 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from annotations.export import ExportSelection, OverlapReport, exported_articles, write_brat, write_conll, write_lines
+from annotations.export import (
+    DOCUMENT_START,
+    ExportSelection,
+    OverlapReport,
+    exported_articles,
+    write_brat,
+    write_conll,
+    write_lines,
+)
 from annotations.importing import import_jsonl
 from annotations.review import decide
 from annotations.store import Store
@@ -198,7 +206,7 @@ def test_conll_bio_keeps_the_outer_span_and_reports_the_overlap(tagged_db):
     assert any("figure 'At least 25 militia fighters'" in message and "kept the outer span" in message for message in messages)
     assert any("actor 'Trump'" in message for message in messages)
     for line in lines:
-        assert line == "" or line.startswith("# id = ") or re.fullmatch(r"\S+\t(O|[BI]-\w+)", line), line
+        assert line in ("", DOCUMENT_START) or re.fullmatch(r"\S+\t(O|[BI]-\w+)", line), line
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
@@ -208,7 +216,7 @@ def cli(*args: str) -> subprocess.CompletedProcess:
 def test_cli_export_formats_and_strict(tagged_db, tmp_path):
     db_path, _ = tagged_db
     strict = cli("export", "--db", str(db_path), "--format", "conll", "--strict", "-o", str(tmp_path / "x.conll"))
-    assert strict.returncode == 1 and "cannot be BIO-encoded; nothing written (--strict)" in strict.stderr
+    assert strict.returncode == 1 and "cannot be IOB2-encoded as they are; nothing written (--strict)" in strict.stderr
     assert not (tmp_path / "x.conll").exists()
     loose = cli("export", "--db", str(db_path), "--format", "conll", "-o", str(tmp_path / "x.conll"))
     assert loose.returncode == 0 and "kept the outer span" in loose.stderr and (tmp_path / "x.conll").exists()
@@ -272,12 +280,14 @@ def test_validate_reports_line_numbers_and_spacy_misalignment(tagged_db, tmp_pat
 
 
 def read_conll(text: str, article_texts: dict[str, str]) -> dict[str, list[tuple[int, int, str]]]:
-    """Spans back from BIO lines, located by walking the article text token by token."""
+    """Spans back from BIO lines, located by walking the article text token by token; the
+    documents are the articles in export order (CoNLL carries no id)."""
     spans: dict[str, list[tuple[int, int, str]]] = {}
+    article_ids = iter(article_texts)
     article_id, position, current = None, 0, None
     for line in text.splitlines():
-        if line.startswith("# id = "):
-            article_id, position, current = line[7:], 0, None
+        if line == DOCUMENT_START:
+            article_id, position, current = next(article_ids), 0, None
             spans[article_id] = []
             continue
         if not line:
@@ -381,3 +391,75 @@ def test_prodigy_answers_travel_accept_is_gold_reject_is_no_label_and_ignore_sta
     everything = [json.loads(line) for line in export(db_path, "doccano").splitlines()]
     labelled = sorted(line["text"][start:end] for line in everything for start, end, _ in line["label"])
     assert labelled == ["Mark Esper", "Pompeo"]  # the rejected Iran and Esper are no labels, Hoffman never came in
+
+
+def _conll(db_path: Path, *args: str) -> subprocess.CompletedProcess:
+    return cli("export", "--db", str(db_path), "--format", "conll", *args)
+
+
+def _blocks(conll: str) -> list[list[tuple[str, str]]]:
+    """Sentences as [(token, tag)], the document lines left out."""
+    blocks = []
+    for block in conll.split("\n\n"):
+        rows = [tuple(line.split("\t")) for line in block.splitlines() if line != DOCUMENT_START]
+        if rows:
+            blocks.append(rows)
+    return blocks
+
+
+def test_a_span_across_a_paragraph_break_starts_with_b_in_each_sentence_and_is_named(seeds, db_path):
+    reuters = seeds[1]
+    start = reuters.text.index("The Pentagon said it had targeted")
+    end = reuters.text.index("The locations included") + len("The locations included")
+    with Store.open(db_path) as store:
+        store.add(reuters, start, end, "claim", "me")
+    result = _conll(db_path)
+    assert result.returncode == 0, result.stderr
+    blocks = _blocks(result.stdout)
+    first = next(block for block in blocks if ("Pentagon", "I-claim") in block)
+    second = next(block for block in blocks if ("locations", "I-claim") in block)
+    assert first[0] == ("The", "B-claim") and second[0] == ("The", "B-claim")
+    assert "claim 'The Pentagon said it had targeted" in result.stderr and "crosses a sentence break" in result.stderr
+    strict = _conll(db_path, "--strict")
+    assert strict.returncode == 1 and strict.stdout == ""
+
+
+def test_sentences_not_paragraphs_and_us_does_not_end_one(db_path, tmp_path):
+    from annotations.articles import Article
+
+    article = Article("us", "U.S. forces struck three targets. The Pentagon said so. About 5,000 U.S. troops remain.")
+    with Store.open(db_path) as store:
+        store.add(article, 0, 4, "actor", "me")
+    blocks = _blocks(_conll(db_path).stdout)
+    assert [" ".join(token for token, _ in block) for block in blocks] == [
+        "U.S. forces struck three targets .", "The Pentagon said so .", "About 5,000 U.S. troops remain .",
+    ]
+
+
+def test_seqeval_reads_every_span_in_strict_iob2(tagged_db):
+    from seqeval.scheme import IOB2, Entities
+
+    db_path, _ = tagged_db
+    conll = _conll(db_path).stdout
+    sequences = [[tag for _, tag in block] for block in _blocks(conll)]
+    strict = Entities(sequences, IOB2, suffix=False).entities
+    begun = sum(tag.startswith("B-") for sequence in sequences for tag in sequence)
+    assert sum(len(entities) for entities in strict) == begun  # no I- without its B-: nothing dropped
+
+
+def test_spacy_convert_reads_our_conll_document_by_document(tagged_db, tmp_path):
+    db_path, _ = tagged_db
+    path = tmp_path / "seeds.conll"
+    path.write_text(_conll(db_path).stdout, encoding="utf-8")
+    converted = subprocess.run([sys.executable, "-m", "spacy", "convert", "-c", "ner", "-n", "0", str(path), str(tmp_path)],
+                               capture_output=True, text=True, timeout=120)
+    assert converted.returncode == 0, converted.stdout + converted.stderr
+    from spacy.tokens import DocBin
+    from spacy.vocab import Vocab
+
+    docs = list(DocBin().from_disk(tmp_path / "seeds.spacy").get_docs(Vocab()))
+    assert len(docs) == 5
+    ents = [(ent.text, ent.label_) for doc in docs for ent in doc.ents]
+    assert ("Kataib Hezbollah", "actor") in ents and ("24 “ martyrs ”", "figure") in ents  # spaCy joins tokens with spaces
+    assert len(ents) == EXPORTED - 2  # all but the two spans BIO cannot hold (nested)
+    assert ("Brian Hook", "actor") not in ents  # rejected

@@ -280,7 +280,6 @@ def test_export_conll_writes_imported_labels_and_ids_as_pictures(tmp_path):
     hostile_database(tmp_path / "db.json")
     result = run_cli("export", "--db", str(tmp_path / "db.json"), "--format", "conll")
     assert result.returncode == 0, result.stderr
-    assert "# id = id␛]2;PWNED␇\n" in result.stdout
     assert "Hoffman\tB-act␛]2;PWNED␇or\n" in result.stdout
     assert "\x1b" not in result.stdout + result.stderr
 

@@ -88,3 +88,12 @@ def test_printable_shows_every_control_as_its_picture_one_for_one():
     assert len(shown) == len(name)
     shown.encode("utf-8")  # a lone surrogate (a file name that is not UTF-8) no longer raises
     assert printable("Kata’ib [b]x[/b]") == "Kata’ib [b]x[/b]"  # markup is the app's to refuse, not this
+
+
+def test_the_review_cards_sentence_does_not_end_at_us():
+    from annotations.sentences import sentence_around
+
+    text = "Officials spoke. About 5,000 U.S. troops remain in Iraq. Then more."
+    start = text.index("troops")
+    begin, end = sentence_around(text, start, start + len("troops"))
+    assert text[begin:end] == "About 5,000 U.S. troops remain in Iraq."

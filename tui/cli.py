@@ -101,7 +101,9 @@ def _export_parser() -> argparse.ArgumentParser:
     parser.add_argument("--labels", type=_names, default=frozenset(), metavar="L1,L2", help="only these labels")
     parser.add_argument("--articles", type=_names, default=frozenset(), metavar="ID1,ID2", help="only these articles")
     parser.add_argument("--annotator", type=_names, default=frozenset(), metavar="NAME", help="only spans by these annotators")
-    parser.add_argument("--strict", action="store_true", help="conll: refuse overlapping spans instead of keeping the outer one")
+    parser.add_argument("--strict", action="store_true",
+                        help="conll: refuse spans IOB2 cannot hold as they are (overlapping, or across a sentence break) "
+                             "instead of keeping the outer one or splitting it")
     parser.add_argument("--clusters", type=Path, metavar="FILE",
                         help="also write the clusters of same-as links across articles (and other links between "
                              "articles) to FILE, one JSON line each")
@@ -391,8 +393,9 @@ def run_export(args: argparse.Namespace) -> int:
                 count = write_lines(articles, buffer, args.format)
             for line in overlaps.lines():
                 say(line)
-            if overlaps.dropped and args.strict:
-                say(f"{len(overlaps.dropped)} overlapping span(s) cannot be BIO-encoded; nothing written (--strict)")
+            if (overlaps.dropped or overlaps.split) and args.strict:
+                say(f"{len(overlaps.dropped) + len(overlaps.split)} span(s) cannot be IOB2-encoded as they are; "
+                    "nothing written (--strict)")
                 return EXIT_SKIPPED
             if args.output == "-":
                 sys.stdout.write(printable_block(buffer.getvalue()))  # stdout may be a terminal

@@ -14,7 +14,7 @@ from rich.text import Text
 
 from annotations.adjudication import Region, first_undecided, pick, regions, reject_all
 from annotations.store import Step, Store, StoreError
-from annotations.text import sentence_around
+from annotations.sentences import sentence_around
 
 from ..keymap import ADJUDICATION_BINDINGS
 from ..notices import not_saved

@@ -22,7 +22,7 @@ from annotations.review import (
 )
 from annotations.schema import LabelSchema
 from annotations.store import Step, Store, StoreError
-from annotations.text import sentence_around
+from annotations.sentences import sentence_around
 
 from ..keymap import REVIEW_BINDINGS
 from ..notices import not_saved
