@@ -2,8 +2,8 @@
 
 - jsonl: one line per article, {"text", "meta", "spans": [{start, end, label, text, id,
   annotator, status}], "relations": [{head, child, label, id}]}, the span shape spaCy and
-  Prodigy read; relations (links inside the article, head and child are span ids) only
-  when there are any;
+  Prodigy read; relations (links inside the article, head and child are span ids) on
+  every line, empty or not;
 - clusters: one line per cluster of same-as links across articles, and per other link
   between two articles (cluster_records);
 - doccano: {"id", "text", "label": [[start, end, "LABEL"], ...]} per line;
@@ -134,8 +134,8 @@ def jsonl_record(article: ExportedArticle) -> dict:
             for span in article.spans
         ],
     }
-    if article.relations:
-        record["relations"] = [link_record(link) for link in article.relations]
+    # On every line, empty or not: doccano's importer needs the same keys on every line.
+    record["relations"] = [link_record(link) for link in article.relations]
     return record
 
 
@@ -143,13 +143,27 @@ def doccano_record(article: ExportedArticle) -> dict:
     return {"id": article.id, "text": article.text, "label": [[span.start, span.end, span.label] for span in article.spans]}
 
 
-def write_lines(articles: Iterator[ExportedArticle], out: TextIO, fmt: str = "jsonl") -> int:
+def write_lines(articles: Iterator[ExportedArticle], out: TextIO, fmt: str = "jsonl",
+                report: OverlapReport | None = None) -> int:
+    """One JSON line per article. For doccano, overlapping spans are written and listed in
+    ``report``: a doccano project that does not allow overlaps silently keeps one."""
     make = {"jsonl": jsonl_record, "doccano": doccano_record}[fmt]
     count = 0
     for article in articles:
         out.write(json.dumps(make(article), ensure_ascii=False) + "\n")
+        if fmt == "doccano" and report is not None:
+            report.overlapping.extend((article.id, span, other) for span, other in _overlapping_pairs(article.spans))
         count += 1
     return count
+
+
+def _overlapping_pairs(spans: list[Annotation]) -> Iterator[tuple[Annotation, Annotation]]:
+    """Each pair of overlapping spans, ``spans`` sorted by start."""
+    for index, span in enumerate(spans):
+        for other in spans[index + 1:]:
+            if other.start >= span.end:
+                break
+            yield span, other
 
 
 def write_jsonl(store: Store, out: TextIO, selection: ExportSelection = ExportSelection()) -> int:
@@ -268,12 +282,14 @@ _TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|\w+(?:[’'.,-]\w+)*|[^\w\s]", re.UNICO
 
 @dataclass
 class OverlapReport:
-    """What BIO tags cannot hold as it is: spans that overlap a longer span that was kept
-    (dropped), and spans that cross a sentence or paragraph break (written as one span
-    a sentence, since a block of tokens must not start inside a span)."""
+    """What a format cannot hold as it is. CoNLL: spans that overlap a longer span that
+    was kept (dropped), and spans that cross a sentence or paragraph break (written as one
+    span a sentence, since a block of tokens must not start inside a span). doccano:
+    overlapping spans (written; its default project keeps one of them)."""
 
     dropped: list[tuple[str, Annotation, Annotation]] = field(default_factory=list)
     split: list[tuple[str, Annotation]] = field(default_factory=list)
+    overlapping: list[tuple[str, Annotation, Annotation]] = field(default_factory=list)  # written, for doccano
 
     def lines(self) -> list[str]:
         return [
@@ -284,6 +300,11 @@ class OverlapReport:
             f"{article_id}: {span.label} {one_line(span.text)!r} ({span.start}-{span.end}) crosses a sentence break; "
             "written as a span in each sentence"
             for article_id, span in self.split
+        ] + [
+            f"{article_id}: {span.label} {one_line(span.text)!r} ({span.start}-{span.end}) overlaps {other.label} "
+            f"{one_line(other.text)!r} ({other.start}-{other.end}); a doccano project keeps both only if it allows "
+            "overlapping spans"
+            for article_id, span, other in self.overlapping
         ]
 
 

@@ -463,3 +463,14 @@ def test_spacy_convert_reads_our_conll_document_by_document(tagged_db, tmp_path)
     assert ("Kataib Hezbollah", "actor") in ents and ("24 “ martyrs ”", "figure") in ents  # spaCy joins tokens with spaces
     assert len(ents) == EXPORTED - 2  # all but the two spans BIO cannot hold (nested)
     assert ("Brian Hook", "actor") not in ents  # rejected
+
+
+def test_every_jsonl_line_has_the_same_keys_and_doccano_overlaps_are_named(tagged_db):
+    db_path, _ = tagged_db
+    lines = [json.loads(line) for line in export(db_path).splitlines()]
+    assert {tuple(sorted(line)) for line in lines} == {("meta", "relations", "spans", "text")}
+    result = cli("export", "--db", str(db_path), "--format", "doccano")
+    assert result.returncode == 0, result.stderr
+    assert ("000_64331d8c72ca9866: figure 'At least 25 militia fighters' (410-438) overlaps claim 'At least 25 militia "
+            "fighters were killed' (410-450); a doccano project keeps both only if it allows overlapping spans") in result.stderr
+    assert sum("overlaps" in line for line in result.stderr.splitlines()) == 2  # and the actor inside the quote

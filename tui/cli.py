@@ -390,7 +390,7 @@ def run_export(args: argparse.Namespace) -> int:
             if args.format == "conll":
                 count = write_conll(articles, buffer, overlaps)
             else:
-                count = write_lines(articles, buffer, args.format)
+                count = write_lines(articles, buffer, args.format, overlaps)
             for line in overlaps.lines():
                 say(line)
             if (overlaps.dropped or overlaps.split) and args.strict:
