@@ -23,6 +23,10 @@ from .dialog import Dialog
 # How long a key may filter before the list shows what was found; the rest is filtered
 # in slices as long, between keys, so a key typed meanwhile waits one slice at most.
 SLICE_SECONDS = 0.015
+# Between slices the loop is left to itself a moment: a typed key takes a few hops (the
+# input, its container, this screen), each a turn of the loop, before it filters. A slice
+# posted as a message instead ran back to back with the next: the scan held every key.
+PAUSE_SECONDS = 0.002
 
 
 class PickerFilter(Input):
@@ -78,7 +82,7 @@ class ArticlePicker(Dialog):
     def _scan_later(self) -> None:
         if not self._filter.done and not self._scan_pending:
             self._scan_pending = True
-            self.call_later(self._scan)
+            self.set_timer(PAUSE_SECONDS, self._scan)
 
     def _scan(self) -> None:
         """Filter the next slice of the articles (keys typed meanwhile come first)."""
