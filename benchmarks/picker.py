@@ -146,22 +146,29 @@ def run_case(code: Path, count: int, timeout: float, scratch: Path) -> list[dict
     return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
 
 
+def reported(rounds: list[list[dict]], kind: str, pace: str | None = None) -> list[list[dict]]:
+    """Each round's reports of ``kind`` (at ``pace``), in order."""
+    return [[report for report in reports if report["event"] == kind and report.get("pace") == pace] for reports in rounds]
+
+
 def table(name: str, rounds: list[list[dict]], timeout: float) -> list[str]:
     """The median of each figure over the rounds ('> T s' when a round never got there)."""
     def figure(kind: str, pace: str, number: int, field: str) -> str:
-        taken = []
-        for reports in rounds:
-            found = [report for report in reports if report["event"] == kind and report["pace"] == pace]
-            taken.append(found[number][field] if number < len(found) else None)
+        taken = [found[number][field] if number < len(found) else None for found in reported(rounds, kind, pace)]
         if any(value is None for value in taken):
             return f"> {timeout:.0f} s"
         value = median(taken)
         return f"{value / 1000:.1f} s" if value >= 1000 else f"{value:.1f} ms"
 
+    def memory(found: list[list[dict]]) -> str:
+        now = [reports[-1]["memory"][0] for reports in found if reports]
+        return f"{median(now):.0f} MB" if now else "?"
+
     peak = max((report["memory"][1] for reports in rounds for report in reports), default=0)
-    started = median([report["memory"][0] for reports in rounds for report in reports if report["event"] == "app"] or [0])
+    typed = [keys if len(keys) == len(KEYS) else [] for keys in reported(rounds, "key", "settled")]
     lines = [f"| {name}: open (o) | {figure('open', 'settled', 0, 'ms')} | | {figure('open', 'fast', 0, 'ms')} "
-             f"| {started:.0f} MB once the app is open; peak {peak:.0f} MB |"]
+             f"| {memory(reported(rounds, 'app'))} once the app is open, {memory(typed)} once the filter is typed; "
+             f"peak {peak:.0f} MB |"]
     for number, key in enumerate(KEYS):
         settled = [figure("key", "settled", number, field) for field in ("shown", "complete")]
         lines.append(f"| {name}: key {key!r} | {settled[0]} | {settled[1]} | {figure('key', 'fast', number, 'shown')} | |")

@@ -22,7 +22,7 @@ from .dialog import Dialog
 
 # How long a key may filter before the list shows what was found; the rest is filtered
 # in slices as long, between keys, so a key typed meanwhile waits one slice at most.
-SLICE_SECONDS = 0.015
+SLICE_SECONDS = 0.008
 # Between slices the loop is left to itself a moment: a typed key takes a few hops (the
 # input, its container, this screen), each a turn of the loop, before it filters. A slice
 # posted as a message instead ran back to back with the next: the scan held every key.
@@ -87,9 +87,9 @@ class ArticlePicker(Dialog):
     def _scan(self) -> None:
         """Filter the next slice of the articles (keys typed meanwhile come first)."""
         self._scan_pending = False
-        if not self.is_attached or self._filter.done:
+        if not self.is_attached:
             return
-        self._filter.advance(SLICE_SECONDS)
+        self._filter.advance(SLICE_SECONDS)  # nothing left when a key (the end, up from the top) filtered to the end
         self.query_one(ArticleList).grew()
         self._show_count()
         self._scan_later()
