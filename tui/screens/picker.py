@@ -1,30 +1,38 @@
-"""The article picker: choose which article fills the focused column."""
+"""The article picker: choose which article fills the focused column.
+
+Its list shows only the rows on screen (widgets/article_list.py), and a key filters a
+slice of the articles at once, the rest between keys (annotations/article_filter.py):
+with a million open it opens at once and answers each key in milliseconds."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Input, OptionList
-from textual.widgets.option_list import Option
+from textual.widgets import Input
 
+from annotations.article_filter import ArticleFilter
 from annotations.articles import Article
 
+from ..widgets.article_list import ArticleList
 from ..widgets.keys import forward_key, pass_on_if_unfocused, was_routed
 from .dialog import Dialog
 
-
-def article_label(article: Article) -> Text:
-    label = Text(" · ".join(part for part in (article.outlet, article.date) if part) or article.id, style="bold")
-    label.append(f"  {article.title or article.source}", style="italic")  # not the text: it is read lazily
-    return label
+# How long a key may filter before the list shows what was found; the rest is filtered
+# in slices as long, between keys, so a key typed meanwhile waits one slice at most.
+SLICE_SECONDS = 0.008
+# Between slices the loop is left to itself a moment: a typed key takes a few hops (the
+# input, its container, this screen), each a turn of the loop, before it filters. A slice
+# posted as a message instead ran back to back with the next: the scan held every key.
+PAUSE_SECONDS = 0.002
 
 
 class PickerFilter(Input):
-    """The filter box. Enter, escape, up and down act here, in order with the typed text."""
+    """The filter box. Enter, escape, up, down and the page keys act here, in order with the typed text."""
+
+    SPECIAL_KEYS = ("enter", "escape", "up", "down", "pageup", "pagedown")
 
     def __init__(self, on_key: Callable[[str], None], **kwargs) -> None:
         super().__init__(**kwargs)
@@ -33,7 +41,7 @@ class PickerFilter(Input):
     async def _on_key(self, event: events.Key) -> None:
         if pass_on_if_unfocused(self, event):
             return
-        if event.key in ("enter", "escape", "up", "down"):
+        if event.key in self.SPECIAL_KEYS:
             event.stop()
             event.prevent_default()
             self._on_special_key(event.key)
@@ -47,61 +55,80 @@ class ArticlePicker(Dialog):
     The choice is handed to ``on_pick`` at once, not through dismiss's result callback,
     which runs later: a key typed right after enter must find the new article in place."""
 
-    def __init__(self, articles: list[Article], on_pick: Callable[[int], None]) -> None:
+    def __init__(self, articles: Sequence[Article], on_pick: Callable[[int], None]) -> None:
         super().__init__()
         self.articles = articles
         self._on_pick = on_pick
-        self._filled_for: str | None = None
+        self._filter = ArticleFilter(articles)
+        self._scan_pending = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-body"):
             yield PickerFilter(self._special_key, placeholder="Filter articles (outlet, title, id)", id="picker-filter")
-            yield OptionList(id="picker-list")
+            yield ArticleList(self.articles, self._filter, id="picker-list")
 
     def on_mount(self) -> None:
-        self._fill("")
+        self._show_count()
 
     def _fill(self, needle: str) -> None:
-        if needle == self._filled_for:
+        if needle.casefold() == self._filter.needle:
             return
-        self._filled_for = needle
-        options = self.query_one(OptionList)
-        options.clear_options()
-        folded = needle.casefold()
-        for index, article in enumerate(self.articles):
-            haystack = f"{article.id} {article.outlet} {article.date} {article.title}".casefold()
-            if folded in haystack:
-                options.add_option(Option(article_label(article), id=str(index)))
-        if options.option_count:
-            options.highlighted = 0
+        self._filter.start(needle)
+        self._filter.advance(SLICE_SECONDS)
+        self.query_one(ArticleList).refilled()
+        self._show_count()
+        self._scan_later()
+
+    def _scan_later(self) -> None:
+        if not self._filter.done and not self._scan_pending:
+            self._scan_pending = True
+            self.set_timer(PAUSE_SECONDS, self._scan)
+
+    def _scan(self) -> None:
+        """Filter the next slice of the articles (keys typed meanwhile come first)."""
+        self._scan_pending = False
+        if not self.is_attached:
+            return
+        self._filter.advance(SLICE_SECONDS)  # nothing left when a key (the end, up from the top) filtered to the end
+        self.query_one(ArticleList).grew()
+        self._show_count()
+        self._scan_later()
+
+    def _show_count(self) -> None:
+        found = len(self._filter.matches)
+        count = f"{found:,} of {len(self.articles):,}" if self._filter.needle else f"{found:,} articles"
+        self.query_one("#picker-body").border_subtitle = count if self._filter.done else f"{count}, filtering…"
 
     @on(Input.Changed, "#picker-filter")
-    def _filter(self, event: Input.Changed) -> None:
+    def _filter_changed(self, event: Input.Changed) -> None:
         self._fill(event.value)
 
     def _special_key(self, key: str) -> None:
-        options = self.query_one(OptionList)
+        articles = self.query_one(ArticleList)
         if key == "escape":
             self.dismiss()
-        elif key == "down":
-            options.action_cursor_down()
-        elif key == "up":
-            options.action_cursor_up()
+        elif key in ("up", "down"):
+            articles.move(1 if key == "down" else -1)
+        elif key in ("pageup", "pagedown"):
+            articles.move_page(1 if key == "pagedown" else -1)
         else:
             self._fill(self.query_one(PickerFilter).value)  # Changed may not have arrived yet
-            if options.highlighted is not None:
-                self._pick(int(options.get_option_at_index(options.highlighted).id or 0))
+            article_index = articles.highlighted_article()
+            if article_index is not None:
+                self._pick(article_index)
 
     def on_key(self, event: events.Key) -> None:
         # Keys typed while this screen was still opening are routed to the screen itself:
-        # they are meant for the filter (listing thousands of articles takes a moment).
+        # they are meant for the filter.
         if was_routed(event):
             event.stop()
             forward_key(self.query_one(PickerFilter), event)
+        elif event.key == "escape":  # from the list, when it has focus
+            self.dismiss()
 
-    @on(OptionList.OptionSelected)
-    def _selected(self, event: OptionList.OptionSelected) -> None:
-        self._pick(int(event.option.id or 0))
+    @on(ArticleList.Picked)
+    def _picked(self, event: ArticleList.Picked) -> None:
+        self._pick(event.article_index)
 
     def _pick(self, article_index: int) -> None:
         self.dismiss()
