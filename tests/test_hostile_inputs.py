@@ -267,8 +267,13 @@ async def test_the_app_paints_and_names_a_runaway_pattern(tmp_path, db_path):
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
             assert time.monotonic() - started < 5  # painted (a machine under load is slower)
-            notices = [notice.message for notice in app._notifications]
-            assert any(f"{tmp_path / 'patterns.yaml'}:3: pattern stopped" in notice for notice in notices), notices
+            for _ in range(100):  # the suggesters run in a worker thread: wait for their notice
+                notices = [notice.message for notice in app._notifications]
+                if any(f"{tmp_path / 'patterns.yaml'}:3: pattern stopped" in notice for notice in notices):
+                    break
+                await pilot.pause(0.05)
+            else:
+                raise AssertionError(f"no notice of the stopped pattern: {notices}")
             await pilot.press("ctrl+q")
         assert [span.text for span in store.annotations("runaway")] == ["Tail"]
 
@@ -302,3 +307,38 @@ def test_a_list_where_text_belongs_is_one_line(tmp_path, db_path, capsys, option
     path.write_text(text)
     status, err = run(capsys, option, str(path), "--db", str(db_path), str(tmp_path / "none.txt"))
     assert (status, err) == (2, [f"broadsheet: {path}{'' if problem.startswith(name) else ': '}{problem.removeprefix(name)}"])
+
+
+async def test_the_interface_paints_and_answers_keys_while_a_suggester_is_still_at_work(db_path):
+    """A suggester held mid-article (as a slow pattern is, up to its timeout) holds neither
+    the first paint nor a key; what it finds shows once it is done."""
+    import threading
+
+    from annotations.articles import Article
+    from annotations.suggest import Suggester
+    from tui.widgets.article_view import ArticleView
+
+    from .conftest import make_app
+
+    release = threading.Event()
+
+    def slow_spans(text: str):
+        release.wait(30)
+        yield text.index("Pentagon"), text.index("Pentagon") + len("Pentagon")
+
+    article = Article("slow", "The Pentagon said the strikes were defensive.")
+    app, store = make_app([article], db_path, suggesters=[Suggester("actor", "slow.yaml:1", slow_spans)])
+    with store:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            view = app.screen.query(ArticleView).first()
+            assert view.article.id == "slow" and view.spans == []  # painted, nothing suggested yet
+            before = view.cursor
+            await pilot.press("l", "l")
+            assert view.cursor == before + 2  # keys answered while the suggester waits
+            release.set()
+            for _ in range(100):
+                if view.spans:
+                    break
+                await pilot.pause(0.05)
+            assert [(span.text, span.status) for span in view.spans] == [("Pentagon", "suggested")]

@@ -169,11 +169,25 @@ class MainScreen(Screen):
             if report is not None:
                 self.notify(report.describe(), severity="warning" if report.orphaned else "information", timeout=15)
             if self.suggesters:
-                from annotations.suggest import candidates
-
-                self._store_suggestions(article, candidates(article.text, self.suggesters))
+                self._suggest_in_background(article)
         article_id = article if isinstance(article, str) else article.id
         return [span for span in self.store.annotations(article_id) if not span.orphaned and not span.dismissed]
+
+    def _suggest_in_background(self, article: Article) -> None:
+        """Find what the suggesters suggest for an article shown the first time, in a
+        worker thread: a slow pattern (each is bounded by its timeout) never holds the
+        first paint or a key. What they find is stored, and shown, on this thread."""
+        from annotations.suggest import candidates
+
+        def find() -> None:
+            found = candidates(article.text, self.suggesters)
+            self.app.call_from_thread(self._suggested, article, found)
+
+        self.run_worker(find, thread=True, exit_on_error=False, group="first-suggestions")
+
+    def _suggested(self, article: Article, found: list[Candidate]) -> None:
+        if self._store_suggestions(article, found) and self._views_of(article.id):
+            self._refresh_article(article.id, None)
 
     def _store_suggestions(self, article: Article, found: list[Candidate]) -> int:
         from annotations.suggest import stop_notices, store_suggestions
