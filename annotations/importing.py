@@ -22,7 +22,7 @@ from .jsonl import JsonlFileError, count_lines, jsonl_lines
 from .model import STATUSES, Annotation, ClusterName, Link, new_id, now
 from .schema import is_valid_name
 from .store import ArticleChangedError, Store, StoreError
-from .text import normalise
+from .text import normalise, normalise_mapped
 
 
 class LineError(ValueError):
@@ -53,17 +53,36 @@ def _answer_status(answer: object, where: str) -> str | None:
     return ANSWERS[answer]
 
 
-def _article_from(record: dict) -> Article:
+def _article_from(record: dict) -> tuple[Article, Offsets]:
+    """The line's article, its text normalised as any article's is (CRLF line endings,
+    a BOM, escapes), with the offsets moved from the file's text to it."""
     text = record.get("text")
     if not isinstance(text, str) or not text:
         raise LineError("no 'text'")
-    if normalise(text) != text:
-        raise LineError("the text has control characters or CR line endings, so its offsets cannot be trusted")
+    offsets = Offsets(text)
+    text = offsets.text
     meta_in = record.get("meta") if isinstance(record.get("meta"), dict) else {}
     article_id = meta_in.get("id") or record.get("id")
     article_id = str(article_id) if article_id not in (None, "") else "import-" + hashlib.sha1(text.encode()).hexdigest()[:16]
     meta = {key: meta_value(meta_in[key]) for key in ("outlet", "date", "title", "url") if meta_in.get(key)}
-    return Article(article_id, text, meta_value(meta_in.get("source", "")), {key: value for key, value in meta.items() if value})
+    return Article(article_id, text, meta_value(meta_in.get("source", "")), {key: value for key, value in meta.items() if value}), offsets
+
+
+class Offsets:
+    """The file's text and the one Broadsheet keeps, and offsets from the one to the other."""
+
+    def __init__(self, given: str) -> None:
+        self.given = given
+        self.text, self._mapping = (given, None) if normalise(given) == given else normalise_mapped(given)
+
+    def moved(self, start: int, end: int, where: str) -> tuple[int, int]:
+        """``start``-``end`` of the file's text, in the kept text."""
+        if self._mapping is None:
+            return start, end
+        moved = self._mapping[start], self._mapping[end]
+        if moved[0] >= moved[1]:
+            raise LineError(f"{where}: offsets {start}-{end} hold nothing but line-ending or control characters")
+        return moved
 
 
 def _name(given: object, default: str) -> str:
@@ -99,21 +118,23 @@ def _raw_spans(record: dict) -> list[dict]:
     return []
 
 
-def _annotation_from(raw: dict, article: Article, annotator: str, index: int, answered: str | None = None) -> Annotation:
+def _annotation_from(raw: dict, article: Article, offsets: Offsets, annotator: str, index: int,
+                     answered: str | None = None) -> Annotation:
     """One span of the line; ``answered``: the status the line's Prodigy answer gives."""
     start, end, label = raw.get("start"), raw.get("end"), raw.get("label")
-    text = article.text
+    given = offsets.given
     # bool is an int to Python, not to JSON Schema: true would import and then fail validation.
     if not (type(start) is int and type(end) is int and isinstance(label, str) and label):
         raise LineError(f"span {index + 1}: needs integer start and end and a label")
     _check_label(label, f"span {index + 1}")
-    if not 0 <= start < end <= len(text):
-        raise LineError(f"span {index + 1}: offsets {start}-{end} lie outside the text (length {len(text)})")
-    if (start > 0 and _joins_previous(text[start])) or (end < len(text) and _joins_previous(text[end])):
+    if not 0 <= start < end <= len(given):
+        raise LineError(f"span {index + 1}: offsets {start}-{end} lie outside the text (length {len(given)})")
+    if (start > 0 and _joins_previous(given[start])) or (end < len(given) and _joins_previous(given[end])):
         raise LineError(f"span {index + 1}: offsets {start}-{end} split a character from its combining mark")
+    if "text" in raw and raw["text"] != given[start:end]:
+        raise LineError(f"span {index + 1}: says {raw['text']!r} but offsets {start}-{end} cover {given[start:end]!r}")
+    start, end = offsets.moved(start, end, f"span {index + 1}")
     covered = article.text[start:end]
-    if "text" in raw and raw["text"] != covered:
-        raise LineError(f"span {index + 1}: says {raw['text']!r} but offsets {start}-{end} cover {covered!r}")
     status = raw.get("status") or _answer_status(raw.get("answer"), f"span {index + 1}") or answered or "pending"
     if status not in STATUSES:
         raise LineError(f"span {index + 1}: unknown status {status!r}")
@@ -160,9 +181,9 @@ def _import_record(store: Store, record: dict, annotator: str, report: ImportRep
         report.ignored += 1
         return
     answered = _answer_status(record.get("answer"), "the example")
-    article = _article_from(record)
+    article, offsets = _article_from(record)
     raw_spans = _raw_spans(record)
-    annotations = [_annotation_from(raw, article, annotator, index, answered) for index, raw in enumerate(raw_spans)]
+    annotations = [_annotation_from(raw, article, offsets, annotator, index, answered) for index, raw in enumerate(raw_spans)]
     known = store.annotations(article.id)
     if suggested_by:
         from .suggest import without_overlaps
@@ -183,7 +204,7 @@ def _import_record(store: Store, record: dict, annotator: str, report: ImportRep
         stored_id[annotation.id] = at_place[place] = annotation.id
         fresh.append(annotation)
     # A model's relations are not suggested: links are made between decided spans.
-    links = [] if suggested_by else _relations(record, annotations, stored_id, article.id, annotator)
+    links = [] if suggested_by else _relations(record, annotations, stored_id, article.id, annotator, offsets)
     try:
         store.add_many(article, fresh)
         _add_new_links(store, links, report)
@@ -195,7 +216,8 @@ def _import_record(store: Store, record: dict, annotator: str, report: ImportRep
     report.spans += len(fresh)
 
 
-def _relations(record: dict, annotations: list[Annotation], stored_id: dict[str, str], article_id: str, annotator: str) -> list[Link]:
+def _relations(record: dict, annotations: list[Annotation], stored_id: dict[str, str], article_id: str, annotator: str,
+               offsets: Offsets) -> list[Link]:
     """The line's relations as links: ours name span ids; Prodigy's give head_span/child_span offsets."""
     relations = record.get("relations")
     if relations is None:
@@ -207,10 +229,11 @@ def _relations(record: dict, annotations: list[Annotation], stored_id: dict[str,
     for number, relation in enumerate(relations, start=1):
         ends = []
         for end in ("head", "child"):
-            given, offsets = relation.get(end), relation.get(f"{end}_span")
-            if isinstance(offsets, dict):
-                place = (offsets.get("start"), offsets.get("end"))
-                given = at_offsets.get(place) if all(type(offset) is int for offset in place) else None
+            given, span_offsets = relation.get(end), relation.get(f"{end}_span")
+            if isinstance(span_offsets, dict):
+                place = (span_offsets.get("start"), span_offsets.get("end"))
+                in_range = all(type(offset) is int and 0 <= offset <= len(offsets.given) for offset in place)
+                given = at_offsets.get(offsets.moved(*place, f"relation {number}")) if in_range else None
             if not isinstance(given, str) or given not in stored_id:
                 raise LineError(f"relation {number}: its {end} is not one of the line's spans")
             ends.append(stored_id[given])

@@ -60,6 +60,40 @@ def normalise(text: str) -> str:
     return _UNSAFE_CHAR.sub(lambda match: _visible_control(match.group()), text)
 
 
+def _mapped_sub(pattern: re.Pattern, replacement: str, text: str, mapping: list[int]) -> tuple[str, list[int]]:
+    """``pattern.sub(replacement, text)``, and ``mapping`` (offsets of the original into
+    ``text``) carried on into the result: an offset inside a replaced match goes to where
+    its replacement starts, the match's end to where the replacement ends."""
+    parts: list[str] = []
+    moved: list[int] = []  # offsets of ``text`` (and its end) in the result
+    last = length = 0
+    for match in pattern.finditer(text):
+        kept = text[last:match.start()]
+        moved.extend(range(length, length + len(kept)))
+        length += len(kept)
+        moved.extend([length] * (match.end() - match.start()))
+        parts += [kept, replacement]
+        length += len(replacement)
+        last = match.end()
+    parts.append(text[last:])
+    moved.extend(range(length, length + len(text) - last + 1))
+    return "".join(parts), [moved[offset] for offset in mapping]
+
+
+_BOM = re.compile("^\ufeff")
+_CARRIAGE_RETURN = re.compile("\r\n?")
+
+
+def normalise_mapped(text: str) -> tuple[str, list[int]]:
+    """``normalise(text)``, and where each offset of ``text`` (and its end) lands in it:
+    what an import needs to move the offsets a file gives for text with CRLF line
+    endings (or a BOM, or escapes) onto the text Broadsheet keeps."""
+    mapping = list(range(len(text) + 1))
+    for pattern, replacement in ((_BOM, ""), (_CARRIAGE_RETURN, "\n"), (_ESCAPE_SEQUENCE, "")):
+        text, mapping = _mapped_sub(pattern, replacement, text, mapping)
+    return _UNSAFE_CHAR.sub(lambda match: _visible_control(match.group()), text), mapping
+
+
 class DecodeError(ValueError):
     """Bytes that are not readable text; the message names the byte offset."""
 

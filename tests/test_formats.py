@@ -138,7 +138,7 @@ def test_bad_import_lines_are_named_and_the_rest_imported(tmp_path, db_path):
         + "{not json\n"
         + json.dumps({"text": "Short.", "spans": [{"start": 0, "end": 40, "label": "actor"}]}) + "\n"
         + json.dumps({"text": "Claims.", "spans": [{"start": 0, "end": 6, "label": "claim", "text": "nope"}]}) + "\n"
-        + json.dumps({"text": "a\r\nb", "spans": []}) + "\n"
+        + json.dumps({"text": "a\r\nb", "spans": [{"start": 1, "end": 2, "label": "actor"}]}) + "\n"
     )
     with Store.open(db_path) as store:
         report = import_jsonl(store, path, "me")
@@ -147,7 +147,7 @@ def test_bad_import_lines_are_named_and_the_rest_imported(tmp_path, db_path):
         f"{path}:2: not valid JSON (Expecting property name enclosed in double quotes at column 2)",
         f"{path}:3: span 1: offsets 0-40 lie outside the text (length 6)",
         f"{path}:4: span 1: says 'nope' but offsets 0-6 cover 'Claims'",
-        f"{path}:5: the text has control characters or CR line endings, so its offsets cannot be trusted",
+        f"{path}:5: span 1: offsets 1-2 hold nothing but line-ending or control characters",
     ]
 
 
@@ -474,3 +474,23 @@ def test_every_jsonl_line_has_the_same_keys_and_doccano_overlaps_are_named(tagge
     assert ("000_64331d8c72ca9866: figure 'At least 25 militia fighters' (410-438) overlaps claim 'At least 25 militia "
             "fighters were killed' (410-450); a doccano project keeps both only if it allows overlapping spans") in result.stderr
     assert sum("overlaps" in line for line in result.stderr.splitlines()) == 2  # and the actor inside the quote
+
+
+def test_crlf_text_imports_with_every_offset_moved_to_the_text_kept(tmp_path, db_path):
+    text = "Line one.\r\nMark Esper spoke\r\nand Pompeo said \u201cno\u201d.\rEnd."
+    record = {"text": text, "meta": {"id": "crlf"}, "answer": "accept",
+              "spans": [{"start": text.index("Mark"), "end": text.index("Mark") + 10, "label": "actor", "text": "Mark Esper"},
+                        {"start": text.index("spoke"), "end": text.index("Pompeo") + 6, "label": "claim"}],
+              "relations": [{"head_span": {"start": text.index("Mark"), "end": text.index("Mark") + 10},
+                             "child_span": {"start": text.index("spoke"), "end": text.index("Pompeo") + 6}, "label": "said-by"}]}
+    path = tmp_path / "prodigy.jsonl"
+    path.write_text(json.dumps(record) + "\n")
+    with Store.open(db_path) as store:
+        report = import_jsonl(store, path, "me")
+        assert (report.spans, report.links, report.problems) == (2, 1, [])
+        assert store.article_text("crlf") == "Line one.\nMark Esper spoke\nand Pompeo said \u201cno\u201d.\nEnd."
+    [line] = [json.loads(line) for line in export(db_path).splitlines()]
+    assert [(line["text"][span["start"]:span["end"]], span["status"]) for span in line["spans"]] == [
+        ("Mark Esper", "accepted"), ("spoke\nand Pompeo", "accepted"),
+    ]
+    assert len(line["relations"]) == 1
