@@ -97,3 +97,22 @@ def test_the_review_cards_sentence_does_not_end_at_us():
     start = text.index("troops")
     begin, end = sentence_around(text, start, start + len("troops"))
     assert text[begin:end] == "About 5,000 U.S. troops remain in Iraq."
+
+
+def test_normalise_mapped_gives_normalises_text_and_where_each_offset_lands():
+    import random
+
+    from annotations.text import normalise_mapped
+
+    rng = random.Random(20191229)
+    pieces = ["a", "b", " ", "\r", "\n", "\r\n", "\x1b[31m", "\x1b]2;title\x07", "\x1b", "\ufeff", "\x07", "\u202e", "é"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(30)))
+        normalised, mapping = normalise_mapped(text)
+        assert normalised == normalise(text), repr(text)
+        assert len(mapping) == len(text) + 1 and mapping[-1] == len(normalised)
+        assert all(first <= second for first, second in zip(mapping, mapping[1:]))
+    text = "One.\r\nMark Esper\x1b[1m spoke."
+    normalised, mapping = normalise_mapped(text)
+    start = text.index("Mark")
+    assert normalised[mapping[start]:mapping[start + 10]] == "Mark Esper"
