@@ -167,6 +167,14 @@ async def _proposed(pilot, screen) -> None:
     raise AssertionError("no proposals within 10 s")
 
 
+async def _compare_and_propose(pilot, app) -> CompareScreen:
+    """C, then p, and the compare view once its proposals are in."""
+    await pilot.press("C", "p")
+    screen = app.screen
+    await _proposed(pilot, screen)
+    return screen
+
+
 async def test_three_keys_from_nothing_to_a_confirmed_death_toll_row_that_disagrees(seeds, db_path):
     app, store = make_app(seeds, db_path)
     with store:
@@ -200,17 +208,15 @@ async def test_n_turns_a_proposal_down_and_it_is_not_proposed_again(seeds, db_pa
     app, store = make_app(seeds, db_path)
     with store:
         async with app.run_test(size=WIDE) as pilot:
-            await pilot.press("C", "p")
-            screen = app.screen
-            await _proposed(pilot, screen)
+            screen = await _compare_and_propose(pilot, app)
             turned_down = screen.proposals[0]
             count = len(screen.proposals)
             await pilot.press("n")
             await pilot.pause()
             assert turned_down not in screen.proposals and len(screen.proposals) == count - 1
-            await pilot.press("escape", "C", "p")
-            await _proposed(pilot, app.screen)
-            assert turned_down.key not in {proposal.key for proposal in app.screen.proposals}
+            await pilot.press("escape")
+            again = await _compare_and_propose(pilot, app)
+            assert turned_down.key not in {proposal.key for proposal in again.proposals}
     assert store.dismissed() == {turned_down.key}
 
 
@@ -218,9 +224,7 @@ async def test_x_takes_a_cell_out_of_a_proposed_row_and_the_outlets_full_name_sh
     app, store = make_app(seeds, db_path)
     with store:
         async with app.run_test(size=WIDE) as pilot:
-            await pilot.press("C", "p")
-            screen = app.screen
-            await _proposed(pilot, screen)
+            screen = await _compare_and_propose(pilot, app)
             table = screen.query_one(DataTable)
             toll = screen.proposals[0]
             post = [str(column.value) for column in table.columns].index("003_5d1040d77a3fa8e0")
