@@ -27,7 +27,7 @@ from tui.screens.compare import CompareScreen
 from tui.screens.help import HelpScreen
 from tui.widgets.article_view import ArticleView
 
-from .conftest import ROOT, SEEDS, make_app
+from .conftest import ROOT, make_app
 from .tmux import Terminal, broadsheet_command
 
 WIDE = (160, 48)
@@ -158,7 +158,7 @@ async def test_help_shows_a_label_named_with_markup_and_a_description_with_an_es
                 console.print(static.content)
             help_text = console.file.getvalue()
             assert CLOSE_BOLD in help_text
-            assert f"Bold␛]2;PWNED␇ [b]not bold" in help_text
+            assert "Bold␛]2;PWNED␇ [b]not bold" in help_text
             assert "\x1b" not in help_text and "\x07" not in help_text
             await pilot.press("escape")
             bar = app.screen.query_one("KeyBar").render_line(0).text
@@ -337,7 +337,7 @@ def test_the_progress_bar_shows_a_file_name_literally(monkeypatch):
     with tui.cli.progress_bar(f"Importing [red]x[link=http://x]{RETITLE}.jsonl") as update:
         update(0, 10)
         update(5, 10)
-    assert f"Importing [red]x[link=http://x]␛]2;PWNED␇.jsonl" in stderr.getvalue()
+    assert "Importing [red]x[link=http://x]␛]2;PWNED␇.jsonl" in stderr.getvalue()
     assert "\x1b]" not in stderr.getvalue()
 
 

@@ -8,7 +8,6 @@ import sys
 from collections.abc import Sequence
 
 from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.cache import LRUCache
