@@ -118,10 +118,11 @@ def _raw_spans(record: dict) -> list[dict]:
     return []
 
 
-def _annotation_from(raw: dict, article: Article, offsets: Offsets, annotator: str, index: int,
+def _annotation_from(raw: dict, article: Article, offsets: Offsets, labels: Labels, annotator: str, index: int,
                      answered: str | None = None) -> Annotation:
     """One span of the line; ``answered``: the status the line's Prodigy answer gives."""
-    start, end, label = raw.get("start"), raw.get("end"), raw.get("label")
+    start, end = raw.get("start"), raw.get("end")
+    label = labels.mapped(raw.get("label"), f"span {index + 1}")
     given = offsets.given
     # bool is an int to Python, not to JSON Schema: true would import and then fail validation.
     if not (type(start) is int and type(end) is int and isinstance(label, str) and label):
@@ -145,9 +146,25 @@ def _annotation_from(raw: dict, article: Article, offsets: Offsets, annotator: s
     )
 
 
+@dataclass(frozen=True)
+class Labels:
+    """What span labels an import takes: ``renamed`` first (--label-map OLD=NEW), then, if
+    ``allowed`` is given (the label schema's names), only those."""
+
+    renamed: dict[str, str] = field(default_factory=dict)
+    allowed: frozenset[str] | None = None
+    schema: str = ""  # where ``allowed`` comes from, for the message
+
+    def mapped(self, label: object, where: str) -> object:
+        label = self.renamed.get(label, label) if isinstance(label, str) else label
+        if self.allowed is not None and isinstance(label, str) and label not in self.allowed:
+            raise LineError(f"{where}: label {label!r} is not in {self.schema}; rename it with --label-map {label}=NEW")
+        return label
+
+
 def import_jsonl(
     store: Store, path: Path, annotator: str, progress: Callable[[int, int], None] | None = None,
-    as_suggestions: bool = False,
+    as_suggestions: bool = False, labels: Labels = Labels(),
 ) -> ImportReport:
     """Import every usable line of ``path``; problems are 'FILE:LINE: reason' strings.
 
@@ -164,7 +181,7 @@ def import_jsonl(
             try:
                 if line.problem is not None:
                     raise LineError(line.problem)
-                _import_record(store, line.record, annotator, report, source)
+                _import_record(store, line.record, annotator, report, source, labels)
             except LineError as error:
                 report.problems.append(f"{path}:{line.number}: {error}")
     except JsonlFileError as error:
@@ -172,7 +189,8 @@ def import_jsonl(
     return report
 
 
-def _import_record(store: Store, record: dict, annotator: str, report: ImportReport, suggested_by: str = "") -> None:
+def _import_record(store: Store, record: dict, annotator: str, report: ImportReport, suggested_by: str = "",
+                   labels: Labels = Labels()) -> None:
     """``suggested_by``: the source of the spans when they come in as suggestions."""
     if "text" not in record and isinstance(record.get("links"), list):
         _import_group(store, record, annotator, report)
@@ -183,7 +201,8 @@ def _import_record(store: Store, record: dict, annotator: str, report: ImportRep
     answered = _answer_status(record.get("answer"), "the example")
     article, offsets = _article_from(record)
     raw_spans = _raw_spans(record)
-    annotations = [_annotation_from(raw, article, offsets, annotator, index, answered) for index, raw in enumerate(raw_spans)]
+    annotations = [_annotation_from(raw, article, offsets, labels, annotator, index, answered)
+                   for index, raw in enumerate(raw_spans)]
     known = store.annotations(article.id)
     if suggested_by:
         from .suggest import without_overlaps

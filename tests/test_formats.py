@@ -494,3 +494,20 @@ def test_crlf_text_imports_with_every_offset_moved_to_the_text_kept(tmp_path, db
         ("Mark Esper", "accepted"), ("spoke\nand Pompeo", "accepted"),
     ]
     assert len(line["relations"]) == 1
+
+
+def test_import_renames_labels_with_label_map_and_refuses_those_the_schema_does_not_name(tmp_path, db_path):
+    path = tmp_path / "ner.jsonl"
+    path.write_text(json.dumps({"text": "Mark Esper met KH.", "meta": {"id": "m"}, "spans": [
+        {"start": 0, "end": 10, "label": "PERSON"}, {"start": 15, "end": 17, "label": "ORG"}]}) + "\n")
+    schema = tmp_path / "labels.yaml"
+    schema.write_text("labels:\n  - {name: actor, key: a, color: blue, description: People.}\n")
+    result = cli("import", str(path), "--db", str(db_path), "--labels", str(schema), "--label-map", "PERSON=actor")
+    assert result.returncode == 1
+    assert f"broadsheet: skipped {path}:1: span 2: label 'ORG' is not in {schema}; rename it with --label-map ORG=NEW" \
+        in result.stderr.splitlines()
+    result = cli("import", str(path), "--db", str(db_path), "--label-map", "PERSON=actor", "--label-map", "ORG=actor")
+    assert result.returncode == 0, result.stderr
+    with Store.open(db_path) as store:
+        assert [(span.text, span.label) for span in store.annotations("m")] == [("Mark Esper", "actor"), ("KH", "actor")]
+    assert cli("import", str(path), "--db", str(db_path), "--label-map", "PERSON").returncode == 2

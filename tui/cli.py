@@ -123,7 +123,18 @@ def _import_parser() -> argparse.ArgumentParser:
     parser.add_argument("--annotator", default=None, help="stored on spans that name no annotator (default: your user name)")
     parser.add_argument("--as-suggestions", action="store_true",
                         help="a model's predictions: the spans come in as suggestions, to accept or reject")
+    parser.add_argument("--label-map", type=_renaming, action="append", default=[], metavar="OLD=NEW",
+                        help="import spans labelled OLD as NEW (repeat for several)")
+    parser.add_argument("--labels", type=Path, metavar="FILE",
+                        help="a label schema: a span whose label (after --label-map) it does not name is skipped, named")
     return parser
+
+
+def _renaming(value: str) -> tuple[str, str]:
+    old, equals, new = value.partition("=")
+    if not (equals and old.strip() and new.strip()):
+        raise argparse.ArgumentTypeError(f"{value!r}: expected OLD=NEW")
+    return old.strip(), new.strip()
 
 
 def _validate_parser() -> argparse.ArgumentParser:
@@ -415,14 +426,17 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from annotations.importing import import_jsonl  # only this command needs it
+    from annotations.importing import Labels, import_jsonl  # only this command needs it
 
+    schema = load_schema(args.labels) if args.labels else None  # a bad schema stops us before the database opens
+    labels = Labels(dict(args.label_map), frozenset(schema.names) if schema else None, str(args.labels))
     skipped = False
     with Store.open(args.db or default_db_path()) as store:
         for path in args.files:
             try:
                 with progress_bar(f"Importing {path.name}") as progress:
-                    report = import_jsonl(store, path, args.annotator or default_annotator(), progress, args.as_suggestions)
+                    report = import_jsonl(store, path, args.annotator or default_annotator(), progress, args.as_suggestions,
+                                          labels)
             except OSError as error:  # a database file could not be written: a full disk, a read-only folder
                 raise StoreError(f"{failure(error, doing='cannot write')}; what was imported before it is saved, "
                                  f"and importing {path} again adds only the rest") from None
