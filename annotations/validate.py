@@ -1,9 +1,11 @@
-"""Check a JSONL export: the shipped JSON Schema, then offsets against the text, then
+"""Check a JSONL file in any shape Broadsheet reads or writes (ours, Prodigy's, doccano's):
+its shape's rules (ours: the shipped JSON Schema), then offsets against the text, then
 (when spaCy is installed) that each span lines up with spaCy's tokens."""
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,7 +34,24 @@ def _blank_spacy():
     return spacy.blank("en")
 
 
+# The JSONL shapes Broadsheet reads and writes, by what a line of each holds.
+SHAPES = {"broadsheet": "Broadsheet JSONL", "prodigy": "Prodigy JSONL", "doccano": "doccano JSONL"}
+_ANSWERS = ("accept", "reject", "ignore")
+
+
+def shape_of(record: dict) -> str:
+    """Which shape a line is: doccano's `label` triples, ours (`meta.id` and `spans`), or
+    Prodigy's (`text` with `spans`, `meta` optional, perhaps an `answer`)."""
+    if "spans" not in record and isinstance(record.get("label", record.get("labels")), list):
+        return "doccano"
+    meta = record.get("meta")
+    if isinstance(meta, dict) and "id" in meta and "answer" not in record:
+        return "broadsheet"
+    return "prodigy"
+
+
 def validate_jsonl(path: Path) -> ValidationReport:
+    """Check every line in the shape it is (see shape_of), saying which shapes were read."""
     from jsonschema import Draft202012Validator
 
     validator = Draft202012Validator(export_schema())
@@ -40,41 +59,100 @@ def validate_jsonl(path: Path) -> ValidationReport:
     report = ValidationReport()
     if nlp is None:
         report.notes.append("spaCy is not installed: token alignment was not checked (pip install spacy)")
+    shapes: Counter[str] = Counter()
     try:
         for line in jsonl_lines(path):
             report.lines += 1
             where = f"{path}:{line.number}"
             if line.problem is not None:
                 report.errors.append(f"{where}: {line.problem}")
-            else:
-                _check_record(where, line.record, validator, nlp, report)
+                continue
+            shape = shape_of(line.record)
+            shapes[shape] += 1
+            spans = _CHECKS[shape](where, line.record, validator, report)
+            if spans is not None:
+                _check_spans(where, line.record, spans, nlp, report)
     except JsonlFileError as error:
         report.errors.append(str(error))
+    if shapes:
+        report.notes.insert(0, f"{path}: read as " + ", ".join(f"{SHAPES[shape]} ({count} line(s))"
+                                                               for shape, count in shapes.most_common()))
     return report
 
 
-def _check_record(where: str, record: dict, validator, nlp, report: ValidationReport) -> None:
+def _ours(where: str, record: dict, validator, report: ValidationReport) -> list[dict] | None:
+    """Our export, against the JSON Schema shipped beside this module."""
     schema_errors = sorted(validator.iter_errors(record), key=lambda error: list(error.absolute_path))
     for error in schema_errors:
         location = "/".join(str(part) for part in error.absolute_path) or "(line)"
         report.errors.append(f"{where}: {location}: {error.message}")
     if schema_errors:
-        return
-    text = record["text"]
-    doc = nlp.make_doc(text) if nlp is not None else None
-    for index, span in enumerate(record["spans"], start=1):
-        start, end = span["start"], span["end"]
-        label = f"span {index} ({span['label']} {start}-{end})"
-        if not 0 <= start < end <= len(text):
-            report.errors.append(f"{where}: {label} lies outside the text (length {len(text)})")
-            continue
-        if text[start:end] != span["text"]:
-            report.errors.append(f"{where}: {label} says {span['text']!r} but the text there is {text[start:end]!r}")
-            continue
-        if doc is not None and doc.char_span(start, end, label=span["label"]) is None:
-            report.warnings.append(f"{where}: {label} {span['text']!r} does not align to spaCy tokens")
+        return None
     span_ids = {span.get("id") for span in record["spans"]}
     for index, relation in enumerate(record.get("relations", []), start=1):
         for end in ("head", "child"):
             if relation[end] not in span_ids:
                 report.errors.append(f"{where}: relation {index} ({relation['label']}): {end} {relation[end]!r} is not the id of a span of this line")
+    return record["spans"]
+
+
+def _text_problem(record: dict) -> str | None:
+    text = record.get("text")
+    return None if isinstance(text, str) and text else "'text' must be a non-empty string"
+
+
+def _prodigy(where: str, record: dict, validator, report: ValidationReport) -> list[dict] | None:
+    """Prodigy's task: text, spans of start, end and label (text optional), an answer."""
+    problem = _text_problem(record)
+    spans = record.get("spans")
+    if problem is None and not (isinstance(spans, list) and all(isinstance(span, dict) for span in spans)):
+        problem = "'spans' must be a list of objects"
+    if problem is None and record.get("answer", "accept") not in _ANSWERS:
+        problem = f"answer {record['answer']!r} is not one of {', '.join(_ANSWERS)}"
+    if problem is None:
+        bad = next((index for index, span in enumerate(spans, start=1) if not _span_shape(span)), None)
+        problem = None if bad is None else f"span {bad}: needs integer start and end and a string label"
+    if problem is not None:
+        report.errors.append(f"{where}: {problem}")
+        return None
+    return spans
+
+
+def _doccano(where: str, record: dict, validator, report: ValidationReport) -> list[dict] | None:
+    """doccano's sequence labelling line: text and [start, end, label] triples."""
+    triples = record.get("label", record.get("labels"))
+    problem = _text_problem(record)
+    if problem is None and not all(isinstance(item, list) and len(item) == 3 for item in triples):
+        problem = "'label' must be a list of [start, end, label]"
+    spans = [] if problem else [{"start": start, "end": end, "label": label} for start, end, label in triples]
+    if problem is None:
+        bad = next((index for index, span in enumerate(spans, start=1) if not _span_shape(span)), None)
+        problem = None if bad is None else f"label {bad}: needs integer start and end and a string label"
+    if problem is not None:
+        report.errors.append(f"{where}: {problem}")
+        return None
+    return spans
+
+
+def _span_shape(span: dict) -> bool:
+    return type(span.get("start")) is int and type(span.get("end")) is int and isinstance(span.get("label"), str)
+
+
+_CHECKS = {"broadsheet": _ours, "prodigy": _prodigy, "doccano": _doccano}
+
+
+def _check_spans(where: str, record: dict, spans: list[dict], nlp, report: ValidationReport) -> None:
+    """Each span's offsets against the text, its text (where it gives one), and spaCy's tokens."""
+    text = record["text"]
+    doc = nlp.make_doc(text) if nlp is not None else None
+    for index, span in enumerate(spans, start=1):
+        start, end = span["start"], span["end"]
+        label = f"span {index} ({span['label']} {start}-{end})"
+        if not 0 <= start < end <= len(text):
+            report.errors.append(f"{where}: {label} lies outside the text (length {len(text)})")
+            continue
+        if "text" in span and text[start:end] != span["text"]:
+            report.errors.append(f"{where}: {label} says {span['text']!r} but the text there is {text[start:end]!r}")
+            continue
+        if doc is not None and doc.char_span(start, end, label=span["label"]) is None:
+            report.warnings.append(f"{where}: {label} {text[start:end]!r} does not align to spaCy tokens")

@@ -263,17 +263,17 @@ def test_validate_reports_line_numbers_and_spacy_misalignment(tagged_db, tmp_pat
     misaligned = dict(record, spans=[{"start": 2, "end": 6, "label": "actor", "text": record["text"][2:6]}])
     outside = dict(record, spans=[{"start": 5, "end": 999999, "label": "actor", "text": "x"}])
     wrong_text = dict(record, spans=[{"start": 0, "end": 1, "label": "actor", "text": "Z"}])
-    no_meta = {"text": "x", "spans": []}
+    no_spans = {"text": "x", "meta": {"id": "a"}}  # ours (meta.id), but without its spans
     bad = tmp_path / "bad.jsonl"
-    bad.write_text("\n".join(json.dumps(line) for line in (misaligned, outside, wrong_text, no_meta)) + "\n{oops\n")
+    bad.write_text("\n".join(json.dumps(line) for line in (misaligned, outside, wrong_text, no_spans)) + "\n{oops\n")
     report = validate_jsonl(bad)
     assert report.lines == 5
     assert [error.split(": ", 2)[0].rsplit(":", 1)[1] for error in report.errors] == ["2", "3", "4", "5"]
     assert "lies outside the text" in report.errors[0]
     assert "says 'Z' but the text there is 'A'" in report.errors[1]
-    assert "'meta' is a required property" in report.errors[2]
+    assert "'spans' is a required property" in report.errors[2]
     assert "not valid JSON" in report.errors[3]
-    assert report.notes == []  # spaCy is installed with the test extra, so alignment was checked
+    assert report.notes == [f"{bad}: read as Broadsheet JSONL (4 line(s))"]  # and no note that spaCy is missing: alignment was checked
     assert report.warnings == [f"{bad}:1: span 1 (actor 2-6) {record['text'][2:6]!r} does not align to spaCy tokens"]
     result = cli("validate", str(bad))
     assert result.returncode == 1 and "invalid: 5 line(s), 4 error(s)" in result.stderr
@@ -511,3 +511,20 @@ def test_import_renames_labels_with_label_map_and_refuses_those_the_schema_does_
     with Store.open(db_path) as store:
         assert [(span.text, span.label) for span in store.annotations("m")] == [("Mark Esper", "actor"), ("KH", "actor")]
     assert cli("import", str(path), "--db", str(db_path), "--label-map", "PERSON").returncode == 2
+
+
+def test_validate_reads_what_import_reads_and_says_which_shape(tagged_db, tmp_path):
+    db_path, _ = tagged_db
+    doccano = tmp_path / "doccano.jsonl"
+    doccano.write_text(export(db_path, "doccano"), encoding="utf-8")
+    prodigy = tmp_path / "prodigy.jsonl"
+    prodigy.write_text(json.dumps({"text": "Mark Esper spoke.", "spans": [{"start": 0, "end": 10, "label": "actor"}],
+                                   "answer": "accept", "_input_hash": 1}) + "\n"
+                       + json.dumps({"text": "Odd.", "spans": [{"start": 0, "end": 9, "label": "actor"}], "answer": "maybe"}) + "\n")
+    ours = validate_jsonl(doccano)
+    assert (ours.errors, ours.notes[0]) == ([], f"{doccano}: read as doccano JSONL (5 line(s))")
+    report = validate_jsonl(prodigy)
+    assert report.notes[0] == f"{prodigy}: read as Prodigy JSONL (2 line(s))"
+    assert report.errors == [f"{prodigy}:2: answer 'maybe' is not one of accept, reject, ignore"]
+    result = cli("validate", str(doccano))
+    assert result.returncode == 0 and f"broadsheet: {doccano}: read as doccano JSONL (5 line(s))" in result.stderr
