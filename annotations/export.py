@@ -7,7 +7,8 @@
 - clusters: one line per cluster of same-as links across articles, and per other link
   between two articles (cluster_records);
 - doccano: {"id", "text", "label": [[start, end, "LABEL"], ...]} per line;
-- brat: a folder of <article>.txt and <article>.ann standoff files;
+- brat: a folder of <article>.txt and <article>.ann standoff files (T lines for spans, R
+  lines for links between them) and an annotation.conf of the labels and relations used;
 - conll: CoNLL-2003's -DOCSTART- line before each article, then one token a line with
   its IOB2 tag and a blank line after each sentence.
 
@@ -232,13 +233,30 @@ def brat_fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def brat_annotation_file(article: ExportedArticle) -> str:
+    """The article's .ann: a T line per span, then an R line per link between two of them."""
     lines = []
+    number_of = {}
     for number, span in enumerate(article.spans, start=1):
         fragments = brat_fragments(article.text, span.start, span.end)
         offsets = ";".join(f"{start} {end}" for start, end in fragments)
         covered = " ".join(article.text[start:end] for start, end in fragments)
         lines.append(f"T{number}\t{span.label} {offsets}\t{covered}")
+        number_of[span.id] = number
+    for number, link in enumerate(article.relations, start=1):
+        lines.append(f"R{number}\t{link.label} Arg1:T{number_of[link.head]} Arg2:T{number_of[link.child]}")
     return "".join(line + "\n" for line in lines)
+
+
+def brat_configuration(labels: set[str], relations: set[str]) -> str:
+    """annotation.conf for the labels and relations an export uses: brat's verifier flags
+    every span of a type it does not list. Spans may nest and overlap (the <OVERLAP> rule)."""
+    sections = [
+        "[entities]", *sorted(labels), "",
+        "[relations]", *(f"{relation}\tArg1:<ENTITY>, Arg2:<ENTITY>" for relation in sorted(relations)),
+        "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>", "",
+        "[events]", "", "[attributes]", "",
+    ]
+    return "\n".join(sections)
 
 
 STEM_LIMIT = 100  # characters (ASCII): room for ".ann" and a writer's temporary name within 255 bytes
@@ -262,6 +280,8 @@ def write_brat(articles: Iterator[ExportedArticle], folder: Path) -> int:
     output.new_folder); two ids with one stem (say "a b" and "a_b") are told apart by a hash."""
     count = 0
     used: set[str] = set()
+    labels: set[str] = set()
+    relations: set[str] = set()
     with new_folder(folder) as filling:
         for article in articles:
             stem = safe_file_stem(article.id)
@@ -270,7 +290,10 @@ def write_brat(articles: Iterator[ExportedArticle], folder: Path) -> int:
             used.add(stem)
             atomic_write(filling / f"{stem}.txt", article.text.encode("utf-8"), keep_backup=False)
             atomic_write(filling / f"{stem}.ann", brat_annotation_file(article).encode("utf-8"), keep_backup=False)
+            labels.update(span.label for span in article.spans)
+            relations.update(link.label for link in article.relations)
             count += 1
+        atomic_write(filling / "annotation.conf", brat_configuration(labels, relations).encode("utf-8"), keep_backup=False)
     return count
 
 

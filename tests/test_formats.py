@@ -528,3 +528,29 @@ def test_validate_reads_what_import_reads_and_says_which_shape(tagged_db, tmp_pa
     assert report.errors == [f"{prodigy}:2: answer 'maybe' is not one of accept, reject, ignore"]
     result = cli("validate", str(doccano))
     assert result.returncode == 0 and f"broadsheet: {doccano}: read as doccano JSONL (5 line(s))" in result.stderr
+
+
+def test_brat_gets_r_lines_for_links_and_an_annotation_conf_that_lists_every_type_used(seeds, db_path, tmp_path):
+    articles = {article.id: article for article in seeds}
+    with Store.open(db_path) as store:
+        reuters = articles["001_dd604056335a0bf9"]
+        quote = tag(store, reuters, "We discussed with him [Trump] other options that are available", "quote")
+        esper = tag(store, reuters, "Esper", "actor")
+        store.link(quote, esper, "said-by", "tester")
+        tag(store, reuters, "Trump", "actor", 1)  # nested inside the quote
+        write_brat(exported_articles(store), tmp_path / "brat")
+    conf = (tmp_path / "brat" / "annotation.conf").read_text()
+    sections: dict[str, list[str]] = {}
+    for line in conf.splitlines():
+        if line.startswith("["):
+            current = sections.setdefault(line.strip("[]"), [])
+        elif line:
+            current.append(line)
+    assert sections["entities"] == ["actor", "quote"]
+    assert "said-by\tArg1:<ENTITY>, Arg2:<ENTITY>" in sections["relations"]
+    assert any(line.startswith("<OVERLAP>\t") for line in sections["relations"])  # nested spans are allowed
+    ann = (tmp_path / "brat" / "001_dd604056335a0bf9.ann").read_text().splitlines()
+    numbers = {line.split("\t")[2]: line.split("\t")[0] for line in ann if line.startswith("T")}
+    [relation] = [line for line in ann if line.startswith("R")]
+    assert relation == f"R1\tsaid-by Arg1:{numbers[quote.text]} Arg2:{numbers['Esper']}"
+    assert {line.split("\t")[1].split()[0] for line in ann if line.startswith("T")} <= set(sections["entities"])

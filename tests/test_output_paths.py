@@ -244,8 +244,8 @@ def test_brat_exports_an_article_with_a_300_character_id_and_one_from_a_250_char
             store.add(article, 0, 4, "actor", "tester")
     status, errors = export(capsys, "--db", str(db), "--format", "brat", "-o", str(tmp_path / "brat"))
     assert status == 0, errors
-    written = sorted((tmp_path / "brat").iterdir())
-    assert len(written) == 4 and sorted(path.suffix for path in written) == [".ann", ".ann", ".txt", ".txt"]
+    written = sorted((tmp_path / "brat").iterdir())  # and brat's annotation.conf
+    assert len(written) == 5 and sorted(path.suffix for path in written) == [".ann", ".ann", ".conf", ".txt", ".txt"]
     assert {path.read_text() for path in written if path.suffix == ".txt"} == {"Hoffman spoke on Sunday.\n", "Hook spoke on Monday.\n"}
 
 
