@@ -6,7 +6,9 @@
   every line, empty or not;
 - clusters: one line per cluster of same-as links across articles, and per other link
   between two articles (cluster_records);
-- doccano: {"id", "text", "label": [[start, end, "LABEL"], ...]} per line;
+- doccano: {"id", "text", "label": [[start, end, "LABEL"], ...]} per line (sequence
+  labelling); doccano-re: {"id", "text", "entities": [{id, label, start_offset,
+  end_offset}], "relations": [{id, from_id, to_id, type}]} (relation extraction);
 - brat: a folder of <article>.txt and <article>.ann standoff files (T lines for spans, R
   lines for links between them) and an annotation.conf of the labels and relations used;
 - conll: CoNLL-2003's -DOCSTART- line before each article, then one token a line with
@@ -34,7 +36,7 @@ from .storage import atomic_write
 from .store import Store
 from .text import one_line
 
-FORMATS = ("jsonl", "doccano", "brat", "conll")
+FORMATS = ("jsonl", "doccano", "doccano-re", "brat", "conll")
 STATUS_FORMATS = ("jsonl",)  # the formats that write each span's status, so may carry rejected spans
 
 
@@ -110,7 +112,10 @@ def exported_articles(
         }
         spans.sort(key=lambda span: (span.start, span.end, span.label, span.id))
         exported = {span.id for span in spans}
-        relations = [link for link in links_within.get(article_id, []) if exported.issuperset(link.ends())]
+        position = {span.id: index for index, span in enumerate(spans)}
+        # In span order, not the order they were made: an import makes them all at once.
+        relations = sorted((link for link in links_within.get(article_id, []) if exported.issuperset(link.ends())),
+                           key=lambda link: (position[link.head], position[link.child], link.label, link.created, link.id))
         yield ExportedArticle(article_id, store.article_text(article_id), meta, spans, relations)
 
 
@@ -144,15 +149,28 @@ def doccano_record(article: ExportedArticle) -> dict:
     return {"id": article.id, "text": article.text, "label": [[span.start, span.end, span.label] for span in article.spans]}
 
 
+def doccano_relations_record(article: ExportedArticle) -> dict:
+    """doccano's relation-extraction line: entities numbered within the line, relations
+    between them by those numbers."""
+    number = {span.id: index for index, span in enumerate(article.spans, start=1)}
+    return {
+        "id": article.id, "text": article.text,
+        "entities": [{"id": number[span.id], "label": span.label, "start_offset": span.start, "end_offset": span.end}
+                     for span in article.spans],
+        "relations": [{"id": index, "from_id": number[link.head], "to_id": number[link.child], "type": link.label}
+                      for index, link in enumerate(article.relations, start=1)],
+    }
+
+
 def write_lines(articles: Iterator[ExportedArticle], out: TextIO, fmt: str = "jsonl",
                 report: OverlapReport | None = None) -> int:
     """One JSON line per article. For doccano, overlapping spans are written and listed in
     ``report``: a doccano project that does not allow overlaps silently keeps one."""
-    make = {"jsonl": jsonl_record, "doccano": doccano_record}[fmt]
+    make = {"jsonl": jsonl_record, "doccano": doccano_record, "doccano-re": doccano_relations_record}[fmt]
     count = 0
     for article in articles:
         out.write(json.dumps(make(article), ensure_ascii=False) + "\n")
-        if fmt == "doccano" and report is not None:
+        if fmt.startswith("doccano") and report is not None:
             report.overlapping.extend((article.id, span, other) for span, other in _overlapping_pairs(article.spans))
         count += 1
     return count

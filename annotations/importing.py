@@ -39,6 +39,8 @@ class ImportReport:
     problems: list[str] = field(default_factory=list)
 
 
+DOCCANO_ID = "doccano id"  # where a doccano entity's id waits for the line's relations (no file has this key)
+
 # Prodigy's answer to an example (or to one span of it), as the status of its spans.
 ANSWERS = {"accept": "accepted", "reject": "rejected"}
 IGNORE = "ignore"
@@ -103,7 +105,14 @@ def _joins_previous(char: str) -> bool:
 
 
 def _raw_spans(record: dict) -> list[dict]:
-    """Spans in our/Prodigy shape, or doccano's [start, end, label] triples."""
+    """Spans in our/Prodigy shape, doccano's [start, end, label] triples, or doccano's
+    relation-extraction and intent `entities` (their ids kept, for the relations)."""
+    if isinstance(record.get("entities"), list) and "spans" not in record:
+        entities = record["entities"]
+        if not all(isinstance(entity, dict) for entity in entities):
+            raise LineError("'entities' must be a list of objects with start_offset, end_offset and label")
+        return [{"start": entity.get("start_offset"), "end": entity.get("end_offset"), "label": entity.get("label"),
+                 DOCCANO_ID: entity.get("id")} for entity in entities]
     if isinstance(record.get("spans"), list):
         spans = record["spans"]
         if not all(isinstance(span, dict) for span in spans):
@@ -223,7 +232,7 @@ def _import_record(store: Store, record: dict, annotator: str, report: ImportRep
         stored_id[annotation.id] = at_place[place] = annotation.id
         fresh.append(annotation)
     # A model's relations are not suggested: links are made between decided spans.
-    links = [] if suggested_by else _relations(record, annotations, stored_id, article.id, annotator, offsets)
+    links = [] if suggested_by else _relations(record, annotations, stored_id, article.id, annotator, offsets, raw_spans)
     try:
         store.add_many(article, fresh)
         _add_new_links(store, links, report)
@@ -236,30 +245,64 @@ def _import_record(store: Store, record: dict, annotator: str, report: ImportRep
 
 
 def _relations(record: dict, annotations: list[Annotation], stored_id: dict[str, str], article_id: str, annotator: str,
-               offsets: Offsets) -> list[Link]:
-    """The line's relations as links: ours name span ids; Prodigy's give head_span/child_span offsets."""
+               offsets: Offsets, raw_spans: list[dict]) -> list[Link]:
+    """The line's relations as links: ours name span ids; Prodigy's give head_span and
+    child_span offsets, or only the token indices head and child; doccano's give the ids
+    of its entities, from_id and to_id, and call the label its type."""
     relations = record.get("relations")
     if relations is None:
         return []
     if not isinstance(relations, list) or not all(isinstance(item, dict) for item in relations):
         raise LineError("'relations' must be a list of objects with head, child and label")
-    at_offsets = {(span.start, span.end): span.id for span in annotations}
+    ends = _RelationEnds(record, annotations, offsets, raw_spans)
     links = []
     for number, relation in enumerate(relations, start=1):
-        ends = []
-        for end in ("head", "child"):
-            given, span_offsets = relation.get(end), relation.get(f"{end}_span")
-            if isinstance(span_offsets, dict):
-                place = (span_offsets.get("start"), span_offsets.get("end"))
-                in_range = all(type(offset) is int and 0 <= offset <= len(offsets.given) for offset in place)
-                given = at_offsets.get(offsets.moved(*place, f"relation {number}")) if in_range else None
-            if not isinstance(given, str) or given not in stored_id:
+        doccano = "from_id" in relation or "to_id" in relation
+        found = [ends.span_id(relation, end, doccano_key, number) for end, doccano_key in (("head", "from_id"), ("child", "to_id"))]
+        for end, given in zip(("head", "child"), found):
+            if given not in stored_id:
                 raise LineError(f"relation {number}: its {end} is not one of the line's spans")
-            ends.append(stored_id[given])
-        label = relation.get("label")
+        label = relation.get("type" if doccano else "label")
         _check_label(label, f"relation {number}")
-        links.append(_link_from(relation, ends[0], article_id, ends[1], article_id, label, annotator))
+        links.append(_link_from({} if doccano else relation, stored_id[found[0]], article_id, stored_id[found[1]], article_id,
+                                label, annotator))
     return links
+
+
+class _RelationEnds:
+    """How a relation of the line names its ends, in every shape import reads."""
+
+    def __init__(self, record: dict, annotations: list[Annotation], offsets: Offsets, raw_spans: list[dict]) -> None:
+        self.offsets = offsets
+        self.annotations = annotations
+        self.at_offsets = {(span.start, span.end): span.id for span in annotations}
+        self.by_doccano_id = {raw[DOCCANO_ID]: span.id for raw, span in zip(raw_spans, annotations)
+                              if isinstance(raw.get(DOCCANO_ID), (int, str))}
+        tokens = record.get("tokens")
+        self.tokens = tokens if isinstance(tokens, list) else []
+
+    def span_id(self, relation: dict, end: str, doccano_key: str, number: int) -> str | None:
+        """The id of the line's span at the relation's ``end`` (None: no such span)."""
+        if doccano_key in relation:
+            key = relation[doccano_key]
+            return self.by_doccano_id.get(key) if isinstance(key, (int, str)) else None
+        given, span_offsets = relation.get(end), relation.get(f"{end}_span")
+        if isinstance(span_offsets, dict):
+            place = (span_offsets.get("start"), span_offsets.get("end"))
+            in_range = all(type(offset) is int and 0 <= offset <= len(self.offsets.given) for offset in place)
+            return self.at_offsets.get(self.offsets.moved(*place, f"relation {number}")) if in_range else None
+        if type(given) is int:  # Prodigy's token index alone: the span that holds that token
+            return self._span_of_token(given, number)
+        return given if isinstance(given, str) else None
+
+    def _span_of_token(self, index: int, number: int) -> str | None:
+        token = self.tokens[index] if 0 <= index < len(self.tokens) and isinstance(self.tokens[index], dict) else {}
+        start, end = token.get("start"), token.get("end")
+        if not (type(start) is int and type(end) is int and 0 <= start < end <= len(self.offsets.given)):
+            raise LineError(f"relation {number}: token {index} is not one of the line's tokens with start and end")
+        start, end = self.offsets.moved(start, end, f"relation {number}")
+        holding = [span for span in self.annotations if span.start <= start and end <= span.end]
+        return min(holding, key=lambda span: span.end - span.start).id if holding else None
 
 
 def _link_from(raw: dict, head: str, head_article: str, child: str, child_article: str, label: str, annotator: str) -> Link:

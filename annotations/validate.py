@@ -35,7 +35,8 @@ def _blank_spacy():
 
 
 # The JSONL shapes Broadsheet reads and writes, by what a line of each holds.
-SHAPES = {"broadsheet": "Broadsheet JSONL", "prodigy": "Prodigy JSONL", "doccano": "doccano JSONL"}
+SHAPES = {"broadsheet": "Broadsheet JSONL", "prodigy": "Prodigy JSONL", "doccano": "doccano JSONL",
+          "doccano-entities": "doccano relation-extraction or intent JSONL"}
 _ANSWERS = ("accept", "reject", "ignore")
 
 
@@ -44,6 +45,8 @@ def shape_of(record: dict) -> str:
     Prodigy's (`text` with `spans`, `meta` optional, perhaps an `answer`)."""
     if "spans" not in record and isinstance(record.get("label", record.get("labels")), list):
         return "doccano"
+    if "spans" not in record and isinstance(record.get("entities"), list):
+        return "doccano-entities"
     meta = record.get("meta")
     if isinstance(meta, dict) and "id" in meta and "answer" not in record:
         return "broadsheet"
@@ -134,11 +137,35 @@ def _doccano(where: str, record: dict, validator, report: ValidationReport) -> l
     return spans
 
 
+def _doccano_entities(where: str, record: dict, validator, report: ValidationReport) -> list[dict] | None:
+    """doccano's relation-extraction (or intent) line: entities with offsets, relations
+    between their ids."""
+    entities = record["entities"]
+    problem = _text_problem(record)
+    spans = [] if problem else [{"start": entity.get("start_offset"), "end": entity.get("end_offset"), "label": entity.get("label")}
+                                 for entity in entities if isinstance(entity, dict)]
+    if problem is None and len(spans) != len(entities):
+        problem = "'entities' must be a list of objects"
+    if problem is None:
+        bad = next((index for index, span in enumerate(spans, start=1) if not _span_shape(span)), None)
+        problem = None if bad is None else f"entity {bad}: needs integer start_offset and end_offset and a string label"
+    ids = {entity.get("id") for entity in entities if isinstance(entity, dict) and isinstance(entity.get("id"), (int, str))}
+    relations = record.get("relations") or []
+    for index, relation in enumerate(relations if isinstance(relations, list) else [None], start=1):
+        ends = [relation.get(key) for key in ("from_id", "to_id")] if isinstance(relation, dict) else [None]
+        if problem is None and not all(isinstance(end, (int, str)) and end in ids for end in ends):
+            problem = f"relation {index}: from_id and to_id must be ids of the line's entities"
+    if problem is not None:
+        report.errors.append(f"{where}: {problem}")
+        return None
+    return spans
+
+
 def _span_shape(span: dict) -> bool:
     return type(span.get("start")) is int and type(span.get("end")) is int and isinstance(span.get("label"), str)
 
 
-_CHECKS = {"broadsheet": _ours, "prodigy": _prodigy, "doccano": _doccano}
+_CHECKS = {"broadsheet": _ours, "prodigy": _prodigy, "doccano": _doccano, "doccano-entities": _doccano_entities}
 
 
 def _check_spans(where: str, record: dict, spans: list[dict], nlp, report: ValidationReport) -> None:

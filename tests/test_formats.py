@@ -554,3 +554,70 @@ def test_brat_gets_r_lines_for_links_and_an_annotation_conf_that_lists_every_typ
     [relation] = [line for line in ann if line.startswith("R")]
     assert relation == f"R1\tsaid-by Arg1:{numbers[quote.text]} Arg2:{numbers['Esper']}"
     assert {line.split("\t")[1].split()[0] for line in ann if line.startswith("T")} <= set(sections["entities"])
+
+
+# doccano's own examples, as its documentation shows them (relation extraction; intent detection).
+DOCCANO_RE = {"text": "Google was founded on September 4, 1998, by Larry Page and Sergey Brin.",
+              "entities": [{"id": 0, "start_offset": 0, "end_offset": 6, "label": "ORG"},
+                           {"id": 1, "start_offset": 22, "end_offset": 39, "label": "DATE"},
+                           {"id": 2, "start_offset": 44, "end_offset": 54, "label": "PERSON"},
+                           {"id": 3, "start_offset": 59, "end_offset": 70, "label": "PERSON"}],
+              "relations": [{"id": 0, "from_id": 0, "to_id": 1, "type": "foundedAt"},
+                            {"id": 1, "from_id": 0, "to_id": 2, "type": "foundedBy"},
+                            {"id": 2, "from_id": 0, "to_id": 3, "type": "foundedBy"}]}
+DOCCANO_INTENT = {"text": "Find a flight from Memphis to Tacoma",
+                  "entities": [{"id": 0, "start_offset": 19, "end_offset": 26, "label": "City"},
+                               {"id": 1, "start_offset": 30, "end_offset": 36, "label": "City"}],
+                  "cats": ["flight"]}
+
+
+def test_doccano_relation_extraction_and_intent_lines_import_with_their_relations(tmp_path, db_path):
+    path = tmp_path / "doccano-re.jsonl"
+    path.write_text(json.dumps(DOCCANO_RE) + "\n" + json.dumps(DOCCANO_INTENT) + "\n")
+    assert validate_jsonl(path).errors == []
+    with Store.open(db_path) as store:
+        report = import_jsonl(store, path, "doccano")
+        assert (report.articles, report.spans, report.links, report.problems) == (2, 6, 3, [])
+        [google] = [article_id for article_id in store.article_ids() if "flight" not in store.article_text(article_id)]
+        spans = {span.id: span.text for span in store.annotations(google)}
+        links = sorted((spans[link.head], link.label, spans[link.child]) for link in store.links())
+    assert links == [("Google", "foundedAt", "September 4, 1998"), ("Google", "foundedBy", "Larry Page"),
+                     ("Google", "foundedBy", "Sergey Brin")]
+
+
+def test_doccano_re_export_goes_out_and_comes_back_with_its_relations(tmp_path, db_path):
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps(DOCCANO_RE) + "\n")
+    with Store.open(db_path) as store:
+        import_jsonl(store, path, "doccano")
+    out = export(db_path, "doccano-re")
+    [line] = [json.loads(text) for text in out.splitlines()]
+    assert set(line) == {"id", "text", "entities", "relations"}
+    entity = {entity["id"]: line["text"][entity["start_offset"]:entity["end_offset"]] for entity in line["entities"]}
+    assert sorted((entity[rel["from_id"]], rel["type"], entity[rel["to_id"]]) for rel in line["relations"]) == [
+        ("Google", "foundedAt", "September 4, 1998"), ("Google", "foundedBy", "Larry Page"), ("Google", "foundedBy", "Sergey Brin")]
+    again = tmp_path / "again.jsonl"
+    again.write_text(out)
+    assert validate_jsonl(again).errors == []
+    with Store.open(tmp_path / "fresh.json") as fresh:
+        assert import_jsonl(fresh, again, "x").links == 3
+    assert export(tmp_path / "fresh.json", "doccano-re") == out
+
+
+def test_prodigy_relations_by_token_index_alone_import(tmp_path, db_path):
+    text = "Hoffman said the strikes were defensive."
+    tokens = [{"text": word, "start": text.index(word), "end": text.index(word) + len(word), "id": index}
+              for index, word in enumerate(["Hoffman", "said", "the", "strikes", "were", "defensive", "."])]
+    line = {"text": text, "tokens": tokens, "answer": "accept",
+            "spans": [{"start": 0, "end": 7, "label": "actor", "token_start": 0, "token_end": 0},
+                      {"start": 13, "end": 39, "label": "claim", "token_start": 2, "token_end": 5}],
+            "relations": [{"head": 5, "child": 0, "label": "said-by"}]}
+    path = tmp_path / "rel.jsonl"
+    path.write_text(json.dumps(line) + "\n")
+    with Store.open(db_path) as store:
+        report = import_jsonl(store, path, "prodigy")
+        assert (report.spans, report.links, report.problems) == (2, 1, [])
+        [link] = store.links()
+        [article_id] = store.article_ids()
+        spans = {span.id: span.text for span in store.annotations(article_id)}
+    assert (spans[link.head], link.label, spans[link.child]) == ("the strikes were defensive", "said-by", "Hoffman")
