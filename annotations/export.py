@@ -79,12 +79,14 @@ def exported_articles(
     orphans: list[Annotation] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[ExportedArticle]:
-    """Articles with at least one selected span, by id; spans by start, then end.
+    """Articles with at least one selected span, and those the analyst has finished even
+    with none (negative examples), by id; spans by start, then end.
 
     Orphaned spans (their article's text changed and their text is gone) are never
     exported; they are appended to ``orphans`` so the caller can say so.
     ``progress(done, total)`` is called per article looked at (for a progress bar)."""
     article_ids = store.article_ids()
+    finished = store.done_articles()
     links_within: dict[str, list[Link]] = {}
     for link in store.live_links()[0]:
         if link.head_article == link.child_article:
@@ -99,7 +101,7 @@ def exported_articles(
             if orphans is not None:
                 orphans.extend(span for span in spans if span.orphaned)
             spans = [span for span in spans if not span.orphaned]
-        if not spans:
+        if not spans and article_id not in finished:
             continue
         stored = store.stored_article(article_id)
         assert stored is not None
@@ -109,6 +111,7 @@ def exported_articles(
             "date": stored.meta.get("date", ""),
             "title": stored.meta.get("title", ""),
             "source": stored.source,
+            "done": article_id in finished,
         }
         spans.sort(key=lambda span: (span.start, span.end, span.label, span.id))
         exported = {span.id for span in spans}

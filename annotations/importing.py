@@ -236,6 +236,9 @@ def _import_record(store: Store, record: dict, annotator: str, report: ImportRep
     try:
         store.add_many(article, fresh)
         _add_new_links(store, links, report)
+        meta = record.get("meta")
+        if answered == "accepted" or (isinstance(meta, dict) and meta.get("done") is True):  # finished: a negative if spanless
+            store.add_done(article, annotator)
     except ArticleChangedError as error:
         raise LineError(str(error)) from None
     except StoreError as error:

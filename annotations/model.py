@@ -195,6 +195,16 @@ class Dismissal(_Stored):
     created: str
 
 
+@dataclass(frozen=True)
+class Done(_Stored):
+    """An article (``id``) the analyst has finished: exported even with no span, so that a
+    model trained on the export also sees texts with nothing in them (negatives)."""
+
+    id: str
+    annotator: str
+    updated: str
+
+
 def span_order(annotation: Annotation) -> tuple:
     """Reading order: by start, outer spans before the spans nested in them."""
     return (annotation.start, -annotation.end, annotation.label, annotation.id)

@@ -10,6 +10,7 @@ Layout for ``--db broadsheet.json``::
         _links.json          links between spans, across articles too
         _cluster_names.json  names the analyst gave to clusters of same-as links
         _dismissed.json      proposals the analyst turned down
+        _done.json           articles the analyst has finished (exported even with no span)
         history.jsonl        the undo log: a line per change, undo and redo (see _History)
 
 Every user action rewrites the one article file it touches, atomically (see storage.py),
@@ -35,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 from tinydb import TinyDB
 
 from .articles import Article
-from .model import Annotation, ClusterName, Dismissal, FieldCheck, Link, RecordError, now, shape_problem, span_order
+from .model import Annotation, ClusterName, Dismissal, Done, FieldCheck, Link, RecordError, now, shape_problem, span_order
 from .storage import (
     AtomicJSONStorage,
     CorruptFileError,
@@ -77,15 +78,16 @@ class StoredArticle:
     text_hash: str
 
 
-Record = Annotation | Link | ClusterName | Dismissal
+Record = Annotation | Link | ClusterName | Dismissal | Done
 
 # How each kind of record is named in the undo log.
-_KINDS: dict[str, type] = {"span": Annotation, "link": Link, "name": ClusterName, "dismissal": Dismissal}
+_KINDS: dict[str, type] = {"span": Annotation, "link": Link, "name": ClusterName, "dismissal": Dismissal, "done": Done}
 # The files of links, cluster names and dismissed proposals, in the .d folder (spans: one file per article).
-_RECORD_FILES = {"link": "_links.json", "name": "_cluster_names.json", "dismissal": "_dismissed.json"}
+_RECORD_FILES = {"link": "_links.json", "name": "_cluster_names.json", "dismissal": "_dismissed.json", "done": "_done.json"}
 # The order in which they are listed (spans: in reading order).
 _ORDERS: dict[str, Callable[[Any], Any]] = {
     "link": lambda link: (link.created, link.id), "name": lambda name: name.id, "dismissal": lambda dismissal: dismissal.id,
+    "done": lambda done: done.id,
 }
 
 
@@ -122,6 +124,8 @@ class Change:
             return f"name cluster {record.name!r}" if self.after else f"name {record.name!r}"
         if isinstance(record, Dismissal):
             return f"dismiss the proposed {record.label} row"
+        if isinstance(record, Done):
+            return f"mark {record.id} done" if self.after else f"mark {record.id} not done"
         return f"{verb} {record.label} {record.text!r}"
 
 
@@ -689,6 +693,28 @@ class Store:
         dismissal = Dismissal(key, label, annotator, now())
         self._do_step(Step((Change("", None, dismissal),)))
         return dismissal
+
+    def set_done(self, article: Article, annotator: str, done: bool = True) -> Step | None:
+        """Mark the article finished (or not), as an undoable step; None when it already was."""
+        before = self._record_file("done").get(article.id)
+        if (before is not None) is done:
+            return None
+        after = Done(article.id, annotator, now()) if done else None
+        return self._do_step(Step((Change(article.id, before, after),)), {article.id: article} if done else None)
+
+    def is_done(self, article_id: str) -> bool:
+        return self._record_file("done").get(article_id) is not None
+
+    def done_articles(self) -> set[str]:
+        """The ids of the articles the analyst has finished."""
+        return {done.id for done in self._record_file("done").records()}
+
+    def add_done(self, article: Article, annotator: str) -> None:
+        """Mark an imported article finished, with its text, in plain writes (an import,
+        not a keystroke: the undo log is left alone)."""
+        if self._record_file("done").get(article.id) is None:
+            self.add_many(article, [])
+            self._put_unlogged("done", [Done(article.id, annotator, now())])
 
     def dismissed(self) -> set[str]:
         """The keys of the proposals the analyst turned down."""

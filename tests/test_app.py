@@ -60,7 +60,8 @@ async def test_search_selects_the_match_and_a_label_key_tags_it(seeds, db_path):
     assert (saved["article_id"], saved["label"], saved["text"]) == (reuters.id, "actor", "Jonathan Hoffman")
     assert saved["start"] == reuters.text.index("Jonathan Hoffman")
     [line] = exported(db_path)
-    assert line["meta"] == {"id": reuters.id, "outlet": "Reuters", "date": "2019-12-31", "title": "", "source": reuters.source}
+    assert line["meta"] == {"id": reuters.id, "outlet": "Reuters", "date": "2019-12-31", "title": "", "source": reuters.source,
+                            "done": False}
     assert line["spans"] == [
         {"start": saved["start"], "end": saved["end"], "label": "actor", "text": "Jonathan Hoffman",
          "id": saved["id"], "annotator": "tester", "status": "pending"}

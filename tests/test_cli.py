@@ -44,7 +44,7 @@ def test_export_writes_one_line_per_tagged_article_with_spans_by_start(seeds, db
     assert [span["text"] for span in reuters["spans"]] == ["Kataib Hezbollah", "at least 25 militia fighters", "Jonathan Hoffman"]
     for line in lines:
         assert set(line) == {"text", "meta", "spans", "relations"} and line["relations"] == []  # the same keys on every line
-        assert set(line["meta"]) == {"id", "outlet", "date", "title", "source"}
+        assert set(line["meta"]) == {"id", "outlet", "date", "title", "source", "done"} and line["meta"]["done"] is False
         for span in line["spans"]:
             assert line["text"][span["start"] : span["end"]] == span["text"]
         assert [span["start"] for span in line["spans"]] == sorted(span["start"] for span in line["spans"])

@@ -621,3 +621,36 @@ def test_prodigy_relations_by_token_index_alone_import(tmp_path, db_path):
         [article_id] = store.article_ids()
         spans = {span.id: span.text for span in store.annotations(article_id)}
     assert (spans[link.head], link.label, spans[link.child]) == ("the strikes were defensive", "said-by", "Hoffman")
+
+
+def test_a_finished_article_with_no_span_is_exported_as_a_negative_and_comes_back_finished(seeds, db_path, tmp_path):
+    reuters, post = seeds[1], seeds[3]
+    with Store.open(db_path) as store:
+        assert store.set_done(reuters, "ana") is not None
+        assert store.set_done(reuters, "ana") is None  # already so: no step
+        tag(store, post, "Jonathan Hoffman", "actor")
+    for fmt in ("jsonl", "doccano"):
+        lines = [json.loads(line) for line in export(db_path, fmt).splitlines()]
+        assert [line.get("meta", {}).get("id", line.get("id")) for line in lines] == [reuters.id, post.id]
+    [negative, positive] = [json.loads(line) for line in export(db_path).splitlines()]
+    assert (negative["spans"], negative["meta"]["done"], positive["meta"]["done"]) == ([], True, False)
+    path = tmp_path / "gold.jsonl"
+    path.write_text(export(db_path), encoding="utf-8")
+    with Store.open(tmp_path / "fresh.json") as fresh:
+        import_jsonl(fresh, path, "x")
+        assert fresh.done_articles() == {reuters.id}
+    assert export(tmp_path / "fresh.json") == path.read_text(encoding="utf-8")
+    with Store.open(db_path) as store:  # the mark is an undo step like a tag
+        store.undo()
+        store.undo()
+        assert store.done_articles() == set()
+
+
+def test_prodigy_accepted_examples_are_finished_so_an_accepted_empty_one_is_a_negative(tmp_path, db_path):
+    path = tmp_path / "fashion.jsonl"
+    path.write_text(json.dumps({"text": "A plain sentence.", "spans": [], "answer": "accept"}) + "\n"
+                    + json.dumps({"text": "Another one.", "spans": [], "answer": "reject"}) + "\n")
+    with Store.open(db_path) as store:
+        import_jsonl(store, path, "prodigy")
+    [line] = [json.loads(line) for line in export(db_path).splitlines()]
+    assert (line["text"], line["spans"], line["meta"]["done"]) == ("A plain sentence.", [], True)

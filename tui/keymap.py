@@ -59,6 +59,9 @@ MAIN_BINDINGS: list[Binding] = [
         for number in range(1, 10)
     ),
     Binding("o", "pick_article", "Open article", show=False, id="article.pick"),
+    Binding("F", "toggle_done", "Done", show=False,
+            tooltip="Mark this article finished: exported even with no tag (a negative example); F again unmarks",
+            id="article.done"),
     Binding("r", "review", "Review", id="review.open"),
     Binding("question_mark", "help", "Keys", key_display="?", id="app.help"),
     Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),

@@ -206,6 +206,8 @@ class MainScreen(Screen):
             return
         article = view.article
         title = " · ".join(part for part in (article.outlet, article.title or article.id) if part)
+        if self.store.is_done(article.id):
+            title += " · done ✓"
         orphans = [span for span in self.store.annotations(article.id) if span.orphaned]
         try:
             links = [self._describe_link(link, spans, article.id) for link, spans in self._links_of(article.id)]
@@ -256,7 +258,23 @@ class MainScreen(Screen):
             return
         from .picker import ArticlePicker  # screens the first frame does not show load when asked for
 
-        self.app.push_screen(ArticlePicker(self.articles, lambda index: self._open_in_column(view, index)))
+        self.app.push_screen(ArticlePicker(self.articles, lambda index: self._open_in_column(view, index),
+                                           self.store.done_articles()))
+
+    def action_toggle_done(self) -> None:
+        """Mark the focused article finished, or not: a finished one is exported even with
+        no tag, so the dataset keeps the texts where there was nothing to tag."""
+        view = self.focused_view
+        if view is None:
+            return
+        done = not self.store.is_done(view.article.id)
+        try:
+            self.store.set_done(view.article, self.annotator, done)
+        except (StoreError, OSError) as error:
+            not_saved(self, error)
+            return
+        self._show_panel(view)
+        self.notify(f"{'Done' if done else 'Not done'}: exported {'even with no tag' if done else 'only with tags'} (u undoes)")
 
     def _open_in_column(self, view: ArticleView, article_index: int) -> None:
         if not self._readable(article_index):

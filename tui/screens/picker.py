@@ -6,7 +6,7 @@ with a million open it opens at once and answers each key in milliseconds."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -55,9 +55,11 @@ class ArticlePicker(Dialog):
     The choice is handed to ``on_pick`` at once, not through dismiss's result callback,
     which runs later: a key typed right after enter must find the new article in place."""
 
-    def __init__(self, articles: Sequence[Article], on_pick: Callable[[int], None]) -> None:
+    def __init__(self, articles: Sequence[Article], on_pick: Callable[[int], None], done: Set[str] = frozenset()) -> None:
+        """``done``: the ids of the articles the analyst has finished, marked in the list."""
         super().__init__()
         self.articles = articles
+        self.done = done
         self._on_pick = on_pick
         self._filter = ArticleFilter(articles)
         self._scan_pending = False
@@ -65,7 +67,7 @@ class ArticlePicker(Dialog):
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-body"):
             yield PickerFilter(self._special_key, placeholder="Filter articles (outlet, title, id)", id="picker-filter")
-            yield ArticleList(self.articles, self._filter, id="picker-list")
+            yield ArticleList(self.articles, self._filter, self.done, id="picker-list")
 
     def on_mount(self) -> None:
         self._show_count()

@@ -5,7 +5,7 @@ widget or an option each (an OptionList of a million took 48 s to fill and 1.2 G
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 
 from rich.segment import Segment
 from rich.text import Text
@@ -25,10 +25,12 @@ from .line_view import LineView
 ALL = sys.maxsize  # rows wanted: every one (the scan runs to its end)
 
 
-def article_label(article: Article) -> Text:
-    """Outlet and date (or the id), then the title (or the file): text from the file, never markup."""
+def article_label(article: Article, done: bool = False) -> Text:
+    """Outlet and date (or the id), then the title (or the file), a ✓ before one the analyst
+    has finished: text from the file, never markup."""
     heading = " · ".join(part for part in (article.outlet, article.date) if part) or article.id
-    label = Text(printable(heading), style="bold")
+    label = Text("✓ " if done else "  ", style="bold green")
+    label.append(printable(heading), style="bold")
     label.append(f"  {printable(article.title or article.source)}", style="italic")  # not the text: it is read lazily
     return label
 
@@ -64,10 +66,12 @@ class ArticleList(LineView):
             super().__init__()
             self.article_index = article_index
 
-    def __init__(self, articles: Sequence[Article], article_filter: ArticleFilter, **kwargs) -> None:
+    def __init__(self, articles: Sequence[Article], article_filter: ArticleFilter, done: Set[str] = frozenset(),
+                 **kwargs) -> None:
         super().__init__(**kwargs)
         self.articles = articles
         self.filter = article_filter
+        self.done = done
         self.highlighted = 0  # a row number; no article is highlighted when there is no such row
         self._strips: LRUCache[tuple[int, bool, int], Strip] = LRUCache(1024)  # by article, highlight, width
 
@@ -128,7 +132,8 @@ class ArticleList(LineView):
         strip = self._strips.get(key)
         if strip is None:
             style = styles.base + styles.cursor if key[1] else styles.base
-            label = article_label(self.articles[key[0]])
+            article = self.articles[key[0]]
+            label = article_label(article, article.id in self.done)
             label.truncate(width, overflow="ellipsis")
             segments = [Segment(text, style + part if part else style) for text, part, _ in label.render(self.app.console)]
             strip = self._strips[key] = Strip(segments).extend_cell_length(width, style).crop(0, width)
