@@ -6,6 +6,8 @@
   every line, empty or not;
 - clusters: one line per cluster of same-as links across articles, and per other link
   between two articles (cluster_records);
+- prodigy: Prodigy's task, {"text", "tokens", "spans" with token_start/token_end,
+  "relations" with head/child token indices and head_span/child_span, "answer", "meta"};
 - doccano: {"id", "text", "label": [[start, end, "LABEL"], ...]} per line (sequence
   labelling); doccano-re: {"id", "text", "entities": [{id, label, start_offset,
   end_offset}], "relations": [{id, from_id, to_id, type}]} (relation extraction);
@@ -20,6 +22,7 @@ Offsets are Python string offsets into the exported text, end exclusive, and
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import re
@@ -36,7 +39,7 @@ from .storage import atomic_write
 from .store import Store
 from .text import one_line
 
-FORMATS = ("jsonl", "doccano", "doccano-re", "brat", "conll")
+FORMATS = ("jsonl", "prodigy", "doccano", "doccano-re", "brat", "conll")
 STATUS_FORMATS = ("jsonl",)  # the formats that write each span's status, so may carry rejected spans
 
 
@@ -165,11 +168,39 @@ def doccano_relations_record(article: ExportedArticle) -> dict:
     }
 
 
+def prodigy_record(article: ExportedArticle) -> dict:
+    """Prodigy's task: its tokens, each span with token_start and token_end, relations by
+    the token indices of their ends' last tokens (and head_span and child_span), and the
+    answer (accept: what is exported was decided or stands)."""
+    tokens = [{"text": match.group(), "start": match.start(), "end": match.end(), "id": index,
+               "ws": article.text[match.end():match.end() + 1].isspace()}
+              for index, match in enumerate(_TOKEN.finditer(article.text))]
+    starts = [token["start"] for token in tokens]
+    ends = [token["end"] for token in tokens]
+
+    def token_range(span: Annotation) -> tuple[int, int]:
+        """The tokens the span covers (a span that cuts a token takes the whole token)."""
+        first = max(bisect.bisect_right(starts, span.start) - 1, 0)
+        last = max(bisect.bisect_left(ends, span.end), first)
+        return first, min(last, len(tokens) - 1)
+
+    ranges = {span.id: token_range(span) for span in article.spans}
+    spans = [{"start": span.start, "end": span.end, "label": span.label, "text": span.text,
+              "token_start": ranges[span.id][0], "token_end": ranges[span.id][1]} for span in article.spans]
+    place = {span.id: {"start": span.start, "end": span.end, "token_start": ranges[span.id][0],
+                       "token_end": ranges[span.id][1], "label": span.label} for span in article.spans}
+    relations = [{"head": ranges[link.head][1], "child": ranges[link.child][1], "label": link.label,
+                  "head_span": place[link.head], "child_span": place[link.child]} for link in article.relations]
+    return {"text": article.text, "tokens": tokens, "spans": spans, "relations": relations, "answer": "accept",
+            "meta": {key: value for key, value in article.meta.items() if key != "done"}}
+
+
 def write_lines(articles: Iterator[ExportedArticle], out: TextIO, fmt: str = "jsonl",
                 report: OverlapReport | None = None) -> int:
     """One JSON line per article. For doccano, overlapping spans are written and listed in
     ``report``: a doccano project that does not allow overlaps silently keeps one."""
-    make = {"jsonl": jsonl_record, "doccano": doccano_record, "doccano-re": doccano_relations_record}[fmt]
+    make = {"jsonl": jsonl_record, "doccano": doccano_record, "doccano-re": doccano_relations_record,
+            "prodigy": prodigy_record}[fmt]
     count = 0
     for article in articles:
         out.write(json.dumps(make(article), ensure_ascii=False) + "\n")

@@ -654,3 +654,29 @@ def test_prodigy_accepted_examples_are_finished_so_an_accepted_empty_one_is_a_ne
         import_jsonl(store, path, "prodigy")
     [line] = [json.loads(line) for line in export(db_path).splitlines()]
     assert (line["text"], line["spans"], line["meta"]["done"]) == ("A plain sentence.", [], True)
+
+
+def test_prodigy_format_has_tokens_token_offsets_relations_by_token_and_comes_back(seeds, db_path, tmp_path):
+    articles = {article.id: article for article in seeds}
+    reuters = articles["001_dd604056335a0bf9"]
+    with Store.open(db_path) as store:
+        quote = tag(store, reuters, "We discussed with him [Trump] other options that are available", "quote")
+        esper = tag(store, reuters, "Esper", "actor")
+        store.link(quote, esper, "said-by", "tester")
+    [task] = [json.loads(line) for line in export(db_path, "prodigy").splitlines()]
+    assert task["answer"] == "accept" and task["meta"]["id"] == reuters.id
+    tokens = task["tokens"]
+    assert all(task["text"][token["start"]:token["end"]] == token["text"] for token in tokens)
+    assert [token["id"] for token in tokens] == list(range(len(tokens)))
+    for span in task["spans"]:
+        assert (tokens[span["token_start"]]["start"], tokens[span["token_end"]]["end"]) == (span["start"], span["end"])
+    [relation] = task["relations"]
+    assert tokens[relation["head"]]["end"] == relation["head_span"]["end"] == quote.end
+    assert tokens[relation["child"]]["text"] == "Esper" and relation["label"] == "said-by"
+    path = tmp_path / "prodigy.jsonl"
+    path.write_text(export(db_path, "prodigy"), encoding="utf-8")
+    assert validate_jsonl(path).errors == []
+    with Store.open(tmp_path / "fresh.json") as fresh:
+        report = import_jsonl(fresh, path, "x")
+        assert (report.spans, report.links) == (2, 1)
+        assert {span.text for span in fresh.annotations(reuters.id)} == {quote.text, "Esper"}

@@ -95,7 +95,8 @@ def _export_parser() -> argparse.ArgumentParser:
     parser.add_argument("-o", "--output", default="-", metavar="FILE",
                         help="where to write ('-' for standard output, the default; a folder for brat)")
     parser.add_argument("--format", choices=FORMATS, default="jsonl",
-                        help="jsonl (default), doccano (sequence labelling), doccano-re (relation extraction), brat or conll")
+                        help="jsonl (default), prodigy (Prodigy's tasks, with tokens), doccano (sequence labelling), "
+                             "doccano-re (relation extraction), brat or conll")
     parser.add_argument("--gold", action="store_true", help="only spans a reviewer accepted")
     parser.add_argument("--with-rejected", action="store_true",
                         help="jsonl only: also the spans a reviewer rejected, with their status (never a label otherwise)")
