@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -36,6 +37,7 @@ class ImportReport:
     links: int = 0
     duplicates: int = 0
     ignored: int = 0  # Prodigy examples answered "ignore": not imported
+    left_out: Counter[str] = field(default_factory=Counter)  # what a format holds and Broadsheet cannot: notes...
     problems: list[str] = field(default_factory=list)
 
 
@@ -198,6 +200,24 @@ def import_jsonl(
     return report
 
 
+def import_brat(store: Store, folder: Path, annotator: str, labels: Labels = Labels()) -> ImportReport:
+    """Import a folder of brat standoff (annotations/brat.py), a document an article; what
+    brat holds that Broadsheet cannot (notes, attributes, events) is counted in ``left_out``."""
+    from .brat import brat_documents
+
+    report = ImportReport()
+    for document in brat_documents(folder):
+        report.problems.extend(document.problems)
+        report.left_out.update(document.left_out)
+        if document.record is None:
+            continue
+        try:
+            _import_record(store, document.record, annotator, report, "", labels)
+        except LineError as error:
+            report.problems.append(f"{document.path}: {error}")
+    return report
+
+
 def _import_record(store: Store, record: dict, annotator: str, report: ImportReport, suggested_by: str = "",
                    labels: Labels = Labels()) -> None:
     """``suggested_by``: the source of the spans when they come in as suggestions."""
@@ -265,6 +285,8 @@ def _relations(record: dict, annotations: list[Annotation], stored_id: dict[str,
         for end, given in zip(("head", "child"), found):
             if given not in stored_id:
                 raise LineError(f"relation {number}: its {end} is not one of the line's spans")
+        if stored_id[found[0]] == stored_id[found[1]]:
+            raise LineError(f"relation {number}: its head and child are the same span")
         label = relation.get("type" if doccano else "label")
         _check_label(label, f"relation {number}")
         links.append(_link_from({} if doccano else relation, stored_id[found[0]], article_id, stored_id[found[1]], article_id,

@@ -224,6 +224,20 @@ def test_validated_exports(tmp_path, capsys, examples, case):
     check(capsys, ["validate", str(path)], path.read_bytes())
 
 
+@pytest.mark.parametrize("case", range(40))
+def test_brat_folders(tmp_path, capsys, examples, case):
+    from annotations.export import exported_articles, write_brat
+    from annotations.store import Store
+
+    rng = rng_for("brat", case)
+    folder = tmp_path / "brat"
+    with Store.open(examples["db"], read_only=True) as store:
+        write_brat(exported_articles(store), folder)
+    target = rng.choice(sorted(folder.glob("*.ann")) + sorted(folder.glob("*.txt")))
+    target.write_bytes(mutate_bytes(target.read_bytes(), rng))
+    check(capsys, ["import", str(folder), "--db", str(tmp_path / "db" / "db.json")], target.read_bytes())
+
+
 CORPUS_EXAMPLES = {
     ".txt": (SEEDS / "000_64331d8c72ca9866.txt").read_bytes(),
     ".md": b"---\noutlet: Reuters\ndate: 2020-01-01\ntitle: 'Strikes: a reply'\ntags: [a, b]\nid: r-1\n---\n"

@@ -93,4 +93,51 @@ def test_every_format_import_reads_gives_back_what_it_carries(hard_db, tmp_path,
 def test_the_matrix_covers_every_format_that_import_reads():
     from annotations.export import FORMATS
 
-    assert set(CARRIES) == {fmt for fmt in FORMATS if fmt not in ("brat", "conll")}  # those two: export only, so far
+    # brat comes back from a folder (its own test below); CoNLL is export only, so far.
+    assert set(CARRIES) == {fmt for fmt in FORMATS if fmt not in ("brat", "conll")}
+
+
+def test_a_brat_folder_comes_back_with_its_spans_fragments_and_relations(hard_db, tmp_path):
+    from annotations.export import write_brat
+
+    folder = tmp_path / "brat"
+    with Store.open(hard_db, read_only=True) as store:
+        write_brat(exported_articles(store), folder)
+    (folder / "hard.ann").write_text((folder / "hard.ann").read_text() + "#1\tAnnotatorNotes T1\tcheck this\nA1\tNegated T2\n")
+    fresh = tmp_path / "fresh.json"
+    with Store.open(fresh) as store:
+        from annotations.importing import import_brat
+
+        report = import_brat(store, folder, "importer")
+    assert report.problems == [] and report.left_out == {"note": 1, "attribute": 1}
+    before, after = _contents(hard_db), _contents(fresh)
+    assert [entry[:4] for entry in after["spans"]["hard"]] == [entry[:4] for entry in before["spans"]["hard"]]
+    assert after["links"] == before["links"] and after["spans"]["empty"] == []
+    with Store.open(fresh) as store:  # importing it again adds nothing
+        from annotations.importing import import_brat
+
+        assert import_brat(store, folder, "importer").spans == 0
+
+
+def test_brat_import_names_what_it_cannot_take_and_the_cli_says_what_it_left_out(tmp_path, db_path):
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Hoffman said it. Esper agreed.")
+    (folder / "a.ann").write_text("T1\tactor 0 7\tHoffman\nT2\tactor 0 3;17 22\tHof Esper\nT3\tactor 17 80\tx\n"
+                                  "#1\tAnnotatorNotes T1\tnote\nbroken line\n")
+    (folder / "b.txt").write_text("Pompeo spoke.")
+    (folder / "b.ann").write_text("T1\tactor 0 6\tPompeo\nR1\tsaid-by Arg1:T1 Arg2:T1\n")
+    result = subprocess.run([sys.executable, "-m", "tui.cli", "import", str(folder), "--db", str(db_path)],
+                            capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert result.returncode == 1
+    errors = result.stderr.splitlines()
+    assert f"broadsheet: skipped {folder / 'a.ann'}:2: T2's fragments have text between them; a span is one stretch of text" in errors
+    assert f"broadsheet: skipped {folder / 'a.ann'}:3: offsets 17-80 lie outside a.txt" in errors
+    assert f"broadsheet: skipped {folder / 'a.ann'}:5: not a brat annotation line" in errors
+    assert f"broadsheet: skipped {folder / 'b.ann'}: relation 1: its head and child are the same span" in errors
+    assert errors[-1].endswith("1 span(s) imported into 1 new article(s), 1 note(s) left out (Broadsheet keeps none)")

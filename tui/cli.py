@@ -120,7 +120,8 @@ def _import_parser() -> argparse.ArgumentParser:
         description="Read JSONL (Broadsheet's export, Prodigy's text+spans, or doccano's text+label) into the database; "
                     "a clusters file (export --clusters) after the articles it links.",
     )
-    parser.add_argument("files", nargs="+", type=Path, metavar="FILE.jsonl")
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE.jsonl|FOLDER",
+                        help="JSONL files, or folders of brat standoff (.txt and .ann pairs)")
     _db_argument(parser)
     parser.add_argument("--annotator", default=None, help="stored on spans that name no annotator (default: your user name)")
     parser.add_argument("--as-suggestions", action="store_true",
@@ -428,7 +429,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from annotations.importing import Labels, import_jsonl  # only this command needs it
+    from annotations.importing import Labels, import_brat, import_jsonl  # only this command needs it
 
     schema = load_schema(args.labels) if args.labels else None  # a bad schema stops us before the database opens
     labels = Labels(dict(args.label_map), frozenset(schema.names) if schema else None, str(args.labels))
@@ -436,9 +437,12 @@ def run_import(args: argparse.Namespace) -> int:
     with Store.open(args.db or default_db_path()) as store:
         for path in args.files:
             try:
-                with progress_bar(f"Importing {path.name}") as progress:
-                    report = import_jsonl(store, path, args.annotator or default_annotator(), progress, args.as_suggestions,
-                                          labels)
+                if path.is_dir():  # a folder of brat standoff (.txt and .ann)
+                    report = import_brat(store, path, args.annotator or default_annotator(), labels)
+                else:
+                    with progress_bar(f"Importing {path.name}") as progress:
+                        report = import_jsonl(store, path, args.annotator or default_annotator(), progress,
+                                              args.as_suggestions, labels)
             except OSError as error:  # a database file could not be written: a full disk, a read-only folder
                 raise StoreError(f"{failure(error, doing='cannot write')}; what was imported before it is saved, "
                                  f"and importing {path} again adds only the rest") from None
@@ -451,6 +455,7 @@ def run_import(args: argparse.Namespace) -> int:
                 + (f", {report.links} link(s)" if report.links else "")
                 + (f", {report.duplicates} already there" if report.duplicates else "")
                 + (f", {report.ignored} example(s) answered 'ignore' left out" if report.ignored else "")
+                + "".join(f", {count} {kind}(s) left out (Broadsheet keeps none)" for kind, count in sorted(report.left_out.items()))
             )
     return EXIT_SKIPPED if skipped else EXIT_OK
 
