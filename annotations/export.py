@@ -76,6 +76,11 @@ class ExportedArticle:
     relations: list[Link] = field(default_factory=list)  # links between two of ``spans``
 
 
+# The article's own meta keys, which the export writes from the article; the others in the
+# stored meta (a Prodigy line's hashes, a team's own keys) go out as they came in.
+_WRITTEN_META = frozenset({"id", "outlet", "date", "title", "source", "done"})
+
+
 def exported_articles(
     store: Store,
     selection: ExportSelection = ExportSelection(),
@@ -115,6 +120,7 @@ def exported_articles(
             "title": stored.meta.get("title", ""),
             "source": stored.source,
             "done": article_id in finished,
+            **{key: value for key, value in stored.meta.items() if key not in _WRITTEN_META},  # kept as imported
         }
         spans.sort(key=lambda span: (span.start, span.end, span.label, span.id))
         exported = {span.id for span in spans}
@@ -191,8 +197,9 @@ def prodigy_record(article: ExportedArticle) -> dict:
                        "token_end": ranges[span.id][1], "label": span.label} for span in article.spans}
     relations = [{"head": ranges[link.head][1], "child": ranges[link.child][1], "label": link.label,
                   "head_span": place[link.head], "child_span": place[link.child]} for link in article.relations]
+    hashes = {key: article.meta[key] for key in ("_input_hash", "_task_hash") if key in article.meta}
     return {"text": article.text, "tokens": tokens, "spans": spans, "relations": relations, "answer": "accept",
-            "meta": {key: value for key, value in article.meta.items() if key != "done"}}
+            "meta": {key: value for key, value in article.meta.items() if key != "done" and key not in hashes}, **hashes}
 
 
 def write_lines(articles: Iterator[ExportedArticle], out: TextIO, fmt: str = "jsonl",

@@ -69,7 +69,29 @@ def _article_from(record: dict) -> tuple[Article, Offsets]:
     article_id = meta_in.get("id") or record.get("id")
     article_id = str(article_id) if article_id not in (None, "") else "import-" + hashlib.sha1(text.encode()).hexdigest()[:16]
     meta = {key: meta_value(meta_in[key]) for key in ("outlet", "date", "title", "url") if meta_in.get(key)}
-    return Article(article_id, text, meta_value(meta_in.get("source", "")), {key: value for key, value in meta.items() if value}), offsets
+    meta = {key: value for key, value in meta.items() if value}
+    meta.update(_kept_meta(record, meta_in))
+    return Article(article_id, text, meta_value(meta_in.get("source", "")), meta), offsets
+
+
+# Meta keys the export writes itself, from the article: not kept as given.
+_OWN_META = frozenset({"id", "outlet", "date", "title", "url", "source", "done"})
+# Prodigy's hashes of the input and of the task: kept, so that a set goes back to Prodigy as it came.
+PRODIGY_HASHES = ("_input_hash", "_task_hash")
+
+
+def _kept_meta(record: dict, meta_in: dict) -> dict:
+    """The line's other meta keys and Prodigy's hashes, to go out again as they came in:
+    numbers, true/false and null as they are, text without controls, nothing nested."""
+    given = {key: value for key, value in meta_in.items() if key not in _OWN_META}
+    given.update({key: record[key] for key in PRODIGY_HASHES if key in record})
+    kept: dict = {}
+    for key, value in given.items():
+        if isinstance(value, (bool, int, float)) or value is None:
+            kept[meta_value(key)] = value
+        elif isinstance(value, str):
+            kept[meta_value(key)] = meta_value(value)
+    return kept
 
 
 class Offsets:

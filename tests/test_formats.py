@@ -126,7 +126,7 @@ def test_prodigy_lines_import_with_meta(tmp_path, db_path):
     with Store.open(db_path) as store:
         report = import_jsonl(store, path, "model")
         assert (report.articles, report.spans, report.problems) == (2, 2, [])
-        assert store.stored_article("p-2").meta == {"outlet": "AP"}
+        assert store.stored_article("p-2").meta == {"outlet": "AP", "_input_hash": 1}  # the hash goes back out
         [pompeo] = store.annotations("p-2")
         assert (pompeo.text, pompeo.annotator, pompeo.status) == ("Pompeo", "model", "pending")
 
@@ -680,3 +680,22 @@ def test_prodigy_format_has_tokens_token_offsets_relations_by_token_and_comes_ba
         report = import_jsonl(fresh, path, "x")
         assert (report.spans, report.links) == (2, 1)
         assert {span.text for span in fresh.annotations(reuters.id)} == {quote.text, "Esper"}
+
+
+def test_prodigy_hashes_and_unknown_meta_keys_survive_a_round_trip(tmp_path, db_path):
+    line = {"text": "Mark Esper spoke.", "spans": [{"start": 0, "end": 10, "label": "actor"}], "answer": "accept",
+            "_input_hash": -1248930, "_task_hash": 88123, "meta": {"id": "t-1", "section": "world", "score": 0.91, "pinned": True}}
+    path = tmp_path / "prodigy.jsonl"
+    path.write_text(json.dumps(line) + "\n")
+    with Store.open(db_path) as store:
+        import_jsonl(store, path, "prodigy")
+    [task] = [json.loads(text) for text in export(db_path, "prodigy").splitlines()]
+    assert (task["_input_hash"], task["_task_hash"]) == (-1248930, 88123)
+    assert {key: task["meta"][key] for key in ("section", "score", "pinned")} == {"section": "world", "score": 0.91, "pinned": True}
+    [ours] = [json.loads(text) for text in export(db_path).splitlines()]
+    assert ours["meta"]["_input_hash"] == -1248930 and ours["meta"]["section"] == "world"
+    again = tmp_path / "ours.jsonl"
+    again.write_text(export(db_path), encoding="utf-8")
+    with Store.open(tmp_path / "fresh.json") as fresh:
+        import_jsonl(fresh, again, "x")
+    assert export(tmp_path / "fresh.json") == again.read_text(encoding="utf-8")
