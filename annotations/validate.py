@@ -5,10 +5,12 @@ its shape's rules (ours: the shipped JSON Schema), then offsets against the text
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .export import DOCUMENT_START
 from .jsonl import JsonlFileError, jsonl_lines
 
 SCHEMA_FILE = "export.schema.json"
@@ -183,3 +185,74 @@ def _check_spans(where: str, record: dict, spans: list[dict], nlp, report: Valid
             continue
         if doc is not None and doc.char_span(start, end, label=span["label"]) is None:
             report.warnings.append(f"{where}: {label} {text[start:end]!r} does not align to spaCy tokens")
+
+
+def validate_path(path: Path) -> ValidationReport:
+    """Check what export wrote, whatever the format: a folder is brat standoff, a file
+    whose first line is CoNLL-2003's separator is CoNLL, anything else JSONL."""
+    if path.is_dir():
+        return validate_brat(path)
+    try:
+        with open(path, "rb") as handle:
+            first = handle.readline(64)
+    except OSError as error:
+        return ValidationReport(errors=[f"{path}: cannot read: {error.strerror}"])
+    if first.rstrip(b"\r\n") == DOCUMENT_START.encode():
+        return validate_conll(path)
+    return validate_jsonl(path)
+
+
+_CONLL_LINE = re.compile(r"(\S+)\t(O|[BI]-\S+)")
+
+
+def validate_conll(path: Path) -> ValidationReport:
+    """Every line a token and an IOB2 tag, and no I- that does not continue its B- (what
+    seqeval's strict mode and spaCy's converter need)."""
+    report = ValidationReport(notes=[f"{path}: read as CoNLL (IOB2)"])
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        report.errors.append(f"{path}: cannot read as UTF-8 text: {error}")
+        return report
+    previous = "O"
+    for number, line in enumerate(lines, start=1):
+        report.lines += 1
+        if not line or line == DOCUMENT_START:
+            previous = "O"
+            continue
+        match = _CONLL_LINE.fullmatch(line)
+        if match is None:
+            report.errors.append(f"{path}:{number}: not a token, a tab and an IOB2 tag (O, B-LABEL or I-LABEL)")
+            previous = "O"
+            continue
+        tag = match.group(2)
+        if tag.startswith("I-") and previous[2:] != tag[2:]:
+            report.errors.append(f"{path}:{number}: {tag} does not continue a {tag[2:]} span (it must follow B-{tag[2:]} or {tag})")
+        previous = tag
+    return report
+
+
+def validate_brat(folder: Path) -> ValidationReport:
+    """Every .ann reads (spans inside their .txt, relations between its spans), and the
+    folder's annotation.conf lists every type used, as brat's verifier wants."""
+    from .brat import brat_documents
+
+    report = ValidationReport(notes=[f"{folder}: read as brat standoff"])
+    labels: set[str] = set()
+    relations: set[str] = set()
+    for document in brat_documents(folder):
+        report.lines += 1
+        report.errors.extend(document.problems)
+        if document.record is not None:
+            labels.update(span["label"] for span in document.record["spans"])
+            relations.update(relation["label"] for relation in document.record["relations"])
+    conf = folder / "annotation.conf"
+    if not conf.is_file():
+        report.errors.append(f"{conf}: missing: brat's verifier flags every span of a type it does not list")
+        return report
+    listed = {line.split("\t")[0].strip() for line in conf.read_text(encoding="utf-8", errors="replace").splitlines()
+              if line.strip() and not line.startswith(("[", "#"))}
+    for kind, used in (("label", labels), ("relation", relations)):
+        for name in sorted(used - listed):
+            report.errors.append(f"{conf}: the {kind} {name!r} is used but not listed")
+    return report

@@ -141,3 +141,39 @@ def test_brat_import_names_what_it_cannot_take_and_the_cli_says_what_it_left_out
     assert f"broadsheet: skipped {folder / 'a.ann'}:5: not a brat annotation line" in errors
     assert f"broadsheet: skipped {folder / 'b.ann'}: relation 1: its head and child are the same span" in errors
     assert errors[-1].endswith("1 span(s) imported into 1 new article(s), 1 note(s) left out (Broadsheet keeps none)")
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "prodigy", "doccano", "doccano-re", "conll", "brat"])
+def test_validate_accepts_what_each_exporter_writes(hard_db, tmp_path, fmt):
+    from annotations.export import OverlapReport, write_brat, write_conll
+    from annotations.validate import validate_path
+
+    target = tmp_path / ("brat" if fmt == "brat" else f"out.{fmt}")
+    with Store.open(hard_db, read_only=True) as store:
+        if fmt == "brat":
+            write_brat(exported_articles(store), target)
+        else:
+            out = io.StringIO()
+            (write_conll(exported_articles(store), out, OverlapReport()) if fmt == "conll"
+             else write_lines(exported_articles(store), out, fmt))
+            target.write_text(out.getvalue(), encoding="utf-8")
+    report = validate_path(target)
+    assert report.errors == [], report.errors
+    assert report.notes[0].startswith(f"{target}: read as ")
+
+
+def test_validate_names_an_i_tag_without_its_b_and_a_type_brat_does_not_list(tmp_path):
+    from annotations.validate import validate_path
+
+    conll = tmp_path / "bad.conll"
+    conll.write_text("-DOCSTART- -X- O O\n\nThe\tO\nstrikes\tI-claim\nhit\tB-claim\nbases\tI-figure\n")
+    assert validate_path(conll).errors == [
+        f"{conll}:4: I-claim does not continue a claim span (it must follow B-claim or I-claim)",
+        f"{conll}:6: I-figure does not continue a figure span (it must follow B-figure or I-figure)",
+    ]
+    folder = tmp_path / "brat"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Hoffman spoke.")
+    (folder / "a.ann").write_text("T1\tactor 0 7\tHoffman\n")
+    (folder / "annotation.conf").write_text("[entities]\nquote\n[relations]\n[events]\n[attributes]\n")
+    assert validate_path(folder).errors == [f"{folder / 'annotation.conf'}: the label 'actor' is used but not listed"]

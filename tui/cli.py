@@ -143,10 +143,12 @@ def _renaming(value: str) -> tuple[str, str]:
 def _validate_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="broadsheet validate",
-        description="Check a JSONL export against Broadsheet's JSON Schema, its offsets against the text, "
-        "and (with spaCy installed) that spans line up with spaCy's tokens.",
+        description="Check what export writes, or import reads: JSONL (ours against its JSON Schema, Prodigy's, "
+        "doccano's) with its offsets against the text and (with spaCy installed) spaCy's tokens; CoNLL's IOB2 tags; "
+        "a brat folder's .ann files and annotation.conf.",
     )
-    parser.add_argument("file", type=Path, metavar="FILE.jsonl")
+    parser.add_argument("file", type=Path, metavar="FILE|FOLDER",
+                        help="a JSONL file (ours, Prodigy's or doccano's), a CoNLL export or a brat folder")
     return parser
 
 
@@ -461,9 +463,9 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    from annotations.validate import validate_jsonl  # only this command needs it
+    from annotations.validate import validate_path  # only this command needs it
 
-    report = validate_jsonl(args.file)
+    report = validate_path(args.file)
     for line in report.errors + report.warnings:
         print(printable(line))
     for note in report.notes:
