@@ -694,13 +694,18 @@ class Store:
         self._do_step(Step((Change("", None, dismissal),)))
         return dismissal
 
-    def set_done(self, article: Article, annotator: str, done: bool = True) -> Step | None:
-        """Mark the article finished (or not), as an undoable step; None when it already was."""
-        before = self._record_file("done").get(article.id)
+    def set_done(self, article: Article | str, annotator: str, done: bool = True) -> Step | None:
+        """Mark the article finished (or not), as an undoable step; None when it already was.
+        An Article is registered with its text if it is new; an id must name a stored one."""
+        article_id = article if isinstance(article, str) else article.id
+        if isinstance(article, str) and self.stored_article(article) is None:
+            raise StoreError(f"{article}: not an article of the database")
+        before = self._record_file("done").get(article_id)
         if (before is not None) is done:
             return None
-        after = Done(article.id, annotator, now()) if done else None
-        return self._do_step(Step((Change(article.id, before, after),)), {article.id: article} if done else None)
+        after = Done(article_id, annotator, now()) if done else None
+        articles = {article.id: article} if done and not isinstance(article, str) else None
+        return self._do_step(Step((Change(article_id, before, after),)), articles)
 
     def is_done(self, article_id: str) -> bool:
         return self._record_file("done").get(article_id) is not None

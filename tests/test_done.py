@@ -28,3 +28,22 @@ async def test_f_marks_the_focused_article_done_and_u_takes_it_back(seeds, db_pa
             assert not any("done ✓" in line for line in app.screen.query_one("#panel").text_lines())
     with Store.open(db_path, read_only=True) as reopened:
         assert reopened.done_articles() == set()
+
+
+async def test_review_marks_the_cards_article_done_and_backspace_takes_it_back(seeds, db_path):
+    from tui.screens.review import ReviewScreen
+
+    from .test_review_screen import card, seed_tags
+
+    seed_tags(seeds, db_path)
+    app, store = make_app(seeds, db_path, annotator="lead")
+    with store:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("r")
+            assert isinstance(app.screen, ReviewScreen) and "Brian Hook" in card(app)
+            await pilot.press("F")
+            await pilot.pause()
+            assert store.done_articles() == {seeds[0].id} and "done ✓" in card(app)
+            await pilot.press("backspace")
+            await pilot.pause()
+            assert store.done_articles() == set() and "done ✓" not in card(app)

@@ -86,6 +86,8 @@ REVIEW_BINDINGS: list[Binding] = [
     Binding("slash", "open_filter", "Filter", key_display="/", id="review.filter"),
     Binding("s", "suggestions_only", "Suggestions", id="review.suggestions"),
     Binding("d", "disputes", "Disputes", id="review.disputes"),
+    Binding("F", "toggle_done", "Article done", show=False,
+            tooltip="Mark the card's article finished: exported even with no tag; F again unmarks", id="review.done"),
     Binding("escape", "close", "Close", id="review.close"),
 ]
 

@@ -81,6 +81,8 @@ class ReviewScreen(WalkScreen[Annotation]):
         card.append(f"  {annotation.status}", style=STATUS_STYLES.get(annotation.status, ""))
         card.append("   ")
         self._append_article(card, annotation.article_id)
+        if self.store.is_done(annotation.article_id):
+            card.append(" · done ✓", style="bold green")
         card.append(f"   by {annotation.annotator}", style="dim")
         if annotation.source:
             card.append(f", suggested by {annotation.source}", style="dim")
@@ -112,6 +114,20 @@ class ReviewScreen(WalkScreen[Annotation]):
         if annotation is None or not self._save(lambda: decide(self.store, annotation, status, self.reviewer)):
             return
         self.position = min(self.position + 1, len(self.queue))
+        self._show()
+
+    def action_toggle_done(self) -> None:
+        """Mark the current card's article finished, or not (as F does in the articles)."""
+        annotation = self.current
+        if annotation is None:
+            return
+        done = not self.store.is_done(annotation.article_id)
+        try:
+            self.store.set_done(annotation.article_id, self.reviewer, done)
+        except (StoreError, OSError) as error:
+            not_saved(self, error)
+            return
+        self.notify(f"{annotation.article_id}: {'done' if done else 'not done'} (backspace undoes)")
         self._show()
 
     def action_relabel(self, number: int) -> None:
