@@ -88,7 +88,7 @@ def test_help_is_there_for_each_command():
         result = broadsheet(*command, "--help")
         assert result.returncode == 0 and "--db FILE" in result.stdout, command
     result = broadsheet("validate", "--help")
-    assert result.returncode == 0 and "FILE.jsonl" in result.stdout
+    assert result.returncode == 0 and "FILE|FOLDER" in result.stdout and "brat folder" in result.stdout
     unknown = broadsheet("export", "--format", "xml")
     assert unknown.returncode == 2 and "invalid choice: 'xml'" in unknown.stderr
 
