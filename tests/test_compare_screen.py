@@ -238,3 +238,16 @@ async def test_x_takes_a_cell_out_of_a_proposed_row_and_the_outlets_full_name_sh
             await pilot.pause()
             (cluster,) = screen.clusters
             assert {span.article_id for span in cluster.spans} == set(toll.article_ids)
+
+
+async def test_closing_the_view_while_it_proposes_leaves_the_app_running(seeds, db_path):
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.press("C", "p", "escape")
+            for _ in range(40):  # let the worker finish and hand its rows to a view no longer there
+                await pilot.pause(0.05)
+            assert isinstance(app.screen, MainScreen) and app.is_running
+            await pilot.press("C", "p")  # and a new view proposes as before
+            await _proposed(pilot, app.screen)
+            assert app.screen.proposals

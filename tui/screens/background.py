@@ -9,7 +9,8 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from textual.message import Message
@@ -99,12 +100,8 @@ class ArticleJob:
 
     def _run(self) -> None:
         worker = get_current_worker()
-        # The finding holds the GIL; a key waits for it up to the switch interval (5 ms by
-        # default). A shorter one, while the job runs, keeps keys answered promptly.
-        switch_interval = sys.getswitchinterval()
-        sys.setswitchinterval(SWITCH_INTERVAL)
         posted = time.monotonic()
-        try:
+        with keys_first():
             for looked_at, article in enumerate(self.articles, start=1):
                 if worker.is_cancelled:
                     return
@@ -119,5 +116,16 @@ class ArticleJob:
                     posted = time.monotonic()
                     self.screen.post_message(JobFound(self, article, found, looked_at))
             self.screen.post_message(JobFinished(self))
-        finally:
-            sys.setswitchinterval(switch_interval)
+
+
+@contextmanager
+def keys_first() -> Iterator[None]:
+    """For work in a worker thread: it holds the GIL, and a key waits for it up to the
+    switch interval (5 ms by default). A shorter one, while the work runs, keeps keys
+    answered promptly."""
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(SWITCH_INTERVAL)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(switch_interval)

@@ -9,6 +9,7 @@ members tagged and linked, one undo step), n turns it down for good.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 
 from rich.style import Style
@@ -36,6 +37,7 @@ from ..widgets.search_box import SearchBox
 from .dialog import Dialog
 
 FIXED_COLUMNS = ("label", "cluster", "values")
+COLUMNS = 12  # outlets at the most: a row must stay readable
 FIXED_WIDTHS = (8, 22, 24)
 # An outlet's column: as wide as fits five beside the fixed three at 160 columns (cells
 # wrap), never narrower than a short phrase nor wider than a long one.
@@ -296,19 +298,42 @@ class CompareScreen(Screen):
     def _propose(self, texts: list[tuple[str, str]]) -> None:
         from annotations.proposals import KINDS, propose
 
+        from .background import keys_first
+
         found: list[Proposal] = []
-        for label in (label for label in self.schema.names if label in KINDS):
-            self.app.call_from_thread(self._proposing, label)
-            found.extend(propose(texts, [label]))
+        with keys_first():
+            for label in (label for label in self.schema.names if label in KINDS):
+                self.app.call_from_thread(self._proposing, label)
+                found.extend(propose(texts, [label]))
         self.app.call_from_thread(self._proposed, found)
 
+    def _columns_for_proposals(self) -> None:
+        """Give a column to the open articles the proposals reach most, up to COLUMNS in
+        all; a proposal keeps its members in columns, and goes if fewer than two are left."""
+        reach = Counter(article_id for proposal in self.proposals for article_id in proposal.article_ids)
+        shown = {article.id for article in self.articles}
+        by_id = {article.id: article for article in self.open_articles}
+        for article_id, _ in reach.most_common():
+            if len(self.articles) >= COLUMNS:
+                break
+            if article_id not in shown and article_id in by_id:
+                self.articles.append(by_id[article_id])
+                self._add_article_column(by_id[article_id])
+                shown.add(article_id)
+        for proposal in self.proposals:
+            proposal.members = [member for member in proposal.members if member.article_id in shown]
+        self.proposals = [proposal for proposal in self.proposals if len(proposal.article_ids) >= 2]
+
     def _proposing(self, label: str) -> None:
-        self.proposing = f"{label}s"
-        self._summarise()
+        if self.is_attached:  # the view may have been closed while the worker ran
+            self.proposing = f"{label}s"
+            self._summarise()
 
     def _proposed(self, found: list[Proposal]) -> None:
         from annotations.proposals.confirm import open_proposals
 
+        if not self.is_attached:
+            return
         self.proposing = ""
         rank = {label: index for index, label in enumerate(self.schema.names)}
         try:
@@ -319,11 +344,7 @@ class CompareScreen(Screen):
         # Rows whose figures cannot all be true first: where the outlets differ is the point.
         self.proposals = sorted(found, key=lambda proposal: (not _disagrees(proposal), rank.get(proposal.label, len(rank)),
                                                              -proposal.score))
-        shown = {article.id for article in self.articles}
-        for article in self.open_articles:
-            if article.id not in shown and any(proposal.in_article(article.id) for proposal in self.proposals):
-                self.articles.append(article)
-                self._add_article_column(article)
+        self._columns_for_proposals()
         self.fill()
         table = self.query_one(DataTable)
         if self.proposals:

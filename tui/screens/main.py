@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 PANEL_WIDTH = 34
 MIN_COLUMN_WIDTH = 40
 MAX_COLUMNS = 9
-COMPARE_COLUMNS = 12
 HISTORY_DONE = {"undo": "Undone", "redo": "Redone"}  # what the notice says an undo or a redo did
 
 
@@ -613,24 +612,25 @@ class MainScreen(Screen):
 
     def action_compare(self) -> None:
         """Columns: the articles shown, then other open articles with links, then with tags
-        (up to COMPARE_COLUMNS in all: a row must stay readable)."""
+        (up to compare.COLUMNS in all: a row must stay readable)."""
+        from .compare import COLUMNS, CompareScreen  # DataTable alone costs start-up 6 ms
+
         shown = [view.article for view in self.columns]
         try:
             linked = {end for link in self.store.links() for end in (link.head_article, link.child_article)}
             others = [article for article in self.articles if article.id in linked and article not in shown]
             for article in self.articles:
-                if len(shown) + len(others) >= COMPARE_COLUMNS:
+                if len(shown) + len(others) >= COLUMNS:
                     break
                 if article not in shown and article not in others and self.store.annotations(article.id):
                     others.append(article)
         except StoreError as error:  # a damaged links or article file
             self.notify(f"Cannot compare: {error}", severity="error", timeout=10)
             return
-        columns = (shown + others)[:max(COMPARE_COLUMNS, len(shown))]
-        from .compare import CompareScreen  # DataTable alone costs start-up 6 ms
+        columns = (shown + others)[:max(COLUMNS, len(shown))]
 
         self.app.push_screen(CompareScreen(self.store, self.schema, columns, self.annotator, self.label_styles, self._jump_to,
-                                           self.articles[:max(COMPARE_COLUMNS, len(columns))]))
+                                           self.articles))
 
     def _jump_to(self, span: Annotation | Mention) -> None:
         """Show ``span`` (a tag, or a proposal's member) in the main view: in its column if
