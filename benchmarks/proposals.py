@@ -1,11 +1,14 @@
 """Proposals: how well they match the hand-written key on the seeds, and how long they take.
 
-    .venv/bin/python benchmarks/proposals.py [--count 100] [--rounds 5]
+    .venv/bin/python benchmarks/proposals.py [--count 100] [--rounds 5] [--reps 20]
 
 Quality: precision and recall of each kind against tests/proposal_key.py (the seeds,
 as the tests check them). Speed: proposing over COUNT articles of seed size (the five
 seeds copied, each copy's numbers and names as the seed's, so every copy meets every
-other: the most work there can be per article), the median of ROUNDS runs.
+other: the most work there can be per article), the median of ROUNDS runs. Then, in a
+real terminal (tmux), the app on those COUNT articles with two clusters linked: in the
+compare view, a cursor move (down, timed until the table's rows change) idle and while
+p proposes over every open article, and the time from p to the proposed rows.
 """
 
 from __future__ import annotations
@@ -13,21 +16,78 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from suggest import make_corpus  # noqa: E402
+from terminal import ROOT, key_latencies, median, percentile, rows, running, use_this_checkout  # noqa: E402
+
 sys.path.insert(0, str(ROOT))
-from annotations.articles import load_article  # noqa: E402
+from annotations.articles import load_article, load_corpus  # noqa: E402
 from annotations.proposals import KINDS, propose  # noqa: E402
+from annotations.store import Store  # noqa: E402
 from tests.proposal_key import evaluate  # noqa: E402
+
+TABLE_ROWS = (2, 12)  # the compare view's first rows, where down moves the cursor
+
+
+def linked_database(folder: Path) -> Path:
+    """Two clusters across the first two copies, so the compare view has rows to move on."""
+    articles = {article.id: article for article in load_corpus([folder]).articles}
+    first, second = sorted(articles)[:2]
+    db = folder / "db.json"
+    with Store.open(db) as store:
+        for words in ("Kataib Hezbollah", "Pentagon"):
+            spans = [store.add(articles[article_id], articles[article_id].text.index(words),
+                               articles[article_id].text.index(words) + len(words), "actor", "bench")
+                     for article_id in (first, second)]
+            store.link(spans[0], spans[1], "same-as", "bench")
+    return db
+
+
+def in_terminal(count: int, reps: int) -> list[tuple[str, str, str]]:
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch) / "corpus"
+        folder.mkdir()
+        make_corpus(folder, count)
+        db = linked_database(folder)
+        command = f"{sys.executable} -m tui.cli {folder} --db {db}"
+        with running(command, folder, "Outlet 0") as bench:
+            bench.send_keys(["C"])
+            while "clusters across" not in bench.capture(escapes=False):
+                time.sleep(0.02)
+            table = lambda: rows(bench, *TABLE_ROWS)  # noqa: E731
+            idle = key_latencies(bench, "Down", table, reps, before_each=["Up"])
+            started = time.perf_counter()
+            bench.send_keys(["p"])
+            while "proposing" not in bench.capture(escapes=False):
+                time.sleep(0.005)
+            busy = key_latencies(bench, "Down", table, reps, before_each=["Up"],
+                                 keep_going=lambda: "proposing" in bench.capture(escapes=False))
+            while "proposed (y: confirm" not in bench.capture(escapes=False):
+                if time.perf_counter() - started > 300:
+                    raise RuntimeError("p never finished")
+                time.sleep(0.02)
+            total = time.perf_counter() - started
+
+    def row(name: str, samples: list[float]) -> tuple[str, str, str]:
+        if not samples:
+            return (f"{name} (no key: it finished first)", "", "")
+        return (f"{name} ({len(samples)} keys)", f"{median(samples):.1f} ms", f"{percentile(samples, 0.9):.1f} ms")
+
+    return [row("cursor move in the compare view, idle", idle), row("cursor move while p proposes", busy),
+            (f"p over {count} open articles, to the proposed rows", f"{total:.2f} s", "")]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--reps", type=int, default=20)
     args = parser.parse_args()
+    use_this_checkout()
     seeds = [load_article(path) for path in sorted((ROOT / "seeds").glob("*.txt"))]
     texts = {article.id: article.text for article in seeds}
     found = propose(texts.items())
@@ -42,6 +102,10 @@ def main() -> None:
             propose(corpus, [label])
             times.append(time.perf_counter() - started)
         print(f"{label:7} over {args.count} articles: {statistics.median(times) * 1000:.0f} ms (median of {args.rounds})")
+    print("| measure | median / total | p90 |")
+    print("|---|---|---|")
+    for name, value, p90 in in_terminal(args.count, args.reps):
+        print(f"| {name} | {value} | {p90} |")
 
 
 if __name__ == "__main__":
