@@ -114,13 +114,7 @@ def _prodigy(where: str, record: dict, validator, report: ValidationReport) -> l
         problem = "'spans' must be a list of objects"
     if problem is None and record.get("answer", "accept") not in _ANSWERS:
         problem = f"answer {record['answer']!r} is not one of {', '.join(_ANSWERS)}"
-    if problem is None:
-        bad = next((index for index, span in enumerate(spans, start=1) if not _span_shape(span)), None)
-        problem = None if bad is None else f"span {bad}: needs integer start and end and a string label"
-    if problem is not None:
-        report.errors.append(f"{where}: {problem}")
-        return None
-    return spans
+    return _checked(where, problem or _misshapen(spans, "span"), spans, report)
 
 
 def _doccano(where: str, record: dict, validator, report: ValidationReport) -> list[dict] | None:
@@ -130,13 +124,7 @@ def _doccano(where: str, record: dict, validator, report: ValidationReport) -> l
     if problem is None and not all(isinstance(item, list) and len(item) == 3 for item in triples):
         problem = "'label' must be a list of [start, end, label]"
     spans = [] if problem else [{"start": start, "end": end, "label": label} for start, end, label in triples]
-    if problem is None:
-        bad = next((index for index, span in enumerate(spans, start=1) if not _span_shape(span)), None)
-        problem = None if bad is None else f"label {bad}: needs integer start and end and a string label"
-    if problem is not None:
-        report.errors.append(f"{where}: {problem}")
-        return None
-    return spans
+    return _checked(where, problem or _misshapen(spans, "label"), spans, report)
 
 
 def _doccano_entities(where: str, record: dict, validator, report: ValidationReport) -> list[dict] | None:
@@ -148,23 +136,32 @@ def _doccano_entities(where: str, record: dict, validator, report: ValidationRep
                                  for entity in entities if isinstance(entity, dict)]
     if problem is None and len(spans) != len(entities):
         problem = "'entities' must be a list of objects"
-    if problem is None:
-        bad = next((index for index, span in enumerate(spans, start=1) if not _span_shape(span)), None)
-        problem = None if bad is None else f"entity {bad}: needs integer start_offset and end_offset and a string label"
+    problem = problem or _misshapen(spans, "entity")
     ids = {entity.get("id") for entity in entities if isinstance(entity, dict) and isinstance(entity.get("id"), (int, str))}
     relations = record.get("relations") or []
     for index, relation in enumerate(relations if isinstance(relations, list) else [None], start=1):
         ends = [relation.get(key) for key in ("from_id", "to_id")] if isinstance(relation, dict) else [None]
         if problem is None and not all(isinstance(end, (int, str)) and end in ids for end in ends):
             problem = f"relation {index}: from_id and to_id must be ids of the line's entities"
-    if problem is not None:
-        report.errors.append(f"{where}: {problem}")
-        return None
-    return spans
+    return _checked(where, problem, spans, report)
+
+
+def _misshapen(spans: list[dict], name: str) -> str | None:
+    """The first span without integer offsets and a text label, named as its format calls it."""
+    bad = next((index for index, span in enumerate(spans, start=1) if not _span_shape(span)), None)
+    return None if bad is None else f"{name} {bad}: needs integer offsets and a string label"
 
 
 def _span_shape(span: dict) -> bool:
     return type(span.get("start")) is int and type(span.get("end")) is int and isinstance(span.get("label"), str)
+
+
+def _checked(where: str, problem: str | None, spans: list[dict], report: ValidationReport) -> list[dict] | None:
+    """The line's spans to check further, or None once its problem is reported."""
+    if problem is not None:
+        report.errors.append(f"{where}: {problem}")
+        return None
+    return spans
 
 
 _CHECKS = {"broadsheet": _ours, "prodigy": _prodigy, "doccano": _doccano, "doccano-entities": _doccano_entities}
