@@ -154,6 +154,11 @@ def printable_block(text: str) -> str:
     return "\n".join("\t".join(map(printable, line.split("\t"))) for line in text.split("\n"))
 
 
+def counted(number: int, noun: str) -> str:
+    """'1 cluster', '2 clusters', '1,000 articles': a count as a person writes it."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
 def one_line(text: str) -> str:
     """``text`` on one line, its runs of whitespace (newlines too) as single spaces."""
     return " ".join(text.split())

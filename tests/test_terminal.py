@@ -140,7 +140,7 @@ def test_propose_confirm_the_death_toll_then_export_its_cluster_and_the_comparis
     terminal.send("p")
     terminal.wait_for("proposed (y: confirm", "same count: fighters", "≠ >=25 militia fighters")
     terminal.send("y")
-    screen = terminal.wait_for("1 clusters across 5 articles", "1 disagree")
+    screen = terminal.wait_for("1 cluster across 5 articles", "1 disagree")
     assert "figure+" in screen  # the other proposals are still offered
     terminal.send("Escape")
     terminal.wait_for("^q Quit")

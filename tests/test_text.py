@@ -116,3 +116,10 @@ def test_normalise_mapped_gives_normalises_text_and_where_each_offset_lands():
     normalised, mapping = normalise_mapped(text)
     start = text.index("Mark")
     assert normalised[mapping[start]:mapping[start + 10]] == "Mark Esper"
+
+
+def test_a_count_reads_as_a_person_writes_it():
+    from annotations.text import counted
+
+    assert [counted(number, "cluster") for number in (0, 1, 2, 1000)] == [
+        "0 clusters", "1 cluster", "2 clusters", "1,000 clusters"]

@@ -26,7 +26,7 @@ from annotations.model import Annotation
 from annotations.proposals.model import Mention, Proposal
 from annotations.schema import LabelSchema
 from annotations.store import Store, StoreError
-from annotations.text import one_line, printable
+from annotations.text import counted, one_line, printable
 
 from ..keymap import COMPARE_BINDINGS
 from ..notices import not_saved
@@ -127,11 +127,12 @@ class CompareScreen(Screen):
 
     def _summarise(self) -> None:
         flagged = sum(cluster.disagrees for cluster in self.clusters)
-        summary = Text(f"{len(self.clusters)} clusters across {len(self.articles)} articles", style="bold")
+        clusters, articles = counted(len(self.clusters), "cluster"), counted(len(self.articles), "article")
+        summary = Text(f"{clusters} across {articles}", style="bold")
         if flagged:
             summary.append(f" · {flagged} disagree", style="bold red")
         if self.suggestions:
-            summary.append(f" · {len(self.suggestions)} quote pairs look alike (y: link, n: not the same)")
+            summary.append(f" · {counted(len(self.suggestions), 'quote pair')} look alike (y: link, n: not the same)")
         if self.proposing:
             summary.append(f" · proposing: {self.proposing}…", style="italic")
         elif self.proposals:

@@ -12,7 +12,7 @@ from annotations.model import Annotation, Link
 from annotations.schema import LabelSchema
 from annotations.search import find_matches, next_match
 from annotations.store import Step, Store, StoreError
-from annotations.text import one_line, snap_selection, word_at
+from annotations.text import counted, one_line, snap_selection, word_at
 
 from ..keymap import MAIN_BINDINGS, label_bindings
 from ..notices import not_saved
@@ -249,7 +249,7 @@ class MainScreen(Screen):
         if number <= len(columns):
             self.set_focus(columns[number - 1])
         else:
-            self.notify(f"Only {len(columns)} columns fit at this width", severity="warning")
+            self.notify(f"Only {counted(len(columns), 'column')} fit at this width", severity="warning")
 
     def action_pick_article(self) -> None:
         view = self.focused_view

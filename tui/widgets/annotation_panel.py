@@ -20,7 +20,7 @@ from textual.strip import Strip
 
 from annotations.model import Annotation
 from annotations.schema import LabelSchema
-from annotations.text import one_line, printable
+from annotations.text import counted, one_line, printable
 
 from ..styles import UNKNOWN_LABEL, LabelStyles
 from .gutter import thumb_rows
@@ -86,7 +86,7 @@ class AnnotationPanel(LineView, can_focus=False):
         per_label = Counter([span.label for span in spans if span.status != "suggested"])
         tags = sum(per_label.values())
         suggested = len(spans) - tags
-        count = f"{tags} tag" if tags == 1 else f"{tags} tags"
+        count = counted(tags, "tag")
         head: list[Line] = [((title, "bold"),), ((count + (f" · {suggested} suggested" if suggested else ""), None),)]
         for name in self.schema.names + sorted(set(per_label) - set(self.schema.names)):
             head.append(((f" {name} ", self.label_styles.get(name, UNKNOWN_LABEL)), (f" {per_label.get(name, 0)}", None)))
