@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from .articles import Article
 from .compare import build_clusters, ordered_for_comparison
-from .figures import disagree, parse_figure
+from .figures import Figure, disagree, parse_figure
 from .proposals import Proposal
 from .sentences import sentence_spans
 from .store import Store
@@ -36,7 +36,12 @@ class Part:
     start: int
     end: int
     text: str
-    value: str = ""  # figures.py's reading of a figure ("≥25 militia fighters"), else ""
+    figure: Figure | None = None  # figures.py's reading, for a figure
+
+    @property
+    def value(self) -> str:
+        """The figure as compared: ">=25 militia fighters"; "" for words that are none."""
+        return self.figure.describe() if self.figure else ""
 
 
 @dataclass
@@ -49,8 +54,7 @@ class Row:
 
     @property
     def disagrees(self) -> bool:
-        figures = [parse_figure(part.text) for parts in self.cells.values() for part in parts]
-        return disagree([figure for figure in figures if figure is not None])
+        return disagree([part.figure for parts in self.cells.values() for part in parts if part.figure is not None])
 
 
 @dataclass
@@ -59,11 +63,6 @@ class Comparison:
     texts: dict[str, str]
     rows: list[Row]
     alone: dict[str, list[Part]]  # by article id: tags no row holds
-
-
-def _part(article_id: str, start: int, end: int, text: str) -> Part:
-    figure = parse_figure(text)
-    return Part(article_id, start, end, text, figure.describe() if figure else "")
 
 
 def stored_articles(store: Store, article_ids: Iterable[str] | None = None) -> list[Article]:
@@ -88,7 +87,8 @@ def build_comparison(store: Store, articles: list[Article], label_order: list[st
         row = Row("confirmed", cluster.label, cluster.name, "linked by the analyst")
         for span in cluster.spans:
             if span.article_id in outlets:
-                row.cells.setdefault(span.article_id, []).append(_part(span.article_id, span.start, span.end, span.text))
+                part = Part(span.article_id, span.start, span.end, span.text, cluster.figures.get(span.id))
+                row.cells.setdefault(span.article_id, []).append(part)
                 held.add(span.id)
         if len(row.cells) >= 2:
             rows.append(row)
@@ -98,10 +98,13 @@ def build_comparison(store: Store, articles: list[Article], label_order: list[st
                for label, article_id, start, end in confirmed for member in proposal.members):
             continue
         row = Row("proposed", proposal.label, one_line(proposal.members[0].text), proposal.reason)
+        figures = proposal.figures()
         for member in proposal.members:
-            row.cells.setdefault(member.article_id, []).append(_part(member.article_id, member.start, member.end, member.text))
+            part = Part(member.article_id, member.start, member.end, member.text, figures.get(member))
+            row.cells.setdefault(member.article_id, []).append(part)
         rows.append(row)
-    alone = {article_id: [_part(article_id, span.start, span.end, span.text) for span in store.annotations(article_id)
+    alone = {article_id: [Part(article_id, span.start, span.end, span.text, parse_figure(span.text))
+                          for span in store.annotations(article_id)
                           if span.settled and not span.orphaned and span.id not in held]
              for article_id in outlets}
     return Comparison(outlets, texts, rows, alone)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+from ..figures import Figure, parse_figure
+
 
 @dataclass(frozen=True, order=True)
 class Mention:
@@ -38,6 +40,14 @@ class Proposal:
     @property
     def article_ids(self) -> list[str]:
         return list(dict.fromkeys(member.article_id for member in self.members))
+
+    def figures(self) -> dict[Mention, Figure]:
+        """What each member of a proposed figure row gives ("at least 25" as >=25), so that
+        the row can show ≠. Other kinds give none: a claim's or a quote's first number may
+        be a date or a time."""
+        if self.label != "figure":
+            return {}
+        return {member: figure for member in self.members if (figure := parse_figure(member.text)) is not None}
 
     def in_article(self, article_id: str) -> list[Mention]:
         return [member for member in self.members if member.article_id == article_id]

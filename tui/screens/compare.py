@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Static
 
 from annotations.articles import Article
 from annotations.compare import Cluster, QuoteSuggestion, build_clusters, ordered_for_comparison, quote_suggestions
-from annotations.figures import Figure, disagree, parse_figure
+from annotations.figures import disagree
 from annotations.model import Annotation
 from annotations.proposals.model import Mention, Proposal
 from annotations.schema import LabelSchema
@@ -177,7 +177,7 @@ class CompareScreen(Screen):
         return cells
 
     def _proposal_cells(self, proposal: Proposal) -> list[Text]:
-        figures = _figures(proposal)
+        figures = list(proposal.figures().values())
         values = Text(" · ".join(figure.describe() for figure in figures))
         if disagree(figures):
             values = Text("≠ ", style="bold red") + values
@@ -343,7 +343,7 @@ class CompareScreen(Screen):
             self.notify(f"Cannot propose: {error}", severity="error", timeout=10)
             return
         # Rows whose figures cannot all be true first: where the outlets differ is the point.
-        self.proposals = sorted(found, key=lambda proposal: (not _disagrees(proposal), rank.get(proposal.label, len(rank)),
+        self.proposals = sorted(found, key=lambda proposal: (not disagree(list(proposal.figures().values())), rank.get(proposal.label, len(rank)),
                                                              -proposal.score))
         self._columns_for_proposals()
         self.fill()
@@ -378,17 +378,6 @@ class CompareScreen(Screen):
 
 def _heading(article: Article) -> str:
     return " · ".join(part for part in (article.outlet, article.date) if part) or article.id
-
-
-def _figures(proposal: Proposal) -> list[Figure]:
-    """The values a proposed figure row gives (a claim's or a quote's first number may be a date)."""
-    if proposal.label != "figure":
-        return []
-    return [figure for member in proposal.members if (figure := parse_figure(member.text)) is not None]
-
-
-def _disagrees(proposal: Proposal) -> bool:
-    return disagree(_figures(proposal))
 
 
 class RenameScreen(Dialog):
