@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from suggest import make_corpus  # noqa: E402
-from terminal import ROOT, key_latencies, median, percentile, rows, running, use_this_checkout  # noqa: E402
+from terminal import ROOT, latencies_while_working, latency_row, rows, running, use_this_checkout  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 from annotations.articles import load_article, load_corpus  # noqa: E402
@@ -58,26 +58,9 @@ def in_terminal(count: int, reps: int) -> list[tuple[str, str, str]]:
             bench.send_keys(["C"])
             while "clusters across" not in bench.capture(escapes=False):
                 time.sleep(0.02)
-            table = lambda: rows(bench, *TABLE_ROWS)  # noqa: E731
-            idle = key_latencies(bench, "Down", table, reps, before_each=["Up"])
-            started = time.perf_counter()
-            bench.send_keys(["p"])
-            while "proposing" not in bench.capture(escapes=False):
-                time.sleep(0.005)
-            busy = key_latencies(bench, "Down", table, reps, before_each=["Up"],
-                                 keep_going=lambda: "proposing" in bench.capture(escapes=False))
-            while "proposed (y: confirm" not in bench.capture(escapes=False):
-                if time.perf_counter() - started > 300:
-                    raise RuntimeError("p never finished")
-                time.sleep(0.02)
-            total = time.perf_counter() - started
-
-    def row(name: str, samples: list[float]) -> tuple[str, str, str]:
-        if not samples:
-            return (f"{name} (no key: it finished first)", "", "")
-        return (f"{name} ({len(samples)} keys)", f"{median(samples):.1f} ms", f"{percentile(samples, 0.9):.1f} ms")
-
-    return [row("cursor move in the compare view, idle", idle), row("cursor move while p proposes", busy),
+            idle, busy, total = latencies_while_working(bench, "Down", lambda: rows(bench, *TABLE_ROWS), reps, "p",
+                                                        "proposing", "proposed (y: confirm", before_each=["Up"], timeout=300)
+    return [latency_row("cursor move in the compare view, idle", idle), latency_row("cursor move while p proposes", busy),
             (f"p over {count} open articles, to the proposed rows", f"{total:.2f} s", "")]
 
 

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from terminal import ROOT, key_latencies, median, percentile, running, use_this_checkout  # noqa: E402
+from terminal import ROOT, latencies_while_working, latency_row, running, use_this_checkout  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 from annotations.articles import load_corpus  # noqa: E402
@@ -85,24 +85,10 @@ def in_process(folder: Path, schema_path: Path) -> list[tuple[str, str]]:
 def in_terminal(folder: Path, schema_path: Path, reps: int) -> list[tuple[str, str, str]]:
     command = f"{sys.executable} -m tui.cli {folder} --db {folder}/db.json --labels {schema_path}"
     with running(command, folder, "Outlet 0") as bench:
-        idle = key_latencies(bench, "l", lambda: first_column(bench), reps)
-        started = time.perf_counter()
-        bench.send_keys(["S"])
-        while "Suggesting" not in bench.capture(escapes=False):
-            time.sleep(0.01)
-        # Only keys answered while the job runs count.
-        busy = key_latencies(bench, "l", lambda: first_column(bench), reps,
-                             keep_going=lambda: "Suggesting" in bench.capture(escapes=False))
-        while "Suggested" not in bench.capture(escapes=False):
-            if time.perf_counter() - started > 1800:
-                raise RuntimeError("S never finished")
-            time.sleep(0.05)
-        total = time.perf_counter() - started
-
-    def row(name: str, samples: list[float]) -> tuple[str, str, str]:
-        return (f"{name} ({len(samples)} keys)", f"{median(samples):.1f} ms", f"{percentile(samples, 0.9):.1f} ms")
-
-    return [row("cursor move, idle", idle), row("cursor move while S runs", busy), ("S over every article, to the notice", f"{total:.1f} s", "")]
+        idle, busy, total = latencies_while_working(bench, "l", lambda: first_column(bench), reps, "S", "Suggesting",
+                                                    "Suggested")
+    return [latency_row("cursor move, idle", idle), latency_row("cursor move while S runs", busy),
+            ("S over every article, to the notice", f"{total:.1f} s", "")]
 
 
 def main() -> None:

@@ -146,6 +146,32 @@ def key_latencies(bench, key: str, capture: Callable[[], str], reps: int, before
     return samples
 
 
+def latencies_while_working(bench, key: str, capture: Callable[[], str], reps: int, start: str, working: str,
+                            finished: str, before_each: list[str] = (), timeout: float = 1800) -> tuple[list[float], list[float], float]:
+    """``key``'s latency idle, then while the work that ``start`` begins runs (``working``
+    on screen; only keys answered meanwhile count), and the seconds from ``start`` until
+    ``finished`` shows."""
+    idle = key_latencies(bench, key, capture, reps, before_each)
+    started = time.perf_counter()
+    bench.send_keys([start])
+    while working not in bench.capture(escapes=False):
+        time.sleep(0.005)
+    busy = key_latencies(bench, key, capture, reps, before_each,
+                         keep_going=lambda: working in bench.capture(escapes=False))
+    while finished not in bench.capture(escapes=False):
+        if time.perf_counter() - started > timeout:
+            raise RuntimeError(f"{start!r} never finished")
+        time.sleep(0.02)
+    return idle, busy, time.perf_counter() - started
+
+
+def latency_row(name: str, samples: list[float]) -> tuple[str, str, str]:
+    """A table row: the median and p90 of ``samples``, with how many keys they are."""
+    if not samples:
+        return (f"{name} (no key: the work finished first)", "", "")
+    return (f"{name} ({len(samples)} keys)", f"{median(samples):.1f} ms", f"{percentile(samples, 0.9):.1f} ms")
+
+
 def percentile(samples: list[float], fraction: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
