@@ -27,12 +27,19 @@ class PatternError(ValueError):
     it without loading the suggesters."""
 
 
+# The kinds of row Broadsheet proposes (annotations/proposals/), each by default for the
+# label of its own name; a schema's label says `propose: KIND` to have another label's
+# rows found by it, or `propose: none` to have none.
+PROPOSERS = ("actor", "figure", "quote", "claim")
+
+
 @dataclass(frozen=True)
 class Label:
     name: str
     key: str
     color: str
     description: str
+    proposer: str = ""  # which of PROPOSERS finds this label's rows, if any
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,11 @@ class LabelSchema:
     @property
     def names(self) -> list[str]:
         return [label.name for label in self.labels]
+
+    @property
+    def proposers(self) -> dict[str, str]:
+        """Each label that gets proposed rows, to the kind of proposal that finds them."""
+        return {label.name: label.proposer for label in self.labels if label.proposer}
 
     @property
     def cluster_relation(self) -> str:
@@ -119,7 +131,7 @@ def parse_schema(text: str, source: str, reserved_keys: Iterable[str] = (), base
             raise SchemaError(source, f"{where}: unknown color {color!r}") from None
         names.add(name)
         keys[key] = name
-        labels.append(Label(name, key, color, description.strip()))
+        labels.append(Label(name, key, color, description.strip(), _proposer(source, where, name, entry)))
     relations = _parse_relations(data["relations"], source) if "relations" in data else DEFAULT_RELATIONS
     suggesters, pattern_files = _parse_suggest(data.get("suggest") or {}, source, names, base)
     confirmed = data.get("proposals", "tags")
@@ -143,6 +155,18 @@ def _text_fields(source: str, where: str, entry: dict, fields: tuple[str, ...]) 
 def is_valid_name(name: str) -> bool:
     """A label's or a relation's name: what export writes (a brat or CoNLL field), so one printable word."""
     return bool(name) and not any(char.isspace() or not char.isprintable() for char in name)
+
+
+def _proposer(source: str, where: str, name: str, entry: dict) -> str:
+    """The label's ``propose:`` (a kind of proposal, or none), else the kind of its name."""
+    if "propose" not in entry:
+        return name if name in PROPOSERS else ""
+    kind = entry["propose"]
+    if kind in (None, False, "none"):
+        return ""
+    if kind not in PROPOSERS:
+        raise SchemaError(source, f"{where}: propose: {kind!r}; expected one of {', '.join(PROPOSERS)} or none")
+    return kind
 
 
 def _check_name(source: str, where: str, name: str) -> None:

@@ -7,8 +7,9 @@ as the tests check them). Speed: proposing over COUNT articles of seed size (the
 seeds copied, each copy's numbers and names as the seed's, so every copy meets every
 other: the most work there can be per article), the median of ROUNDS runs. Then, in a
 real terminal (tmux), the app on those COUNT articles with two clusters linked: in the
-compare view, a cursor move (down, timed until the table's rows change) idle and while
-p proposes over every open article, and the time from p to the proposed rows.
+compare view, a cursor move (down, timed until the table's rows change) idle, while
+p proposes over every open article, and among the proposed rows; and the time from p to
+the proposed rows.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from suggest import make_corpus  # noqa: E402
-from terminal import ROOT, latencies_while_working, latency_row, rows, running, use_this_checkout  # noqa: E402
+from terminal import ROOT, key_latencies, latencies_while_working, latency_row, rows, running, use_this_checkout  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
 from annotations.articles import load_article, load_corpus  # noqa: E402
@@ -60,8 +61,11 @@ def in_terminal(count: int, reps: int) -> list[tuple[str, str, str]]:
                 time.sleep(0.02)
             idle, busy, total = latencies_while_working(bench, "Down", lambda: rows(bench, *TABLE_ROWS), reps, "p",
                                                         "proposing", "proposed (y: confirm", before_each=["Up"], timeout=300)
+            proposed = bench.capture(escapes=False).split(" proposed (y: confirm")[0].rsplit(" ", 1)[-1]
+            after = key_latencies(bench, "Down", lambda: rows(bench, *TABLE_ROWS), reps, ["Up"])
     return [latency_row("cursor move in the compare view, idle", idle), latency_row("cursor move while p proposes", busy),
-            (f"p over {count} open articles, to the proposed rows", f"{total:.2f} s", "")]
+            (f"p over {count} open articles, to the proposed rows", f"{total:.2f} s", ""),
+            latency_row(f"cursor move among the {proposed} proposed rows", after)]
 
 
 def main() -> None:

@@ -244,10 +244,53 @@ async def test_closing_the_view_while_it_proposes_leaves_the_app_running(seeds, 
     app, store = make_app(seeds, db_path)
     with store:
         async with app.run_test(size=WIDE) as pilot:
-            await pilot.press("C", "p", "escape")
+            await pilot.press("C", "p")
+            closed = app.screen
+            for _ in range(100):  # until the child process that proposes is there
+                await pilot.pause(0.01)
+                if closed._child is not None and closed._child._process is not None:
+                    break
+            await pilot.press("escape")
             for _ in range(40):  # let the worker finish and hand its rows to a view no longer there
                 await pilot.pause(0.05)
             assert isinstance(app.screen, MainScreen) and app.is_running
+            assert closed._child.stopped and closed._child._process.returncode is not None  # no proposer left running
             await pilot.press("C", "p")  # and a new view proposes as before
             await _proposed(pilot, app.screen)
             assert app.screen.proposals
+
+
+CUSTOM_SCHEMA = """labels:
+  - {name: person, key: e, color: red, propose: actor}
+  - {name: toll, key: t, color: green, propose: figure}
+  - {name: place, key: w, color: blue}
+"""
+
+
+async def test_a_custom_schemas_labels_get_proposed_rows_of_the_kinds_they_name(seeds, db_path):
+    from annotations.schema import parse_schema
+    from tui.app import BroadsheetApp
+
+    with Store.open(db_path) as store:
+        app = BroadsheetApp(seeds, store, parse_schema(CUSTOM_SCHEMA, "custom.yaml"), "tester")
+        async with app.run_test(size=WIDE) as pilot:
+            screen = await _compare_and_propose(pilot, app)
+            assert {proposal.label for proposal in screen.proposals} == {"person", "toll"}
+            first = row_text(screen.query_one(DataTable), 0)
+            assert first[:2] == [" toll+ ", "same count: fighters killed"] and first[2].startswith("≠ ")
+            await pilot.press("y")
+            await pilot.pause()
+            assert {span.label for article in seeds for span in store.annotations(article.id)} == {"toll"}
+
+
+async def test_p_says_so_when_no_label_of_the_schema_gets_proposed_rows(seeds, db_path):
+    from annotations.schema import parse_schema
+    from tui.app import BroadsheetApp
+
+    with Store.open(db_path) as store:
+        app = BroadsheetApp(seeds, store, parse_schema("labels:\n  - {name: place, key: w, color: blue}\n", "x"), "tester")
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.press("C", "p")
+            await pilot.pause()
+            assert not app.screen.proposing
+            assert any("No label of this schema gets proposed rows" in str(notice.message) for notice in app._notifications)

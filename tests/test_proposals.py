@@ -105,3 +105,32 @@ def test_a_proposal_is_known_by_its_members_whatever_the_order(texts):
     forward = {proposal.key for proposal in propose(texts.items())}
     backward = {proposal.key for proposal in propose(reversed(list(texts.items())))}
     assert forward == backward
+
+
+def test_a_schemas_own_labels_get_the_rows_of_the_kind_they_name(texts, proposals):
+    renamed = propose(texts.items(), ["toll", "person"], {"toll": "figure", "person": "actor"})
+    assert {proposal.label for proposal in renamed} == {"toll", "person"}
+    as_default = {(proposal.kind, tuple(proposal.members)) for proposal in proposals if proposal.label in ("figure", "actor")}
+    assert {(proposal.kind, tuple(proposal.members)) for proposal in renamed} == as_default
+    toll = next(proposal for proposal in renamed if proposal.reason == "same count: fighters killed")
+    assert disagree(list(toll.figures().values()))  # read as figures, whatever the label is called
+
+
+def test_proposing_in_a_child_process_finds_what_proposing_here_finds(texts, proposals):
+    from annotations.proposals.apart import ProposingChild
+
+    started = []
+    found = ProposingChild(list(texts.items()), {"figure": "figure", "quote": "quote"}).run(started.append)
+    assert started == ["figure", "quote"]
+    assert [(proposal.key, proposal.reason) for proposal in found] == \
+        [(proposal.key, proposal.reason) for proposal in proposals if proposal.label in ("figure", "quote")]
+
+
+def test_a_child_that_fails_is_one_line_and_one_that_is_stopped_is_not_a_failure(texts):
+    from annotations.proposals.apart import ProposingChild, ProposingFailed
+
+    with pytest.raises(ProposingFailed, match=r"^KeyError: 'no such kind'$"):
+        ProposingChild(list(texts.items()), {"figure": "no such kind"}).run(lambda label: None)
+    child = ProposingChild(list(texts.items()), {"claim": "claim", "quote": "quote"})
+    assert child.run(lambda label: child.stop()) == []  # killed at its first label: nothing, and no error
+    assert child.stopped

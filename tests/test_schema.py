@@ -73,3 +73,16 @@ def test_proposals_become_tags_unless_the_schema_says_suggestions():
     assert parse_schema(GOOD + "proposals: suggestions\n", "custom.yaml").proposals_as == "suggested"
     with pytest.raises(SchemaError, match=r"^custom.yaml: proposals: 'maybe'; expected 'tags' or 'suggestions'$"):
         parse_schema(GOOD + "proposals: maybe\n", "custom.yaml")
+
+
+def test_a_label_says_which_kind_of_proposal_finds_its_rows():
+    assert load_schema(None, reserved_keys()).proposers == {"actor": "actor", "claim": "claim", "figure": "figure",
+                                                             "quote": "quote"}
+    custom = parse_schema("labels:\n  - {name: person, key: p, color: red, propose: actor}\n"
+                          "  - {name: toll, key: t, color: red, propose: figure}\n"
+                          "  - {name: actor, key: z, color: red, propose: none}\n"
+                          "  - {name: place, key: w, color: red}\n", "custom.yaml")
+    assert custom.proposers == {"person": "actor", "toll": "figure"}  # actor said none; place has no kind
+    with pytest.raises(SchemaError, match=r"^custom.yaml: label 'person': propose: 'people'; expected one of "
+                                          r"actor, figure, quote, claim or none$"):
+        parse_schema("labels:\n  - {name: person, key: p, color: red, propose: people}\n", "custom.yaml")

@@ -570,7 +570,8 @@ def run_compare(args: argparse.Namespace) -> int:
         if args.proposed:
             from annotations.proposals import propose
 
-            proposals = propose((article.id, article.text) for article in articles)
+            kinds = schema.proposers
+            proposals = propose(((article.id, article.text) for article in articles), kinds, kinds)
         comparison = build_comparison(store, articles, schema.names, proposals)
     page = render(comparison, args.format)
     if args.output == "-":

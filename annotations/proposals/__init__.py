@@ -7,7 +7,8 @@ thing in the same event (counts.py), the same quotation, whole or in part
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import dataclasses
+from collections.abc import Iterable, Mapping
 
 from .claims import propose_claims
 from .counts import propose_counts
@@ -20,10 +21,15 @@ __all__ = ["Mention", "Proposal", "propose"]
 KINDS = {"actor": propose_actors, "figure": propose_counts, "quote": propose_quotes, "claim": propose_claims}
 
 
-def propose(articles: Iterable[tuple[str, str]], labels: Iterable[str] = tuple(KINDS)) -> list[Proposal]:
-    """Proposals of each of ``labels`` over ``articles`` (id, text): by label, best first."""
+def propose(articles: Iterable[tuple[str, str]], labels: Iterable[str] = tuple(KINDS),
+            kinds: Mapping[str, str] | None = None) -> list[Proposal]:
+    """Proposals of each of ``labels`` over ``articles`` (id, text): by label, best first.
+    ``kinds`` says which kind of proposal finds each label's rows (a schema's
+    ``proposers``); without it, the kind of the label's own name."""
     articles = list(articles)
     found = []
     for label in labels:
-        found.extend(sorted(KINDS[label](articles), key=lambda proposal: (-proposal.score, proposal.members)))
+        kind = kinds[label] if kinds is not None else label
+        proposals = sorted(KINDS[kind](articles), key=lambda proposal: (-proposal.score, proposal.members))
+        found.extend(proposal if label == kind else dataclasses.replace(proposal, label=label) for proposal in proposals)
     return found

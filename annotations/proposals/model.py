@@ -23,13 +23,19 @@ class Mention:
 @dataclass
 class Proposal:
     """Mentions of one thing in two or more articles. ``label`` is the span label the
-    members would get (actor, figure, quote, claim); ``reason`` says why they belong
-    together, in words ("same count: fighters killed"); ``score`` ranks proposals, 0-1."""
+    members would get; ``kind`` which proposer found them (actor, figure, quote, claim:
+    the label too, unless the schema gives that kind's rows another label); ``reason``
+    says why they belong together, in words ("same count: fighters killed"); ``score``
+    ranks proposals, 0-1."""
 
     label: str
     members: list[Mention]
     reason: str
     score: float
+    kind: str = ""
+
+    def __post_init__(self) -> None:
+        self.kind = self.kind or self.label
 
     @property
     def key(self) -> str:
@@ -45,7 +51,7 @@ class Proposal:
         """What each member of a proposed figure row gives ("at least 25" as >=25), so that
         the row can show ≠. Other kinds give none: a claim's or a quote's first number may
         be a date or a time."""
-        if self.label != "figure":
+        if self.kind != "figure":
             return {}
         return {member: figure for member in self.members if (figure := parse_figure(member.text)) is not None}
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rich.style import Style
 from rich.text import Text
@@ -35,6 +36,9 @@ from ..styles import UNKNOWN_LABEL
 from ..widgets.bars import KeyBar
 from ..widgets.search_box import SearchBox
 from .dialog import Dialog
+
+if TYPE_CHECKING:
+    from annotations.proposals.apart import ProposingChild
 
 FIXED_COLUMNS = ("label", "cluster", "values")
 COLUMNS = 12  # outlets at the most: a row must stay readable
@@ -73,6 +77,7 @@ class CompareScreen(Screen):
         self.suggestions: list[QuoteSuggestion] = []
         self.proposals: list[Proposal] = []
         self.proposing = ""  # what the proposing worker is at, while it runs
+        self._child: ProposingChild | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="compare-body"):
@@ -285,28 +290,37 @@ class CompareScreen(Screen):
         self.fill()
         self.notify(f"{'Confirmed' if accept else 'Turned down'}: {proposal.reason} (u in the articles undoes)")
 
-    # -- proposing, in a worker thread: the keys are answered meanwhile ---------------------------
+    # -- proposing, in a child process: the keys are answered meanwhile ---------------------------
 
     def action_propose(self) -> None:
         if self.proposing:
             self.notify(f"Still proposing: {self.proposing}", severity="warning")
             return
+        kinds = self.schema.proposers
+        if not kinds:
+            self.notify("No label of this schema gets proposed rows (propose: in the label schema)", severity="warning")
+            return
         self.proposing = "starting"
         self._summarise()
-        texts = [(article.id, article.text) for article in self.open_articles]
-        self.run_worker(lambda: self._propose(texts), thread=True, exit_on_error=False, group="propose")
+        self.run_worker(lambda: self._propose(kinds), thread=True, exit_on_error=False, group="propose")
 
-    def _propose(self, texts: list[tuple[str, str]]) -> None:
-        from annotations.proposals import KINDS, propose
+    def _propose(self, kinds: dict[str, str]) -> None:
+        """In a worker thread, which reads the texts (the app reads them lazily) and waits
+        on the child process that proposes."""
+        from annotations.proposals.apart import ProposingChild, ProposingFailed
 
-        from .background import keys_first
+        self._child = ProposingChild([(article.id, article.text) for article in self.open_articles], kinds)
+        try:
+            found = self._child.run(lambda label: self.app.call_from_thread(self._proposing, label))
+        except (ProposingFailed, OSError) as error:
+            self.app.call_from_thread(self._not_proposed, str(error))
+            return
+        if not self._child.stopped:  # stopped: the view is closing, or the app
+            self.app.call_from_thread(self._proposed, found)
 
-        found: list[Proposal] = []
-        with keys_first():
-            for label in (label for label in self.schema.names if label in KINDS):
-                self.app.call_from_thread(self._proposing, label)
-                found.extend(propose(texts, [label]))
-        self.app.call_from_thread(self._proposed, found)
+    def on_unmount(self) -> None:
+        if self._child is not None:
+            self._child.stop()
 
     def _columns_for_proposals(self) -> None:
         """Give a column to the open articles the proposals reach most, up to COLUMNS in
@@ -330,6 +344,12 @@ class CompareScreen(Screen):
             self.proposing = f"{label}s"
             self._summarise()
 
+    def _not_proposed(self, problem: str) -> None:
+        if self.is_attached:
+            self.proposing = ""
+            self._summarise()
+            self.notify(f"Cannot propose: {printable(problem)}", severity="error", timeout=10)
+
     def _proposed(self, found: list[Proposal]) -> None:
         from annotations.proposals.confirm import open_proposals
 
@@ -350,7 +370,7 @@ class CompareScreen(Screen):
         table = self.query_one(DataTable)
         if self.proposals:
             table.move_cursor(row=len(self.clusters) + len(self.suggestions), column=1)
-        self.notify(f"Proposed {len(self.proposals)} row(s)")
+        self.notify(f"Proposed {counted(len(self.proposals), 'row')}")
 
 
     def action_rename(self) -> None:
