@@ -1,15 +1,65 @@
-"""Finding a phrase in an article: case-insensitive unless the query has a capital (smartcase)."""
+"""Finding a phrase in an article as a person means it: case-insensitive unless the query
+has a capital (smartcase), and blind to how the text was typeset: curly and straight
+quotes, dashes and hyphens, accents and diacritics (``Kata'ib`` finds ``Kata’ib``,
+``Reseau`` finds ``Réseau``). Matches are offsets in the article's own text."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from functools import lru_cache
+
+# Characters typeset in several ways, each to the one a keyboard types.
+_TYPESET = str.maketrans({
+    **dict.fromkeys("‘’‚‛′ʼ`´", "'"),
+    **dict.fromkeys("“”„‟″«»", '"'),
+    **dict.fromkeys("‐‑‒–—―−", "-"),
+    "\u00a0": " ", "\u202f": " ", "\u2009": " ",
+})
+
+
+@lru_cache(maxsize=4096)
+def _folded_char(char: str) -> str:
+    """``char`` as search compares it: the ASCII a keyboard types where typesetting differs,
+    without combining marks (NFKD: ``é`` is ``e``, ``ﬁ`` is ``fi``)."""
+    char = char.translate(_TYPESET)
+    if char.isascii():
+        return char
+    return "".join(part for part in unicodedata.normalize("NFKD", char) if not unicodedata.combining(part))
+
+
+def fold(text: str) -> tuple[str, list[int] | None]:
+    """``text`` folded, and for each folded character the offset in ``text`` it comes from
+    (None when they are the same: ASCII text, the common case, is its own fold)."""
+    if text.isascii():
+        return text, None
+    folded, origin = [], []
+    for offset, char in enumerate(text):
+        part = _folded_char(char)
+        folded.append(part)
+        origin.extend([offset] * len(part))
+    return "".join(folded), origin
 
 
 def find_matches(text: str, query: str) -> list[tuple[int, int]]:
+    """The places of ``query`` in ``text``, as (start, end) offsets of ``text``."""
+    query, _ = fold(query)
     if not query:
         return []
     flags = 0 if any(char.isupper() for char in query) else re.IGNORECASE
-    return [match.span() for match in re.finditer(re.escape(query), text, flags)]
+    folded, origin = fold(text)
+    spans = [match.span() for match in re.finditer(re.escape(query), folded, flags)]
+    if origin is None:
+        return spans
+    return [(origin[start], _end_in_text(text, origin[end - 1] + 1)) for start, end in spans]
+
+
+def _end_in_text(text: str, end: int) -> int:
+    """A match's end, past the marks that fold to nothing after it (a decomposed accent
+    belongs to the letter before it)."""
+    while end < len(text) and not _folded_char(text[end]):
+        end += 1
+    return end
 
 
 def next_match(matches: list[tuple[int, int]], offset: int, direction: int = 1, include_offset: bool = False) -> tuple[int, int] | None:
