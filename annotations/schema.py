@@ -125,10 +125,7 @@ def parse_schema(text: str, source: str, reserved_keys: Iterable[str] = (), base
             raise SchemaError(source, f"{where}: key {key!r} is already a navigation key")
         if key in keys:
             raise SchemaError(source, f"{where}: key {key!r} is already used by label {keys[key]!r}")
-        try:
-            Color.parse(color)
-        except ColorParseError:
-            raise SchemaError(source, f"{where}: unknown color {color!r}") from None
+        color = _color(source, where, color)
         names.add(name)
         keys[key] = name
         labels.append(Label(name, key, color, description.strip(), _proposer(source, where, name, entry)))
@@ -155,6 +152,24 @@ def _text_fields(source: str, where: str, entry: dict, fields: tuple[str, ...]) 
 def is_valid_name(name: str) -> bool:
     """A label's or a relation's name: what export writes (a brat or CoNLL field), so one printable word."""
     return bool(name) and not any(char.isspace() or not char.isprintable() for char in name)
+
+
+def _color(source: str, where: str, color: str) -> str:
+    """``color`` as Rich reads it: its own names (``dodger_blue2``) and ``#rrggbb`` as they
+    are, and the CSS names a person types (``orange``, ``pink``, ``light blue``), which Rich
+    lacks, as their ``#rrggbb``."""
+    try:
+        Color.parse(color)
+        return color
+    except ColorParseError:
+        pass
+    import webcolors  # only for a name Rich does not know
+
+    try:
+        return webcolors.name_to_hex(color.lower().replace("_", "").replace(" ", ""))
+    except ValueError:
+        raise SchemaError(source, f"{where}: unknown color {color!r} (a name such as orange or dodger_blue2, "
+                                  "or #rrggbb)") from None
 
 
 def _proposer(source: str, where: str, name: str, entry: dict) -> str:

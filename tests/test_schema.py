@@ -86,3 +86,11 @@ def test_a_label_says_which_kind_of_proposal_finds_its_rows():
     with pytest.raises(SchemaError, match=r"^custom.yaml: label 'person': propose: 'people'; expected one of "
                                           r"actor, figure, quote, claim or none$"):
         parse_schema("labels:\n  - {name: person, key: p, color: red, propose: people}\n", "custom.yaml")
+
+
+def test_colour_names_a_person_types_are_known():
+    schema = parse_schema("labels:\n  - {name: a, key: z, color: orange}\n  - {name: b, key: y, color: Light Blue}\n"
+                          "  - {name: c, key: x, color: dodger_blue2}\n  - {name: d, key: w, color: '#123456'}\n", "c.yaml")
+    assert [label.color for label in schema.labels] == ["#ffa500", "#add8e6", "dodger_blue2", "#123456"]
+    with pytest.raises(SchemaError, match=r"label 'a': unknown color 'blurple' \(a name such as orange"):
+        parse_schema("labels:\n  - {name: a, key: z, color: blurple}\n", "c.yaml")
