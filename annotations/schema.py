@@ -3,6 +3,7 @@ and which relations can link two spans."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,13 +49,34 @@ class Relation:
     key: str  # picks it in the relation chooser, so it may repeat a label key
     description: str
     clusters: bool = False  # its links join spans into clusters (the compare view's rows)
+    heads: tuple[str, ...] = ()  # the labels its links may start from; () for any
+    children: tuple[str, ...] = ()  # the labels they may go to; () for any
+    same_label: bool = False  # both ends of one label (a figure is the same as a figure)
+
+    def refuses(self, head: str, child: str) -> str:
+        """Why a link of this relation cannot go from a ``head`` span to a ``child`` span
+        (their labels), in words; "" when it can."""
+        if self.same_label and head != child:
+            return f"{self.name} joins spans of one label, not {head} to {child}"
+        if (self.heads and head not in self.heads) or (self.children and child not in self.children):
+            return f"{self.name} joins {self.joins}, not {head} -> {child}"
+        return ""
+
+    @property
+    def joins(self) -> str:
+        """What it joins, as the schema's ``joins:`` says it."""
+        if self.same_label:
+            return SAME_LABEL
+        return f"{', '.join(self.heads) or ANY} -> {', '.join(self.children) or ANY}"
 
 
 CLUSTER_RELATION = "same-as"  # the default relation whose links form clusters
+SAME_LABEL, ANY = "same label", "any"  # the ``joins:`` of a relation whose two ends share a label, of any end
 
 DEFAULT_RELATIONS = (
-    Relation(CLUSTER_RELATION, "s", "The same actor, claim, figure or quote, in another article or later in this one.", True),
-    Relation("said-by", "b", "A quote, to the actor who said it."),
+    Relation(CLUSTER_RELATION, "s", "The same actor, claim, figure or quote, in another article or later in this one.", True,
+             same_label=True),
+    Relation("said-by", "b", "A quote, to the actor who said it.", heads=("quote",), children=("actor",)),
 )
 
 
@@ -129,7 +151,7 @@ def parse_schema(text: str, source: str, reserved_keys: Iterable[str] = (), base
         names.add(name)
         keys[key] = name
         labels.append(Label(name, key, color, description.strip(), _proposer(source, where, name, entry)))
-    relations = _parse_relations(data["relations"], source) if "relations" in data else DEFAULT_RELATIONS
+    relations = _parse_relations(data["relations"], source, names) if "relations" in data else _default_relations(names)
     suggesters, pattern_files = _parse_suggest(data.get("suggest") or {}, source, names, base)
     confirmed = data.get("proposals", "tags")
     if confirmed not in PROPOSALS_AS:
@@ -219,7 +241,35 @@ def _parse_suggest(entries: object, source: str, labels: set[str], base: Path) -
     return tuple(suggesters), patterns
 
 
-def _parse_relations(entries: object, source: str) -> tuple[Relation, ...]:
+def _default_relations(names: set[str]) -> tuple[Relation, ...]:
+    """The default relations, without the ends a schema's own labels do not have."""
+    return tuple(relation if set(relation.heads + relation.children) <= names
+                 else dataclasses.replace(relation, heads=(), children=()) for relation in DEFAULT_RELATIONS)
+
+
+def _parse_joins(source: str, where: str, joins: object, names: set[str]) -> dict:
+    """A relation's ``joins:`` ("quote -> actor", "quote, claim -> actor", "any -> actor",
+    "same label") as Relation's fields."""
+    if joins is None:
+        return {}
+    if not isinstance(joins, str):
+        raise SchemaError(source, f"{where}: joins must be text such as 'quote -> actor' or '{SAME_LABEL}'")
+    if joins.strip() == SAME_LABEL:
+        return {"same_label": True}
+    head, arrow, child = joins.partition("->")
+    if not arrow:
+        raise SchemaError(source, f"{where}: joins: {joins!r}; expected 'LABELS -> LABELS' or '{SAME_LABEL}'")
+    ends = []
+    for side in (head, child):
+        labels = tuple(label.strip() for label in side.split(",") if label.strip() and label.strip() != ANY)
+        unknown = [label for label in labels if label not in names]
+        if unknown:
+            raise SchemaError(source, f"{where}: joins: no label {unknown[0]!r}")
+        ends.append(labels)
+    return {"heads": ends[0], "children": ends[1]}
+
+
+def _parse_relations(entries: object, source: str, names: set[str]) -> tuple[Relation, ...]:
     if not isinstance(entries, list):
         raise SchemaError(source, "'relations:' must be a list of relations")
     relations: list[Relation] = []
@@ -241,7 +291,7 @@ def _parse_relations(entries: object, source: str) -> tuple[Relation, ...]:
             raise SchemaError(source, f"{where}: 'clusters' must be true or false")
         if clusters and any(other.clusters for other in relations):
             raise SchemaError(source, f"{where}: only one relation can form clusters")
-        relations.append(Relation(name, key, description.strip(), clusters))
+        relations.append(Relation(name, key, description.strip(), clusters, **_parse_joins(source, where, entry.get("joins"), names)))
     return tuple(relations)
 
 

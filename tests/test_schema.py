@@ -94,3 +94,21 @@ def test_colour_names_a_person_types_are_known():
     assert [label.color for label in schema.labels] == ["#ffa500", "#add8e6", "dodger_blue2", "#123456"]
     with pytest.raises(SchemaError, match=r"label 'a': unknown color 'blurple' \(a name such as orange"):
         parse_schema("labels:\n  - {name: a, key: z, color: blurple}\n", "c.yaml")
+
+
+def test_a_relation_says_which_labels_it_joins():
+    schema = load_schema(None, reserved_keys())
+    said_by, same_as = (next(r for r in schema.relations if r.name == name) for name in ("said-by", "same-as"))
+    assert said_by.refuses("quote", "actor") == "" and same_as.refuses("figure", "figure") == ""
+    assert said_by.refuses("figure", "figure") == "said-by joins quote -> actor, not figure -> figure"
+    assert same_as.refuses("actor", "figure") == "same-as joins spans of one label, not actor to figure"
+    custom = parse_schema("labels:\n  - {name: person, key: p, color: red}\n  - {name: speech, key: t, color: red}\n"
+                          "relations:\n  - {name: by, key: b, joins: 'speech, person -> any'}\n", "c.yaml")
+    assert custom.relations[0].refuses("person", "speech") == "" and custom.relations[0].joins == "speech, person -> any"
+    # without a relations: list, the defaults' ends that the schema's labels lack are dropped
+    assert parse_schema("labels:\n  - {name: person, key: p, color: red}\n", "c.yaml").relations[1].refuses("person", "person") == ""
+    for joins, problem in (("quote -> nobody", "no label 'nobody'"), ("quote", "expected 'LABELS -> LABELS'"),
+                           ("[quote]", "joins must be text")):
+        with pytest.raises(SchemaError, match=f"relation 'by': (joins: )?.*{problem}"):
+            parse_schema(f"labels:\n  - {{name: quote, key: p, color: red}}\nrelations:\n  - {{name: by, key: b, joins: {joins}}}\n",
+                         "c.yaml")
