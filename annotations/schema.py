@@ -4,7 +4,7 @@ and which relations can link two spans."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,12 +120,14 @@ def _read_yaml(source: str, text: str) -> object:
         raise SchemaError(source, str(error)) from None
 
 
-def parse_schema(text: str, source: str, reserved_keys: Iterable[str] = (), base: Path = Path()) -> LabelSchema:
-    """``base``: the folder that pattern files named in the schema are relative to."""
+def parse_schema(text: str, source: str, reserved_keys: Mapping[str, str] | None = None, base: Path = Path()) -> LabelSchema:
+    """``reserved_keys``: each key a label may not take, to what already has it ("the key of
+    article.pick (Open article)"); ``base``: the folder that pattern files named in the
+    schema are relative to."""
     data = _read_yaml(source, text)
     if not isinstance(data, dict) or not isinstance(data.get("labels"), list) or not data["labels"]:
         raise SchemaError(source, "expected a 'labels:' list with at least one label")
-    reserved = set(reserved_keys)
+    reserved = reserved_keys or {}
     labels: list[Label] = []
     names: set[str] = set()
     keys: dict[str, str] = {}
@@ -144,7 +146,7 @@ def parse_schema(text: str, source: str, reserved_keys: Iterable[str] = (), base
             raise SchemaError(source, f"{where}: the name is used twice")
         _check_key(source, where, key)
         if key in reserved:
-            raise SchemaError(source, f"{where}: key {key!r} is already a navigation key")
+            raise SchemaError(source, f"{where}: key {key!r} is already {reserved[key]}")
         if key in keys:
             raise SchemaError(source, f"{where}: key {key!r} is already used by label {keys[key]!r}")
         color = _color(source, where, color)
@@ -295,12 +297,12 @@ def _parse_relations(entries: object, source: str, names: set[str]) -> tuple[Rel
     return tuple(relations)
 
 
-def load_schema(path: Path | None = None, reserved_keys: Iterable[str] = ()) -> LabelSchema:
+def load_schema(path: Path | None = None, reserved_keys: Mapping[str, str] | None = None) -> LabelSchema:
     """Load a schema file, or the packaged default when ``path`` is None."""
     if path is None:
         # Beside this module, as package data (importlib.resources would add 13 ms to start-up).
         text = Path(__file__).with_name(DEFAULT_SCHEMA).read_text(encoding="utf-8")
-        return parse_schema(text, f"(default {DEFAULT_SCHEMA})", reserved_keys)
+        return parse_schema(text, f"default {DEFAULT_SCHEMA}", reserved_keys)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:

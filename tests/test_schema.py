@@ -1,3 +1,4 @@
+import argparse
 import subprocess
 import sys
 from pathlib import Path
@@ -36,8 +37,8 @@ def test_a_custom_schema_replaces_the_default():
         ("labels: [\n", "custom.yaml: line 2: invalid YAML"),  # where the list was still open
         ("labels:\n  - {name: a, key: a, color: red}\n  - {name: a, key: b, color: red}", "label 'a': the name is used twice"),
         ("labels:\n  - {name: a, key: z, color: red}\n  - {name: b, key: z, color: red}", "key 'z' is already used by label 'a'"),
-        ("labels:\n  - {name: a, key: j, color: red}", "key 'j' is already a navigation key"),
-        ("labels:\n  - {name: a, key: '?', color: red}", "key '?' is already a navigation key"),
+        ("labels:\n  - {name: a, key: j, color: red}", "key 'j' is already the key of cursor.down (Down)"),
+        ("labels:\n  - {name: a, key: '?', color: red}", "key '?' is already the key of app.help (Keys)"),
         ("labels:\n  - {name: a, key: z, color: notacolour}", "unknown color 'notacolour'"),
         ("labels:\n  - {name: a, key: zz, color: red}", "must be a single printable character"),
         ("labels:\n  - {name: a, name: b, key: z, color: red}", "duplicate key 'name'"),
@@ -64,7 +65,7 @@ def test_cli_reports_a_bad_schema_with_exit_status_2_and_no_traceback(tmp_path: 
         timeout=60,
     )
     assert result.returncode == 2
-    assert result.stderr == f"broadsheet: {schema}: label 'a': key 'k' is already a navigation key\n"
+    assert result.stderr == f"broadsheet: {schema}: label 'a': key 'k' is already the key of cursor.up (Up)\n"
     assert not (tmp_path / "db.json").exists()
 
 
@@ -112,3 +113,37 @@ def test_a_relation_says_which_labels_it_joins():
         with pytest.raises(SchemaError, match=f"relation 'by': (joins: )?.*{problem}"):
             parse_schema(f"labels:\n  - {{name: quote, key: p, color: red}}\nrelations:\n  - {{name: by, key: b, joins: {joins}}}\n",
                          "c.yaml")
+
+
+def _run_with(tmp_path: Path, keymap: str, labels: str | None = None) -> subprocess.CompletedProcess:
+    (tmp_path / "keys.yaml").write_text(keymap)
+    command = [sys.executable, "-m", "tui.cli", "--keymap", str(tmp_path / "keys.yaml"), "--db", str(tmp_path / "db.json")]
+    if labels is not None:
+        (tmp_path / "labels.yaml").write_text(labels)
+        command += ["--labels", str(tmp_path / "labels.yaml")]
+    return subprocess.run(command, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+
+
+@pytest.mark.parametrize(("keymap", "labels", "message"), [
+    # a keymap that gives a label's key to a binding is the keymap's clash, not the label file's
+    ("history.undo: a\n", None, "{keys}: history.undo: key 'a' is already the key of label 'actor' in default labels.yaml"),
+    ("history.undo: x\n", None, "{keys}: key 'x' would do two things: 'annotation.delete' and 'history.undo'"),
+    # a label's key that a binding has names that binding, whatever it does
+    ("history.undo: z\n", "labels:\n  - {name: place, key: o, color: red}\n",
+     "{labels}: label 'place': key 'o' is already the key of article.pick (Open article)"),
+])
+def test_every_key_clash_is_one_line_naming_the_file_both_bindings_and_the_key(tmp_path, keymap, labels, message):
+    result = _run_with(tmp_path, keymap, labels)
+    assert result.returncode == 2
+    assert result.stderr == "broadsheet: " + message.format(keys=tmp_path / "keys.yaml", labels=tmp_path / "labels.yaml") + "\n"
+    assert not (tmp_path / "db.json").exists()
+
+
+def test_a_keymap_that_moves_a_binding_frees_its_key_for_a_label(tmp_path):
+    from tui.cli import _keymap_and_schema
+
+    (tmp_path / "keys.yaml").write_text("article.pick: ctrl+o\n")
+    (tmp_path / "labels.yaml").write_text("labels:\n  - {name: place, key: o, color: red}\n")
+    args = argparse.Namespace(keymap=tmp_path / "keys.yaml", labels=tmp_path / "labels.yaml")
+    keymap, schema = _keymap_and_schema(args)
+    assert keymap == {"article.pick": "ctrl+o"} and schema.get("place").key == "o"

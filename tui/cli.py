@@ -297,10 +297,15 @@ def starting_up() -> Iterator[None]:
 def _keymap_and_schema(args: argparse.Namespace) -> tuple[dict[str, str], LabelSchema]:
     """The user's keymap (--keymap), then the label schema (--labels), whose keys must not
     take one the keymap gives to navigation."""
-    from .keymap import reserved_keys
+    from .keymap import keymap_label_clash, reserved_keys
 
     keymap = load_keymap(args.keymap)
-    return keymap, load_schema(args.labels, reserved_keys(keymap))
+    schema = load_schema(args.labels, reserved_keys(keymap))
+    clash = keymap_label_clash(keymap, schema)
+    if clash is not None:
+        key, binding_id, label = clash
+        raise UsageError(f"{args.keymap}: {binding_id}: key {key!r} is already the key of label {label!r} in {schema.source}")
+    return keymap, schema
 
 
 def run_to_the_end(app: BroadsheetApp) -> None:

@@ -160,12 +160,26 @@ def key_clash(keymap: dict[str, str]) -> tuple[str, str, str] | None:
     return None
 
 
-def reserved_keys(keymap: dict[str, str] | None = None) -> set[str]:
-    """Keys a label may not take, because navigation or editing already uses them."""
-    keys: set[str] = set()
+def reserved_keys(keymap: dict[str, str] | None = None) -> dict[str, str]:
+    """Keys a label may not take, because a binding of the articles' screen has them: each
+    to that binding, in words ("the key of article.pick (Open article)"). The keys the
+    keymap gives are left out: a label that has one is the keymap's clash (keymap_clash)."""
+    keymap = keymap or {}
+    return {key: f"the key of {binding.id} ({binding.description})"
+            for binding in VIEW_BINDINGS + MAIN_BINDINGS if binding.id not in keymap
+            for key in binding_characters(binding)}
+
+
+def keymap_label_clash(keymap: dict[str, str], schema: LabelSchema) -> tuple[str, str, str] | None:
+    """(key, binding id, label) when the keymap gives a binding of the articles' screen a
+    key that a label of the schema has."""
+    labels = {label.key: label.name for label in schema.labels}
     for binding in VIEW_BINDINGS + MAIN_BINDINGS:
-        keys |= binding_characters(_remapped(binding, keymap or {}))
-    return keys
+        if binding.id in keymap:
+            for key in binding_characters(_remapped(binding, keymap)):
+                if key in labels:
+                    return key, binding.id or "", labels[key]
+    return None
 
 
 def label_bindings(schema: LabelSchema) -> list[Binding]:
