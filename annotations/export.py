@@ -366,12 +366,19 @@ _TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|\w+(?:[’'.,-]\w+)*|[^\w\s]", re.UNICO
 class OverlapReport:
     """What a format cannot hold as it is. CoNLL: spans that overlap a longer span that
     was kept (dropped), and spans that cross a sentence or paragraph break (written as one
-    span a sentence, since a block of tokens must not start inside a span). doccano:
-    overlapping spans (written; its default project keeps one of them)."""
+    span a sentence, since a block of tokens must not start inside a span), and spans
+    that begin or end inside a token (written as the whole token). doccano: overlapping
+    spans (written; its default project keeps one of them)."""
 
     dropped: list[tuple[str, Annotation, Annotation]] = field(default_factory=list)
     split: list[tuple[str, Annotation]] = field(default_factory=list)
+    widened: list[tuple[str, Annotation]] = field(default_factory=list)
     overlapping: list[tuple[str, Annotation, Annotation]] = field(default_factory=list)  # written, for doccano
+
+    @property
+    def iob_changes(self) -> int:
+        """Spans CoNLL could not write as they are (dropped, split or widened)."""
+        return len(self.dropped) + len(self.split) + len(self.widened)
 
     def lines(self) -> list[str]:
         return [
@@ -382,6 +389,10 @@ class OverlapReport:
             f"{article_id}: {span.label} {one_line(span.text)!r} ({span.start}-{span.end}) crosses a sentence break; "
             "written as a span in each sentence"
             for article_id, span in self.split
+        ] + [
+            f"{article_id}: {span.label} {one_line(span.text)!r} ({span.start}-{span.end}) begins or ends inside a "
+            "word; written as the whole word"
+            for article_id, span in self.widened
         ] + [
             f"{article_id}: {span.label} {one_line(span.text)!r} ({span.start}-{span.end}) overlaps {other.label} "
             f"{one_line(other.text)!r} ({other.start}-{other.end}); a doccano project keeps both only if it allows "
@@ -424,6 +435,8 @@ def conll_lines(article: ExportedArticle, report: OverlapReport) -> list[str]:
                 tag = ("I-" if span is previous else "B-") + span.label
                 if span is not previous and start > span.start and (article.id, span) not in report.split:
                     report.split.append((article.id, span))
+                if (start < span.start or span.end < end) and (article.id, span) not in report.widened:
+                    report.widened.append((article.id, span))
             previous = span
             lines.append(f"{match.group()}\t{tag}")
         lines.append("")

@@ -231,7 +231,9 @@ def previous_word_start(text: str, index: int) -> int:
 
 
 def snap_selection(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """Trim surrounding whitespace and extend an end that falls inside a word.
+    """Trim surrounding whitespace, and move a start or an end that falls inside a word
+    out to the word's edge: a tag holds whole words (a selection begun on the "4" of "24"
+    takes "24"), as the tokenisers of every export format see them.
 
     Returns None when nothing but whitespace was selected.
     """
@@ -242,6 +244,9 @@ def snap_selection(text: str, start: int, end: int) -> tuple[int, int] | None:
         end -= 1
     if start >= end:
         return None
+    if _in_word(text, start):
+        while _in_word(text, start - 1):
+            start -= 1
     if _in_word(text, end - 1):
         while _in_word(text, end):
             end += 1

@@ -424,6 +424,22 @@ def test_a_span_across_a_paragraph_break_starts_with_b_in_each_sentence_and_is_n
     assert strict.returncode == 1 and strict.stdout == ""
 
 
+def test_a_span_that_splits_a_word_is_named_as_widened_and_strict_refuses_it(db_path):
+    from annotations.articles import Article
+
+    article = Article("toll", "The group said 24 martyrs had been killed.")
+    start = article.text.index("4 martyrs")  # begun on the 4 of 24, as an import or an old tag may be
+    with Store.open(db_path) as store:
+        store.add(article, start, start + len("4 martyrs"), "figure", "me")
+    result = _conll(db_path)
+    assert result.returncode == 0, result.stderr
+    assert ("24", "B-figure") in _blocks(result.stdout)[0]
+    assert f"toll: figure '4 martyrs' ({start}-{start + 9}) begins or ends inside a word; written as the whole word" \
+        in result.stderr
+    strict = _conll(db_path, "--strict")
+    assert strict.returncode == 1 and strict.stdout == ""
+
+
 def test_sentences_not_paragraphs_and_us_does_not_end_one(db_path, tmp_path):
     from annotations.articles import Article
 

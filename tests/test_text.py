@@ -79,6 +79,12 @@ def test_snap_trims_whitespace_and_finishes_the_last_word():
     assert snap_selection(text, 4, 6) is None
 
 
+def test_a_selection_begun_inside_a_word_takes_the_whole_word():
+    text = "Kataib Hezbollah said 24 “martyrs” had been killed"
+    assert text[slice(*snap_selection(text, text.index("4 “"), text.index("martyrs") + 3))] == "24 “martyrs"
+    assert text[slice(*snap_selection(text, text.index("bollah"), text.index(" said")))] == "Hezbollah"
+
+
 def test_printable_shows_every_control_as_its_picture_one_for_one():
     from annotations.text import printable
 

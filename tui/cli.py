@@ -414,9 +414,8 @@ def run_export(args: argparse.Namespace) -> int:
                 count = write_lines(articles, buffer, args.format, overlaps)
             for line in overlaps.lines():
                 say(line)
-            if (overlaps.dropped or overlaps.split) and args.strict:
-                say(f"{len(overlaps.dropped) + len(overlaps.split)} span(s) cannot be IOB2-encoded as they are; "
-                    "nothing written (--strict)")
+            if overlaps.iob_changes and args.strict:
+                say(f"{overlaps.iob_changes} span(s) cannot be IOB2-encoded as they are; nothing written (--strict)")
                 return EXIT_SKIPPED
             if args.output == "-":
                 sys.stdout.write(printable_block(buffer.getvalue()))  # stdout may be a terminal
