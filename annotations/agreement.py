@@ -112,6 +112,10 @@ def _overlap_matches(reference: list[Annotation], prediction: list[Annotation]) 
     return len(used_ref)
 
 
+def _place(span: Annotation) -> tuple[int, int, str]:
+    return span.start, span.end, span.label
+
+
 def pair_counts(reference: list[Annotation], prediction: list[Annotation], overlap: bool) -> Counts:
     """Counts for two annotators' spans of one article (and one label, if the caller filtered)."""
     matched = (_overlap_matches if overlap else _exact_matches)(reference, prediction)
@@ -128,7 +132,9 @@ def token_labels(text_tokens: list[tuple[int, int]], spans: list[Annotation]) ->
     Spans are painted onto the characters longest first, so each character ends up with its
     innermost span; a token takes the innermost of its characters'. Linear in the text and
     the spans' lengths, where comparing every token with every span was not."""
-    ranked = sorted(spans, key=lambda span: (span.end - span.start, span.start))  # innermost first
+    # Innermost first; a tie (one place, two labels) goes to the label first in order, not
+    # to whichever span was read first, so the figures do not depend on the reading order.
+    ranked = sorted(spans, key=lambda span: (span.end - span.start, span.start, span.label))
     painted: dict[int, int] = {}  # character offset -> rank of its innermost span
     for rank in range(len(ranked) - 1, -1, -1):
         for offset in range(ranked[rank].start, ranked[rank].end):
@@ -238,7 +244,8 @@ def measure(annotators: list[Annotator]) -> Agreement:
     sequences: list[list[str]] = [[] for _ in annotators]
     for article in same_text:
         text_tokens = tokens(next(a.texts[article] for a in annotators if article in a.texts))
-        spans = [annotator.spans.get(article, []) for annotator in annotators]
+        # In one order whatever order they were read in: greedy overlap matching pairs by index.
+        spans = [sorted(annotator.spans.get(article, []), key=_place) for annotator in annotators]
         for index, annotator_spans in enumerate(spans):
             sequences[index].extend(token_labels(text_tokens, annotator_spans))
         for i, j in pairs:

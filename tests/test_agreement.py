@@ -174,3 +174,20 @@ def test_agree_needs_two_databases_that_exist(two_databases, tmp_path):
     missing = run_cli("agree", str(two_databases[0]), str(tmp_path / "nope.json"))
     assert missing.returncode == 2 and "nope.json: no such database" in missing.stderr
     assert "Traceback" not in one.stderr + missing.stderr
+
+
+def test_the_figures_do_not_depend_on_the_order_the_spans_are_read_in():
+    """Two spans of one place with different labels (a tie for the token's label), and
+    overlap matches that a greedy pass could pair either way."""
+    first = [at("25 fighters", "figure"), at("25 fighters", "actor"), at("killed 25", "figure"),
+             at("Ana Ruiz", "actor")]
+    second = [at("fighters and wounded 55", "figure", "ben"), at("25 fighters", "actor", "ben"),
+              at("Ana", "actor", "ben"), at("Ruiz", "actor", "ben")]
+
+    def figures(order) -> dict:
+        annotators = [Annotator(name, {"a1": TEXT}, {"a1": order(spans)}) for name, spans in (("ana", first), ("ben", second))]
+        return measure(annotators).as_dict()
+
+    forward = figures(list)
+    assert figures(lambda spans: list(reversed(spans))) == forward
+    assert figures(lambda spans: spans[1:] + spans[:1]) == forward
