@@ -35,9 +35,9 @@ from typing import TYPE_CHECKING, Any
 
 from tinydb import TinyDB
 
-from .articles import Article
-from .model import Annotation, ClusterName, Dismissal, Done, FieldCheck, Link, RecordError, now, shape_problem, span_order
-from .storage import (
+from ..articles import Article
+from ..model import Annotation, ClusterName, Dismissal, Done, FieldCheck, Link, RecordError, now, shape_problem, span_order
+from ..storage import (
     AtomicJSONStorage,
     CorruptFileError,
     atomic_write,
@@ -47,10 +47,10 @@ from .storage import (
     fsync_directory,
     loads,
 )
-from .text import text_hash
+from ..text import text_hash
 
 if TYPE_CHECKING:
-    from .reattach import Reattachment
+    from ..reattach import Reattachment
 
 FORMAT_VERSION = 1
 HISTORY_LIMIT = 500
@@ -523,7 +523,7 @@ class Store:
         record = shard.article_record()
         if record is None or record["text_hash"] == article.text_hash:
             return None
-        from .reattach import reattach_spans  # only a changed text needs it, not every start-up
+        from ..reattach import reattach_spans  # only a changed text needs it, not every start-up
 
         old_text = self.article_text(article.id)
         spans, report = reattach_spans(old_text, article.text, shard.annotations())
