@@ -133,7 +133,7 @@ def test_update_is_undoable(seeds, store):
 
 
 def test_undo_log_is_bounded(seeds, db_path, monkeypatch):
-    monkeypatch.setattr("annotations.store.HISTORY_LIMIT", 5)
+    monkeypatch.setattr("annotations.store.history.HISTORY_LIMIT", 5)
     log = db_path.with_name(db_path.name + ".d") / "history.jsonl"
     with Store.open(db_path) as store:
         for occurrence in range(13):
