@@ -211,7 +211,7 @@ def test_read_only_open_needs_an_existing_database(tmp_path: Path):
         Store.open(tmp_path / "nothing.json", read_only=True)
 
 
-def test_add_many_is_one_write_and_not_undoable(seeds, store, db_path):
+def test_import_spans_is_one_write_and_not_undoable(seeds, store, db_path):
     from annotations.model import Annotation
 
     article = seeds[3]
@@ -219,12 +219,12 @@ def test_add_many_is_one_write_and_not_undoable(seeds, store, db_path):
     for phrase in ("Jonathan Hoffman", "Kitaeb Hezbollah", "19 fighters"):
         start = article.text.index(phrase)
         spans.append(Annotation.create(article.id, article.text, start, start + len(phrase), "actor", "import"))
-    store.add_many(article, spans)
+    store.import_spans(article, spans)
     assert [record["text"] for record in saved_annotations(db_path)] == ["Kitaeb Hezbollah", "Jonathan Hoffman", "19 fighters"]
     assert store.undo() is None
     wrong = Annotation("x", article.id, 0, 3, "actor", "nope", "import", "t", "t")
     with pytest.raises(ValueError, match="does not match the text"):
-        store.add_many(article, [wrong])
+        store.import_spans(article, [wrong])
 
 
 def undo_log(db_path: Path) -> Path:

@@ -53,7 +53,11 @@ FORMAT_VERSION = 1
 
 
 class Store:
-    """The annotation database. Open it with ``Store.open(path)``; one writer at a time."""
+    """The annotation database. Open it with ``Store.open(path)``; one writer at a time.
+
+    Each public write says whether it is an undo step. A step is logged before the files
+    change, and undo() and redo() move through steps only; the imports (``import_*``) are
+    plain atomic writes that leave the undo log alone."""
 
     def __init__(self, path: Path, read_only: bool, lock_fd: int | None) -> None:
         self.path = path
@@ -205,7 +209,7 @@ class Store:
         self._do_step(Step((Change(article.id, None, annotation),)), {article.id: article})
         return annotation
 
-    def add_many(self, article: Article, annotations: list[Annotation]) -> None:
+    def import_spans(self, article: Article, annotations: list[Annotation]) -> None:
         """Store many annotations of one article in a single atomic write. Not an undo step
         (an import, a merge or new suggestions, not a keystroke: the undo log is left alone).
         Each must lie inside the article's text."""
@@ -281,7 +285,7 @@ class Store:
         ]
         return kept, {span_id: found for span_id, found in spans.items() if found is not None}
 
-    def add_links(self, links: list[Link]) -> None:
+    def import_links(self, links: list[Link]) -> None:
         """Store many links in one atomic write. Not an undo step (an import: the undo log
         is left alone)."""
         self._put_unlogged("link", links)
@@ -309,7 +313,7 @@ class Store:
         self._do_step(Step((Change("", before, after),)))
         return after
 
-    def add_cluster_names(self, names: list[ClusterName]) -> None:
+    def import_cluster_names(self, names: list[ClusterName]) -> None:
         """Store many cluster names as they were given, in one atomic write. Not an undo
         step (a merge or an import: the undo log is left alone, as for its spans and links)."""
         self._put_unlogged("name", names)
@@ -337,11 +341,11 @@ class Store:
         articles = {article.id: article} if done and not isinstance(article, str) else None
         return self._do_step(Step((Change(article_id, before, after),)), articles)
 
-    def add_done(self, article: Article, annotator: str) -> None:
+    def import_done(self, article: Article, annotator: str) -> None:
         """Mark an imported article finished, with its text, in plain writes. Not an undo
         step (an import, not a keystroke: the undo log is left alone)."""
         if self._folder.record_file("done").get(article.id) is None:
-            self.add_many(article, [])
+            self.import_spans(article, [])
             self._put_unlogged("done", [Done(article.id, annotator, now())])
 
     def is_done(self, article_id: str) -> bool:
