@@ -276,11 +276,11 @@ def _import_record(store: Store, record: dict, annotator: str, report: ImportRep
     # A model's relations are not suggested: links are made between decided spans.
     links = [] if suggested_by else _relations(record, annotations, stored_id, article.id, annotator, offsets, raw_spans)
     try:
-        store.add_many(article, fresh)
+        store.import_spans(article, fresh)
         _add_new_links(store, links, report)
         meta = record.get("meta")
         if answered == "accepted" or (isinstance(meta, dict) and meta.get("done") is True):  # finished: a negative if spanless
-            store.add_done(article, annotator)
+            store.import_done(article, annotator)
     except ArticleChangedError as error:
         raise LineError(str(error)) from None
     except StoreError as error:
@@ -380,7 +380,7 @@ def _import_group(store: Store, record: dict, annotator: str, report: ImportRepo
     name = _name(record.get("name"), "") if isinstance(record.get("name"), str) else ""
     if record.get("named_by") and name and _is_key(record.get("id"), article_of):
         if store.cluster_names().get(record["id"]) is None:
-            store.add_cluster_names([ClusterName(record["id"], name, _name(record["named_by"], ""), now())])
+            store.import_cluster_names([ClusterName(record["id"], name, _name(record["named_by"], ""), now())])
 
 
 def _is_key(value: object, mapping: dict[str, str]) -> bool:
@@ -396,5 +396,5 @@ def _add_new_links(store: Store, links: list[Link], report: ImportReport) -> Non
     fresh = [link for link in links if link.id not in known and (link.head, link.child, link.label) not in known]
     report.duplicates += len(links) - len(fresh)
     if fresh:
-        store.add_links(fresh)
+        store.import_links(fresh)
     report.links += len(fresh)

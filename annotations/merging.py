@@ -83,20 +83,20 @@ def merge(sources: list[Store], target: Store, accept_agreed: bool = False) -> M
     for article_id, article in sorted(articles.items()):
         merged = _merged_spans(spans[article_id], len(sources), accept_agreed, report)
         if merged:
-            target.add_many(article, merged)
+            target.import_spans(article, merged)
             report.articles += 1
             report.spans += len(merged)
             kept_ids.update(span.id for span in merged)
     links = [link for source in sources for link in source.links() if link.head in kept_ids and link.child in kept_ids]
     unique_links = list({link.id: link for link in links}.values())
     if unique_links:
-        target.add_links(unique_links)
+        target.import_links(unique_links)
     report.links = len(unique_links)
     # A cluster named in several databases (one carried on from another) keeps its newest name.
     names = sorted((name for source in sources for name in source.cluster_names().values() if name.id in kept_ids),
                    key=lambda name: name.updated)
     if names:
-        target.add_cluster_names(list({name.id: name for name in names}.values()))
+        target.import_cluster_names(list({name.id: name for name in names}.values()))
     return report
 
 

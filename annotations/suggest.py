@@ -383,5 +383,5 @@ def store_suggestions(store: Store, article: Article, found: list[Candidate], an
     import this makes no undo step: suggestions are undone by rejecting them."""
     fresh = new_suggestions(article.id, article.text, found, store.annotations(article.id), annotator)
     if fresh:
-        store.add_many(article, fresh)
+        store.import_spans(article, fresh)
     return fresh

@@ -78,7 +78,7 @@ def make_tagged_database(path: Path, article_path: Path, count: int) -> None:
     every = len(words) // count
     labels = ("actor", "claim", "figure", "quote")
     with Store.open(path) as store:
-        store.add_many(article, [Annotation.create(article.id, article.text, *words[index * every], labels[index % 4], "bench")
+        store.import_spans(article, [Annotation.create(article.id, article.text, *words[index * every], labels[index % 4], "bench")
                                  for index in range(count)])
 
 

@@ -73,7 +73,7 @@ def build_broadsheet(path: Path, articles: list[Article], annotations: dict[str,
     by_id = {article.id: article for article in articles}
     with Store.open(path) as store:
         for article_id, spans in annotations.items():
-            store.add_many(by_id[article_id], spans)
+            store.import_spans(by_id[article_id], spans)
         for _ in range(HISTORY_LIMIT):  # a full undo log: the steady state after a day of work
             article = rng.choice(articles)
             store.add(article, *random_span(rng, article), "claim", "bench")

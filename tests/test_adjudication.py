@@ -43,7 +43,7 @@ def merged(seeds, tmp_path):
     tag(ana, reuters, "ana", ANA + [(quote_of(reuters), "quote")])
     tag(ben, reuters, "ben", BEN + [(quote_of(reuters), "quote")])
     with Store.open(ana) as store:
-        store.add_many(reuters, [nested_actor(reuters, "ana")])
+        store.import_spans(reuters, [nested_actor(reuters, "ana")])
     with Store.open(ana, read_only=True) as first, Store.open(ben, read_only=True) as second, Store.open(out) as target:
         merge([first, second], target)
     return out

@@ -156,7 +156,7 @@ async def test_jumping_to_a_tag_brings_its_line_into_the_panel(seeds, db_path):
     article = seeds[0]
     words = [match for match in re.finditer(r"[A-Za-z]{4,}", article.text)][:80]
     with Store.open(db_path) as store:
-        store.add_many(article, [Annotation.create(article.id, article.text, word.start(), word.end(), "actor", "tester")
+        store.import_spans(article, [Annotation.create(article.id, article.text, word.start(), word.end(), "actor", "tester")
                                  for word in words])
     app, store = make_app([article], db_path)
     with store:

@@ -102,7 +102,7 @@ def test_the_wheel_ships_both_packages_the_seeds_the_schema_and_the_stylesheet(t
     names = set(zipfile.ZipFile(wheel).namelist())
     seeds = sorted(name for name in names if name.startswith("tui/seeds/"))
     assert seeds == sorted(f"tui/seeds/{path.name}" for path in (ROOT / "seeds").glob("*.txt"))
-    assert {"annotations/labels.yaml", "tui/broadsheet.tcss", "tui/app.py", "annotations/store.py"} <= names
+    assert {"annotations/labels.yaml", "tui/broadsheet.tcss", "tui/app.py", "annotations/store/__init__.py"} <= names
     sources = {path.relative_to(ROOT).as_posix() for folder in ("annotations", "tui") for path in (ROOT / folder).rglob("*.py")}
     assert sources <= names, sorted(sources - names)  # a new subpackage must be listed in pyproject.toml
     entry_points = next(name for name in names if name.endswith("entry_points.txt"))

@@ -32,7 +32,7 @@ def test_merge_keeps_every_annotators_spans_pending(seeds, tmp_path):
     tag(ben, reuters, "ben", BEN)
     with Store.open(ben) as store:  # a suggestion ben never took up, and a tag he rejected himself
         start = reuters.text.index("Pentagon")
-        store.add_many(reuters, [Annotation.create(reuters.id, reuters.text, start, start + 8, "actor", "ben",
+        store.import_spans(reuters, [Annotation.create(reuters.id, reuters.text, start, start + 8, "actor", "ben",
                                                    status="suggested", source="titles")])
         [qaim] = [span for span in store.annotations(reuters.id) if span.text == "Qaim district"]
         store.update(qaim, status="rejected")

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from annotations.store import HISTORY_LIMIT, ArticleChangedError, Change, DatabaseLocked, Step, Store, StoreError
+from annotations.store import HISTORY_LIMIT, ArticleChangedError, Change, DatabaseLocked, Store, StoreError
 from annotations.articles import Article
 from annotations.model import Annotation
-from annotations.storage import dumps
+from annotations.storage import backup_path, dumps
 
 from .conftest import saved_annotations, shard_files
 
@@ -19,6 +19,28 @@ def tag(store: Store, article: Article, phrase: str, label: str, occurrence: int
     for _ in range(occurrence + 1):
         start = article.text.index(phrase, start + 1)
     return store.add(article, start, start + len(phrase), label, "tester")
+
+
+def killed(store: Store) -> None:
+    """Leave as a kill would: the database's files as they are now, not as close() leaves
+    them (it writes what write-behind holds); the lock is let go, as the kernel would."""
+    files = [store.path, *store.shard_dir.iterdir()]
+    as_now = {path: path.read_bytes() for path in files if path.is_file()}
+    store.close()
+    for path in store.shard_dir.iterdir():
+        if path.is_file() and path not in as_now:
+            path.unlink()
+    for path, data in as_now.items():
+        path.write_bytes(data)
+
+
+def unwritten(path: Path) -> None:
+    """Put back the file's previous version (its .bak), as if its last write never happened."""
+    path.write_bytes(backup_path(path).read_bytes())
+
+
+def shard_of(db_path: Path, article_id: str) -> Path:
+    return next(path for path in shard_files(db_path) if json.loads(path.read_text())["article"]["1"]["id"] == article_id)
 
 
 def test_a_tag_is_on_disk_when_add_returns(seeds, store, db_path):
@@ -111,7 +133,7 @@ def test_update_is_undoable(seeds, store):
 
 
 def test_undo_log_is_bounded(seeds, db_path, monkeypatch):
-    monkeypatch.setattr("annotations.store.HISTORY_LIMIT", 5)
+    monkeypatch.setattr("annotations.store.history.HISTORY_LIMIT", 5)
     log = db_path.with_name(db_path.name + ".d") / "history.jsonl"
     with Store.open(db_path) as store:
         for occurrence in range(13):
@@ -189,7 +211,7 @@ def test_read_only_open_needs_an_existing_database(tmp_path: Path):
         Store.open(tmp_path / "nothing.json", read_only=True)
 
 
-def test_add_many_is_one_write_and_not_undoable(seeds, store, db_path):
+def test_import_spans_is_one_write_and_not_undoable(seeds, store, db_path):
     from annotations.model import Annotation
 
     article = seeds[3]
@@ -197,12 +219,12 @@ def test_add_many_is_one_write_and_not_undoable(seeds, store, db_path):
     for phrase in ("Jonathan Hoffman", "Kitaeb Hezbollah", "19 fighters"):
         start = article.text.index(phrase)
         spans.append(Annotation.create(article.id, article.text, start, start + len(phrase), "actor", "import"))
-    store.add_many(article, spans)
+    store.import_spans(article, spans)
     assert [record["text"] for record in saved_annotations(db_path)] == ["Kitaeb Hezbollah", "Jonathan Hoffman", "19 fighters"]
     assert store.undo() is None
     wrong = Annotation("x", article.id, 0, 3, "actor", "nope", "import", "t", "t")
     with pytest.raises(ValueError, match="does not match the text"):
-        store.add_many(article, [wrong])
+        store.import_spans(article, [wrong])
 
 
 def undo_log(db_path: Path) -> Path:
@@ -310,8 +332,8 @@ def test_an_undo_cut_short_by_a_crash_is_finished_on_the_next_open(seeds, db_pat
     with Store.open(db_path) as store:
         kept = tag(store, article, "Brian Hook", "actor")
         undone = tag(store, article, "Mike Pompeo", "actor")
-        # The crash: the undo was logged, the article not yet written.
-        store._history.mark_undone()
+        store.undo()
+    unwritten(shard_of(db_path, article.id))  # the crash: the undo was logged, the article not yet written
     with Store.open(db_path) as store:
         assert store.annotations(article.id) == [kept]
         assert store.undo().changes[0].after == kept  # not a second, invisible undo of Pompeo
@@ -324,12 +346,8 @@ def test_an_undo_not_yet_logged_when_a_crash_came_did_not_happen(seeds, db_path)
     article = seeds[0]
     with Store.open(db_path) as store:
         kept = tag(store, article, "Brian Hook", "actor")
-        step = store._history.newest_done()
     # The files show the undo but the log does not: something changed them behind the log's back.
-    with Store.open(db_path) as store:
-        store._apply_all(step.inverted())
-        store._history.close()
-        store._history = None  # leave without settling, as a crash would
+    unwritten(shard_of(db_path, article.id))
     with Store.open(db_path) as store:
         assert store.annotations(article.id) == [kept]  # the log's last line holds
         assert store.undo().changes[0].after == kept
@@ -437,9 +455,8 @@ def test_a_step_of_many_changes_cut_short_by_a_crash_is_finished_whole(seeds, db
     first, second = seeds[0], seeds[2]
     with Store.open(db_path) as store:
         spans = [Annotation.create(article.id, article.text, 0, 4, "actor", "ana") for article in (first, second)]
-        step = store.add_spans([(first, spans[:1]), (second, spans[1:])], "tag 2 actors")
-        # The crash: the step was logged and the first article written, the second not.
-        store._apply_all(Step(step.changes[1:]).inverted())
+        store.add_spans([(first, spans[:1]), (second, spans[1:])], "tag 2 actors")
+    unwritten(shard_of(db_path, second.id))  # the crash: the step was logged and the first article written, the second not
     with Store.open(db_path) as store:
         assert [len(store.annotations(article.id)) for article in (first, second)] == [1, 1]  # logged: done
         assert store.undo().describe() == "tag 2 actors"
@@ -447,8 +464,6 @@ def test_a_step_of_many_changes_cut_short_by_a_crash_is_finished_whole(seeds, db
 
 
 def test_with_write_behind_a_step_is_durable_in_the_log_before_its_files_are_written(seeds, db_path):
-    from annotations.store import _release_lock
-
     article = seeds[0]
     scheduled = []
     store = Store.open(db_path)
@@ -458,9 +473,7 @@ def test_with_write_behind_a_step_is_durable_in_the_log_before_its_files_are_wri
     assert store.annotations(article.id) == [first]
     second = tag(store, article, "Mike Pompeo", "actor")  # the files of the one before are written first
     assert [record["id"] for record in saved_annotations(db_path)] == [first.id]
-    # The crash: the process dies before the second tag's files are written.
-    store._history.close()
-    _release_lock(store._lock_fd)
+    killed(store)  # the process dies before the second tag's files are written
     with Store.open(db_path) as store:
         assert store.annotations(article.id) == [first, second]
         assert [record["id"] for record in saved_annotations(db_path)] == [first.id, second.id]

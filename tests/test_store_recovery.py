@@ -16,23 +16,17 @@ import pytest
 
 from annotations.export import exported_articles, write_lines
 from annotations.reattach import reattach_spans
-from annotations.store import DatabaseLocked, Store, StoreError, _release_lock
+from annotations.store import DatabaseLocked, Store, StoreError
 
 from .conftest import ROOT, saved_annotations, shard_files
 from .test_reattach import rescraped
-from .test_store import tag, undo_log
+from .test_store import killed, tag, undo_log
 
 
 def files_of(db_path: Path) -> dict[str, bytes]:
     """Every file of the database, by name, as bytes: to show that a reader wrote nothing."""
     folder = db_path.with_name(db_path.name + ".d")
     return {path.name: path.read_bytes() for path in [db_path, *folder.iterdir()] if path.is_file()}
-
-
-def crash(store: Store) -> None:
-    """Leave as a kill would: no flush, no settling; the kernel drops the lock."""
-    store._history.close()
-    _release_lock(store._lock_fd)
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
@@ -55,7 +49,7 @@ def test_a_read_only_open_shows_the_last_logged_step_and_writes_nothing(seeds, d
     store.write_behind = lambda: None  # the app's flush comes after the paint; the crash comes first
     first = tag(store, article, "Brian Hook", "actor")
     second = tag(store, article, "Mike Pompeo", "actor")
-    crash(store)
+    killed(store)
     assert [record["id"] for record in saved_annotations(db_path)] == [first.id]
     before = files_of(db_path)
     with Store.open(db_path, read_only=True) as reader:

@@ -1,0 +1,15 @@
+"""The store's exceptions: a database that cannot be used as asked, with a one-line message."""
+
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """A database that cannot be used as asked; ``str()`` is the one-line message."""
+
+
+class DatabaseLocked(StoreError):
+    pass
+
+
+class ArticleChangedError(StoreError):
+    pass

@@ -1,0 +1,138 @@
+"""The database's ``.d`` folder: which file holds which records (an article's spans, the
+links, the cluster names...), each opened on first use and kept open, an article's text
+beside its file, and the report of a file that does not parse."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from contextlib import suppress
+from pathlib import Path
+
+from ..articles import Article
+from ..storage import CorruptFileError, atomic_write, backup_path, dumps
+from .errors import ArticleChangedError, StoreError
+from .files import RecordFile, Shard
+from .history import History
+from .records import Change
+
+# The files of links, cluster names and dismissed proposals, in the .d folder (spans: one file per article).
+_RECORD_FILES = {"link": "_links.json", "name": "_cluster_names.json", "dismissal": "_dismissed.json", "done": "_done.json"}
+
+
+def _shard_name(article_id: str) -> str:
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", article_id).strip("._")[:60] or "article"
+    digest = hashlib.sha1(article_id.encode("utf-8")).hexdigest()[:8]
+    return f"{slug}-{digest}"
+
+
+class Folder:
+    """The files of one database, by what they hold. ``log`` is its undo log as read, once
+    open: what the .bak of a damaged file is brought up to."""
+
+    def __init__(self, directory: Path, read_only: bool) -> None:
+        self.directory = directory
+        self.read_only = read_only
+        self._shards: dict[str, Shard] = {}
+        self._record_files: dict[str, RecordFile] = {}
+        self.log: History | None = None
+
+    # -- articles ----------------------------------------------------------------
+
+    def shard_path(self, article_id: str) -> Path:
+        return self.directory / (_shard_name(article_id) + ".json")
+
+    def text_path(self, article_id: str) -> Path:
+        """The file of the article's text, the one its offsets refer to."""
+        return self.shard_path(article_id).with_suffix(".txt")
+
+    def shard(self, article_id: str) -> Shard:
+        shard = self._shards.get(article_id)
+        if shard is None:
+            try:
+                shard = Shard(self.shard_path(article_id), self.read_only)
+            except CorruptFileError as error:
+                raise self.damaged(error) from None
+            self._shards[article_id] = shard
+        return shard
+
+    def existing_shard(self, article_id: str) -> Shard | None:
+        """The article's file, or None when it was never annotated (no file is created)."""
+        if article_id not in self._shards and not self.shard_path(article_id).exists():
+            return None
+        return self.shard(article_id)
+
+    def article_ids(self) -> list[str]:
+        """Ids of every article the folder holds, sorted; their files stay loaded."""
+        known = {self.shard_path(article_id): article_id for article_id in self._shards}
+        for path in sorted(self.directory.glob("*.json")):
+            if path in known or path.name.startswith("_"):  # _links.json and the like: not articles
+                continue
+            try:
+                shard = Shard(path, self.read_only)
+            except CorruptFileError as error:
+                raise self.damaged(error) from None
+            record = shard.article_record()
+            if record is not None:
+                self._shards[record["id"]] = shard
+        return sorted(article_id for article_id, shard in self._shards.items() if shard.article_record() is not None)
+
+    def register(self, shard: Shard, article: Article) -> None:
+        """Keep ``article``'s record and text in its file, ``shard``, unless it has them;
+        ArticleChangedError when it holds another text under the article's id."""
+        record = shard.article_record()
+        if record is not None:
+            if record["text_hash"] != article.text_hash:
+                raise ArticleChangedError(
+                    f"{article.source or article.id}: the text differs from the one annotated before "
+                    f"(stored {record['text_hash'][:15]}, now {article.text_hash[:15]})"
+                )
+            return
+        atomic_write(self.text_path(article.id), article.text.encode("utf-8"), keep_backup=False)
+        shard.article_table.insert(
+            {"id": article.id, "meta": dict(article.meta), "source": article.source, "text_hash": article.text_hash}
+        )
+
+    # -- records of a change -----------------------------------------------------
+
+    def record_file(self, kind: str) -> RecordFile:
+        """The file of links, of cluster names, and so on, opened on first use."""
+        records = self._record_files.get(kind)
+        if records is None:
+            try:
+                records = RecordFile.of_kind(kind, self.directory / _RECORD_FILES[kind], self.read_only)
+            except CorruptFileError as error:
+                raise self.damaged(error) from None
+            self._record_files[kind] = records
+        return records
+
+    def records_of(self, change: Change) -> RecordFile:
+        return self.shard(change.article_id) if change.kind == "span" else self.record_file(change.kind)
+
+    def _file_of(self, change: Change) -> Path:
+        """The path of the file that holds ``change``'s record."""
+        return self.shard_path(change.article_id) if change.kind == "span" else self.directory / _RECORD_FILES[change.kind]
+
+    # -- damaged files -------------------------------------------------------------
+
+    def damaged(self, error: CorruptFileError) -> StoreError:
+        """The error for a file that does not parse. The .bak its message offers is one
+        write behind (the file's previous version): the undo log's changes to the file
+        are brought into it first, so that the copy offered holds every change the log
+        holds. The damaged file itself is left as it is."""
+        with suppress(OSError, StoreError, CorruptFileError):  # then the .bak as it was is the best on offer
+            self._bring_backup_up_to_log(error.path)
+        return StoreError(str(error))
+
+    def _bring_backup_up_to_log(self, path: Path) -> None:
+        backup = backup_path(path)
+        if self.log is None or not backup.exists():
+            return
+        changes = self.log.last_changes(lambda change: self._file_of(change) == path)
+        if not changes:
+            return
+        copy = RecordFile.of_kind(changes[0].kind, backup, read_only=False)
+        with copy.writing(hold=True):  # written below, with no .bak of the .bak
+            for change in changes:
+                copy.set(change.record.id, change.after)
+        atomic_write(backup, dumps(copy.storage.read() or {}), keep_backup=False)
