@@ -7,8 +7,9 @@ annotator tagged alike (same article, start, end and label) becomes one accepted
 with the annotators named in its source (and the first one's id, so its links hold);
 the rest wait for adjudication. A span in two databases (one carried on from the
 other) is one span that both stand by; if one changed it, both versions are kept.
-Links whose two spans are copied come along; cluster names too. Each source database
-counts as one annotator, whatever names its spans carry.
+Links whose two spans are copied come along; cluster names too, and the articles marked
+finished (with no span, a negative example) and the proposals turned down, as they were
+recorded. Each source database counts as one annotator, whatever names its spans carry.
 """
 
 from __future__ import annotations
@@ -97,7 +98,20 @@ def merge(sources: list[Store], target: Store, accept_agreed: bool = False) -> M
                    key=lambda name: name.updated)
     if names:
         target.import_cluster_names(list({name.id: name for name in names}.values()))
+    _carry_marks(sources, target, articles)
     return report
+
+
+def _carry_marks(sources: list[Store], target: Store, articles: dict[str, Article]) -> None:
+    """The finished articles (the first mark of each, with its text) and the turned-down
+    proposals of every source, as recorded."""
+    for source in sources:
+        for mark in source.done_marks():
+            if mark.id in articles:
+                target.import_done(articles[mark.id], mark.annotator, mark.updated)
+    dismissals = {dismissal.id: dismissal for source in reversed(sources) for dismissal in source.dismissals()}
+    if dismissals:
+        target.import_dismissals(list(dismissals.values()))
 
 
 def _merged_spans(spans: list[tuple[int, Annotation]], sources: int, accept_agreed: bool,

@@ -94,6 +94,24 @@ def test_merge_carries_the_newest_cluster_names_as_named_and_leaves_nothing_to_u
         assert target.undo() is None
 
 
+def test_merge_carries_finished_articles_and_turned_down_proposals_as_they_were(seeds, tmp_path):
+    """A finished article with no tag is a negative example, and a proposal an annotator
+    turned down is not the adjudicator's to turn down again: both come along, as given."""
+    reuters, other = reuters_of(seeds), next(article for article in seeds if article.id != reuters_of(seeds).id)
+    ana, ben, out = tmp_path / "ana.json", tmp_path / "ben.json", tmp_path / "adjudication.json"
+    tag(ana, reuters, "ana", ANA)
+    with Store.open(ana) as store:
+        store.dismiss("0123456789abcdef", "figure", "ana")
+    with Store.open(ben) as store:
+        store.set_done(other, "ben")  # finished with nothing in it
+        marked = store.done_marks()
+    with Store.open(ana, read_only=True) as first, Store.open(ben, read_only=True) as second, Store.open(out) as target:
+        merge([first, second], target)
+        assert target.done_marks() == marked and target.article_text(other.id) == other.text
+        assert [(d.id, d.label, d.annotator) for d in target.dismissals()] == [("0123456789abcdef", "figure", "ana")]
+        assert target.undo() is None
+
+
 def test_a_span_two_databases_share_counts_for_both_and_a_changed_copy_is_kept_apart(seeds, tmp_path):
     """ben carries on from ana's database: the tag he kept as it was is one span that
     both stand by; the one he relabelled is a second version (an id of its own), for the

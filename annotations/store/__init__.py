@@ -324,9 +324,18 @@ class Store:
         self._do_step(Step((Change("", None, dismissal),)))
         return dismissal
 
+    def dismissals(self) -> list[Dismissal]:
+        """The proposals the analyst turned down, as recorded."""
+        return self._folder.record_file("dismissal").records()
+
     def dismissed(self) -> set[str]:
         """The keys of the proposals the analyst turned down."""
-        return {dismissal.id for dismissal in self._folder.record_file("dismissal").records()}
+        return {dismissal.id for dismissal in self.dismissals()}
+
+    def import_dismissals(self, dismissals: list[Dismissal]) -> None:
+        """Store turned-down proposals as they were given, in one atomic write. Not an undo
+        step (a merge: the undo log is left alone)."""
+        self._put_unlogged("dismissal", dismissals)
 
     def set_done(self, article: Article | str, annotator: str, done: bool = True) -> Step | None:
         """Mark the article finished (or not), as one undo step; None when it already was.
@@ -341,19 +350,24 @@ class Store:
         articles = {article.id: article} if done and not isinstance(article, str) else None
         return self._do_step(Step((Change(article_id, before, after),)), articles)
 
-    def import_done(self, article: Article, annotator: str) -> None:
-        """Mark an imported article finished, with its text, in plain writes. Not an undo
-        step (an import, not a keystroke: the undo log is left alone)."""
+    def import_done(self, article: Article, annotator: str, updated: str = "") -> None:
+        """Mark an imported article finished (by ``annotator``, at ``updated`` or now), with
+        its text, in plain writes. Not an undo step (an import or a merge, not a keystroke:
+        the undo log is left alone)."""
         if self._folder.record_file("done").get(article.id) is None:
             self.import_spans(article, [])
-            self._put_unlogged("done", [Done(article.id, annotator, now())])
+            self._put_unlogged("done", [Done(article.id, annotator, updated or now())])
 
     def is_done(self, article_id: str) -> bool:
         return self._folder.record_file("done").get(article_id) is not None
 
+    def done_marks(self) -> list[Done]:
+        """The articles the analyst has finished, as recorded (who, when)."""
+        return self._folder.record_file("done").records()
+
     def done_articles(self) -> set[str]:
         """The ids of the articles the analyst has finished."""
-        return {done.id for done in self._folder.record_file("done").records()}
+        return {done.id for done in self.done_marks()}
 
     # -- undo and redo -------------------------------------------------------------
 
