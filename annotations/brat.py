@@ -1,7 +1,7 @@
 """Reading brat standoff: a folder of ``NAME.txt`` and ``NAME.ann`` files, each pair an
 article. ``T`` lines are spans (fragments across a paragraph break make one span, as
-export writes them), ``R`` lines relations between them; notes (``#``), attributes,
-events, normalisations and equivalences have nowhere to go yet, and are counted so the
+export writes them), ``R`` lines relations between them, ``#`` AnnotatorNotes the spans' notes; other notes,
+attributes, events, normalisations and equivalences have nowhere to go yet, and are counted so the
 import can say what it left out. Each document becomes a record in the shape the JSONL
 import reads, so one path stores every format."""
 
@@ -18,6 +18,7 @@ from .text import DecodeError, decode
 
 _TEXTBOUND = re.compile(r"(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t?(.*)")
 _RELATION = re.compile(r"(R\d+)\t(\S+) Arg1:(T\d+) Arg2:(T\d+)\s*")
+_NOTE = re.compile(r"#\d+\tAnnotatorNotes (T\d+)\t(.*)")
 _LEFT_OUT = {"#": "note", "A": "attribute", "M": "attribute", "E": "event", "N": "normalisation", "*": "equivalence"}
 
 
@@ -45,11 +46,11 @@ def read_document(ann: Path) -> BratDocument:
     except (OSError, DecodeError) as error:
         document.problems.append(f"{ann}: {getattr(error, 'strerror', None) or error}")
         return document
-    spans, relations = [], []
+    spans, relations, notes = [], [], {}
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        textbound, relation = _TEXTBOUND.fullmatch(line), _RELATION.fullmatch(line)
+        textbound, relation, note = _TEXTBOUND.fullmatch(line), _RELATION.fullmatch(line), _NOTE.fullmatch(line)
         if textbound:
             span = _span(ann.stem, textbound, text, f"{ann}:{number}", document)
             if span is not None:
@@ -57,11 +58,16 @@ def read_document(ann: Path) -> BratDocument:
         elif relation:
             relations.append({"head": _span_id(ann.stem, relation.group(3)), "child": _span_id(ann.stem, relation.group(4)),
                               "label": relation.group(2), "id": _span_id(ann.stem, relation.group(1))})
+        elif note:
+            notes[_span_id(ann.stem, note.group(1))] = note.group(2)
         elif line[:1] in _LEFT_OUT:
             document.left_out[_LEFT_OUT[line[:1]]] += 1
         else:
             document.problems.append(f"{ann}:{number}: not a brat annotation line")
     known = {span["id"] for span in spans}
+    for span in spans:
+        if span["id"] in notes:
+            span["note"] = notes[span["id"]]
     document.record = {"text": text, "meta": {"id": ann.stem, "source": str(text_path)}, "spans": spans,
                        "relations": [relation for relation in relations if {relation["head"], relation["child"]} <= known]}
     return document

@@ -148,6 +148,7 @@ def jsonl_record(article: ExportedArticle) -> dict:
                 "id": span.id,
                 "annotator": span.annotator,
                 "status": span.status,
+                **({"note": span.note} if span.note else {}),
             }
             for span in article.spans
         ],
@@ -292,7 +293,8 @@ def brat_fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def brat_annotation_file(article: ExportedArticle) -> str:
-    """The article's .ann: a T line per span, then an R line per link between two of them."""
+    """The article's .ann: a T line per span, an R line per link between two of them, and
+    a ``#`` AnnotatorNotes line per span with a note."""
     lines = []
     number_of = {}
     for number, span in enumerate(article.spans, start=1):
@@ -303,6 +305,9 @@ def brat_annotation_file(article: ExportedArticle) -> str:
         number_of[span.id] = number
     for number, link in enumerate(article.relations, start=1):
         lines.append(f"R{number}\t{link.label} Arg1:T{number_of[link.head]} Arg2:T{number_of[link.child]}")
+    notes = [(number_of[span.id], span.note) for span in article.spans if span.note]
+    for number, (span_number, note) in enumerate(notes, start=1):  # one line each: brat's notes hold no newline
+        lines.append(f"#{number}\tAnnotatorNotes T{span_number}\t{one_line(note)}")
     return "".join(line + "\n" for line in lines)
 
 

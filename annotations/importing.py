@@ -172,10 +172,13 @@ def _annotation_from(raw: dict, article: Article, offsets: Offsets, labels: Labe
     status = raw.get("status") or _answer_status(raw.get("answer"), f"span {index + 1}") or answered or "pending"
     if status not in STATUSES:
         raise LineError(f"span {index + 1}: unknown status {status!r}")
+    note = raw.get("note", "")
+    if not isinstance(note, str):
+        raise LineError(f"span {index + 1}: its note must be text")
     stamp = now()
     return Annotation(
         str(raw.get("id") or new_id()), article.id, start, end, label, covered,
-        _name(raw.get("annotator"), annotator), stamp, stamp, status,
+        _name(raw.get("annotator"), annotator), stamp, stamp, status, note=normalise(note),
     )
 
 

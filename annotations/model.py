@@ -119,6 +119,7 @@ class Annotation(_Stored):
     reviewed: str = ""
     orphaned: bool = False  # its article's text changed and its text is no longer there
     source: str = ""  # what suggested it ("" when the annotator tagged it): a pattern file, a suggester, a model
+    note: str = ""  # the analyst's free-text comment on the tag (shown in review, exported)
 
     @classmethod
     def create(cls, article_id: str, text: str, start: int, end: int, label: str, annotator: str,

@@ -27,11 +27,12 @@ SPANS = [
 ]
 # What each format carries back (README): statuses, relations, finished spanless articles.
 CARRIES = {
-    "jsonl": {"status": True, "relations": True, "done": True},
-    "prodigy": {"status": False, "relations": True, "done": "every"},  # each task is answered accept
-    "doccano": {"status": False, "relations": False, "done": False},
-    "doccano-re": {"status": False, "relations": True, "done": False},
+    "jsonl": {"status": True, "relations": True, "done": True, "notes": True},
+    "prodigy": {"status": False, "relations": True, "done": "every", "notes": False},  # each task is answered accept
+    "doccano": {"status": False, "relations": False, "done": False, "notes": False},
+    "doccano-re": {"status": False, "relations": True, "done": False, "notes": False},
 }
+NOTE = "Check: “Quds Force”\nor Qods?"  # an analyst's comment on the first span
 
 
 @pytest.fixture
@@ -43,6 +44,7 @@ def hard_db(tmp_path):
             start = HARD.text.index(text)
             made.append(store.add(HARD, start, start + len(text), label, "ana"))
         decide(store, made[4], "accepted", "lead")
+        store.update(made[0], note=NOTE)
         store.link(made[5], made[4], "said-by", "ana")
         store.set_done(EMPTY, "ana")
     return path
@@ -63,7 +65,9 @@ def _contents(path) -> dict:
         by_id = {span.id: (span.article_id, span.start, span.end) for spans_of in
                  (store.annotations(article_id) for article_id in store.article_ids()) for span in spans_of}
         links = sorted((by_id[link.head], link.label, by_id[link.child]) for link in store.links())
-        return {"spans": spans, "texts": texts, "links": links, "done": store.done_articles()}
+        notes = {(span.start, span.end): span.note for article_id in store.article_ids()
+                 for span in store.annotations(article_id) if span.note}
+        return {"spans": spans, "texts": texts, "links": links, "done": store.done_articles(), "notes": notes}
 
 
 @pytest.mark.parametrize("fmt", list(CARRIES))
@@ -86,6 +90,7 @@ def test_every_format_import_reads_gives_back_what_it_carries(hard_db, tmp_path,
     assert after["links"] == (before["links"] if carries["relations"] else [])
     finished = {True: before["done"], "every": set(before["texts"]), False: set()}[carries["done"]]
     assert after["done"] == finished
+    assert after["notes"] == (before["notes"] if carries["notes"] else {})
     assert ("empty" in after["texts"]) is True  # every format writes the finished empty article: a negative example
     assert after["spans"]["empty"] == []
 
@@ -103,7 +108,7 @@ def test_a_brat_folder_comes_back_with_its_spans_fragments_and_relations(hard_db
     folder = tmp_path / "brat"
     with Store.open(hard_db, read_only=True) as store:
         write_brat(exported_articles(store), folder)
-    (folder / "hard.ann").write_text((folder / "hard.ann").read_text() + "#1\tAnnotatorNotes T1\tcheck this\nA1\tNegated T2\n")
+    (folder / "hard.ann").write_text((folder / "hard.ann").read_text() + "#9\tOtherNotes T1\tkept nowhere\nA1\tNegated T2\n")
     fresh = tmp_path / "fresh.json"
     with Store.open(fresh) as store:
         from annotations.importing import import_brat
@@ -111,6 +116,7 @@ def test_a_brat_folder_comes_back_with_its_spans_fragments_and_relations(hard_db
         report = import_brat(store, folder, "importer")
     assert report.problems == [] and report.left_out == {"note": 1, "attribute": 1}
     before, after = _contents(hard_db), _contents(fresh)
+    assert after["notes"] == {span: " ".join(note.split()) for span, note in before["notes"].items()}  # one line in brat
     assert [entry[:4] for entry in after["spans"]["hard"]] == [entry[:4] for entry in before["spans"]["hard"]]
     assert after["links"] == before["links"] and after["spans"]["empty"] == []
     with Store.open(fresh) as store:  # importing it again adds nothing
@@ -129,7 +135,7 @@ def test_brat_import_names_what_it_cannot_take_and_the_cli_says_what_it_left_out
     folder.mkdir()
     (folder / "a.txt").write_text("Hoffman said it. Esper agreed.")
     (folder / "a.ann").write_text("T1\tactor 0 7\tHoffman\nT2\tactor 0 3;17 22\tHof Esper\nT3\tactor 17 80\tx\n"
-                                  "#1\tAnnotatorNotes T1\tnote\nbroken line\n")
+                                  "#1\tOtherNotes T1\tnote\nbroken line\n")
     (folder / "b.txt").write_text("Pompeo spoke.")
     (folder / "b.ann").write_text("T1\tactor 0 6\tPompeo\nR1\tsaid-by Arg1:T1 Arg2:T1\n")
     result = subprocess.run([sys.executable, "-m", "tui.cli", "import", str(folder), "--db", str(db_path)],
