@@ -359,3 +359,11 @@ def test_the_pane_title_stays_after_opening_and_skipping_files_named_with_a_titl
         assert "broadsheet: skipped " in scrollback and "empty␛]2;PWNED␇.txt: empty file" in scrollback
     finally:
         terminal.close()
+
+
+async def test_the_header_shows_the_database_from_the_current_folder_and_a_hostile_name_as_pictures(seeds, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app, store = make_app(seeds, tmp_path / "db\x1b]0;pwned\x07.json", annotator="ana\x1b[31m")
+    with store:
+        async with app.run_test():
+            assert app.sub_title == "db db\u241b]0;pwned\u2407.json · annotator ana\u241b[31m"

@@ -14,6 +14,7 @@ from annotations.store import Store, StoreError
 from annotations.text import printable
 
 from .screens.main import MainScreen
+from .shown import shown_path
 from .styles import LabelStyles
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ class BroadsheetApp(App):
         self.disputes = disputes
         self.suggesters = suggesters or []
         self.label_styles = LabelStyles(schema)
-        self.sub_title = f"db {store.path} · annotator {annotator}"
+        self.sub_title = f"db {shown_path(store.path)} · annotator {printable(annotator)}"
         self.database_error: StoreError | None = None  # what ended the app, for run_app to report
         # A change is durable once the store has logged it; its files are written after the
         # screen shows it, so a tag waits for one fsync before it shows, not for three.

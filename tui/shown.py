@@ -4,6 +4,8 @@ so a name, a label or a line of a file neither runs an action nor reaches the te
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.style import Style
 from rich.text import Text
 
@@ -21,3 +23,13 @@ def printable_lines(text: Text) -> Text:
     the characters it was on."""
     text.plain = printable_block(text.plain)
     return text
+
+
+def shown_path(path: Path) -> str:
+    """``path`` as the header shows it: from the current folder when it is inside it (as a
+    person typed it, and short), else whole; printable."""
+    try:
+        path = path.relative_to(Path.cwd())
+    except ValueError:
+        pass
+    return printable(str(path))
