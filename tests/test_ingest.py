@@ -92,6 +92,7 @@ class Site:
     base: str = ""
     pages: dict[str, tuple[int, dict[str, str], bytes]] = field(default_factory=dict)
     requests: list[tuple[str, str]] = field(default_factory=list)  # (path, user agent)
+    times: list[float] = field(default_factory=list)  # when each request came
     failures_left: dict[str, int] = field(default_factory=dict)  # path -> 503s to give before the page
 
     def html(self, path: str, text: str, content_type: str = "text/html; charset=utf-8", encoding: str = "utf-8") -> None:
@@ -106,6 +107,7 @@ def handler_for(site: Site) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:  # noqa: N802 - the standard library's name
             path = self.path.partition("?")[0]
             site.requests.append((path, self.headers.get("User-Agent", "")))
+            site.times.append(time.monotonic())
             if path == "/slow":
                 time.sleep(2)
             if site.failures_left.get(path, 0) > 0:
@@ -243,6 +245,14 @@ def test_a_server_error_is_retried_with_back_off_and_then_named(site, tmp_path, 
     assert err[0] == f"broadsheet: {site.url('/paywall')}: HTTP 503 Service Unavailable (3 tries)"
     assert [path for path, _ in site.requests] == ["/story"] * 3 + ["/paywall"] * 3
     assert len(articles_in(folder)) == 1
+
+
+def test_requests_to_one_site_are_apart_by_the_delay(site, tmp_path, capsys):
+    status, err = main(["add", site.url("/feed.xml"), "--to", str(tmp_path / "articles"), "--delay", "0.3"]), \
+        capsys.readouterr().err
+    assert status == 0, err
+    assert len(site.times) == 4
+    assert min(later - earlier for earlier, later in zip(site.times, site.times[1:])) >= 0.29
 
 
 def test_an_unreachable_host_is_one_line(tmp_path, capsys):

@@ -14,7 +14,6 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.client import HTTPException
 
@@ -49,7 +48,6 @@ class Fetcher:
     retries: int = 2
     backoff: float = 1.0  # seconds before the first retry; doubled for each one after
     delay: float = 1.0
-    sleep: Callable[[float], None] = time.sleep
     _last_request: dict[str, float] = field(default_factory=dict)
 
     def fetch(self, url: str) -> Fetched:
@@ -57,7 +55,7 @@ class Fetcher:
             raise FetchError("not an http or https address")
         for attempt in range(self.retries + 1):
             if attempt:
-                self.sleep(self.backoff * 2 ** (attempt - 1))
+                time.sleep(self.backoff * 2 ** (attempt - 1))
             try:
                 return self._request(url)
             except _Retryable as error:
@@ -71,7 +69,7 @@ class Fetcher:
         if last is not None:
             pause = self.delay - (time.monotonic() - last)
             if pause > 0:
-                self.sleep(pause)
+                time.sleep(pause)
         self._last_request[host] = time.monotonic()
 
     def _request(self, url: str) -> Fetched:
