@@ -259,9 +259,13 @@ def test_an_unreachable_host_is_one_line(tmp_path, capsys):
     closed = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
     url = f"http://127.0.0.1:{closed.server_address[1]}/story"
     closed.server_close()  # nothing listens there now
-    status, err = add(capsys, url, "--to", str(tmp_path / "articles"), "--retries", "0")
+    status, err = add(capsys, url, "http://[oops/x", "http://127.0.0.1/a\x1b]0;x\x07", "--to", str(tmp_path / "articles"),
+                      "--retries", "0")
     assert status == 1
-    assert err[0] == f"broadsheet: {url}: cannot connect: Connection refused"
+    assert err[:3] == [f"broadsheet: {url}: cannot connect: Connection refused",
+                       "broadsheet: http://[oops/x: not a valid address: Invalid IPv6 URL",
+                       "broadsheet: http://127.0.0.1/a␛]0;x␇: not a valid address: URL can't contain control "
+                       "characters. '/a\\x1b]0;x\\x07' (found at least '\\x1b')"]
 
 
 # -- duplicates ----------------------------------------------------------------------------------

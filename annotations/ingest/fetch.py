@@ -15,7 +15,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
-from http.client import HTTPException
+from http.client import HTTPException, InvalidURL
 
 USER_AGENT = "Broadsheet/0.1 (+https://pypi.org/project/broadsheet/)"
 MAX_BYTES = 20 * 1024 * 1024  # no news page is larger; a larger answer is refused, not held in memory
@@ -51,7 +51,11 @@ class Fetcher:
     _last_request: dict[str, float] = field(default_factory=dict)
 
     def fetch(self, url: str) -> Fetched:
-        if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+        try:
+            scheme = urllib.parse.urlsplit(url).scheme
+        except ValueError as error:  # 'http://[oops'
+            raise FetchError(f"not a valid address: {error}") from None
+        if scheme not in ("http", "https"):
             raise FetchError("not an http or https address")
         for attempt in range(self.retries + 1):
             if attempt:
@@ -80,6 +84,8 @@ class Fetcher:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - http(s) only, above
                 data = response.read(MAX_BYTES + 1)
                 headers, final_url = response.headers, response.geturl()
+        except (ValueError, InvalidURL) as error:  # a space or a control character in it
+            raise FetchError(f"not a valid address: {error}") from None
         except urllib.error.HTTPError as error:
             reason = f"HTTP {error.code} {error.reason}".rstrip()
             if error.code in RETRIED_STATUSES:
