@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
 import subprocess
 import sys
 import threading
@@ -364,6 +365,7 @@ def test_a_warc_adds_every_html_response_without_the_network(tmp_path, capsys):
 def test_a_saved_page_is_added_and_opens_directly_in_the_app(site, tmp_path, capsys):
     saved = tmp_path / "saved page.html"
     saved.write_text(article_page("US strikes Kataib Hezbollah in Iraq and Syria", STORY, "https://courier.example/story"))
+    os.utime(saved, (1577934245, 1577934245))  # 2020-01-02T03:04:05Z
     corpus = load_corpus([saved])
     assert corpus.problems == []
     [article] = corpus.articles
@@ -375,6 +377,7 @@ def test_a_saved_page_is_added_and_opens_directly_in_the_app(site, tmp_path, cap
     assert status == 0, err
     [path] = articles_in(folder)
     assert (front_matter(path)["url"], front_matter(path)["source"]) == ("https://courier.example/story", str(saved))
+    assert front_matter(path)["fetched"] == "2020-01-02T03:04:05Z"  # when the browser saved it
     assert body(path).strip() == article.text.strip()
 
 

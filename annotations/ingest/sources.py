@@ -51,8 +51,9 @@ class Expected:
 Item = Page | Failure | Expected
 
 
-def now() -> str:
-    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+def utc_time(moment: datetime.datetime | None = None) -> str:
+    """``moment`` (default: now) as an ISO 8601 UTC time, to the second."""
+    return (moment or datetime.datetime.now(datetime.timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def pages(source: str, fetcher: Fetcher) -> Iterator[Item]:
@@ -79,7 +80,7 @@ def _url_pages(url: str, fetcher: Fetcher) -> Iterator[Item]:
         yield Failure(url, str(error))
         return
     if fetched.content_type in HTML_TYPES:
-        yield Page(url, url, fetched.url, page_text(fetched.data, fetched.charset), now())
+        yield Page(url, url, fetched.url, page_text(fetched.data, fetched.charset), utc_time())
         return
     entries = _feed_entries(fetched.data, fetched.url)
     if entries is None:
@@ -95,11 +96,12 @@ def _file_pages(source: str, path: Path, fetcher: Fetcher) -> Iterator[Item]:
         return
     try:
         data = path.read_bytes()
+        saved = datetime.datetime.fromtimestamp(path.stat().st_mtime, datetime.timezone.utc)
     except OSError as error:
         yield Failure(source, error.strerror.lower() if error.strerror else str(error))
         return
-    if name.endswith(PAGE_SUFFIXES):
-        yield Page(source, source, None, page_text(data), now())
+    if name.endswith(PAGE_SUFFIXES):  # fetched when the browser saved it
+        yield Page(source, source, None, page_text(data), utc_time(saved))
         return
     entries = _feed_entries(data, None)
     if entries is None:
@@ -170,4 +172,4 @@ def _warc_page(source: str, record) -> Page | None:  # noqa: ANN001 - warcio's A
         return None
     url = record.rec_headers.get_header("WARC-Target-URI") or ""
     html = page_text(record.content_stream().read(), charset)
-    return Page(source, f"{source} ({url})", url or None, html, record.rec_headers.get_header("WARC-Date") or now())
+    return Page(source, f"{source} ({url})", url or None, html, record.rec_headers.get_header("WARC-Date") or utc_time())
