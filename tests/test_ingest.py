@@ -95,6 +95,7 @@ class Site:
     requests: list[tuple[str, str]] = field(default_factory=list)  # (path, user agent)
     times: list[float] = field(default_factory=list)  # when each request came
     failures_left: dict[str, int] = field(default_factory=dict)  # path -> 503s to give before the page
+    pause: float = 0.0  # seconds each feed entry's page takes
 
     def html(self, path: str, text: str, content_type: str = "text/html; charset=utf-8", encoding: str = "utf-8") -> None:
         self.pages[path] = (200, {"Content-Type": content_type}, text.encode(encoding))
@@ -111,6 +112,8 @@ def handler_for(site: Site) -> type[BaseHTTPRequestHandler]:
             site.times.append(time.monotonic())
             if path == "/slow":
                 time.sleep(2)
+            if path.startswith("/feed/"):
+                time.sleep(site.pause)
             if site.failures_left.get(path, 0) > 0:
                 site.failures_left[path] -= 1
                 status, headers, body = 503, {"Content-Type": "text/plain"}, b"busy"
@@ -470,8 +473,10 @@ def test_start_up_loads_none_of_the_extraction_libraries():
 
 def test_add_a_feed_in_a_terminal_then_open_the_folder_and_tag(site, tmp_path, db_path):
     folder = tmp_path / "articles"
+    site.pause = 0.6  # long enough for the progress bar to show
     adding = Terminal(broadsheet_command("add", site.url("/feed.xml"), "--to", str(folder), "--delay", "0"), cwd=ROOT)
     try:
+        adding.wait_for("Adding articles", timeout=60)
         adding.wait_for(f"broadsheet: added 3 articles to {folder}", timeout=60)
         assert adding.wait_for_exit() == 0
     finally:
