@@ -330,6 +330,20 @@ def test_a_feed_adds_the_page_of_every_entry(site, tmp_path, capsys):
     assert err == [f"broadsheet: added 3 articles to {folder}"]
 
 
+def test_a_feed_entry_is_a_page_never_another_feed_and_a_page_served_untyped_is_a_page(site, tmp_path, capsys):
+    site.html("/loop.xml", f'<rss version="2.0"><channel><title>Loop</title><item><title>Me</title>'
+                           f'<link>{site.url("/loop.xml")}</link></item><item><title>Untyped</title>'
+                           f'<link>{site.url("/untyped")}</link></item></channel></rss>', content_type="text/xml")
+    page = article_page("US strikes Kataib Hezbollah in Iraq and Syria", STORY, site.url("/untyped"))
+    site.pages["/untyped"] = (200, {}, page.encode())  # no Content-Type at all
+    folder = tmp_path / "articles"
+    status, err = add(capsys, site.url("/loop.xml"), "--to", str(folder))
+    assert status == 1
+    assert err == [f"broadsheet: {site.url('/loop.xml')}: not HTML (text/xml)",
+                   f"broadsheet: added 1 article to {folder}; 1 failed"]
+    assert [path for path, _ in site.requests] == ["/loop.xml", "/loop.xml", "/untyped"]
+
+
 def warc_file(path: Path, site_pages: list[tuple[str, str]]) -> Path:
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter

@@ -73,18 +73,25 @@ def pages(source: str, fetcher: Fetcher) -> Iterator[Item]:
         yield from _file_pages(source, path, fetcher)
 
 
-def _url_pages(url: str, fetcher: Fetcher) -> Iterator[Item]:
+def _looks_like_html(data: bytes) -> bool:
+    """An HTML document served with no type, or a wrong one: what browsers show as a page."""
+    return data.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html"))
+
+
+def _url_pages(url: str, fetcher: Fetcher, feeds: bool = True) -> Iterator[Item]:
+    """The page at ``url``, or with ``feeds`` the pages of the feed there (a feed's entries
+    are pages: a feed that links to a feed, or to itself, would never end)."""
     try:
         fetched = fetcher.fetch(url)
     except FetchError as error:
         yield Failure(url, str(error))
         return
-    if fetched.content_type in HTML_TYPES:
+    if fetched.content_type in HTML_TYPES or _looks_like_html(fetched.data):
         yield Page(url, url, fetched.url, page_text(fetched.data, fetched.charset), utc_time())
         return
-    entries = _feed_entries(fetched.data, fetched.url)
+    entries = _feed_entries(fetched.data, fetched.url) if feeds else None
     if entries is None:
-        yield Failure(url, f"not HTML or a feed ({fetched.content_type})")
+        yield Failure(url, f"not HTML{' or a feed' if feeds else ''} ({fetched.content_type})")
         return
     yield from _entry_pages(url, entries, fetcher)
 
@@ -116,7 +123,7 @@ def _entry_pages(source: str, entries: list[tuple[str, dict[str, str]]], fetcher
         return
     yield Expected(len(entries))
     for link, hints in entries:
-        for item in _url_pages(link, fetcher):
+        for item in _url_pages(link, fetcher, feeds=False):
             if isinstance(item, Page):
                 item.source, item.hints = source, hints
             yield item
