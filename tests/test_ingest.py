@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from annotations.articles import load_article, load_corpus
+from annotations.ingest.corpus import PAGES_FOLDER
 from tui.cli import main
 
 from .conftest import ROOT, saved_annotations
@@ -444,6 +445,17 @@ def test_a_hostile_title_and_author_stay_data_in_the_file_name_the_front_matter_
     assert not {"\x1b", "\x07", "\u202e", "\u2028", "\n"} & set(article.title)
     assert article.meta["author"].startswith("A\\B ") and "\u202e" not in article.meta["author"]
     assert all("\x1b" not in line and "\u202e" not in line for line in err)
+
+
+def test_a_long_title_in_any_script_gives_a_file_name_a_file_system_takes(site, tmp_path, capsys):
+    site.html("/long", article_page("戦争" * 200, STORY, site.url("/long"), outlet="新聞"))
+    site.html("/word", article_page("x" * 400, ["Another story: " + paragraph for paragraph in STORY], site.url("/word")))
+    folder = tmp_path / "articles"
+    status, err = add(capsys, site.url("/long"), site.url("/word"), "--to", str(folder))
+    assert status == 0, err
+    names = sorted(path.stem for path in articles_in(folder))
+    assert names == ["daily-courier-2019-12-30-" + "x" * 95, "新聞-2019-12-30-" + "戦争" * 17]
+    assert all(len((folder / PAGES_FOLDER / f"{name}.html.gz").read_bytes()) for name in names)
 
 
 def test_an_unwritable_corpus_folder_is_one_line_and_what_was_added_stays(site, tmp_path, capsys):

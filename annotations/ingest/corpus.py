@@ -24,7 +24,9 @@ from .extract import Extracted
 from .sources import Page
 
 PAGES_FOLDER = ".pages"
-MAX_ID = 100  # characters: a file name well inside every file system's 255 bytes
+# Bytes of UTF-8: with '.html.gz' and an atomic write's '.NAME.PID.tmp', a file name stays
+# well inside the 255 bytes every file system allows, whatever the title's script.
+MAX_ID_BYTES = 120
 _NOT_SLUG = re.compile(r"[\W_]+")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # What YAML will not read raw inside double quotes: controls, line and paragraph separators,
@@ -39,13 +41,14 @@ def slug(text: str) -> str:
 
 
 def id_stem(extracted: Extracted) -> str:
-    """A readable id: outlet, date and title ('reuters-2019-12-30-us-strikes-iraq'), cut at a
-    word to MAX_ID characters. It holds letters, digits and '-' only: no '/', no '..'."""
+    """A readable id: outlet, date and title ('reuters-2019-12-30-us-strikes-iraq'), cut after
+    a word to at most MAX_ID_BYTES. It holds letters, digits and '-' only: no '/', no '..'."""
     stem = "-".join(part for part in (slug(extracted.outlet), extracted.date if _ISO_DATE.fullmatch(extracted.date)
                                       else "", slug(extracted.title)) if part)
-    if len(stem) > MAX_ID:
-        stem = stem[:MAX_ID + 1].rsplit("-", 1)[0][:MAX_ID]
-    return stem or "article"
+    cut = stem.encode("utf-8")[:MAX_ID_BYTES].decode("utf-8", errors="ignore")
+    if len(cut) < len(stem) and stem[len(cut)] != "-" and "-" in cut[-30:]:  # within a word: end before it
+        cut = cut.rsplit("-", 1)[0]
+    return cut.strip("-") or "article"
 
 
 def _words(text: str) -> str:
@@ -71,8 +74,8 @@ def article_file(article_id: str, extracted: Extracted, page: Page) -> bytes:
     fields = {"id": article_id, **extracted.meta(), "fetched": meta_value(page.fetched), "source": meta_value(page.source)}
     fields = {name: fields[name] for name in ("id", "outlet", "title", "author", "date", "url", "fetched", "source")
               if fields.get(name)}
-    lines = [f"{name}: {value if name == 'date' and _ISO_DATE.fullmatch(value) else _yaml_string(value)}"
-             for name, value in fields.items()]
+    lines = [f"{name}: {_yaml_string(value)}" for name, value in fields.items()]  # quoted: a date YAML
+    # cannot build (2019-02-30) stays text, not an error
     return ("---\n" + "\n".join(lines) + "\n---\n" + extracted.text).encode("utf-8")
 
 
