@@ -472,6 +472,27 @@ def test_an_unwritable_corpus_folder_is_one_line_and_what_was_added_stays(site, 
         assert not [name for name in folder.rglob("*") if name.name.endswith(".tmp")]
 
 
+def test_a_second_add_to_the_same_folder_is_refused_while_the_first_runs(site, tmp_path, capsys):
+    folder = tmp_path / "articles"
+    add(capsys, site.url("/story"), "--to", str(folder))
+    before = {path: path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+    holder = subprocess.Popen([sys.executable, "-c", "import fcntl, sys, time; lock = open(sys.argv[1], 'a'); "
+                               "fcntl.flock(lock, fcntl.LOCK_EX); print('held', flush=True); time.sleep(30)",
+                               str(folder / PAGES_FOLDER / ".lock")], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "held\n"
+        for args in ([site.url("/feed.xml")], ["--re-extract"]):
+            status, err = add(capsys, *args, "--to", str(folder))
+            assert status == 2
+            assert err == [f"broadsheet: {folder}: another broadsheet is adding to this folder; "
+                           "try again when it has finished"]
+    finally:
+        holder.kill()
+        holder.wait()
+    assert {path: path.read_bytes() for path in folder.rglob("*") if path.is_file()} == before
+    assert add(capsys, site.url("/feed.xml"), "--to", str(folder))[0] == 0  # the kernel let go when it died
+
+
 # -- the app's command line ----------------------------------------------------------------------
 
 

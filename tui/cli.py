@@ -628,29 +628,41 @@ def run_compare(args: argparse.Namespace) -> int:
 
 @_writes_outputs
 def run_add(args: argparse.Namespace) -> int:
-    from annotations.ingest.adding import add_sources, re_extract  # trafilatura and the rest load only here
+    from annotations.ingest.corpus import FolderBusy  # trafilatura and the rest load only here
+
+    try:
+        return _re_extract(args) if args.re_extract else _add_sources(args)
+    except FolderBusy as error:
+        raise UsageError(str(error)) from None
+    except OSError as error:  # the corpus folder cannot be made
+        raise UsageError(failure(error, args.to, doing="cannot write")) from None
+
+
+def _add_sources(args: argparse.Namespace) -> int:
+    from annotations.ingest.adding import add_sources
     from annotations.ingest.fetch import Fetcher
 
-    if args.re_extract:
-        if args.sources:
-            raise UsageError("--re-extract reads the folder's kept pages: give it no SOURCE")
-        if not args.to.is_dir():
-            raise UsageError(f"{args.to}: no such folder")
-        redone, failed = re_extract(args.to, say)
-        say(f"re-extracted {counted(redone, 'article')} in {args.to}" + (f"; {failed} failed" if failed else ""))
-        return EXIT_SKIPPED if failed else EXIT_OK
     if not args.sources:
         raise UsageError("add needs a SOURCE: a URL, a saved page, a feed or a web archive (see add --help)")
     fetcher = Fetcher(timeout=args.timeout, retries=args.retries, backoff=args.backoff, delay=args.delay)
-    try:
-        with progress_bar("Adding articles") as progress:
-            report = add_sources(args.sources, args.to, fetcher, say, progress)
-    except OSError as error:  # the corpus folder cannot be made
-        raise UsageError(failure(error, args.to, doing="cannot write")) from None
+    with progress_bar("Adding articles") as progress:
+        report = add_sources(args.sources, args.to, fetcher, say, progress)
     say(f"added {counted(report.added, 'article')} to {args.to}"
         + (f"; {report.already} already there" if report.already else "")
         + (f"; {len(report.failures)} failed" if report.failures else ""))
     return EXIT_SKIPPED if report.failures else EXIT_OK
+
+
+def _re_extract(args: argparse.Namespace) -> int:
+    from annotations.ingest.adding import re_extract
+
+    if args.sources:
+        raise UsageError("--re-extract reads the folder's kept pages: give it no SOURCE")
+    if not args.to.is_dir():
+        raise UsageError(f"{args.to}: no such folder")
+    redone, failed = re_extract(args.to, say)
+    say(f"re-extracted {counted(redone, 'article')} in {args.to}" + (f"; {failed} failed" if failed else ""))
+    return EXIT_SKIPPED if failed else EXIT_OK
 
 
 COMMANDS = {

@@ -33,21 +33,21 @@ def add_sources(
     """Add what ``sources`` hold to ``folder``. ``tell`` gets one line per failure,
     duplicate or update as it happens; ``progress(done, total)`` counts pages, a feed's
     entries counting once the feed is read. An OutputError (a full disk) stops it all."""
-    corpus, problems = CorpusFolder.open(folder)
-    report = AddReport(failures=[f"{problem}; not compared for duplicates" for problem in problems])
-    for problem in report.failures:
-        tell(problem)
-    done, total = 0, len(sources)
-    for source in sources:
-        for item in pages(source, fetcher):
-            if isinstance(item, Expected):
-                total += item.count - 1
-                continue
-            done += 1
-            progress(done, max(total, done))
-            line = _add_page(item, corpus, report)
-            if line is not None:
-                tell(line)
+    with CorpusFolder.opened(folder) as (corpus, problems):
+        report = AddReport(failures=[f"{problem}; not compared for duplicates" for problem in problems])
+        for problem in report.failures:
+            tell(problem)
+        done, total = 0, len(sources)
+        for source in sources:
+            for item in pages(source, fetcher):
+                if isinstance(item, Expected):
+                    total += item.count - 1
+                    continue
+                done += 1
+                progress(done, max(total, done))
+                line = _add_page(item, corpus, report)
+                if line is not None:
+                    tell(line)
     return report
 
 
@@ -71,7 +71,11 @@ def _add_page(item: Page | Failure, corpus: CorpusFolder, report: AddReport) -> 
 def re_extract(folder: Path, tell: Callable[[str], None]) -> tuple[int, int]:
     """Extract each article of ``folder`` again from its kept page (after a better
     trafilatura, say), keeping its id, address and provenance: (articles redone, failures)."""
-    corpus = CorpusFolder(folder)
+    with CorpusFolder.opened(folder) as (corpus, _):
+        return _re_extract_all(corpus, tell)
+
+
+def _re_extract_all(corpus: CorpusFolder, tell: Callable[[str], None]) -> tuple[int, int]:
     redone = failed = 0
     for path in corpus.article_files():
         try:

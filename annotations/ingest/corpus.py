@@ -10,16 +10,21 @@ atomically (annotations.output), so a failure leaves each file old or new."""
 
 from __future__ import annotations
 
+import fcntl
 import gzip
 import hashlib
 import json
+import os
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..articles import Article, ArticleError, load_article, meta_value
 from ..output import write_file
+from ..text import printable
 from .extract import Extracted
 from .sources import Page
 
@@ -79,6 +84,27 @@ def article_file(article_id: str, extracted: Extracted, page: Page) -> bytes:
     return ("---\n" + "\n".join(lines) + "\n---\n" + extracted.text).encode("utf-8")
 
 
+class FolderBusy(Exception):
+    """Another process is adding to the folder; ``str()`` is the one-line message."""
+
+
+@contextmanager
+def _held(lock: Path, folder: Path) -> Iterator[None]:
+    """An flock on ``lock`` while the block runs: two processes adding to one folder would
+    give two articles one new id, and the later file would replace the earlier. The kernel
+    drops it when the process dies, so it never goes stale."""
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise FolderBusy(f"{printable(folder)}: another broadsheet is adding to this folder; "
+                             "try again when it has finished") from None
+        yield
+    finally:
+        os.close(fd)  # closing lets go of the lock
+
+
 @dataclass
 class Known:
     """An article in the folder: its id, where it came from (its URL, else its file) and its text's key."""
@@ -99,17 +125,20 @@ class CorpusFolder:
         self.ids: set[str] = set()
 
     @classmethod
-    def open(cls, folder: Path) -> tuple[CorpusFolder, list[str]]:
-        """The folder (made if missing) and what is in it; a file that cannot be read is a problem."""
+    @contextmanager
+    def opened(cls, folder: Path) -> Iterator[tuple[CorpusFolder, list[str]]]:
+        """The folder (made if missing), held against another `add`, and what is in it; a file
+        that cannot be read is a problem. Raises FolderBusy if another process holds it."""
         corpus, problems = cls(folder), []
         (folder / PAGES_FOLDER).mkdir(parents=True, exist_ok=True)
-        for path in corpus.article_files():
-            corpus.ids.add(path.stem)
-            try:
-                corpus._know(load_article(path))
-            except ArticleError as error:
-                problems.append(str(error))
-        return corpus, problems
+        with _held(corpus.pages / ".lock", folder):
+            for path in corpus.article_files():
+                corpus.ids.add(path.stem)
+                try:
+                    corpus._know(load_article(path))
+                except ArticleError as error:
+                    problems.append(str(error))
+            yield corpus, problems
 
     def article_files(self) -> list[Path]:
         return sorted(self.folder.glob("*.md"))
