@@ -399,6 +399,18 @@ def test_a_saved_page_is_added_and_opens_directly_in_the_app(site, tmp_path, cap
     assert body(path).strip() == article.text.strip()
 
 
+def test_a_page_that_names_no_outlet_keeps_its_source_apart_from_the_outlet(tmp_path, capsys):
+    saved = tmp_path / "plain.html"
+    saved.write_text("<html><head><title>Plain</title></head><body><article>"
+                     + "".join(f"<p>{paragraph}</p>" for paragraph in STORY) + "</article></body></html>")
+    folder = tmp_path / "articles"
+    status, err = add(capsys, str(saved), "--to", str(folder))
+    assert status == 0, err
+    [path] = articles_in(folder)
+    article = load_article(path)
+    assert (article.outlet, article.meta["source"]) == ("", str(saved))
+
+
 def test_a_saved_page_with_no_story_is_a_problem_naming_the_file(tmp_path):
     saved = tmp_path / "stub.htm"
     saved.write_text(PAYWALL)

@@ -77,8 +77,9 @@ def _yaml_string(value: str) -> str:
 def article_file(article_id: str, extracted: Extracted, page: Page) -> bytes:
     """The Markdown file of an article: front matter, then the text."""
     fields = {"id": article_id, **extracted.meta(), "fetched": meta_value(page.fetched), "source": meta_value(page.source)}
-    fields = {name: fields[name] for name in ("id", "outlet", "title", "author", "date", "url", "fetched", "source")
-              if fields.get(name)}
+    # 'outlet' is written even empty: without it, a reader takes 'source' for the outlet
+    fields = {name: fields.get(name, "") for name in ("id", "outlet", "title", "author", "date", "url", "fetched", "source")
+              if fields.get(name) or name == "outlet"}
     lines = [f"{name}: {_yaml_string(value)}" for name, value in fields.items()]  # quoted: a date YAML
     # cannot build (2019-02-30) stays text, not an error
     return ("---\n" + "\n".join(lines) + "\n---\n" + extracted.text).encode("utf-8")
