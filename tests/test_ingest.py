@@ -313,6 +313,24 @@ def test_a_changed_page_fetched_again_updates_its_article(site, tmp_path, capsys
     assert "Correction: the strikes hit five locations" in cached
 
 
+def test_a_span_tagged_before_the_page_changed_moves_with_its_text(site, tmp_path, capsys, store):
+    folder = tmp_path / "articles"
+    add(capsys, site.url("/story"), "--to", str(folder))
+    [path] = articles_in(folder)
+    before = load_article(path)
+    start = before.text.index("at least 25 militia fighters")
+    store.add(before, start, start + len("at least 25 militia fighters"), "figure", "tester")
+    corrected = ["Correction: an earlier version named the wrong base.", *STORY]
+    site.html("/story", article_page("US strikes Kataib Hezbollah in Iraq and Syria", corrected, site.url("/story")))
+    add(capsys, site.url("/story"), "--to", str(folder))
+    after = load_article(path)
+    assert after.id == before.id and after.text != before.text
+    store.reattach(after)
+    [span] = store.annotations(after.id)
+    assert not span.orphaned and after.text[span.start:span.end] == "at least 25 militia fighters"
+    assert span.start == after.text.index("at least 25 militia fighters") > start
+
+
 # -- feeds, WARC, saved pages --------------------------------------------------------------------
 
 
