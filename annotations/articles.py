@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import datetime
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,9 +13,11 @@ from pathlib import Path
 from . import simple_yaml
 from .text import DecodeError, decode, normalise, refuse_binary, text_hash
 
-ARTICLE_SUFFIXES = (".txt", ".md", ".jsonl")
+ARTICLE_SUFFIXES = (".txt", ".md", ".jsonl", ".html", ".htm")
+PAGE_SUFFIXES = (".html", ".htm")  # saved web pages: their story is extracted as `broadsheet add` does
 GLOB_CHARACTERS = frozenset("*?[")
-META_FIELDS = ("outlet", "date", "title", "url")
+META_FIELDS = ("outlet", "date", "title", "url", "author", "fetched", "source")
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 class ArticleError(ValueError):
@@ -97,6 +100,11 @@ class Article:
         return f"Article(id={self.id!r}, source={self.source!r}, meta={self.meta!r})"
 
 
+def is_url(text: str) -> bool:
+    """Whether ``text`` is a web address ('https://...') rather than a path."""
+    return _URL.match(text) is not None
+
+
 def meta_value(value: object) -> str:
     """A field from outside (front matter, an imported name) as one line of text that
     carries no terminal control."""
@@ -137,11 +145,13 @@ def split_front_matter(text: str, source: str) -> tuple[dict[str, str], str]:
 
 
 def article_meta(fields: dict) -> dict[str, str]:
-    """The fields Broadsheet keeps (id, outlet, date, title, url) as text; 'source' is an
-    alias of outlet, and empty fields are left out."""
+    """The fields Broadsheet keeps (id and META_FIELDS) as text. 'source' names the outlet
+    when no 'outlet' does; beside one, it is where the article came from (`broadsheet add`
+    writes both). Fields with no value are left out."""
     meta: dict[str, str] = {}
+    source_is_outlet = "outlet" not in fields
     for key, value in fields.items():
-        name = "outlet" if key == "source" else str(key)
+        name = "outlet" if key == "source" and source_is_outlet else str(key)
         if value is not None and (name == "id" or name in META_FIELDS):
             meta[name] = meta_value(value)
     return meta
@@ -214,6 +224,12 @@ def load_article(path: Path) -> Article:
     return Article(meta.pop("id", "") or path.stem, source=source, meta=meta, loader=read_text)
 
 
+def _saved_page(path: Path) -> Article:
+    from .ingest.extract import saved_page_article  # trafilatura loads only when a page is opened
+
+    return saved_page_article(path)
+
+
 @dataclass
 class Corpus:
     """The articles that opened, and a one-line problem for each input that did not."""
@@ -245,7 +261,7 @@ def _article_files(path: Path, problems: list[str]) -> list[Path]:
         dirs.sort()
         found.extend(Path(root) / name for name in sorted(files) if name.lower().endswith(ARTICLE_SUFFIXES))
     if not found:
-        problems.append(f"{path}: no .txt, .md or .jsonl files in this folder")
+        problems.append(f"{path}: no .txt, .md, .jsonl or .html files in this folder")
     return found
 
 
@@ -297,7 +313,7 @@ def load_corpus(paths: list[Path], progress: Callable[[int, int], None] | None =
             problems.extend(line_problems)
         else:
             try:
-                found = [load_article(file)]
+                found = [_saved_page(file) if file.suffix.lower() in PAGE_SUFFIXES else load_article(file)]
             except ArticleError as error:
                 problems.append(str(error))
                 continue

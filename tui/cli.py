@@ -19,13 +19,13 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from annotations.articles import load_corpus
+from annotations.articles import is_url, load_corpus
 from annotations.locations import default_db_path
 from annotations.model import default_annotator
 from annotations.schema import CLUSTER_RELATION, LabelSchema, PatternError, SchemaError, load_schema
 from annotations.storage import failure
 from annotations.store import Store, StoreError
-from annotations.text import printable, printable_block
+from annotations.text import counted, printable, printable_block
 
 if TYPE_CHECKING:
     from .app import BroadsheetApp
@@ -64,11 +64,12 @@ def _app_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="broadsheet",
         description="Read articles side by side, tag spans from the keyboard, export a labelled dataset.",
-        epilog="Other commands: review, export, import, validate, agree, merge, compare (each with --help). "
+        epilog="Other commands: add, review, export, import, validate, agree, merge, compare (each with --help). "
                "Press ? in the app for every key.",
     )
     parser.add_argument(
-        "paths", nargs="*", type=Path, metavar="PATH", help=".txt/.md files or directories of them (default: the bundled seeds)"
+        "paths", nargs="*", type=_path_or_url, metavar="PATH",
+        help=".txt/.md/.jsonl/.html files or directories of them (default: the bundled seeds)",
     )
     _db_argument(parser)
     parser.add_argument("--labels", type=Path, metavar="FILE", help="a label schema YAML file (replaces the default labels)")
@@ -78,6 +79,12 @@ def _app_parser() -> argparse.ArgumentParser:
                         help="a YAML or JSONL file of patterns (label and phrases or regex) whose matches are suggested "
                              "(repeat for several; the label schema can name more under suggest:)")
     return parser
+
+
+def _path_or_url(value: str) -> Path | str:
+    """A PATH argument; a web address stays as typed (a Path would fold its '//'), for
+    run_app to say how to bring it in."""
+    return value if is_url(value) else Path(value)
 
 
 def _names(value: str) -> frozenset[str]:
@@ -194,6 +201,37 @@ def _merge_parser() -> argparse.ArgumentParser:
                         help="the new database (must not exist yet)")
     parser.add_argument("--accept-agreed", action="store_true",
                         help="spans every annotator tagged alike become one accepted span")
+    return parser
+
+
+def _seconds(value: str) -> float:
+    seconds = float(value)
+    if not 0 <= seconds <= 3600:  # also refuses nan and inf, which a socket's timeout cannot take
+        raise argparse.ArgumentTypeError(f"{value!r}: expected a number of seconds from 0 to 3600")
+    return seconds
+
+
+def _add_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="broadsheet add",
+        description="Bring articles in from the web: each page's story (its main text, without navigation, ads or "
+        "captions) and metadata become a Markdown file with front matter in the corpus folder, which "
+        "`broadsheet FOLDER` opens. The pages are kept beside them, compressed, in FOLDER/.pages.",
+    )
+    parser.add_argument("sources", nargs="*", metavar="SOURCE",
+                        help="a URL (a page, or an RSS/Atom feed: every entry's page), a saved .html/.htm page or a "
+                             "folder of them, a feed file, or a web archive (.warc, .warc.gz: every HTML page in it)")
+    parser.add_argument("--to", type=Path, default=Path("articles"), metavar="DIR",
+                        help="the corpus folder (default: ./articles; made if missing)")
+    parser.add_argument("--timeout", type=_seconds, default=20.0, metavar="SECONDS", help="per request (default: 20)")
+    parser.add_argument("--retries", type=int, choices=range(10), default=2, metavar="N",
+                        help="tries more after a timeout or a busy server (5xx, 429), waiting longer each time (default: 2)")
+    parser.add_argument("--backoff", type=_seconds, default=1.0, metavar="SECONDS",
+                        help="the wait before the first retry, doubled for each one after (default: 1)")
+    parser.add_argument("--delay", type=_seconds, default=1.0, metavar="SECONDS",
+                        help="the least time between two requests to one site (default: 1)")
+    parser.add_argument("--re-extract", action="store_true",
+                        help="extract the folder's articles again from their kept pages, without the network")
     return parser
 
 
@@ -318,6 +356,10 @@ def run_to_the_end(app: BroadsheetApp) -> None:
 
 
 def run_app(args: argparse.Namespace) -> int:
+    url = next((path for path in args.paths if isinstance(path, str)), None)
+    if url is not None:
+        raise UsageError(f"{url}: a web address; bring it in with `broadsheet add {url}`, "
+                         "then open the folder (./articles)")
     with starting_up():
         from .app import BroadsheetApp
 
@@ -589,7 +631,47 @@ def run_compare(args: argparse.Namespace) -> int:
     return EXIT_SKIPPED if args.paths and corpus.problems else EXIT_OK
 
 
+@_writes_outputs
+def run_add(args: argparse.Namespace) -> int:
+    from annotations.ingest.corpus import FolderBusy  # trafilatura and the rest load only here
+
+    try:
+        return _re_extract(args) if args.re_extract else _add_sources(args)
+    except FolderBusy as error:
+        raise UsageError(str(error)) from None
+    except OSError as error:  # the corpus folder cannot be made
+        raise UsageError(failure(error, args.to, doing="cannot write")) from None
+
+
+def _add_sources(args: argparse.Namespace) -> int:
+    from annotations.ingest.adding import add_sources
+    from annotations.ingest.fetch import Fetcher
+
+    if not args.sources:
+        raise UsageError("add needs a SOURCE: a URL, a saved page, a feed or a web archive (see add --help)")
+    fetcher = Fetcher(timeout=args.timeout, retries=args.retries, backoff=args.backoff, delay=args.delay)
+    with progress_bar("Adding articles") as progress:
+        report = add_sources(args.sources, args.to, fetcher, say, progress)
+    say(f"added {counted(report.added, 'article')} to {args.to}"
+        + (f"; {report.already} already there" if report.already else "")
+        + (f"; {len(report.failures)} failed" if report.failures else ""))
+    return EXIT_SKIPPED if report.failures else EXIT_OK
+
+
+def _re_extract(args: argparse.Namespace) -> int:
+    from annotations.ingest.adding import re_extract
+
+    if args.sources:
+        raise UsageError("--re-extract reads the folder's kept pages: give it no SOURCE")
+    if not args.to.is_dir():
+        raise UsageError(f"{args.to}: no such folder")
+    redone, failed = re_extract(args.to, say)
+    say(f"re-extracted {counted(redone, 'article')} in {args.to}" + (f"; {failed} failed" if failed else ""))
+    return EXIT_SKIPPED if failed else EXIT_OK
+
+
 COMMANDS = {
+    "add": (_add_parser, run_add),
     "export": (_export_parser, run_export),
     "import": (_import_parser, run_import),
     "validate": (_validate_parser, run_validate),
