@@ -14,7 +14,8 @@
 - brat: a folder of <article>.txt and <article>.ann standoff files (T lines for spans, R
   lines for links between them) and an annotation.conf of the labels and relations used;
 - conll: CoNLL-2003's -DOCSTART- line before each article, then one token a line with
-  its IOB2 tag and a blank line after each sentence.
+  its IOB2 tag and a blank line after each sentence;
+- labelstudio: Label Studio's tasks and the labelling config beside them (labelstudio.py).
 
 Offsets are Python string offsets into the exported text, end exclusive, and
 ``text[start:end] == span["text"]`` always holds.
@@ -39,7 +40,7 @@ from .storage import atomic_write
 from .store import Store
 from .text import one_line
 
-FORMATS = ("jsonl", "prodigy", "doccano", "doccano-re", "brat", "conll")
+FORMATS = ("jsonl", "prodigy", "doccano", "doccano-re", "brat", "conll", "labelstudio")
 STATUS_FORMATS = ("jsonl",)  # the formats that write each span's status, so may carry rejected spans
 
 

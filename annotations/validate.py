@@ -1,6 +1,7 @@
 """Check a JSONL file in any shape Broadsheet reads or writes (ours, Prodigy's, doccano's):
 its shape's rules (ours: the shipped JSON Schema), then offsets against the text, then
-(when spaCy is installed) that each span lines up with spaCy's tokens."""
+(when spaCy is installed) that each span lines up with spaCy's tokens. And what the other
+exporters write: CoNLL, a brat folder, Label Studio's tasks and their labelling config."""
 
 from __future__ import annotations
 
@@ -185,18 +186,12 @@ def _check_spans(where: str, record: dict, spans: list[dict], nlp, report: Valid
 
 
 def validate_path(path: Path) -> ValidationReport:
-    """Check what export wrote, whatever the format: a folder is brat standoff, a file
-    whose first line is CoNLL-2003's separator is CoNLL, anything else JSONL."""
-    if path.is_dir():
-        return validate_brat(path)
-    try:
-        with open(path, "rb") as handle:
-            first = handle.readline(64)
-    except OSError as error:
-        return ValidationReport(errors=[f"{path}: cannot read: {error.strerror}"])
-    if first.rstrip(b"\r\n") == DOCUMENT_START.encode():
-        return validate_conll(path)
-    return validate_jsonl(path)
+    """Check what export wrote, whatever the format, told by what the file holds as import
+    tells it (readers.detect_format)."""
+    from .readers import detect_format
+
+    return {"brat": validate_brat, "conll": validate_conll, "labelstudio": validate_labelstudio,
+            "jsonl": validate_jsonl}[detect_format(path)](path)
 
 
 _CONLL_LINE = re.compile(r"(\S+)\t(O|[BI]-\S+)")
@@ -253,3 +248,43 @@ def validate_brat(folder: Path) -> ValidationReport:
         for name in sorted(used - listed):
             report.errors.append(f"{conf}: the {kind} {name!r} is used but not listed")
     return report
+
+
+def validate_labelstudio(path: Path) -> ValidationReport:
+    """Every task reads as import reads it (regions inside the text, covering the text they
+    say; relations between the annotation's regions), and the labelling config beside it,
+    when there is one, lists every label and relation used, as a project needs."""
+    from .labelstudio import config_path, labelstudio_documents
+
+    report = ValidationReport(notes=[f"{path}: read as Label Studio JSON"])
+    used: dict[str, set[str]] = {"Label": set(), "Relation": set()}
+    for document in labelstudio_documents(path):
+        report.lines += 1
+        report.errors.extend(document.problems)
+        if document.record is None:
+            continue
+        given = document.record.get("spans", [])
+        spans = _checked(document.where, _misshapen(given, "region"), given, report)
+        if spans is not None:
+            _check_spans(document.where, document.record, spans, None, report)
+            used["Label"].update(span["label"] for span in spans)
+        used["Relation"].update(str(relation["label"]) for relation in document.record.get("relations", []))
+    _check_config(config_path(path), used, report)
+    return report
+
+
+def _check_config(config: Path, used: dict[str, set[str]], report: ValidationReport) -> None:
+    import xml.etree.ElementTree as ElementTree
+
+    if not config.is_file():
+        report.notes.append(f"{config}: no labelling config beside the tasks: labels not checked against one")
+        return
+    try:
+        root = ElementTree.fromstring(config.read_bytes())
+    except (OSError, ElementTree.ParseError) as error:
+        report.errors.append(f"{config}: not a labelling config: {error}")
+        return
+    for tag, names in used.items():
+        listed = {element.get("value") for element in root.iter(tag)}
+        for name in sorted(names - listed):
+            report.errors.append(f"{config}: the {tag.lower()} {name!r} is used but not listed")

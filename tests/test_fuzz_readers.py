@@ -26,6 +26,8 @@ from tui.cli import main
 
 from .conftest import ROOT, SEEDS
 from .test_formats import SEED_TAGS
+from .test_labelstudio import EXPORT as LABEL_STUDIO_EXPORT
+from .test_labelstudio import JSON_MIN as LABEL_STUDIO_MIN
 from .test_store import tag
 
 HOSTILE_BYTES = [
@@ -142,7 +144,10 @@ def examples(tmp_path_factory) -> dict[str, Path]:
     assert main(["export", "--db", str(db), "-o", str(export), "--clusters", str(clusters)]) == 0
     with export.open("a") as lines:  # Prodigy's relations by offsets, and doccano's triples
         lines.write(json.dumps(PRODIGY_LINE) + "\n" + json.dumps(DOCCANO_LINE) + "\n")
-    return {"db": db, "export": export, "clusters": clusters}
+    tasks = folder / "tasks.json"  # Label Studio's tasks, ours and as its documentation shows them
+    assert main(["export", "--db", str(db), "--format", "labelstudio", "-o", str(tasks)]) == 0
+    tasks.write_text(json.dumps(json.loads(tasks.read_text()) + LABEL_STUDIO_EXPORT + LABEL_STUDIO_MIN), encoding="utf-8")
+    return {"db": db, "export": export, "clusters": clusters, "labelstudio": tasks}
 
 
 PRODIGY_LINE = {
@@ -236,6 +241,17 @@ def test_brat_folders(tmp_path, capsys, examples, case):
     target = rng.choice(sorted(folder.glob("*.ann")) + sorted(folder.glob("*.txt")))
     target.write_bytes(mutate_bytes(target.read_bytes(), rng))
     check(capsys, ["import", str(folder), "--db", str(tmp_path / "db" / "db.json")], target.read_bytes())
+
+
+@pytest.mark.parametrize("case", range(40))
+def test_label_studio_files(tmp_path, capsys, examples, case):
+    path = tmp_path / "tasks.json"
+    path.write_bytes(mutate_file(examples["labelstudio"].read_bytes(), rng_for("labelstudio", case)))
+    if case % 4 == 3:
+        command = ["validate", str(path)]
+    else:  # detected, or named when the mutation leaves it no JSON array
+        command = ["import", str(path), "--db", str(tmp_path / "db" / "db.json")] + ["--from", "labelstudio"] * (case % 2)
+    check(capsys, command, path.read_bytes())
 
 
 CORPUS_EXAMPLES = {

@@ -90,11 +90,39 @@ def test_every_format_import_reads_gives_back_what_it_carries(hard_db, tmp_path,
     assert after["spans"]["empty"] == []
 
 
+# The formats that are files or folders of their own, each with its test below.
+OWN_TESTS = ("brat", "conll", "labelstudio")
+
+
 def test_the_matrix_covers_every_format_that_import_reads():
     from annotations.export import FORMATS
 
-    # brat comes back from a folder (its own test below); CoNLL is export only, so far.
-    assert set(CARRIES) == {fmt for fmt in FORMATS if fmt not in ("brat", "conll")}
+    assert set(CARRIES) == {fmt for fmt in FORMATS if fmt not in OWN_TESTS}
+
+
+def _imported(path, fmt: str, fresh):
+    from annotations.importing import import_documents
+    from annotations.readers import detect_format, read_documents
+
+    assert detect_format(path) == fmt
+    with Store.open(fresh) as store:
+        return import_documents(store, read_documents(path, fmt), "importer")
+
+
+def test_label_studio_tasks_come_back_with_spans_relations_and_finished_articles(hard_db, tmp_path):
+    from annotations.labelstudio import write_labelstudio
+
+    tasks = tmp_path / "tasks.json"
+    with Store.open(hard_db, read_only=True) as store:
+        assert write_labelstudio(exported_articles(store), tasks) == 2
+    fresh = tmp_path / "fresh.json"
+    report = _imported(tasks, "labelstudio", fresh)
+    assert report.problems == [] and not report.left_out
+    before, after = _contents(hard_db), _contents(fresh)
+    assert after["texts"] == before["texts"]  # the article ids come back too (data.meta)
+    assert [entry[:4] for entry in after["spans"]["hard"]] == [entry[:4] for entry in before["spans"]["hard"]]
+    assert after["links"] == before["links"] and after["done"] == before["done"] and after["spans"]["empty"] == []
+    assert _imported(tasks, "labelstudio", fresh).spans == 0  # importing it again adds nothing
 
 
 def test_a_brat_folder_comes_back_with_its_spans_fragments_and_relations(hard_db, tmp_path):
@@ -143,15 +171,18 @@ def test_brat_import_names_what_it_cannot_take_and_the_cli_says_what_it_left_out
     assert errors[-1].endswith("1 span(s) imported into 1 new article(s), 1 note(s) left out (Broadsheet keeps none)")
 
 
-@pytest.mark.parametrize("fmt", ["jsonl", "prodigy", "doccano", "doccano-re", "conll", "brat"])
+@pytest.mark.parametrize("fmt", ["jsonl", "prodigy", "doccano", "doccano-re", "conll", "brat", "labelstudio"])
 def test_validate_accepts_what_each_exporter_writes(hard_db, tmp_path, fmt):
     from annotations.export import OverlapReport, write_brat, write_conll
+    from annotations.labelstudio import write_labelstudio
     from annotations.validate import validate_path
 
     target = tmp_path / ("brat" if fmt == "brat" else f"out.{fmt}")
     with Store.open(hard_db, read_only=True) as store:
         if fmt == "brat":
             write_brat(exported_articles(store), target)
+        elif fmt == "labelstudio":
+            write_labelstudio(exported_articles(store), target)
         else:
             out = io.StringIO()
             (write_conll(exported_articles(store), out, OverlapReport()) if fmt == "conll"
@@ -177,3 +208,17 @@ def test_validate_names_an_i_tag_without_its_b_and_a_type_brat_does_not_list(tmp
     (folder / "a.ann").write_text("T1\tactor 0 7\tHoffman\n")
     (folder / "annotation.conf").write_text("[entities]\nquote\n[relations]\n[events]\n[attributes]\n")
     assert validate_path(folder).errors == [f"{folder / 'annotation.conf'}: the label 'actor' is used but not listed"]
+
+
+def test_validate_names_a_label_studio_region_off_its_text_and_a_label_its_config_does_not_list(tmp_path):
+    from annotations.validate import validate_path
+
+    tasks = tmp_path / "tasks.json"
+    region = {"id": "r1", "type": "labels", "value": {"start": 0, "end": 7, "text": "Hoffmann", "labels": ["actor"]}}
+    tasks.write_text(json.dumps([{"data": {"text": "Hoffman spoke."}, "annotations": [{"result": [region]}]}]))
+    (tmp_path / "tasks.config.xml").write_text('<View><Labels name="label" toName="text"><Label value="quote"/></Labels>'
+                                               '<Text name="text" value="$text"/></View>')
+    assert validate_path(tasks).errors == [
+        f"{tasks}: task 1: span 1 (actor 0-7) says 'Hoffmann' but the text there is 'Hoffman'",
+        f"{tmp_path / 'tasks.config.xml'}: the label 'actor' is used but not listed",
+    ]

@@ -1,0 +1,122 @@
+"""Which format a file (or folder) given to import or validate is in, and the documents its
+reader makes of it: each one a record in the shape the JSONL import reads (annotations/
+importing.py), so one path stores every format, with the problems and what the format holds
+that Broadsheet cannot keep.
+
+Detection looks at the file itself, never only at its name: a folder is brat standoff (or
+UIMA XMI when it holds .xmi files), a JSON array is Label Studio's export, CoNLL-2003's
+``-DOCSTART-`` or lines of a token and a tag are CoNLL, anything else JSONL.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .text import DecodeError, decode
+
+# What each format is called where import says which it read.
+FORMAT_NAMES = {
+    "jsonl": "JSONL",
+    "brat": "brat standoff",
+    "labelstudio": "Label Studio JSON",
+    "conll": "CoNLL",
+}
+READ_FORMATS = tuple(FORMAT_NAMES)
+
+
+@dataclass
+class ReadDocument:
+    """One document of a file or folder as an import record, with what could not come along.
+    ``place`` says where in ``path`` it is (a task's number), for messages; ``suggested``:
+    its spans are a model's predictions, to come in as suggestions."""
+
+    path: Path
+    record: dict | None = None
+    problems: list[str] = field(default_factory=list)
+    left_out: Counter[str] = field(default_factory=Counter)
+    place: str = ""
+    suggested: bool = False
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}: {self.place}" if self.place else str(self.path)
+
+
+class ReadError(ValueError):
+    """A file that cannot be read at all; ``str()`` is the one-line message."""
+
+
+def read_text(path: Path) -> str:
+    """The file's text (UTF-8, or UTF-16 with a BOM), without a BOM; a ReadError names why not."""
+    try:
+        return decode(path.read_bytes()).removeprefix("\ufeff")
+    except OSError as error:
+        raise ReadError(f"{path}: cannot read: {error.strerror}") from None
+    except DecodeError as error:
+        raise ReadError(f"{path}: {error}") from None
+
+
+def read_json(path: Path) -> object:
+    """The file as one JSON value; a ReadError names why it is not one."""
+    try:
+        return json.loads(read_text(path))
+    except json.JSONDecodeError as error:
+        raise ReadError(f"{path}: not valid JSON ({error.msg} at line {error.lineno}, column {error.colno})") from None
+    except RecursionError:
+        raise ReadError(f"{path}: not usable JSON (nested too deeply)") from None
+    except ValueError as error:  # a number of over 4,300 digits
+        raise ReadError(f"{path}: not usable JSON ({str(error).partition(':')[0]})") from None
+
+
+_CONLL_TAG = re.compile(r"O|[BIESLU]-\S+")
+
+
+def _first_line(path: Path) -> bytes:
+    """The file's first line that is not blank (its first 4 KB at most)."""
+    with open(path, "rb") as handle:
+        head = handle.read(4096)
+    return next((line.strip() for line in head.splitlines() if line.strip()), b"")
+
+
+def detect_format(path: Path) -> str:
+    """The format ``path`` is in, by what it holds (see the module's docstring); a file that
+    cannot be opened is read as JSONL, whose reader names the problem."""
+    if path.is_dir():
+        return "brat"
+    try:
+        first = _first_line(path).removeprefix(b"\xef\xbb\xbf")
+    except OSError:
+        return "jsonl"
+    if first.startswith(b"["):
+        return "labelstudio"
+    if first.startswith(b"-DOCSTART-"):
+        return "conll"
+    fields = first.decode("utf-8", "replace").split()
+    if len(fields) >= 2 and not first.startswith(b"{") and _CONLL_TAG.fullmatch(fields[-1]):
+        return "conll"
+    return "jsonl"
+
+
+def read_documents(path: Path, fmt: str) -> Iterator[ReadDocument]:
+    """The documents of ``path`` read as ``fmt`` (any of READ_FORMATS but jsonl, which is read line by line)."""
+    if fmt == "brat":
+        from .brat import brat_documents
+
+        return brat_documents(path)
+    if fmt == "labelstudio":
+        from .labelstudio import labelstudio_documents
+
+        return labelstudio_documents(path)
+    from .conll import conll_documents
+
+    return conll_documents(path)
+
+
+def unreadable(path: Path, error: ReadError) -> Iterator[ReadDocument]:
+    """A file that cannot be read at all, as one document with its problem."""
+    yield ReadDocument(path, problems=[str(error)])
