@@ -73,14 +73,14 @@ def read_json(path: Path) -> object:
         raise ReadError(f"{path}: not usable JSON ({str(error).partition(':')[0]})") from None
 
 
-_CONLL_TAG = re.compile(r"O|[BIESLU]-\S+")
+CONLL_TAG = re.compile(r"O|([BIESLU])-(\S+)")  # a CoNLL tag in IOB1, IOB2, BIOES or BILOU
 
 
 def _first_line(path: Path) -> bytes:
-    """The file's first line that is not blank (its first 4 KB at most)."""
+    """The file's first line that is neither blank nor a comment (in its first 4 KB)."""
     with open(path, "rb") as handle:
-        head = handle.read(4096)
-    return next((line.strip() for line in head.splitlines() if line.strip()), b"")
+        head = handle.read(4096).removeprefix(b"\xef\xbb\xbf")
+    return next((line.strip() for line in head.splitlines() if line.strip() and not line.startswith(b"#")), b"")
 
 
 def detect_format(path: Path) -> str:
@@ -89,17 +89,13 @@ def detect_format(path: Path) -> str:
     if path.is_dir():
         return "brat"
     try:
-        first = _first_line(path).removeprefix(b"\xef\xbb\xbf")
+        first = _first_line(path)
     except OSError:
         return "jsonl"
-    if first.startswith(b"["):
-        return "labelstudio"
-    if first.startswith(b"-DOCSTART-"):
-        return "conll"
     fields = first.decode("utf-8", "replace").split()
-    if len(fields) >= 2 and not first.startswith(b"{") and _CONLL_TAG.fullmatch(fields[-1]):
-        return "conll"
-    return "jsonl"
+    if first.startswith(b"-DOCSTART-") or (len(fields) >= 2 and CONLL_TAG.fullmatch(fields[-1])):
+        return "conll"  # before the JSON array: a first token may be "["
+    return "labelstudio" if first.startswith(b"[") else "jsonl"
 
 
 def read_documents(path: Path, fmt: str) -> Iterator[ReadDocument]:

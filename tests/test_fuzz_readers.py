@@ -25,6 +25,7 @@ from annotations.store import Store
 from tui.cli import main
 
 from .conftest import ROOT, SEEDS
+from .test_conll_import import BIOES, CONLL_2003
 from .test_formats import SEED_TAGS
 from .test_labelstudio import EXPORT as LABEL_STUDIO_EXPORT
 from .test_labelstudio import JSON_MIN as LABEL_STUDIO_MIN
@@ -147,7 +148,10 @@ def examples(tmp_path_factory) -> dict[str, Path]:
     tasks = folder / "tasks.json"  # Label Studio's tasks, ours and as its documentation shows them
     assert main(["export", "--db", str(db), "--format", "labelstudio", "-o", str(tasks)]) == 0
     tasks.write_text(json.dumps(json.loads(tasks.read_text()) + LABEL_STUDIO_EXPORT + LABEL_STUDIO_MIN), encoding="utf-8")
-    return {"db": db, "export": export, "clusters": clusters, "labelstudio": tasks}
+    conll = folder / "export.conll"  # our CoNLL, then CoNLL-2003's four columns and BIOES
+    assert main(["export", "--db", str(db), "--format", "conll", "-o", str(conll)]) == 0
+    conll.write_text(conll.read_text(encoding="utf-8") + CONLL_2003 + "\n" + BIOES, encoding="utf-8")
+    return {"db": db, "export": export, "clusters": clusters, "labelstudio": tasks, "conll": conll}
 
 
 PRODIGY_LINE = {
@@ -251,6 +255,15 @@ def test_label_studio_files(tmp_path, capsys, examples, case):
         command = ["validate", str(path)]
     else:  # detected, or named when the mutation leaves it no JSON array
         command = ["import", str(path), "--db", str(tmp_path / "db" / "db.json")] + ["--from", "labelstudio"] * (case % 2)
+    check(capsys, command, path.read_bytes())
+
+
+@pytest.mark.parametrize("case", range(40))
+def test_conll_files(tmp_path, capsys, examples, case):
+    path = tmp_path / "in.conll"
+    path.write_bytes(mutate_bytes(examples["conll"].read_bytes(), rng_for("conll", case)))
+    db = str(tmp_path / "db" / "db.json")
+    command = ["validate", str(path)] if case % 4 == 3 else ["import", str(path), "--db", db] + ["--from", "conll"] * (case % 2)
     check(capsys, command, path.read_bytes())
 
 

@@ -121,8 +121,9 @@ def _export_parser() -> argparse.ArgumentParser:
 def _import_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="broadsheet import",
-        description="Read JSONL (Broadsheet's export, Prodigy's text+spans, or doccano's text+label) into the database; "
-                    "a clusters file (export --clusters) after the articles it links.",
+        description="Read JSONL (Broadsheet's export, Prodigy's text+spans, or doccano's text+label), Label Studio's "
+                    "JSON, CoNLL or brat folders into the database, each file in the format it is in (said on stderr "
+                    "unless JSONL); a clusters file (export --clusters) after the articles it links.",
     )
     from annotations.readers import READ_FORMATS
 
