@@ -15,7 +15,8 @@
   lines for links between them) and an annotation.conf of the labels and relations used;
 - conll: CoNLL-2003's -DOCSTART- line before each article, then one token a line with
   its IOB2 tag and a blank line after each sentence;
-- labelstudio: Label Studio's tasks and the labelling config beside them (labelstudio.py).
+- labelstudio: Label Studio's tasks and the labelling config beside them (labelstudio.py);
+- spacy: a DocBin, spaCy's training format (docbin.py).
 
 Offsets are Python string offsets into the exported text, end exclusive, and
 ``text[start:end] == span["text"]`` always holds.
@@ -40,7 +41,7 @@ from .storage import atomic_write
 from .store import Store
 from .text import one_line
 
-FORMATS = ("jsonl", "prodigy", "doccano", "doccano-re", "brat", "conll", "labelstudio")
+FORMATS = ("jsonl", "prodigy", "doccano", "doccano-re", "brat", "conll", "labelstudio", "spacy")
 STATUS_FORMATS = ("jsonl",)  # the formats that write each span's status, so may carry rejected spans
 
 
@@ -213,12 +214,12 @@ def write_lines(articles: Iterator[ExportedArticle], out: TextIO, fmt: str = "js
     for article in articles:
         out.write(json.dumps(make(article), ensure_ascii=False) + "\n")
         if fmt.startswith("doccano") and report is not None:
-            report.overlapping.extend((article.id, span, other) for span, other in _overlapping_pairs(article.spans))
+            report.overlapping.extend((article.id, span, other) for span, other in overlapping_pairs(article.spans))
         count += 1
     return count
 
 
-def _overlapping_pairs(spans: list[Annotation]) -> Iterator[tuple[Annotation, Annotation]]:
+def overlapping_pairs(spans: list[Annotation]) -> Iterator[tuple[Annotation, Annotation]]:
     """Each pair of overlapping spans, ``spans`` sorted by start."""
     for index, span in enumerate(spans):
         for other in spans[index + 1:]:

@@ -27,6 +27,8 @@ FORMAT_NAMES = {
     "conll": "CoNLL",
 }
 READ_FORMATS = tuple(FORMAT_NAMES)
+FORMAT_NAMES["spacy"] = "a spaCy DocBin"  # export writes it; validate reads it, import not (yet)
+_ZLIB_HEADERS = (b"x\x01", b"x\x5e", b"x\x9c", b"x\xda")  # a DocBin is compressed with zlib
 
 
 @dataclass
@@ -92,6 +94,8 @@ def detect_format(path: Path) -> str:
         first = _first_line(path)
     except OSError:
         return "jsonl"
+    if first.startswith(_ZLIB_HEADERS):
+        return "spacy"
     fields = first.decode("utf-8", "replace").split()
     if first.startswith(b"-DOCSTART-") or (len(fields) >= 2 and CONLL_TAG.fullmatch(fields[-1])):
         return "conll"  # before the JSON array: a first token may be "["
@@ -104,6 +108,8 @@ def read_documents(path: Path, fmt: str) -> Iterator[ReadDocument]:
         from .brat import brat_documents
 
         return brat_documents(path)
+    if fmt not in READ_FORMATS:
+        return unreadable(path, ReadError(f"{path}: {FORMAT_NAMES[fmt]}, which import does not read"))
     if fmt == "labelstudio":
         from .labelstudio import labelstudio_documents
 

@@ -191,7 +191,7 @@ def validate_path(path: Path) -> ValidationReport:
     from .readers import detect_format
 
     return {"brat": validate_brat, "conll": validate_conll, "labelstudio": validate_labelstudio,
-            "jsonl": validate_jsonl}[detect_format(path)](path)
+            "spacy": validate_docbin, "jsonl": validate_jsonl}[detect_format(path)](path)
 
 
 _CONLL_LINE = re.compile(r"(\S+)\t(O|[BI]-\S+)")
@@ -288,3 +288,22 @@ def _check_config(config: Path, used: dict[str, set[str]], report: ValidationRep
         listed = {element.get("value") for element in root.iter(tag)}
         for name in sorted(names - listed):
             report.errors.append(f"{config}: the {tag.lower()} {name!r} is used but not listed")
+
+
+def validate_docbin(path: Path) -> ValidationReport:
+    """spaCy reads the DocBin: every Doc, with its spans and entities."""
+    from .docbin import MissingExtra, require_spacy
+
+    report = ValidationReport(notes=[f"{path}: read as a spaCy DocBin"])
+    try:
+        spacy = require_spacy()
+        from spacy.tokens import DocBin
+
+        docs = list(DocBin().from_disk(path).get_docs(spacy.blank("xx").vocab))
+    except MissingExtra as error:
+        report.errors.append(f"{path}: {error}")
+    except Exception as error:  # noqa: BLE001 - whatever spaCy raises on bytes that are no DocBin
+        report.errors.append(f"{path}: not a DocBin spaCy reads ({type(error).__name__})")
+    else:
+        report.lines = len(docs)
+    return report

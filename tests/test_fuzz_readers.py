@@ -151,7 +151,9 @@ def examples(tmp_path_factory) -> dict[str, Path]:
     conll = folder / "export.conll"  # our CoNLL, then CoNLL-2003's four columns and BIOES
     assert main(["export", "--db", str(db), "--format", "conll", "-o", str(conll)]) == 0
     conll.write_text(conll.read_text(encoding="utf-8") + CONLL_2003 + "\n" + BIOES, encoding="utf-8")
-    return {"db": db, "export": export, "clusters": clusters, "labelstudio": tasks, "conll": conll}
+    docbin = folder / "export.spacy"
+    assert main(["export", "--db", str(db), "--format", "spacy", "-o", str(docbin)]) == 0
+    return {"db": db, "export": export, "clusters": clusters, "labelstudio": tasks, "conll": conll, "spacy": docbin}
 
 
 PRODIGY_LINE = {
@@ -265,6 +267,14 @@ def test_conll_files(tmp_path, capsys, examples, case):
     db = str(tmp_path / "db" / "db.json")
     command = ["validate", str(path)] if case % 4 == 3 else ["import", str(path), "--db", db] + ["--from", "conll"] * (case % 2)
     check(capsys, command, path.read_bytes())
+
+
+@pytest.mark.parametrize("case", range(20))
+def test_docbins(tmp_path, capsys, examples, case):
+    path = tmp_path / "out.spacy"
+    path.write_bytes(mutate_bytes(examples["spacy"].read_bytes(), rng_for("spacy", case)))
+    db = str(tmp_path / "db" / "db.json")
+    check(capsys, ["validate", str(path)] if case % 2 else ["import", str(path), "--db", db], path.read_bytes())
 
 
 CORPUS_EXAMPLES = {

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -90,8 +92,8 @@ def test_every_format_import_reads_gives_back_what_it_carries(hard_db, tmp_path,
     assert after["spans"]["empty"] == []
 
 
-# The formats that are files or folders of their own, each with its test below.
-OWN_TESTS = ("brat", "conll", "labelstudio")
+# The formats that are files or folders of their own, each with its test below (CoNLL in test_conll_import.py).
+OWN_TESTS = ("brat", "conll", "labelstudio", "spacy")
 
 
 def test_the_matrix_covers_every_format_that_import_reads():
@@ -171,8 +173,9 @@ def test_brat_import_names_what_it_cannot_take_and_the_cli_says_what_it_left_out
     assert errors[-1].endswith("1 span(s) imported into 1 new article(s), 1 note(s) left out (Broadsheet keeps none)")
 
 
-@pytest.mark.parametrize("fmt", ["jsonl", "prodigy", "doccano", "doccano-re", "conll", "brat", "labelstudio"])
+@pytest.mark.parametrize("fmt", ["jsonl", "prodigy", "doccano", "doccano-re", "conll", "brat", "labelstudio", "spacy"])
 def test_validate_accepts_what_each_exporter_writes(hard_db, tmp_path, fmt):
+    from annotations.docbin import write_docbin
     from annotations.export import OverlapReport, write_brat, write_conll
     from annotations.labelstudio import write_labelstudio
     from annotations.validate import validate_path
@@ -181,8 +184,8 @@ def test_validate_accepts_what_each_exporter_writes(hard_db, tmp_path, fmt):
     with Store.open(hard_db, read_only=True) as store:
         if fmt == "brat":
             write_brat(exported_articles(store), target)
-        elif fmt == "labelstudio":
-            write_labelstudio(exported_articles(store), target)
+        elif fmt in ("labelstudio", "spacy"):
+            (write_labelstudio if fmt == "labelstudio" else write_docbin)(exported_articles(store), target)
         else:
             out = io.StringIO()
             (write_conll(exported_articles(store), out, OverlapReport()) if fmt == "conll"
@@ -222,3 +225,38 @@ def test_validate_names_a_label_studio_region_off_its_text_and_a_label_its_confi
         f"{tasks}: task 1: span 1 (actor 0-7) says 'Hoffmann' but the text there is 'Hoffman'",
         f"{tmp_path / 'tasks.config.xml'}: the label 'actor' is used but not listed",
     ]
+
+
+def test_a_docbin_holds_every_span_at_its_offsets_and_the_ones_that_overlap_none_as_ents(hard_db, tmp_path):
+    import spacy
+    from spacy.tokens import DocBin
+
+    from .conftest import ROOT
+
+    out = tmp_path / "train.spacy"
+    result = subprocess.run([sys.executable, "-m", "tui.cli", "export", "--db", str(hard_db), "--format", "spacy",
+                             "-o", str(out), "--spans-key", "claims"], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "broadsheet: 5 span(s) overlap another: in doc.spans['claims'] only, not in doc.ents",
+        "broadsheet: 1 link(s) not written: a DocBin holds no relations",
+        f"broadsheet: exported 2 article(s) from {hard_db}",
+    ]
+    empty, hard = DocBin().from_disk(out).get_docs(spacy.blank("en").vocab)  # by article id
+    assert hard.text == HARD.text and hard.user_data["id"] == "hard" and empty.text == EMPTY.text
+    spans = sorted((span.start_char, span.end_char, span.label_, span.text) for span in hard.spans["claims"])
+    assert spans == sorted((HARD.text.index(text), HARD.text.index(text) + len(text), label, text) for text, label in SPANS)
+    assert [(ent.text, ent.label_) for ent in hard.ents] == [("30 rockets", "figure")]
+    assert list(empty.spans["claims"]) == [] and empty.user_data["meta"]["done"] is True
+
+
+def test_the_spacy_format_without_spacy_says_how_to_install_it(hard_db, tmp_path):
+    from .conftest import ROOT
+
+    no_spacy = "import sys; sys.modules['spacy'] = None; from tui.cli import main; sys.exit(main(sys.argv[1:]))"
+    out = tmp_path / "train.spacy"
+    result = subprocess.run([sys.executable, "-c", no_spacy, "export", "--db", str(hard_db), "--format", "spacy", "-o", str(out)],
+                            capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert (result.returncode, result.stderr) == (
+        2, "broadsheet: --format spacy needs spaCy, which is not installed: pip install 'broadsheet[spacy]'\n")
+    assert not out.exists()

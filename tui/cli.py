@@ -99,8 +99,10 @@ def _export_parser() -> argparse.ArgumentParser:
                         help="where to write ('-' for standard output, the default; a folder for brat)")
     parser.add_argument("--format", choices=FORMATS, default="jsonl",
                         help="jsonl (default), prodigy (Prodigy's tasks, with tokens), doccano (sequence labelling), "
-                             "doccano-re (relation extraction), brat, conll or labelstudio (tasks and their "
-                             "labelling config, OUT.json and OUT.config.xml)")
+                             "doccano-re (relation extraction), brat, conll, labelstudio (tasks and their "
+                             "labelling config, OUT.json and OUT.config.xml) or spacy (a DocBin, OUT.spacy)")
+    parser.add_argument("--spans-key", default="sc", metavar="KEY",
+                        help="spacy: the doc.spans key every span goes under (default: sc, the span categorizer's)")
     parser.add_argument("--gold", action="store_true", help="only spans a reviewer accepted")
     parser.add_argument("--with-rejected", action="store_true",
                         help="jsonl only: also the spans a reviewer rejected, with their status (never a label otherwise)")
@@ -368,7 +370,8 @@ def _writes_outputs(command: Callable[[argparse.Namespace], int]) -> Callable[[a
 
 # The formats export cannot write to standard output, and what to give instead.
 _NOT_TO_STDOUT = {"brat": "brat writes a folder: give it with -o FOLDER",
-                  "labelstudio": "labelstudio writes two files: give the tasks' with -o FILE.json"}
+                  "labelstudio": "labelstudio writes two files: give the tasks' with -o FILE.json",
+                  "spacy": "spacy writes a binary DocBin: give it with -o FILE.spacy"}
 
 
 def _check_export_outputs(args: argparse.Namespace) -> None:
@@ -377,6 +380,13 @@ def _check_export_outputs(args: argparse.Namespace) -> None:
 
     if args.output == "-" and args.format in _NOT_TO_STDOUT:
         raise UsageError(_NOT_TO_STDOUT[args.format])
+    if args.format == "spacy":  # before the database is read: spaCy is an extra
+        from annotations.docbin import MissingExtra, require_spacy
+
+        try:
+            require_spacy()
+        except MissingExtra as error:
+            raise UsageError(str(error)) from None
     export = [] if args.output == "-" else [Path(args.output)]
     if export and args.format == "labelstudio":
         from annotations.labelstudio import config_path
@@ -404,6 +414,13 @@ def _write_export(args: argparse.Namespace, articles: Iterator[ExportedArticle],
         from annotations.labelstudio import write_labelstudio
 
         return write_labelstudio(articles, Path(args.output))
+    if args.format == "spacy":
+        from annotations.docbin import write_docbin
+
+        count, notes = write_docbin(articles, Path(args.output), args.spans_key)
+        for note in notes:
+            say(note)
+        return count
     buffer = io.StringIO()
     if args.format == "conll":
         count = write_conll(articles, buffer, overlaps)
