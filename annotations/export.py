@@ -16,7 +16,8 @@
 - conll: CoNLL-2003's -DOCSTART- line before each article, then one token a line with
   its IOB2 tag and a blank line after each sentence;
 - labelstudio: Label Studio's tasks and the labelling config beside them (labelstudio.py);
-- spacy: a DocBin, spaCy's training format (docbin.py).
+- spacy: a DocBin, spaCy's training format (docbin.py);
+- uima: a folder of UIMA CAS XMI files and their type system, as INCEpTION reads them (uima.py).
 
 Offsets are Python string offsets into the exported text, end exclusive, and
 ``text[start:end] == span["text"]`` always holds.
@@ -28,7 +29,7 @@ import bisect
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -41,7 +42,7 @@ from .storage import atomic_write
 from .store import Store
 from .text import one_line
 
-FORMATS = ("jsonl", "prodigy", "doccano", "doccano-re", "brat", "conll", "labelstudio", "spacy")
+FORMATS = ("jsonl", "prodigy", "doccano", "doccano-re", "brat", "conll", "labelstudio", "spacy", "uima")
 STATUS_FORMATS = ("jsonl",)  # the formats that write each span's status, so may carry rejected spans
 
 
@@ -336,19 +337,26 @@ def safe_file_stem(article_id: str) -> str:
     return stem
 
 
+def article_stems(articles: Iterable[ExportedArticle]) -> Iterator[tuple[str, ExportedArticle]]:
+    """Each article with the file stem it is written under in a folder; two ids with one stem
+    (say "a b" and "a_b") are told apart by a hash."""
+    used: set[str] = set()
+    for article in articles:
+        stem = safe_file_stem(article.id)
+        while stem in used:
+            stem = _with_digest(stem, stem + article.id)
+        used.add(stem)
+        yield stem, article
+
+
 def write_brat(articles: Iterator[ExportedArticle], folder: Path) -> int:
     """Write a .txt and a .ann per article into ``folder``, which gets them all or none (see
-    output.new_folder); two ids with one stem (say "a b" and "a_b") are told apart by a hash."""
+    output.new_folder)."""
     count = 0
-    used: set[str] = set()
     labels: set[str] = set()
     relations: set[str] = set()
     with new_folder(folder) as filling:
-        for article in articles:
-            stem = safe_file_stem(article.id)
-            while stem in used:
-                stem = _with_digest(stem, stem + article.id)
-            used.add(stem)
+        for stem, article in article_stems(articles):
             atomic_write(filling / f"{stem}.txt", article.text.encode("utf-8"), keep_backup=False)
             atomic_write(filling / f"{stem}.ann", brat_annotation_file(article).encode("utf-8"), keep_backup=False)
             labels.update(span.label for span in article.spans)

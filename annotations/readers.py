@@ -4,8 +4,10 @@ importing.py), so one path stores every format, with the problems and what the f
 that Broadsheet cannot keep.
 
 Detection looks at the file itself, never only at its name: a folder is brat standoff (or
-UIMA XMI when it holds .xmi files), a JSON array is Label Studio's export, CoNLL-2003's
-``-DOCSTART-`` or lines of a token and a tag are CoNLL, anything else JSONL.
+UIMA XMI when it holds .xmi files and no .ann), an XMI document or a JSON object of
+``%TYPES``/``%FEATURE_STRUCTURES`` is a UIMA CAS, zlib's header a spaCy DocBin, CoNLL-2003's
+``-DOCSTART-`` or a line of a token and a tag CoNLL, a JSON array Label Studio's export,
+anything else JSONL.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ FORMAT_NAMES = {
     "brat": "brat standoff",
     "labelstudio": "Label Studio JSON",
     "conll": "CoNLL",
+    "uima": "UIMA CAS",
 }
 READ_FORMATS = tuple(FORMAT_NAMES)
 FORMAT_NAMES["spacy"] = "a spaCy DocBin"  # export writes it; validate reads it, import not (yet)
@@ -78,25 +81,27 @@ def read_json(path: Path) -> object:
 CONLL_TAG = re.compile(r"O|([BIESLU])-(\S+)")  # a CoNLL tag in IOB1, IOB2, BIOES or BILOU
 
 
-def _first_line(path: Path) -> bytes:
-    """The file's first line that is neither blank nor a comment (in its first 4 KB)."""
+def _head(path: Path) -> tuple[bytes, bytes]:
+    """The file's first 4 KB, and its first line there that is neither blank nor a comment."""
     with open(path, "rb") as handle:
         head = handle.read(4096).removeprefix(b"\xef\xbb\xbf")
-    return next((line.strip() for line in head.splitlines() if line.strip() and not line.startswith(b"#")), b"")
+    return head, next((line.strip() for line in head.splitlines() if line.strip() and not line.startswith(b"#")), b"")
 
 
 def detect_format(path: Path) -> str:
     """The format ``path`` is in, by what it holds (see the module's docstring); a file that
     cannot be opened is read as JSONL, whose reader names the problem."""
     if path.is_dir():
-        return "brat"
+        return "uima" if next(path.rglob("*.xmi"), None) and not next(path.rglob("*.ann"), None) else "brat"
     try:
-        first = _first_line(path)
+        head, first = _head(path)
     except OSError:
         return "jsonl"
+    fields = first.decode("utf-8", "replace").split()
     if first.startswith(_ZLIB_HEADERS):
         return "spacy"
-    fields = first.decode("utf-8", "replace").split()
+    if (first.startswith(b"<") and b"xmi:XMI" in head) or (first.startswith(b"{") and (b'"%TYPES"' in head or b'"%FEATURE_STRUCTURES"' in head)):
+        return "uima"
     if first.startswith(b"-DOCSTART-") or (len(fields) >= 2 and CONLL_TAG.fullmatch(fields[-1])):
         return "conll"  # before the JSON array: a first token may be "["
     return "labelstudio" if first.startswith(b"[") else "jsonl"
@@ -114,6 +119,10 @@ def read_documents(path: Path, fmt: str) -> Iterator[ReadDocument]:
         from .labelstudio import labelstudio_documents
 
         return labelstudio_documents(path)
+    if fmt == "uima":
+        from .uima import uima_documents
+
+        return uima_documents(path)
     from .conll import conll_documents
 
     return conll_documents(path)

@@ -1,18 +1,21 @@
 """Check a JSONL file in any shape Broadsheet reads or writes (ours, Prodigy's, doccano's):
 its shape's rules (ours: the shipped JSON Schema), then offsets against the text, then
 (when spaCy is installed) that each span lines up with spaCy's tokens. And what the other
-exporters write: CoNLL, a brat folder, Label Studio's tasks and their labelling config."""
+exporters write: CoNLL, a brat folder, Label Studio's tasks and their labelling config, a
+spaCy DocBin, UIMA CAS files."""
 
 from __future__ import annotations
 
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .export import DOCUMENT_START
 from .jsonl import JsonlFileError, jsonl_lines
+from .readers import ReadDocument
 
 SCHEMA_FILE = "export.schema.json"
 
@@ -191,7 +194,7 @@ def validate_path(path: Path) -> ValidationReport:
     from .readers import detect_format
 
     return {"brat": validate_brat, "conll": validate_conll, "labelstudio": validate_labelstudio,
-            "spacy": validate_docbin, "jsonl": validate_jsonl}[detect_format(path)](path)
+            "spacy": validate_docbin, "uima": validate_uima, "jsonl": validate_jsonl}[detect_format(path)](path)
 
 
 _CONLL_LINE = re.compile(r"(\S+)\t(O|[BI]-\S+)")
@@ -257,20 +260,37 @@ def validate_labelstudio(path: Path) -> ValidationReport:
     from .labelstudio import config_path, labelstudio_documents
 
     report = ValidationReport(notes=[f"{path}: read as Label Studio JSON"])
+    used = _check_documents(labelstudio_documents(path), "region", report)
+    _check_config(config_path(path), used, report)
+    return report
+
+
+def validate_uima(path: Path) -> ValidationReport:
+    """cassis reads every CAS (a file, or a folder's .xmi files), and their named entities
+    and relations read as import reads them."""
+    from .uima import uima_documents
+
+    report = ValidationReport(notes=[f"{path}: read as UIMA CAS"])
+    _check_documents(uima_documents(path), "named entity", report)
+    return report
+
+
+def _check_documents(documents: Iterable[ReadDocument], name: str, report: ValidationReport) -> dict[str, set[str]]:
+    """Each document's problems and spans (``name``: what its format calls one) into the
+    report; the labels ("Label") and relations ("Relation") they use."""
     used: dict[str, set[str]] = {"Label": set(), "Relation": set()}
-    for document in labelstudio_documents(path):
+    for document in documents:
         report.lines += 1
         report.errors.extend(document.problems)
         if document.record is None:
             continue
         given = document.record.get("spans", [])
-        spans = _checked(document.where, _misshapen(given, "region"), given, report)
+        spans = _checked(document.where, _misshapen(given, name), given, report)
         if spans is not None:
             _check_spans(document.where, document.record, spans, None, report)
             used["Label"].update(span["label"] for span in spans)
         used["Relation"].update(str(relation["label"]) for relation in document.record.get("relations", []))
-    _check_config(config_path(path), used, report)
-    return report
+    return used
 
 
 def _check_config(config: Path, used: dict[str, set[str]], report: ValidationReport) -> None:

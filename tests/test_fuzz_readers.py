@@ -153,7 +153,10 @@ def examples(tmp_path_factory) -> dict[str, Path]:
     conll.write_text(conll.read_text(encoding="utf-8") + CONLL_2003 + "\n" + BIOES, encoding="utf-8")
     docbin = folder / "export.spacy"
     assert main(["export", "--db", str(db), "--format", "spacy", "-o", str(docbin)]) == 0
-    return {"db": db, "export": export, "clusters": clusters, "labelstudio": tasks, "conll": conll, "spacy": docbin}
+    xmi = folder / "xmi"
+    assert main(["export", "--db", str(db), "--format", "uima", "-o", str(xmi)]) == 0
+    return {"db": db, "export": export, "clusters": clusters, "labelstudio": tasks, "conll": conll, "spacy": docbin,
+            "xmi": xmi}
 
 
 PRODIGY_LINE = {
@@ -275,6 +278,27 @@ def test_docbins(tmp_path, capsys, examples, case):
     path.write_bytes(mutate_bytes(examples["spacy"].read_bytes(), rng_for("spacy", case)))
     db = str(tmp_path / "db" / "db.json")
     check(capsys, ["validate", str(path)] if case % 2 else ["import", str(path), "--db", db], path.read_bytes())
+
+
+@pytest.mark.filterwarnings("error")  # a warning would print a line of its own on stderr
+@pytest.mark.parametrize("case", range(20))
+def test_uima_files(tmp_path, capsys, examples, case):
+    from cassis import load_cas_from_xmi, load_typesystem
+
+    rng = rng_for("uima", case)
+    folder = tmp_path / "xmi"
+    shutil.copytree(examples["xmi"], folder)
+    target = rng.choice(sorted(folder.glob("*.xmi")))
+    if case % 3 == 2:  # the same CAS as JSON, which carries its types
+        cas = load_cas_from_xmi(target.read_text(encoding="utf-8"), typesystem=load_typesystem(folder / "TypeSystem.xml"))
+        target.unlink()
+        target = folder / "doc.json"
+        target.write_bytes(mutate_file(cas.to_json().encode("utf-8"), rng))
+    else:
+        target.write_bytes(mutate_bytes(target.read_bytes(), rng))
+    db = str(tmp_path / "db" / "db.json")
+    command = ["validate", str(folder)] if case % 4 == 3 else ["import", str(target if case % 2 else folder), "--db", db]
+    check(capsys, command, target.read_bytes())
 
 
 CORPUS_EXAMPLES = {

@@ -92,8 +92,9 @@ def test_every_format_import_reads_gives_back_what_it_carries(hard_db, tmp_path,
     assert after["spans"]["empty"] == []
 
 
-# The formats that are files or folders of their own, each with its test below (CoNLL in test_conll_import.py).
-OWN_TESTS = ("brat", "conll", "labelstudio", "spacy")
+# The formats that are files or folders of their own, each with its test below (CoNLL's in
+# test_conll_import.py, UIMA's in test_uima.py).
+OWN_TESTS = ("brat", "conll", "labelstudio", "spacy", "uima")
 
 
 def test_the_matrix_covers_every_format_that_import_reads():
@@ -173,17 +174,19 @@ def test_brat_import_names_what_it_cannot_take_and_the_cli_says_what_it_left_out
     assert errors[-1].endswith("1 span(s) imported into 1 new article(s), 1 note(s) left out (Broadsheet keeps none)")
 
 
-@pytest.mark.parametrize("fmt", ["jsonl", "prodigy", "doccano", "doccano-re", "conll", "brat", "labelstudio", "spacy"])
+@pytest.mark.parametrize("fmt", ["jsonl", "prodigy", "doccano", "doccano-re", "conll", "brat", "labelstudio", "spacy", "uima"])
 def test_validate_accepts_what_each_exporter_writes(hard_db, tmp_path, fmt):
     from annotations.docbin import write_docbin
     from annotations.export import OverlapReport, write_brat, write_conll
     from annotations.labelstudio import write_labelstudio
     from annotations.validate import validate_path
 
-    target = tmp_path / ("brat" if fmt == "brat" else f"out.{fmt}")
+    from annotations.uima import write_uima
+
+    target = tmp_path / (fmt if fmt in ("brat", "uima") else f"out.{fmt}")
     with Store.open(hard_db, read_only=True) as store:
-        if fmt == "brat":
-            write_brat(exported_articles(store), target)
+        if fmt in ("brat", "uima"):
+            (write_brat if fmt == "brat" else write_uima)(exported_articles(store), target)
         elif fmt in ("labelstudio", "spacy"):
             (write_labelstudio if fmt == "labelstudio" else write_docbin)(exported_articles(store), target)
         else:
@@ -260,3 +263,18 @@ def test_the_spacy_format_without_spacy_says_how_to_install_it(hard_db, tmp_path
     assert (result.returncode, result.stderr) == (
         2, "broadsheet: --format spacy needs spaCy, which is not installed: pip install 'broadsheet[spacy]'\n")
     assert not out.exists()
+
+
+def test_uima_xmi_comes_back_with_nested_and_overlapping_spans_and_relations(hard_db, tmp_path):
+    from annotations.uima import write_uima
+
+    folder = tmp_path / "xmi"
+    with Store.open(hard_db, read_only=True) as store:
+        assert write_uima(exported_articles(store), folder) == 2
+    fresh = tmp_path / "fresh.json"
+    report = _imported(folder, "uima", fresh)
+    assert report.problems == [] and not report.left_out
+    before, after = _contents(hard_db), _contents(fresh)
+    assert after["texts"] == before["texts"]
+    assert [entry[:4] for entry in after["spans"]["hard"]] == [entry[:4] for entry in before["spans"]["hard"]]
+    assert after["links"] == before["links"] and after["spans"]["empty"] == []

@@ -100,7 +100,8 @@ def _export_parser() -> argparse.ArgumentParser:
     parser.add_argument("--format", choices=FORMATS, default="jsonl",
                         help="jsonl (default), prodigy (Prodigy's tasks, with tokens), doccano (sequence labelling), "
                              "doccano-re (relation extraction), brat, conll, labelstudio (tasks and their "
-                             "labelling config, OUT.json and OUT.config.xml) or spacy (a DocBin, OUT.spacy)")
+                             "labelling config, OUT.json and OUT.config.xml), spacy (a DocBin, OUT.spacy) or uima "
+                             "(a folder of UIMA CAS XMI files and their TypeSystem.xml, for INCEpTION)")
     parser.add_argument("--spans-key", default="sc", metavar="KEY",
                         help="spacy: the doc.spans key every span goes under (default: sc, the span categorizer's)")
     parser.add_argument("--gold", action="store_true", help="only spans a reviewer accepted")
@@ -130,7 +131,8 @@ def _import_parser() -> argparse.ArgumentParser:
     from annotations.readers import READ_FORMATS
 
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE|FOLDER",
-                        help="JSONL, Label Studio JSON or CoNLL files, or folders of brat standoff (.txt and .ann pairs)")
+                        help="JSONL, Label Studio JSON, CoNLL or UIMA CAS (XMI or JSON) files, or folders of brat "
+                             "standoff (.txt and .ann pairs) or of XMI files")
     _db_argument(parser)
     parser.add_argument("--from", dest="source_format", choices=READ_FORMATS, metavar="FORMAT",
                         help=f"read every file as this format ({', '.join(READ_FORMATS)}) instead of detecting it")
@@ -371,7 +373,9 @@ def _writes_outputs(command: Callable[[argparse.Namespace], int]) -> Callable[[a
 # The formats export cannot write to standard output, and what to give instead.
 _NOT_TO_STDOUT = {"brat": "brat writes a folder: give it with -o FOLDER",
                   "labelstudio": "labelstudio writes two files: give the tasks' with -o FILE.json",
-                  "spacy": "spacy writes a binary DocBin: give it with -o FILE.spacy"}
+                  "spacy": "spacy writes a binary DocBin: give it with -o FILE.spacy",
+                  "uima": "uima writes a folder: give it with -o FOLDER"}
+_FOLDER_FORMATS = ("brat", "uima")
 
 
 def _check_export_outputs(args: argparse.Namespace) -> None:
@@ -399,7 +403,7 @@ def _check_export_outputs(args: argparse.Namespace) -> None:
             refuse_shared_paths(other, path, "export")
         check_file_output(path)
     for path in export:
-        (check_folder_output if args.format == "brat" else check_file_output)(path)
+        (check_folder_output if args.format in _FOLDER_FORMATS else check_file_output)(path)
 
 
 def _write_export(args: argparse.Namespace, articles: Iterator[ExportedArticle], overlaps: OverlapReport) -> int | None:
@@ -414,6 +418,10 @@ def _write_export(args: argparse.Namespace, articles: Iterator[ExportedArticle],
         from annotations.labelstudio import write_labelstudio
 
         return write_labelstudio(articles, Path(args.output))
+    if args.format == "uima":
+        from annotations.uima import write_uima
+
+        return write_uima(articles, Path(args.output))
     if args.format == "spacy":
         from annotations.docbin import write_docbin
 
