@@ -5,7 +5,8 @@ that Broadsheet cannot keep.
 
 Detection looks at the file itself, never only at its name: a folder is brat standoff (or
 UIMA XMI when it holds .xmi files and no .ann), an XMI document or a JSON object of
-``%TYPES``/``%FEATURE_STRUCTURES`` is a UIMA CAS, zlib's header a spaCy DocBin, CoNLL-2003's
+``%TYPES``/``%FEATURE_STRUCTURES`` is a UIMA CAS, ``#FORMAT=WebAnno TSV 3`` WebAnno's TSV,
+zlib's header a spaCy DocBin, CoNLL-2003's
 ``-DOCSTART-`` or a line of a token and a tag CoNLL, a JSON array Label Studio's export,
 anything else JSONL.
 """
@@ -28,6 +29,7 @@ FORMAT_NAMES = {
     "labelstudio": "Label Studio JSON",
     "conll": "CoNLL",
     "uima": "UIMA CAS",
+    "webanno-tsv": "WebAnno TSV 3",
 }
 READ_FORMATS = tuple(FORMAT_NAMES)
 FORMAT_NAMES["spacy"] = "a spaCy DocBin"  # export writes it; validate reads it, import not (yet)
@@ -98,6 +100,8 @@ def detect_format(path: Path) -> str:
     except OSError:
         return "jsonl"
     fields = first.decode("utf-8", "replace").split()
+    if head.startswith(b"#FORMAT=WebAnno TSV 3"):
+        return "webanno-tsv"
     if first.startswith(_ZLIB_HEADERS):
         return "spacy"
     if (first.startswith(b"<") and b"xmi:XMI" in head) or (first.startswith(b"{") and (b'"%TYPES"' in head or b'"%FEATURE_STRUCTURES"' in head)):
@@ -123,6 +127,10 @@ def read_documents(path: Path, fmt: str) -> Iterator[ReadDocument]:
         from .uima import uima_documents
 
         return uima_documents(path)
+    if fmt == "webanno-tsv":
+        from .webanno_tsv import webanno_tsv_documents
+
+        return webanno_tsv_documents(path)
     from .conll import conll_documents
 
     return conll_documents(path)

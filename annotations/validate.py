@@ -194,7 +194,8 @@ def validate_path(path: Path) -> ValidationReport:
     from .readers import detect_format
 
     return {"brat": validate_brat, "conll": validate_conll, "labelstudio": validate_labelstudio,
-            "spacy": validate_docbin, "uima": validate_uima, "jsonl": validate_jsonl}[detect_format(path)](path)
+            "spacy": validate_docbin, "uima": validate_uima, "webanno-tsv": validate_webanno_tsv,
+            "jsonl": validate_jsonl}[detect_format(path)](path)
 
 
 _CONLL_LINE = re.compile(r"(\S+)\t(O|[BI]-\S+)")
@@ -272,6 +273,15 @@ def validate_uima(path: Path) -> ValidationReport:
 
     report = ValidationReport(notes=[f"{path}: read as UIMA CAS"])
     _check_documents(uima_documents(path), "named entity", report)
+    return report
+
+
+def validate_webanno_tsv(path: Path) -> ValidationReport:
+    """Every row reads, and the spans and relations read as import reads them."""
+    from .webanno_tsv import webanno_tsv_documents
+
+    report = ValidationReport(notes=[f"{path}: read as WebAnno TSV 3"])
+    _check_documents(webanno_tsv_documents(path), "span", report)
     return report
 
 

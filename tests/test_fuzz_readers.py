@@ -301,6 +301,17 @@ def test_uima_files(tmp_path, capsys, examples, case):
     check(capsys, command, target.read_bytes())
 
 
+@pytest.mark.parametrize("case", range(30))
+def test_webanno_tsv_files(tmp_path, capsys, case):
+    from .test_webanno_tsv import TSV
+
+    path = tmp_path / "doc.tsv"
+    path.write_bytes(mutate_bytes(TSV.encode("utf-8"), rng_for("webanno-tsv", case)))
+    db = str(tmp_path / "db" / "db.json")
+    command = ["validate", str(path)] if case % 3 == 2 else ["import", str(path), "--db", db] + ["--from", "webanno-tsv"] * (case % 2)
+    check(capsys, command, path.read_bytes())
+
+
 CORPUS_EXAMPLES = {
     ".txt": (SEEDS / "000_64331d8c72ca9866.txt").read_bytes(),
     ".md": b"---\noutlet: Reuters\ndate: 2020-01-01\ntitle: 'Strikes: a reply'\ntags: [a, b]\nid: r-1\n---\n"
