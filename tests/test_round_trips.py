@@ -278,3 +278,13 @@ def test_uima_xmi_comes_back_with_nested_and_overlapping_spans_and_relations(har
     assert after["texts"] == before["texts"]
     assert [entry[:4] for entry in after["spans"]["hard"]] == [entry[:4] for entry in before["spans"]["hard"]]
     assert after["links"] == before["links"] and after["spans"]["empty"] == []
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "prodigy", "doccano", "conll", "brat", "labelstudio", "spacy", "uima"])
+def test_each_format_is_told_from_what_the_file_holds(hard_db, tmp_path, fmt):
+    from annotations.readers import detect_format
+    from tui.cli import main
+
+    target = tmp_path / "out"  # no telling suffix: the contents decide
+    assert main(["export", "--db", str(hard_db), "--format", fmt, "-o", str(target)]) == 0
+    assert detect_format(target) == {"prodigy": "jsonl", "doccano": "jsonl"}.get(fmt, fmt)
