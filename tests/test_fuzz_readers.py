@@ -252,24 +252,26 @@ def test_brat_folders(tmp_path, capsys, examples, case):
     check(capsys, ["import", str(folder), "--db", str(tmp_path / "db" / "db.json")], target.read_bytes())
 
 
+def check_format_file(capsys, path: Path, fmt: str, case: int) -> None:
+    """Validate the mutated file (a case in four), or import it, detected or named with
+    --from (the mutation may leave it looking like another format)."""
+    db = str(path.with_name("db") / "db.json")
+    command = ["validate", str(path)] if case % 4 == 3 else ["import", str(path), "--db", db] + ["--from", fmt] * (case % 2)
+    check(capsys, command, path.read_bytes())
+
+
 @pytest.mark.parametrize("case", range(40))
 def test_label_studio_files(tmp_path, capsys, examples, case):
     path = tmp_path / "tasks.json"
     path.write_bytes(mutate_file(examples["labelstudio"].read_bytes(), rng_for("labelstudio", case)))
-    if case % 4 == 3:
-        command = ["validate", str(path)]
-    else:  # detected, or named when the mutation leaves it no JSON array
-        command = ["import", str(path), "--db", str(tmp_path / "db" / "db.json")] + ["--from", "labelstudio"] * (case % 2)
-    check(capsys, command, path.read_bytes())
+    check_format_file(capsys, path, "labelstudio", case)
 
 
 @pytest.mark.parametrize("case", range(40))
 def test_conll_files(tmp_path, capsys, examples, case):
     path = tmp_path / "in.conll"
     path.write_bytes(mutate_bytes(examples["conll"].read_bytes(), rng_for("conll", case)))
-    db = str(tmp_path / "db" / "db.json")
-    command = ["validate", str(path)] if case % 4 == 3 else ["import", str(path), "--db", db] + ["--from", "conll"] * (case % 2)
-    check(capsys, command, path.read_bytes())
+    check_format_file(capsys, path, "conll", case)
 
 
 @pytest.mark.parametrize("case", range(20))
@@ -307,9 +309,7 @@ def test_webanno_tsv_files(tmp_path, capsys, case):
 
     path = tmp_path / "doc.tsv"
     path.write_bytes(mutate_bytes(TSV.encode("utf-8"), rng_for("webanno-tsv", case)))
-    db = str(tmp_path / "db" / "db.json")
-    command = ["validate", str(path)] if case % 3 == 2 else ["import", str(path), "--db", db] + ["--from", "webanno-tsv"] * (case % 2)
-    check(capsys, command, path.read_bytes())
+    check_format_file(capsys, path, "webanno-tsv", case)
 
 
 CORPUS_EXAMPLES = {
