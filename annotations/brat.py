@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from .readers import ReadDocument
 from .text import DecodeError, decode
 
 _TEXTBOUND = re.compile(r"(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t?(.*)")
@@ -22,23 +21,13 @@ _NOTE = re.compile(r"#\d+\tAnnotatorNotes (T\d+)\t(.*)")
 _LEFT_OUT = {"#": "note", "A": "attribute", "M": "attribute", "E": "event", "N": "normalisation", "*": "equivalence"}
 
 
-@dataclass
-class BratDocument:
-    """One .txt and .ann pair as an import record, with what could not come along."""
-
-    path: Path
-    record: dict | None = None
-    problems: list[str] = field(default_factory=list)
-    left_out: Counter[str] = field(default_factory=Counter)
-
-
 def _span_id(stem: str, number: str) -> str:
     """The same span of the same file has the same id: importing it again adds nothing."""
     return hashlib.sha1(f"{stem}\0{number}".encode()).hexdigest()[:16]
 
 
-def read_document(ann: Path) -> BratDocument:
-    document = BratDocument(ann)
+def read_document(ann: Path) -> ReadDocument:
+    document = ReadDocument(ann)
     text_path = ann.with_suffix(".txt")
     try:
         text = decode(text_path.read_bytes())
@@ -73,7 +62,7 @@ def read_document(ann: Path) -> BratDocument:
     return document
 
 
-def _span(stem: str, match: re.Match, text: str, where: str, document: BratDocument) -> dict | None:
+def _span(stem: str, match: re.Match, text: str, where: str, document: ReadDocument) -> dict | None:
     fragments = [tuple(map(int, pair.split())) for pair in match.group(3).split(";")]
     start, end = fragments[0][0], fragments[-1][1]
     if not 0 <= start < end <= len(text):
@@ -86,7 +75,7 @@ def _span(stem: str, match: re.Match, text: str, where: str, document: BratDocum
     return {"start": start, "end": end, "label": match.group(2), "id": _span_id(stem, match.group(1))}
 
 
-def brat_documents(folder: Path) -> Iterator[BratDocument]:
+def brat_documents(folder: Path) -> Iterator[ReadDocument]:
     """Every .ann of the folder (recursively) with its .txt, by path."""
     for ann in sorted(folder.rglob("*.ann")):
         yield read_document(ann)

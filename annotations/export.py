@@ -14,7 +14,10 @@
 - brat: a folder of <article>.txt and <article>.ann standoff files (T lines for spans, R
   lines for links between them) and an annotation.conf of the labels and relations used;
 - conll: CoNLL-2003's -DOCSTART- line before each article, then one token a line with
-  its IOB2 tag and a blank line after each sentence.
+  its IOB2 tag and a blank line after each sentence;
+- labelstudio: Label Studio's tasks and the labelling config beside them (labelstudio.py);
+- spacy: a DocBin, spaCy's training format (docbin.py);
+- uima: a folder of UIMA CAS XMI files and their type system, as INCEpTION reads them (uima.py).
 
 Offsets are Python string offsets into the exported text, end exclusive, and
 ``text[start:end] == span["text"]`` always holds.
@@ -26,7 +29,7 @@ import bisect
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -39,7 +42,7 @@ from .storage import atomic_write
 from .store import Store
 from .text import one_line
 
-FORMATS = ("jsonl", "prodigy", "doccano", "doccano-re", "brat", "conll")
+FORMATS = ("jsonl", "prodigy", "doccano", "doccano-re", "brat", "conll", "labelstudio", "spacy", "uima")
 STATUS_FORMATS = ("jsonl",)  # the formats that write each span's status, so may carry rejected spans
 
 
@@ -213,12 +216,12 @@ def write_lines(articles: Iterator[ExportedArticle], out: TextIO, fmt: str = "js
     for article in articles:
         out.write(json.dumps(make(article), ensure_ascii=False) + "\n")
         if fmt.startswith("doccano") and report is not None:
-            report.overlapping.extend((article.id, span, other) for span, other in _overlapping_pairs(article.spans))
+            report.overlapping.extend((article.id, span, other) for span, other in overlapping_pairs(article.spans))
         count += 1
     return count
 
 
-def _overlapping_pairs(spans: list[Annotation]) -> Iterator[tuple[Annotation, Annotation]]:
+def overlapping_pairs(spans: list[Annotation]) -> Iterator[tuple[Annotation, Annotation]]:
     """Each pair of overlapping spans, ``spans`` sorted by start."""
     for index, span in enumerate(spans):
         for other in spans[index + 1:]:
@@ -339,19 +342,26 @@ def safe_file_stem(article_id: str) -> str:
     return stem
 
 
+def article_stems(articles: Iterable[ExportedArticle]) -> Iterator[tuple[str, ExportedArticle]]:
+    """Each article with the file stem it is written under in a folder; two ids with one stem
+    (say "a b" and "a_b") are told apart by a hash."""
+    used: set[str] = set()
+    for article in articles:
+        stem = safe_file_stem(article.id)
+        while stem in used:
+            stem = _with_digest(stem, stem + article.id)
+        used.add(stem)
+        yield stem, article
+
+
 def write_brat(articles: Iterator[ExportedArticle], folder: Path) -> int:
     """Write a .txt and a .ann per article into ``folder``, which gets them all or none (see
-    output.new_folder); two ids with one stem (say "a b" and "a_b") are told apart by a hash."""
+    output.new_folder)."""
     count = 0
-    used: set[str] = set()
     labels: set[str] = set()
     relations: set[str] = set()
     with new_folder(folder) as filling:
-        for article in articles:
-            stem = safe_file_stem(article.id)
-            while stem in used:
-                stem = _with_digest(stem, stem + article.id)
-            used.add(stem)
+        for stem, article in article_stems(articles):
             atomic_write(filling / f"{stem}.txt", article.text.encode("utf-8"), keep_backup=False)
             atomic_write(filling / f"{stem}.ann", brat_annotation_file(article).encode("utf-8"), keep_backup=False)
             labels.update(span.label for span in article.spans)

@@ -14,13 +14,14 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .articles import Article, meta_value
 from .jsonl import JsonlFileError, count_lines, jsonl_lines
 from .model import STATUSES, Annotation, ClusterName, Link, new_id, now
+from .readers import ReadDocument
 from .schema import is_valid_name
 from .store import ArticleChangedError, Store, StoreError
 from .text import normalise, normalise_mapped
@@ -225,22 +226,30 @@ def import_jsonl(
     return report
 
 
-def import_brat(store: Store, folder: Path, annotator: str, labels: Labels = Labels()) -> ImportReport:
-    """Import a folder of brat standoff (annotations/brat.py), a document an article; what
-    brat holds that Broadsheet cannot (notes, attributes, events) is counted in ``left_out``."""
-    from .brat import brat_documents
-
+def import_documents(store: Store, documents: Iterable[ReadDocument], annotator: str, labels: Labels = Labels(),
+                     as_suggestions: bool = False) -> ImportReport:
+    """Import what a reader made of a file or folder (annotations/readers.py), a document at
+    a time; what the format holds that Broadsheet cannot is counted in ``left_out``. A
+    document of a model's predictions, and every one ``as_suggestions``, comes in as suggestions."""
     report = ImportReport()
-    for document in brat_documents(folder):
+    for document in documents:
         report.problems.extend(document.problems)
         report.left_out.update(document.left_out)
         if document.record is None:
             continue
+        suggested_by = f"{document.path.name} (imported)" if as_suggestions or document.suggested else ""
         try:
-            _import_record(store, document.record, annotator, report, "", labels)
+            _import_record(store, document.record, annotator, report, suggested_by, labels)
         except LineError as error:
-            report.problems.append(f"{document.path}: {error}")
+            report.problems.append(f"{document.where}: {error}")
     return report
+
+
+def import_brat(store: Store, folder: Path, annotator: str, labels: Labels = Labels()) -> ImportReport:
+    """Import a folder of brat standoff (annotations/brat.py), a document an article."""
+    from .brat import brat_documents
+
+    return import_documents(store, brat_documents(folder), annotator, labels)
 
 
 def _import_record(store: Store, record: dict, annotator: str, report: ImportReport, suggested_by: str = "",

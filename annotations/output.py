@@ -114,7 +114,7 @@ def check_folder_output(path: Path) -> None:
     if mode is None:
         _check_folder_of_new_file(path, _real(path).parent)
     elif not stat.S_ISDIR(mode):
-        raise OutputError(f"{printable(path)}: not a folder; brat writes a folder of files")
+        raise OutputError(f"{printable(path)}: not a folder; this format writes a folder of files")
     elif not os.access(path, os.W_OK | os.X_OK):
         raise OutputError(f"{printable(path)}: cannot write in this folder: permission denied")
 

@@ -272,3 +272,23 @@ def move_end(text: str, start: int, end: int, direction: int) -> int:
     while earlier > start and not _in_word(text, earlier - 1):
         earlier -= 1
     return earlier if earlier > start else end
+
+
+class Utf16Offsets:
+    """Offsets into ``text`` counted in UTF-16 code units (as Java and JavaScript count, so
+    UIMA and some Label Studio versions) and in Python's code points, each to the other. A
+    character beyond the Basic Multilingual Plane (an emoji, a flag's halves) is two units."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._units = [0]  # the units before each code point, and after the last
+        for char in text:
+            self._units.append(self._units[-1] + (2 if ord(char) > 0xFFFF else 1))
+        self._points = {units: index for index, units in enumerate(self._units)}
+
+    def to_utf16(self, offset: int) -> int:
+        return self._units[offset]
+
+    def to_python(self, units: int) -> int | None:
+        """The code point offset ``units`` lands on; None inside a surrogate pair or past the end."""
+        return self._points.get(units)

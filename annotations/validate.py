@@ -1,17 +1,21 @@
 """Check a JSONL file in any shape Broadsheet reads or writes (ours, Prodigy's, doccano's):
 its shape's rules (ours: the shipped JSON Schema), then offsets against the text, then
-(when spaCy is installed) that each span lines up with spaCy's tokens."""
+(when spaCy is installed) that each span lines up with spaCy's tokens. And what the other
+exporters write: CoNLL, a brat folder, Label Studio's tasks and their labelling config, a
+spaCy DocBin, UIMA CAS files."""
 
 from __future__ import annotations
 
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .export import DOCUMENT_START
 from .jsonl import JsonlFileError, jsonl_lines
+from .readers import ReadDocument
 
 SCHEMA_FILE = "export.schema.json"
 
@@ -185,18 +189,13 @@ def _check_spans(where: str, record: dict, spans: list[dict], nlp, report: Valid
 
 
 def validate_path(path: Path) -> ValidationReport:
-    """Check what export wrote, whatever the format: a folder is brat standoff, a file
-    whose first line is CoNLL-2003's separator is CoNLL, anything else JSONL."""
-    if path.is_dir():
-        return validate_brat(path)
-    try:
-        with open(path, "rb") as handle:
-            first = handle.readline(64)
-    except OSError as error:
-        return ValidationReport(errors=[f"{path}: cannot read: {error.strerror}"])
-    if first.rstrip(b"\r\n") == DOCUMENT_START.encode():
-        return validate_conll(path)
-    return validate_jsonl(path)
+    """Check what export wrote, whatever the format, told by what the file holds as import
+    tells it (readers.detect_format)."""
+    from .readers import detect_format
+
+    return {"brat": validate_brat, "conll": validate_conll, "labelstudio": validate_labelstudio,
+            "spacy": validate_docbin, "uima": validate_uima, "webanno-tsv": validate_webanno_tsv,
+            "jsonl": validate_jsonl}[detect_format(path)](path)
 
 
 _CONLL_LINE = re.compile(r"(\S+)\t(O|[BI]-\S+)")
@@ -252,4 +251,89 @@ def validate_brat(folder: Path) -> ValidationReport:
     for kind, used in (("label", labels), ("relation", relations)):
         for name in sorted(used - listed):
             report.errors.append(f"{conf}: the {kind} {name!r} is used but not listed")
+    return report
+
+
+def validate_labelstudio(path: Path) -> ValidationReport:
+    """Every task reads as import reads it (regions inside the text, covering the text they
+    say; relations between the annotation's regions), and the labelling config beside it,
+    when there is one, lists every label and relation used, as a project needs."""
+    from .labelstudio import config_path, labelstudio_documents
+
+    report = ValidationReport(notes=[f"{path}: read as Label Studio JSON"])
+    used = _check_documents(labelstudio_documents(path), "region", report)
+    _check_config(config_path(path), used, report)
+    return report
+
+
+def validate_uima(path: Path) -> ValidationReport:
+    """cassis reads every CAS (a file, or a folder's .xmi files), and their named entities
+    and relations read as import reads them."""
+    from .uima import uima_documents
+
+    report = ValidationReport(notes=[f"{path}: read as UIMA CAS"])
+    _check_documents(uima_documents(path), "named entity", report)
+    return report
+
+
+def validate_webanno_tsv(path: Path) -> ValidationReport:
+    """Every row reads, and the spans and relations read as import reads them."""
+    from .webanno_tsv import webanno_tsv_documents
+
+    report = ValidationReport(notes=[f"{path}: read as WebAnno TSV 3"])
+    _check_documents(webanno_tsv_documents(path), "span", report)
+    return report
+
+
+def _check_documents(documents: Iterable[ReadDocument], name: str, report: ValidationReport) -> dict[str, set[str]]:
+    """Each document's problems and spans (``name``: what its format calls one) into the
+    report; the labels ("Label") and relations ("Relation") they use."""
+    used: dict[str, set[str]] = {"Label": set(), "Relation": set()}
+    for document in documents:
+        report.lines += 1
+        report.errors.extend(document.problems)
+        if document.record is None:
+            continue
+        given = document.record.get("spans", [])
+        spans = _checked(document.where, _misshapen(given, name), given, report)
+        if spans is not None:
+            _check_spans(document.where, document.record, spans, None, report)
+            used["Label"].update(span["label"] for span in spans)
+        used["Relation"].update(str(relation["label"]) for relation in document.record.get("relations", []))
+    return used
+
+
+def _check_config(config: Path, used: dict[str, set[str]], report: ValidationReport) -> None:
+    import xml.etree.ElementTree as ElementTree
+
+    if not config.is_file():
+        report.notes.append(f"{config}: no labelling config beside the tasks: labels not checked against one")
+        return
+    try:
+        root = ElementTree.fromstring(config.read_bytes())
+    except (OSError, ElementTree.ParseError) as error:
+        report.errors.append(f"{config}: not a labelling config: {error}")
+        return
+    for tag, names in used.items():
+        listed = {element.get("value") for element in root.iter(tag)}
+        for name in sorted(names - listed):
+            report.errors.append(f"{config}: the {tag.lower()} {name!r} is used but not listed")
+
+
+def validate_docbin(path: Path) -> ValidationReport:
+    """spaCy reads the DocBin: every Doc, with its spans and entities."""
+    from .docbin import MissingExtra, require_spacy
+
+    report = ValidationReport(notes=[f"{path}: read as a spaCy DocBin"])
+    try:
+        spacy = require_spacy()
+        from spacy.tokens import DocBin
+
+        docs = list(DocBin().from_disk(path).get_docs(spacy.blank("xx").vocab))
+    except MissingExtra as error:
+        report.errors.append(f"{path}: {error}")
+    except Exception as error:  # noqa: BLE001 - whatever spaCy raises on bytes that are no DocBin
+        report.errors.append(f"{path}: not a DocBin spaCy reads ({type(error).__name__})")
+    else:
+        report.lines = len(docs)
     return report

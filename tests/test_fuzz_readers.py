@@ -25,7 +25,10 @@ from annotations.store import Store
 from tui.cli import main
 
 from .conftest import ROOT, SEEDS
+from .test_conll_import import BIOES, CONLL_2003
 from .test_formats import SEED_TAGS
+from .test_labelstudio import EXPORT as LABEL_STUDIO_EXPORT
+from .test_labelstudio import JSON_MIN as LABEL_STUDIO_MIN
 from .test_store import tag
 
 HOSTILE_BYTES = [
@@ -142,7 +145,18 @@ def examples(tmp_path_factory) -> dict[str, Path]:
     assert main(["export", "--db", str(db), "-o", str(export), "--clusters", str(clusters)]) == 0
     with export.open("a") as lines:  # Prodigy's relations by offsets, and doccano's triples
         lines.write(json.dumps(PRODIGY_LINE) + "\n" + json.dumps(DOCCANO_LINE) + "\n")
-    return {"db": db, "export": export, "clusters": clusters}
+    tasks = folder / "tasks.json"  # Label Studio's tasks, ours and as its documentation shows them
+    assert main(["export", "--db", str(db), "--format", "labelstudio", "-o", str(tasks)]) == 0
+    tasks.write_text(json.dumps(json.loads(tasks.read_text()) + LABEL_STUDIO_EXPORT + LABEL_STUDIO_MIN), encoding="utf-8")
+    conll = folder / "export.conll"  # our CoNLL, then CoNLL-2003's four columns and BIOES
+    assert main(["export", "--db", str(db), "--format", "conll", "-o", str(conll)]) == 0
+    conll.write_text(conll.read_text(encoding="utf-8") + CONLL_2003 + "\n" + BIOES, encoding="utf-8")
+    docbin = folder / "export.spacy"
+    assert main(["export", "--db", str(db), "--format", "spacy", "-o", str(docbin)]) == 0
+    xmi = folder / "xmi"
+    assert main(["export", "--db", str(db), "--format", "uima", "-o", str(xmi)]) == 0
+    return {"db": db, "export": export, "clusters": clusters, "labelstudio": tasks, "conll": conll, "spacy": docbin,
+            "xmi": xmi}
 
 
 PRODIGY_LINE = {
@@ -236,6 +250,66 @@ def test_brat_folders(tmp_path, capsys, examples, case):
     target = rng.choice(sorted(folder.glob("*.ann")) + sorted(folder.glob("*.txt")))
     target.write_bytes(mutate_bytes(target.read_bytes(), rng))
     check(capsys, ["import", str(folder), "--db", str(tmp_path / "db" / "db.json")], target.read_bytes())
+
+
+def check_format_file(capsys, path: Path, fmt: str, case: int) -> None:
+    """Validate the mutated file (a case in four), or import it, detected or named with
+    --from (the mutation may leave it looking like another format)."""
+    db = str(path.with_name("db") / "db.json")
+    command = ["validate", str(path)] if case % 4 == 3 else ["import", str(path), "--db", db] + ["--from", fmt] * (case % 2)
+    check(capsys, command, path.read_bytes())
+
+
+@pytest.mark.parametrize("case", range(40))
+def test_label_studio_files(tmp_path, capsys, examples, case):
+    path = tmp_path / "tasks.json"
+    path.write_bytes(mutate_file(examples["labelstudio"].read_bytes(), rng_for("labelstudio", case)))
+    check_format_file(capsys, path, "labelstudio", case)
+
+
+@pytest.mark.parametrize("case", range(40))
+def test_conll_files(tmp_path, capsys, examples, case):
+    path = tmp_path / "in.conll"
+    path.write_bytes(mutate_bytes(examples["conll"].read_bytes(), rng_for("conll", case)))
+    check_format_file(capsys, path, "conll", case)
+
+
+@pytest.mark.parametrize("case", range(20))
+def test_docbins(tmp_path, capsys, examples, case):
+    path = tmp_path / "out.spacy"
+    path.write_bytes(mutate_bytes(examples["spacy"].read_bytes(), rng_for("spacy", case)))
+    db = str(tmp_path / "db" / "db.json")
+    check(capsys, ["validate", str(path)] if case % 2 else ["import", str(path), "--db", db], path.read_bytes())
+
+
+@pytest.mark.filterwarnings("error")  # a warning would print a line of its own on stderr
+@pytest.mark.parametrize("case", range(20))
+def test_uima_files(tmp_path, capsys, examples, case):
+    from cassis import load_cas_from_xmi, load_typesystem
+
+    rng = rng_for("uima", case)
+    folder = tmp_path / "xmi"
+    shutil.copytree(examples["xmi"], folder)
+    target = rng.choice(sorted(folder.glob("*.xmi")))
+    if case % 3 == 2:  # the same CAS as JSON, which carries its types
+        cas = load_cas_from_xmi(target.read_text(encoding="utf-8"), typesystem=load_typesystem(folder / "TypeSystem.xml"))
+        target.unlink()
+        target = folder / "doc.json"
+        target.write_bytes(mutate_file(cas.to_json().encode("utf-8"), rng))
+    else:
+        target.write_bytes(mutate_bytes(target.read_bytes(), rng))
+    db = str(tmp_path / "db" / "db.json")
+    command = ["validate", str(folder)] if case % 4 == 3 else ["import", str(target if case % 2 else folder), "--db", db]
+    check(capsys, command, target.read_bytes())
+
+
+@pytest.mark.parametrize("case", range(30))
+def test_webanno_tsv_files(tmp_path, capsys, case):
+    from .test_webanno_tsv import TSV
+
+    path = tmp_path / "doc.tsv"
+    path.write_bytes(mutate_bytes(TSV.encode("utf-8"), rng_for("webanno-tsv", case)))
+    check_format_file(capsys, path, "webanno-tsv", case)
 
 
 CORPUS_EXAMPLES = {

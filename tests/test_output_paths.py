@@ -287,7 +287,7 @@ def test_a_bad_output_path_is_one_line(tagged, capsys, monkeypatch, tmp_path, ou
 def test_a_brat_output_that_is_a_file_is_one_line(tagged, tmp_path, capsys):
     (tmp_path / "brat").write_text("mine\n")
     status, errors = export(capsys, "--db", str(tagged), "--format", "brat", "-o", str(tmp_path / "brat"))
-    assert status == 2 and errors == [f"broadsheet: {tmp_path / 'brat'}: not a folder; brat writes a folder of files"]
+    assert status == 2 and errors == [f"broadsheet: {tmp_path / 'brat'}: not a folder; this format writes a folder of files"]
     assert (tmp_path / "brat").read_text() == "mine\n"
 
 

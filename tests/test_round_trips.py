@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -95,11 +97,43 @@ def test_every_format_import_reads_gives_back_what_it_carries(hard_db, tmp_path,
     assert after["spans"]["empty"] == []
 
 
+# The formats that are files or folders of their own, each with its test below (CoNLL's in
+# test_conll_import.py, UIMA's in test_uima.py).
+OWN_TESTS = ("brat", "conll", "labelstudio", "spacy", "uima")
+
+
 def test_the_matrix_covers_every_format_that_import_reads():
     from annotations.export import FORMATS
 
-    # brat comes back from a folder (its own test below); CoNLL is export only, so far.
-    assert set(CARRIES) == {fmt for fmt in FORMATS if fmt not in ("brat", "conll")}
+    assert set(CARRIES) == {fmt for fmt in FORMATS if fmt not in OWN_TESTS}
+
+
+def _imported(path, fmt: str, fresh):
+    from annotations.importing import import_documents
+    from annotations.readers import detect_format, read_documents
+
+    assert detect_format(path) == fmt
+    with Store.open(fresh) as store:
+        return import_documents(store, read_documents(path, fmt), "importer")
+
+
+@pytest.mark.parametrize("fmt", ["labelstudio", "uima"])
+def test_label_studio_tasks_and_uima_xmi_come_back_with_spans_and_relations(hard_db, tmp_path, fmt):
+    from annotations.labelstudio import write_labelstudio
+    from annotations.uima import write_uima
+
+    target = tmp_path / ("tasks.json" if fmt == "labelstudio" else "xmi")
+    with Store.open(hard_db, read_only=True) as store:
+        assert {"labelstudio": write_labelstudio, "uima": write_uima}[fmt](exported_articles(store), target) == 2
+    fresh = tmp_path / "fresh.json"
+    report = _imported(target, fmt, fresh)
+    assert report.problems == [] and not report.left_out
+    before, after = _contents(hard_db), _contents(fresh)
+    assert after["texts"] == before["texts"]  # the article ids come back too (data.meta, DocumentMetaData)
+    assert [entry[:4] for entry in after["spans"]["hard"]] == [entry[:4] for entry in before["spans"]["hard"]]
+    assert after["links"] == before["links"] and after["spans"]["empty"] == []
+    assert after["done"] == (before["done"] if fmt == "labelstudio" else set())  # a CAS does not say who finished it
+    assert _imported(target, fmt, fresh).spans == 0  # importing it again adds nothing
 
 
 def test_a_brat_folder_comes_back_with_its_spans_fragments_and_relations(hard_db, tmp_path):
@@ -149,15 +183,21 @@ def test_brat_import_names_what_it_cannot_take_and_the_cli_says_what_it_left_out
     assert errors[-1].endswith("1 span(s) imported into 1 new article(s), 1 note(s) left out (Broadsheet keeps none)")
 
 
-@pytest.mark.parametrize("fmt", ["jsonl", "prodigy", "doccano", "doccano-re", "conll", "brat"])
+@pytest.mark.parametrize("fmt", ["jsonl", "prodigy", "doccano", "doccano-re", "conll", "brat", "labelstudio", "spacy", "uima"])
 def test_validate_accepts_what_each_exporter_writes(hard_db, tmp_path, fmt):
+    from annotations.docbin import write_docbin
     from annotations.export import OverlapReport, write_brat, write_conll
+    from annotations.labelstudio import write_labelstudio
     from annotations.validate import validate_path
 
-    target = tmp_path / ("brat" if fmt == "brat" else f"out.{fmt}")
+    from annotations.uima import write_uima
+
+    target = tmp_path / (fmt if fmt in ("brat", "uima") else f"out.{fmt}")
     with Store.open(hard_db, read_only=True) as store:
-        if fmt == "brat":
-            write_brat(exported_articles(store), target)
+        if fmt in ("brat", "uima"):
+            (write_brat if fmt == "brat" else write_uima)(exported_articles(store), target)
+        elif fmt in ("labelstudio", "spacy"):
+            (write_labelstudio if fmt == "labelstudio" else write_docbin)(exported_articles(store), target)
         else:
             out = io.StringIO()
             (write_conll(exported_articles(store), out, OverlapReport()) if fmt == "conll"
@@ -183,3 +223,62 @@ def test_validate_names_an_i_tag_without_its_b_and_a_type_brat_does_not_list(tmp
     (folder / "a.ann").write_text("T1\tactor 0 7\tHoffman\n")
     (folder / "annotation.conf").write_text("[entities]\nquote\n[relations]\n[events]\n[attributes]\n")
     assert validate_path(folder).errors == [f"{folder / 'annotation.conf'}: the label 'actor' is used but not listed"]
+
+
+def test_validate_names_a_label_studio_region_off_its_text_and_a_label_its_config_does_not_list(tmp_path):
+    from annotations.validate import validate_path
+
+    tasks = tmp_path / "tasks.json"
+    region = {"id": "r1", "type": "labels", "value": {"start": 0, "end": 7, "text": "Hoffmann", "labels": ["actor"]}}
+    tasks.write_text(json.dumps([{"data": {"text": "Hoffman spoke."}, "annotations": [{"result": [region]}]}]))
+    (tmp_path / "tasks.config.xml").write_text('<View><Labels name="label" toName="text"><Label value="quote"/></Labels>'
+                                               '<Text name="text" value="$text"/></View>')
+    assert validate_path(tasks).errors == [
+        f"{tasks}: task 1: span 1 (actor 0-7) says 'Hoffmann' but the text there is 'Hoffman'",
+        f"{tmp_path / 'tasks.config.xml'}: the label 'actor' is used but not listed",
+    ]
+
+
+def test_a_docbin_holds_every_span_at_its_offsets_and_the_ones_that_overlap_none_as_ents(hard_db, tmp_path):
+    import spacy
+    from spacy.tokens import DocBin
+
+    from .conftest import ROOT
+
+    out = tmp_path / "train.spacy"
+    result = subprocess.run([sys.executable, "-m", "tui.cli", "export", "--db", str(hard_db), "--format", "spacy",
+                             "-o", str(out), "--spans-key", "claims"], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "broadsheet: 5 span(s) overlap another: in doc.spans['claims'] only, not in doc.ents",
+        "broadsheet: 1 link(s) not written: a DocBin holds no relations",
+        f"broadsheet: exported 2 article(s) from {hard_db}",
+    ]
+    empty, hard = DocBin().from_disk(out).get_docs(spacy.blank("en").vocab)  # by article id
+    assert hard.text == HARD.text and hard.user_data["id"] == "hard" and empty.text == EMPTY.text
+    spans = sorted((span.start_char, span.end_char, span.label_, span.text) for span in hard.spans["claims"])
+    assert spans == sorted((HARD.text.index(text), HARD.text.index(text) + len(text), label, text) for text, label in SPANS)
+    assert [(ent.text, ent.label_) for ent in hard.ents] == [("30 rockets", "figure")]
+    assert list(empty.spans["claims"]) == [] and empty.user_data["meta"]["done"] is True
+
+
+def test_the_spacy_format_without_spacy_says_how_to_install_it(hard_db, tmp_path):
+    from .conftest import ROOT
+
+    no_spacy = "import sys; sys.modules['spacy'] = None; from tui.cli import main; sys.exit(main(sys.argv[1:]))"
+    out = tmp_path / "train.spacy"
+    result = subprocess.run([sys.executable, "-c", no_spacy, "export", "--db", str(hard_db), "--format", "spacy", "-o", str(out)],
+                            capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert (result.returncode, result.stderr) == (
+        2, "broadsheet: --format spacy needs spaCy, which is not installed: pip install 'broadsheet[spacy]'\n")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "prodigy", "doccano", "conll", "brat", "labelstudio", "spacy", "uima"])
+def test_each_format_is_told_from_what_the_file_holds(hard_db, tmp_path, fmt):
+    from annotations.readers import detect_format
+    from tui.cli import main
+
+    target = tmp_path / "out"  # no telling suffix: the contents decide
+    assert main(["export", "--db", str(hard_db), "--format", fmt, "-o", str(target)]) == 0
+    assert detect_format(target) == {"prodigy": "jsonl", "doccano": "jsonl"}.get(fmt, fmt)

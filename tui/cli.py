@@ -28,6 +28,9 @@ from annotations.store import Store, StoreError
 from annotations.text import counted, printable, printable_block
 
 if TYPE_CHECKING:
+    from annotations.export import ExportedArticle, OverlapReport
+    from annotations.importing import ImportReport, Labels
+
     from .app import BroadsheetApp
 
 EXIT_OK, EXIT_SKIPPED, EXIT_USAGE = 0, 1, 2
@@ -103,7 +106,11 @@ def _export_parser() -> argparse.ArgumentParser:
                         help="where to write ('-' for standard output, the default; a folder for brat)")
     parser.add_argument("--format", choices=FORMATS, default="jsonl",
                         help="jsonl (default), prodigy (Prodigy's tasks, with tokens), doccano (sequence labelling), "
-                             "doccano-re (relation extraction), brat or conll")
+                             "doccano-re (relation extraction), brat, conll, labelstudio (tasks and their "
+                             "labelling config, OUT.json and OUT.config.xml), spacy (a DocBin, OUT.spacy) or uima "
+                             "(a folder of UIMA CAS XMI files and their TypeSystem.xml, for INCEpTION)")
+    parser.add_argument("--spans-key", default="sc", metavar="KEY",
+                        help="spacy: the doc.spans key every span goes under (default: sc, the span categorizer's)")
     parser.add_argument("--gold", action="store_true", help="only spans a reviewer accepted")
     parser.add_argument("--with-rejected", action="store_true",
                         help="jsonl only: also the spans a reviewer rejected, with their status (never a label otherwise)")
@@ -124,12 +131,18 @@ def _export_parser() -> argparse.ArgumentParser:
 def _import_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="broadsheet import",
-        description="Read JSONL (Broadsheet's export, Prodigy's text+spans, or doccano's text+label) into the database; "
-                    "a clusters file (export --clusters) after the articles it links.",
+        description="Read JSONL (Broadsheet's export, Prodigy's text+spans, or doccano's text+label), Label Studio's "
+                    "JSON, CoNLL or brat folders into the database, each file in the format it is in (said on stderr "
+                    "unless JSONL); a clusters file (export --clusters) after the articles it links.",
     )
-    parser.add_argument("files", nargs="+", type=Path, metavar="FILE.jsonl|FOLDER",
-                        help="JSONL files, or folders of brat standoff (.txt and .ann pairs)")
+    from annotations.readers import READ_FORMATS
+
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE|FOLDER",
+                        help="JSONL, Label Studio JSON, CoNLL or UIMA CAS (XMI or JSON) files, or folders of brat "
+                             "standoff (.txt and .ann pairs) or of XMI files")
     _db_argument(parser)
+    parser.add_argument("--from", dest="source_format", choices=READ_FORMATS, metavar="FORMAT",
+                        help=f"read every file as this format ({', '.join(READ_FORMATS)}) instead of detecting it")
     parser.add_argument("--annotator", default=None, help="stored on spans that name no annotator (default: your user name)")
     parser.add_argument("--as-suggestions", action="store_true",
                         help="a model's predictions: the spans come in as suggestions, to accept or reject")
@@ -404,35 +417,86 @@ def _writes_outputs(command: Callable[[argparse.Namespace], int]) -> Callable[[a
     return run
 
 
+# The formats export cannot write to standard output, and what to give instead.
+_NOT_TO_STDOUT = {"brat": "brat writes a folder: give it with -o FOLDER",
+                  "labelstudio": "labelstudio writes two files: give the tasks' with -o FILE.json",
+                  "spacy": "spacy writes a binary DocBin: give it with -o FILE.spacy",
+                  "uima": "uima writes a folder: give it with -o FOLDER"}
+_FOLDER_FORMATS = ("brat", "uima")
+
+
 def _check_export_outputs(args: argparse.Namespace) -> None:
     """Refuse, before the database is read, an output that must not or cannot be written."""
     from annotations.output import check_file_output, check_folder_output, refuse_database_paths, refuse_shared_paths
 
-    if args.format == "brat" and args.output == "-":
-        raise UsageError("brat writes a folder: give it with -o FOLDER")
+    if args.output == "-" and args.format in _NOT_TO_STDOUT:
+        raise UsageError(_NOT_TO_STDOUT[args.format])
+    if args.format == "spacy":  # before the database is read: spaCy is an extra
+        from annotations.docbin import MissingExtra, require_spacy
+
+        try:
+            require_spacy()
+        except MissingExtra as error:
+            raise UsageError(str(error)) from None
     export = [] if args.output == "-" else [Path(args.output)]
+    if export and args.format == "labelstudio":
+        from annotations.labelstudio import config_path
+
+        export.append(config_path(export[0]))
     clusters = [] if args.clusters is None else [args.clusters]
     refuse_database_paths(export + clusters, [args.db or default_db_path()])
-    if export and clusters:
-        refuse_shared_paths(export[0], clusters[0], "export")
-    for path in export:
-        (check_folder_output if args.format == "brat" else check_file_output)(path)
     for path in clusters:
+        for other in export:
+            refuse_shared_paths(other, path, "export")
         check_file_output(path)
+    for path in export:
+        (check_folder_output if args.format in _FOLDER_FORMATS else check_file_output)(path)
+
+
+def _write_export(args: argparse.Namespace, articles: Iterator[ExportedArticle], overlaps: OverlapReport) -> int | None:
+    """Write ``articles`` as --format says to --output; the number written, or None when
+    --strict refused what CoNLL cannot hold (nothing is written then)."""
+    from annotations.export import write_brat, write_conll, write_lines
+    from annotations.output import write_file
+
+    if args.format == "brat":
+        return write_brat(articles, Path(args.output))
+    if args.format == "labelstudio":
+        from annotations.labelstudio import write_labelstudio
+
+        return write_labelstudio(articles, Path(args.output))
+    if args.format == "uima":
+        from annotations.uima import write_uima
+
+        return write_uima(articles, Path(args.output))
+    if args.format == "spacy":
+        from annotations.docbin import write_docbin
+
+        count, notes = write_docbin(articles, Path(args.output), args.spans_key)
+        for note in notes:
+            say(note)
+        return count
+    buffer = io.StringIO()
+    if args.format == "conll":
+        count = write_conll(articles, buffer, overlaps)
+    else:
+        count = write_lines(articles, buffer, args.format, overlaps)
+    for line in overlaps.lines():
+        say(line)
+    if overlaps.iob_changes and args.strict:
+        say(f"{overlaps.iob_changes} span(s) cannot be IOB2-encoded as they are; nothing written (--strict)")
+        return None
+    if args.output == "-":
+        sys.stdout.write(printable_block(buffer.getvalue()))  # stdout may be a terminal
+        sys.stdout.flush()
+    else:
+        write_file(Path(args.output), buffer.getvalue().encode("utf-8"))
+    return count
 
 
 @_writes_outputs
 def run_export(args: argparse.Namespace) -> int:
-    from annotations.export import (
-        STATUS_FORMATS,
-        ExportSelection,
-        OverlapReport,
-        cluster_records,
-        exported_articles,
-        write_brat,
-        write_conll,
-        write_lines,
-    )
+    from annotations.export import STATUS_FORMATS, ExportSelection, OverlapReport, cluster_records, exported_articles
     from annotations.output import write_file
 
     if args.with_rejected and args.gold:
@@ -445,25 +509,9 @@ def run_export(args: argparse.Namespace) -> int:
     _check_export_outputs(args)
     orphans: list = []
     with Store.open(args.db or default_db_path(), read_only=True) as store, progress_bar("Exporting") as progress:
-        articles = exported_articles(store, selection, orphans, progress)
-        if args.format == "brat":
-            count = write_brat(articles, Path(args.output))
-        else:
-            buffer = io.StringIO()
-            if args.format == "conll":
-                count = write_conll(articles, buffer, overlaps)
-            else:
-                count = write_lines(articles, buffer, args.format, overlaps)
-            for line in overlaps.lines():
-                say(line)
-            if overlaps.iob_changes and args.strict:
-                say(f"{overlaps.iob_changes} span(s) cannot be IOB2-encoded as they are; nothing written (--strict)")
-                return EXIT_SKIPPED
-            if args.output == "-":
-                sys.stdout.write(printable_block(buffer.getvalue()))  # stdout may be a terminal
-                sys.stdout.flush()
-            else:
-                write_file(Path(args.output), buffer.getvalue().encode("utf-8"))
+        count = _write_export(args, exported_articles(store, selection, orphans, progress), overlaps)
+        if count is None:
+            return EXIT_SKIPPED
         if args.clusters is not None:
             clusters = cluster_records(store, selection, args.cluster_relation)
             lines = "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in clusters)
@@ -477,7 +525,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from annotations.importing import Labels, import_brat, import_jsonl  # only this command needs it
+    from annotations.importing import Labels  # only this command needs it
 
     schema = load_schema(args.labels) if args.labels else None  # a bad schema stops us before the database opens
     labels = Labels(dict(args.label_map), frozenset(schema.names) if schema else None, str(args.labels))
@@ -485,12 +533,7 @@ def run_import(args: argparse.Namespace) -> int:
     with Store.open(args.db or default_db_path()) as store:
         for path in args.files:
             try:
-                if path.is_dir():  # a folder of brat standoff (.txt and .ann)
-                    report = import_brat(store, path, args.annotator or default_annotator(), labels)
-                else:
-                    with progress_bar(f"Importing {path.name}") as progress:
-                        report = import_jsonl(store, path, args.annotator or default_annotator(), progress,
-                                              args.as_suggestions, labels)
+                report = _import_path(store, path, args, labels)
             except OSError as error:  # a database file could not be written: a full disk, a read-only folder
                 raise StoreError(f"{failure(error, doing='cannot write')}; what was imported before it is saved, "
                                  f"and importing {path} again adds only the rest") from None
@@ -506,6 +549,21 @@ def run_import(args: argparse.Namespace) -> int:
                 + "".join(f", {count} {kind}(s) left out (Broadsheet keeps none)" for kind, count in sorted(report.left_out.items()))
             )
     return EXIT_SKIPPED if skipped else EXIT_OK
+
+
+def _import_path(store: Store, path: Path, args: argparse.Namespace, labels: Labels) -> ImportReport:
+    """Import one file or folder in the format --from names, or the one it is in (said
+    on stderr when it is not JSONL, the format import has always read)."""
+    from annotations.importing import import_documents, import_jsonl
+    from annotations.readers import FORMAT_NAMES, detect_format, read_documents
+
+    fmt = args.source_format or detect_format(path)
+    annotator = args.annotator or default_annotator()
+    if fmt == "jsonl":
+        with progress_bar(f"Importing {path.name}") as progress:
+            return import_jsonl(store, path, annotator, progress, args.as_suggestions, labels)
+    say(f"{path}: read as {FORMAT_NAMES[fmt]}")
+    return import_documents(store, read_documents(path, fmt), annotator, labels, args.as_suggestions)
 
 
 def run_validate(args: argparse.Namespace) -> int:
