@@ -142,9 +142,20 @@ def _spans(item: dict, text: str, key: str, annotator: str | None, status: str |
         span = {"start": start, "end": end, "label": label,
                 "id": hashlib.sha1(f"{key}\0{region}\0{label}".encode("utf-8", "surrogatepass")).hexdigest()[:16]}
         span.update({name: given for name, given in (("text", value.get("text")), ("annotator", annotator),
-                                                       ("status", status)) if given is not None})
+                                                       ("status", status), ("note", _note(item))) if given is not None})
         spans.append(span)
     return spans
+
+
+def _note(item: dict) -> str | None:
+    """The region's meta text (Label Studio's per-region note), as one note; None without one."""
+    meta = item.get("meta")
+    said = meta.get("text") if isinstance(meta, dict) else None
+    if isinstance(said, str):
+        return said
+    if isinstance(said, list) and said and all(isinstance(line, str) for line in said):
+        return "\n".join(said)
+    return None
 
 
 def _code_points(text: str, start: object, end: object, said: object) -> tuple[object, object]:
@@ -183,8 +194,10 @@ def _links(relations: list[dict], first_span_of: dict, document: ReadDocument) -
 def labelstudio_task(article: ExportedArticle) -> dict:
     """The article as a task: its text and meta as data, one annotation of every span
     (a region each, by the span's id) and link (a relation between two regions)."""
+    # A span's note is the region's meta text, which Label Studio shows and edits per region.
     regions = [{"id": span.id, "from_name": FROM_NAME, "to_name": TO_NAME, "type": "labels",
-                "value": {"start": span.start, "end": span.end, "text": span.text, "labels": [span.label]}}
+                "value": {"start": span.start, "end": span.end, "text": span.text, "labels": [span.label]},
+                **({"meta": {"text": [span.note]}} if span.note else {})}
                for span in article.spans]
     relations = [{"from_id": link.head, "to_id": link.child, "type": "relation", "direction": "right",
                   "labels": [link.label]} for link in article.relations]

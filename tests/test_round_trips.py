@@ -133,6 +133,7 @@ def test_label_studio_tasks_and_uima_xmi_come_back_with_spans_and_relations(hard
     assert [entry[:4] for entry in after["spans"]["hard"]] == [entry[:4] for entry in before["spans"]["hard"]]
     assert after["links"] == before["links"] and after["spans"]["empty"] == []
     assert after["done"] == (before["done"] if fmt == "labelstudio" else set())  # a CAS does not say who finished it
+    assert after["notes"] == (before["notes"] if fmt == "labelstudio" else {})  # a region's meta text; a CAS has none
     assert _imported(target, fmt, fresh).spans == 0  # importing it again adds nothing
 
 
