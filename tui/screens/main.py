@@ -17,7 +17,7 @@ from annotations.text import counted, one_line, snap_selection, word_at
 from ..keymap import MAIN_BINDINGS, label_bindings
 from ..notices import not_saved
 from ..styles import LabelStyles
-from ..widgets.annotation_panel import AnnotationPanel
+from ..widgets.annotation_panel import PANEL_WIDTH, AnnotationPanel
 from ..widgets.article_view import ArticleView
 from ..widgets.bars import KeyBar, TitleBar
 
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from ..widgets.search_box import SearchBox
     from .background import ArticleJob, JobFinished, JobFound
 
-PANEL_WIDTH = 34
 MIN_COLUMN_WIDTH = 40
 MAX_COLUMNS = 9
 HISTORY_DONE = {"undo": "Undone", "redo": "Redone"}  # what the notice says an undo or a redo did

@@ -1,0 +1,72 @@
+"""The main screen is a thin screen over parts with one job each; every screen shares one
+typed session; a store action that fails says so through one helper; reads never write."""
+
+from __future__ import annotations
+
+import ast
+import io
+import inspect
+import re
+from pathlib import Path
+
+from rich.console import Console
+from textual.widget import Widget
+
+from annotations.articles import Article, ArticleError
+from annotations.store import Store
+from tui.app import BroadsheetApp
+from tui.keymap import reserved_keys
+from tui.screens.help import HelpScreen
+from tui.screens.main import MainScreen
+from tui.widgets.annotation_panel import AnnotationPanel
+from tui.widgets.article_view import ArticleView
+
+from .conftest import ROOT, make_app, saved_annotations
+from .faults import fill, small_disk
+from .test_store import tag
+
+WIDE = (160, 48)
+TUI = ROOT / "tui"
+
+
+def unreadable(article_id: str) -> Article:
+    def fail() -> str:
+        raise ArticleError(f"{article_id}.md", "not UTF-8")
+
+    return Article(article_id, loader=fail)
+
+
+# -- 1: MainScreen is thin, over parts -------------------------------------------------------
+
+
+# -- 2: reads never write --------------------------------------------------------------------
+
+
+# -- 3: one helper says a change was not saved -----------------------------------------------
+
+
+# -- 4: one typed session --------------------------------------------------------------------
+
+
+# -- 5: one panel width; ArticleView does not shadow Widget.anchor -----------------------------
+
+
+async def test_the_panel_is_as_wide_as_one_constant_says(seeds, db_path):
+    from tui.widgets.annotation_panel import PANEL_WIDTH
+
+    stylesheet = (TUI / "broadsheet.tcss").read_text(encoding="utf-8")
+    assert "34" not in stylesheet
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE):
+            panel = app.screen.query_one(AnnotationPanel)
+            assert panel.outer_size.width == PANEL_WIDTH
+            assert sum(view.outer_size.width for view in app.screen.query(ArticleView)) == WIDE[0] - PANEL_WIDTH
+
+
+async def test_an_article_view_keeps_widgets_anchor(seeds, db_path):
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE):
+            view = app.screen.query_one(ArticleView)
+            assert getattr(view.anchor, "__func__", None) is Widget.anchor
