@@ -48,6 +48,29 @@ def unreadable(article_id: str) -> Article:
 # -- 4: one typed session --------------------------------------------------------------------
 
 
+async def test_the_session_carries_the_keymap_to_help_and_late_problems_to_the_caller(seeds, db_path):
+    from annotations.schema import load_schema
+    from tui.session import Session
+
+    problems: list[str] = []
+    keymap = {"history.undo": "z"}
+    with Store.open(db_path) as store:
+        schema = load_schema(None, reserved_keys(keymap))
+        session = Session(store, schema, "tester", articles=[unreadable("gone"), *seeds], problems=problems, keymap=keymap)
+        app = BroadsheetApp(session)
+        async with app.run_test(size=WIDE) as pilot:
+            assert app.session is session
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            console = Console(width=150, file=io.StringIO(), color_system=None)
+            for static in app.screen.query("#help-body Static"):
+                console.print(static.content)
+            [undo] = [line for line in console.file.getvalue().splitlines() if "history.undo" in line]
+            assert undo.split()[0] == "z"
+    assert problems == ["gone.md: not UTF-8"]
+
+
 # -- 5: one panel width; ArticleView does not shadow Widget.anchor -----------------------------
 
 

@@ -48,7 +48,7 @@ async def test_suggestions_show_underlined_and_y_accepts_x_rejects_walking_on(se
             styles = [segment.style for y in (top, top + 1) for segment in view.render_line(y) if "locations" in segment.text]
             # In the label's colour, underlined, on the page's own background (a tag has the colour as background).
             assert styles and styles[0].underline and styles[0].bgcolor == view.rich_style.bgcolor
-            assert styles[0].color == app.label_styles["figure"].bgcolor
+            assert styles[0].color == app.session.label_styles["figure"].bgcolor
             panel = app.screen.query_one("#panel").text_lines()
             assert any("0 tags · " in line and "suggested" in line for line in panel)
             assert "y accepts, x rejects; A / X all" in panel

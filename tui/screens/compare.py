@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
-from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -24,12 +23,12 @@ from annotations.compare import Cluster, QuoteSuggestion, build_clusters, ordere
 from annotations.figures import disagree
 from annotations.model import Annotation
 from annotations.proposals.model import Mention, Proposal
-from annotations.schema import LabelSchema
-from annotations.store import Store, StoreError
+from annotations.store import StoreError
 from annotations.text import counted, one_line, printable
 
 from ..keymap import COMPARE_BINDINGS
 from ..notices import not_saved
+from ..session import Session
 from ..shown import plain
 from ..styles import UNKNOWN_LABEL
 from ..widgets.bars import KeyBar
@@ -48,26 +47,16 @@ class CompareScreen(Screen):
     CSS_PATH = "compare.tcss"
     BINDINGS = COMPARE_BINDINGS
 
-    def __init__(
-        self,
-        store: Store,
-        schema: LabelSchema,
-        articles: list[Article],
-        annotator: str,
-        label_styles: dict[str, Style],
-        on_jump: Callable[[Annotation | Mention], None],
-        open_articles: list[Article] | None = None,
-    ) -> None:
+    def __init__(self, session: Session, articles: list[Article], on_jump: Callable[[Annotation | Mention], None]) -> None:
         """``articles`` are the columns, in order; ``on_jump`` shows a span in the main view;
-        p proposes over ``open_articles`` (the columns when not given), and an article a
-        proposal reaches gets a column."""
+        p proposes over the session's open articles, and an article a proposal reaches gets
+        a column."""
         super().__init__()
-        self.store = store
-        self.schema = schema
+        self.session = session
+        self.store, self.schema, self.annotator = session.store, session.schema, session.annotator
+        self.label_styles = session.label_styles
         self.articles = articles
-        self.open_articles = open_articles or articles
-        self.annotator = annotator
-        self.label_styles = label_styles
+        self.open_articles = session.articles
         self._on_jump = on_jump
         self.clusters: list[Cluster] = []
         self.suggestions: list[QuoteSuggestion] = []

@@ -9,14 +9,13 @@ from textual.screen import Screen
 
 from annotations.articles import Article, ArticleError
 from annotations.model import Annotation, Link
-from annotations.schema import LabelSchema
 from annotations.search import find_matches, next_match
-from annotations.store import Step, Store, StoreError
+from annotations.store import Step, StoreError
 from annotations.text import counted, one_line, snap_selection, word_at
 
 from ..keymap import MAIN_BINDINGS, label_bindings
 from ..notices import not_saved
-from ..styles import LabelStyles
+from ..session import Session
 from ..widgets.annotation_panel import PANEL_WIDTH, AnnotationPanel
 from ..widgets.article_view import ArticleView
 from ..widgets.bars import KeyBar, TitleBar
@@ -43,27 +42,20 @@ def column_count(width: int, articles: int) -> int:
 class MainScreen(Screen):
     BINDINGS = MAIN_BINDINGS
 
-    def __init__(self, articles: list[Article], store: Store, schema: LabelSchema, annotator: str, label_styles: LabelStyles,
-                 suggesters: list[Suggester] = ()) -> None:
-        """``suggesters`` propose spans in each article when it is first shown, and in every
-        article on S."""
+    def __init__(self, session: Session) -> None:
         super().__init__()
-        self.articles = articles
-        self._index_of = {article.id: index for index, article in enumerate(articles)}  # ids are unique in a corpus
-        self.store = store
-        self.schema = schema
-        self.annotator = annotator
-        self.label_styles = label_styles
-        self.slots: list[int] = list(range(min(len(articles), MAX_COLUMNS)))
+        self.session = session
+        self.articles = session.articles
+        self._index_of = {article.id: index for index, article in enumerate(self.articles)}  # ids are unique in a corpus
+        self.slots: list[int] = list(range(min(len(self.articles), MAX_COLUMNS)))
         self.search_query = ""
         self._search_origin: ArticleView | None = None
         self._checked: set[str] = set()  # articles whose stored text was compared this session
         self._unreadable: set[int] = set()  # articles whose text could not be read when first needed
         self.link_source: Annotation | None = None  # marked with m, linked from with L
-        self.suggesters = list(suggesters)
         self.job: ArticleJob | None = None  # the background run over every article, if one runs
         self._search_box: SearchBox | None = None  # mounted when first opened
-        self.panel = AnnotationPanel(schema, label_styles, id="panel")
+        self.panel = AnnotationPanel(session.schema, session.label_styles, id="panel")
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -102,7 +94,7 @@ class MainScreen(Screen):
             self.articles[index].text
         except ArticleError as error:
             self._unreadable.add(index)
-            self.app.problems.append(str(error))
+            self.session.problems.append(str(error))
             self.notify(str(error), title="Skipped", severity="warning", timeout=15)
             return False
         return True
@@ -140,9 +132,9 @@ class MainScreen(Screen):
             if index is None:
                 break
             article = self.articles[index]
-            view = ArticleView(article, self.label_styles, number)
+            view = ArticleView(article, self.session.label_styles, number)
             view.spans = self._attached_spans(article)
-            view.add_leading_bindings(label_bindings(self.schema))
+            view.add_leading_bindings(label_bindings(self.session.schema))
             columns.append(view)
         return columns
 
@@ -160,16 +152,16 @@ class MainScreen(Screen):
         if isinstance(article, Article) and article.id not in self._checked:
             self._checked.add(article.id)
             try:
-                report = self.store.reattach(article)
+                report = self.session.store.reattach(article)
             except (StoreError, OSError) as error:
                 not_saved(self, error)
                 report = None
             if report is not None:
                 self.notify(report.describe(), severity="warning" if report.orphaned else "information", timeout=15)
-            if self.suggesters:
+            if self.session.suggesters:
                 self._suggest_in_background(article)
         article_id = article if isinstance(article, str) else article.id
-        return [span for span in self.store.annotations(article_id) if not span.orphaned and not span.dismissed]
+        return [span for span in self.session.store.annotations(article_id) if not span.orphaned and not span.dismissed]
 
     def _suggest_in_background(self, article: Article) -> None:
         """Find what the suggesters suggest for an article shown the first time, in a
@@ -178,7 +170,7 @@ class MainScreen(Screen):
         from annotations.suggest import candidates
 
         def find() -> None:
-            found = candidates(article.text, self.suggesters)
+            found = candidates(article.text, self.session.suggesters)
             self.app.call_from_thread(self._suggested, article, found)
 
         self.run_worker(find, thread=True, exit_on_error=False, group="first-suggestions")
@@ -191,10 +183,10 @@ class MainScreen(Screen):
         from annotations.suggest import stop_notices, store_suggestions
         from annotations.text import printable
 
-        for notice in stop_notices(self.suggesters):  # a pattern that ran out of time, named once
+        for notice in stop_notices(self.session.suggesters):  # a pattern that ran out of time, named once
             self.notify(printable(notice), severity="warning", timeout=15, markup=False)
         try:
-            return len(store_suggestions(self.store, article, found, self.annotator))
+            return len(store_suggestions(self.session.store, article, found, self.session.annotator))
         except (StoreError, OSError, ValueError) as error:
             not_saved(self, error)
             return 0
@@ -204,9 +196,9 @@ class MainScreen(Screen):
             return
         article = view.article
         title = " · ".join(part for part in (article.outlet, article.title or article.id) if part)
-        if self.store.is_done(article.id):
+        if self.session.store.is_done(article.id):
             title += " · done ✓"
-        orphans = [span for span in self.store.annotations(article.id) if span.orphaned]
+        orphans = [span for span in self.session.store.annotations(article.id) if span.orphaned]
         try:
             links = [self._describe_link(link, spans, article.id) for link, spans in self._links_of(article.id)]
         except StoreError as error:
@@ -217,10 +209,10 @@ class MainScreen(Screen):
 
     def _links_of(self, article_id: str, span: Annotation | None = None) -> list[tuple[Link, tuple[Annotation, Annotation]]]:
         """Links touching the article (or only ``span``) whose two spans exist, with those spans."""
-        touching = [link for link in self.store.links() if article_id in (link.head_article, link.child_article)]
+        touching = [link for link in self.session.store.links() if article_id in (link.head_article, link.child_article)]
         if span is not None:
             touching = [link for link in touching if span.id in link.ends()]
-        links, spans = self.store.live_links(touching)
+        links, spans = self.session.store.live_links(touching)
         return [(link, (spans[link.head], spans[link.child])) for link in links]
 
     def _outlet(self, article_id: str) -> str:
@@ -257,7 +249,7 @@ class MainScreen(Screen):
         from .picker import ArticlePicker  # screens the first frame does not show load when asked for
 
         self.app.push_screen(ArticlePicker(self.articles, lambda index: self._open_in_column(view, index),
-                                           self.store.done_articles()))
+                                           self.session.store.done_articles()))
 
     def action_toggle_done(self) -> None:
         """Mark the focused article finished, or not: a finished one is exported even with
@@ -265,9 +257,9 @@ class MainScreen(Screen):
         view = self.focused_view
         if view is None:
             return
-        done = not self.store.is_done(view.article.id)
+        done = not self.session.store.is_done(view.article.id)
         try:
-            self.store.set_done(view.article, self.annotator, done)
+            self.session.store.set_done(view.article, self.session.annotator, done)
         except (StoreError, OSError) as error:
             not_saved(self, error)
             return
@@ -314,7 +306,7 @@ class MainScreen(Screen):
             self.notify("Nothing to tag here: select with v, or put the cursor on a word", severity="warning")
             return
         try:
-            annotation = self.store.add(view.article, target[0], target[1], label, self.annotator)
+            annotation = self.session.store.add(view.article, target[0], target[1], label, self.session.annotator)
         except (StoreError, OSError, ValueError) as error:
             not_saved(self, error)
             return
@@ -343,7 +335,7 @@ class MainScreen(Screen):
             self._decide_suggestion(annotation, "rejected")
             return
         try:
-            self.store.delete(annotation)
+            self.session.store.delete(annotation)
         except (StoreError, OSError) as error:
             not_saved(self, error)
             return
@@ -366,7 +358,7 @@ class MainScreen(Screen):
         from annotations.review import decide
 
         try:
-            decide(self.store, suggestion, status, self.annotator)
+            decide(self.session.store, suggestion, status, self.session.annotator)
         except (StoreError, OSError) as error:
             not_saved(self, error)
             return
@@ -388,7 +380,7 @@ class MainScreen(Screen):
         from annotations.review import decide_all
 
         try:
-            decide_all(self.store, suggestions, status, self.annotator)
+            decide_all(self.session.store, suggestions, status, self.session.annotator)
         except (StoreError, OSError) as error:
             not_saved(self, error)
             return
@@ -396,7 +388,7 @@ class MainScreen(Screen):
         self.notify(f"{status.capitalize()} {len(suggestions)} suggestion(s) (u undoes)")
 
     def action_suggest_everywhere(self) -> None:
-        if not self.suggesters:
+        if not self.session.suggesters:
             self.notify("No suggesters: switch them on in the label schema (suggest:) or give --patterns FILE",
                         severity="warning", timeout=10)
             return
@@ -415,7 +407,7 @@ class MainScreen(Screen):
 
         from annotations.suggest import candidates
 
-        self._start_job("Suggesting", lambda article: candidates(article.text, self.suggesters), store_found, done)
+        self._start_job("Suggesting", lambda article: candidates(article.text, self.session.suggesters), store_found, done)
 
     def action_tag_occurrences(self) -> None:
         span = self._span_at_cursor_or_say()
@@ -442,7 +434,7 @@ class MainScreen(Screen):
     def _new_occurrences(self, article: Article, found: list[Candidate], status: str) -> list[Annotation]:
         from annotations.suggest import new_suggestions
 
-        return new_suggestions(article.id, article.text, found, self.store.annotations(article.id), self.annotator, status)
+        return new_suggestions(article.id, article.text, found, self.session.store.annotations(article.id), self.session.annotator, status)
 
     def _tag_occurrences(self, view: ArticleView, span: Annotation, key: str) -> None:
         """Tags (t, T) or suggestions (s, S) here or in every article, saved as one undo step."""
@@ -459,7 +451,7 @@ class MainScreen(Screen):
             count = sum(len(spans) for _, spans in made)
             verb = "tag" if status == "pending" else "suggest"
             try:
-                self.store.add_spans(made, f"{verb} {count} more {span.label} {one_line(span.text)[:30]!r}")
+                self.session.store.add_spans(made, f"{verb} {count} more {span.label} {one_line(span.text)[:30]!r}")
             except (StoreError, OSError, ValueError) as error:
                 not_saved(self, error)
                 return
@@ -534,13 +526,13 @@ class MainScreen(Screen):
 
     def action_undo(self) -> None:
         try:
-            self._apply_history(self.store.undo(), "undo")
+            self._apply_history(self.session.store.undo(), "undo")
         except (StoreError, OSError) as error:
             not_saved(self, error)
 
     def action_redo(self) -> None:
         try:
-            self._apply_history(self.store.redo(), "redo")
+            self._apply_history(self.session.store.redo(), "redo")
         except (StoreError, OSError) as error:
             not_saved(self, error)
 
@@ -567,7 +559,7 @@ class MainScreen(Screen):
             return
         from .choice import Choice, ChoiceScreen
 
-        choices = [Choice(relation.key, relation.name, relation.description) for relation in self.schema.relations]
+        choices = [Choice(relation.key, relation.name, relation.description) for relation in self.session.schema.relations]
         self.app.push_screen(ChoiceScreen(
             f"Link {source.label} {one_line(source.text)[:40]!r} → {target.label} {one_line(target.text)[:40]!r} as",
             choices, lambda choice: self._save_link(source, target, choice.name),
@@ -575,7 +567,7 @@ class MainScreen(Screen):
 
     def _save_link(self, source: Annotation, target: Annotation, relation: str) -> None:
         try:
-            self.store.link(source, target, relation, self.annotator)
+            self.session.store.link(source, target, relation, self.session.annotator)
         except (StoreError, OSError, ValueError) as error:
             not_saved(self, error)
             return
@@ -602,7 +594,7 @@ class MainScreen(Screen):
 
     def _delete_link(self, link: Link) -> None:
         try:
-            self.store.delete_link(link)
+            self.session.store.delete_link(link)
         except (StoreError, OSError) as error:
             not_saved(self, error)
             return
@@ -616,20 +608,19 @@ class MainScreen(Screen):
 
         shown = [view.article for view in self.columns]
         try:
-            linked = {end for link in self.store.links() for end in (link.head_article, link.child_article)}
+            linked = {end for link in self.session.store.links() for end in (link.head_article, link.child_article)}
             others = [article for article in self.articles if article.id in linked and article not in shown]
             for article in self.articles:
                 if len(shown) + len(others) >= COLUMNS:
                     break
-                if article not in shown and article not in others and self.store.annotations(article.id):
+                if article not in shown and article not in others and self.session.store.annotations(article.id):
                     others.append(article)
         except StoreError as error:  # a damaged links or article file
             self.notify(f"Cannot compare: {error}", severity="error", timeout=10)
             return
         columns = (shown + others)[:max(COLUMNS, len(shown))]
 
-        self.app.push_screen(CompareScreen(self.store, self.schema, columns, self.annotator, self.label_styles, self._jump_to,
-                                           self.articles))
+        self.app.push_screen(CompareScreen(self.session, columns, self._jump_to))
 
     def _jump_to(self, span: Annotation | Mention) -> None:
         """Show ``span`` (a tag, or a proposal's member) in the main view: in its column if
@@ -700,7 +691,7 @@ class MainScreen(Screen):
         from .review import ReviewScreen
 
         self.app.push_screen(
-            ReviewScreen(self.store, self.schema, self.annotator, self.label_styles), lambda _: self._refresh_all()
+            ReviewScreen(self.session), lambda _: self._refresh_all()
         )
 
     def _refresh_all(self) -> None:
