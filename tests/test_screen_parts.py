@@ -45,6 +45,33 @@ def unreadable(article_id: str) -> Article:
 # -- 3: one helper says a change was not saved -----------------------------------------------
 
 
+def test_no_screen_writes_its_own_not_saved_handler():
+    handlers = []
+    for path in TUI.rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        handlers += [f"{path.name}: {line.strip()}" for line in source.splitlines()
+                     if re.search(r"except \(StoreError, OSError|not_saved\(", line)]
+    assert handlers == []
+    assert sum(path.read_text(encoding="utf-8").count("Not saved") for path in TUI.rglob("*.py")) == 1
+
+
+async def test_a_tag_on_a_full_disk_says_it_was_not_saved_and_shows_nothing(seeds):
+    with small_disk(kilobytes=512) as disk:
+        db_path = disk / "db" / "broadsheet.json"
+        app, store = make_app(seeds, db_path)
+        with store:
+            async with app.run_test(size=WIDE) as pilot:
+                await pilot.pause()
+                filler = fill(disk)
+                await pilot.press("a")
+                await pilot.pause()
+                notices = [notice.message for notice in app._notifications]
+                assert any(message.startswith("Not saved: ") for message in notices), notices
+                assert app.screen.focused.spans == []
+                filler.unlink()
+        assert saved_annotations(db_path) == []
+
+
 # -- 4: one typed session --------------------------------------------------------------------
 
 

@@ -13,11 +13,11 @@ from rich.style import Style
 from rich.text import Text
 
 from annotations.adjudication import Region, first_undecided, pick, regions, reject_all
-from annotations.store import Step, StoreError
+from annotations.store import Step
 from annotations.sentences import sentence_around
 
 from ..keymap import ADJUDICATION_BINDINGS
-from ..notices import not_saved
+from ..notices import saving
 from ..styles import UNKNOWN_LABEL
 from .walk import STATUS_STYLES, WalkScreen
 
@@ -96,10 +96,9 @@ class AdjudicationScreen(WalkScreen[Region]):
         region = self.current
         if region is None:
             return
-        try:
+        with saving(self) as saved:
             step = change(region)
-        except (StoreError, OSError) as error:
-            not_saved(self, error)
+        if not saved:
             return
         self.queue[self.position] = region.with_spans(step.spans())
         self.position = min(self.position + 1, len(self.queue))

@@ -27,7 +27,7 @@ from annotations.store import StoreError
 from annotations.text import counted, one_line, printable
 
 from ..keymap import COMPARE_BINDINGS
-from ..notices import not_saved
+from ..notices import saving
 from ..session import Session
 from ..shown import plain
 from ..styles import UNKNOWN_LABEL
@@ -222,10 +222,9 @@ class CompareScreen(Screen):
         self.action_jump()
 
     def _save_link(self, suggestion: QuoteSuggestion, status: str) -> None:
-        try:
+        with saving(self) as saved:
             self.store.link(suggestion.head, suggestion.child, self.schema.cluster_relation, self.annotator, status)
-        except (StoreError, OSError) as error:
-            not_saved(self, error)
+        if not saved:
             return
         self.fill()
 
@@ -261,14 +260,13 @@ class CompareScreen(Screen):
     def _settle_proposal(self, proposal: Proposal, accept: bool) -> None:
         from annotations.proposals.confirm import confirm, dismiss
 
-        try:
+        with saving(self) as saved:
             if accept:
                 confirm(self.store, {article.id: article for article in self.open_articles}, proposal, self.annotator,
                         self.schema.cluster_relation, self.schema.proposals_as)
             else:
                 dismiss(self.store, proposal, self.annotator)
-        except (StoreError, OSError) as error:
-            not_saved(self, error)
+        if not saved:
             return
         self.proposals.remove(proposal)
         self.fill()
@@ -354,10 +352,9 @@ class CompareScreen(Screen):
         name = one_line(name)
         if not name or name == cluster.name:
             return
-        try:
+        with saving(self) as saved:
             self.store.name_cluster(cluster.id, name, self.annotator)
-        except (StoreError, OSError) as error:
-            not_saved(self, error)
+        if not saved:
             return
         self.fill()
 

@@ -14,7 +14,7 @@ from annotations.store import Step, StoreError
 from annotations.text import counted, one_line, snap_selection, word_at
 
 from ..keymap import MAIN_BINDINGS, label_bindings
-from ..notices import not_saved
+from ..notices import saving
 from ..session import Session
 from ..widgets.annotation_panel import PANEL_WIDTH, AnnotationPanel
 from ..widgets.article_view import ArticleView
@@ -151,11 +151,9 @@ class MainScreen(Screen):
         of a text that changed since it was tagged are re-attached to the new text."""
         if isinstance(article, Article) and article.id not in self._checked:
             self._checked.add(article.id)
-            try:
+            report = None
+            with saving(self):
                 report = self.session.store.reattach(article)
-            except (StoreError, OSError) as error:
-                not_saved(self, error)
-                report = None
             if report is not None:
                 self.notify(report.describe(), severity="warning" if report.orphaned else "information", timeout=15)
             if self.session.suggesters:
@@ -185,11 +183,10 @@ class MainScreen(Screen):
 
         for notice in stop_notices(self.session.suggesters):  # a pattern that ran out of time, named once
             self.notify(printable(notice), severity="warning", timeout=15, markup=False)
-        try:
-            return len(store_suggestions(self.session.store, article, found, self.session.annotator))
-        except (StoreError, OSError, ValueError) as error:
-            not_saved(self, error)
-            return 0
+        stored = []
+        with saving(self):
+            stored = store_suggestions(self.session.store, article, found, self.session.annotator)
+        return len(stored)
 
     def _show_panel(self, view: ArticleView | None) -> None:
         if view is None:
@@ -258,10 +255,9 @@ class MainScreen(Screen):
         if view is None:
             return
         done = not self.session.store.is_done(view.article.id)
-        try:
+        with saving(self) as saved:
             self.session.store.set_done(view.article, self.session.annotator, done)
-        except (StoreError, OSError) as error:
-            not_saved(self, error)
+        if not saved:
             return
         self._show_panel(view)
         self.notify(f"{'Done' if done else 'Not done'}: exported {'even with no tag' if done else 'only with tags'} (u undoes)")
@@ -305,10 +301,9 @@ class MainScreen(Screen):
         if target is None:
             self.notify("Nothing to tag here: select with v, or put the cursor on a word", severity="warning")
             return
-        try:
+        with saving(self) as saved:
             annotation = self.session.store.add(view.article, target[0], target[1], label, self.session.annotator)
-        except (StoreError, OSError, ValueError) as error:
-            not_saved(self, error)
+        if not saved:
             return
         view.clear_selection()
         self._refresh_article(annotation.article_id, target)
@@ -334,10 +329,9 @@ class MainScreen(Screen):
         if annotation.status == "suggested":
             self._decide_suggestion(annotation, "rejected")
             return
-        try:
+        with saving(self) as saved:
             self.session.store.delete(annotation)
-        except (StoreError, OSError) as error:
-            not_saved(self, error)
+        if not saved:
             return
         self._refresh_article(annotation.article_id, (annotation.start, annotation.end))
 
@@ -357,10 +351,9 @@ class MainScreen(Screen):
         """Accept or reject, then go on to the next suggestion, so y and x walk through them."""
         from annotations.review import decide
 
-        try:
+        with saving(self) as saved:
             decide(self.session.store, suggestion, status, self.session.annotator)
-        except (StoreError, OSError) as error:
-            not_saved(self, error)
+        if not saved:
             return
         self._refresh_article(suggestion.article_id, (suggestion.start, suggestion.end))
         view = self.focused_view
@@ -379,10 +372,9 @@ class MainScreen(Screen):
             return
         from annotations.review import decide_all
 
-        try:
+        with saving(self) as saved:
             decide_all(self.session.store, suggestions, status, self.session.annotator)
-        except (StoreError, OSError) as error:
-            not_saved(self, error)
+        if not saved:
             return
         self._refresh_article(view.article.id, None)
         self.notify(f"{status.capitalize()} {len(suggestions)} suggestion(s) (u undoes)")
@@ -450,10 +442,9 @@ class MainScreen(Screen):
         def save(job: ArticleJob | None = None) -> None:
             count = sum(len(spans) for _, spans in made)
             verb = "tag" if status == "pending" else "suggest"
-            try:
+            with saving(self) as saved:
                 self.session.store.add_spans(made, f"{verb} {count} more {span.label} {one_line(span.text)[:30]!r}")
-            except (StoreError, OSError, ValueError) as error:
-                not_saved(self, error)
+            if not saved:
                 return
             for article, _ in made:
                 self._refresh_article(article.id, None)
@@ -525,16 +516,12 @@ class MainScreen(Screen):
         self.notify(f"{HISTORY_DONE[action]}: {step.describe()}")
 
     def action_undo(self) -> None:
-        try:
+        with saving(self):
             self._apply_history(self.session.store.undo(), "undo")
-        except (StoreError, OSError) as error:
-            not_saved(self, error)
 
     def action_redo(self) -> None:
-        try:
+        with saving(self):
             self._apply_history(self.session.store.redo(), "redo")
-        except (StoreError, OSError) as error:
-            not_saved(self, error)
 
     # -- links ---------------------------------------------------------------------------
 
@@ -566,10 +553,9 @@ class MainScreen(Screen):
         ))
 
     def _save_link(self, source: Annotation, target: Annotation, relation: str) -> None:
-        try:
+        with saving(self) as saved:
             self.session.store.link(source, target, relation, self.session.annotator)
-        except (StoreError, OSError, ValueError) as error:
-            not_saved(self, error)
+        if not saved:
             return
         self.link_source = None
         self._show_panel(self.focused_view)
@@ -593,10 +579,9 @@ class MainScreen(Screen):
             self.app.push_screen(ChoiceScreen("Delete which link?", choices, lambda choice: self._delete_link(by_key[choice.key])))
 
     def _delete_link(self, link: Link) -> None:
-        try:
+        with saving(self) as saved:
             self.session.store.delete_link(link)
-        except (StoreError, OSError) as error:
-            not_saved(self, error)
+        if not saved:
             return
         self._show_panel(self.focused_view)
         self.notify(f"Unlinked {link.label} (u undoes)")

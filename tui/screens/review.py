@@ -20,11 +20,11 @@ from annotations.review import (
     review_queue,
     status_counts,
 )
-from annotations.store import Step, StoreError
+from annotations.store import Step
 from annotations.sentences import sentence_around
 
 from ..keymap import REVIEW_BINDINGS
-from ..notices import not_saved
+from ..notices import saving
 from ..session import Session
 from ..styles import UNKNOWN_LABEL
 from ..widgets.search_box import SearchBox
@@ -98,12 +98,9 @@ class ReviewScreen(WalkScreen[Annotation]):
     def _save(self, change: Callable[[], Annotation]) -> bool:
         """Run a store change of the current annotation and show its result in the queue;
         False (and a message) when it could not be saved."""
-        try:
+        with saving(self) as saved:
             self.queue[self.position] = change()
-        except (StoreError, OSError) as error:
-            not_saved(self, error)
-            return False
-        return True
+        return bool(saved)
 
     def action_decide(self, status: str) -> None:
         annotation = self.current
@@ -118,10 +115,9 @@ class ReviewScreen(WalkScreen[Annotation]):
         if annotation is None:
             return
         done = not self.session.store.is_done(annotation.article_id)
-        try:
+        with saving(self) as saved:
             self.session.store.set_done(annotation.article_id, self.session.annotator, done)
-        except (StoreError, OSError) as error:
-            not_saved(self, error)
+        if not saved:
             return
         self.notify(f"{annotation.article_id}: {'done' if done else 'not done'} (backspace undoes)")
         self._show()

@@ -12,9 +12,9 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import ProgressBar, Static
 
-from annotations.store import Step, StoreError
+from annotations.store import Step
 
-from ..notices import not_saved
+from ..notices import saving
 from ..session import Session
 from ..shown import printable_lines
 from ..widgets.bars import KeyBar, TitleBar
@@ -76,10 +76,9 @@ class WalkScreen(Screen, Generic[Item]):
         raise NotImplementedError
 
     def action_undo(self) -> None:
-        try:
+        with saving(self) as saved:
             step = self.session.store.undo()
-        except (StoreError, OSError) as error:
-            not_saved(self, error)
+        if not saved:
             return
         if step is None:
             self.notify("Nothing to undo", severity="warning")
