@@ -7,7 +7,6 @@ import ast
 import io
 import inspect
 import re
-from pathlib import Path
 
 from rich.console import Console
 from textual.widget import Widget
@@ -39,7 +38,62 @@ def unreadable(article_id: str) -> Article:
 # -- 1: MainScreen is thin, over parts -------------------------------------------------------
 
 
+def test_opening_an_article_shown_in_another_column_swaps_the_two():
+    from tui.screens.main.slots import ColumnSlots
+
+    articles = [Article(name, f"{name} text") for name in "abcd"]
+    slots = ColumnSlots(articles, on_unreadable=lambda error: None)
+    assert slots.slots == [0, 1, 2, 3]
+    assert slots.open(0, 2) == 2  # column 3 now shows what column 1 showed
+    assert slots.slots == [2, 1, 0, 3]
+    assert slots.open(1, 3) == 3
+    assert slots.slots == [2, 3, 0, 1]
+
+
+def test_a_column_skips_an_unreadable_article_and_names_it_once():
+    from tui.screens.main.slots import ColumnSlots
+
+    named: list[str] = []
+    articles = [Article("a", "a text"), unreadable("b"), Article("c", "c text")]
+    slots = ColumnSlots(articles, on_unreadable=lambda error: named.append(str(error)))
+    assert [slots.fill(position) for position in range(3)] == [0, 2, None]
+    assert not slots.readable(1) and not slots.readable(1)
+    assert named == ["b.md: not UTF-8"]
+    assert slots.wanted(160) == 2  # three fit at 160 cells, two can be read
+
+
+def test_the_main_screen_is_thin_and_its_actions_call_its_parts():
+    source = inspect.getsource(MainScreen)
+    assert len(source.splitlines()) <= 220
+    tree = ast.parse(inspect.cleandoc("\n" + source) if source.startswith(" ") else source)
+    actions = [node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef) and node.name.startswith("action_")]
+    assert actions
+    for action in actions:
+        assert action.end_lineno - action.lineno + 1 <= 6, action.name
+
+
 # -- 2: reads never write --------------------------------------------------------------------
+
+
+async def test_reading_an_articles_spans_writes_nothing_and_showing_it_reattaches(seeds, db_path):
+    reuters = seeds[1]
+    with Store.open(db_path) as store:
+        tag(store, reuters, "Jonathan Hoffman", "actor")
+    rescraped = Article(reuters.id, "Update: " + reuters.text, reuters.source, reuters.meta)
+    articles = [seeds[0], rescraped]
+    app, store = make_app(articles, db_path)
+    with store:
+        async with app.run_test(size=(80, 24)) as pilot:  # one column: the Reuters one is not shown
+            await pilot.pause()
+            files = {path: path.read_bytes() for path in db_path.parent.rglob("*") if path.is_file()}
+            [span] = app.screen.shown.spans(reuters.id)
+            assert span.start == reuters.text.index("Jonathan Hoffman")  # as stored, not moved
+            assert store.stored_article(reuters.id).text_hash == reuters.text_hash
+            assert {path: path.read_bytes() for path in db_path.parent.rglob("*") if path.is_file()} == files
+            app.screen.shown.first_show(rescraped)
+            [span] = app.screen.shown.spans(reuters.id)
+            assert span.start == rescraped.text.index("Jonathan Hoffman")
+            assert store.stored_article(reuters.id).text_hash == rescraped.text_hash
 
 
 # -- 3: one helper says a change was not saved -----------------------------------------------
@@ -120,3 +174,4 @@ async def test_an_article_view_keeps_widgets_anchor(seeds, db_path):
         async with app.run_test(size=WIDE):
             view = app.screen.query_one(ArticleView)
             assert getattr(view.anchor, "__func__", None) is Widget.anchor
+

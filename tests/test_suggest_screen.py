@@ -21,7 +21,7 @@ async def job_done(app, pilot) -> None:
     """Wait until the background job has found everything and the screen has stored it."""
     await app.workers.wait_for_complete()
     for _ in range(200):
-        if app.screen.job is None:
+        if app.screen.suggesting.job is None:
             return
         await pilot.pause(0.02)
     raise AssertionError("the background job did not finish")
@@ -117,7 +117,7 @@ async def test_S_suggests_in_every_article_in_the_background(seeds, db_path):
     app, store = make_app(seeds, db_path, suggesters=pentagon)
     with store:
         async with app.run_test(size=WIDE) as pilot:
-            shown = {column.article.id for column in app.screen.columns}
+            shown = {column.article.id for column in app.screen.columns.views}
             others = [article for article in seeds if article.id not in shown]
             assert others and all(store.annotations(article.id) == [] for article in others)  # not shown yet
             await pilot.press("S")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from textual.dom import DOMNode
+from textual.widget import Widget
 
 from annotations.store import StoreError
 
@@ -25,7 +25,7 @@ class Saving:
 
 
 @contextmanager
-def saving(node: DOMNode) -> Iterator[Saving]:
+def saving(node: Widget) -> Iterator[Saving]:
     """Make a change to the store; if it was not saved, say so and why, and go on. The
     caller shows the change only if the outcome is true::
 
