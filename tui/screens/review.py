@@ -73,7 +73,8 @@ class ReviewScreen(WalkScreen[Annotation]):
         start, end = sentence_around(text, annotation.start, annotation.end)
         card = Text()
         card.append(f"{self.position + 1}/{len(self.queue)}  ", style="bold")
-        card.append(f" {annotation.label} ", style=self.session.label_styles.get(annotation.label, UNKNOWN_LABEL))
+        label_style = self.session.label_styles.get(annotation.label, UNKNOWN_LABEL)
+        card.append(f" {annotation.label} ", style=label_style)
         card.append(f"  {annotation.status}", style=STATUS_STYLES.get(annotation.status, ""))
         card.append("   ")
         self._append_article(card, annotation.article_id)
@@ -86,7 +87,7 @@ class ReviewScreen(WalkScreen[Annotation]):
             card.append(f", reviewed by {annotation.reviewer}", style="dim")
         card.append("\n\n")
         card.append(text[start : annotation.start].replace("\n", " "))
-        card.append(annotation.text.replace("\n", " "), style=self.session.label_styles.get(annotation.label, UNKNOWN_LABEL) + Style(bold=True))
+        card.append(annotation.text.replace("\n", " "), style=label_style + Style(bold=True))
         card.append(text[annotation.end : end].replace("\n", " "))
         card.append("\n\n")
         labels = "  ".join(f"{number} {label.name}" for number, label in enumerate(self.session.schema.labels[:9], start=1))
@@ -104,7 +105,8 @@ class ReviewScreen(WalkScreen[Annotation]):
 
     def action_decide(self, status: str) -> None:
         annotation = self.current
-        if annotation is None or not self._save(lambda: decide(self.session.store, annotation, status, self.session.annotator)):
+        store = self.session.store
+        if annotation is None or not self._save(lambda: decide(store, annotation, status, self.session.annotator)):
             return
         self.position = min(self.position + 1, len(self.queue))
         self._show()
@@ -126,14 +128,14 @@ class ReviewScreen(WalkScreen[Annotation]):
         annotation = self.current
         if annotation is None or number > len(self.session.schema.labels):
             return
-        label = self.session.schema.labels[number - 1].name
-        if label != annotation.label and self._save(lambda: relabel(self.session.store, annotation, label, self.session.annotator)):
+        label, store = self.session.schema.labels[number - 1].name, self.session.store
+        if label != annotation.label and self._save(lambda: relabel(store, annotation, label, self.session.annotator)):
             self._show()
 
     def action_boundary(self, edge: str, direction: int) -> None:
-        annotation = self.current
+        annotation, store = self.current, self.session.store
         if annotation is not None and self._save(lambda: move_boundary(
-            self.session.store, annotation, self.session.store.article_text(annotation.article_id), edge, direction, self.session.annotator
+            store, annotation, store.article_text(annotation.article_id), edge, direction, self.session.annotator
         )):
             self._show()
 

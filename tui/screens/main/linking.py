@@ -45,7 +45,8 @@ class Linking:
             return
         from ..choice import Choice, ChoiceScreen
 
-        choices = [Choice(relation.key, relation.name, relation.description) for relation in self.screen.session.schema.relations]
+        relations = self.screen.session.schema.relations
+        choices = [Choice(relation.key, relation.name, relation.description) for relation in relations]
         self.screen.app.push_screen(ChoiceScreen(
             f"Link {source.label} {one_line(source.text)[:40]!r} → {target.label} {one_line(target.text)[:40]!r} as",
             choices, lambda choice: self._save(source, target, choice.name),
@@ -76,7 +77,8 @@ class Linking:
             choices = [Choice(str(number), self._describe(link, spans, span.article_id))
                        for number, (link, spans) in enumerate(links[:9], start=1)]
             by_key = {choice.key: link for choice, (link, _) in zip(choices, links)}
-            self.screen.app.push_screen(ChoiceScreen("Delete which link?", choices, lambda choice: self._delete(by_key[choice.key])))
+            self.screen.app.push_screen(
+                ChoiceScreen("Delete which link?", choices, lambda choice: self._delete(by_key[choice.key])))
 
     def _delete(self, link: Link) -> None:
         with saving(self.screen) as saved:
