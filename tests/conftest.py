@@ -44,11 +44,12 @@ def saved_annotations(db_path: Path) -> list[dict]:
     return sorted(found, key=lambda record: (record["article_id"], record["start"], record["end"]))
 
 
-def make_app(articles, db_path: Path, **kwargs):
+def make_app(articles, db_path: Path, annotator: str = "tester", review=None, **session):
     """The real app over a real database file; the caller closes the store."""
     from tui.app import BroadsheetApp
     from tui.keymap import reserved_keys
+    from tui.session import Session
 
     store = Store.open(db_path)
     schema = load_schema(None, reserved_keys())
-    return BroadsheetApp(articles, store, schema, kwargs.pop("annotator", "tester"), **kwargs), store
+    return BroadsheetApp(Session(store, schema, annotator, articles, **session), review=review), store

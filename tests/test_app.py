@@ -297,7 +297,7 @@ async def test_help_lists_every_key(seeds, db_path):
             assert isinstance(app.screen, HelpScreen)
             await pilot.press("escape")
             assert isinstance(app.screen, MainScreen)
-            table = keymap_table(app.schema, {})
+            table = keymap_table(app.session.schema, {})
             keys = [str(cell) for cell in table.columns[0]._cells]
             descriptions = [str(cell) for cell in table.columns[1]._cells]
             for expected in ("h / left", "w", "v", "shift+left", "x", "]", "u", "ctrl+r", "/", "n", "N", "tab", "o", "?", "ctrl+q", "a", "c", "f", "q"):
@@ -335,8 +335,8 @@ async def test_nested_spans_both_stay_visible(seeds, db_path):
             styles = [segment.style for segment in strip for _ in segment.text]
             text = strip.text
             # The quote's colour around the actor, the actor's inside it, underlined: both visible.
-            assert styles[text.index("him")].bgcolor == app.label_styles["quote"].bgcolor
-            assert styles[text.index("Trump")].bgcolor == app.label_styles["actor"].bgcolor
+            assert styles[text.index("him")].bgcolor == app.session.label_styles["quote"].bgcolor
+            assert styles[text.index("Trump")].bgcolor == app.session.label_styles["actor"].bgcolor
             assert styles[text.index("Trump")].underline and not styles[text.index("him")].underline
 
 
@@ -390,10 +390,11 @@ from annotations.schema import load_schema
 from annotations.store import Store
 from tui.app import BroadsheetApp
 from tui.keymap import reserved_keys
+from tui.session import Session
 
 async def main():
     with Store.open(Path({str(tmp_path / 'db.json')!r})) as store:
-        app = BroadsheetApp(load_corpus([Path({str(SEEDS)!r})]).articles, store, load_schema(None, reserved_keys()), "tester")
+        app = BroadsheetApp(Session(store, load_schema(None, reserved_keys()), "tester", load_corpus([Path({str(SEEDS)!r})]).articles))
         async with app.run_test(size=(160, 48)) as pilot:
             await pilot.pause()
             assert "Iraqi" in app.screen.query_one("ArticleView").render_line(2).text

@@ -270,9 +270,10 @@ CUSTOM_SCHEMA = """labels:
 async def test_a_custom_schemas_labels_get_proposed_rows_of_the_kinds_they_name(seeds, db_path):
     from annotations.schema import parse_schema
     from tui.app import BroadsheetApp
+    from tui.session import Session
 
     with Store.open(db_path) as store:
-        app = BroadsheetApp(seeds, store, parse_schema(CUSTOM_SCHEMA, "custom.yaml"), "tester")
+        app = BroadsheetApp(Session(store, parse_schema(CUSTOM_SCHEMA, "custom.yaml"), "tester", seeds))
         async with app.run_test(size=WIDE) as pilot:
             screen = await _compare_and_propose(pilot, app)
             assert {proposal.label for proposal in screen.proposals} == {"person", "toll"}
@@ -286,9 +287,11 @@ async def test_a_custom_schemas_labels_get_proposed_rows_of_the_kinds_they_name(
 async def test_p_says_so_when_no_label_of_the_schema_gets_proposed_rows(seeds, db_path):
     from annotations.schema import parse_schema
     from tui.app import BroadsheetApp
+    from tui.session import Session
 
     with Store.open(db_path) as store:
-        app = BroadsheetApp(seeds, store, parse_schema("labels:\n  - {name: place, key: w, color: blue}\n", "x"), "tester")
+        app = BroadsheetApp(Session(store, parse_schema("labels:\n  - {name: place, key: w, color: blue}\n", "x"), "tester",
+                                    seeds))
         async with app.run_test(size=WIDE) as pilot:
             await pilot.press("C", "p")
             await pilot.pause()

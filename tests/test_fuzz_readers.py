@@ -176,8 +176,8 @@ def no_app(monkeypatch):
     from tui.app import BroadsheetApp
 
     def first_paint(app: BroadsheetApp) -> None:
-        if app.articles and app.suggesters:
-            candidates(app.articles[0].text, app.suggesters)
+        if app.session.articles and app.session.suggesters:
+            candidates(app.session.articles[0].text, app.session.suggesters)
 
     monkeypatch.setattr(BroadsheetApp, "run", first_paint)
     yield

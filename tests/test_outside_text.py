@@ -25,6 +25,7 @@ from tui.app import BroadsheetApp
 from tui.keymap import reserved_keys
 from tui.screens.compare import CompareScreen
 from tui.screens.help import HelpScreen
+from tui.session import Session
 from tui.widgets.article_view import ArticleView
 
 from .conftest import ROOT, make_app
@@ -148,7 +149,7 @@ def hostile_schema(tmp_path: Path):
 async def test_help_shows_a_label_named_with_markup_and_a_description_with_an_escape_literally(tmp_path, seeds):
     schema = hostile_schema(tmp_path)
     with Store.open(tmp_path / "db" / "broadsheet.json") as store:
-        app = BroadsheetApp(seeds, store, schema, "tester")
+        app = BroadsheetApp(Session(store, schema, "tester", seeds))
         async with app.run_test(size=WIDE) as pilot:
             await pilot.press("question_mark")
             await pilot.pause()
@@ -167,7 +168,7 @@ async def test_help_shows_a_label_named_with_markup_and_a_description_with_an_es
 
 async def test_the_command_palettes_keys_show_broadsheets_help_not_a_panel_that_reads_label_names_as_markup(tmp_path, seeds):
     with Store.open(tmp_path / "db" / "broadsheet.json") as store:
-        app = BroadsheetApp(seeds, store, hostile_schema(tmp_path), "tester")
+        app = BroadsheetApp(Session(store, hostile_schema(tmp_path), "tester", seeds))
         async with app.run_test(size=WIDE) as pilot:
             await pilot.press("ctrl+p", *"keys")
             await pilot.pause(0.3)

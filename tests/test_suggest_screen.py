@@ -21,7 +21,7 @@ async def job_done(app, pilot) -> None:
     """Wait until the background job has found everything and the screen has stored it."""
     await app.workers.wait_for_complete()
     for _ in range(200):
-        if app.screen.job is None:
+        if app.screen.suggesting.job is None:
             return
         await pilot.pause(0.02)
     raise AssertionError("the background job did not finish")
@@ -48,7 +48,7 @@ async def test_suggestions_show_underlined_and_y_accepts_x_rejects_walking_on(se
             styles = [segment.style for y in (top, top + 1) for segment in view.render_line(y) if "locations" in segment.text]
             # In the label's colour, underlined, on the page's own background (a tag has the colour as background).
             assert styles and styles[0].underline and styles[0].bgcolor == view.rich_style.bgcolor
-            assert styles[0].color == app.label_styles["figure"].bgcolor
+            assert styles[0].color == app.session.label_styles["figure"].bgcolor
             panel = app.screen.query_one("#panel").text_lines()
             assert any("0 tags · " in line and "suggested" in line for line in panel)
             assert "y accepts, x rejects; A / X all" in panel
@@ -117,7 +117,7 @@ async def test_S_suggests_in_every_article_in_the_background(seeds, db_path):
     app, store = make_app(seeds, db_path, suggesters=pentagon)
     with store:
         async with app.run_test(size=WIDE) as pilot:
-            shown = {column.article.id for column in app.screen.columns}
+            shown = {column.article.id for column in app.screen.columns.views}
             others = [article for article in seeds if article.id not in shown]
             assert others and all(store.annotations(article.id) == [] for article in others)  # not shown yet
             await pilot.press("S")

@@ -1,4 +1,5 @@
-"""The Textual application: wires the core's store and schema to the main screen."""
+"""The Textual application: opens the session's first screen, and owns what every screen
+shares (notices, the help screen, writing the store's files after each frame)."""
 
 from __future__ import annotations
 
@@ -8,20 +9,17 @@ from typing import TYPE_CHECKING
 from textual.app import App
 from textual.screen import Screen
 
-from annotations.articles import Article
-from annotations.schema import LabelSchema
-from annotations.store import Store, StoreError
+from annotations.store import StoreError
 from annotations.text import printable
 
 from .screens.main import MainScreen
+from .session import Session
 from .shown import shown_path
-from .styles import LabelStyles
 
 if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
     from annotations.review import ReviewFilter
-    from annotations.suggest import Suggester
 
 # Seconds from the frame that shows a change to the writing of its files: long enough for
 # Textual's writer thread to send the frame out first, shorter than the gap between two
@@ -33,49 +31,30 @@ class BroadsheetApp(App):
     CSS_PATH = "broadsheet.tcss"
     TITLE = "Broadsheet"
 
-    def __init__(
-        self,
-        articles: list[Article],
-        store: Store,
-        schema: LabelSchema,
-        annotator: str,
-        problems: list[str] | None = None,
-        keymap: dict[str, str] | None = None,
-        review: ReviewFilter | None = None,
-        suggesters: list[Suggester] | None = None,
-        disputes: bool = False,
-    ) -> None:
+    def __init__(self, session: Session, review: ReviewFilter | None = None, disputes: bool = False) -> None:
         """``review`` opens straight into the review screen with that filter (``broadsheet review``),
-        and ``disputes`` into adjudication over it; ``suggesters`` propose spans in the articles
-        as they are shown."""
+        and ``disputes`` into adjudication over it."""
         super().__init__()
-        self.articles = articles
-        self.store = store
-        self.schema = schema
-        self.annotator = annotator
-        self.problems = problems if problems is not None else []  # late problems join the caller's list
-        self.user_keymap = keymap or {}
+        self.session = session
         self.review = review
         self.disputes = disputes
-        self.suggesters = suggesters or []
-        self.label_styles = LabelStyles(schema)
-        self.sub_title = f"db {shown_path(store.path)} · annotator {printable(annotator)}"
+        self.sub_title = f"db {shown_path(session.store.path)} · annotator {printable(session.annotator)}"
         self.database_error: StoreError | None = None  # what ended the app, for run_app to report
         # A change is durable once the store has logged it; its files are written after the
         # screen shows it, so a tag waits for one fsync before it shows, not for three.
-        store.write_behind = lambda: self.call_after_refresh(self._write_files_soon)
-        if self.user_keymap:
-            self.set_keymap(self.user_keymap)
+        session.store.write_behind = lambda: self.call_after_refresh(self._write_files_soon)
+        if session.keymap:
+            self.set_keymap(session.keymap)
 
     def get_default_screen(self) -> Screen:
         """The first screen: the articles, or the review (``broadsheet review``). Pushed over
         Textual's empty first screen, it had a whole frame rendered inside the start-up
         batch and thrown away, and showed a frame later."""
         if self.review is None:
-            return MainScreen(self.articles, self.store, self.schema, self.annotator, self.label_styles, self.suggesters)
+            return MainScreen(self.session)
         from .screens.review import ReviewScreen  # the articles' start-up does without it
 
-        return ReviewScreen(self.store, self.schema, self.annotator, self.label_styles, self.review)
+        return ReviewScreen(self.session, self.review)
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:
@@ -97,7 +76,7 @@ class BroadsheetApp(App):
         one: '[/b]' raised, and a '[@click=...]' would run when clicked."""
         from .screens.help import HelpScreen  # start-up does without it
 
-        self.push_screen(HelpScreen(self.schema))
+        self.push_screen(HelpScreen(self.session))
 
     def _write_files_soon(self) -> None:
         """Textual's writer thread sends each frame to the terminal, and needs the
@@ -108,7 +87,7 @@ class BroadsheetApp(App):
 
     def _write_files(self) -> None:
         try:
-            self.store.flush()
+            self.session.store.flush()
         except (OSError, StoreError) as error:
             self.notify(f"Could not write the database files: {error}. The changes are kept in the undo "
                         "log and written with the next one", severity="error", timeout=10)
@@ -127,5 +106,5 @@ class BroadsheetApp(App):
     def on_mount(self) -> None:
         if self.disputes:
             self.screen.action_disputes()
-        for problem in self.problems:
+        for problem in self.session.problems:
             self.notify(problem, title="Skipped", severity="warning", timeout=15)

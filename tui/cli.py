@@ -375,6 +375,7 @@ def run_app(args: argparse.Namespace) -> int:
                          "then open the folder (./articles)")
     with starting_up():
         from .app import BroadsheetApp
+        from .session import Session
 
         keymap, schema = _keymap_and_schema(args)
         suggesters = []
@@ -391,10 +392,9 @@ def run_app(args: argparse.Namespace) -> int:
         return EXIT_SKIPPED
     named = len(corpus.problems)
     with Store.open(args.db or default_db_path()) as store:
-        app = BroadsheetApp(
-            corpus.articles, store, schema, args.annotator or default_annotator(), corpus.problems, keymap,
-            suggesters=suggesters,
-        )
+        session = Session(store, schema, args.annotator or default_annotator(), corpus.articles, corpus.problems, keymap,
+                          suggesters)
+        app = BroadsheetApp(session)
         run_to_the_end(app)
     for problem in corpus.problems[named:]:  # found while the app ran (text read on first use)
         say(f"skipped {problem}")
@@ -636,6 +636,7 @@ def run_review(args: argparse.Namespace) -> int:
 
     with starting_up():
         from .app import BroadsheetApp
+        from .session import Session
 
         keymap, schema = _keymap_and_schema(args)
     try:
@@ -646,8 +647,8 @@ def run_review(args: argparse.Namespace) -> int:
     if not Path(path).exists():
         raise UsageError(f"{path}: no such database")
     with Store.open(path) as store:
-        app = BroadsheetApp([], store, schema, args.reviewer or default_annotator(), keymap=keymap, review=selection,
-                            disputes=args.disputes)
+        session = Session(store, schema, args.reviewer or default_annotator(), keymap=keymap)
+        app = BroadsheetApp(session, review=selection, disputes=args.disputes)
         run_to_the_end(app)
     return EXIT_OK
 

@@ -1,10 +1,42 @@
-"""Notices every screen gives the same way."""
+"""Notices every screen gives the same way: a change to the store that was not saved."""
 
 from __future__ import annotations
 
-from textual.dom import DOMNode
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from textual.widget import Widget
+
+from annotations.store import StoreError
+
+# A change does not reach the disk (a full disk, a damaged file: StoreError, OSError), or
+# the store refuses it (a span outside its article, a tag linked to itself: ValueError).
+NOT_SAVED = (StoreError, OSError, ValueError)
 
 
-def not_saved(node: DOMNode, error: Exception) -> None:
-    """A change that did not reach the disk (a full disk, a damaged file): say so, and why."""
-    node.notify(f"Not saved: {error}", severity="error", timeout=10)
+class Saving:
+    """What became of the change made in a ``with saving(...)`` block: true if it was saved."""
+
+    def __init__(self) -> None:
+        self.error: Exception | None = None
+
+    def __bool__(self) -> bool:
+        return self.error is None
+
+
+@contextmanager
+def saving(node: Widget) -> Iterator[Saving]:
+    """Make a change to the store; if it was not saved, say so and why, and go on. The
+    caller shows the change only if the outcome is true::
+
+        with saving(self) as saved:
+            span = store.add(...)
+        if saved:
+            ...
+    """
+    outcome = Saving()
+    try:
+        yield outcome
+    except NOT_SAVED as error:
+        outcome.error = error
+        node.notify(f"Not saved: {error}", severity="error", timeout=10)

@@ -13,11 +13,11 @@ from rich.style import Style
 from rich.text import Text
 
 from annotations.adjudication import Region, first_undecided, pick, regions, reject_all
-from annotations.store import Step, Store, StoreError
+from annotations.store import Step
 from annotations.sentences import sentence_around
 
 from ..keymap import ADJUDICATION_BINDINGS
-from ..notices import not_saved
+from ..notices import saving
 from ..styles import UNKNOWN_LABEL
 from .walk import STATUS_STYLES, WalkScreen
 
@@ -33,18 +33,13 @@ class AdjudicationScreen(WalkScreen[Region]):
 
     BINDINGS = ADJUDICATION_BINDINGS
 
-    def __init__(self, store: Store, adjudicator: str, label_styles: dict[str, Style]) -> None:
-        super().__init__(store)
-        self.adjudicator = adjudicator
-        self.label_styles = label_styles
-
     def on_mount(self) -> None:
         self._load()
         self.position = first_undecided(self.queue)
         self._show()
 
     def _load(self) -> None:
-        self.queue = [region for region in regions(self.store) if in_queue(region)]
+        self.queue = [region for region in regions(self.session.store) if in_queue(region)]
 
     # -- display -------------------------------------------------------------------
 
@@ -63,7 +58,7 @@ class AdjudicationScreen(WalkScreen[Region]):
                         style="bold")
             done.append("\nbackspace undoes the last decision, escape closes.", style="dim")
             return done
-        text = self.store.article_text(region.article_id)
+        text = self.session.store.article_text(region.article_id)
         start, end = sentence_around(text, region.start, region.end)
         before = ("…" if start > 0 and text[start - 1] not in ".\n" else "") + text[start : region.start]
         after = text[region.end : end] + ("…" if end < len(text) and text[end - 1] not in ".\n" else "")
@@ -73,7 +68,7 @@ class AdjudicationScreen(WalkScreen[Region]):
         card.append(f"   {region.describe()}", style=STATUS_STYLES["pending"] if region.disputed else STATUS_STYLES["accepted"])
         card.append("\n")
         for number, version in enumerate(region.versions, start=1):
-            style = self.label_styles.get(version.label, UNKNOWN_LABEL)
+            style = self.session.label_styles.get(version.label, UNKNOWN_LABEL)
             card.append(f"\n{number}  ", style="bold")
             card.append(f" {version.label} ", style=style)
             card.append(f"  {', '.join(version.annotators)}", style="bold")
@@ -101,10 +96,9 @@ class AdjudicationScreen(WalkScreen[Region]):
         region = self.current
         if region is None:
             return
-        try:
+        with saving(self) as saved:
             step = change(region)
-        except (StoreError, OSError) as error:
-            not_saved(self, error)
+        if not saved:
             return
         self.queue[self.position] = region.with_spans(step.spans())
         self.position = min(self.position + 1, len(self.queue))
@@ -113,10 +107,10 @@ class AdjudicationScreen(WalkScreen[Region]):
     def action_pick(self, number: int) -> None:
         region = self.current
         if region is not None and number <= len(region.versions):
-            self._decide(lambda region: pick(self.store, region, number, self.adjudicator))
+            self._decide(lambda region: pick(self.session.store, region, number, self.session.annotator))
 
     def action_reject_all(self) -> None:
-        self._decide(lambda region: reject_all(self.store, region, self.adjudicator))
+        self._decide(lambda region: reject_all(self.session.store, region, self.session.annotator))
 
     def _undone(self, step: Step) -> None:
         restored = step.spans("before")

@@ -13,7 +13,6 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -25,12 +24,12 @@ from annotations.compare import Cluster, QuoteSuggestion, build_clusters, ordere
 from annotations.figures import disagree
 from annotations.model import Annotation
 from annotations.proposals.model import Mention, Proposal
-from annotations.schema import LabelSchema
-from annotations.store import Store, StoreError
+from annotations.store import StoreError
 from annotations.text import counted, one_line, printable
 
 from ..keymap import COMPARE_BINDINGS
-from ..notices import not_saved
+from ..notices import saving
+from ..session import Session
 from ..shown import plain
 from ..styles import UNKNOWN_LABEL
 from ..widgets.bars import KeyBar
@@ -52,26 +51,13 @@ class CompareScreen(Screen):
     CSS_PATH = "compare.tcss"
     BINDINGS = COMPARE_BINDINGS
 
-    def __init__(
-        self,
-        store: Store,
-        schema: LabelSchema,
-        articles: list[Article],
-        annotator: str,
-        label_styles: dict[str, Style],
-        on_jump: Callable[[Annotation | Mention], None],
-        open_articles: list[Article] | None = None,
-    ) -> None:
+    def __init__(self, session: Session, articles: list[Article], on_jump: Callable[[Annotation | Mention], None]) -> None:
         """``articles`` are the columns, in order; ``on_jump`` shows a span in the main view;
-        p proposes over ``open_articles`` (the columns when not given), and an article a
-        proposal reaches gets a column."""
+        p proposes over the session's open articles, and an article a proposal reaches gets
+        a column."""
         super().__init__()
-        self.store = store
-        self.schema = schema
+        self.session = session
         self.articles = articles
-        self.open_articles = open_articles or articles
-        self.annotator = annotator
-        self.label_styles = label_styles
         self._on_jump = on_jump
         self.clusters: list[Cluster] = []
         self.suggestions: list[QuoteSuggestion] = []
@@ -99,7 +85,7 @@ class CompareScreen(Screen):
     def _cell_width(self) -> int:
         # Each column takes its width plus two cells of padding.
         room = self.app.size.width - sum(width + 2 for width in FIXED_WIDTHS) - 2
-        columns = max(len(self.articles), min(len(self.open_articles), 5))  # those p may add too
+        columns = max(len(self.articles), min(len(self.session.articles), 5))  # those p may add too
         return max(CELL_WIDTHS[0], min(CELL_WIDTHS[1], room // columns - 2))
 
     def _add_article_column(self, article: Article) -> None:
@@ -113,10 +99,10 @@ class CompareScreen(Screen):
 
     def fill(self) -> None:
         """(Re)build the rows from the store, keeping the cursor where it was."""
-        relation = self.schema.cluster_relation
+        relation = self.session.schema.cluster_relation
         article_ids = [article.id for article in self.articles]
-        self.clusters = ordered_for_comparison(build_clusters(self.store, article_ids, relation), self.schema.names)
-        self.suggestions = quote_suggestions(self.store, article_ids, self.clusters, relation=relation) if relation else []
+        self.clusters = ordered_for_comparison(build_clusters(self.session.store, article_ids, relation), self.session.schema.names)
+        self.suggestions = quote_suggestions(self.session.store, article_ids, self.clusters, relation=relation) if relation else []
         table = self.query_one(DataTable)
         cursor = table.cursor_coordinate
         table.clear()
@@ -157,7 +143,7 @@ class CompareScreen(Screen):
         return next((article for article in self.articles if article.id == column_key.value), None)
 
     def _label_cell(self, label: str, suffix: str = "") -> Text:
-        return plain(f" {label}{suffix} ", style=self.label_styles.get(label, UNKNOWN_LABEL))
+        return plain(f" {label}{suffix} ", style=self.session.label_styles.get(label, UNKNOWN_LABEL))
 
     def _cluster_cells(self, cluster: Cluster) -> list[Text]:
         values = Text(" · ".join(cluster.figures[span.id].describe() for span in cluster.spans if span.id in cluster.figures))
@@ -238,10 +224,9 @@ class CompareScreen(Screen):
         self.action_jump()
 
     def _save_link(self, suggestion: QuoteSuggestion, status: str) -> None:
-        try:
-            self.store.link(suggestion.head, suggestion.child, self.schema.cluster_relation, self.annotator, status)
-        except (StoreError, OSError) as error:
-            not_saved(self, error)
+        with saving(self) as saved:
+            self.session.store.link(suggestion.head, suggestion.child, self.session.schema.cluster_relation, self.session.annotator, status)
+        if not saved:
             return
         self.fill()
 
@@ -277,14 +262,13 @@ class CompareScreen(Screen):
     def _settle_proposal(self, proposal: Proposal, accept: bool) -> None:
         from annotations.proposals.confirm import confirm, dismiss
 
-        try:
+        with saving(self) as saved:
             if accept:
-                confirm(self.store, {article.id: article for article in self.open_articles}, proposal, self.annotator,
-                        self.schema.cluster_relation, self.schema.proposals_as)
+                confirm(self.session.store, {article.id: article for article in self.session.articles}, proposal, self.session.annotator,
+                        self.session.schema.cluster_relation, self.session.schema.proposals_as)
             else:
-                dismiss(self.store, proposal, self.annotator)
-        except (StoreError, OSError) as error:
-            not_saved(self, error)
+                dismiss(self.session.store, proposal, self.session.annotator)
+        if not saved:
             return
         self.proposals.remove(proposal)
         self.fill()
@@ -296,7 +280,7 @@ class CompareScreen(Screen):
         if self.proposing:
             self.notify(f"Still proposing: {self.proposing}", severity="warning")
             return
-        kinds = self.schema.proposers
+        kinds = self.session.schema.proposers
         if not kinds:
             self.notify("No label of this schema gets proposed rows (propose: in the label schema)", severity="warning")
             return
@@ -309,7 +293,7 @@ class CompareScreen(Screen):
         on the child process that proposes."""
         from annotations.proposals.apart import ProposingChild, ProposingFailed
 
-        self._child = ProposingChild([(article.id, article.text) for article in self.open_articles], kinds)
+        self._child = ProposingChild([(article.id, article.text) for article in self.session.articles], kinds)
         try:
             found = self._child.run(lambda label: self.app.call_from_thread(self._proposing, label))
         except (ProposingFailed, OSError) as error:
@@ -327,7 +311,7 @@ class CompareScreen(Screen):
         all; a proposal keeps its members in columns, and goes if fewer than two are left."""
         reach = Counter(article_id for proposal in self.proposals for article_id in proposal.article_ids)
         shown = {article.id for article in self.articles}
-        by_id = {article.id: article for article in self.open_articles}
+        by_id = {article.id: article for article in self.session.articles}
         for article_id, _ in reach.most_common():
             if len(self.articles) >= COLUMNS:
                 break
@@ -356,9 +340,9 @@ class CompareScreen(Screen):
         if not self.is_attached:
             return
         self.proposing = ""
-        rank = {label: index for index, label in enumerate(self.schema.names)}
+        rank = {label: index for index, label in enumerate(self.session.schema.names)}
         try:
-            found = open_proposals(self.store, found, self.schema.cluster_relation)
+            found = open_proposals(self.session.store, found, self.session.schema.cluster_relation)
         except StoreError as error:
             self.notify(f"Cannot propose: {error}", severity="error", timeout=10)
             return
@@ -385,10 +369,9 @@ class CompareScreen(Screen):
         name = one_line(name)
         if not name or name == cluster.name:
             return
-        try:
-            self.store.name_cluster(cluster.id, name, self.annotator)
-        except (StoreError, OSError) as error:
-            not_saved(self, error)
+        with saving(self) as saved:
+            self.session.store.name_cluster(cluster.id, name, self.session.annotator)
+        if not saved:
             return
         self.fill()
 

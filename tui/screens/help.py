@@ -12,6 +12,7 @@ from textual.widgets import Static
 from annotations.schema import LabelSchema
 
 from ..keymap import ADJUDICATION_BINDINGS, COMPARE_BINDINGS, MAIN_BINDINGS, REVIEW_BINDINGS, VIEW_BINDINGS, label_bindings
+from ..session import Session
 from ..shown import plain
 from .dialog import Dialog
 
@@ -54,12 +55,11 @@ class HelpScreen(Dialog):
         Binding("escape,question_mark,q", "dismiss", "Close", id="help.close"),
     ]
 
-    def __init__(self, schema: LabelSchema) -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__()
-        self.schema = schema
+        self.session = session
 
     def compose(self) -> ComposeResult:
-        keymap = getattr(self.app, "user_keymap", {})
         with VerticalScroll(id="help-body"):
             yield Static(Text("Broadsheet keys  (escape closes)", style="bold"))
-            yield Static(keymap_table(self.schema, keymap))
+            yield Static(keymap_table(self.session.schema, self.session.keymap))

@@ -20,12 +20,12 @@ from annotations.review import (
     review_queue,
     status_counts,
 )
-from annotations.schema import LabelSchema
-from annotations.store import Step, Store, StoreError
+from annotations.store import Step
 from annotations.sentences import sentence_around
 
 from ..keymap import REVIEW_BINDINGS
-from ..notices import not_saved
+from ..notices import saving
+from ..session import Session
 from ..styles import UNKNOWN_LABEL
 from ..widgets.search_box import SearchBox
 from .walk import STATUS_STYLES, WalkScreen
@@ -36,12 +36,8 @@ class ReviewScreen(WalkScreen[Annotation]):
 
     BINDINGS = REVIEW_BINDINGS
 
-    def __init__(self, store: Store, schema: LabelSchema, reviewer: str, label_styles: dict[str, Style],
-                 selection: ReviewFilter = ReviewFilter()) -> None:
-        super().__init__(store)
-        self.schema = schema
-        self.reviewer = reviewer
-        self.label_styles = label_styles
+    def __init__(self, session: Session, selection: ReviewFilter = ReviewFilter()) -> None:
+        super().__init__(session)
         self.selection = selection
 
     def compose_extra(self) -> list[Widget]:
@@ -52,7 +48,7 @@ class ReviewScreen(WalkScreen[Annotation]):
         self._load()
 
     def _load(self) -> None:
-        self.queue = review_queue(self.store, self.selection)
+        self.queue = review_queue(self.session.store, self.selection)
         self.position = first_pending(self.queue)
         self._show()
 
@@ -73,15 +69,16 @@ class ReviewScreen(WalkScreen[Annotation]):
             done = Text("Nothing left to review here", style="bold")
             done.append("\nbackspace undoes the last decision, / changes the filter, escape closes.", style="dim")
             return done
-        text = self.store.article_text(annotation.article_id)
+        text = self.session.store.article_text(annotation.article_id)
         start, end = sentence_around(text, annotation.start, annotation.end)
         card = Text()
         card.append(f"{self.position + 1}/{len(self.queue)}  ", style="bold")
-        card.append(f" {annotation.label} ", style=self.label_styles.get(annotation.label, UNKNOWN_LABEL))
+        label_style = self.session.label_styles.get(annotation.label, UNKNOWN_LABEL)
+        card.append(f" {annotation.label} ", style=label_style)
         card.append(f"  {annotation.status}", style=STATUS_STYLES.get(annotation.status, ""))
         card.append("   ")
         self._append_article(card, annotation.article_id)
-        if self.store.is_done(annotation.article_id):
+        if self.session.store.is_done(annotation.article_id):
             card.append(" · done ✓", style="bold green")
         card.append(f"   by {annotation.annotator}", style="dim")
         if annotation.source:
@@ -90,10 +87,10 @@ class ReviewScreen(WalkScreen[Annotation]):
             card.append(f", reviewed by {annotation.reviewer}", style="dim")
         card.append("\n\n")
         card.append(text[start : annotation.start].replace("\n", " "))
-        card.append(annotation.text.replace("\n", " "), style=self.label_styles.get(annotation.label, UNKNOWN_LABEL) + Style(bold=True))
+        card.append(annotation.text.replace("\n", " "), style=label_style + Style(bold=True))
         card.append(text[annotation.end : end].replace("\n", " "))
         card.append("\n\n")
-        labels = "  ".join(f"{number} {label.name}" for number, label in enumerate(self.schema.labels[:9], start=1))
+        labels = "  ".join(f"{number} {label.name}" for number, label in enumerate(self.session.schema.labels[:9], start=1))
         card.append(f"relabel: {labels}", style="dim")
         return card
 
@@ -102,16 +99,14 @@ class ReviewScreen(WalkScreen[Annotation]):
     def _save(self, change: Callable[[], Annotation]) -> bool:
         """Run a store change of the current annotation and show its result in the queue;
         False (and a message) when it could not be saved."""
-        try:
+        with saving(self) as saved:
             self.queue[self.position] = change()
-        except (StoreError, OSError) as error:
-            not_saved(self, error)
-            return False
-        return True
+        return bool(saved)
 
     def action_decide(self, status: str) -> None:
         annotation = self.current
-        if annotation is None or not self._save(lambda: decide(self.store, annotation, status, self.reviewer)):
+        store = self.session.store
+        if annotation is None or not self._save(lambda: decide(store, annotation, status, self.session.annotator)):
             return
         self.position = min(self.position + 1, len(self.queue))
         self._show()
@@ -121,27 +116,26 @@ class ReviewScreen(WalkScreen[Annotation]):
         annotation = self.current
         if annotation is None:
             return
-        done = not self.store.is_done(annotation.article_id)
-        try:
-            self.store.set_done(annotation.article_id, self.reviewer, done)
-        except (StoreError, OSError) as error:
-            not_saved(self, error)
+        done = not self.session.store.is_done(annotation.article_id)
+        with saving(self) as saved:
+            self.session.store.set_done(annotation.article_id, self.session.annotator, done)
+        if not saved:
             return
         self.notify(f"{annotation.article_id}: {'done' if done else 'not done'} (backspace undoes)")
         self._show()
 
     def action_relabel(self, number: int) -> None:
         annotation = self.current
-        if annotation is None or number > len(self.schema.labels):
+        if annotation is None or number > len(self.session.schema.labels):
             return
-        label = self.schema.labels[number - 1].name
-        if label != annotation.label and self._save(lambda: relabel(self.store, annotation, label, self.reviewer)):
+        label, store = self.session.schema.labels[number - 1].name, self.session.store
+        if label != annotation.label and self._save(lambda: relabel(store, annotation, label, self.session.annotator)):
             self._show()
 
     def action_boundary(self, edge: str, direction: int) -> None:
-        annotation = self.current
+        annotation, store = self.current, self.session.store
         if annotation is not None and self._save(lambda: move_boundary(
-            self.store, annotation, self.store.article_text(annotation.article_id), edge, direction, self.reviewer
+            store, annotation, store.article_text(annotation.article_id), edge, direction, self.session.annotator
         )):
             self._show()
 
@@ -185,4 +179,4 @@ class ReviewScreen(WalkScreen[Annotation]):
         """Where annotators differ (a merged database): their versions side by side."""
         from .adjudication import AdjudicationScreen
 
-        self.app.push_screen(AdjudicationScreen(self.store, self.reviewer, self.label_styles), lambda _: self._load())
+        self.app.push_screen(AdjudicationScreen(self.session), lambda _: self._load())

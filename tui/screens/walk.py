@@ -12,9 +12,10 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import ProgressBar, Static
 
-from annotations.store import Step, Store, StoreError
+from annotations.store import Step
 
-from ..notices import not_saved
+from ..notices import saving
+from ..session import Session
 from ..shown import printable_lines
 from ..widgets.bars import KeyBar, TitleBar
 
@@ -26,9 +27,9 @@ Item = TypeVar("Item")
 class WalkScreen(Screen, Generic[Item]):
     AUTO_FOCUS = ""  # nothing: keys go to the screen's bindings (None would inherit the app's "*")
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__()
-        self.store = store
+        self.session = session
         self.queue: list[Item] = []
         self.position = 0
 
@@ -64,7 +65,7 @@ class WalkScreen(Screen, Generic[Item]):
 
     def _append_article(self, card: Text, article_id: str) -> None:
         """The article as the card names it: outlet (or id) and date."""
-        stored = self.store.stored_article(article_id)
+        stored = self.session.store.stored_article(article_id)
         meta = stored.meta if stored else {}
         card.append(f"{meta.get('outlet') or article_id}", style="bold")
         if meta.get("date"):
@@ -75,10 +76,9 @@ class WalkScreen(Screen, Generic[Item]):
         raise NotImplementedError
 
     def action_undo(self) -> None:
-        try:
-            step = self.store.undo()
-        except (StoreError, OSError) as error:
-            not_saved(self, error)
+        with saving(self) as saved:
+            step = self.session.store.undo()
+        if not saved:
             return
         if step is None:
             self.notify("Nothing to undo", severity="warning")

@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 
 
 VIRTUAL_BLOCK = 50
-PROGRESS_WIDTH = 30  # cells: the panel is 34 wide, less its padding and scroll thumb
+PANEL_WIDTH = 34  # cells, beside the article columns (set here, not in the stylesheet: the columns' count needs it)
+PROGRESS_WIDTH = PANEL_WIDTH - 4  # cells: the panel less its padding and scroll thumb
 
 
 # A line of the panel: runs of (text, style), turned into Text only when drawn.
@@ -44,6 +45,7 @@ class AnnotationPanel(LineView, can_focus=False):
 
     def __init__(self, schema: LabelSchema, label_styles: LabelStyles, **kwargs) -> None:
         super().__init__(**kwargs)
+        self.styles.width = PANEL_WIDTH
         self.schema = schema
         self.label_styles = label_styles
         # The lines in three parts: the counts above the list, the tags listed, and what

@@ -73,7 +73,8 @@ class ArticleView(LineView, can_focus=True):
         self._heading = heading_lines(article, number)
         self.label_styles = label_styles
         self.cursor = 0
-        self.anchor: int | None = None
+        # The selection's fixed end, while v extends it (not ``anchor``: that is Widget.anchor()).
+        self.selection_anchor: int | None = None
         self.spans = []
         self.matches: list[tuple[int, int]] = []
         self._lines: list[tuple[int, int]] = []
@@ -114,7 +115,7 @@ class ArticleView(LineView, can_focus=True):
     def show_article(self, article: Article, spans: list[Annotation]) -> None:
         self.article, self.text = article, article.text
         self._heading = heading_lines(article, self.number)
-        self.cursor, self.anchor, self.spans, self.matches = 0, None, spans, []
+        self.cursor, self.selection_anchor, self.spans, self.matches = 0, None, spans, []
         self._wrap_width = 0
         self._rewrap()
         self._invalidate_all()
@@ -135,18 +136,18 @@ class ArticleView(LineView, can_focus=True):
     @property
     def selection(self) -> tuple[int, int] | None:
         """The selected range (start, end exclusive); the character under the cursor is in it."""
-        if self.anchor is None:
+        if self.selection_anchor is None:
             return None
-        return min(self.anchor, self.cursor), max(self.anchor, self.cursor) + 1
+        return min(self.selection_anchor, self.cursor), max(self.selection_anchor, self.cursor) + 1
 
     def select(self, start: int, end: int) -> None:
         """Select ``text[start:end]`` and put the cursor on its last character."""
         self._set_cursor(max(end - 1, start), anchor=start)
 
     def clear_selection(self) -> None:
-        if self.anchor is not None:
-            self._invalidate(self.anchor, self.cursor)
-            self.anchor = None
+        if self.selection_anchor is not None:
+            self._invalidate(self.selection_anchor, self.cursor)
+            self.selection_anchor = None
 
     def move_to(self, offset: int) -> None:
         self._set_cursor(offset, anchor=None)
@@ -209,15 +210,15 @@ class ArticleView(LineView, can_focus=True):
     def _set_cursor(self, offset: int, anchor: int | None | bool = False) -> None:
         """Move the cursor; ``anchor`` False keeps the current anchor, None drops it."""
         offset = self._clamp(offset)
-        old_cursor, old_anchor = self.cursor, self.anchor
+        old_cursor, old_anchor = self.cursor, self.selection_anchor
         if anchor is not False:
-            self.anchor = anchor
+            self.selection_anchor = anchor
         self.cursor = offset
         touched = [old_cursor, offset]
         if old_anchor is not None:
             touched.append(old_anchor)
-        if self.anchor is not None:
-            touched.append(self.anchor)
+        if self.selection_anchor is not None:
+            touched.append(self.selection_anchor)
         self._invalidate(min(touched), max(touched))
         self._scroll_cursor_into_view()
 
@@ -264,12 +265,12 @@ class ArticleView(LineView, can_focus=True):
         self._set_cursor(self._target(motion))
 
     def action_extend(self, motion: str) -> None:
-        if self.anchor is None:
-            self.anchor = self.cursor
+        if self.selection_anchor is None:
+            self.selection_anchor = self.cursor
         self._set_cursor(self._target(motion))
 
     def action_start_selection(self) -> None:
-        if self.anchor is None:
+        if self.selection_anchor is None:
             self._set_cursor(self.cursor, anchor=self.cursor)
         else:
             self.clear_selection()
@@ -302,14 +303,14 @@ class ArticleView(LineView, can_focus=True):
             self._set_cursor(offset, anchor=offset)
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
-        if event.button == 1 and self.anchor is not None:
+        if event.button == 1 and self.selection_anchor is not None:
             offset = self._offset_at(event)
             if offset is not None and offset != self.cursor:
                 self._set_cursor(offset)
 
     def on_mouse_up(self, event: events.MouseUp) -> None:
         self.release_mouse()
-        if self.anchor == self.cursor:
+        if self.selection_anchor == self.cursor:
             self.clear_selection()  # a click places the cursor; only a drag selects
 
     # -- rendering ---------------------------------------------------------------------

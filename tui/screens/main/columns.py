@@ -1,0 +1,128 @@
+"""The article columns of the main screen: as many as fit the width, focused in turn or
+by number, and an article opened in one (from the picker, or to show a span).
+
+Which article each column shows is ColumnSlots' (slots.py); this part makes, mounts and
+focuses the ArticleView widgets for it. Focus changes go through set_focus, which takes
+effect at once: Widget.focus() waits for a refresh, and a fast typist's next key would
+still reach the old widget.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from annotations.articles import ArticleError
+from annotations.model import Annotation
+from annotations.text import counted
+
+from ...keymap import label_bindings
+from ...widgets.article_view import ArticleView
+from .slots import ColumnSlots
+
+if TYPE_CHECKING:
+    from annotations.proposals.model import Mention
+
+    from .screen import MainScreen
+
+
+class Columns:
+    def __init__(self, screen: MainScreen) -> None:
+        self.screen = screen
+        self.slots = ColumnSlots(screen.session.articles, self._skip)
+
+    def _skip(self, error: ArticleError) -> None:
+        """An article whose text cannot be read: named once, and counted among the skipped inputs."""
+        self.screen.session.problems.append(str(error))
+        self.screen.notify(str(error), title="Skipped", severity="warning", timeout=15)
+
+    @property
+    def views(self) -> list[ArticleView]:
+        # Walked, not queried: a query cost a tenth of a millisecond on every tag.
+        return [child for child in self.screen.children if isinstance(child, ArticleView)]
+
+    @property
+    def focused(self) -> ArticleView | None:
+        focused = self.screen.focused
+        return focused if isinstance(focused, ArticleView) else None
+
+    def showing(self, article_id: str) -> list[ArticleView]:
+        """The columns that show the article."""
+        return [view for view in self.views if view.article.id == article_id]
+
+    def new(self, width: int, shown: int) -> list[ArticleView]:
+        """The columns to add to the ``shown`` ones for a screen ``width`` cells wide."""
+        views = []
+        for number in range(shown + 1, self.slots.wanted(width) + 1):
+            index = self.slots.fill(number - 1)
+            if index is None:
+                break
+            article = self.slots.articles[index]
+            view = ArticleView(article, self.screen.session.label_styles, number)
+            view.spans = self.screen.shown.first_show(article)
+            view.add_leading_bindings(label_bindings(self.screen.session.schema))
+            views.append(view)
+        return views
+
+    def lay_out(self, width: int) -> None:
+        """Remove the columns that no longer fit, and add those that now do."""
+        views = self.views
+        for view in views[self.slots.wanted(width):]:
+            view.remove()
+        added = self.new(width, len(views))
+        if added:
+            self.screen.mount_all(added, before=self.screen.panel)
+
+    def focus_next(self, step: int) -> None:
+        views = self.views
+        current = next((index for index, view in enumerate(views) if view is self.focused), -1)
+        self.screen.set_focus(views[(current + step) % len(views)])
+
+    def focus_number(self, number: int) -> None:
+        views = self.views
+        if number <= len(views):
+            self.screen.set_focus(views[number - 1])
+        else:
+            self.screen.notify(f"Only {counted(len(views), 'column')} fit at this width", severity="warning")
+
+    def pick_article(self) -> None:
+        """The picker, to open another article in the focused column."""
+        view = self.focused
+        if view is None:
+            return
+        from ..picker import ArticlePicker  # screens the first frame does not show load when asked for
+
+        self.screen.app.push_screen(ArticlePicker(self.slots.articles, lambda index: self.open(view, index),
+                                                  self.screen.session.store.done_articles()))
+
+    def open(self, view: ArticleView, index: int) -> None:
+        """Show article ``index`` in the ``view`` column, and focus it."""
+        if not self.slots.readable(index):
+            return
+        views = self.views
+        previous = self.slots.slots[views.index(view)]
+        swapped = self.slots.open(views.index(view), index)
+        if swapped is not None and swapped < len(views):
+            self._show_in(views[swapped], previous)
+        self._show_in(view, index)
+        self.screen.set_focus(view)
+        self.screen.show_panel()
+
+    def _show_in(self, view: ArticleView, index: int) -> None:
+        article = self.slots.articles[index]
+        view.show_article(article, self.screen.shown.first_show(article))
+
+    def jump_to(self, span: Annotation | Mention) -> None:
+        """Show ``span`` (a tag, or a proposal's member): in its column if shown, else in the
+        focused column."""
+        views = self.showing(span.article_id)
+        if not views:
+            view = self.focused or self.views[0]
+            index = self.slots.index_of(span.article_id)
+            if index is None:
+                self.screen.notify(f"{span.article_id} is not among the open articles", severity="warning")
+                return
+            self.open(view, index)
+            views = [view]
+        self.screen.set_focus(views[0])
+        views[0].move_to(span.start)
+        self.screen.show_panel()

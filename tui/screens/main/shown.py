@@ -1,0 +1,78 @@
+"""The spans the main screen's columns highlight, and the work done the first time an
+article is shown in a session.
+
+Reading an article's spans (``spans``) never writes. Showing an article the first time
+(``first_show``) is the one step that may: spans of a text that changed since it was
+tagged are re-attached to the new text (saved), and the suggesters look at the article
+in a worker thread, their suggestions stored when found.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from annotations.articles import Article
+from annotations.model import Annotation
+
+from ...notices import saving
+
+if TYPE_CHECKING:
+    from annotations.suggest import Candidate
+
+    from .screen import MainScreen
+
+
+class ShownArticles:
+    def __init__(self, screen: MainScreen) -> None:
+        self.screen = screen
+        self._first_shown: set[str] = set()  # articles whose stored text was compared this session
+
+    def spans(self, article_id: str) -> list[Annotation]:
+        """The article's spans to highlight, as stored."""
+        return [span for span in self.screen.session.store.annotations(article_id) if not span.orphaned and not span.dismissed]
+
+    def first_show(self, article: Article) -> list[Annotation]:
+        """The spans to highlight in a column that is to show ``article``, after the work of
+        its first showing in this session, if this is it."""
+        if article.id not in self._first_shown:
+            self._first_shown.add(article.id)
+            self._reattach(article)
+            if self.screen.session.suggesters:
+                self._suggest_in_background(article)
+        return self.spans(article.id)
+
+    def _reattach(self, article: Article) -> None:
+        report = None
+        with saving(self.screen):
+            report = self.screen.session.store.reattach(article)
+        if report is not None:
+            self.screen.notify(report.describe(), severity="warning" if report.orphaned else "information", timeout=15)
+
+    def _suggest_in_background(self, article: Article) -> None:
+        """Find what the suggesters suggest in a worker thread: a slow pattern (each is
+        bounded by its timeout) never holds the first paint or a key. What they find is
+        stored, and shown, on the interface's thread."""
+        from annotations.suggest import candidates
+
+        def find() -> None:
+            found = candidates(article.text, self.screen.session.suggesters)
+            self.screen.app.call_from_thread(self._suggested, article, found)
+
+        self.screen.run_worker(find, thread=True, exit_on_error=False, group="first-suggestions")
+
+    def _suggested(self, article: Article, found: list[Candidate]) -> None:
+        if self.screen.suggesting.store(article, found) and self.screen.columns.showing(article.id):
+            self.refresh(article.id, None)
+
+    def refresh(self, article_id: str, changed: tuple[int, int] | None) -> None:
+        """Show a change to the article's spans (``changed``: the stretch of text it touched)."""
+        spans = self.spans(article_id)
+        for view in self.screen.columns.showing(article_id):
+            view.set_spans(spans, changed)
+        self.screen.show_panel()
+
+    def refresh_all(self) -> None:
+        """After a review: labels, boundaries and statuses may have changed anywhere."""
+        for view in self.screen.columns.views:
+            view.set_spans(self.spans(view.article.id))
+        self.screen.show_panel()
