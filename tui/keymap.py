@@ -29,7 +29,8 @@ VIEW_BINDINGS: list[Binding] = [
     Binding("shift+right", "extend('right')", "Extend right", show=False, id="select.right"),
     Binding("shift+up", "extend('up')", "Extend up", show=False, id="select.up"),
     Binding("shift+down", "extend('down')", "Extend down", show=False, id="select.down"),
-    Binding("escape", "cancel_selection", "Cancel selection", show=False, id="select.cancel"),
+    Binding("escape", "screen.cancel", "Cancel selection or link", show=False,
+            tooltip="Cancel the selection, or else the link being made (m)", id="select.cancel"),
 ]
 
 # Bindings of the main screen: tagging, history, search, columns.

@@ -275,9 +275,6 @@ class ArticleView(LineView, can_focus=True):
         else:
             self.clear_selection()
 
-    def action_cancel_selection(self) -> None:
-        self.clear_selection()
-
     async def _on_key(self, event: events.Key) -> None:
         # This view's keys and its screen's run here, in order and on this view (keys.py).
         if not pass_on_if_unfocused(self, event):

@@ -24,15 +24,40 @@ class Linking:
         self.source: Annotation | None = None  # marked with m, linked from with L
 
     def mark(self) -> None:
-        span = self.screen.tagging.span_at_cursor_or_say()
-        if span is None:
+        """Mark the tag under the cursor to link from; where tags overlap there, ask which."""
+        view = self.screen.columns.focused
+        covering = sorted((span for span in view.spans if span.contains(view.cursor)),
+                          key=lambda span: (span.end - span.start, span.start)) if view is not None else []
+        if len(covering) <= 1:
+            span = self.screen.tagging.span_at_cursor_or_say()
+            if span is not None:
+                self._mark(span)
             return
+        from ..choice import Choice, ChoiceScreen
+
+        choices = [Choice(str(number), span.label, repr(one_line(span.text)[:60]))
+                   for number, span in enumerate(covering[:9], start=1)]
+        by_key = dict(zip((choice.key for choice in choices), covering))
+        self.screen.app.push_screen(ChoiceScreen("Link from which tag?", choices,
+                                                 lambda choice: self._mark(by_key[choice.key])))
+
+    def _mark(self, span: Annotation) -> None:
         self.source = span
         self.screen.show_panel()
-        self.screen.notify(f"Link from {span.label} {one_line(span.text)!r}: go to the other tag (any column) and press L")
+        self.screen.notify(f"Link from {span.label} {one_line(span.text)!r}: go to the other tag (any column) and "
+                           "press L (escape cancels)")
+
+    def cancel(self) -> None:
+        """Forget the tag marked to link from (escape)."""
+        if self.source is None:
+            return
+        self.source = None
+        self.screen.show_panel()
+        self.screen.notify("Not linking")
 
     def link(self) -> None:
-        """Ask which relation links the marked tag to the tag under the cursor."""
+        """Ask which relation links the marked tag to the tag under the cursor: one of those
+        the schema lets join their two labels."""
         source = self.source
         if source is None:
             self.screen.notify("First mark the tag to link from with m", severity="warning")
@@ -46,7 +71,12 @@ class Linking:
         from ..choice import Choice, ChoiceScreen
 
         relations = self.screen.session.schema.relations
-        choices = [Choice(relation.key, relation.name, relation.description) for relation in relations]
+        allowed = [relation for relation in relations if not relation.refuses(source.label, target.label)]
+        if not allowed:
+            self.screen.notify("; ".join(relation.refuses(source.label, target.label) for relation in relations),
+                               severity="warning")
+            return
+        choices = [Choice(relation.key, relation.name, relation.description) for relation in allowed]
         self.screen.app.push_screen(ChoiceScreen(
             f"Link {source.label} {one_line(source.text)[:40]!r} → {target.label} {one_line(target.text)[:40]!r} as",
             choices, lambda choice: self._save(source, target, choice.name),

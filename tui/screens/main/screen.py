@@ -129,6 +129,13 @@ class MainScreen(Screen):
     def action_mark_link_source(self) -> None:
         self.linking.mark()
 
+    def action_cancel(self) -> None:
+        view = self.columns.focused
+        if view is not None and view.selection_anchor is not None:
+            view.clear_selection()
+        else:
+            self.linking.cancel()
+
     def action_link(self) -> None:
         self.linking.link()
 
