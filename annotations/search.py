@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
+
 
 # Characters typeset in several ways, each to the one a keyboard types.
 _TYPESET = str.maketrans({
@@ -71,3 +74,38 @@ def next_match(matches: list[tuple[int, int]], offset: int, direction: int = 1, 
         return after[0] if after else matches[0]
     before = [match for match in matches if match[0] < offset]
     return before[-1] if before else matches[-1]
+
+
+CONTEXT = 40  # characters either side of a match in a list of matches
+_BREAKS = re.compile(r"\s+")
+
+
+def _spaced(text: str) -> str:
+    """``text`` on one line, its breaks and runs of space one space (its ends kept)."""
+    return _BREAKS.sub(" ", text)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A match in one of many articles, with the words around it."""
+
+    article_id: str
+    start: int
+    end: int
+    before: str
+    text: str
+    after: str
+
+
+def find_everywhere(articles: Iterable[tuple[str, str]], query: str, limit: int = 1000) -> tuple[list[Found], int]:
+    """The matches of ``query`` in ``articles`` (id, text), in order, up to ``limit``; and
+    how many there are in all."""
+    found: list[Found] = []
+    total = 0
+    for article_id, text in articles:
+        matches = find_matches(text, query)
+        total += len(matches)
+        for start, end in matches[: max(0, limit - len(found))]:
+            found.append(Found(article_id, start, end, _spaced(text[max(0, start - CONTEXT):start]),
+                               _spaced(text[start:end]), _spaced(text[end:end + CONTEXT])))
+    return found, total

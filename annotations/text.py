@@ -154,9 +154,10 @@ def printable_block(text: str) -> str:
     return "\n".join("\t".join(map(printable, line.split("\t"))) for line in text.split("\n"))
 
 
-def counted(number: int, noun: str) -> str:
-    """'1 cluster', '2 clusters', '1,000 articles': a count as a person writes it."""
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+def counted(number: int, noun: str, plural: str = "") -> str:
+    """'1 cluster', '2 clusters', '1,000 articles', '3 matches' (``plural`` where it is not
+    the noun and an s): a count as a person writes it."""
+    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
 
 
 def one_line(text: str) -> str:

@@ -80,3 +80,4 @@ async def test_m_on_overlapping_tags_asks_which(seeds, db_path):
             assert [(choice.key, choice.name) for choice in app.screen.choices] == [("1", "actor"), ("2", "claim")]
             await pilot.press("2")
             assert screen.linking.source == outer
+

@@ -25,3 +25,14 @@ def test_search_folds_typesetting_and_gives_the_articles_own_offsets(text, query
 
 def test_a_query_of_only_marks_finds_nothing():
     assert find_matches("café", "\u0301") == []
+
+
+def test_every_open_article_is_searched_with_the_words_around_each_match():
+    from annotations.search import find_everywhere
+
+    articles = [("a", "The Kata’ib Hezbollah militia.\nKataib again."), ("b", "Nothing here."), ("c", "kata'ib, once")]
+    found, total = find_everywhere(articles, "kata'ib")
+    assert total == 2  # "Kataib" without an apostrophe is another spelling, not a typesetting
+    assert [(f.article_id, f.text) for f in found] == [("a", "Kata’ib"), ("c", "kata'ib")]
+    assert (found[0].before, found[0].after) == ("The ", " Hezbollah militia. Kataib again.")
+    assert find_everywhere(articles, "kata'ib", limit=1) == (found[:1], 2)  # the count is of all of them

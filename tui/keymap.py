@@ -53,6 +53,8 @@ MAIN_BINDINGS: list[Binding] = [
     Binding("slash", "open_search", "Find", key_display="/", id="search.open"),
     Binding("n", "search_again(1)", "Next match", show=False, id="search.next"),
     Binding("N", "search_again(-1)", "Previous match", show=False, id="search.previous"),
+    Binding("ctrl+f", "search_everywhere", "Find everywhere", show=False,
+            tooltip="Every match of the search in every open article, to jump to", id="search.everywhere"),
     Binding("tab", "focus_column(1)", "Next column", show=False, id="focus.next"),
     Binding("shift+tab", "focus_column(-1)", "Previous column", show=False, id="focus.previous"),
     *(

@@ -47,13 +47,14 @@ class Linking:
         self.screen.notify(f"Link from {span.label} {one_line(span.text)!r}: go to the other tag (any column) and "
                            "press L (escape cancels)")
 
-    def cancel(self) -> None:
-        """Forget the tag marked to link from (escape)."""
+    def cancel(self) -> bool:
+        """Forget the tag marked to link from (escape); False when none was marked."""
         if self.source is None:
-            return
+            return False
         self.source = None
         self.screen.show_panel()
         self.screen.notify("Not linking")
+        return True
 
     def link(self) -> None:
         """Ask which relation links the marked tag to the tag under the cursor: one of those

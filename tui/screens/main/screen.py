@@ -133,8 +133,8 @@ class MainScreen(Screen):
         view = self.columns.focused
         if view is not None and view.selection_anchor is not None:
             view.clear_selection()
-        else:
-            self.linking.cancel()
+        elif not self.linking.cancel():
+            self.search.clear()
 
     def action_link(self) -> None:
         self.linking.link()
@@ -150,6 +150,9 @@ class MainScreen(Screen):
 
     def action_search_again(self, direction: int) -> None:
         self.search.again(direction)
+
+    def action_search_everywhere(self) -> None:
+        self.search.everywhere()
 
     def action_review(self) -> None:
         from ..review import ReviewScreen
