@@ -114,15 +114,20 @@ class Columns:
     def jump_to(self, span: Annotation | Mention) -> None:
         """Show ``span`` (a tag, or a proposal's member): in its column if shown, else in the
         focused column."""
-        views = self.showing(span.article_id)
+        self.show_at(span.article_id, span.start)
+
+    def show_at(self, article_id: str, offset: int) -> None:
+        """Put the cursor on ``offset`` of the article: in its column if shown, else in the
+        focused column."""
+        views = self.showing(article_id)
         if not views:
             view = self.focused or self.views[0]
-            index = self.slots.index_of(span.article_id)
+            index = self.slots.index_of(article_id)
             if index is None:
-                self.screen.notify(f"{span.article_id} is not among the open articles", severity="warning")
+                self.screen.notify(f"{article_id} is not among the open articles", severity="warning")
                 return
             self.open(view, index)
             views = [view]
         self.screen.set_focus(views[0])
-        views[0].move_to(span.start)
+        views[0].move_to(offset)
         self.screen.show_panel()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from annotations.model import Annotation
 from annotations.store import Step
 
 from ...notices import saving
@@ -37,12 +38,21 @@ class History:
             self.screen.show_panel()
         for article_id in step.article_ids():
             touched = [span for span in spans if span.article_id == article_id]
-            if not touched:
-                continue
-            changed = (min(span.start for span in touched), max(span.end for span in touched))
-            self.screen.shown.refresh(article_id, changed)
-            if len(step.changes) == 1:  # one change: show where it was; for many, stay put
-                views = self.screen.columns.showing(article_id)
-                if views:
-                    views[0].move_to(changed[0])
+            if touched:
+                self.screen.shown.refresh(article_id, (min(span.start for span in touched),
+                                                       max(span.end for span in touched)))
+        self._bring_into_view(step, spans)
         self.screen.notify(f"{HISTORY_DONE[action]}: {step.describe()}")
+
+    def _bring_into_view(self, step: Step, spans: list[Annotation]) -> None:
+        """The change where the analyst sees it: an article not shown comes into the focused
+        column, the cursor on the span. A change of one span moves the cursor there; a step of
+        many in the articles shown leaves the cursor where it was."""
+        columns = self.screen.columns
+        articles = [article_id for article_id in step.article_ids() if article_id]  # "": a proposal turned down
+        first = spans[0] if spans else None
+        if articles and not any(columns.showing(article_id) for article_id in articles):
+            article_id = first.article_id if first is not None else articles[0]
+            columns.show_at(article_id, first.start if first is not None else 0)
+        elif first is not None and len(step.changes) == 1:
+            columns.showing(first.article_id)[0].move_to(first.start)

@@ -1,5 +1,6 @@
-"""The link keys in the app: a relation joins only the labels the schema says, a mark
-to link from can be cancelled, and overlapping tags are chosen between, not guessed."""
+"""Keys of the articles' screen that act beyond the cursor: a relation joins only the labels
+the schema says, a mark to link from is cancelled with escape, overlapping tags are chosen
+between, and undo and redo bring what they change into view."""
 
 from __future__ import annotations
 
@@ -81,3 +82,28 @@ async def test_m_on_overlapping_tags_asks_which(seeds, db_path):
             await pilot.press("2")
             assert screen.linking.source == outer
 
+
+
+async def test_undo_and_redo_bring_a_change_out_of_sight_into_view(seeds, db_path):
+    """After a restart, u undoes a review decision in an article no column shows: that
+    article comes into the focused column with the cursor on the span, and so for redo."""
+    from annotations.review import decide
+
+    last = seeds[-1]  # the fifth article: three columns at 160 show the first three
+    with Store.open(db_path) as store:
+        span = tag(store, last, "Hoffman", "actor")
+        decide(store, span, "accepted", "lead")
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            screen = app.screen
+            assert not screen.columns.showing(last.id)
+            await pilot.press("u")
+            view = screen.columns.focused
+            assert view.article.id == last.id and view.cursor == span.start
+            assert store.annotation(last.id, span.id).status == "pending"
+            other = next(number for number, shown in enumerate(screen.columns.views, start=1) if shown is not view)
+            await pilot.press(str(other), "u")  # the tag itself, undone from another column: its column stays
+            assert screen.columns.showing(last.id) == [view] and screen.columns.focused is not view
+            await pilot.press("ctrl+r")
+            assert screen.columns.showing(last.id) == [view] and view.cursor == span.start
