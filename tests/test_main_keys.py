@@ -107,3 +107,27 @@ async def test_undo_and_redo_bring_a_change_out_of_sight_into_view(seeds, db_pat
             assert screen.columns.showing(last.id) == [view] and screen.columns.focused is not view
             await pilot.press("ctrl+r")
             assert screen.columns.showing(last.id) == [view] and view.cursor == span.start
+
+
+async def test_ctrl_e_writes_a_note_on_the_tag_that_review_shows_and_u_takes_back(seeds, db_path):
+    from textual.widgets import Static
+
+    from .test_app import type_text
+
+    articles = by_id(seeds)
+    with Store.open(db_path) as store:
+        toll = tag(store, articles[FIRST], TOLLS[FIRST], "figure")
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            app.screen.columns.jump_to(toll)
+            await pilot.press("ctrl+e")
+            await type_text(pilot, "AP says 25; check the Iraqi figure")
+            await pilot.press("enter")
+            assert store.annotation(toll.article_id, toll.id).note == "AP says 25; check the Iraqi figure"
+            await pilot.press("r")
+            await pilot.pause()
+            card = str(app.screen.query_one(".review-card", Static).render())
+            assert "note: AP says 25; check the Iraqi figure" in card
+            await pilot.press("escape", "u")
+            assert store.annotation(toll.article_id, toll.id).note == ""

@@ -37,6 +37,8 @@ VIEW_BINDINGS: list[Binding] = [
 # The article view runs these itself, in order (see widgets/keys.py).
 MAIN_BINDINGS: list[Binding] = [
     Binding("x", "delete_annotation", "Delete", tooltip="Delete the innermost tag under the cursor, or reject the suggestion there", id="annotation.delete"),
+    Binding("ctrl+e", "note", "Note", show=False, tooltip="Write a note on the tag under the cursor (shown in review, exported)",
+            id="annotation.note"),
     Binding("T", "tag_occurrences", "Tag all", show=False, tooltip="Tag every other occurrence of the tag under the cursor (here or everywhere)", id="annotation.tag-occurrences"),
     Binding("y", "accept_suggestion", "Accept", show=False, tooltip="Accept the suggestion under the cursor", id="suggestion.accept"),
     Binding("A", "decide_all_suggestions('accepted')", "Accept all", show=False, tooltip="Accept every suggestion in this article", id="suggestion.accept-all"),

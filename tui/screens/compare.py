@@ -33,8 +33,6 @@ from ..session import Session
 from ..shown import plain
 from ..styles import UNKNOWN_LABEL
 from ..widgets.bars import KeyBar
-from ..widgets.search_box import SearchBox
-from .dialog import Dialog
 
 if TYPE_CHECKING:
     from annotations.proposals.apart import ProposingChild
@@ -363,7 +361,10 @@ class CompareScreen(Screen):
             self.notify("Put the cursor on a cluster to rename it", severity="warning")
             return
         cluster = self.clusters[row[1]]
-        self.app.push_screen(RenameScreen(cluster.name, lambda name: self._rename(cluster, name)))
+        from .prompt import LinePrompt
+
+        self.app.push_screen(LinePrompt("Name this cluster (enter: save, escape: cancel)", cluster.name,
+                                        lambda name: self._rename(cluster, name)))
 
     def _rename(self, cluster: Cluster, name: str) -> None:
         name = one_line(name)
@@ -381,27 +382,3 @@ class CompareScreen(Screen):
 
 def _heading(article: Article) -> str:
     return " · ".join(part for part in (article.outlet, article.date) if part) or article.id
-
-
-class RenameScreen(Dialog):
-    """One line to type a cluster's name: enter saves, escape keeps the old one."""
-
-    def __init__(self, name: str, on_name: Callable[[str], None]) -> None:
-        super().__init__()
-        self.current = name
-        self._on_name = on_name
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="rename-body"):
-            yield Static(Text("Name this cluster (enter: save, escape: cancel)", style="bold"))
-            # An imported name's control characters show as pictures (and are saved so, if kept).
-            box = SearchBox(self._done, self.dismiss, value=printable(self.current), id="rename-input")
-            box.display = True
-            yield box
-
-    def on_mount(self) -> None:
-        self.set_focus(self.query_one(SearchBox))
-
-    def _done(self, name: str) -> None:
-        self.dismiss()
-        self._on_name(name)

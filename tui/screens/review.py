@@ -89,6 +89,8 @@ class ReviewScreen(WalkScreen[Annotation]):
         card.append(text[start : annotation.start].replace("\n", " "))
         card.append(annotation.text.replace("\n", " "), style=label_style + Style(bold=True))
         card.append(text[annotation.end : end].replace("\n", " "))
+        if annotation.note:
+            card.append("\n\nnote: ", style="bold").append(annotation.note, style="italic")
         card.append("\n\n")
         labels = "  ".join(f"{number} {label.name}" for number, label in enumerate(self.session.schema.labels[:9], start=1))
         card.append(f"relabel: {labels}", style="dim")

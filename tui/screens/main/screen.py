@@ -102,6 +102,9 @@ class MainScreen(Screen):
     def action_delete_annotation(self) -> None:
         self.tagging.delete()
 
+    def action_note(self) -> None:
+        self.tagging.note()
+
     def action_accept_suggestion(self) -> None:
         self.tagging.accept_suggestion()
 

@@ -1,13 +1,13 @@
 """What a key does to the tags of the focused column's article: tag the selection or the
-word under the cursor, delete a tag, accept or reject suggestions, mark the article done,
-and go from tag to tag. Every change is saved (one undo step) before it shows."""
+word under the cursor, delete a tag, write a note on one, accept or reject suggestions,
+mark the article done, and go from tag to tag. Every change is saved (one undo step) before it shows."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from annotations.model import Annotation
-from annotations.text import snap_selection, word_at
+from annotations.text import one_line, snap_selection, word_at
 
 from ...notices import saving
 from ...widgets.article_view import ArticleView
@@ -37,6 +37,26 @@ class Tagging:
             return
         view.clear_selection()
         self.screen.shown.refresh(annotation.article_id, target)
+
+    def note(self) -> None:
+        """Write (or change, or clear) the note on the tag under the cursor."""
+        span = self.span_at_cursor_or_say()
+        if span is None:
+            return
+        from ..prompt import LinePrompt
+
+        title = f"Note on {span.label} {one_line(span.text)[:50]!r} (enter: save, empty: no note, escape: cancel)"
+        self.screen.app.push_screen(LinePrompt(title, span.note, lambda note: self._save_note(span, note)))
+
+    def _save_note(self, span: Annotation, note: str) -> None:
+        note = one_line(note)
+        if note == span.note:
+            return
+        with saving(self.screen) as saved:
+            self.screen.session.store.update(span, note=note)
+        if saved:
+            self.screen.shown.refresh(span.article_id, (span.start, span.end))
+            self.screen.notify(f"Note {'saved' if note else 'removed'} (u undoes)")
 
     @staticmethod
     def innermost_at_cursor(view: ArticleView, suggested_only: bool = False) -> Annotation | None:
