@@ -112,6 +112,27 @@ async def test_tag_every_occurrence_here_then_everywhere_each_one_undo_step(seed
             assert all(suggested(store, article.id) == [] for article in seeds)
 
 
+async def test_tagging_every_occurrence_takes_the_suggestions_of_it_too(seeds, db_path):
+    """A suggester found the name first: T, T tags every occurrence in every open article,
+    the suggested ones as accepted, where it used to offer them all and tag none."""
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.press("slash")
+            await type_text(pilot, "Kataib Hezbollah")
+            await pilot.press("enter", "a", "T", "S")  # suggest every other occurrence everywhere
+            await job_done(app, pilot)
+            before = sum(len(suggested(store, article.id)) for article in seeds)
+            assert before > 0
+            await pilot.press("T", "T")  # now tag them all
+            await job_done(app, pilot)
+            assert all(suggested(store, article.id) == [] for article in seeds)
+            statuses = [span.status for article in seeds for span in store.annotations(article.id)]
+            assert statuses.count("accepted") == before and statuses.count("pending") == 1
+            await pilot.press("u")  # one step: the suggestions are back
+            assert sum(len(suggested(store, article.id)) for article in seeds) == before
+
+
 async def test_S_suggests_in_every_article_in_the_background(seeds, db_path):
     pentagon = [phrase_suggester("actor", ["Pentagon"], "names.yaml:1")]
     app, store = make_app(seeds, db_path, suggesters=pentagon)

@@ -234,11 +234,12 @@ class Store:
         return changed
 
     def add_spans(self, spans_by_article: list[tuple[Article, list[Annotation]]], name: str,
-                  links: Iterable[Link] = ()) -> Step:
+                  links: Iterable[Link] = (), changed: Iterable[tuple[Annotation, Annotation]] = ()) -> Step:
         """Add spans to one or more articles, and ``links`` (between them or older spans),
-        as one undo step called ``name``."""
+        and replace the spans ``changed`` (before, after), as one undo step called ``name``."""
         articles = {article.id: article for article, _ in spans_by_article}
         changes = [Change(span.article_id, None, span) for _, spans in spans_by_article for span in spans]
+        changes += [Change(before.article_id, before, after) for before, after in changed]
         changes += [Change(link.head_article, None, link) for link in links]
         return self._do_step(Step(tuple(changes), name), articles)
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from annotations.articles import Article
-from annotations.model import Annotation
+from annotations.model import Annotation, now
 from annotations.text import one_line
 
 from ...notices import saving
@@ -74,11 +74,13 @@ class Suggesting:
 
         from ..choice import Choice, ChoiceScreen
 
-        here = len(self._new_occurrences(view.article, occurrence_candidates(view.text, span), "pending"))
+        found = occurrence_candidates(view.text, span)
+        here = len(self._new_occurrences(view.article, found, "pending"))
+        suggested = len(self._suggested_at(view.article, found))
         every = f"{len(self.screen.session.articles)} open articles"
         choices = [
-            Choice("t", "tag them in this article", f"{here} more"),
-            Choice("T", "tag them in every open article", every),
+            Choice("t", "tag them in this article", f"{here + suggested} more" + (f" ({suggested} suggested now)" if suggested else "")),
+            Choice("T", "tag them in every open article (suggestions of it too)", every),
             Choice("s", "suggest them in this article", f"{here} more"),
             Choice("S", "suggest them in every open article", every),
         ]
@@ -93,22 +95,36 @@ class Suggesting:
         session = self.screen.session
         return new_suggestions(article.id, article.text, found, session.store.annotations(article.id), session.annotator, status)
 
+    def _suggested_at(self, article: Article, found: list[Candidate]) -> list[tuple[Annotation, Annotation]]:
+        """The suggestions standing where ``found`` are, each with itself accepted: tagging
+        every occurrence takes them too (a suggester found the text first)."""
+        places = {(candidate.start, candidate.end, candidate.label) for candidate in found}
+        session = self.screen.session
+        return [(span, span.changed(status="accepted", reviewer=session.annotator, reviewed=now()))
+                for span in session.store.annotations(article.id)
+                if span.status == "suggested" and (span.start, span.end, span.label) in places]
+
     def _tag_occurrences(self, view: ArticleView, span: Annotation, key: str) -> None:
-        """Tags (t, T) or suggestions (s, S) here or in every article, saved as one undo step."""
+        """Tags (t, T: suggestions there accepted too) or suggestions (s, S) here or in every
+        article, saved as one undo step."""
         status = "pending" if key.lower() == "t" else "suggested"
         made: list[tuple[Article, list[Annotation]]] = []
+        accepted: list[tuple[Annotation, Annotation]] = []
 
         def collect(article: Article, found: list[Candidate]) -> int:
             spans = self._new_occurrences(article, found, status)
-            if spans:
+            taken = self._suggested_at(article, found) if status == "pending" else []
+            if spans or taken:
                 made.append((article, spans))
-            return len(spans)
+                accepted.extend(taken)
+            return len(spans) + len(taken)
 
         def save(job: ArticleJob | None = None) -> None:
-            count = sum(len(spans) for _, spans in made)
+            count = sum(len(spans) for _, spans in made) + len(accepted)
             verb = "tag" if status == "pending" else "suggest"
             with saving(self.screen) as saved:
-                self.screen.session.store.add_spans(made, f"{verb} {count} more {span.label} {one_line(span.text)[:30]!r}")
+                self.screen.session.store.add_spans(made, f"{verb} {count} more {span.label} {one_line(span.text)[:30]!r}",
+                                                    changed=accepted)
             if not saved:
                 return
             for article, _ in made:
