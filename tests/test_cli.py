@@ -64,14 +64,6 @@ def test_export_of_a_missing_database_is_a_one_line_error(tmp_path):
     assert result.stderr == f"broadsheet: {tmp_path / 'none.json'}: no such database\n"
 
 
-def test_a_locked_database_stops_the_app_with_a_message(db_path):
-    with Store.open(db_path):
-        result = broadsheet("--db", str(db_path))
-    assert result.returncode == 2
-    assert "already open for writing in another Broadsheet" in result.stderr
-    assert "Traceback" not in result.stderr
-
-
 def test_nothing_readable_to_open_exits_1_naming_each_input(tmp_path, db_path):
     (tmp_path / "empty.txt").write_bytes(b"")
     result = broadsheet(str(tmp_path / "empty.txt"), str(tmp_path / "nope.md"), "--db", str(db_path))

@@ -478,3 +478,16 @@ def test_with_write_behind_a_step_is_durable_in_the_log_before_its_files_are_wri
         assert store.annotations(article.id) == [first, second]
         assert [record["id"] for record in saved_annotations(db_path)] == [first.id, second.id]
         assert store.undo().changes[0].after == second
+
+
+def test_a_change_asked_of_a_database_open_read_only_is_a_store_error_that_says_so(seeds, db_path):
+    from annotations.store import ReadOnlyError
+
+    with Store.open(db_path) as store:
+        tag(store, seeds[0], "Kataib Hezbollah", "actor")
+    with Store.open(db_path, read_only=True) as store:
+        for change in (lambda: tag(store, seeds[0], "Pentagon", "actor"), store.undo,
+                       lambda: store.set_done(seeds[0], "me")):
+            with pytest.raises(ReadOnlyError, match="open read-only"):
+                change()
+        assert len(store.annotations(seeds[0].id)) == 1

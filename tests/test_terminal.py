@@ -30,7 +30,7 @@ def test_search_tag_quit_then_export(terminal_factory, db_path):
     terminal = terminal_factory("--db", str(db_path))
     terminal.wait_for("Reuters · 2019-12-31", "CNSNews.com", "? Keys", "^q Quit")
     terminal.send("2", "/")
-    terminal.wait_for("Search this article")
+    terminal.wait_for("Search (enter")
     terminal.type("Jonathan Hoffman")
     terminal.send("Enter")
     terminal.send("a")
@@ -48,6 +48,23 @@ def test_search_tag_quit_then_export(terminal_factory, db_path):
         {"start": saved["start"], "end": saved["end"], "label": "actor", "text": "Jonathan Hoffman",
          "id": saved["id"], "annotator": saved["annotator"], "status": "pending"}
     ]
+
+
+def test_a_second_broadsheet_on_a_database_in_use_opens_it_read_only_and_saves_nothing(terminal_factory, db_path):
+    writer = terminal_factory("--db", str(db_path))
+    writer.wait_for("Reuters · 2019-12-31", "^q Quit")
+    writer.send("w", "a")
+    writer.wait_for("1 tag")
+    viewer = terminal_factory("--db", str(db_path))
+    viewer.wait_for("READ-ONLY, another Broadsheet writes to it", "1 tag", "^q Quit")  # the writer's tag shows
+    viewer.send("w", "w", "a")
+    viewer.wait_for("Not saved", "read-only")
+    viewer.send("u")
+    viewer.send("C-q")
+    assert viewer.wait_for_exit() == 0
+    writer.send("C-q")
+    assert writer.wait_for_exit() == 0
+    assert [record["label"] for record in saved_annotations(db_path)] == ["actor"]  # the writer's tag alone
 
 
 def test_narrow_terminal_shows_one_column_and_the_footer(terminal_factory, db_path):

@@ -38,7 +38,8 @@ class BroadsheetApp(App):
         self.session = session
         self.review = review
         self.disputes = disputes
-        self.sub_title = f"db {shown_path(session.store.path)} · annotator {printable(session.annotator)}"
+        read_only = "READ-ONLY, another Broadsheet writes to it · " if session.store.read_only else ""  # first: never cut
+        self.sub_title = f"{read_only}db {shown_path(session.store.path)} · annotator {printable(session.annotator)}"
         self.database_error: StoreError | None = None  # what ended the app, for run_app to report
         # A change is durable once the store has logged it; its files are written after the
         # screen shows it, so a tag waits for one fsync before it shows, not for three.

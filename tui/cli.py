@@ -24,7 +24,7 @@ from annotations.locations import default_db_path
 from annotations.model import default_annotator
 from annotations.schema import CLUSTER_RELATION, LabelSchema, PatternError, SchemaError, load_schema
 from annotations.storage import failure
-from annotations.store import Store, StoreError
+from annotations.store import DatabaseLocked, Store, StoreError
 from annotations.text import counted, printable, printable_block
 
 if TYPE_CHECKING:
@@ -391,7 +391,7 @@ def run_app(args: argparse.Namespace) -> int:
         say("no article to open")
         return EXIT_SKIPPED
     named = len(corpus.problems)
-    with Store.open(args.db or default_db_path()) as store:
+    with open_for_the_app(args.db or default_db_path()) as store:
         session = Session(store, schema, args.annotator or default_annotator(), corpus.articles, corpus.problems, keymap,
                           suggesters)
         app = BroadsheetApp(session)
@@ -399,6 +399,16 @@ def run_app(args: argparse.Namespace) -> int:
     for problem in corpus.problems[named:]:  # found while the app ran (text read on first use)
         say(f"skipped {problem}")
     return EXIT_SKIPPED if corpus.problems else EXIT_OK
+
+
+def open_for_the_app(path: Path) -> Store:
+    """The database to annotate in; while another Broadsheet writes to it, the same
+    database read-only, to look at (the app says so, and every change is refused)."""
+    try:
+        return Store.open(path)
+    except DatabaseLocked as error:
+        say(f"{error}: opening it read-only")
+        return Store.open(path, read_only=True)
 
 
 def _writes_outputs(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:

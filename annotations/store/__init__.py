@@ -34,7 +34,7 @@ from ..articles import Article
 from ..model import Annotation, ClusterName, Dismissal, Done, Link, now
 from ..storage import AtomicJSONStorage, CorruptFileError, atomic_write, failure
 from ..text import text_hash
-from .errors import ArticleChangedError, DatabaseLocked, StoreError
+from .errors import ArticleChangedError, DatabaseLocked, ReadOnlyError, StoreError
 from .folder import Folder
 from .history import HISTORY_LIMIT, History
 from .lock import database_file, database_parts, release_lock, take_lock
@@ -45,7 +45,8 @@ if TYPE_CHECKING:
     from ..reattach import Reattachment
 
 __all__ = [
-    "HISTORY_LIMIT", "ArticleChangedError", "Change", "DatabaseLocked", "Record", "Step", "Store", "StoreError",
+    "HISTORY_LIMIT", "ArticleChangedError", "Change", "DatabaseLocked", "ReadOnlyError", "Record", "Step", "Store",
+    "StoreError",
     "StoredArticle", "database_parts",
 ]
 

@@ -13,3 +13,7 @@ class DatabaseLocked(StoreError):
 
 class ArticleChangedError(StoreError):
     pass
+
+
+class ReadOnlyError(StoreError):
+    """A change asked of a database open read-only (another Broadsheet writes to it)."""

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from contextlib import suppress
 
 from ..articles import Article
-from .errors import StoreError
+from .errors import ReadOnlyError, StoreError
 from .files import RecordFile
 from .folder import Folder
 from .history import History
@@ -42,7 +42,8 @@ class Steps:
         later, by flush(), which it schedules: the log is then at most one step ahead of
         them, and the next open brings them up to it (see settle). If the files cannot be
         written (and not with write-behind), the step is undone and logged as dropped."""
-        assert self.history is not None, "the database is open read-only"
+        if self.history is None:
+            raise ReadOnlyError("the database is open read-only (another Broadsheet writes to it): nothing is saved")
         if not step.changes:
             return step
         self.flush()  # the last step's files first: the log is never more than one step ahead
@@ -116,7 +117,8 @@ class Steps:
         """Undo the newest step done (or redo the most recently undone); returns it, or None
         when there is none. The undo (or redo) is logged first, then the files change; if
         they cannot be changed, the log is put back as it was."""
-        assert self.history is not None, "the database is open read-only"
+        if self.history is None:
+            raise ReadOnlyError("the database is open read-only (another Broadsheet writes to it): nothing is saved")
         self.flush()
         history = self.history
         step = history.newest_done() if undo else history.next_undone()

@@ -34,7 +34,7 @@ class ShownArticles:
     def first_show(self, article: Article) -> list[Annotation]:
         """The spans to highlight in a column that is to show ``article``, after the work of
         its first showing in this session, if this is it."""
-        if article.id not in self._first_shown:
+        if article.id not in self._first_shown and not self.screen.session.store.read_only:  # read-only: as stored
             self._first_shown.add(article.id)
             self._reattach(article)
             if self.screen.session.suggesters:
