@@ -76,6 +76,11 @@ def _span(stem: str, match: re.Match, text: str, where: str, document: ReadDocum
 
 
 def brat_documents(folder: Path) -> Iterator[ReadDocument]:
-    """Every .ann of the folder (recursively) with its .txt, by path."""
-    for ann in sorted(folder.rglob("*.ann")):
+    """Every .ann of the folder (recursively) with its .txt, by path; a folder with none
+    (of articles, say) is one problem that says what to do with it."""
+    anns = sorted(folder.rglob("*.ann"))
+    if not anns:
+        yield ReadDocument(folder, problems=[f"{folder}: no brat (.ann) or UIMA (.xmi) file in it; to annotate a "
+                                             f"folder of articles, open it: broadsheet {folder}"])
+    for ann in anns:
         yield read_document(ann)

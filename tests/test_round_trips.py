@@ -283,3 +283,19 @@ def test_each_format_is_told_from_what_the_file_holds(hard_db, tmp_path, fmt):
     target = tmp_path / "out"  # no telling suffix: the contents decide
     assert main(["export", "--db", str(hard_db), "--format", fmt, "-o", str(target)]) == 0
     assert detect_format(target) == {"prodigy": "jsonl", "doccano": "jsonl"}.get(fmt, fmt)
+
+
+def test_importing_a_folder_of_articles_says_to_open_it_instead(tmp_path, db_path):
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.md").write_text("---\noutlet: Reuters\n---\nHoffman spoke.\n")
+    result = subprocess.run([sys.executable, "-m", "tui.cli", "import", str(folder), "--db", str(db_path)],
+                            capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert result.returncode == 1
+    assert (f"broadsheet: skipped {folder}: no brat (.ann) or UIMA (.xmi) file in it; to annotate a folder of "
+            f"articles, open it: broadsheet {folder}") in result.stderr.splitlines()
