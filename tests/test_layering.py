@@ -5,7 +5,6 @@ on a path no test runs is seen too; a subprocess then imports every module for r
 import ast
 import subprocess
 import sys
-from pathlib import Path
 
 from .conftest import ROOT
 
