@@ -25,4 +25,4 @@ def __getattr__(name: str) -> object:
     return getattr(import_module(f".{_WHERE[name]}", __name__), name)
 
 
-__all__ = sorted(_WHERE)
+__all__ = list(_WHERE)

@@ -21,8 +21,8 @@ another version) is left out. An annotator's spans are the ones they stand by: s
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -146,12 +146,12 @@ def token_labels(text_tokens: list[tuple[int, int]], spans: list[Annotation]) ->
     return labels
 
 
-def cohen_kappa(first: Sequence[str], second: Sequence[str]) -> float | None:
+def cohen_kappa(first: Sequence[Hashable], second: Sequence[Hashable]) -> float | None:
     """Cohen's kappa of two equally long label sequences; None when chance agreement is total."""
     total = len(first)
     if total == 0:
         return None
-    observed = sum(a == b for a, b in zip(first, second)) / total
+    observed = sum(a == b for a, b in zip(first, second, strict=True)) / total
     left, right = Counter(first), Counter(second)
     expected = sum(left[label] * right[label] for label in left) / (total * total)
     if expected == 1:
@@ -163,7 +163,7 @@ def krippendorff_alpha(units: Sequence[Sequence[str]]) -> float | None:
     """Krippendorff's alpha, nominal, for units each coded by every coder (no missing values).
 
     ``units[u]`` holds the coders' values for unit u. None when the values never vary."""
-    coincidence: Counter[tuple[str, str]] = Counter()
+    coincidence: defaultdict[tuple[str, str], float] = defaultdict(float)
     for values in units:
         pairable = len(values)
         if pairable < 2:
@@ -174,7 +174,7 @@ def krippendorff_alpha(units: Sequence[Sequence[str]]) -> float | None:
                 together = counts[a] * (counts[b] - (a == b))
                 if together:
                     coincidence[a, b] += together / (pairable - 1)
-    marginal: Counter[str] = Counter()
+    marginal: defaultdict[str, float] = defaultdict(float)
     for (a, _), value in coincidence.items():
         marginal[a] += value
     n = sum(marginal.values())
@@ -261,5 +261,5 @@ def measure(annotators: list[Annotator]) -> Agreement:
         kappas = [cohen_kappa(coded[i], coded[j]) for i, j in pairs]
         known = [kappa for kappa in kappas if kappa is not None]
         result.kappa[label] = sum(known) / len(known) if known else None
-        result.alpha[label] = krippendorff_alpha(list(zip(*coded)))
+        result.alpha[label] = krippendorff_alpha(list(zip(*coded, strict=True)))
     return result

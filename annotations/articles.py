@@ -18,6 +18,7 @@ PAGE_SUFFIXES = (".html", ".htm")  # saved web pages: their story is extracted a
 GLOB_CHARACTERS = frozenset("*?[")
 META_FIELDS = ("outlet", "date", "title", "url", "author", "fetched", "source")
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+NO_TEXT = "no 'text' string"  # a JSONL line that is JSON but holds no article
 
 
 class ArticleError(ValueError):
@@ -36,7 +37,7 @@ class Article:
     corpus of thousands reads only the head of each file. A file that turns out to be
     unreadable then raises ArticleError from ``text``."""
 
-    __slots__ = ("id", "source", "meta", "_text", "_loader", "_text_hash")
+    __slots__ = ("_loader", "_text", "_text_hash", "id", "meta", "source")
 
     def __init__(
         self,
@@ -134,7 +135,7 @@ def split_front_matter(text: str, source: str) -> tuple[dict[str, str], str]:
             raise ArticleError(source, "front matter starts with '---' but has no closing '---' line")
     block = text[4 : close + 1]
     body = text[close + 5 :]
-    data = simple_yaml.read(block)
+    data: object = simple_yaml.read(block)
     if data is None:
         data = _read_yaml_front_matter(block, source)
     if data is None:
@@ -268,7 +269,7 @@ def _article_files(path: Path, problems: list[str]) -> list[Path]:
 def _jsonl_articles(path: Path) -> tuple[list[Article], list[str]]:
     """One article per line: 'text' plus an optional 'id' and 'meta' (Prodigy and doccano
     lines too; their spans are for `broadsheet import`). A bad line is named and skipped."""
-    from .jsonl import JsonlFileError, JsonlLine, jsonl_lines  # start-up with text and Markdown does without it
+    from .jsonl import JsonlFileError, jsonl_lines  # start-up with text and Markdown does without it
 
     articles: list[Article] = []
     problems: list[str] = []
@@ -276,10 +277,8 @@ def _jsonl_articles(path: Path) -> tuple[list[Article], list[str]]:
         for line in jsonl_lines(path):
             record = line.record
             text = record.get("text") if record is not None else None
-            if line.problem is None and (not isinstance(text, str) or not text.strip()):
-                line = JsonlLine(line.number, line.text, None, "no 'text' string")
-            if line.problem is not None:
-                problems.append(f"{path}:{line.number}: {line.problem}; line skipped")
+            if line.problem is not None or record is None or not isinstance(text, str) or not text.strip():
+                problems.append(f"{path}:{line.number}: {line.problem or NO_TEXT}; line skipped")
                 continue
             meta = article_meta(record["meta"] if isinstance(record.get("meta"), dict) else {})
             record_id = record.get("id")

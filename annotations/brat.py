@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 
 from .readers import ReadDocument
@@ -68,7 +69,7 @@ def _span(stem: str, match: re.Match, text: str, where: str, document: ReadDocum
     if not 0 <= start < end <= len(text):
         document.problems.append(f"{where}: offsets {start}-{end} lie outside {document.path.with_suffix('.txt').name}")
         return None
-    gaps = [text[one[1]:other[0]] for one, other in zip(fragments, fragments[1:])]
+    gaps = [text[one[1]:other[0]] for one, other in pairwise(fragments)]
     if any(gap.strip() for gap in gaps):
         document.problems.append(f"{where}: {match.group(1)}'s fragments have text between them; a span is one stretch of text")
         return None

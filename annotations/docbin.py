@@ -11,6 +11,7 @@ it) and ``doc.text`` is the article's text. A DocBin holds no relations: they ar
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import pairwise
 from pathlib import Path
 
 from .export import ExportedArticle, overlapping_pairs
@@ -35,22 +36,28 @@ def require_spacy():
 def _words(nlp, article: ExportedArticle) -> tuple[list[str], list[bool]]:
     """spaCy's tokens of the text, each cut where a span starts or ends inside it."""
     edges = {span.start for span in article.spans} | {span.end for span in article.spans}
-    words, spaces = [], []
+    words: list[str] = []
+    spaces: list[bool] = []
     for token in nlp.make_doc(article.text):
         end = token.idx + len(token.text)
         cuts = [token.idx, *sorted(edge for edge in edges if token.idx < edge < end), end]
-        words.extend(article.text[start:stop] for start, stop in zip(cuts, cuts[1:]))
+        words.extend(article.text[start:stop] for start, stop in pairwise(cuts))
         spaces.extend([False] * (len(cuts) - 2) + [bool(token.whitespace_)])
     return words, spaces
 
 
 def article_doc(nlp, article: ExportedArticle, key: str):
     """The article as a Doc, and how many of its spans overlap another (kept out of doc.ents)."""
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
     doc = Doc(nlp.vocab, *_words(nlp, article))
-    spans = {span.id: doc.char_span(span.start, span.end, label=span.label, alignment_mode="expand")
-             for span in article.spans}
+    spans: dict[str, Span] = {}
+    for span in article.spans:
+        # "expand" widens a span to whole tokens: only offsets outside the text have none.
+        found = doc.char_span(span.start, span.end, label=span.label, alignment_mode="expand")
+        if found is None:
+            raise ValueError(f"span {span.id}: offsets {span.start}-{span.end} lie outside its article's text")
+        spans[span.id] = found
     overlapping = {span.id for pair in overlapping_pairs(article.spans) for span in pair}
     doc.spans[key] = list(spans.values())
     doc.ents = [spans[span.id] for span in article.spans if span.id not in overlapping]

@@ -32,7 +32,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from .model import Annotation, Link
 from .output import new_folder
@@ -182,7 +182,7 @@ def prodigy_record(article: ExportedArticle) -> dict:
     """Prodigy's task: its tokens, each span with token_start and token_end, relations by
     the token indices of their ends' last tokens (and head_span and child_span), and the
     answer (accept: what is exported was decided or stands)."""
-    tokens = [{"text": match.group(), "start": match.start(), "end": match.end(), "id": index,
+    tokens: list[dict[str, Any]] = [{"text": match.group(), "start": match.start(), "end": match.end(), "id": index,
                "ws": article.text[match.end():match.end() + 1].isspace()}
               for index, match in enumerate(_TOKEN.finditer(article.text))]
     starts = [token["start"] for token in tokens]
@@ -266,7 +266,7 @@ def cluster_records(
         position = {span.id: index for index, span in enumerate(members)}
         links = sorted((link for link in cluster.links if position.keys() >= set(link.ends())),
                        key=lambda link: (position[link.head], position[link.child], link.label, link.id))
-        record = {"id": cluster.id, "name": cluster.name, "named_by": cluster.named_by, "label": cluster.label,
+        record: dict[str, object] = {"id": cluster.id, "name": cluster.name, "named_by": cluster.named_by, "label": cluster.label,
                   "relation": relation, "spans": [_member_record(span) for span in members],
                   "links": [link_record(link) for link in links]}
         figures = [figure for span_id, figure in cluster.figures.items() if span_id in position]

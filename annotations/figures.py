@@ -161,9 +161,9 @@ def _figure_from(text: str, match: re.Match, is_range: bool) -> Figure | None:
         sign, rest = ">=", re.sub(r"^\s*or more\b", "", rest, flags=re.IGNORECASE)
     vague = match.group("vague")
     if vague:
-        low, high = _VAGUE[vague.lower()]
-        qualifier = "range" if low != high else sign
-        return Figure(text, qualifier, float(low), float(low), float(high), _unit(rest))
+        least, most = _VAGUE[vague.lower()]
+        qualifier = "range" if least != most else sign
+        return Figure(text, qualifier, float(least), float(least), float(most), _unit(rest))
     low = _value(match.group("low"))
     if low is None:
         return None

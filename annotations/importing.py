@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeGuard
 
 from .articles import Article, meta_value
 from .jsonl import JsonlFileError, count_lines, jsonl_lines
@@ -66,7 +67,9 @@ def _article_from(record: dict) -> tuple[Article, Offsets]:
         raise LineError("no 'text'")
     offsets = Offsets(text)
     text = offsets.text
-    meta_in = record.get("meta") if isinstance(record.get("meta"), dict) else {}
+    meta_in = record.get("meta")
+    if not isinstance(meta_in, dict):
+        meta_in = {}
     article_id = meta_in.get("id") or record.get("id")
     article_id = str(article_id) if article_id not in (None, "") else "import-" + hashlib.sha1(text.encode()).hexdigest()[:16]
     meta = {key: meta_value(meta_in[key]) for key in ("outlet", "date", "title", "url") if meta_in.get(key)}
@@ -100,6 +103,7 @@ class Offsets:
 
     def __init__(self, given: str) -> None:
         self.given = given
+        self._mapping: list[int] | None
         self.text, self._mapping = (given, None) if normalise(given) == given else normalise_mapped(given)
 
     def moved(self, start: int, end: int, where: str) -> tuple[int, int]:
@@ -117,11 +121,12 @@ def _name(given: object, default: str) -> str:
     return meta_value(given) if given else default
 
 
-def _check_label(label: object, where: str) -> None:
+def _checked_label(label: object, where: str) -> str:
     if not isinstance(label, str) or not label:
         raise LineError(f"{where}: needs a label")
     if not is_valid_name(label):
         raise LineError(f"{where}: label {label!r} must be printable with no spaces")
+    return label
 
 
 def _joins_previous(char: str) -> bool:
@@ -161,7 +166,7 @@ def _annotation_from(raw: dict, article: Article, offsets: Offsets, labels: Labe
     # bool is an int to Python, not to JSON Schema: true would import and then fail validation.
     if not (type(start) is int and type(end) is int and isinstance(label, str) and label):
         raise LineError(f"span {index + 1}: needs integer start and end and a label")
-    _check_label(label, f"span {index + 1}")
+    _checked_label(label, f"span {index + 1}")
     if not 0 <= start < end <= len(given):
         raise LineError(f"span {index + 1}: offsets {start}-{end} lie outside the text (length {len(given)})")
     if (start > 0 and _joins_previous(given[start])) or (end < len(given) and _joins_previous(given[end])):
@@ -218,6 +223,7 @@ def import_jsonl(
             try:
                 if line.problem is not None:
                     raise LineError(line.problem)
+                assert line.record is not None  # a line has its record or a problem
                 _import_record(store, line.record, annotator, report, source, labels)
             except LineError as error:
                 report.problems.append(f"{path}:{line.number}: {error}")
@@ -315,16 +321,17 @@ def _relations(record: dict, annotations: list[Annotation], stored_id: dict[str,
     links = []
     for number, relation in enumerate(relations, start=1):
         doccano = "from_id" in relation or "to_id" in relation
-        found = [ends.span_id(relation, end, doccano_key, number) for end, doccano_key in (("head", "from_id"), ("child", "to_id"))]
-        for end, given in zip(("head", "child"), found):
-            if given not in stored_id:
+        found = []
+        for end, doccano_key in (("head", "from_id"), ("child", "to_id")):
+            given = ends.span_id(relation, end, doccano_key, number)
+            if given is None or given not in stored_id:
                 raise LineError(f"relation {number}: its {end} is not one of the line's spans")
-        if stored_id[found[0]] == stored_id[found[1]]:
+            found.append(stored_id[given])
+        head, child = found
+        if head == child:
             raise LineError(f"relation {number}: its head and child are the same span")
-        label = relation.get("type" if doccano else "label")
-        _check_label(label, f"relation {number}")
-        links.append(_link_from({} if doccano else relation, stored_id[found[0]], article_id, stored_id[found[1]], article_id,
-                                label, annotator))
+        label = _checked_label(relation.get("type" if doccano else "label"), f"relation {number}")
+        links.append(_link_from({} if doccano else relation, head, article_id, child, article_id, label, annotator))
     return links
 
 
@@ -335,7 +342,7 @@ class _RelationEnds:
         self.offsets = offsets
         self.annotations = annotations
         self.at_offsets = {(span.start, span.end): span.id for span in annotations}
-        self.by_doccano_id = {raw[DOCCANO_ID]: span.id for raw, span in zip(raw_spans, annotations)
+        self.by_doccano_id = {raw[DOCCANO_ID]: span.id for raw, span in zip(raw_spans, annotations, strict=True)
                               if isinstance(raw.get(DOCCANO_ID), (int, str))}
         tokens = record.get("tokens")
         self.tokens = tokens if isinstance(tokens, list) else []
@@ -347,9 +354,10 @@ class _RelationEnds:
             return self.by_doccano_id.get(key) if isinstance(key, (int, str)) else None
         given, span_offsets = relation.get(end), relation.get(f"{end}_span")
         if isinstance(span_offsets, dict):
-            place = (span_offsets.get("start"), span_offsets.get("end"))
-            in_range = all(type(offset) is int and 0 <= offset <= len(self.offsets.given) for offset in place)
-            return self.at_offsets.get(self.offsets.moved(*place, f"relation {number}")) if in_range else None
+            start, stop, limit = span_offsets.get("start"), span_offsets.get("end"), len(self.offsets.given)
+            if type(start) is int and type(stop) is int and 0 <= start <= limit and 0 <= stop <= limit:
+                return self.at_offsets.get(self.offsets.moved(start, stop, f"relation {number}"))
+            return None
         if type(given) is int:  # Prodigy's token index alone: the span that holds that token
             return self._span_of_token(given, number)
         return given if isinstance(given, str) else None
@@ -386,16 +394,16 @@ def _import_group(store: Store, record: dict, annotator: str, report: ImportRepo
         head, child, label = (raw.get("head"), raw.get("child"), raw.get("label")) if isinstance(raw, dict) else (None,) * 3
         if not (_is_key(head, article_of) and _is_key(child, article_of)):
             raise LineError(f"link {number}: needs a head and child among the cluster's spans")
-        _check_label(label, f"link {number}")
+        label = _checked_label(label, f"link {number}")
         links.append(_link_from(raw, head, article_of[head], child, article_of[child], label, annotator))
     _add_new_links(store, links, report)
     name = _name(record.get("name"), "") if isinstance(record.get("name"), str) else ""
-    if record.get("named_by") and name and _is_key(record.get("id"), article_of):
-        if store.cluster_names().get(record["id"]) is None:
-            store.import_cluster_names([ClusterName(record["id"], name, _name(record["named_by"], ""), now())])
+    if (record.get("named_by") and name and _is_key(record.get("id"), article_of)
+            and store.cluster_names().get(record["id"]) is None):
+        store.import_cluster_names([ClusterName(record["id"], name, _name(record["named_by"], ""), now())])
 
 
-def _is_key(value: object, mapping: dict[str, str]) -> bool:
+def _is_key(value: object, mapping: dict[str, str]) -> TypeGuard[str]:
     """Whether ``value`` (from the file: a list, say) is one of the mapping's keys."""
     return isinstance(value, str) and value in mapping
 

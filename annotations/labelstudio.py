@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import xml.etree.ElementTree as ElementTree
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from xml.etree import ElementTree
 
 from .export import ExportedArticle
 from .readers import ReadDocument, ReadError, read_json, unreadable
@@ -105,7 +105,8 @@ def _document(path: Path, place: str, text: str, meta: dict, annotation: object,
     key = f"{hashlib.sha1(text.encode('utf-8', 'surrogatepass')).hexdigest()}\0{annotation.get('id')}\0{suggested}"
     annotator = _annotator(annotation.get("completed_by"))
     status = "accepted" if annotation.get("ground_truth") is True else None
-    spans, first_span_of, relations = [], {}, []
+    spans, relations = [], []
+    first_span_of: dict[str, str] = {}
     for item in annotation["result"]:
         if not isinstance(item, dict):
             raise TaskError("each result must be a JSON object")
@@ -172,7 +173,7 @@ def _code_points(text: str, start: object, end: object, said: object) -> tuple[o
 
 def _links(relations: list[dict], first_span_of: dict, document: ReadDocument) -> list[dict]:
     """The relations between two of the annotation's spans, a link per label; others named."""
-    links = []
+    links: list[dict] = []
     for number, relation in enumerate(relations, start=1):
         ends = [first_span_of.get(relation.get(key)) if isinstance(relation.get(key), str) else None
                 for key in ("from_id", "to_id")]

@@ -142,9 +142,10 @@ def _with_own_ids(spans: list[Annotation]) -> list[Annotation]:
     seen: set[str] = set()
     unique = []
     for span in spans:
+        kept = span
         if span.id in seen:
             key = f"{span.id} {span.start} {span.end} {span.label}"
-            span = replace(span, id=hashlib.sha1(key.encode("utf-8")).hexdigest()[:16])
-        seen.add(span.id)
-        unique.append(span)
+            kept = replace(span, id=hashlib.sha1(key.encode("utf-8")).hexdigest()[:16])
+        seen.add(kept.id)
+        unique.append(kept)
     return unique

@@ -9,7 +9,7 @@ import reprlib
 import uuid
 from collections.abc import Iterable
 from dataclasses import MISSING, dataclass, fields, replace
-from typing import TypeVar
+from typing import Any, TypeVar
 
 # "suggested": proposed by a pattern, a built-in suggester or a model, not yet decided on.
 STATUSES = ("suggested", "pending", "accepted", "rejected")
@@ -44,7 +44,7 @@ def new_id() -> str:
 
 def known_fields(cls: type, record: dict) -> dict:
     """The fields of ``record`` that the dataclass ``cls`` has (a newer version may write more)."""
-    return {name: record[name] for name in cls.__dataclass_fields__ if name in record}
+    return {field.name: record[field.name] for field in fields(cls) if field.name in record}
 
 
 class RecordError(ValueError):
@@ -92,7 +92,8 @@ class _Stored:
     def from_record(cls: type[_StoredT], record: dict) -> _StoredT:
         """The record read back; RecordError if it lacks a field or holds one of the wrong type.
         Fields this version does not know (a later version's) are left out."""
-        problem = shape_problem(_field_checks(cls), record)
+        record_type: type = cls  # a class is hashable, which mypy does not see through the TypeVar
+        problem = shape_problem(_field_checks(record_type), record)
         if problem is not None:
             raise RecordError(problem)
         try:
@@ -141,7 +142,7 @@ class Annotation(_Stored):
         """Tagged by the analyst, or a suggestion they accepted: what export and comparison count."""
         return self.status != "suggested" and not self.dismissed
 
-    def changed(self, **fields: object) -> Annotation:
+    def changed(self, **fields: Any) -> Annotation:
         return replace(self, updated=now(), **fields)
 
     def contains(self, offset: int) -> bool:

@@ -92,15 +92,15 @@ def _names_a_descriptor(path: Path) -> bool:
     return False
 
 
-def _replaced(path: Path, mode: int | None) -> bool:
-    """Whether ``path`` is written by replacing it (a new file beside, renamed over it)."""
-    return mode is None or (stat.S_ISREG(mode) and not _names_a_descriptor(path))
+def _replaced(path: Path, mode: int) -> bool:
+    """Whether ``path``, which is there, is written by replacing it (a new file beside, renamed over it)."""
+    return stat.S_ISREG(mode) and not _names_a_descriptor(path)
 
 
 def check_file_output(path: Path) -> None:
     """Refuse, before anything is written, a file output that write_file could not write."""
     mode = _mode(path)
-    if _replaced(path, mode):
+    if mode is None or _replaced(path, mode):
         _check_folder_of_new_file(path, _real(path).parent)
     elif stat.S_ISDIR(mode):
         raise OutputError(f"{printable(path)}: is a folder; this format writes a file")
@@ -127,7 +127,7 @@ def write_file(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` as what it is (see the module's docstring)."""
     mode = _mode(path)
     try:
-        if _replaced(path, mode):
+        if mode is None or _replaced(path, mode):
             atomic_write(_real(path), data, keep_backup=False)
         elif stat.S_ISSOCK(mode):
             with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:

@@ -18,7 +18,7 @@ CONTEXT = 40
 
 def _common_suffix(a: str, b: str) -> int:
     count = 0
-    for x, y in zip(reversed(a), reversed(b)):
+    for x, y in zip(reversed(a), reversed(b), strict=False):
         if x != y:
             break
         count += 1
@@ -35,7 +35,7 @@ def new_place(old_text: str, new_text: str, span: Annotation) -> int | None:
     while position != -1:
         end = position + len(span.text)
         context = _common_suffix(before, new_text[max(0, position - CONTEXT) : position]) + len(
-            os.path.commonprefix([after, new_text[end : end + CONTEXT]])
+            os.path.commonprefix([after, new_text[end : end + CONTEXT]])  # noqa: RUF071 - text, not paths
         )
         key = (context, -abs(position - span.start))
         if best is None or key > best:

@@ -60,7 +60,7 @@ class ReviewFilter:
     def describe(self) -> str:
         parts = [
             f"{name}:{','.join(sorted(values))}"
-            for name, values in zip(FILTER_FIELDS, (self.labels, self.articles, self.annotators, self.statuses))
+            for name, values in zip(FILTER_FIELDS, (self.labels, self.articles, self.annotators, self.statuses), strict=True)
             if values
         ]
         return " ".join(parts) or "all"

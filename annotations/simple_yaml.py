@@ -17,7 +17,7 @@ import datetime
 import functools
 import re
 from collections.abc import Callable, Hashable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import yaml
@@ -101,18 +101,20 @@ def _strict_loader(may_alias: bool) -> type:
     else:
         bases = (yaml.composer.Composer, yaml.CSafeLoader) if may_alias else (yaml.CSafeLoader,)
 
+    reader: Any = bases[-1]  # SafeLoader or CSafeLoader: the base that takes the stream
+
     class StrictLoader(*bases):  # type: ignore[misc]
         def __init__(self, stream: str) -> None:
-            bases[-1].__init__(self, stream)
+            reader.__init__(self, stream)
             yaml.composer.Composer.__init__(self)  # the anchors the Python composer keeps
 
-        def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        def compose_node(self, parent, index):
             if self.check_event(yaml.AliasEvent):
                 event = self.peek_event()
                 raise yaml.composer.ComposerError(None, None, f"aliases (*{event.anchor}) are not allowed", event.start_mark)
             return super().compose_node(parent, index)
 
-        def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def, override]
+        def construct_mapping(self, node, deep=False):
             seen: set[object] = set()
             for key_node, _ in node.value:
                 key = self.construct_object(key_node, deep=deep)

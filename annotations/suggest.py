@@ -21,12 +21,16 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .articles import Article
 from .jsonl import JsonlFileError, jsonl_lines
 from .model import Annotation
 from .schema import SUGGESTERS, LabelSchema, PatternError
 from .store import Store
+
+if TYPE_CHECKING:
+    import regex  # loaded only for a pattern file's regexes
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,7 @@ def _regex_spans(regex: re.Pattern) -> Callable[[str], Iterator[tuple[int, int]]
     return lambda text: (match.span() for match in regex.finditer(text))
 
 
-def _bounded_regex_spans(pattern: object) -> Callable[[str], Iterator[tuple[int, int]]]:
+def _bounded_regex_spans(pattern: regex.Pattern[str]) -> Callable[[str], Iterator[tuple[int, int]]]:
     """A user's regex: released from the GIL while it runs (concurrent), and raising
     TimeoutError after PATTERN_TIMEOUT."""
     return lambda text: (match.span() for match in pattern.finditer(text, timeout=PATTERN_TIMEOUT, concurrent=True))
@@ -112,7 +116,7 @@ def load_patterns(path: Path, labels: Iterable[str]) -> list[Suggester]:
 
 
 def _jsonl_entries(path: Path) -> list[tuple[int, object]]:
-    entries = []
+    entries: list[tuple[int, object]] = []
     try:
         for line in jsonl_lines(path):
             if line.problem is not None:
@@ -233,7 +237,7 @@ def _figure_spans(text: str) -> Iterator[tuple[int, int]]:
             continue  # a year, or the day of a date
         if match.group("of") and not number[:1].isdigit():
             continue  # "one of the strikes" is not a figure; "19 of its members" is
-        kept = []
+        kept: list[re.Match[str]] = []
         for word in re.finditer(r"\S+", match.group("unit")):
             bare = _bare(word.group())
             if bare.lower() in _CASUALTIES:

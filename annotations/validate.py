@@ -73,7 +73,7 @@ def validate_jsonl(path: Path) -> ValidationReport:
         for line in jsonl_lines(path):
             report.lines += 1
             where = f"{path}:{line.number}"
-            if line.problem is not None:
+            if line.record is None:  # then its problem says why
                 report.errors.append(f"{where}: {line.problem}")
                 continue
             shape = shape_of(line.record)
@@ -114,8 +114,8 @@ def _prodigy(where: str, record: dict, validator, report: ValidationReport) -> l
     """Prodigy's task: text, spans of start, end and label (text optional), an answer."""
     problem = _text_problem(record)
     spans = record.get("spans")
-    if problem is None and not (isinstance(spans, list) and all(isinstance(span, dict) for span in spans)):
-        problem = "'spans' must be a list of objects"
+    if not (isinstance(spans, list) and all(isinstance(span, dict) for span in spans)):
+        return _checked(where, problem or "'spans' must be a list of objects", [], report)
     if problem is None and record.get("answer", "accept") not in _ANSWERS:
         problem = f"answer {record['answer']!r} is not one of {', '.join(_ANSWERS)}"
     return _checked(where, problem or _misshapen(spans, "span"), spans, report)
@@ -123,7 +123,7 @@ def _prodigy(where: str, record: dict, validator, report: ValidationReport) -> l
 
 def _doccano(where: str, record: dict, validator, report: ValidationReport) -> list[dict] | None:
     """doccano's sequence labelling line: text and [start, end, label] triples."""
-    triples = record.get("label", record.get("labels"))
+    triples = record.get("label", record.get("labels")) or []  # a list: shape_of said so
     problem = _text_problem(record)
     if problem is None and not all(isinstance(item, list) and len(item) == 3 for item in triples):
         problem = "'label' must be a list of [start, end, label]"
@@ -304,7 +304,7 @@ def _check_documents(documents: Iterable[ReadDocument], name: str, report: Valid
 
 
 def _check_config(config: Path, used: dict[str, set[str]], report: ValidationReport) -> None:
-    import xml.etree.ElementTree as ElementTree
+    from xml.etree import ElementTree
 
     if not config.is_file():
         report.notes.append(f"{config}: no labelling config beside the tasks: labels not checked against one")

@@ -73,7 +73,8 @@ def _unescaped(value: str) -> str:
 
 def _items(cell: str) -> list[re.Match]:
     """The cell's stacked annotations; none for "_"."""
-    return [] if cell in ("_", "") else [_ITEM.fullmatch(item) for item in re.split(r"(?<!\\)\|", cell)]
+    items = [] if cell in ("_", "") else re.split(r"(?<!\\)\|", cell)
+    return [match for item in items if (match := _ITEM.fullmatch(item))]  # all do: each part of _ITEM is optional
 
 
 def webanno_tsv_documents(path: Path) -> Iterator[ReadDocument]:
@@ -145,7 +146,8 @@ def _read_cells(reading: _Reading, layer: _Layer, row: re.Match, cells: list[str
 def _finished(reading: _Reading) -> ReadDocument:
     """The document's record: the text rebuilt, spans and relations in code points."""
     document, text, units = reading.document, "", 0
-    for start, sentence in reading.sentences:
+    for given_start, sentence in reading.sentences:
+        start = given_start
         if start - units > _LONGEST_GAP:
             document.problems.append(f"{reading.path}: a sentence starts at {start}, far past the text before it "
                                      f"(which ends at {units}); its offsets are not to be trusted")
@@ -158,13 +160,13 @@ def _finished(reading: _Reading) -> ReadDocument:
     offsets = Utf16Offsets(text)
     ids, spans = {}, []
     for key, span in reading.spans.items():
-        start, end = offsets.to_python(span["start"]), offsets.to_python(span["end"])
-        if start is None or end is None:
+        span_start, span_end = offsets.to_python(span["start"]), offsets.to_python(span["end"])
+        if span_start is None or span_end is None:
             document.problems.append(f"{reading.path}: {span['label']} at {span['start']}-{span['end']} (UTF-16 units) "
                                      "lies outside the text or inside a character; skipped")
             continue
         ids[key] = hashlib.sha1(f"{reading.path}\0{key}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
-        spans.append({**span, "start": start, "end": end, "id": ids[key]})
+        spans.append({**span, "start": span_start, "end": span_end, "id": ids[key]})
     document.record = {"text": text, "meta": {"id": reading.path.stem, "source": str(reading.path)}, "spans": spans,
                        "relations": _relations(reading, ids)}
     return document

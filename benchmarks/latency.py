@@ -32,8 +32,8 @@ from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from startup import MINIMAL_APP, WORDS, export_revision, first_paints, first_words  # noqa: E402
-from terminal import ROOT, KeyTiming, key_latency, median, percentile, rows, running, use_this_checkout  # noqa: E402
+from startup import MINIMAL_APP, WORDS, export_revision, first_paints, first_words
+from terminal import ROOT, KeyTiming, key_latency, median, percentile, rows, running, use_this_checkout
 
 SIZE = 200_000
 STORED_TAGS = 1_000
@@ -128,13 +128,13 @@ def main() -> None:
             benches = [stack.enter_context(running(command, work, expect)) for _, command, expect, _, _ in cases]
             samples: list[list[KeyTiming]] = [[] for _ in cases]
             for _ in range(args.reps):
-                for (_, _, _, key, before_each), bench, taken in zip(cases, benches, samples):
-                    taken.append(key_latency(bench, key, lambda: rows(bench, *CAPTURED_ROWS), before_each))
+                for (_, _, _, key, before_each), bench, taken in zip(cases, benches, samples, strict=True):
+                    taken.append(key_latency(bench, key, lambda bench=bench: rows(bench, *CAPTURED_ROWS), before_each))
                     time.sleep(0.03)
         print()
         print("| key, 160x48 | rows change: median | p95 | frame reaches tmux: median | p95 |")
         print("|---|---|---|---|---|")
-        for (name, _, _, _, _), taken in zip(cases, samples):
+        for (name, _, _, _, _), taken in zip(cases, samples, strict=True):
             screen, frame = [timing.screen for timing in taken], [timing.frame for timing in taken]
             print(f"| {name} | {median(screen):.1f} ms | {percentile(screen, 0.95):.1f} ms "
                   f"| {median(frame):.1f} ms | {percentile(frame, 0.95):.1f} ms |")

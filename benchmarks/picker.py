@@ -33,8 +33,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from startup import export_revision  # noqa: E402
-from terminal import ROOT, median, use_this_checkout  # noqa: E402
+from startup import export_revision
+from terminal import ROOT, median, use_this_checkout
 
 NEEDLE = "report 12345"
 KEYS = [*NEEDLE, "backspace"]
@@ -79,7 +79,7 @@ async def measure(count: int, db: Path) -> None:
 async def type_needle(app, pace: str, typed: list[str], first_rows: list[str]) -> None:
     """Each key sent once the last one's rows show (and, at the settled pace, once it has
     filtered every article)."""
-    for key, needle, row in zip(KEYS, typed, first_rows):
+    for key, needle, row in zip(KEYS, typed, first_rows, strict=True):
         sent = send(app, key)
         await until(lambda needle=needle, row=row: filtering(app.screen, needle) and row in next(iter(shown_rows(app)), ""))
         shown = since(sent)
@@ -200,7 +200,7 @@ def main() -> None:
                 results[index].append(run_case(versions[index][1], args.count, args.timeout, scratch))
     print(f"| {args.count:,} articles, {args.rounds} rounds (medians) | shown | complete | shown, typed fast | memory |")
     print("|---|---|---|---|---|")
-    for (name, _), rounds in zip(versions, results):
+    for (name, _), rounds in zip(versions, results, strict=True):
         print("\n".join(table(name, rounds, args.timeout)))
 
 

@@ -22,14 +22,14 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from suggest import make_corpus  # noqa: E402
-from terminal import ROOT, key_latencies, latencies_while_working, latency_row, rows, running, use_this_checkout  # noqa: E402
+from suggest import make_corpus
+from terminal import ROOT, key_latencies, latencies_while_working, latency_row, rows, running, use_this_checkout
 
 sys.path.insert(0, str(ROOT))
-from annotations.articles import load_article, load_corpus  # noqa: E402
-from annotations.proposals import KINDS, propose  # noqa: E402
-from annotations.store import Store  # noqa: E402
-from tests.proposal_key import evaluate  # noqa: E402
+from annotations.articles import load_article, load_corpus
+from annotations.proposals import KINDS, propose
+from annotations.store import Store
+from tests.proposal_key import evaluate
 
 TABLE_ROWS = (2, 12)  # the compare view's first rows, where down moves the cursor
 

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from terminal import ROOT, TUIBENCH, percentile, use_this_checkout  # noqa: E402
+from terminal import ROOT, TUIBENCH, percentile, use_this_checkout
 
 MINIMAL_APP = """
 from textual.app import App
@@ -113,7 +113,7 @@ def main() -> None:
         use_this_checkout()
         paints = first_paints([(command, expect) for _, command, expect in cases], work, args.runs)
         floor = paints[0][0]
-        rows = [(name, median, p90, median / floor) for (name, _, _), (median, p90) in zip(cases, paints)]
+        rows = [(name, median, p90, median / floor) for (name, _, _), (median, p90) in zip(cases, paints, strict=True)]
     print(f"| first paint, 160x48 ({args.runs} runs) | median | p90 | median / floor |")
     print("|---|---|---|---|")
     for name, median, p90, ratio in rows:

@@ -23,12 +23,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tinydb import TinyDB  # noqa: E402
+from tinydb import TinyDB
 
-from annotations.articles import Article  # noqa: E402
-from annotations.export import write_jsonl  # noqa: E402
-from annotations.model import Annotation  # noqa: E402
-from annotations.store import HISTORY_LIMIT, Store  # noqa: E402
+from annotations.articles import Article
+from annotations.export import write_jsonl
+from annotations.model import Annotation
+from annotations.store import HISTORY_LIMIT, Store
 
 ARTICLES = 5_000
 SIZES = (1_000, 10_000, 100_000)

@@ -22,13 +22,13 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from terminal import ROOT, latencies_while_working, latency_row, running, use_this_checkout  # noqa: E402
+from terminal import ROOT, latencies_while_working, latency_row, running, use_this_checkout
 
 sys.path.insert(0, str(ROOT))
-from annotations.articles import load_corpus  # noqa: E402
-from annotations.schema import load_schema  # noqa: E402
-from annotations.store import Store  # noqa: E402
-from annotations.suggest import candidates, configured_suggesters, store_suggestions  # noqa: E402
+from annotations.articles import load_corpus
+from annotations.schema import load_schema
+from annotations.store import Store
+from annotations.suggest import candidates, configured_suggesters, store_suggestions
 
 SUGGEST = "suggest:\n  figures: figure\n  quotes: quote\n  titles: actor\n"
 COLUMN_CELLS = 41  # the first article column at 160 columns, with its border
@@ -73,7 +73,7 @@ def in_process(folder: Path, schema_path: Path) -> list[tuple[str, str]]:
     finding = time.perf_counter() - started
     with tempfile.TemporaryDirectory() as scratch, Store.open(Path(scratch) / "db.json") as store:
         started = time.perf_counter()
-        made = sum(len(store_suggestions(store, article, spans, "bench")) for article, spans in zip(corpus.articles, found))
+        made = sum(len(store_suggestions(store, article, spans, "bench")) for article, spans in zip(corpus.articles, found, strict=True))
         storing = time.perf_counter() - started
     count = len(corpus.articles)
     return [

@@ -40,8 +40,8 @@ def merged(seeds, tmp_path):
     ana alone tags the actor; merged without accepting anything."""
     reuters = reuters_of(seeds)
     ana, ben, out = tmp_path / "ana.json", tmp_path / "ben.json", tmp_path / "adjudication.json"
-    tag(ana, reuters, "ana", ANA + [(quote_of(reuters), "quote")])
-    tag(ben, reuters, "ben", BEN + [(quote_of(reuters), "quote")])
+    tag(ana, reuters, "ana", [*ANA, (quote_of(reuters), "quote")])
+    tag(ben, reuters, "ben", [*BEN, (quote_of(reuters), "quote")])
     with Store.open(ana) as store:
         store.import_spans(reuters, [nested_actor(reuters, "ana")])
     with Store.open(ana, read_only=True) as first, Store.open(ben, read_only=True) as second, Store.open(out) as target:
@@ -98,7 +98,7 @@ def test_rivals_share_a_label_or_most_of_their_characters():
 
 def test_pick_and_reject_all_are_one_undoable_step_each(merged):
     with Store.open(merged) as store:
-        agreed, labels, figures, qaim, *_ = regions(store)
+        agreed, _labels, figures, qaim, *_ = regions(store)
         pick(store, agreed, 1, "lead")
         pick(store, figures, 2, "lead")
         reject_all(store, qaim, "lead")

@@ -82,12 +82,12 @@ def test_alpha_and_kappa_match_nltk_for_three_coders():
     assert len(tokens(TEXT)) == 13
     coders = [list("aabbOOcabOOOc"), list("abbbOacabOOOc"), list("aabbOOcbbOOcO")]
     task = AnnotationTask([(f"c{n}", i, v) for n, values in enumerate(coders) for i, v in enumerate(values)])
-    assert krippendorff_alpha(list(zip(*coders))) == pytest.approx(task.alpha())
+    assert krippendorff_alpha(list(zip(*coders, strict=True))) == pytest.approx(task.alpha())
     texts = {"a1": TEXT}
     annotators = []
     for n, values in enumerate(coders):
         word_spans = [Annotation.create("a1", TEXT, start, end, value, f"c{n}")
-                      for (start, end), value in zip(tokens(TEXT), values) if value != "O"]
+                      for (start, end), value in zip(tokens(TEXT), values, strict=True) if value != "O"]
         annotators.append(Annotator(f"c{n}", texts, {"a1": word_spans}))
     result = measure(annotators)
     assert result.kappa["all"] == pytest.approx(task.kappa())

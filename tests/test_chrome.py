@@ -79,13 +79,13 @@ def test_the_panel_repaints_the_rows_that_changed_and_those_that_moved():
     before = (head, spans, tail)
     assert _changed_runs(before, (list(head), list(spans), list(tail))) == []  # equal lines, the same spans
     counted = [("title",), ("3 tags",), ("actor 2",), ("claim 1",), ()]
-    added = spans[:2] + [object()] + spans[2:]
+    added = [*spans[:2], object(), *spans[2:]]
     # The counts, then the new tag's row and every row below it, which moved down one.
     assert _changed_runs(before, (counted, added, tail)) == [(1, 2), (7, 10)]
-    relabelled = spans[:1] + [object()] + spans[2:]  # a new object: that span changed
+    relabelled = [*spans[:1], object(), *spans[2:]]  # a new object: that span changed
     assert _changed_runs(before, (head, relabelled, tail)) == [(6, 6)]
     assert _changed_runs(before, (head, spans, [])) == [(9, 9)]  # the tail's row, now blank
-    assert _changed_runs(before, (head + [("job",)], spans, tail)) == [(5, 10)]  # all below moved
+    assert _changed_runs(before, ([*head, ("job",)], spans, tail)) == [(5, 10)]  # all below moved
 
 
 async def test_a_views_runs_of_lines_repaint_what_textuals_refresh_lines_would(seeds, db_path):

@@ -26,7 +26,7 @@ OUTLET_FILTER = {  # what to type in the picker to open each article
 async def search_and_tag(pilot, phrase: str, label_key: str) -> None:
     """Search ``phrase`` and tag the match; curly quotes cannot be typed through the Pilot,
     so the selection is extended over them instead."""
-    typed = phrase.split("“")[0].rstrip()
+    typed = phrase.split("“", maxsplit=1)[0].rstrip()
     await pilot.press("slash")
     await type_text(pilot, typed)
     await pilot.press("enter", *["shift+right"] * (len(phrase) - len(typed)), label_key)
@@ -74,7 +74,7 @@ async def test_linking_the_death_tolls_shows_one_row_whose_values_disagree(seeds
             assert cells[:2] == [" figure ", "At least 25 militia fighters"]
             # Values in column order: the three shown (000, 001 and 004, opened last in column 3), then the rest.
             assert cells[2] == "≠ >=25 militia fighters · >=25 militia fighters · >=19 members · 24 martyrs · 19 fighters"
-            by_column = dict(zip([str(column.value) for column in table.columns], cells))
+            by_column = dict(zip([str(column.value) for column in table.columns], cells, strict=True))
             assert {article_id: by_column[article_id] for article_id in ids} == TOLLS
             assert "1 disagree" in str(screen.query_one("#compare-summary").render())
 
@@ -97,7 +97,7 @@ async def test_an_empty_cell_shows_the_article_does_not_carry_it(seeds, db_path)
         async with app.run_test(size=WIDE) as pilot:
             await pilot.press("C")
             table = app.screen.query_one(DataTable)
-            by_column = dict(zip([str(column.value) for column in table.columns], row_text(table, 0)))
+            by_column = dict(zip([str(column.value) for column in table.columns], row_text(table, 0), strict=True))
             assert by_column["000_64331d8c72ca9866"] == "—"
             assert by_column["001_dd604056335a0bf9"] == "Kataib Hezbollah"
             assert by_column["values"] == ""  # no figure, nothing to disagree on

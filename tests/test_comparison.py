@@ -45,7 +45,7 @@ def test_proposals_come_after_the_confirmed_rows_and_one_already_confirmed_is_no
     assert comparison.rows[0].status == "confirmed"
     proposed = comparison.rows[1:]
     assert proposed and all(row.status == "proposed" for row in proposed)
-    assert not any("24 “martyrs”" == part.text for row in proposed for parts in row.cells.values() for part in parts)
+    assert not any(part.text == "24 “martyrs”" for row in proposed for parts in row.cells.values() for part in parts)
     assert len(proposed) == len(proposals) - 1  # the toll's proposal, and only it, is taken up by the confirmed row
     assert {"same name, spelling variant", "same quotation, partial", "same claim"} <= {row.reason for row in proposed}
 

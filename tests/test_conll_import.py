@@ -88,7 +88,7 @@ def test_every_tag_scheme_gives_its_spans(tmp_path, tags, expected):
     from annotations.conll import conll_documents
 
     path = tmp_path / "tags.conll"
-    path.write_text("".join(f"{token}\t{tag}\n" for token, tag in zip("abcd", tags)), encoding="utf-8")
+    path.write_text("".join(f"{token}\t{tag}\n" for token, tag in zip("abcd", tags, strict=True)), encoding="utf-8")
     [document] = conll_documents(path)
     assert [(span["start"], span["end"], span["label"]) for span in document.record["spans"]] == expected
 

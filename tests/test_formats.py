@@ -50,9 +50,10 @@ SEED_TAGS = [
 
 REJECTED = 3  # Brian Hook: the span the lead rejects, which no export writes as a label
 EXPORTED = len(SEED_TAGS) - 1
+EVERYTHING = ExportSelection()
 
 
-def export(db_path: Path, fmt: str = "jsonl", selection: ExportSelection = ExportSelection()) -> str:
+def export(db_path: Path, fmt: str = "jsonl", selection: ExportSelection = EVERYTHING) -> str:
     with Store.open(db_path, read_only=True) as store:
         out = io.StringIO()
         write_lines(exported_articles(store, selection), out, fmt)
@@ -173,7 +174,7 @@ def test_brat_standoff_round_trip(tagged_db, tmp_path):
     parsed = parse_brat(folder)
     for stem, entries in parsed.items():
         text = (folder / f"{stem}.txt").read_text(encoding="utf-8")
-        for label, fragments, covered in entries:
+        for _label, fragments, covered in entries:
             assert " ".join(text[start:end] for start, end in fragments) == covered
             assert all("\n" not in text[start:end] for start, end in fragments)
     back = sorted((label, fragments[0][0], fragments[-1][1]) for entries in parsed.values() for label, fragments, _ in entries)
@@ -187,7 +188,7 @@ def test_brat_splits_a_span_across_paragraphs_into_fragments(seeds, db_path, tmp
     with Store.open(db_path) as store:
         store.add(reuters, start, end, "claim", "me")
         write_brat(exported_articles(store), tmp_path / "brat")
-    [(label, fragments, covered)] = parse_brat(tmp_path / "brat")[reuters.id]
+    [(_label, fragments, covered)] = parse_brat(tmp_path / "brat")[reuters.id]
     assert len(fragments) == 2 and covered.endswith("two in Syria. The locations")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -151,7 +152,7 @@ def alias_bomb(levels: int = 6) -> str:
     (The issue's 400 bytes had nine levels; six keep today's failure quick.)"""
     names = "abcdefghi"[:levels]
     lines = [f"{names[0]}: &{names[0]} [" + ", ".join(['"lol"'] * 9) + "]"]
-    lines += [f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]" for previous, name in zip(names, names[1:])]
+    lines += [f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]" for previous, name in pairwise(names)]
     return "\n".join(lines) + "\n"
 
 

@@ -10,10 +10,11 @@ import subprocess
 import sys
 import threading
 import time
-from html import escape
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -107,7 +108,7 @@ class Site:
 
 def handler_for(site: Site) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+        def do_GET(self) -> None:  # the standard library's name for the handler
             path = self.path.partition("?")[0]
             site.requests.append((path, self.headers.get("User-Agent", "")))
             site.times.append(time.monotonic())
@@ -200,7 +201,7 @@ def test_a_page_becomes_an_article_with_its_front_matter_and_only_the_story(site
     for paragraph in STORY:
         assert f"\n{paragraph}\n" in text  # each paragraph whole, on its own
     assert "\n\n".join(STORY) in text  # paragraphs kept apart by a blank line
-    for junk in BOILERPLATE + ["By Jane Doe"]:
+    for junk in [*BOILERPLATE, "By Jane Doe"]:
         assert junk not in text
     assert err == [f"broadsheet: added 1 article to {folder}"]
     [(_, agent)] = site.requests
@@ -257,7 +258,7 @@ def test_requests_to_one_site_are_apart_by_the_delay(site, tmp_path, capsys):
         capsys.readouterr().err
     assert status == 0, err
     assert len(site.times) == 4
-    assert min(later - earlier for earlier, later in zip(site.times, site.times[1:])) >= 0.29
+    assert min(later - earlier for earlier, later in pairwise(site.times)) >= 0.29
 
 
 def test_an_unreachable_host_is_one_line(tmp_path, capsys):

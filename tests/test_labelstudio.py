@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import xml.etree.ElementTree as ElementTree
+from xml.etree import ElementTree
 
 from annotations.store import Store
 
@@ -19,6 +19,11 @@ TEXT = "🇺🇸 Esper said Kataib Hezbollah fired 30 rockets at the base."
 def _at(text: str, phrase: str) -> dict:
     start = TEXT.index(phrase)
     return {"start": start, "end": start + len(phrase), "text": phrase}
+
+
+def _offsets(phrase: str) -> tuple[int, int]:
+    at = _at(TEXT, phrase)
+    return at["start"], at["end"]
 
 
 def _region(region_id: str, phrase: str, label: str, value=None) -> dict:
@@ -149,8 +154,8 @@ def test_export_writes_tasks_and_the_config_that_shows_them(tmp_path):
     db = tmp_path / "db.json"
     article = Article("a-1", TEXT, "AP", {"outlet": "AP"})
     with Store.open(db) as store:
-        esper = store.add(article, *(lambda at: (at["start"], at["end"]))(_at(TEXT, "Esper")), "actor", "ana")
-        rockets = store.add(article, *(lambda at: (at["start"], at["end"]))(_at(TEXT, "30 rockets")), "figure", "ana")
+        esper = store.add(article, *_offsets("Esper"), "actor", "ana")
+        rockets = store.add(article, *_offsets("30 rockets"), "figure", "ana")
         store.link(rockets, esper, "said-by", "ana")
     out = tmp_path / "tasks.json"
     result = broadsheet("export", "--db", str(db), "--format", "labelstudio", "-o", str(out))

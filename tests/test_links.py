@@ -1,6 +1,7 @@
 """Links between spans, clusters of same-as links, and quotes that look alike: the core, on the seeds."""
 
 import json
+from itertools import pairwise
 
 import pytest
 
@@ -27,7 +28,7 @@ def by_id(seeds):
 
 
 def link_chain(store, spans, relation="same-as"):
-    return [store.link(head, child, relation, "tester") for head, child in zip(spans, spans[1:])]
+    return [store.link(head, child, relation, "tester") for head, child in pairwise(spans)]
 
 
 def test_a_link_is_on_disk_when_link_returns_and_survives_reopening(seeds, db_path):
@@ -208,7 +209,7 @@ def linked_seed_database(seeds, db_path):
 
 
 def test_export_writes_relations_inside_an_article_and_clusters_across_articles(seeds, db_path, tmp_path):
-    tolls, quote, hoffman, said_by = linked_seed_database(seeds, db_path)
+    _tolls, quote, hoffman, said_by = linked_seed_database(seeds, db_path)
     out, clusters = tmp_path / "gold.jsonl", tmp_path / "clusters.jsonl"
     result = cli("export", "--db", str(db_path), "-o", str(out), "--clusters", str(clusters))
     assert result.returncode == 0, result.stderr

@@ -12,7 +12,6 @@ from annotations.export import exported_articles, write_lines
 from annotations.model import Annotation
 from annotations.reattach import new_place, reattach_spans
 from annotations.store import Store
-
 from tui.widgets.annotation_panel import AnnotationPanel
 
 from .conftest import ROOT, make_app, saved_annotations

@@ -20,14 +20,14 @@ def tagged(seeds, store):
 
 
 def test_queue_is_in_article_order_then_reading_order(tagged):
-    store, spans = tagged
+    store, _spans = tagged
     assert [span.text for span in review_queue(store)] == [
         "Brian Hook", "at least 25 militia fighters", "Jonathan Hoffman", "19 fighters",
     ]
 
 
 def test_filters_combine(tagged, seeds):
-    store, spans = tagged
+    store, _spans = tagged
     assert [span.text for span in review_queue(store, ReviewFilter.parse("label:figure"))] == [
         "at least 25 militia fighters", "19 fighters",
     ]
@@ -42,7 +42,7 @@ def test_filters_combine(tagged, seeds):
 
 
 def test_decisions_are_saved_with_reviewer_and_resume_at_the_first_pending(tagged, db_path):
-    store, spans = tagged
+    store, _spans = tagged
     queue = review_queue(store)
     accepted = decide(store, queue[0], "accepted", "lead")
     decide(store, queue[1], "rejected", "lead")

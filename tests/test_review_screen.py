@@ -14,10 +14,9 @@ from tui.cli import UsageError, load_keymap
 from tui.screens.main import MainScreen
 from tui.screens.review import ReviewScreen
 
-from .conftest import make_app, saved_annotations
+from .conftest import ROOT, make_app, saved_annotations
 from .test_store import tag
 from .tmux import Terminal, broadsheet_command
-from .conftest import ROOT
 
 
 def seed_tags(seeds, db_path):
@@ -108,7 +107,7 @@ async def test_a_keymap_file_remaps_review_keys(seeds, db_path, tmp_path):
     keymap_file.write_text("review.accept: A\n", encoding="utf-8")
     keymap = load_keymap(keymap_file)
     keymap_file.write_text("review.nonesuch: A\n", encoding="utf-8")
-    with pytest.raises(UsageError, match="unknown binding id 'review.nonesuch'"):
+    with pytest.raises(UsageError, match=r"unknown binding id 'review\.nonesuch'"):
         load_keymap(keymap_file)
     app, store = make_app(seeds, db_path, keymap=keymap, review=ReviewFilter())
     with store:

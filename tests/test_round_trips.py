@@ -189,9 +189,8 @@ def test_validate_accepts_what_each_exporter_writes(hard_db, tmp_path, fmt):
     from annotations.docbin import write_docbin
     from annotations.export import OverlapReport, write_brat, write_conll
     from annotations.labelstudio import write_labelstudio
-    from annotations.validate import validate_path
-
     from annotations.uima import write_uima
+    from annotations.validate import validate_path
 
     target = tmp_path / (fmt if fmt in ("brat", "uima") else f"out.{fmt}")
     with Store.open(hard_db, read_only=True) as store:

@@ -4,8 +4,8 @@ typed session; a store action that fails says so through one helper; reads never
 from __future__ import annotations
 
 import ast
-import io
 import inspect
+import io
 import re
 
 from rich.console import Console

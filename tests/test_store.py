@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from annotations.store import HISTORY_LIMIT, ArticleChangedError, Change, DatabaseLocked, Store, StoreError
 from annotations.articles import Article
 from annotations.model import Annotation
 from annotations.storage import backup_path, dumps
+from annotations.store import HISTORY_LIMIT, ArticleChangedError, Change, DatabaseLocked, Store, StoreError
 
 from .conftest import saved_annotations, shard_files
 
@@ -194,9 +194,9 @@ def test_a_damaged_article_file_is_reported_untouched_and_its_backup_recovers_it
     [shard] = shard_files(db_path)
     damaged = shard.read_bytes()[:-20]
     shard.write_bytes(damaged)
-    with pytest.raises(StoreError) as caught:  # at open (the undo log looks at it) or first read
-        with Store.open(db_path) as store:
-            tag(store, seeds[0], "Abbas Mousavi", "actor")
+    # At open (the undo log looks at it) or first read.
+    with pytest.raises(StoreError) as caught, Store.open(db_path) as store:
+        tag(store, seeds[0], "Abbas Mousavi", "actor")
     message = str(caught.value)
     assert message.startswith(f"{shard}: not valid JSON at line ")
     assert f"the last good version is {shard}.bak" in message
@@ -288,7 +288,7 @@ def test_a_failed_log_write_undoes_the_change_and_leaves_the_log_as_it_was(seeds
 def test_a_step_whose_change_failed_is_logged_as_never_done(seeds, db_path, monkeypatch):
     import errno
 
-    import annotations.storage as storage
+    from annotations import storage
 
     article = seeds[0]
     with Store.open(db_path) as store:
@@ -356,7 +356,7 @@ def test_an_undo_not_yet_logged_when_a_crash_came_did_not_happen(seeds, db_path)
 def test_a_failed_write_changes_nothing_and_the_next_one_works(seeds, store, db_path, monkeypatch):
     import errno
 
-    import annotations.storage as storage
+    from annotations import storage
 
     article = seeds[0]
     first = tag(store, article, "Brian Hook", "actor")

@@ -105,9 +105,8 @@ def test_the_backup_the_message_offers_holds_the_articles_newest_tag(seeds, db_p
     shard = next(path for path in shard_files(db_path) if json.loads(path.read_text())["article"]["1"]["id"] == article.id)
     with open(shard, "r+b") as damaged:  # in place, as a faulty disk or editor would
         damaged.truncate(len(shard.read_bytes()) // 2)
-    with pytest.raises(StoreError) as caught:
-        with Store.open(db_path, read_only=read_only) as store:
-            store.annotations(article.id)
+    with pytest.raises(StoreError) as caught, Store.open(db_path, read_only=read_only) as store:
+        store.annotations(article.id)
     message = str(caught.value)
     backup = shard.with_name(shard.name + ".bak")
     assert f"the last good version is {backup}: copy it over {shard.name} to recover" in message

@@ -87,7 +87,7 @@ def test_quotes_straight_curly_and_mixed_marks_hold_the_words_without_a_closing_
 def test_quotes_skip_single_words_and_quoted_names(seeds):
     text = by_id(seeds, "002").text
     quotes = found("quotes", text)
-    assert "“martyrs”" in text and not any("martyrs" == quote for quote in quotes)
+    assert "“martyrs”" in text and not any(quote == "martyrs" for quote in quotes)
     assert "Popular Mobilization Forces" in text and "Popular Mobilization Forces" not in quotes
     assert not any("League of the Righteous" in quote for quote in quotes)
     assert found("quotes", 'he called it "significant" and left') == []

@@ -1,3 +1,5 @@
+from itertools import pairwise
+
 import pytest
 
 from annotations.text import (
@@ -117,7 +119,7 @@ def test_normalise_mapped_gives_normalises_text_and_where_each_offset_lands():
         normalised, mapping = normalise_mapped(text)
         assert normalised == normalise(text), repr(text)
         assert len(mapping) == len(text) + 1 and mapping[-1] == len(normalised)
-        assert all(first <= second for first, second in zip(mapping, mapping[1:]))
+        assert all(first <= second for first, second in pairwise(mapping))
     text = "One.\r\nMark Esper\x1b[1m spoke."
     normalised, mapping = normalise_mapped(text)
     start = text.index("Mark")

@@ -43,7 +43,7 @@ class BroadsheetApp(App):
         self.database_error: StoreError | None = None  # what ended the app, for run_app to report
         # A change is durable once the store has logged it; its files are written after the
         # screen shows it, so a tag waits for one fsync before it shows, not for three.
-        session.store.write_behind = lambda: self.call_after_refresh(self._write_files_soon)
+        session.store.write_behind = self._write_files_after_refresh
         if session.keymap:
             self.set_keymap(session.keymap)
 
@@ -79,6 +79,9 @@ class BroadsheetApp(App):
 
         self.push_screen(HelpScreen(self.session))
 
+    def _write_files_after_refresh(self) -> None:
+        self.call_after_refresh(self._write_files_soon)
+
     def _write_files_soon(self) -> None:
         """Textual's writer thread sends each frame to the terminal, and needs the
         interpreter to do it: files written as soon as the frame was composed (their JSON
@@ -106,6 +109,9 @@ class BroadsheetApp(App):
 
     def on_mount(self) -> None:
         if self.disputes:
-            self.screen.action_disputes()
+            from .screens.review import ReviewScreen  # loaded already: disputes come with a review
+
+            if isinstance(self.screen, ReviewScreen):
+                self.screen.action_disputes()
         for problem in self.session.problems:
             self.notify(problem, title="Skipped", severity="warning", timeout=15)

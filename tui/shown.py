@@ -4,6 +4,7 @@ so a name, a label or a line of a file neither runs an action nor reaches the te
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from rich.style import Style
@@ -28,8 +29,6 @@ def printable_lines(text: Text) -> Text:
 def shown_path(path: Path) -> str:
     """``path`` as the header shows it: from the current folder when it is inside it (as a
     person typed it, and short), else whole; printable."""
-    try:
+    with contextlib.suppress(ValueError):
         path = path.relative_to(Path.cwd())
-    except ValueError:
-        pass
     return printable(str(path))

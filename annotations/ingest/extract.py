@@ -78,9 +78,9 @@ def _declared_charset(data: bytes) -> str | None:
 def page_text(data: bytes, charset: str | None = None) -> str:
     """A page's bytes as text: by its byte-order mark, else the server's charset, else the
     one its meta tag declares, else UTF-8 when it is, else windows-1252 (what browsers assume)."""
-    for bom, codec in _BOMS:
+    for bom, bom_codec in _BOMS:
         if data.startswith(bom):
-            return data[len(bom):].decode(codec, errors="replace")
+            return data[len(bom):].decode(bom_codec, errors="replace")
     codec = _codec(charset) or _codec(_declared_charset(data))
     if codec is not None:
         return data.decode(codec, errors="replace")
@@ -99,19 +99,17 @@ def extract_page(html: str, url: str | None = None) -> Extracted:
     """The story and metadata of a page; ``url`` is where it was fetched (None for a saved
     file), which trafilatura uses when the page names no canonical address."""
     import trafilatura
+    from trafilatura.settings import Document
 
     document = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
-                                           favor_precision=True)
-    text = _paragraphs(document.text or "") if document is not None else ""
+                                           favor_precision=True)  # a Document or None: as_dict is left False
+    text = _paragraphs(document.text or "") if isinstance(document, Document) else ""
     words = len(text.split())
-    if words < MIN_WORDS:
+    if not isinstance(document, Document) or words < MIN_WORDS:
         raise ExtractError(f"too little text ({words} words): a paywall, or not an article")
-    assert document is not None
-    return Extracted(
-        *(meta_value(value or "") for value in (document.sitename, document.title, document.author, document.date,
-                                                document.url)),
-        text,
-    )
+    outlet, title, author, date, canonical = (meta_value(value or "") for value in (
+        document.sitename, document.title, document.author, document.date, document.url))
+    return Extracted(outlet, title, author, date, canonical, text)
 
 
 def saved_page_article(path: Path) -> Article:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..articles import PAGE_SUFFIXES, is_url
 from .extract import page_text
-from .fetch import FetchError, Fetcher, media_type
+from .fetch import Fetcher, FetchError, media_type
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -169,7 +169,7 @@ def _warc_pages(source: str, path: Path) -> Iterator[Item]:
         yield Failure(source, f"not a readable web archive: {error}")
 
 
-def _warc_page(source: str, record) -> Page | None:  # noqa: ANN001 - warcio's ArcWarcRecord
+def _warc_page(source: str, record) -> Page | None:  # record: warcio's ArcWarcRecord, an untyped module
     if record.rec_type != "response" or record.http_headers is None:
         return None
     if record.http_headers.get_statuscode() != "200":

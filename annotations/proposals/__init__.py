@@ -27,7 +27,7 @@ def propose(articles: Iterable[tuple[str, str]], labels: Iterable[str] = tuple(K
     ``kinds`` says which kind of proposal finds each label's rows (a schema's
     ``proposers``); without it, the kind of the label's own name."""
     articles = list(articles)
-    found = []
+    found: list[Proposal] = []
     for label in labels:
         kind = kinds[label] if kinds is not None else label
         proposals = sorted(KINDS[kind](articles), key=lambda proposal: (-proposal.score, proposal.members))

@@ -80,7 +80,7 @@ class ProposingChild:
             self._process.kill()
 
 
-def _next_message(stream) -> tuple | None:  # type: ignore[no-untyped-def]
+def _next_message(stream) -> tuple | None:
     try:
         return pickle.load(stream)
     except (EOFError, pickle.UnpicklingError):  # the child ended, or was killed mid-message

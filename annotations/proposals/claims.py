@@ -54,7 +54,7 @@ def content_words(sentence: str) -> list[str]:
     words = []
     for token in _TOKEN.findall(sentence.replace("’", "'")):
         folded = token.casefold()
-        if folded in _STOP or folded.endswith("'s") and folded[:-2] in _STOP:
+        if folded in _STOP or (folded.endswith("'s") and folded[:-2] in _STOP):
             continue
         if token[0].isdigit():
             words.append(token.replace(",", ""))
@@ -75,7 +75,7 @@ def _mostly_quoted(sentence: str) -> bool:
 def _vectors(sentences: list[list[str]], copies: list[int]) -> list[dict[str, float]]:
     """Unit tf-idf vectors of distinct sentences; ``copies``: how often each occurs."""
     documents: Counter[str] = Counter()
-    for words, count in zip(sentences, copies):
+    for words, count in zip(sentences, copies, strict=True):
         for word in set(words):
             documents[word] += count
     total = sum(copies)
@@ -140,7 +140,7 @@ def _rows(mentions: list[Mention], pairs: list[tuple[float, int, int]]) -> list[
         if one is other or articles[one[0]] & articles[other[0]]:
             continue
         articles[one[0]] |= articles.pop(other[0])
-        scores[one[0]].extend(scores.pop(other[0], []) + [cosine])
+        scores[one[0]].extend([*scores.pop(other[0], []), cosine])
         one.extend(other)
         for index in other:
             row_of[index] = one

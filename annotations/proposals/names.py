@@ -191,8 +191,8 @@ def same_name(first: tuple[str, ...], second: tuple[str, ...]) -> bool:
         second = second[1:]
     if len(first) != len(second):
         return False
-    for one, other in zip(first, second):
-        one, other = skeleton(one), skeleton(other)
+    for first_word, second_word in zip(first, second, strict=True):
+        one, other = skeleton(first_word), skeleton(second_word)
         allowed = 0 if max(len(one), len(other)) <= 4 else 1 if max(len(one), len(other)) <= 7 else 2
         if Levenshtein.distance(one, other) > allowed:
             return False
@@ -215,8 +215,8 @@ def propose_actors(articles: Iterable[tuple[str, str]]) -> list[Proposal]:
         group = [names[index] for index in indices]
         members = _first_mentions(group)
         if len(members) >= 2 and not _is_place(group):
-            reasons = why[root] - {"same name"} or {"same name"}  # what joined spellings that differ, if any did
-            reason = "; ".join(sorted(reasons, key=_STRENGTH.index, reverse=True))
+            joined_by = why[root] - {"same name"} or {"same name"}  # what joined spellings that differ, if any did
+            reason = "; ".join(sorted(joined_by, key=_STRENGTH.index, reverse=True))
             proposals.append(Proposal("actor", members, reason, round(0.5 + 0.5 * len(members) / article_count, 3)))
     return proposals
 

@@ -24,7 +24,7 @@ Here: Store, the one way in for the rest of Broadsheet.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -292,7 +292,7 @@ class Store:
         is left alone)."""
         self._put_unlogged("link", links)
 
-    def _put_unlogged(self, kind: str, records: list[Record]) -> None:
+    def _put_unlogged(self, kind: str, records: Sequence[Record]) -> None:
         """Store records of one kind as given, in one atomic write, leaving the undo log alone."""
         self.flush()
         record_file = self._folder.record_file(kind)

@@ -36,7 +36,7 @@ class RecordFile:
     whole table per insert (1 ms a tag with 1,000 in the article, measured); the file is
     TinyDB's all the same."""
 
-    def __init__(self, path: Path, read_only: bool, table: str, record_type: type, order: Callable[[Any], Any]) -> None:
+    def __init__(self, path: Path, read_only: bool, table: str, record_type: type[Record], order: Callable[[Any], Any]) -> None:
         self.db = TinyDB(path, storage=AtomicJSONStorage, read_only=read_only)
         self.storage: AtomicJSONStorage = self.db.storage  # type: ignore[assignment]
         self.table_name = table
@@ -61,7 +61,7 @@ class RecordFile:
     @property
     def doc_ids(self) -> dict[str, int]:
         if self._doc_ids is None:
-            self.by_id  # each record checked first: one without an id is named, not a KeyError
+            self.by_id  # noqa: B018 - read to check each record first: one without an id is named, not a KeyError
             self._doc_ids = {record["id"]: int(doc_id) for doc_id, record in self._raw(self.table_name).items()}
         return self._doc_ids
 
@@ -122,7 +122,7 @@ class RecordFile:
         self.storage.forget()
         self._doc_ids = self._by_id = self._in_order = self._next_doc_id = None
 
-    def _change_documents(self, change: Callable[[dict[str, dict]], None]) -> None:
+    def _change_documents(self, change: Callable[[dict[str, dict]], object]) -> None:
         """Apply ``change`` to the table's documents (by TinyDB doc id) and write them."""
         with self.writing():
             tables = self.storage.read() or {}

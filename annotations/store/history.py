@@ -198,6 +198,7 @@ class History:
 
     def _append(self, line: bytes) -> None:
         """Add a line, durably; if that fails, the file is cut back to where it was."""
+        assert self._fd is not None, "the log is open read-only"
         data = line + b"\n"
         try:
             written = 0

@@ -21,7 +21,7 @@ class StoredArticle:
 Record = Annotation | Link | ClusterName | Dismissal | Done
 
 # How each kind of record is named in the undo log.
-KINDS: dict[str, type] = {"span": Annotation, "link": Link, "name": ClusterName, "dismissal": Dismissal, "done": Done}
+KINDS: dict[str, type[Record]] = {"span": Annotation, "link": Link, "name": ClusterName, "dismissal": Dismissal, "done": Done}
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,15 @@ so differing boundaries line up; the annotators who tagged nothing there are lis
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
+from textual.binding import BindingType
 
 from annotations.adjudication import Region, first_undecided, pick, regions, reject_all
-from annotations.store import Step
 from annotations.sentences import sentence_around
+from annotations.store import Step
 
 from ..keymap import ADJUDICATION_BINDINGS
 from ..notices import saving
@@ -31,7 +33,7 @@ def in_queue(region: Region) -> bool:
 class AdjudicationScreen(WalkScreen[Region]):
     """Walks the disputed regions of a merged database; every decision is saved at once."""
 
-    BINDINGS = ADJUDICATION_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = [*ADJUDICATION_BINDINGS]
 
     def on_mount(self) -> None:
         self._load()

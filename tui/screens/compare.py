@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
@@ -47,7 +48,7 @@ CELL_WIDTHS = (16, 28)
 
 class CompareScreen(Screen):
     CSS_PATH = "compare.tcss"
-    BINDINGS = COMPARE_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = [*COMPARE_BINDINGS]
 
     def __init__(self, session: Session, articles: list[Article], on_jump: Callable[[Annotation | Mention], None]) -> None:
         """``articles`` are the columns, in order; ``on_jump`` shows a span in the main view;
@@ -72,7 +73,7 @@ class CompareScreen(Screen):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.fixed_columns = len(FIXED_COLUMNS)  # the row's label and name stay when scrolling right
-        for name, width in zip(FIXED_COLUMNS, FIXED_WIDTHS):
+        for name, width in zip(FIXED_COLUMNS, FIXED_WIDTHS, strict=True):
             table.add_column(Text(name), key=name, width=width)
         for article in self.articles:
             self._add_article_column(article)

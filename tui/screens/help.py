@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from annotations.schema import LabelSchema
 
-from ..keymap import ADJUDICATION_BINDINGS, COMPARE_BINDINGS, MAIN_BINDINGS, REVIEW_BINDINGS, VIEW_BINDINGS, label_bindings
+from ..keymap import (
+    ADJUDICATION_BINDINGS,
+    COMPARE_BINDINGS,
+    MAIN_BINDINGS,
+    REVIEW_BINDINGS,
+    VIEW_BINDINGS,
+    label_bindings,
+)
 from ..session import Session
 from ..shown import plain
 from .dialog import Dialog
@@ -51,7 +60,7 @@ def keymap_table(schema: LabelSchema, keymap: dict[str, str]) -> Table:
 
 
 class HelpScreen(Dialog):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark,q", "dismiss", "Close", id="help.close"),
     ]
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
+from textual.binding import BindingType
 from textual.widget import Widget
 
 from annotations.model import Annotation
@@ -20,8 +22,8 @@ from annotations.review import (
     review_queue,
     status_counts,
 )
-from annotations.store import Step
 from annotations.sentences import sentence_around
+from annotations.store import Step
 
 from ..keymap import REVIEW_BINDINGS
 from ..notices import saving
@@ -34,7 +36,7 @@ from .walk import STATUS_STYLES, WalkScreen
 class ReviewScreen(WalkScreen[Annotation]):
     """Walks the review queue; every decision is saved at once with the reviewer and time."""
 
-    BINDINGS = REVIEW_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = [*REVIEW_BINDINGS]
 
     def __init__(self, session: Session, selection: ReviewFilter = ReviewFilter()) -> None:
         super().__init__(session)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import operator
 from collections import Counter
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Console
 from rich.segment import Segment
@@ -41,7 +42,7 @@ Line = tuple[tuple[str, Style | str | None], ...]
 
 class AnnotationPanel(LineView, can_focus=False):
     STYLE_PREFIX = "annotation-panel"
-    COMPONENT_CLASSES = {"annotation-panel--thumb"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"annotation-panel--thumb"}
 
     def __init__(self, schema: LabelSchema, label_styles: LabelStyles, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -80,7 +81,7 @@ class AnnotationPanel(LineView, can_focus=False):
             kept = self._span_lines[span.id] = (span, _listed(span, self.label_styles.of(span), mark))
         return kept[1]
 
-    def show(self, title: str, spans: list[Annotation], orphans: list[Annotation] = (), links: list[str] = (),
+    def show(self, title: str, spans: list[Annotation], orphans: Sequence[Annotation] = (), links: Sequence[str] = (),
              link_source: str = "", job: ArticleJob | None = None) -> None:
         """``spans``: the tags and suggestions shown; ``links``: one line per link touching
         the article; ``link_source``: the tag marked with m; ``job``: a background job running."""
@@ -141,6 +142,7 @@ class AnnotationPanel(LineView, can_focus=False):
         width = max(region.width - 1, 0)
         styles = self.line_styles
         base = styles.base
+        strip: Strip | None  # None: not in the cache yet
         if index >= self.line_count:
             strip = Strip.blank(width, base)
         else:
@@ -163,9 +165,9 @@ class AnnotationPanel(LineView, can_focus=False):
         return ["".join(text for text, _ in _printable(self.line(index))) for index in range(self.line_count)]
 
 
-def _printable(line: Line) -> list[tuple[str, Style | str | None]]:
+def _printable(line: Line) -> list[tuple[str, Style | str]]:
     """The line's runs as shown: labels, names and link lines in it may come from imports."""
-    return [(printable(text), style) for text, style in line]
+    return [(printable(text), style or "") for text, style in line]
 
 
 def _listed(span: Annotation, label_style: Style | str, mark: str) -> Line:
@@ -180,11 +182,11 @@ def _changed_runs(old: tuple[list, ...], new: tuple[list, ...]) -> list[tuple[in
     below it moved."""
     rows: list[int] = []
     top = 0
-    for old_lines, new_lines, same in zip(old, new, (operator.eq, operator.is_, operator.eq)):
-        pairs = enumerate(zip(old_lines, new_lines))
+    for old_lines, new_lines, same in zip(old, new, (operator.eq, operator.is_, operator.eq), strict=True):
+        pairs = enumerate(zip(old_lines, new_lines, strict=False))
         if len(old_lines) != len(new_lines):
             first = next((index for index, (was, now) in pairs if not same(was, now)), min(len(old_lines), len(new_lines)))
-            return _runs(rows) + [(top + first, max(sum(map(len, old)), sum(map(len, new))) - 1)]
+            return [*_runs(rows), (top + first, max(sum(map(len, old)), sum(map(len, new))) - 1)]
         rows += [top + index for index, (was, now) in pairs if not same(was, now)]
         top += len(new_lines)
     return _runs(rows)

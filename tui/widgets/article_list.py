@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence, Set
+from typing import ClassVar
 
 from rich.segment import Segment
 from rich.text import Text
@@ -40,7 +41,7 @@ class ArticleList(LineView):
     asked of the filter when a key moves to them (the end, a page down)."""
 
     STYLE_PREFIX = "article-list"
-    COMPONENT_CLASSES = {"article-list--cursor"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"article-list--cursor"}
     DEFAULT_CSS = """
     ArticleList {
         height: 1fr;
@@ -156,7 +157,7 @@ class ArticleList(LineView):
         event.stop()
         event.prevent_default()
 
-    def _on_click(self, event: events.Click) -> None:
+    async def _on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is not None:
             row = self.viewport.top + offset.y

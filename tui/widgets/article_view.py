@@ -12,12 +12,14 @@ a container's lines are rendered in every full frame though its children cover t
 from __future__ import annotations
 
 import bisect
+from itertools import pairwise
 from operator import attrgetter
+from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.strip import Strip
@@ -32,7 +34,6 @@ from .gutter import thumb_rows
 from .keys import pass_on_if_unfocused, run_bindings_here
 from .line_view import LineView
 from .wrap import TAB_CELLS, column_of, line_of, line_starts, offset_at_column, wrap
-
 
 HEADING_ROWS = 2  # 'n  outlet · date' and the title, above the text; they do not scroll
 MARGIN = 1  # a blank cell before the heading and the text
@@ -54,9 +55,9 @@ class ArticleView(LineView, can_focus=True):
     """One article in column ``number``: a cursor (a character offset), an optional
     selection, and highlights."""
 
-    BINDINGS = VIEW_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = [*VIEW_BINDINGS]
     STYLE_PREFIX = "article-view"
-    COMPONENT_CLASSES = {
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
         "article-view--cursor",
         "article-view--selection",
         "article-view--match",
@@ -207,7 +208,7 @@ class ArticleView(LineView, can_focus=True):
     def _clamp(self, offset: int) -> int:
         return min(max(offset, 0), max(len(self.text) - 1, 0))
 
-    def _set_cursor(self, offset: int, anchor: int | None | bool = False) -> None:
+    def _set_cursor(self, offset: int, anchor: int | bool | None = False) -> None:
         """Move the cursor; ``anchor`` False keeps the current anchor, None drops it."""
         offset = self._clamp(offset)
         old_cursor, old_anchor = self.cursor, self.selection_anchor
@@ -325,6 +326,7 @@ class ArticleView(LineView, can_focus=True):
         index = self.viewport.top + row
         width = self._text_width
         base = self.line_styles.base
+        strip: Strip | None  # None: not in the cache yet
         if index >= len(self._lines):
             strip = Strip.blank(width, base)
         else:
@@ -385,7 +387,7 @@ class ArticleView(LineView, can_focus=True):
             cuts.update((self.cursor, self.cursor + 1))
         points = sorted(cut for cut in cuts if start <= cut <= end)
         segments: list[Segment] = []
-        for run_start, run_end in zip(points, points[1:]):
+        for run_start, run_end in pairwise(points):
             style = base
             span_style = self._span_style(line_spans, run_start) if line_spans else None
             if span_style is not None:

@@ -10,6 +10,8 @@ going through Text and Textual's Content cost several ms a frame at start-up.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.cells import cell_len
 from rich.segment import Segment
 from textual import events
@@ -30,7 +32,7 @@ class TitleBar(Widget):
         height: 1;
     }
     """
-    COMPONENT_CLASSES = {"title-bar--sub-title"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"title-bar--sub-title"}
 
     def render_line(self, y: int) -> Strip:
         base = self.rich_style
@@ -52,7 +54,7 @@ class KeyBar(Widget):
         height: 1;
     }
     """
-    COMPONENT_CLASSES = {"key-bar--key", "key-bar--disabled"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"key-bar--key", "key-bar--disabled"}
 
     def __init__(self) -> None:
         super().__init__()

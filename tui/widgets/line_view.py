@@ -20,7 +20,7 @@ class LineStyles:
     ancestors, and Textual drops its own cache at every refresh: a quarter of a
     millisecond of every key, looking up the same styles again."""
 
-    __slots__ = ("_view", "__dict__")  # the __dict__ holds only the styles looked up
+    __slots__ = ("__dict__", "_view")  # the __dict__ holds only the styles looked up
 
     def __init__(self, view: LineView) -> None:
         self._view = view

@@ -11,7 +11,7 @@ from .keys import pass_on_if_unfocused
 
 
 class SearchBox(Input):
-    def __init__(self, on_search: Callable[[str], None], on_close: Callable[[], None], **kwargs) -> None:
+    def __init__(self, on_search: Callable[[str], None], on_close: Callable[[], object], **kwargs) -> None:
         super().__init__(**kwargs)
         self.display = False  # shown by whoever opens it
         self._on_search = on_search

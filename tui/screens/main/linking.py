@@ -107,7 +107,7 @@ class Linking:
 
             choices = [Choice(str(number), self._describe(link, spans, span.article_id))
                        for number, (link, spans) in enumerate(links[:9], start=1)]
-            by_key = {choice.key: link for choice, (link, _) in zip(choices, links)}
+            by_key = {choice.key: link for choice, (link, _) in zip(choices, links, strict=False)}
             self.screen.app.push_screen(
                 ChoiceScreen("Delete which link?", choices, lambda choice: self._delete(by_key[choice.key])))
 

@@ -6,9 +6,10 @@ into a call of the part that does it; the parts are the modules beside this one.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.screen import Screen
 
 from ...keymap import MAIN_BINDINGS
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 
 
 class MainScreen(Screen):
-    BINDINGS = MAIN_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = [*MAIN_BINDINGS]
 
     def __init__(self, session: Session) -> None:
         super().__init__()

@@ -41,7 +41,7 @@ class ColumnSlots:
         if index in self.unreadable:
             return False
         try:
-            self.articles[index].text
+            self.articles[index].text  # noqa: B018 - read for the error an unreadable file raises
         except ArticleError as error:
             self.unreadable.add(index)
             self._on_unreadable(error)
