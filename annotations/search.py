@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-
 # Characters typeset in several ways, each to the one a keyboard types.
 _TYPESET = str.maketrans({
     **dict.fromkeys("‘’‚‛′ʼ`´", "'"),

@@ -6,11 +6,14 @@ label key tags it; escape leaves things as they were."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
@@ -27,7 +30,7 @@ LIMIT = 1000  # matches listed; the count says how many there are in all
 
 
 class MatchesScreen(Dialog):
-    BINDINGS = [("escape", "close", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [("escape", "close", "Close")]
 
     def __init__(self, articles: Sequence[Article], query: str, on_jump: Callable[[Found], None]) -> None:
         super().__init__()
@@ -50,10 +53,8 @@ class MatchesScreen(Dialog):
         def readable() -> list[tuple[str, str]]:
             pairs = []
             for article in articles:
-                try:
+                with contextlib.suppress(ArticleError):  # named when it is shown; here it is only not searched
                     pairs.append((article.id, article.text))
-                except ArticleError:  # named when it is shown; here it is only not searched
-                    pass
             return pairs
 
         with keys_first():

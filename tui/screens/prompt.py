@@ -20,7 +20,7 @@ class LinePrompt(Dialog):
         super().__init__()
         self.title_text = title
         self.current = value
-        self._on_enter = on_enter
+        self._on_value = on_enter
 
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt-body"):
@@ -36,4 +36,4 @@ class LinePrompt(Dialog):
 
     def _done(self, value: str) -> None:
         self.dismiss()
-        self._on_enter(value)
+        self._on_value(value)

@@ -35,9 +35,8 @@ class Linking:
             return
         from ..choice import Choice, ChoiceScreen
 
-        choices = [Choice(str(number), span.label, repr(one_line(span.text)[:60]))
-                   for number, span in enumerate(covering[:9], start=1)]
-        by_key = dict(zip((choice.key for choice in choices), covering))
+        by_key = {str(number): span for number, span in enumerate(covering[:9], start=1)}
+        choices = [Choice(key, span.label, repr(one_line(span.text)[:60])) for key, span in by_key.items()]
         self.screen.app.push_screen(ChoiceScreen("Link from which tag?", choices,
                                                  lambda choice: self._mark(by_key[choice.key])))
 

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from annotations.search import find_matches, next_match
-
 from textual.widgets import Static
 
+from annotations.search import find_matches, next_match
 from annotations.text import counted
 
 from ...shown import plain
@@ -83,7 +82,7 @@ class Search:
         self.screen.app.push_screen(MatchesScreen(self.screen.session.articles, self.query, self._jump))
 
     def _jump(self, found: Found) -> None:
-        self.screen.columns.jump_to(found)
+        self.screen.columns.show_at(found.article_id, found.start)
         view = self.screen.columns.focused
         if view is not None and view.article.id == found.article_id:
             self._select_match(view, 1, include_cursor=True)
