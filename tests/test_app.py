@@ -170,10 +170,10 @@ async def test_jumping_to_a_tag_brings_its_line_into_the_panel(seeds, db_path):
             await pilot.press("left_square_bracket")  # from the start: back round to the last tag
             await pilot.pause()
             assert views(app)[0].cursor == words[-1].start()
-            assert f"actor   {words[-1].group()}" in panel_shows()
+            assert f"actor    {words[-1].group()}" in panel_shows()
             await pilot.press("right_square_bracket")  # and on round to the first
             await pilot.pause()
-            assert f"actor   {words[0].group()}" in panel_shows()
+            assert f"actor    {words[0].group()}" in panel_shows()
 
 
 async def test_three_columns_at_160_and_one_at_80_each_with_outlet_and_date(seeds, db_path):
@@ -284,7 +284,7 @@ async def test_panel_lists_the_focused_articles_tags_with_counts(seeds, db_path)
             await pilot.press("w", "a", "w", "w", "a", "w", "f")
             panel = app.screen.query_one(AnnotationPanel).text_lines()
             assert panel[1:7] == ["3 tags", " actor  2", " claim  0", " figure  1", " quote  0", ""]
-            assert panel[7:] == ["actor   Iraqi", "actor   leader", "figure  on"]
+            assert panel[7:] == ["actor    Iraqi", "actor    leader", "figure   on"]
             await pilot.press("2")
             assert "0 tags" in app.screen.query_one(AnnotationPanel).text_lines()
 

@@ -1,0 +1,96 @@
+"""What the screen shows (issue 24): a tag's status in the view and the panel, two articles
+side by side at 80x24, and the small things (names cut with an ellipsis, paths that keep
+their file name, few and short toasts clear of the review filter)."""
+
+from __future__ import annotations
+
+from rich.style import Style
+
+from annotations.articles import Article
+from annotations.model import Annotation
+from annotations.schema import load_schema, parse_schema
+from annotations.store import Store
+from tui.keymap import reserved_keys
+from tui.widgets.annotation_panel import AnnotationPanel
+from tui.widgets.article_view import HEADING_ROWS, ArticleView
+
+from .conftest import make_app
+from .test_app import NARROW, WIDE, views
+
+WORDS = ("Iraqi", "militia", "leader", "Monday")  # in the first seed's first line, in this order
+
+
+def styles_of(view: ArticleView, word: str) -> Style:
+    """The style the view draws the first character of ``word`` in (the word is on screen)."""
+    row = HEADING_ROWS + view_line(view, view.text.index(word)) - view.scroll_offset.y
+    strip = view.render_line(row)
+    column = strip.text.index(word)
+    return [segment.style for segment in strip for _ in segment.text][column]
+
+
+def view_line(view: ArticleView, offset: int) -> int:
+    from tui.widgets.wrap import line_of
+
+    return line_of(view._starts, offset)
+
+
+def tag_words(store: Store, article: Article, statuses: dict[str, str]) -> None:
+    """Tag each word 'actor' and give it its status (a suggestion also gets its source)."""
+    for word, status in statuses.items():
+        start = article.text.index(word)
+        span = store.add(article, start, start + len(word), "actor", "tester")
+        if status != "pending":
+            store.update(span, status=status, source="patterns.yaml" if status == "suggested" else "")
+
+
+def panel(app) -> list[str]:
+    return app.screen.query_one(AnnotationPanel).text_lines()
+
+
+# -- 1. a tag's status shows -------------------------------------------------------------
+
+
+async def test_pending_accepted_rejected_and_suggested_spans_each_look_different(seeds, db_path):
+    app, store = make_app(seeds, db_path)
+    with store:
+        tag_words(store, seeds[0], dict(zip(WORDS, ("pending", "accepted", "rejected", "suggested"))))
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.pause()
+            view = views(app)[0]
+            looks = {word: styles_of(view, word) for word in WORDS}
+            pending, accepted, rejected, suggested = looks.values()
+            assert len({pending, accepted, rejected, suggested}) == 4, looks
+            colour = app.session.label_styles["actor"].bgcolor
+            assert pending.bgcolor == colour and not pending.bold and not pending.strike
+            assert accepted.bgcolor == colour and accepted.bold
+            assert rejected.strike and rejected.bgcolor != colour  # turned down: struck through, no tag colour
+            assert suggested.underline and suggested.bgcolor != colour  # as before: underlined, no background
+
+
+async def test_the_panel_marks_each_status_says_what_the_marks_mean_and_does_not_count_a_rejected_tag(seeds, db_path):
+    app, store = make_app(seeds, db_path)
+    with store:
+        tag_words(store, seeds[0], dict(zip(WORDS, ("pending", "accepted", "rejected", "suggested"))))
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.pause()
+            lines = panel(app)
+            assert lines[1] == "2 tags · 1 rejected · 1 suggested"
+            assert " actor  2" in lines
+            listed = {line.split()[-1]: line for line in lines if line.startswith("actor")}
+            assert listed == {"Iraqi": "actor    Iraqi", "militia": "actor  ✓ militia",
+                              "leader": "actor  ✗ leader", "Monday": "actor  ? Monday"}
+            assert "✓ accepted · ✗ rejected · ? suggested" in lines
+
+
+async def test_a_decision_made_in_review_and_its_undo_repaint_the_tags_line(seeds, db_path):
+    app, store = make_app(seeds, db_path)
+    with store:
+        tag_words(store, seeds[0], {"Iraqi": "pending"})
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.pause()
+            view = views(app)[0]
+            assert not styles_of(view, "Iraqi").bold  # drawn, and kept in the view's cache
+            await pilot.press("r", "a", "escape")
+            assert styles_of(view, "Iraqi").bold
+            await pilot.press("u")
+            assert not styles_of(view, "Iraqi").bold
