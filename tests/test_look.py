@@ -94,3 +94,43 @@ async def test_a_decision_made_in_review_and_its_undo_repaint_the_tags_line(seed
             assert styles_of(view, "Iraqi").bold
             await pilot.press("u")
             assert not styles_of(view, "Iraqi").bold
+
+
+# -- 2. two articles side by side at 80x24 -----------------------------------------------
+
+
+def title(app) -> str:
+    from tui.widgets.bars import TitleBar
+
+    return app.screen.query_one(TitleBar).render_line(0).text.strip()
+
+
+async def test_80x24_shows_two_articles_beside_a_narrower_panel_and_says_how_many_are_open(seeds, db_path):
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=NARROW) as pilot:
+            await pilot.pause()
+            assert [view.article.id for view in views(app)] == [article.id for article in seeds[:2]]
+            assert all(view.outer_size.width >= 30 for view in views(app))
+            assert app.screen.query_one(AnnotationPanel).display
+            assert title(app).startswith("▤  Broadsheet — 5 open, 2 shown — db ")
+    app, store = make_app(seeds[:3], db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.pause()
+            assert " shown" not in title(app)  # every open article is on screen
+
+
+async def test_P_folds_the_panel_away_for_more_columns_and_brings_it_back(seeds, db_path):
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.pause()
+            assert len(views(app)) == 3
+            await pilot.press("P")
+            assert not app.screen.query_one(AnnotationPanel).display
+            assert [view.outer_size.width for view in views(app)] == [40, 40, 40, 40]
+            assert "5 open, 4 shown" in title(app)
+            await pilot.press("P")
+            assert app.screen.query_one(AnnotationPanel).display and len(views(app)) == 3
+            assert "5 open, 3 shown" in title(app)

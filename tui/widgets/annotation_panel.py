@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 VIRTUAL_BLOCK = 50
 PANEL_WIDTH = 34  # cells, beside the article columns (set here, not in the stylesheet: the columns' count needs it)
-PROGRESS_WIDTH = PANEL_WIDTH - 4  # cells: the panel less its padding and scroll thumb
+FRAME_CELLS = 4  # of the panel's width, not its lines': its padding, its scroll thumb and a space
 NOT_TAGS = ("suggested", "rejected")  # listed, but not counted as tags
 LABEL_CELLS = (5, 10)  # a listed tag's label name: as wide as the schema's longest, within these
 
@@ -49,6 +49,7 @@ class AnnotationPanel(LineView, can_focus=False):
 
     def __init__(self, schema: LabelSchema, label_styles: LabelStyles, **kwargs) -> None:
         super().__init__(**kwargs)
+        self.cells = PANEL_WIDTH
         self.styles.width = PANEL_WIDTH
         self.schema = schema
         self.label_styles = label_styles
@@ -66,6 +67,12 @@ class AnnotationPanel(LineView, can_focus=False):
         # Drawn lines by content and width, not by place: a tag in the middle of the list
         # moves every line below it down one, and they need not be drawn again.
         self._strips: LRUCache[tuple[Line, int], Strip] = LRUCache(1024)
+
+    def set_width(self, cells: int) -> None:
+        """Narrower where the columns need the room; no cells: folded away."""
+        self.display = cells > 0
+        if cells and cells != self.cells:
+            self.cells = self.styles.width = cells
 
     @property
     def line_count(self) -> int:
@@ -100,7 +107,7 @@ class AnnotationPanel(LineView, can_focus=False):
         if statuses["suggested"]:
             head.append((("y accepts, x rejects; A / X all", "dim"),))
         if job is not None:
-            width = PROGRESS_WIDTH
+            width = self.cells - FRAME_CELLS
             filled = round(job.fraction * width)
             head += [((job.describe(), "bold"),), (("█" * filled + "░" * (width - filled), "bold"),)]
         marked = [status for status in STATUS_MARKS if statuses[status]]
