@@ -134,3 +134,103 @@ async def test_P_folds_the_panel_away_for_more_columns_and_brings_it_back(seeds,
             await pilot.press("P")
             assert app.screen.query_one(AnnotationPanel).display and len(views(app)) == 3
             assert "5 open, 3 shown" in title(app)
+
+
+# -- 3. small things ---------------------------------------------------------------------
+
+LONG_LABELS = """
+labels:
+  - name: location
+    key: l
+    color: "#5fafff"
+    description: A place.
+  - name: organisation_or_group
+    key: o
+    color: "#d7af5f"
+    description: An organisation.
+"""
+
+
+def app_with_labels(articles, db_path, schema_text: str):
+    from tui.app import BroadsheetApp
+    from tui.session import Session
+
+    reserved = {key: use for key, use in reserved_keys().items() if key not in ("l", "o")}
+    schema = parse_schema(schema_text, "labels.yaml", reserved)
+    store = Store.open(db_path)
+    return BroadsheetApp(Session(store, schema, "tester", articles)), store
+
+
+async def test_the_panel_gives_a_label_name_room_or_an_ellipsis_and_a_gap_before_the_mark(db_path):
+    article = Article("a", "Iraq and the Kataib Hezbollah militia")
+    app, store = app_with_labels([article], db_path, LONG_LABELS)
+    with store:
+        iraq = store.add(article, 0, 4, "location", "tester")
+        store.update(iraq, status="suggested", source="patterns.yaml")
+        store.add(article, 13, 29, "organisation_or_group", "tester")
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.pause()
+            lines = panel(app)
+            assert "location   ? Iraq" in lines
+            assert "organisat…   Kataib Hezbollah" in lines
+
+
+async def test_the_picker_cuts_a_long_path_with_an_ellipsis_and_keeps_the_file_name(db_path):
+    folder = "/srv/corpora/" + "/".join(f"collection-{number}" for number in range(12))
+    articles = [Article("a1", "A text.", source=f"{folder}/2024-05-01_kataib_hezbollah_strikes.txt")]
+    app, store = make_app(articles, db_path)
+    with store:
+        async with app.run_test(size=NARROW) as pilot:
+            await pilot.press("o")
+            await pilot.pause()
+            listing = app.screen.query_one("#picker-list")
+            row = listing.render_line(0).text.rstrip()
+            assert row.endswith("/2024-05-01_kataib_hezbollah_strikes.txt")
+            assert "  …/" in row and len(row) <= listing.size.width
+
+
+async def test_toasts_are_few_information_goes_soon_and_none_covers_the_review_filter(seeds, db_path):
+    from textual.widgets._toast import Toast
+
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE, notifications=True) as pilot:
+            for number in range(7):
+                app.notify(f"notice {number}")
+            app.notify("careful", severity="warning", timeout=10)
+            await pilot.pause()
+            kept = list(app._notifications)
+            assert [notice.message for notice in kept] == ["notice 5", "notice 6", "careful"]
+            assert [notice.timeout for notice in kept] == [3, 3, 10]
+            await pilot.press("r", "slash")
+            app.notify("a notice over the review")
+            await pilot.pause()
+            box = app.screen.query_one("#review-filter").region
+            toasts = [toast.region for toast in app.screen.query(Toast)]
+            assert toasts and not any(toast.overlaps(box) for toast in toasts)
+
+
+def shown_lines(widget) -> list[str]:
+    from textual.geometry import Region
+
+    return [strip.text.rstrip() for strip in widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))]
+
+
+async def test_a_dialog_and_the_title_cut_long_text_with_an_ellipsis(seeds, tmp_path):
+    from textual.widgets import Static
+
+    from tui.screens.choice import Choice, ChoiceScreen
+
+    deep = tmp_path.joinpath(*(f"folder-{number}" for number in range(8))) / "broadsheet.json"
+    app, store = make_app(seeds, deep)
+    with store:
+        async with app.run_test(size=NARROW) as pilot:
+            await pilot.pause()
+            assert title(app).endswith("…") and len(title(app)) <= NARROW[0]
+            long = "a quotation that runs on and on " * 4
+            app.push_screen(ChoiceScreen(f"Link quote {long!r} as", [Choice("s", "same-as", long)], lambda choice: None))
+            await pilot.pause()
+            heading, table = list(app.screen.query(Static))[:2]
+            assert shown_lines(heading) == [f"Link quote {long!r} as"[: heading.size.width - 1] + "…"]
+            [row] = shown_lines(table)
+            assert row.startswith("s  same-as  a quotation") and row.endswith("…")
