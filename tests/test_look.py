@@ -7,12 +7,12 @@ from __future__ import annotations
 from rich.style import Style
 
 from annotations.articles import Article
-from annotations.model import Annotation
-from annotations.schema import load_schema, parse_schema
+from annotations.schema import parse_schema
 from annotations.store import Store
 from tui.keymap import reserved_keys
 from tui.widgets.annotation_panel import AnnotationPanel
 from tui.widgets.article_view import HEADING_ROWS, ArticleView
+from tui.widgets.wrap import line_of
 
 from .conftest import make_app
 from .test_app import NARROW, WIDE, views
@@ -22,16 +22,10 @@ WORDS = ("Iraqi", "militia", "leader", "Monday")  # in the first seed's first li
 
 def styles_of(view: ArticleView, word: str) -> Style:
     """The style the view draws the first character of ``word`` in (the word is on screen)."""
-    row = HEADING_ROWS + view_line(view, view.text.index(word)) - view.scroll_offset.y
+    row = HEADING_ROWS + line_of(view._starts, view.text.index(word)) - view.scroll_offset.y
     strip = view.render_line(row)
     column = strip.text.index(word)
     return [segment.style for segment in strip for _ in segment.text][column]
-
-
-def view_line(view: ArticleView, offset: int) -> int:
-    from tui.widgets.wrap import line_of
-
-    return line_of(view._starts, offset)
 
 
 def tag_words(store: Store, article: Article, statuses: dict[str, str]) -> None:
@@ -50,7 +44,7 @@ def panel(app) -> list[str]:
 # -- 1. a tag's status shows -------------------------------------------------------------
 
 
-async def test_pending_accepted_rejected_and_suggested_spans_each_look_different(seeds, db_path):
+async def test_each_status_looks_different_in_the_view_and_the_panel_which_does_not_count_a_rejected_tag(seeds, db_path):
     app, store = make_app(seeds, db_path)
     with store:
         tag_words(store, seeds[0], dict(zip(WORDS, ("pending", "accepted", "rejected", "suggested"))))
@@ -66,13 +60,6 @@ async def test_pending_accepted_rejected_and_suggested_spans_each_look_different
             assert rejected.strike and rejected.bgcolor != colour  # turned down: struck through, no tag colour
             assert suggested.underline and suggested.bgcolor != colour  # as before: underlined, no background
 
-
-async def test_the_panel_marks_each_status_says_what_the_marks_mean_and_does_not_count_a_rejected_tag(seeds, db_path):
-    app, store = make_app(seeds, db_path)
-    with store:
-        tag_words(store, seeds[0], dict(zip(WORDS, ("pending", "accepted", "rejected", "suggested"))))
-        async with app.run_test(size=WIDE) as pilot:
-            await pilot.pause()
             lines = panel(app)
             assert lines[1] == "2 tags · 1 rejected · 1 suggested"
             assert " actor  2" in lines
