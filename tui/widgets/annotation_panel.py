@@ -33,8 +33,8 @@ if TYPE_CHECKING:
 
 VIRTUAL_BLOCK = 50
 PANEL_WIDTH = 34  # cells, beside the article columns (set here, not in the stylesheet: the columns' count needs it)
-FRAME_CELLS = 4  # of the panel's width, not its lines': its padding, its scroll thumb and a space
-NOT_TAGS = ("suggested", "rejected")  # listed, but not counted as tags
+PROGRESS_MARGIN = 4  # cells: the progress bar fills the panel less its padding and scroll thumb
+NOT_TAGS = ("rejected", "suggested")  # listed, but not counted as tags
 LABEL_CELLS = (5, 10)  # a listed tag's label name: as wide as the schema's longest, within these
 
 
@@ -107,7 +107,7 @@ class AnnotationPanel(LineView, can_focus=False):
         if statuses["suggested"]:
             head.append((("y accepts, x rejects; A / X all", "dim"),))
         if job is not None:
-            width = self.cells - FRAME_CELLS
+            width = self.cells - PROGRESS_MARGIN
             filled = round(job.fraction * width)
             head += [((job.describe(), "bold"),), (("█" * filled + "░" * (width - filled), "bold"),)]
         marked = [status for status in STATUS_MARKS if statuses[status]]
@@ -187,7 +187,7 @@ def _printable(line: Line) -> list[tuple[str, Style | str | None]]:
 def _counts(statuses: Counter[str]) -> str:
     """'2 tags · 1 rejected · 1 suggested': a rejected tag or a suggestion is not a tag."""
     tags = sum(count for status, count in statuses.items() if status not in NOT_TAGS)
-    return " · ".join([counted(tags, "tag"), *(f"{statuses[status]} {status}" for status in NOT_TAGS[::-1] if statuses[status])])
+    return " · ".join([counted(tags, "tag"), *(f"{statuses[status]} {status}" for status in NOT_TAGS if statuses[status])])
 
 
 def _listed(span: Annotation, label_style: Style | str, label_cells: int) -> Line:
