@@ -170,13 +170,13 @@ async def test_jumping_to_a_tag_brings_its_line_into_the_panel(seeds, db_path):
             await pilot.press("left_square_bracket")  # from the start: back round to the last tag
             await pilot.pause()
             assert views(app)[0].cursor == words[-1].start()
-            assert f"actor   {words[-1].group()}" in panel_shows()
+            assert f"actor    {words[-1].group()}" in panel_shows()
             await pilot.press("right_square_bracket")  # and on round to the first
             await pilot.pause()
-            assert f"actor   {words[0].group()}" in panel_shows()
+            assert f"actor    {words[0].group()}" in panel_shows()
 
 
-async def test_three_columns_at_160_and_one_at_80_each_with_outlet_and_date(seeds, db_path):
+async def test_three_columns_at_160_and_two_at_80_each_with_outlet_and_date(seeds, db_path):
     app, store = make_app(seeds, db_path)
     with store:
         async with app.run_test(size=WIDE) as pilot:
@@ -194,7 +194,7 @@ async def test_three_columns_at_160_and_one_at_80_each_with_outlet_and_date(seed
     with store:
         async with app.run_test(size=NARROW) as pilot:
             await pilot.pause()
-            assert len(views(app)) == 1
+            assert len(views(app)) == 2
             assert "A Iraqi militia leader" in visible_text(views(app)[0])
 
 
@@ -206,7 +206,7 @@ async def test_cursor_moves_by_line_page_and_to_the_ends(seeds, db_path):
             text = view.text
             await pilot.press("G")
             assert view.cursor == len(text) - 1
-            assert "for proxies in the region." in visible_text(view)
+            assert "in the region." in visible_text(view)
             await pilot.press("g", "j")
             assert view.cursor_line() == 1
             await pilot.press("pagedown")
@@ -284,7 +284,7 @@ async def test_panel_lists_the_focused_articles_tags_with_counts(seeds, db_path)
             await pilot.press("w", "a", "w", "w", "a", "w", "f")
             panel = app.screen.query_one(AnnotationPanel).text_lines()
             assert panel[1:7] == ["3 tags", " actor  2", " claim  0", " figure  1", " quote  0", ""]
-            assert panel[7:] == ["actor   Iraqi", "actor   leader", "figure  on"]
+            assert panel[7:] == ["actor    Iraqi", "actor    leader", "figure   on"]
             await pilot.press("2")
             assert "0 tags" in app.screen.query_one(AnnotationPanel).text_lines()
 

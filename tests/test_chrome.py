@@ -42,7 +42,7 @@ async def test_title_bar_shows_the_database_path_as_typed(seeds, tmp_path):
     with store:
         async with app.run_test(size=WIDE):
             title = app.screen.query_one(TitleBar).render_line(0).text.strip()
-    assert title == f"▤  Broadsheet — db {folder / 'db.json'} · annotator [i]ana"
+    assert title == f"▤  Broadsheet — 5 open, 3 shown — db {folder / 'db.json'} · annotator [i]ana"
 
 
 def gutter(view: ArticleView | AnnotationPanel, first_row: int = 0) -> str:

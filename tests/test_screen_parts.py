@@ -17,7 +17,7 @@ from tui.app import BroadsheetApp
 from tui.keymap import reserved_keys
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
-from tui.widgets.annotation_panel import AnnotationPanel
+from tui.widgets.annotation_panel import PANEL_WIDTH, AnnotationPanel
 from tui.widgets.article_view import ArticleView
 
 from .conftest import ROOT, make_app, saved_annotations
@@ -59,7 +59,7 @@ def test_a_column_skips_an_unreadable_article_and_names_it_once():
     assert [slots.fill(position) for position in range(3)] == [0, 2, None]
     assert not slots.readable(1) and not slots.readable(1)
     assert named == ["b.md: not UTF-8"]
-    assert slots.wanted(160) == 2  # three fit at 160 cells, two can be read
+    assert slots.wanted(160) == (2, PANEL_WIDTH)  # three fit at 160 cells, two can be read
 
 
 def test_the_main_screen_is_thin_and_its_actions_call_its_parts():
@@ -83,7 +83,7 @@ async def test_reading_an_articles_spans_writes_nothing_and_showing_it_reattache
     articles = [seeds[0], rescraped]
     app, store = make_app(articles, db_path)
     with store:
-        async with app.run_test(size=(80, 24)) as pilot:  # one column: the Reuters one is not shown
+        async with app.run_test(size=(70, 24)) as pilot:  # one column: the Reuters one is not shown
             await pilot.pause()
             files = {path: path.read_bytes() for path in db_path.parent.rglob("*") if path.is_file()}
             [span] = app.screen.shown.spans(reuters.id)

@@ -52,12 +52,12 @@ async def test_suggestions_show_underlined_and_y_accepts_x_rejects_walking_on(se
             panel = app.screen.query_one("#panel").text_lines()
             assert any("0 tags · " in line and "suggested" in line for line in panel)
             assert "y accepts, x rejects; A / X all" in panel
-            assert "figure ?five locations" in panel
+            assert "figure ? five locations" in panel
 
             await pilot.press("y")
             assert ("five locations", "accepted") in statuses(store, FIRST)
             panel = app.screen.query_one("#panel").text_lines()  # the span's line follows its change
-            assert "figure  five locations" in panel and "figure ?five locations" not in panel
+            assert "figure ✓ five locations" in panel and "figure ? five locations" not in panel
             assert view.text[view.cursor:].startswith("defensive action")  # on to the next one
             await pilot.press("x")
             assert statuses(store, FIRST)[1] == ("defensive action", "rejected")  # the first of two

@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 # Textual's writer thread to send the frame out first, shorter than the gap between two
 # keys even when a key repeats (about 30 ms).
 FILES_AFTER_FRAME = 0.02
+# Toasts: seven stacked covered a column for 10 s. At most this many at once (the newest),
+# and information, which asks nothing of the analyst, goes after a few seconds.
+MAX_NOTICES = 3
+INFORMATION_SECONDS = 3
 
 
 class BroadsheetApp(App):
@@ -61,8 +65,17 @@ class BroadsheetApp(App):
                timeout: float | None = None, markup: bool = True) -> None:
         """Every notice, from any screen, is plain text: notices quote tags, file names and
         imported names, and read as markup a stray '[/b]' raised and a '[@click=...]' ran
-        its action when the notice was clicked. Control characters show as pictures."""
+        its action when the notice was clicked. Control characters show as pictures.
+        Information goes after INFORMATION_SECONDS, whatever the caller asked."""
+        if severity == "information":
+            timeout = INFORMATION_SECONDS
         super().notify(printable(message), title=printable(title), severity=severity, timeout=timeout, markup=False)
+
+    def _refresh_notifications(self) -> None:
+        """Textual's, which every new notice goes through: the oldest beyond MAX_NOTICES are dropped first."""
+        for oldest in list(self._notifications)[:-MAX_NOTICES]:
+            del self._notifications[oldest]
+        super()._refresh_notifications()
 
     def action_help_quit(self) -> None:
         """ctrl+c says which key quits, as Textual's own handler does, but in plain words:

@@ -64,6 +64,8 @@ MAIN_BINDINGS: list[Binding] = [
         for number in range(1, 10)
     ),
     Binding("o", "pick_article", "Open article", show=False, id="article.pick"),
+    Binding("P", "toggle_panel", "Panel", show=False, tooltip="Fold the annotation panel away, for one more column; P again brings it back",
+            id="panel.toggle"),
     Binding("F", "toggle_done", "Done", show=False,
             tooltip="Mark this article finished: exported even with no tag (a negative example); F again unmarks",
             id="article.done"),

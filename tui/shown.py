@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 
@@ -32,3 +33,15 @@ def shown_path(path: Path) -> str:
     with contextlib.suppress(ValueError):
         path = path.relative_to(Path.cwd())
     return printable(str(path))
+
+
+def fitted_path(path: str, cells: int) -> str:
+    """``path`` in ``cells`` cells: whole if it fits, else its end after '…', from a folder's
+    start where one fits, so the file name stays in view ('…/seeds/a.txt')."""
+    if cell_len(path) <= cells:
+        return path
+    tail = path[-(cells - 1):] if cells > 1 else ""  # as many characters as cells; fewer if some are wide
+    while cell_len(tail) > cells - 1:
+        tail = tail[1:]
+    folder = tail.find("/")
+    return "…" + (tail[folder:] if 0 <= folder < len(tail) - 1 else tail)

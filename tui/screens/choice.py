@@ -1,11 +1,11 @@
-"""A one-key choice (which relation, which link): each option has its key; escape cancels."""
+"""A one-key choice (which relation, which link): each option has its key; escape cancels.
+The title and each option take one line, cut with an ellipsis where they do not fit."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rich.table import Table
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -36,15 +36,15 @@ class ChoiceScreen(Dialog):
         self._on_choose = on_choose
 
     def compose(self) -> ComposeResult:
-        table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
-        table.add_column(style="bold")
-        table.add_column()
-        table.add_column(style="dim")
-        for choice in self.choices:
-            table.add_row(plain(choice.key), plain(choice.name), plain(choice.detail))
+        names = [plain(choice.name) for choice in self.choices]
+        width = max(name.cell_len for name in names)
+        options = Text("\n").join(  # one line each, in columns: key, name, detail
+            Text.assemble(plain(choice.key, "bold"), "  ", name, " " * (width - name.cell_len + 2), plain(choice.detail, "dim"))
+            for choice, name in zip(self.choices, names)
+        )
         with Vertical(id="choice-body"):
             yield Static(plain(self.title_text, style="bold"))
-            yield Static(table)
+            yield Static(options)
             yield Static(Text("escape: cancel", style="dim"))
 
     def on_key(self, event: events.Key) -> None:

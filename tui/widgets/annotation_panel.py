@@ -1,4 +1,5 @@
-"""The focused article's annotations: counts per label, then each tag in reading order.
+"""The focused article's annotations: counts per label, then each tag in reading order,
+marked with its status (STATUS_MARKS), and a line saying what the marks mean.
 
 Drawn through the Line API like the article view: an update repaints the panel alone,
 where replacing a Static's content would lay out (and repaint) the whole screen.
@@ -23,7 +24,7 @@ from annotations.model import Annotation
 from annotations.schema import LabelSchema
 from annotations.text import counted, one_line, printable
 
-from ..styles import UNKNOWN_LABEL, LabelStyles
+from ..styles import STATUS_MARKS, STRESSED, UNKNOWN_LABEL, LabelStyles
 from .gutter import thumb_rows
 from .line_view import LineView
 
@@ -33,7 +34,9 @@ if TYPE_CHECKING:
 
 VIRTUAL_BLOCK = 50
 PANEL_WIDTH = 34  # cells, beside the article columns (set here, not in the stylesheet: the columns' count needs it)
-PROGRESS_WIDTH = PANEL_WIDTH - 4  # cells: the panel less its padding and scroll thumb
+PROGRESS_MARGIN = 4  # cells: the progress bar fills the panel less its padding and scroll thumb
+NOT_TAGS = ("rejected", "suggested")  # listed, but not counted as tags
+LABEL_CELLS = (5, 10)  # a listed tag's label name: as wide as the schema's longest, within these
 
 
 # A line of the panel: runs of (text, style), turned into Text only when drawn.
@@ -42,13 +45,16 @@ Line = tuple[tuple[str, Style | str | None], ...]
 
 class AnnotationPanel(LineView, can_focus=False):
     STYLE_PREFIX = "annotation-panel"
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"annotation-panel--thumb"}
+    PARTIAL_STYLES = frozenset(STRESSED)
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"annotation-panel--thumb", "annotation-panel--accepted", "annotation-panel--rejected"}
 
     def __init__(self, schema: LabelSchema, label_styles: LabelStyles, **kwargs) -> None:
         super().__init__(**kwargs)
+        self.cells = PANEL_WIDTH
         self.styles.width = PANEL_WIDTH
         self.schema = schema
         self.label_styles = label_styles
+        self.label_cells = min(max(LABEL_CELLS[0], *map(len, schema.names)), LABEL_CELLS[1])
         # The lines in three parts: the counts above the list, the tags listed, and what
         # follows. A tag's line is made when it is drawn, so that a tag costs the panel
         # about the same with 1,000 tags in the article as with ten (rebuilding 1,000 lines
@@ -62,6 +68,12 @@ class AnnotationPanel(LineView, can_focus=False):
         # Drawn lines by content and width, not by place: a tag in the middle of the list
         # moves every line below it down one, and they need not be drawn again.
         self._strips: LRUCache[tuple[Line, int], Strip] = LRUCache(1024)
+
+    def set_width(self, cells: int) -> None:
+        """Narrower where the columns need the room; no cells: folded away."""
+        self.display = cells > 0
+        if cells and cells != self.cells:
+            self.cells = self.styles.width = cells
 
     @property
     def line_count(self) -> int:
@@ -77,8 +89,10 @@ class AnnotationPanel(LineView, can_focus=False):
         span = self._spans[index]
         kept = self._span_lines.get(span.id)
         if kept is None or kept[0] is not span:
-            mark = "?" if span.status == "suggested" else " "
-            kept = self._span_lines[span.id] = (span, _listed(span, self.label_styles.of(span), mark))
+            style = self.label_styles.of(span)
+            if span.status in STRESSED:
+                style += getattr(self.line_styles, span.status)
+            kept = self._span_lines[span.id] = (span, _listed(span, style, self.label_cells))
         return kept[1]
 
     def show(self, title: str, spans: list[Annotation], orphans: Sequence[Annotation] = (), links: Sequence[str] = (),
@@ -86,19 +100,20 @@ class AnnotationPanel(LineView, can_focus=False):
         """``spans``: the tags and suggestions shown; ``links``: one line per link touching
         the article; ``link_source``: the tag marked with m; ``job``: a background job running."""
         spans = list(spans)
-        per_label = Counter([span.label for span in spans if span.status != "suggested"])
-        tags = sum(per_label.values())
-        suggested = len(spans) - tags
-        count = counted(tags, "tag")
-        head: list[Line] = [((title, "bold"),), ((count + (f" · {suggested} suggested" if suggested else ""), None),)]
+        statuses = Counter(span.status for span in spans)
+        per_label = Counter([span.label for span in spans if span.status not in NOT_TAGS])
+        head: list[Line] = [((title, "bold"),), ((_counts(statuses), None),)]
         for name in self.schema.names + sorted(set(per_label) - set(self.schema.names)):
             head.append(((f" {name} ", self.label_styles.get(name, UNKNOWN_LABEL)), (f" {per_label.get(name, 0)}", None)))
-        if suggested:
+        if statuses["suggested"]:
             head.append((("y accepts, x rejects; A / X all", "dim"),))
         if job is not None:
-            width = PROGRESS_WIDTH
+            width = self.cells - PROGRESS_MARGIN
             filled = round(job.fraction * width)
             head += [((job.describe(), "bold"),), (("█" * filled + "░" * (width - filled), "bold"),)]
+        marked = [status for status in STATUS_MARKS if statuses[status]]
+        if marked:
+            head.append(((" · ".join(f"{STATUS_MARKS[status]} {status}" for status in marked), "dim"),))
         head.append(())
         tail: list[Line] = []
         if not spans:
@@ -113,7 +128,7 @@ class AnnotationPanel(LineView, can_focus=False):
             tail += [(), ((f"Orphaned: {len(orphans)}", "bold red"),),
                      (("The text changed and these are no", "dim"),),
                      (("longer in it; kept, not exported.", "dim"),)]
-            tail += [_listed(span, "red", " ") for span in orphans]
+            tail += [_listed(span, "red", self.label_cells) for span in orphans]
         # Repaint only the lines that changed: a tag changes a count and adds one line.
         changed = _changed_runs((self._head, self._spans, self._tail), (head, spans, tail))
         self._head, self._spans, self._tail = head, spans, tail
@@ -159,6 +174,7 @@ class AnnotationPanel(LineView, can_focus=False):
 
     def forget_lines(self) -> None:
         self._strips.clear()
+        self._span_lines.clear()  # their label names are in the status's CSS style
 
     def text_lines(self) -> list[str]:
         """The panel as plain lines (what a reader sees, for tests and screen readers)."""
@@ -170,9 +186,17 @@ def _printable(line: Line) -> list[tuple[str, Style | str]]:
     return [(printable(text), style or "") for text, style in line]
 
 
-def _listed(span: Annotation, label_style: Style | str, mark: str) -> Line:
-    """A span in the list: its label in seven cells in ``label_style``, then ``mark`` and its text."""
-    return (f"{span.label[:7]:<7}", label_style), (mark + one_line(span.text), None)
+def _counts(statuses: Counter[str]) -> str:
+    """'2 tags · 1 rejected · 1 suggested': a rejected tag or a suggestion is not a tag."""
+    tags = sum(count for status, count in statuses.items() if status not in NOT_TAGS)
+    return " · ".join([counted(tags, "tag"), *(f"{statuses[status]} {status}" for status in NOT_TAGS if statuses[status])])
+
+
+def _listed(span: Annotation, label_style: Style | str, label_cells: int) -> Line:
+    """A span in the list: its label in ``label_cells`` cells in ``label_style`` (cut with an
+    ellipsis), a gap, its status mark (or a blank), a space and its text."""
+    name = span.label if len(span.label) <= label_cells else span.label[: label_cells - 1] + "…"
+    return (f"{name:<{label_cells}}", label_style), (f" {STATUS_MARKS.get(span.status, ' ')} {one_line(span.text)}", None)
 
 
 def _changed_runs(old: tuple[list, ...], new: tuple[list, ...]) -> list[tuple[int, int]]:

@@ -20,19 +20,24 @@ from annotations.article_filter import ArticleFilter
 from annotations.articles import Article
 from annotations.text import printable
 
+from ..shown import fitted_path
 from .keys import pass_on_if_unfocused
 from .line_view import LineView
 
 ALL = sys.maxsize  # rows wanted: every one (the scan runs to its end)
 
 
-def article_label(article: Article, done: bool = False) -> Text:
-    """Outlet and date (or the id), then the title (or the file), a ✓ before one the analyst
-    has finished: text from the file, never markup."""
+def article_label(article: Article, done: bool = False, width: int = sys.maxsize) -> Text:
+    """Outlet and date (or the id), then the title (or the file: cut at its start, to keep
+    its name, in a row ``width`` cells wide), a ✓ before one the analyst has finished: text
+    from the file, never markup."""
     heading = " · ".join(part for part in (article.outlet, article.date) if part) or article.id
     label = Text("✓ " if done else "  ", style="bold green")
     label.append(printable(heading), style="bold")
-    label.append(f"  {printable(article.title or article.source)}", style="italic")  # not the text: it is read lazily
+    label.append("  ")
+    # Not the text: it is read lazily.
+    title = printable(article.title) if article.title else fitted_path(printable(article.source), width - label.cell_len)
+    label.append(title, style="italic")
     return label
 
 
@@ -134,7 +139,7 @@ class ArticleList(LineView):
         if strip is None:
             style = styles.base + styles.cursor if key[1] else styles.base
             article = self.articles[key[0]]
-            label = article_label(article, article.id in self.done)
+            label = article_label(article, article.id in self.done, width)
             label.truncate(width, overflow="ellipsis")
             segments = [Segment(text, style + part if part else style) for text, part, _ in label.render(self.app.console)]
             strip = self._strips[key] = Strip(segments).extend_cell_length(width, style).crop(0, width)

@@ -29,7 +29,7 @@ from annotations.model import Annotation
 from annotations.text import is_zero_width, next_word_start, one_line, previous_word_start, printable
 
 from ..keymap import VIEW_BINDINGS
-from ..styles import LabelStyles
+from ..styles import STRESSED, LabelStyles
 from .gutter import thumb_rows
 from .keys import pass_on_if_unfocused, run_bindings_here
 from .line_view import LineView
@@ -57,6 +57,7 @@ class ArticleView(LineView, can_focus=True):
 
     BINDINGS: ClassVar[list[BindingType]] = [*VIEW_BINDINGS]
     STYLE_PREFIX = "article-view"
+    PARTIAL_STYLES = frozenset(STRESSED)
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "article-view--cursor",
         "article-view--selection",
@@ -64,6 +65,8 @@ class ArticleView(LineView, can_focus=True):
         "article-view--gutter",
         "article-view--thumb",
         "article-view--heading",
+        "article-view--accepted",
+        "article-view--rejected",
     }
 
     def __init__(self, article: Article, label_styles: LabelStyles, number: int = 1, **kwargs) -> None:
@@ -360,6 +363,8 @@ class ArticleView(LineView, can_focus=True):
             return None
         innermost = min(covering, key=lambda span: span.end - span.start)
         style = self.label_styles.of(innermost)
+        if innermost.status in STRESSED:
+            style += getattr(self.line_styles, innermost.status)
         if len(covering) > 1:
             # Nested or overlapping tags: the innermost colour, underlined to say there is more.
             style += Style(underline=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from textual import events
 from textual.screen import Screen
@@ -23,8 +23,9 @@ from annotations.text import printable
 
 
 class TitleBar(Widget):
-    """'▤ Broadsheet — <sub-title>', centred; plain segments, so a path is never markup
-    (and printable: its control characters show as pictures)."""
+    """'▤ Broadsheet — <sub-title>', centred, the sub-title cut with an ellipsis where it
+    does not fit; plain segments, so a path is never markup (and printable: its control
+    characters show as pictures). A screen's own sub-title stands for the app's."""
 
     DEFAULT_CSS = """
     TitleBar {
@@ -34,12 +35,21 @@ class TitleBar(Widget):
     """
     COMPONENT_CLASSES: ClassVar[set[str]] = {"title-bar--sub-title"}
 
+    def on_mount(self) -> None:
+        self.watch(self.screen, "sub_title", lambda _sub_title: self.refresh(), init=False)
+
     def render_line(self, y: int) -> Strip:
         base = self.rich_style
-        segments = [Segment(f"▤  {self.app.title}", base)]
-        if self.app.sub_title:
-            segments.append(Segment(f" — {printable(self.app.sub_title)}", base + self.get_component_rich_style("title-bar--sub-title")))
         width = self.size.width
+        title = f"▤  {self.app.title}"
+        segments = [Segment(title, base)]
+        sub_title = self.screen.sub_title or self.app.sub_title
+        if sub_title:
+            sub_title = f" — {printable(sub_title)}"
+            room = width - cell_len(title)
+            if cell_len(sub_title) > room:
+                sub_title = set_cell_size(sub_title, max(room - 1, 0)) + "…" if room > 0 else ""
+            segments.append(Segment(sub_title, base + self.get_component_rich_style("title-bar--sub-title")))
         margin = max(0, (width - Strip(segments).cell_length) // 2)
         return Strip([Segment(" " * margin, base), *segments]).crop_extend(0, width, base)
 

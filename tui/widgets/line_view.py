@@ -27,7 +27,10 @@ class LineStyles:
 
     def __getattr__(self, name: str) -> Style:  # only for a style not looked up yet
         view = self._view
-        style = view.rich_style if name == "base" else view.get_component_rich_style(f"{view.STYLE_PREFIX}--{name}")
+        if name == "base":
+            style = view.rich_style
+        else:
+            style = view.get_component_rich_style(f"{view.STYLE_PREFIX}--{name}", partial=name in view.PARTIAL_STYLES)
         setattr(self, name, style)
         return style
 
@@ -46,6 +49,9 @@ class Viewport(NamedTuple):
 
 class LineView(ScrollView):
     STYLE_PREFIX: ClassVar[str]  # of the component classes: "article-view" for article-view--cursor
+    # Component styles laid over a label's colours: only what their CSS sets (a bold), not
+    # the widget's background and colour under it.
+    PARTIAL_STYLES: ClassVar[frozenset[str]] = frozenset()
 
     _line_styles: LineStyles | None = None
     _drawn_styles: LineStyles | None = None  # the styles of the lines kept

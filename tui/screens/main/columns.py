@@ -1,5 +1,6 @@
-"""The article columns of the main screen: as many as fit the width, focused in turn or
-by number, and an article opened in one (from the picker, or to show a span).
+"""The article columns of the main screen: as many as fit the width beside the panel
+(narrower, or folded away), focused in turn or by number, and an article opened in one
+(from the picker, or to show a span). The title says when open articles are not shown.
 
 Which article each column shows is ColumnSlots' (slots.py); this part makes, mounts and
 focuses the ArticleView widgets for it. Focus changes go through set_focus, which takes
@@ -29,6 +30,7 @@ class Columns:
     def __init__(self, screen: MainScreen) -> None:
         self.screen = screen
         self.slots = ColumnSlots(screen.session.articles, self._skip)
+        self.panel_folded = False
 
     def _skip(self, error: ArticleError) -> None:
         """An article whose text cannot be read: named once, and counted among the skipped inputs."""
@@ -49,10 +51,16 @@ class Columns:
         """The columns that show the article."""
         return [view for view in self.views if view.article.id == article_id]
 
+    def _fit(self, width: int) -> int:
+        """Size the panel for a screen ``width`` cells wide; how many columns fit beside it."""
+        columns, panel = self.slots.wanted(width, self.panel_folded)
+        self.screen.panel.set_width(panel)
+        return columns
+
     def new(self, width: int, shown: int) -> list[ArticleView]:
         """The columns to add to the ``shown`` ones for a screen ``width`` cells wide."""
         views = []
-        for number in range(shown + 1, self.slots.wanted(width) + 1):
+        for number in range(shown + 1, self._fit(width) + 1):
             index = self.slots.fill(number - 1)
             if index is None:
                 break
@@ -66,11 +74,25 @@ class Columns:
     def lay_out(self, width: int) -> None:
         """Remove the columns that no longer fit, and add those that now do."""
         views = self.views
-        for view in views[self.slots.wanted(width):]:
+        kept = views[: self._fit(width)]
+        if self.focused in views[len(kept):]:
+            self.screen.set_focus(kept[-1])
+        for view in views[len(kept):]:
             view.remove()
-        added = self.new(width, len(views))
+        added = self.new(width, len(kept))
         if added:
             self.screen.mount_all(added, before=self.screen.panel)
+        self.say_shown(len(kept) + len(added))
+
+    def say_shown(self, shown: int) -> None:
+        """'5 open, 2 shown' in the title, when some open articles have no column."""
+        opened = len(self.slots.articles)
+        self.screen.sub_title = f"{opened} open, {shown} shown — {self.screen.app.sub_title}" if shown < opened else None
+
+    def toggle_panel(self) -> None:
+        """Fold the panel away, for a column more, or bring it back."""
+        self.panel_folded = not self.panel_folded
+        self.lay_out(self.screen.size.width)
 
     def focus_next(self, step: int) -> None:
         views = self.views

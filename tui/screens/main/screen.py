@@ -94,6 +94,9 @@ class MainScreen(Screen):
     def action_focus_slot(self, number: int) -> None:
         self.columns.focus_number(number)
 
+    def action_toggle_panel(self) -> None:
+        self.columns.toggle_panel()
+
     def action_pick_article(self) -> None:
         self.columns.pick_article()
 

@@ -15,11 +15,20 @@ from ...widgets.annotation_panel import PANEL_WIDTH
 
 MIN_COLUMN_WIDTH = 40
 MAX_COLUMNS = 9
+# Side by side is the point: where the panel leaves room for one column, two narrower
+# columns beside a narrower panel (at 80 cells: 30, 30 and 20).
+NARROW_COLUMN_WIDTH = 30
+NARROW_PANEL_WIDTH = 20
 
 
-def column_count(width: int, articles: int) -> int:
-    """How many article columns fit: three at 160 cells, one at 80."""
-    return max(1, min((width - PANEL_WIDTH) // MIN_COLUMN_WIDTH, MAX_COLUMNS, articles))
+def arrangement(width: int, articles: int, panel_folded: bool = False) -> tuple[int, int]:
+    """(article columns, panel cells) for a screen ``width`` cells wide: three columns and
+    the panel at 160 cells, two and a narrower panel at 80; a folded panel has no cells."""
+    panel = 0 if panel_folded else PANEL_WIDTH
+    columns = (width - panel) // MIN_COLUMN_WIDTH
+    if columns < 2 <= articles and not panel_folded and (width - NARROW_PANEL_WIDTH) // NARROW_COLUMN_WIDTH >= 2:
+        columns, panel = 2, NARROW_PANEL_WIDTH
+    return max(1, min(columns, MAX_COLUMNS, articles)), panel
 
 
 class ColumnSlots:
@@ -48,9 +57,9 @@ class ColumnSlots:
             return False
         return True
 
-    def wanted(self, width: int) -> int:
-        """How many columns a screen ``width`` cells wide shows."""
-        return column_count(width, len(self.articles) - len(self.unreadable))
+    def wanted(self, width: int, panel_folded: bool = False) -> tuple[int, int]:
+        """(columns, panel cells) a screen ``width`` cells wide shows."""
+        return arrangement(width, len(self.articles) - len(self.unreadable), panel_folded)
 
     def fill(self, position: int) -> int | None:
         """The article for column ``position``: its own, or the next readable one not shown

@@ -85,7 +85,7 @@ class Suggesting:
             Choice("S", "suggest them in every open article", every),
         ]
         self.screen.app.push_screen(ChoiceScreen(
-            f"Every other {span.label} {one_line(span.text)[:50]!r}, whole words", choices,
+            f"Every other {span.label} {one_line(span.text)!r}, whole words", choices,  # the dialog cuts it to fit
             lambda choice: self._tag_occurrences(view, span, choice.key),
         ))
 
