@@ -47,7 +47,7 @@ def panel(app) -> list[str]:
 async def test_each_status_looks_different_in_the_view_and_the_panel_which_does_not_count_a_rejected_tag(seeds, db_path):
     app, store = make_app(seeds, db_path)
     with store:
-        tag_words(store, seeds[0], dict(zip(WORDS, ("pending", "accepted", "rejected", "suggested"))))
+        tag_words(store, seeds[0], dict(zip(WORDS, ("pending", "accepted", "rejected", "suggested"), strict=True)))
         async with app.run_test(size=WIDE) as pilot:
             await pilot.pause()
             view = views(app)[0]

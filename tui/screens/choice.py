@@ -40,7 +40,7 @@ class ChoiceScreen(Dialog):
         width = max(name.cell_len for name in names)
         options = Text("\n").join(  # one line each, in columns: key, name, detail
             Text.assemble(plain(choice.key, "bold"), "  ", name, " " * (width - name.cell_len + 2), plain(choice.detail, "dim"))
-            for choice, name in zip(self.choices, names)
+            for choice, name in zip(self.choices, names, strict=True)
         )
         with Vertical(id="choice-body"):
             yield Static(plain(self.title_text, style="bold"))

@@ -36,7 +36,10 @@ class TitleBar(Widget):
     COMPONENT_CLASSES: ClassVar[set[str]] = {"title-bar--sub-title"}
 
     def on_mount(self) -> None:
-        self.watch(self.screen, "sub_title", lambda _sub_title: self.refresh(), init=False)
+        self.watch(self.screen, "sub_title", self._sub_title_changed, init=False)
+
+    def _sub_title_changed(self, _sub_title: str) -> None:
+        self.refresh()
 
     def render_line(self, y: int) -> Strip:
         base = self.rich_style

@@ -78,7 +78,7 @@ class Linking:
             return
         choices = [Choice(relation.key, relation.name, relation.description) for relation in allowed]
         self.screen.app.push_screen(ChoiceScreen(
-            f"Link {source.label} {one_line(source.text)[:40]!r} → {target.label} {one_line(target.text)[:40]!r} as",
+            f"Link {source.label} {one_line(source.text)!r} → {target.label} {one_line(target.text)!r} as",
             choices, lambda choice: self._save(source, target, choice.name),
         ))
 
