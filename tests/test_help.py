@@ -1,0 +1,90 @@
+"""The help screen, the command palette, `broadsheet --help` and the README, each generated
+from (or checked against) the one binding list in tui/keymap.py (issue 24)."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from rich.console import Console
+
+from tui.screens.help import HelpScreen
+
+from .conftest import make_app
+from .test_app import WIDE
+
+HELP_WIDTH = 92  # inside the help box (#help-body: 96 wide, a border and padding each side)
+
+
+async def shown_help(app, pilot) -> list[str]:
+    """The help screen's lines as a person reads them (opened with ?)."""
+    await pilot.press("question_mark")
+    await pilot.pause()
+    assert isinstance(app.screen, HelpScreen)
+    console = Console(width=HELP_WIDTH, file=io.StringIO(), color_system=None)
+    for static in app.screen.query("#help-body Static"):
+        console.print(static.content)
+    return console.file.getvalue().splitlines()
+
+
+def section(lines: list[str], title: str) -> list[str]:
+    """The rows under the heading that starts with ``title``, up to the next blank line
+    (without the lines a long description wraps onto)."""
+    start = next(index for index, line in enumerate(lines) if line.startswith(title)) + 1
+    end = next((index for index in range(start, len(lines)) if not lines[index].strip()), len(lines))
+    return [line for line in lines[start:end] if not line.startswith(" ")]
+
+
+def row_with(lines: list[str], binding_id: str) -> str:
+    [row] = [line for line in lines if re.search(rf"(?<![\w.-]){re.escape(binding_id)}(?![\w.-])", line)]
+    return row
+
+
+def keys_of(rows: list[str]) -> list[str]:
+    return [row.split()[0] for row in rows]
+
+
+# -- 1: the help screen is right -----------------------------------------------------------
+
+
+async def test_help_lists_relabel_keys_for_the_schemas_labels_by_name_and_each_pick_key_once(seeds, db_path):
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            lines = await shown_help(app, pilot)
+    relabel = [row.split()[:3] for row in section(lines, "Review") if "review.label-" in row]
+    assert relabel == [["1", "Relabel", "actor"], ["2", "Relabel", "claim"], ["3", "Relabel", "figure"],
+                       ["4", "Relabel", "quote"]]  # four labels: no "Label 5" to "Label 9"
+    assert not any("Label 5" in line for line in lines)
+    adjudication = section(lines, "Adjudication")
+    assert keys_of(adjudication) == [*"123456789", "x", "space", "backspace", "left", "right", "escape"]
+    assert [row.split()[1:4] for row in adjudication[:2]] == [["Pick", "version", "1"], ["Pick", "version", "2"]]
+
+
+async def test_help_lists_the_relations_the_key_after_L_picks_with_what_each_joins(seeds, db_path):
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            lines = await shown_help(app, pilot)
+    relations = section(lines, "Relations")
+    assert [row.split()[:2] for row in relations] == [["s", "same-as"], ["b", "said-by"]]
+    assert "same label" in relations[0] and "quote -> actor" in relations[1]
+
+
+async def test_help_names_the_schemas_source_once_and_aligns_every_column(seeds, db_path):
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            lines = await shown_help(app, pilot)
+    text = "\n".join(lines)
+    assert "Labels (default labels.yaml)" in text and "((" not in text
+    left = row_with(lines, "cursor.left")
+    # The description, the id and the detail columns start at one place in every section.
+    for word, binding_id in (("Delete", "annotation.delete"), ("actor", "tag.actor"), ("Accept", "review.accept"),
+                             ("Propose", "compare.propose"), ("Reject all", "adjudicate.reject-all")):
+        row = row_with(lines, binding_id)
+        assert (row.index(word), row.index(binding_id)) == (left.index("Left"), left.index("cursor.left")), row
+    details = [row_with(lines, binding_id).index(detail) for binding_id, detail in (
+        ("tag.actor", "Tag actor: A person"), ("tag.figure", "Tag figure: A number"),
+        ("annotation.delete", "Delete the innermost"))]
+    assert len(set(details)) == 1, details
