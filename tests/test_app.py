@@ -405,5 +405,5 @@ asyncio.run(main())
     assert "tui.screens.main" in loaded and "annotations.store" in loaded
     unneeded = {"yaml", "annotations.review", "annotations.suggest", "annotations.export", "annotations.reattach",
                 "annotations.jsonl", "tui.screens.choice", "tui.screens.background", "tui.screens.review",
-                "tui.screens.compare", "tui.screens.help"}
+                "tui.screens.compare", "tui.screens.help", "tui.palette"}
     assert loaded & unneeded == set()

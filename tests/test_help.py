@@ -7,11 +7,19 @@ import io
 import re
 
 from rich.console import Console
+from textual.command import CommandList
 
+from annotations.store import Store
+from tui.app import BroadsheetApp
 from tui.screens.help import HelpScreen
+from tui.screens.main import MainScreen
+from tui.screens.review import ReviewScreen
+from tui.session import Session
 
-from .conftest import make_app
+from .conftest import make_app, saved_annotations
+from .test_review_screen import seed_tags
 from .test_app import WIDE
+from .test_outside_text import CLOSE_BOLD, hostile_schema
 
 HELP_WIDTH = 92  # inside the help box (#help-body: 96 wide, a border and padding each side)
 
@@ -88,3 +96,54 @@ async def test_help_names_the_schemas_source_once_and_aligns_every_column(seeds,
         ("tag.actor", "Tag actor: A person"), ("tag.figure", "Tag figure: A number"),
         ("annotation.delete", "Delete the innermost"))]
     assert len(set(details)) == 1, details
+
+
+# -- 2: the command palette holds Broadsheet's own commands ---------------------------------
+
+
+async def palette(app, pilot, words: str = "") -> list[str]:
+    """The commands the palette (ctrl+p) offers for ``words`` typed into it, as text."""
+    await pilot.press("ctrl+p", *[{" ": "space"}.get(char, char) for char in words])
+    await pilot.pause(0.3)
+    return [str(option.prompt) for option in app.screen.query_one(CommandList).options]
+
+
+async def run_from_palette(app, pilot, words: str) -> None:
+    """ctrl+p, part of a command's description, enter."""
+    await palette(app, pilot, words)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_the_palette_finds_a_label_by_name_and_tags_the_word_under_the_cursor(seeds, db_path):
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.press("w")  # the cursor on the article's second word
+            await run_from_palette(app, pilot, "figur")
+            assert isinstance(app.screen, MainScreen)
+    [saved] = saved_annotations(db_path)
+    first = seeds[0].text
+    second_word = first.split()[1]
+    assert (saved["article_id"], saved["label"], saved["text"]) == (seeds[0].id, "figure", second_word)
+
+
+async def test_the_palette_runs_a_review_key_on_the_review_screen(seeds, db_path):
+    hook, *_ = seed_tags(seeds, db_path)
+    app, store = make_app(seeds, db_path, annotator="lead")
+    with store:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("r")
+            await run_from_palette(app, pilot, "relabel claim")
+            assert isinstance(app.screen, ReviewScreen)
+            assert not any("Open article" in command for command in await palette(app, pilot, "open art"))
+    records = {record["id"]: record for record in saved_annotations(db_path)}
+    assert records[hook.id]["label"] == "claim"
+
+
+async def test_the_palette_shows_a_label_named_with_markup_and_a_description_with_an_escape_literally(tmp_path, seeds):
+    with Store.open(tmp_path / "db" / "broadsheet.json") as store:
+        app = BroadsheetApp(Session(store, hostile_schema(tmp_path), "tester", seeds))
+        async with app.run_test(size=WIDE) as pilot:
+            [command] = [command for command in await palette(app, pilot) if "tag." in command]
+    assert command == f"{CLOSE_BOLD}  a\ntag.{CLOSE_BOLD} · Tag {CLOSE_BOLD}: Bold␛]2;PWNED␇ [b]not bold"
