@@ -6,11 +6,14 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 from rich.console import Console
 from textual.command import CommandList
 
+from annotations.readers import FORMAT_NAMES, READ_FORMATS
 from annotations.store import Store
 from tui.app import BroadsheetApp
+from tui.cli import COMMANDS, main
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.screens.review import ReviewScreen
@@ -147,3 +150,41 @@ async def test_the_palette_shows_a_label_named_with_markup_and_a_description_wit
         async with app.run_test(size=WIDE) as pilot:
             [command] = [command for command in await palette(app, pilot) if "tag." in command]
     assert command == f"{CLOSE_BOLD}  a\ntag.{CLOSE_BOLD} · Tag {CLOSE_BOLD}: Bold␛]2;PWNED␇ [b]not bold"
+
+
+# -- 3: broadsheet --help lists every command; each command's --help is right ---------------
+
+
+def cli_help(capsys, monkeypatch, *argv: str) -> str:
+    """What `broadsheet ARGV --help` prints, on one wide line per entry (no wrapping)."""
+    monkeypatch.setenv("COLUMNS", "400")
+    with pytest.raises(SystemExit) as exited:
+        main([*argv, "--help"])
+    assert exited.value.code == 0
+    return capsys.readouterr().out
+
+
+def test_the_top_level_help_lists_every_command_and_what_paths_open(capsys, monkeypatch):
+    shown = cli_help(capsys, monkeypatch)
+    block = shown[shown.index("\ncommands"):].split("\n\n")[0]
+    listed = re.findall(r"^  (\w+) {2,}\S", block, re.MULTILINE)  # a command and what it does, a line each
+    assert listed == ["add", "import", "export", "validate", "review", "agree", "merge", "compare"]
+    assert set(listed) == set(COMMANDS)
+    [paths] = [line for line in shown.splitlines() if line.lstrip().startswith("PATH ")]
+    for kind in (".txt", ".md", ".jsonl", ".html", "folders", "globs"):
+        assert kind in paths, kind
+
+
+def test_each_commands_help_names_what_it_reads_and_writes(capsys, monkeypatch):
+    imported = cli_help(capsys, monkeypatch, "import")
+    for name in READ_FORMATS:
+        assert FORMAT_NAMES[name] in imported, name
+    validated = cli_help(capsys, monkeypatch, "validate")
+    for name in FORMAT_NAMES.values():  # export's formats, spaCy's DocBin too
+        assert name in validated, name
+    exported = cli_help(capsys, monkeypatch, "export")
+    start = exported.index("--output")
+    output = exported[start:exported.index("--format {", start)]
+    for folder_format in ("brat", "uima"):
+        assert folder_format in output, folder_format
+    assert "JSONL (spaCy, Prodigy), doccano, brat or CoNLL" not in exported  # it writes nine formats
