@@ -11,15 +11,28 @@ from rich.console import Console
 from textual.command import CommandList
 
 from annotations.readers import FORMAT_NAMES, READ_FORMATS
+from annotations.schema import load_schema
 from annotations.store import Store
 from tui.app import BroadsheetApp
 from tui.cli import COMMANDS, main
+from tui.keymap import (
+    ADJUDICATION_BINDINGS,
+    COMPARE_BINDINGS,
+    MAIN_BINDINGS,
+    REVIEW_BINDINGS,
+    VIEW_BINDINGS,
+    binding_characters,
+    binding_ids,
+    label_bindings,
+    listed_bindings,
+    reserved_keys,
+)
 from tui.screens.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.screens.review import ReviewScreen
 from tui.session import Session
 
-from .conftest import make_app, saved_annotations
+from .conftest import ROOT, make_app, saved_annotations
 from .test_review_screen import seed_tags
 from .test_app import WIDE
 from .test_outside_text import CLOSE_BOLD, hostile_schema
@@ -188,3 +201,85 @@ def test_each_commands_help_names_what_it_reads_and_writes(capsys, monkeypatch):
     for folder_format in ("brat", "uima"):
         assert folder_format in output, folder_format
     assert "JSONL (spaCy, Prodigy), doccano, brat or CoNLL" not in exported  # it writes nine formats
+
+
+# -- 4: every key and command is listed once, and the README agrees --------------------------
+
+ARROWS = ("left", "right", "up", "down")
+
+
+def listed_ids(schema, *groups: str) -> list[str]:
+    listed = listed_bindings(schema)
+    return [binding.id or "" for group in groups or listed for binding in listed[group]]
+
+
+def times_named(text: str, binding_id: str) -> int:
+    return len(re.findall(rf"(?<![\w.-]){re.escape(binding_id)}(?![\w.-])", text))
+
+
+async def test_every_binding_is_in_the_help_screen_once_and_nothing_else_is(seeds, db_path):
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            lines = await shown_help(app, pilot)
+            schema = app.session.schema
+    text = "\n".join(lines)
+    ids = listed_ids(schema)
+    for binding_id in binding_ids() | {f"tag.{name}" for name in schema.names}:
+        assert times_named(text, binding_id) == (binding_id in ids), binding_id  # review.label-5 to -9: none
+    assert len(ids) == len(set(ids)) == len(binding_ids()) - 5 + len(schema.names)
+    for title in ("Move", "Tags", "Labels", "Relations", "Review", "Adjudication", "Compare"):
+        keys = keys_of(section(lines, title))
+        assert len(keys) == len(set(keys)), title
+
+
+async def test_every_binding_of_a_screen_is_in_its_palette_once(seeds, db_path):
+    seed_tags(seeds, db_path)
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            schema = app.session.schema
+            for keys, groups in (([], ("cursor", "main", "labels")), (["r"], ("review",)), (["escape", "C"], ("compare",))):
+                await pilot.press(*keys)
+                commands = "\n".join(await palette(app, pilot))
+                await pilot.press("escape")
+                for binding_id in listed_ids(schema):
+                    assert times_named(commands, binding_id) == (binding_id in listed_ids(schema, *groups)), binding_id
+
+
+def readme_section(heading: str) -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index(f"\n{heading}\n")
+    return text[start:text.index("\n#", start + 1)]
+
+
+def readme_keys(heading: str) -> tuple[set[str], set[str]]:
+    """The keys the first table under ``heading`` names: those in backquotes (a range `1`-`9`
+    and `shift`+arrows spelt out), and those with the word "arrows" added."""
+    rows = [line for line in readme_section(heading).splitlines() if line.startswith("| ")][1:]
+    cells = " ".join(row.split(" | ")[0] for row in rows)
+    cells = cells.replace("`shift`+arrows", " ".join(f"`shift+{arrow}`" for arrow in ARROWS))
+    cells = re.sub(r"`(\d)`-`(\d)`", lambda span: " ".join(f"`{n}`" for n in range(int(span[1]), int(span[2]) + 1)), cells)
+    quoted = set(re.findall(r"`([^`]+)`", cells))
+    return quoted, quoted | (set(ARROWS) if "arrows" in re.sub(r"`[^`]*`", "", cells) else set())
+
+
+def test_the_readmes_key_tables_give_each_binding_its_key_in_keymap():
+    labels = label_bindings(load_schema(None, reserved_keys()))
+    for heading, bindings in (("### Keys", VIEW_BINDINGS + MAIN_BINDINGS + labels), ("### Review", REVIEW_BINDINGS),
+                              ("### Teams: agreement and merging", ADJUDICATION_BINDINGS),
+                              ("### Links and the compare view", COMPARE_BINDINGS)):
+        quoted, documented = readme_keys(heading)
+        for binding in bindings:
+            assert binding_characters(binding) <= documented, (heading, binding.id, binding.key)
+        bound = {key for binding in bindings for key in binding_characters(binding)}
+        assert quoted - bound <= {BroadsheetApp.COMMAND_PALETTE_BINDING}, heading  # no key that does not exist
+    assert "`ctrl+p`" in readme_section("### Keys")
+
+
+def test_the_readmes_using_it_names_every_command_and_the_apps_options():
+    using_it = readme_section("## Using it")
+    for name in COMMANDS:
+        assert re.search(rf"^broadsheet {name}\b", using_it, re.MULTILINE), name
+    for option in ("--db", "--labels", "--annotator", "--keymap", "--patterns"):
+        assert re.search(rf"^broadsheet {option}\b", using_it, re.MULTILINE), option

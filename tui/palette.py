@@ -32,10 +32,15 @@ class BindingCommands(Provider):
         return cast("BroadsheetApp", self.app).session
 
     def _commands(self) -> list[tuple[Binding, DOMNode]]:
+        """The listed bindings of the focused widget and its ancestors, each with the first
+        of them that has it: a key another binding shadows (the compare table's enter) is
+        still found by what it does."""
         owners: dict[str, DOMNode] = {}
-        for active in self.screen.active_bindings.values():
-            if active.binding.id:
-                owners.setdefault(active.binding.id, active.node)
+        for node in (self.screen.focused or self.screen).ancestors_with_self:
+            for bindings in node._bindings.key_to_bindings.values():  # as widgets/keys.py reads them
+                for binding in bindings:
+                    if binding.id:
+                        owners.setdefault(binding.id, node)
         listed = listed_bindings(self.session.schema).values()
         return [(binding, owners[binding.id]) for bindings in listed for binding in bindings if binding.id in owners]
 
