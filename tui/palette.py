@@ -4,7 +4,8 @@ beside Textual's own commands. Loaded when the palette first opens, not at start
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
+from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from textual.binding import Binding
@@ -44,13 +45,10 @@ class BindingCommands(Provider):
         listed = listed_bindings(self.session.schema).values()
         return [(binding, owners[binding.id]) for bindings in listed for binding in bindings if binding.id in owners]
 
-    def _run(self, binding: Binding, owner: DOMNode) -> Callable[[], Awaitable[None]]:
-        async def run() -> None:
-            # An action its screen lacks is the app's (quit), as Textual's own binding finds it.
-            if not await self.app.run_action(binding.action, owner):
-                await self.app.run_action(binding.action)
-
-        return run
+    async def _run(self, binding: Binding, owner: DOMNode) -> None:
+        # An action its screen lacks is the app's (quit), as Textual's own binding finds it.
+        if not await self.app.run_action(binding.action, owner):
+            await self.app.run_action(binding.action)
 
     def _prompt(self, binding: Binding, description: Content) -> Content:
         """What it does, its keys, and under them its id and what more it says. Plain text
@@ -62,7 +60,7 @@ class BindingCommands(Provider):
 
     async def discover(self) -> Hits:
         for binding, owner in self._commands():
-            yield DiscoveryHit(self._prompt(binding, Content(printable(binding.description))), self._run(binding, owner),
+            yield DiscoveryHit(self._prompt(binding, Content(printable(binding.description))), partial(self._run, binding, owner),
                                text=binding.description)
 
     async def search(self, query: str) -> Hits:
@@ -72,7 +70,7 @@ class BindingCommands(Provider):
             score, offsets = matcher.fuzzy_search.match(query, description)
             if score > 0:
                 yield Hit(score, self._prompt(binding, highlighted(matcher, description, offsets)),
-                          self._run(binding, owner), text=binding.description)
+                          partial(self._run, binding, owner), text=binding.description)
 
 
 def highlighted(matcher: Matcher, text: str, offsets: Sequence[int]) -> Content:
