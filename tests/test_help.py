@@ -4,6 +4,7 @@ from (or checked against) the one binding list in tui/keymap.py (issue 24)."""
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import pytest
@@ -33,9 +34,9 @@ from tui.screens.review import ReviewScreen
 from tui.session import Session
 
 from .conftest import ROOT, make_app, saved_annotations
-from .test_review_screen import seed_tags
 from .test_app import WIDE
-from .test_outside_text import CLOSE_BOLD, hostile_schema
+from .test_outside_text import CLOSE_BOLD, RETITLE, hostile_schema
+from .test_review_screen import seed_tags
 
 HELP_WIDTH = 92  # inside the help box (#help-body: 96 wide, a border and padding each side)
 
@@ -95,6 +96,21 @@ async def test_help_lists_the_relations_the_key_after_L_picks_with_what_each_joi
     assert "same label" in relations[0] and "quote -> actor" in relations[1]
 
 
+async def test_help_shows_a_relation_named_with_markup_and_described_with_an_escape_literally(tmp_path, seeds):
+    path = tmp_path / "labels.yaml"
+    path.write_text(json.dumps({
+        "labels": [{"name": "actor", "key": "a", "color": "red", "description": "Someone."}],
+        "relations": [{"name": "[b]knows", "key": "k", "description": f"[@click=app.quit]Who{RETITLE}", "joins": "actor -> any"}],
+    }))
+    schema = load_schema(path, reserved_keys())
+    with Store.open(tmp_path / "db" / "broadsheet.json") as store:
+        app = BroadsheetApp(Session(store, schema, "tester", seeds))
+        async with app.run_test(size=WIDE) as pilot:
+            lines = await shown_help(app, pilot)
+    [relation] = section(lines, "Relations")
+    assert relation.split() == ["k", "[b]knows", "actor", "->", "any", "[@click=app.quit]Who␛]2;PWNED␇"]
+
+
 async def test_help_names_the_schemas_source_once_and_aligns_every_column(seeds, db_path):
     app, store = make_app(seeds, db_path)
     with store:
@@ -139,9 +155,7 @@ async def test_the_palette_finds_a_label_by_name_and_tags_the_word_under_the_cur
             await run_from_palette(app, pilot, "figur")
             assert isinstance(app.screen, MainScreen)
     [saved] = saved_annotations(db_path)
-    first = seeds[0].text
-    second_word = first.split()[1]
-    assert (saved["article_id"], saved["label"], saved["text"]) == (seeds[0].id, "figure", second_word)
+    assert (saved["article_id"], saved["label"], saved["text"]) == (seeds[0].id, "figure", seeds[0].text.split()[1])
 
 
 async def test_the_palette_runs_a_review_key_on_the_review_screen(seeds, db_path):
@@ -283,3 +297,4 @@ def test_the_readmes_using_it_names_every_command_and_the_apps_options():
         assert re.search(rf"^broadsheet {name}\b", using_it, re.MULTILINE), name
     for option in ("--db", "--labels", "--annotator", "--keymap", "--patterns"):
         assert re.search(rf"^broadsheet {option}\b", using_it, re.MULTILINE), option
+
