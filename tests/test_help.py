@@ -41,12 +41,13 @@ from .test_review_screen import seed_tags
 HELP_WIDTH = 92  # inside the help box (#help-body: 96 wide, a border and padding each side)
 
 
-async def shown_help(app, pilot) -> list[str]:
-    """The help screen's lines as a person reads them (opened with ?)."""
+async def shown_help(app, pilot, width: int = HELP_WIDTH) -> list[str]:
+    """The help screen's lines as a person reads them (opened with ?); ``width`` wider
+    than the box leaves every row on one line."""
     await pilot.press("question_mark")
     await pilot.pause()
     assert isinstance(app.screen, HelpScreen)
-    console = Console(width=HELP_WIDTH, file=io.StringIO(), color_system=None)
+    console = Console(width=width, file=io.StringIO(), color_system=None)
     for static in app.screen.query("#help-body Static"):
         console.print(static.content)
     return console.file.getvalue().splitlines()
@@ -106,7 +107,7 @@ async def test_help_shows_a_relation_named_with_markup_and_described_with_an_esc
     with Store.open(tmp_path / "db" / "broadsheet.json") as store:
         app = BroadsheetApp(Session(store, schema, "tester", seeds))
         async with app.run_test(size=WIDE) as pilot:
-            lines = await shown_help(app, pilot)
+            lines = await shown_help(app, pilot, width=200)
     [relation] = section(lines, "Relations")
     assert relation.split() == ["k", "[b]knows", "actor", "->", "any", "[@click=app.quit]Who␛]2;PWNED␇"]
 

@@ -4,13 +4,14 @@ generated from the binding lists the key bars and the command palette read (keym
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -64,8 +65,8 @@ def keymap_tables(sections: list[tuple[str, list[Row]]]) -> Iterator[RenderableT
     for title, rows in sections:
         yield plain(title, style="underline")
         table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
-        for width, style in zip([*widths, None], COLUMN_STYLES):
-            table.add_column(style=style, width=width)
+        for width, style in zip([*widths, None], COLUMN_STYLES, strict=True):
+            table.add_column(style=style, width=width, overflow="fold")  # a long word folds, never cut
         for row in rows:
             table.add_row(*(plain(cell) for cell in row))
         yield table
@@ -73,7 +74,7 @@ def keymap_tables(sections: list[tuple[str, list[Row]]]) -> Iterator[RenderableT
 
 
 class HelpScreen(Dialog):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark,q", "dismiss", "Close", id="help.close"),
     ]
 
