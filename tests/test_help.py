@@ -42,11 +42,15 @@ HELP_WIDTH = 92  # inside the help box (#help-body: 96 wide, a border and paddin
 
 
 async def shown_help(app, pilot, width: int = HELP_WIDTH) -> list[str]:
-    """The help screen's lines as a person reads them (opened with ?); ``width`` wider
-    than the box leaves every row on one line."""
+    """The help screen's lines as a person reads them (opened with ?)."""
     await pilot.press("question_mark")
     await pilot.pause()
     assert isinstance(app.screen, HelpScreen)
+    return help_lines(app, width)
+
+
+def help_lines(app, width: int) -> list[str]:
+    """The open help screen's lines, ``width`` wide (wider than the box: a row a line)."""
     console = Console(width=width, file=io.StringIO(), color_system=None)
     for static in app.screen.query("#help-body Static"):
         console.print(static.content)
@@ -107,7 +111,9 @@ async def test_help_shows_a_relation_named_with_markup_and_described_with_an_esc
     with Store.open(tmp_path / "db" / "broadsheet.json") as store:
         app = BroadsheetApp(Session(store, schema, "tester", seeds))
         async with app.run_test(size=WIDE) as pilot:
-            lines = await shown_help(app, pilot, width=200)
+            folded = await shown_help(app, pilot)
+            lines = help_lines(app, 200)
+    assert not any("…" in line for line in folded)  # the box folds a long word, never cuts it
     [relation] = section(lines, "Relations")
     assert relation.split() == ["k", "[b]knows", "actor", "->", "any", "[@click=app.quit]Who␛]2;PWNED␇"]
 
