@@ -16,7 +16,7 @@ from annotations.articles import load_article
 from annotations.export import write_jsonl
 from annotations.model import Annotation
 from annotations.store import Store
-from tui.screens.help import HelpScreen, keymap_table
+from tui.screens.help import HelpScreen, keymap_sections
 from tui.screens.main import MainScreen
 from tui.widgets.annotation_panel import AnnotationPanel
 from tui.widgets.article_view import HEADING_ROWS, ArticleView
@@ -297,16 +297,14 @@ async def test_help_lists_every_key(seeds, db_path):
             assert isinstance(app.screen, HelpScreen)
             await pilot.press("escape")
             assert isinstance(app.screen, MainScreen)
-            table = keymap_table(app.session.schema, {})
-            keys = [str(cell) for cell in table.columns[0]._cells]
-            descriptions = [str(cell) for cell in table.columns[1]._cells]
+            rows = [row for _, section in keymap_sections(app.session.schema, {}) for row in section]
+            keys, descriptions, details = ([row[column] for row in rows] for column in range(3))
             for expected in ("h / left", "w", "v", "shift+left", "x", "]", "u", "ctrl+r", "/", "n", "N", "tab", "o", "?", "ctrl+q", "a", "c", "f", "q"):
                 assert expected in keys, expected
             assert "figure" in descriptions and "Delete" in descriptions
-            details = [str(cell) for cell in table.columns[2]._cells]
             for screen_binding in ("history.undo", "review.accept", "adjudicate.reject-all", "compare.rename"):
                 assert screen_binding in details, screen_binding  # the ids a keymap names, every screen's
-            assert "Pick version" in descriptions and "Confirm" in descriptions
+            assert "Pick version 1" in descriptions and "Confirm" in descriptions
 
 
 async def test_a_keymap_remaps_by_binding_id(seeds, db_path):
@@ -407,5 +405,5 @@ asyncio.run(main())
     assert "tui.screens.main" in loaded and "annotations.store" in loaded
     unneeded = {"yaml", "annotations.review", "annotations.suggest", "annotations.export", "annotations.reattach",
                 "annotations.jsonl", "tui.screens.choice", "tui.screens.background", "tui.screens.review",
-                "tui.screens.compare", "tui.screens.help"}
+                "tui.screens.compare", "tui.screens.help", "tui.palette"}
     assert loaded & unneeded == set()

@@ -17,6 +17,7 @@ from .session import Session
 from .shown import shown_path
 
 if TYPE_CHECKING:
+    from textual.command import Provider
     from textual.notifications import SeverityLevel
 
     from annotations.review import ReviewFilter
@@ -31,9 +32,17 @@ MAX_NOTICES = 3
 INFORMATION_SECONDS = 3
 
 
+def binding_commands() -> type[Provider]:
+    """The command palette's Broadsheet commands, loaded when the palette first opens."""
+    from .palette import BindingCommands
+
+    return BindingCommands
+
+
 class BroadsheetApp(App):
     CSS_PATH = "broadsheet.tcss"
     TITLE = "Broadsheet"
+    COMMANDS = App.COMMANDS | {binding_commands}  # Textual's system commands and Broadsheet's keys
 
     def __init__(self, session: Session, review: ReviewFilter | None = None, disputes: bool = False) -> None:
         """``review`` opens straight into the review screen with that filter (``broadsheet review``),

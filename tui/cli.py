@@ -67,21 +67,29 @@ def _app_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="broadsheet",
         description="Read articles side by side, tag spans from the keyboard, export a labelled dataset.",
-        epilog="Other commands: add, review, export, import, validate, agree, merge, compare (each with --help). "
-               "Press ? in the app for every key.",
+        epilog=_commands_listed(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,  # the commands a line each
     )
     parser.add_argument(
         "paths", nargs="*", type=_path_or_url, metavar="PATH",
-        help=".txt/.md/.jsonl/.html files or directories of them (default: the bundled seeds)",
+        help=".txt/.md/.jsonl/.html files, folders of them (recursively) or globs, quoted: 'news/**/*.md' "
+             "(default: the bundled seeds)",
     )
     _db_argument(parser)
     parser.add_argument("--labels", type=Path, metavar="FILE", help="a label schema YAML file (replaces the default labels)")
-    parser.add_argument("--annotator", default=None, help="the name stored on every tag (default: your user name)")
+    parser.add_argument("--annotator", default=None, metavar="NAME", help="the name stored on every tag (default: your user name)")
     parser.add_argument("--keymap", type=Path, metavar="FILE", help="a YAML file mapping binding ids to keys, e.g. 'history.undo: z'")
     parser.add_argument("--patterns", type=Path, action="append", default=[], metavar="FILE",
                         help="a YAML or JSONL file of patterns (label and phrases or regex) whose matches are suggested "
                              "(repeat for several; the label schema can name more under suggest:)")
     return parser
+
+
+def _commands_listed() -> str:
+    width = max(map(len, COMMANDS))
+    return "\n".join(["commands (each with --help):",
+                      *(f"  {name:<{width}}  {summary}" for name, (_, _, summary) in COMMANDS.items()),
+                      "", "In the app, ? lists every key and ctrl+p runs one by what it does."])
 
 
 def _path_or_url(value: str) -> Path | str:
@@ -99,11 +107,11 @@ def _export_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="broadsheet export",
-        description="Write the tagged articles as labelled data: JSONL (spaCy, Prodigy), doccano, brat or CoNLL.",
+        description="Write the tagged articles as labelled data, in the format --format names (JSONL by default).",
     )
     _db_argument(parser)
     parser.add_argument("-o", "--output", default="-", metavar="FILE",
-                        help="where to write ('-' for standard output, the default; a folder for brat)")
+                        help=f"where to write ('-' for standard output, the default; a folder for {' or '.join(_FOLDER_FORMATS)})")
     parser.add_argument("--format", choices=FORMATS, default="jsonl",
                         help="jsonl (default), prodigy (Prodigy's tasks, with tokens), doccano (sequence labelling), "
                              "doccano-re (relation extraction), brat, conll, labelstudio (tasks and their "
@@ -129,17 +137,19 @@ def _export_parser() -> argparse.ArgumentParser:
 
 
 def _import_parser() -> argparse.ArgumentParser:
+    from annotations.readers import FORMAT_NAMES, READ_FORMATS
+
     parser = argparse.ArgumentParser(
         prog="broadsheet import",
-        description="Read JSONL (Broadsheet's export, Prodigy's text+spans, or doccano's text+label), Label Studio's "
-                    "JSON, CoNLL or brat folders into the database, each file in the format it is in (said on stderr "
-                    "unless JSONL); a clusters file (export --clusters) after the articles it links.",
+        description=f"Read annotations into the database: {', '.join(FORMAT_NAMES[name] for name in READ_FORMATS)}, "
+                    "each file in the format it is in (said on stderr unless JSONL). JSONL is Broadsheet's export, "
+                    "Prodigy's text+spans or doccano's text+label; a clusters file (export --clusters) goes after "
+                    "the articles it links.",
     )
-    from annotations.readers import READ_FORMATS
 
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE|FOLDER",
-                        help="JSONL, Label Studio JSON, CoNLL or UIMA CAS (XMI or JSON) files, or folders of brat "
-                             "standoff (.txt and .ann pairs) or of XMI files")
+                        help="JSONL, Label Studio JSON, CoNLL, UIMA CAS (XMI or JSON) or WebAnno TSV files, or folders "
+                             "of brat standoff (.txt and .ann pairs) or of XMI files")
     _db_argument(parser)
     parser.add_argument("--from", dest="source_format", choices=READ_FORMATS, metavar="FORMAT",
                         help=f"read every file as this format ({', '.join(READ_FORMATS)}) instead of detecting it")
@@ -161,14 +171,17 @@ def _renaming(value: str) -> tuple[str, str]:
 
 
 def _validate_parser() -> argparse.ArgumentParser:
+    from annotations.readers import FORMAT_NAMES
+
     parser = argparse.ArgumentParser(
         prog="broadsheet validate",
-        description="Check what export writes, or import reads: JSONL (ours against its JSON Schema, Prodigy's, "
-        "doccano's) with its offsets against the text and (with spaCy installed) spaCy's tokens; CoNLL's IOB2 tags; "
-        "a brat folder's .ann files and annotation.conf.",
+        description=f"Check what export writes, or import reads, told by what it holds: {', '.join(FORMAT_NAMES.values())}. "
+        "JSONL (ours against its JSON Schema, Prodigy's, doccano's) with its offsets against the text and (with spaCy "
+        "installed) spaCy's tokens; CoNLL's IOB2 tags; a brat folder's .ann files and annotation.conf; every other "
+        "format's spans against its text.",
     )
     parser.add_argument("file", type=Path, metavar="FILE|FOLDER",
-                        help="a JSONL file (ours, Prodigy's or doccano's), a CoNLL export or a brat folder")
+                        help="a file, or a folder (brat, UIMA), as export wrote it or import reads it")
     return parser
 
 
@@ -739,22 +752,22 @@ def _re_extract(args: argparse.Namespace) -> int:
     return EXIT_SKIPPED if failed else EXIT_OK
 
 
-COMMANDS = {
-    "add": (_add_parser, run_add),
-    "export": (_export_parser, run_export),
-    "import": (_import_parser, run_import),
-    "validate": (_validate_parser, run_validate),
-    "review": (_review_parser, run_review),
-    "agree": (_agree_parser, run_agree),
-    "merge": (_merge_parser, run_merge),
-    "compare": (_compare_parser, run_compare),
+COMMANDS = {  # each command: its parser, what runs it, and what it does, for `broadsheet --help`
+    "add": (_add_parser, run_add, "bring web pages, feeds and web archives in as articles (Markdown)"),
+    "import": (_import_parser, run_import, "read annotations (ours or another tool's) into the database"),
+    "export": (_export_parser, run_export, "write the tagged articles as labelled data"),
+    "validate": (_validate_parser, run_validate, "check a file that export wrote or import reads"),
+    "review": (_review_parser, run_review, "accept, reject, relabel and fix the annotations one by one, or adjudicate"),
+    "agree": (_agree_parser, run_agree, "how far annotators agree, one database each"),
+    "merge": (_merge_parser, run_merge, "merge annotators' databases into one for adjudication"),
+    "compare": (_compare_parser, run_compare, "write the comparison of the outlets, to share"),
 }
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] in COMMANDS:
-        make_parser, command = COMMANDS[argv[0]]
+        make_parser, command, _ = COMMANDS[argv[0]]
         args = make_parser().parse_args(argv[1:])
     else:
         command, args = run_app, _app_parser().parse_args(argv)

@@ -6,6 +6,8 @@ label key does not shadow a navigation key, and user remapping (ids in a keymap)
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual.binding import Binding
 
 from annotations.schema import LabelSchema
@@ -131,12 +133,19 @@ _KEY_CHARACTERS = {
     "slash": "/",
     "right_square_bracket": "]",
     "left_square_bracket": "[",
+    "right_curly_bracket": "}",
+    "left_curly_bracket": "{",
 }
+
+
+def key_character(key: str) -> str:
+    """One key of a binding (``question_mark``) as a user would type it (``?``)."""
+    return _KEY_CHARACTERS.get(key.strip(), key.strip())
 
 
 def binding_characters(binding: Binding) -> set[str]:
     """The characters or key names a binding answers to, as a user would type them."""
-    return {_KEY_CHARACTERS.get(key.strip(), key.strip()) for key in binding.key.split(",")}
+    return {key_character(key) for key in binding.key.split(",")}
 
 
 # The bindings active together, one list per screen (the article view runs the main screen's).
@@ -197,3 +206,21 @@ def label_bindings(schema: LabelSchema) -> list[Binding]:
         Binding(label.key, f"screen.tag({label.name!r})", label.name, tooltip=f"Tag {label.name}: {label.description}", id=f"tag.{label.name}")
         for label in schema.labels
     ]
+
+
+def listed_bindings(schema: LabelSchema) -> dict[str, list[Binding]]:
+    """Every binding as the help screen and the command palette list it, each once, by
+    where it acts: review's relabel keys only for the labels the schema has, each named
+    by its label, and adjudication's pick keys each by its version (the key bar shows
+    them as one, 1-9)."""
+    relabel = {f"review.label-{number}": label.name for number, label in enumerate(schema.labels, 1)}
+    return {
+        "cursor": VIEW_BINDINGS,
+        "main": MAIN_BINDINGS,
+        "labels": label_bindings(schema),
+        "review": [replace(binding, description=f"Relabel {relabel[binding.id]}") if binding.id in relabel else binding
+                   for binding in REVIEW_BINDINGS if binding.id in relabel or "relabel(" not in binding.action],
+        "adjudication": [replace(binding, description=f"Pick version {binding.key}") if "pick(" in binding.action
+                         else binding for binding in ADJUDICATION_BINDINGS],
+        "compare": COMPARE_BINDINGS,
+    }

@@ -1,9 +1,13 @@
-"""The help screen: the whole keymap, generated from the same binding lists as the footer."""
+"""The help screen: every key of every screen and the relations the link key picks,
+generated from the binding lists the key bars and the command palette read (keymap.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import ClassVar
 
+from rich.cells import cell_len
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,51 +16,61 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from annotations.schema import LabelSchema
+from annotations.text import printable
 
-from ..keymap import (
-    ADJUDICATION_BINDINGS,
-    COMPARE_BINDINGS,
-    MAIN_BINDINGS,
-    REVIEW_BINDINGS,
-    VIEW_BINDINGS,
-    label_bindings,
-)
+from ..keymap import key_character, listed_bindings
 from ..session import Session
 from ..shown import plain
 from .dialog import Dialog
 
+# The headings of keymap.listed_bindings' groups, in the order shown.
+SECTION_TITLES = {
+    "cursor": "Move and select",
+    "main": "Tags, history, search, columns",
+    "labels": "Labels ({source})",
+    "review": "Review (r)",
+    "adjudication": "Adjudication (d in review)",
+    "compare": "Compare view (C)",
+}
+RELATIONS_TITLE = "Relations (the key after L)"
+
+Row = tuple[str, str, str, str]  # the keys; what they do; the binding's id (what a relation joins); more
+COLUMN_STYLES = ("bold", "", "dim", "dim")
+
 
 def key_text(binding: Binding, keymap: dict[str, str]) -> str:
+    """The keys of ``binding`` as a person types them, after the user's keymap."""
     keys = keymap.get(binding.id or "", binding.key)
-    if binding.key_display and binding.id not in keymap:
-        return binding.key_display
-    return " / ".join(key.strip() for key in keys.split(","))
+    return " / ".join(key_character(key) for key in keys.split(","))
 
 
-def keymap_table(schema: LabelSchema, keymap: dict[str, str]) -> Table:
-    table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
-    table.add_column(style="bold")
-    table.add_column()
-    table.add_column(style="dim")
-    sections = [
-        ("Move and select", VIEW_BINDINGS),
-        ("Tags, history, search, columns", MAIN_BINDINGS),
-        (f"Labels ({schema.source})", label_bindings(schema)),
-        ("Review (r)", REVIEW_BINDINGS),
-        ("Adjudication (d in review)", ADJUDICATION_BINDINGS),
-        ("Compare view (C)", COMPARE_BINDINGS),
-    ]
-    descriptions = {label.name: label.description for label in schema.labels}
-    for title, bindings in sections:
-        # Titles, keys, label names and descriptions come from files: Text, never markup.
-        table.add_row(plain(title, style="underline"), "", "")
-        for binding in bindings:
-            # The id is what a --keymap file names; a label's description says what to tag.
-            label_description = descriptions.get((binding.id or "").removeprefix("tag."), "")
-            detail = "   ".join(part for part in (binding.id or "", label_description) if part)
-            table.add_row(plain(key_text(binding, keymap)), plain(binding.description), plain(detail))
-        table.add_row("", "", "")
-    return table
+def keymap_sections(schema: LabelSchema, keymap: dict[str, str]) -> list[tuple[str, list[Row]]]:
+    """Each heading of the help screen with its rows; after the labels, the relations a
+    link takes (their keys pick one once L is pressed), with what each may join."""
+    sections = []
+    for name, bindings in listed_bindings(schema).items():
+        rows = [(key_text(binding, keymap), binding.description, binding.id or "", binding.tooltip) for binding in bindings]
+        sections.append((SECTION_TITLES[name].format(source=schema.source), rows))
+        if name == "labels":
+            relations = [(relation.key, relation.name, relation.joins, relation.description) for relation in schema.relations]
+            sections.append((RELATIONS_TITLE, relations))
+    return sections
+
+
+def keymap_tables(sections: list[tuple[str, list[Row]]]) -> Iterator[RenderableType]:
+    """A heading and a table per section, every table with the same column widths so that
+    the columns line up down the whole screen. Every cell is Text, never markup: keys,
+    label names, descriptions and the schema's name come from files."""
+    widths = [max(cell_len(printable(row[column])) for _, rows in sections for row in rows) for column in range(3)]
+    for title, rows in sections:
+        yield plain(title, style="underline")
+        table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
+        for width, style in zip([*widths, None], COLUMN_STYLES, strict=True):
+            table.add_column(style=style, width=width, overflow="fold")  # a long word folds, never cut
+        for row in rows:
+            table.add_row(*(plain(cell) for cell in row))
+        yield table
+        yield Text("")
 
 
 class HelpScreen(Dialog):
@@ -70,5 +84,6 @@ class HelpScreen(Dialog):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
-            yield Static(Text("Broadsheet keys  (escape closes)", style="bold"))
-            yield Static(keymap_table(self.session.schema, self.session.keymap))
+            yield Static(Text("Broadsheet keys  (escape closes; ctrl+p finds a command by what it does)", style="bold"))
+            sections = keymap_sections(self.session.schema, self.session.keymap)
+            yield Static(Group(*keymap_tables(sections)))
