@@ -131,3 +131,32 @@ async def test_ctrl_e_writes_a_note_on_the_tag_that_review_shows_and_u_takes_bac
             assert "note: AP says 25; check the Iraqi figure" in card
             await pilot.press("escape", "u")
             assert store.annotation(toll.article_id, toll.id).note == ""
+
+
+async def test_the_next_start_opens_as_the_last_one_closed(seeds, db_path):
+    """The columns, each cursor, the focused column and a folded panel come back; an article
+    no longer open gives its column to the next."""
+    last = seeds[-1]
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            screen = app.screen
+            screen.columns.show_at(last.id, last.text.index("Hoffman"))  # into the first column
+            await pilot.press("2", "w", "w", "P")
+            second = screen.columns.views[1]
+            where = (second.article.id, second.cursor)
+            shown = [view.article.id for view in screen.columns.views]
+            await pilot.press("ctrl+q")
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            screen = app.screen
+            assert [view.article.id for view in screen.columns.views] == shown and shown[0] == last.id
+            assert screen.columns.views[0].cursor == last.text.index("Hoffman")
+            assert screen.columns.focused is screen.columns.views[1] and (where[0], screen.columns.focused.cursor) == where
+            assert screen.columns.panel_folded
+            await pilot.press("ctrl+q")
+    app, store = make_app([article for article in seeds if article.id != last.id], db_path)
+    with store:
+        async with app.run_test(size=WIDE):
+            assert [view.article.id for view in app.screen.columns.views][:2] == shown[1:3]

@@ -4,7 +4,7 @@ shares (notices, the help screen, writing the store's files after each frame).""
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.screen import Screen
@@ -85,6 +85,14 @@ class BroadsheetApp(App):
         for oldest in list(self._notifications)[:-MAX_NOTICES]:
             del self._notifications[oldest]
         super()._refresh_notifications()
+
+    def exit(self, *args: Any, **kwargs: Any) -> None:
+        """Before the screens go (their columns with them), the main screen keeps its layout
+        for the next start."""
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen) and screen.columns.views:
+                screen.columns.keep_layout()
+        super().exit(*args, **kwargs)
 
     def action_help_quit(self) -> None:
         """ctrl+c says which key quits, as Textual's own handler does, but in plain words:

@@ -10,9 +10,11 @@ still reach the old widget.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import TYPE_CHECKING
 
 from annotations.articles import ArticleError
+from annotations.layout import Layout, read_layout, save_layout
 from annotations.model import Annotation
 from annotations.text import counted
 
@@ -31,6 +33,30 @@ class Columns:
         self.screen = screen
         self.slots = ColumnSlots(screen.session.articles, self._skip)
         self.panel_folded = False
+        self._kept = read_layout(screen.session.store)  # where the last session left off
+        if self._kept is not None:
+            self.slots.restore(self._kept.columns)
+            self.panel_folded = self._kept.panel_folded
+
+    def restore_cursors(self) -> None:
+        """Once the columns are there: each cursor where the last session left it, and its
+        focused column focused."""
+        views = self.views
+        if self._kept is not None:
+            for view in views:
+                if view.article.id in self._kept.cursors:
+                    view.move_to(min(self._kept.cursors[view.article.id], max(len(view.text) - 1, 0)))
+        focused = self._kept.focused if self._kept is not None and self._kept.focused < len(views) else 0
+        self.screen.set_focus(views[focused])
+
+    def keep_layout(self) -> None:
+        """Keep the columns, cursors and focus for the next start (a convenience: a layout
+        that cannot be written, on a full disk, is not worth a word as the app closes)."""
+        views, focused = self.views, self.focused
+        layout = Layout([view.article.id for view in views], {view.article.id: view.cursor for view in views},
+                        views.index(focused) if focused in views else 0, self.panel_folded)
+        with suppress(OSError):
+            save_layout(self.screen.session.store, layout)
 
     def _skip(self, error: ArticleError) -> None:
         """An article whose text cannot be read: named once, and counted among the skipped inputs."""

@@ -59,7 +59,7 @@ class MainScreen(Screen):
         if not views:  # every article failed when its text was first read
             self.app.exit(return_code=1)
             return
-        self.set_focus(views[0])
+        self.columns.restore_cursors()
 
     def on_resize(self) -> None:
         self.columns.lay_out(self.size.width)

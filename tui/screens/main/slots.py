@@ -7,6 +7,7 @@ apart from the screen that draws the columns (columns.py).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 from annotations.articles import Article, ArticleError
@@ -41,6 +42,13 @@ class ColumnSlots:
         self.unreadable: set[int] = set()
         self._on_unreadable = on_unreadable
         self._index_of = {article.id: index for index, article in enumerate(articles)}  # ids are unique in a corpus
+
+    def restore(self, article_ids: list[str]) -> None:
+        """Columns as a layout kept from the last session had them: the articles named, where
+        they are still open, then the others in order."""
+        kept = list(dict.fromkeys(index for article_id in article_ids if (index := self.index_of(article_id)) is not None))
+        rest = (index for index in range(len(self.articles)) if index not in kept)
+        self.slots = (kept + list(itertools.islice(rest, max(0, MAX_COLUMNS - len(kept)))))[:MAX_COLUMNS]
 
     def index_of(self, article_id: str) -> int | None:
         return self._index_of.get(article_id)
