@@ -177,7 +177,7 @@ def broadsheet_tags(database: str, stored: str, samples: str) -> None:
     from annotations.store import Store
 
     rng = random.Random(int(stored))
-    text = " ".join(rng.choice(WORDS) for _ in range(max(200, int(stored) * 2)))
+    text = " ".join(rng.choice(WORDS) for _ in range((int(stored) + int(samples)) * 2 + 10))
     article = Article("big", text)
     words = [(start, start + 3) for start in range(0, len(text) - 10, 7)]
     with Store.open(database) as store:

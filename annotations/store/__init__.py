@@ -6,6 +6,7 @@ Layout for ``--db broadsheet.json``::
     broadsheet.json.lock     held (flock) by the one process allowed to write
     broadsheet.json.d/
         <article>.json       one TinyDB file per article: its record and its annotations
+        <article>.json.tail  a large one's changes since it was last written whole (storage.py)
         <article>.txt        the article's normalised text, the one all offsets refer to
         _links.json          links between spans, across articles too
         _cluster_names.json  names the analyst gave to clusters of same-as links
@@ -14,7 +15,9 @@ Layout for ``--db broadsheet.json``::
         history.jsonl        the undo log: a line per change, undo and redo (see history.py)
 
 Every user action rewrites the one article file it touches, atomically (see storage.py),
-and appends a line to the undo log, so the cost of a tag does not grow with the database.
+or, for an article file past 64 KiB, appends the change to its tail, and appends a line to
+the undo log: the cost of a tag grows neither with the database nor with its article.
+Closing folds each tail into its file, which is then plain TinyDB again.
 
 The package's modules, each by what it owns: records.py (what is stored, Change and Step),
 files.py (one TinyDB file of records), folder.py (which file holds what), history.py (the
@@ -122,6 +125,8 @@ class Store:
         in the undo log, and the error says so: the next open writes it to its file."""
         try:
             self.flush()
+            if not self.read_only:
+                self._folder.compact()
         except OSError as error:
             raise StoreError(f"{failure(error, doing='cannot write')}; the last change is kept in the undo log "
                              f"({self._steps.log.path}) and written to its file when the database is next opened") from None

@@ -113,6 +113,14 @@ class Folder:
         """The path of the file that holds ``change``'s record."""
         return self.shard_path(change.article_id) if change.kind == "span" else self.directory / _RECORD_FILES[change.kind]
 
+    def compact(self) -> None:
+        """Fold each open file's tail of changes into it (see storage.py): the files closed
+        are plain TinyDB files again, each change a line in a diff. If one cannot be
+        written, its tail stays: each change in it is safe, and read with the file."""
+        for records in [*self._shards.values(), *self._record_files.values()]:
+            with suppress(OSError):
+                records.compact()
+
     # -- damaged files -------------------------------------------------------------
 
     def damaged(self, error: CorruptFileError) -> StoreError:
