@@ -21,7 +21,8 @@ on Broadsheet and SQLite alike. Measures:
   --articles articles (a folder of text files), each in a real terminal (tmux, 160x48,
   ../shared/tools/tuibench.py) against a minimal Textual app, the framework's floor;
 - a tag in an article that holds --tags tags against a tag in a fresh article, through the
-  library (Store.add: durable on return), and SQLite's insert and commit of a span.
+  library (Store.add: durable on return), against SQLite's insert and commit of a span, and
+  in the app (key to screen, the two apps side by side in tmux, a key each in turn).
 Sizes are span counts; an article holds ten spans. The table printed is what was run.
 """
 
@@ -41,7 +42,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from startup import MINIMAL_APP, first_paint_ms  # noqa: E402
-from terminal import ROOT, use_this_checkout  # noqa: E402
+from terminal import key_latency, rows, running, use_this_checkout  # noqa: E402
 
 SPANS_PER_ARTICLE = 10
 WORDS = ("militia strikes Pentagon Kataib Hezbollah contractor rocket Kirkuk Baghdad statement forces "
@@ -283,6 +284,27 @@ def run_case(case: tuple, work: Path, fresh: str, first_words: str) -> Measure:
     return run_child(argv, work)
 
 
+def app_tags(args: argparse.Namespace, work: Path) -> dict[str, list[Measure]]:
+    """A tag's key-to-screen time in the app (a on the next word, durable before it shows,
+    until the panel's counts change), on a 200,000-character article that is fresh and on
+    the same article holding --tags tags, the two apps side by side, a key each in turn."""
+    from latency import make_article, make_tagged_database
+
+    article = work / "long.md"
+    make_article(article, 1)
+    make_tagged_database(work / "tagged.json", article, args.tags)
+    cases = {"a fresh article": "fresh.json", f"{args.tags:,} tags": "tagged.json"}
+    taken: dict[str, list[Measure]] = {f"tag in {where}, in the app: Broadsheet": [] for where in cases}
+    with running(f"{sys.executable} -m tui.cli {article} --db {cases['a fresh article']}", work, "Outlet 1") as fresh, \
+            running(f"{sys.executable} -m tui.cli {article} --db {cases[f'{args.tags:,} tags']}", work, "Outlet 1") as tagged:
+        for _ in range(args.samples):
+            for name, bench in zip(taken, (fresh, tagged)):
+                timing = key_latency(bench, "a", lambda bench=bench: rows(bench, 0, 8), ["w"])
+                taken[name].append(Measure(timing.screen / 1000, float("nan")))
+                time.sleep(0.03)
+    return taken
+
+
 def measure_all(args: argparse.Namespace, work: Path) -> dict[str, list[Measure]]:
     """Every case once a round, in turn; each round starts one case later."""
     first_words = prepare(args, work)
@@ -297,7 +319,7 @@ def measure_all(args: argparse.Namespace, work: Path) -> dict[str, list[Measure]
             for leftover in work.glob(fresh + "*"):
                 subprocess.run(["rm", "-rf", str(leftover)], check=True)
             print(f"  round {round_number + 1}: {name}", file=sys.stderr, flush=True)
-    return taken
+    return {**taken, **app_tags(args, work)}
 
 
 def figure(measures: list[Measure]) -> tuple[float, float]:
@@ -319,8 +341,9 @@ def table(taken: dict[str, list[Measure]]) -> list[str]:
             continue
         work = name.removesuffix(": Broadsheet")
         ours = figure(measures)
-        if work.startswith("tag in") and work != "tag in a fresh article":
-            yardstick, against = figure(taken["tag in a fresh article: Broadsheet"]), "a fresh article"
+        if work.startswith("tag in") and "a fresh article" not in work:
+            fresh = work.replace(next(part for part in work.split(" ") if part[0].isdigit()) + " tags", "a fresh article")
+            yardstick, against = figure(taken[fresh + ": Broadsheet"]), "a fresh article"
         elif (other := taken.get(work + ": SQLite")) is not None:
             yardstick, against = figure(other), "SQLite"
         elif ours[1] == ours[1] and work.startswith(("review", "first paint")):

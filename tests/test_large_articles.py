@@ -158,3 +158,45 @@ def test_a_tag_on_a_full_disk_leaves_a_long_article_whole(tmp_path):
             added = store.add(article, *words(article)[1], "quote", "tester")
         with Store.open(db_path, read_only=True) as reader:
             assert reader.annotations(article.id) == sorted([*before, added], key=span_order)
+
+
+async def tag_times(db_path: Path, article: Article, stored: int) -> tuple[list[float], list[str], list[Annotation]]:
+    """Seconds of each of 15 tags in the app (the key's work: store, view and panel), the
+    panel's lines after, and the spans the view shows, over ``article`` holding ``stored`` tags."""
+    from tui.screens.main import MainScreen
+    from tui.widgets.annotation_panel import AnnotationPanel
+
+    from .conftest import make_app
+
+    with Store.open(db_path) as store:
+        store.import_spans(article, [Annotation.create(article.id, article.text, *bounds, "actor", "bench")
+                                     for bounds in words(article)[: stored * 2 : 2]])
+    app, store = make_app([article], db_path)
+    times = []
+    with store:
+        async with app.run_test(size=(160, 48)) as pilot:
+            screen = app.screen
+            assert isinstance(screen, MainScreen)
+            tag = screen.action_tag
+
+            def timed(label: str) -> None:
+                started = time.perf_counter()
+                tag(label)
+                times.append(time.perf_counter() - started)
+
+            screen.action_tag = timed
+            for _ in range(15):
+                await pilot.press("w", "w", "a")
+            shown = list(screen.focused_view.spans)
+            assert shown == store.annotations(article.id)
+            return times, screen.query_one(AnnotationPanel).text_lines(), shown
+
+
+async def test_the_app_takes_a_tag_in_an_article_of_10000_tags_as_fast_as_in_a_fresh_one(tmp_path):
+    rng = random.Random(10_000)
+    article = Article("long", " ".join(rng.choice(WORDS) for _ in range(20_100)) + ".")
+    fresh, _, _ = await tag_times(tmp_path / "fresh.json", article, 0)
+    tagged, panel, shown = await tag_times(tmp_path / "tagged.json", article, 10_000)
+    assert panel[1] == "10,015 tags" and len(shown) == 10_015
+    # The view and the panel take the one tag: each took the whole list again (10x, measured).
+    assert sorted(tagged)[7] < 2 * sorted(fresh)[7], (sorted(tagged)[7], sorted(fresh)[7])

@@ -6,6 +6,7 @@ where replacing a Static's content would lay out (and repaint) the whole screen.
 
 from __future__ import annotations
 
+import itertools
 import operator
 from collections import Counter
 from typing import TYPE_CHECKING
@@ -52,6 +53,7 @@ class AnnotationPanel(LineView, can_focus=False):
         # took 1.2 ms a tag, measured).
         self._head: list[Line] = []
         self._spans: list[Annotation] = []
+        self._per_label: Counter[str] = Counter()  # of _spans' tags
         self._tail: list[Line] = []
         # A span's line by span id, with the span it was made from: made again only when
         # the span changed (the store keeps a span's object until then).
@@ -83,7 +85,7 @@ class AnnotationPanel(LineView, can_focus=False):
         """``spans``: the tags and suggestions shown; ``links``: one line per link touching
         the article; ``link_source``: the tag marked with m; ``job``: a background job running."""
         spans = list(spans)
-        per_label = Counter([span.label for span in spans if span.status != "suggested"])
+        per_label = self._per_label = _counts_after(self._spans, self._per_label, spans)
         tags = sum(per_label.values())
         suggested = len(spans) - tags
         count = counted(tags, "tag")
@@ -171,19 +173,34 @@ def _listed(span: Annotation, label_style: Style | str, mark: str) -> Line:
     return (f"{span.label[:7]:<7}", label_style), (mark + one_line(span.text), None)
 
 
+def _counts_after(old: list[Annotation], old_counts: Counter[str], new: list[Annotation]) -> Counter[str]:
+    """How many tags (not suggestions) of each label ``new`` holds, given ``old_counts`` of
+    ``old``: when ``new`` is ``old`` with one span added or removed (a tag, a delete), from
+    that span alone, as an article may hold 10,000 tags (2 ms to count them, measured)."""
+    longer, shorter, sign = (new, old, 1) if len(new) == len(old) + 1 else (old, new, -1)
+    if len(longer) == len(shorter) + 1:
+        first = next(itertools.compress(itertools.count(), map(operator.is_not, shorter, longer)), len(shorter))
+        if all(map(operator.is_, shorter[first:], itertools.islice(longer, first + 1, None))):
+            counts = old_counts.copy()
+            if longer[first].status != "suggested":
+                counts[longer[first].label] += sign
+            return +counts  # a label down to 0 is left out, as counting afresh would
+    return Counter(span.label for span in new if span.status != "suggested")
+
+
 def _changed_runs(old: tuple[list, ...], new: tuple[list, ...]) -> list[tuple[int, int]]:
     """The runs of rows, (first, last), whose line differs between ``old`` and ``new``, each
     the panel's sections (head, spans, tail): lines compared by value, spans by identity (a
     span's object is kept until it changes). Once a section's length changed, every row
-    below it moved."""
+    below it moved. Compared in C (map, compress), as a list may be 10,000 tags long."""
     rows: list[int] = []
     top = 0
-    for old_lines, new_lines, same in zip(old, new, (operator.eq, operator.is_, operator.eq)):
-        pairs = enumerate(zip(old_lines, new_lines))
+    for old_lines, new_lines, differ in zip(old, new, (operator.ne, operator.is_not, operator.ne)):
+        differing = itertools.compress(itertools.count(), map(differ, old_lines, new_lines))
         if len(old_lines) != len(new_lines):
-            first = next((index for index, (was, now) in pairs if not same(was, now)), min(len(old_lines), len(new_lines)))
+            first = next(differing, min(len(old_lines), len(new_lines)))
             return _runs(rows) + [(top + first, max(sum(map(len, old)), sum(map(len, new))) - 1)]
-        rows += [top + index for index, (was, now) in pairs if not same(was, now)]
+        rows += [top + index for index in differing]
         top += len(new_lines)
     return _runs(rows)
 
