@@ -116,14 +116,19 @@ class Tail:
     """The tail of the file at ``path``: its lines as read, and appending to it."""
 
     def __init__(self, path: Path) -> None:
-        self.path = tail_path(path)
         self.of = path
         self.size = 0  # bytes of complete lines
         self.lines = 0
 
+    @property
+    def path(self) -> Path:
+        return tail_path(self.of)
+
     def apply(self, tables: dict) -> None:
         """Bring ``tables`` (the file as read) up to the tail's lines, if it has one."""
         self.size = self.lines = 0
+        if not os.path.exists(f"{self.of}.tail"):  # most files have none: a stat, not a failed open
+            return
         try:
             data = self.path.read_bytes()
         except FileNotFoundError:

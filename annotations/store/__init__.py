@@ -41,14 +41,14 @@ from .errors import ArticleChangedError, DatabaseLocked, StoreError
 from .folder import Folder
 from .history import HISTORY_LIMIT, History
 from .lock import database_file, database_parts, release_lock, take_lock
-from .records import Change, Record, Step, StoredArticle
+from .records import Change, ReadArticle, Record, Step, StoredArticle
 from .steps import Steps
 
 if TYPE_CHECKING:
     from ..reattach import Reattachment
 
 __all__ = [
-    "HISTORY_LIMIT", "ArticleChangedError", "Change", "DatabaseLocked", "Record", "Step", "Store", "StoreError",
+    "HISTORY_LIMIT", "ArticleChangedError", "Change", "DatabaseLocked", "ReadArticle", "Record", "Step", "Store", "StoreError",
     "StoredArticle", "database_parts",
 ]
 
@@ -159,15 +159,32 @@ class Store:
             return None
         return StoredArticle(record["id"], record.get("meta", {}), record.get("source", ""), record["text_hash"])
 
+    def article_keys(self) -> list[str]:
+        """A key for each article's file, sorted, the same for an article's id in every
+        database: to read the articles in turn (read_article), not all at once."""
+        return self._folder.article_keys()
+
+    def read_article(self, key: str) -> ReadArticle | None:
+        """The article of ``key`` (see article_keys), its file read for this once and not kept
+        (unless open already); None when the file holds no article."""
+        shard = self._folder.passing_shard(key)
+        record = shard.article_record()
+        if record is None:
+            return None
+        text_path = shard.storage.path.with_suffix(".txt")
+        return ReadArticle(record["id"], self._checked_text(text_path, record["text_hash"]), shard.annotations())
+
     def article_text(self, article_id: str) -> str:
         """The text the article's offsets refer to, checked against the hash stored with them."""
-        path = self._folder.text_path(article_id)
+        stored = self.stored_article(article_id)
+        return self._checked_text(self._folder.text_path(article_id), None if stored is None else stored.text_hash)
+
+    def _checked_text(self, path: Path, expected_hash: str | None) -> str:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise StoreError(f"{path}: cannot read the stored article text: {error}") from None
-        stored = self.stored_article(article_id)
-        if stored is not None and text_hash(text) != stored.text_hash:
+        if expected_hash is not None and text_hash(text) != expected_hash:
             raise StoreError(f"{path}: the stored article text is damaged (its hash is not the one recorded "
                              f"in {path.with_suffix('.json').name}); restore it from the article's source file")
         return text

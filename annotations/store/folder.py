@@ -77,6 +77,20 @@ class Folder:
                 self._shards[record["id"]] = shard
         return sorted(article_id for article_id, shard in self._shards.items() if shard.article_record() is not None)
 
+    def article_keys(self) -> list[str]:
+        """The names of the article files, sorted (an article's id names the same in every database)."""
+        return sorted(path.stem for path in self.directory.glob("*.json") if not path.name.startswith("_"))
+
+    def passing_shard(self, key: str) -> Shard:
+        """The article file ``key`` names, as this database shows it: the one open (which may
+        show what the undo log holds beyond the file), else the file read afresh, not kept."""
+        try:
+            shard = Shard(self.directory / f"{key}.json", read_only=True)
+        except CorruptFileError as error:
+            raise self.damaged(error) from None
+        record = shard.article_record()
+        return self._shards.get(record["id"], shard) if record is not None else shard
+
     def register(self, shard: Shard, article: Article) -> None:
         """Keep ``article``'s record and text in its file, ``shard``, unless it has them;
         ArticleChangedError when it holds another text under the article's id."""
