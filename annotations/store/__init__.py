@@ -221,6 +221,11 @@ class Store:
         shard = self._folder.existing_shard(article_id)
         return [] if shard is None else shard.annotations()
 
+    def orphans(self, article_id: str) -> list[Annotation]:
+        """The article's annotations whose text is gone from it (see reattach), in reading order."""
+        shard = self._folder.existing_shard(article_id)
+        return [] if shard is None else shard.orphans()
+
     def annotation(self, article_id: str, annotation_id: str) -> Annotation | None:
         shard = self._folder.existing_shard(article_id)
         return None if shard is None else shard.get(annotation_id)  # type: ignore[return-value]

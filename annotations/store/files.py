@@ -183,6 +183,7 @@ class Shard(RecordFile):
     """One article's TinyDB file: its record and its annotations."""
 
     def __init__(self, path: Path, read_only: bool) -> None:
+        self._orphans: list[Annotation] | None = None
         super().__init__(path, read_only, "annotations", Annotation, span_order)
         self.article_table = self.db.table("article")
         self.article_record()  # checked now, so a misshapen one is reported when the file is opened
@@ -200,3 +201,20 @@ class Shard(RecordFile):
     def annotations(self) -> list[Annotation]:
         """In reading order (outer spans before nested ones)."""
         return self.records()
+
+    def orphans(self) -> list[Annotation]:
+        """The annotations whose text is gone from the article's, in reading order: kept from
+        one change to the next, as the panel asks after every tag (10,000 spans to look at)."""
+        if self._orphans is None:
+            self._orphans = [span for span in self.records() if span.orphaned]
+        return list(self._orphans)
+
+    def _keep(self, record_id: str, record: Record | None) -> None:
+        old = self._by_id.get(record_id) if self._by_id is not None else None
+        super()._keep(record_id, record)
+        if any(span is not None and span.orphaned for span in (old, record)):
+            self._orphans = None
+
+    def forget(self) -> None:
+        super().forget()
+        self._orphans = None
