@@ -5,8 +5,8 @@
     .venv/bin/python benchmarks/scale.py --quick                # a smoke test: tiny sizes, one round
 
 Every measured command runs in a child process of its own, timed from its launch to its
-exit, its peak memory read from the kernel's account of that child (os.wait4's ru_maxrss),
-so that what one measure leaves behind never counts against the next. The cases of a round
+exit, its peak memory the kernel's VmHWM of that process (read by peak.py as it ends), so
+that what one measure leaves behind never counts against the next. The cases of a round
 are run in turn, and rounds are repeated (--rounds), so that the machine's slow spells fall
 on Broadsheet and SQLite alike. Measures:
 
@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import sqlite3
 import statistics
@@ -62,17 +61,21 @@ class Measure:
         self.seconds, self.peak_mib = seconds, peak_mib
 
 
+PEAK = Path(__file__).resolve().with_name("peak.py")
+
+
 def run_child(command: list[str], cwd: Path) -> Measure:
-    """Run ``command`` to its end; its time and its own peak memory (not its siblings')."""
+    """Run ``command`` (a Python one: [python, args...]) to its end, through peak.py: its time
+    and its own peak memory."""
+    peak = cwd / "peak.txt"
+    peak.unlink(missing_ok=True)
     started = time.perf_counter()
-    child = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(child.pid, 0)
+    done = subprocess.run([command[0], str(PEAK), str(peak), *command[1:]], cwd=cwd, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE)
     seconds = time.perf_counter() - started
-    child.returncode = os.waitstatus_to_exitcode(status)
-    errors = child.stderr.read().decode(errors="replace") if child.stderr else ""
-    if child.returncode not in (0, 1):
-        raise RuntimeError(f"{' '.join(command)} ended with {child.returncode}: {errors[-2000:]}")
-    return Measure(seconds, usage.ru_maxrss / 1024)
+    if done.returncode not in (0, 1):
+        raise RuntimeError(f"{' '.join(command)} ended with {done.returncode}: {done.stderr.decode(errors='replace')[-2000:]}")
+    return Measure(seconds, int(peak.read_text()) / 1024)
 
 
 # -- data ------------------------------------------------------------------------
@@ -213,26 +216,16 @@ def parse_size(text: str) -> int:
 
 
 def painted(command: str, expect: str, work: Path) -> Measure:
-    """First paint of ``command`` in tmux (ms as seconds), and its peak memory over the launch."""
+    """First paint of ``command`` (a Python one) in tmux, in seconds, and its peak memory over the launch."""
     peak = work / "peak.txt"
     peak.unlink(missing_ok=True)
-    wrapped = f"{sys.executable} {Path(__file__).resolve()} --child peak {peak} {command}"
-    milliseconds = first_paint_ms(wrapped, expect, work)
-    for _ in range(100):  # the wrapper writes once the app has quit
+    python, arguments = command.split(" ", 1)
+    milliseconds = first_paint_ms(f"{python} {PEAK} {peak} {arguments}", expect, work)
+    for _ in range(100):  # peak.py writes once the app has quit
         if peak.exists() and peak.read_text():
             break
         time.sleep(0.05)
-    return Measure(milliseconds / 1000, float(peak.read_text() or "nan"))
-
-
-def report_peak(path: str, *command: str) -> None:
-    """Run ``command`` (the terminal is its own) and write its peak MiB to ``path``."""
-    child = subprocess.Popen(command)
-    _, _, usage = os.wait4(child.pid, 0)
-    Path(path).write_text(f"{usage.ru_maxrss / 1024:.1f}")
-
-
-CHILDREN["peak"] = report_peak
+    return Measure(milliseconds / 1000, int(peak.read_text() or 0) / 1024 or float("nan"))
 
 
 def cases(args: argparse.Namespace, work: Path) -> dict[str, tuple]:
@@ -267,7 +260,7 @@ def prepare(args: argparse.Namespace, work: Path) -> str:
     cli = [sys.executable, "-m", "tui.cli", "import"]
     run_child(cli + [str(largest), "--db", "a.json"], work)
     run_child(cli + ["moved.jsonl", "--db", "b.json"], work)
-    sqlite_import(str(largest), str(work / "a.sqlite"))
+    run_child([sys.executable, str(Path(__file__).resolve()), "--child", "sqlite-import", str(largest), "a.sqlite"], work)
     (work / "minimal.py").write_text(MINIMAL_APP)
     print("  prepared", file=sys.stderr, flush=True)
     return write_corpus(work / "corpus", args.articles)
