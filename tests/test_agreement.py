@@ -226,8 +226,8 @@ def peak_memory_of_agree(first: Path, second: Path) -> float:
     return int(peak.read_text()) / 1024
 
 
-def database_of(path: Path, articles: int, seed: int) -> Path:
-    """``articles`` articles of ten tags each, a tenth of them labelled by ``seed``'s choice."""
+def database_of(path: Path, articles: int, seed: int, status: str = "accepted") -> Path:
+    """``articles`` articles of ten tags each in ``status``, labelled by ``seed``'s choice."""
     rng = random.Random(seed)
     words = TEXT.split(" ") * 4
     with Store.open(path) as store:
@@ -235,7 +235,7 @@ def database_of(path: Path, articles: int, seed: int) -> Path:
             article = Article(f"article-{number:05d}", " ".join(words[number % 7:]) + f" {number}")
             starts = [match.start() for match in re.finditer(r"\w+", article.text)][:20:2]
             store.import_spans(article, [Annotation.create(article.id, article.text, start, article.text.index(" ", start),
-                                                           rng.choice(["actor", "claim"]), "ana", status="accepted")
+                                                           rng.choice(["actor", "claim"]), "ana", status=status)
                                          for start in starts])
     return path
 
