@@ -153,7 +153,7 @@ def _covered_tokens(starts: list[int], ends: list[int], spans: list[Annotation])
 
 def cohen_kappa(first: Sequence[str], second: Sequence[str]) -> float | None:
     """Cohen's kappa of two equally long label sequences; None when chance agreement is total."""
-    return _kappa(Counter(zip(first, second)))
+    return _kappa(Counter(zip(first, second, strict=True)))
 
 
 def _kappa(pairs: Counter[tuple[object, object]]) -> float | None:
@@ -274,7 +274,7 @@ def measure_stores(stores: list[Store], fallback_names: list[str]) -> Agreement:
                 names[index].update(map(_annotator, article[1] if article else []))
             tally.add(article_id, kept)
     return tally.agreement([joined_names([name for annotator in found for name in annotator_names(annotator)]) or fallback
-                            for found, fallback in zip(names, fallback_names)])
+                            for found, fallback in zip(names, fallback_names, strict=True)])
 
 
 _annotator = attrgetter("annotator")
@@ -328,7 +328,7 @@ class Tally:
         self.tokens += len(found)
 
     def agreement(self, names: list[str]) -> Agreement:
-        result = Agreement(names, sorted(self.articles), sorted(self.skipped), dict(zip(names, self.untagged)))
+        result = Agreement(names, sorted(self.articles), sorted(self.skipped), dict(zip(names, self.untagged, strict=True)))
         result.tokens = self.tokens
         for label in [*sorted(self.exact.keys() - {ALL}), ALL]:
             result.exact[label], result.overlap[label] = self.exact[label], self.overlap[label]

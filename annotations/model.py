@@ -99,14 +99,15 @@ class _Stored:
     def from_record(cls: type[_StoredT], record: dict) -> _StoredT:
         """The record read back; RecordError if it lacks a field or holds one of the wrong type.
         Fields this version does not know (a later version's) are left out."""
-        names, kinds = _usual_shape(cls)
+        record_type: type = cls  # a class is hashable, which mypy does not see through the TypeVar
+        names, kinds = _usual_shape(record_type)
         if len(record) == len(names) and tuple(map(type, map(record.get, names))) == kinds:
             # Every field, each of its type, and no other: as the dataclass would build it,
             # without its checks and frozen setattr per field (most of reading a database).
             stored = object.__new__(cls)
             stored.__dict__.update(record)
             return stored
-        problem = shape_problem(_field_checks(cls), record)
+        problem = shape_problem(_field_checks(record_type), record)
         if problem is not None:
             raise RecordError(problem)
         try:

@@ -315,11 +315,11 @@ class AtomicJSONStorage(Storage):
             self._write_whole()
             return
         tables = self._tables or {}
-        every_table = self._changes is None
-        self._tail.append({"all": tables} if every_table else
-                          [[table, doc_id, tables.get(table, {}).get(doc_id)] for table, doc_id in self._changes])
+        changes = self._changes
+        self._tail.append({"all": tables} if changes is None else
+                          [[table, doc_id, tables.get(table, {}).get(doc_id)] for table, doc_id in changes])
         self._dirty, self._changes = False, {}
-        if every_table or self._tail.lines >= COMPACT_AFTER or self._tail.size >= max(self._size, TAIL_FROM):
+        if changes is None or self._tail.lines >= COMPACT_AFTER or self._tail.size >= max(self._size, TAIL_FROM):
             with suppress(OSError):  # the change is durable in the tail; folding it in can wait
                 self._write_whole()
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import random
 import sqlite3
 import statistics
@@ -40,8 +41,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from startup import MINIMAL_APP, first_paint_ms  # noqa: E402
-from terminal import key_latency, rows, running, use_this_checkout  # noqa: E402
+from startup import MINIMAL_APP, first_paint_ms
+from terminal import key_latency, rows, running, use_this_checkout
 
 SPANS_PER_ARTICLE = 10
 WORDS = ("militia strikes Pentagon Kataib Hezbollah contractor rocket Kirkuk Baghdad statement forces "
@@ -71,7 +72,7 @@ def run_child(command: list[str], cwd: Path) -> Measure:
     peak.unlink(missing_ok=True)
     started = time.perf_counter()
     done = subprocess.run([command[0], str(PEAK), str(peak), *command[1:]], cwd=cwd, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE)
+                          stderr=subprocess.PIPE, check=False)
     seconds = time.perf_counter() - started
     if done.returncode not in (0, 1):
         raise RuntimeError(f"{' '.join(command)} ended with {done.returncode}: {done.stderr.decode(errors='replace')[-2000:]}")
@@ -235,19 +236,19 @@ def cases(args: argparse.Namespace, work: Path) -> dict[str, tuple]:
     found: dict[str, tuple] = {}
     for spans in args.sizes:
         name = size_name(spans)
-        found[f"import {name}: Broadsheet"] = ("child", cli + ["import", f"spans-{name}.jsonl", "--db", "{fresh}.json"])
-        found[f"import {name}: SQLite"] = ("child", me + ["sqlite-import", f"spans-{name}.jsonl", "{fresh}.sqlite"])
-    found[f"export {largest}: Broadsheet"] = ("child", cli + ["export", "--db", "a.json", "-o", "out.jsonl"])
-    found[f"export {largest}: SQLite"] = ("child", me + ["sqlite-export", "a.sqlite", "out-sqlite.jsonl"])
-    found[f"agree {largest} x2: Broadsheet"] = ("child", cli + ["agree", "a.json", "b.json"])
+        found[f"import {name}: Broadsheet"] = ("child", [*cli, "import", f"spans-{name}.jsonl", "--db", "{fresh}.json"])
+        found[f"import {name}: SQLite"] = ("child", [*me, "sqlite-import", f"spans-{name}.jsonl", "{fresh}.sqlite"])
+    found[f"export {largest}: Broadsheet"] = ("child", [*cli, "export", "--db", "a.json", "-o", "out.jsonl"])
+    found[f"export {largest}: SQLite"] = ("child", [*me, "sqlite-export", "a.sqlite", "out-sqlite.jsonl"])
+    found[f"agree {largest} x2: Broadsheet"] = ("child", [*cli, "agree", "a.json", "b.json"])
     found["Textual floor"] = ("paint", f"{python} minimal.py", "Kirkuk")
     found[f"review, first card, {largest}: Broadsheet"] = ("paint", f"{python} -m tui.cli review --db a.json", "Reviewed")
     found[f"first paint, {args.articles:,} articles: Broadsheet"] = (
         "paint", f"{python} -m tui.cli corpus --db paint.json", "{first words}")
     for stored in (0, args.tags):
         where = f"{stored:,} tags" if stored else "a fresh article"
-        found[f"tag in {where}: Broadsheet"] = ("tags", me + ["broadsheet-tags", "{fresh}.json", str(stored), str(args.samples)])
-        found[f"tag in {where}: SQLite"] = ("tags", me + ["sqlite-tags", "{fresh}.sqlite", str(stored), str(args.samples)])
+        found[f"tag in {where}: Broadsheet"] = ("tags", [*me, "broadsheet-tags", "{fresh}.json", str(stored), str(args.samples)])
+        found[f"tag in {where}: SQLite"] = ("tags", [*me, "sqlite-tags", "{fresh}.sqlite", str(stored), str(args.samples)])
     return found
 
 
@@ -258,8 +259,8 @@ def prepare(args: argparse.Namespace, work: Path) -> str:
     largest = work / f"spans-{size_name(max(args.sizes))}.jsonl"
     write_jsonl(work / "moved.jsonl", max(args.sizes), seed=7, moved_from=largest)
     cli = [sys.executable, "-m", "tui.cli", "import"]
-    run_child(cli + [str(largest), "--db", "a.json"], work)
-    run_child(cli + ["moved.jsonl", "--db", "b.json"], work)
+    run_child([*cli, str(largest), "--db", "a.json"], work)
+    run_child([*cli, "moved.jsonl", "--db", "b.json"], work)
     run_child([sys.executable, str(Path(__file__).resolve()), "--child", "sqlite-import", str(largest), "a.sqlite"], work)
     (work / "minimal.py").write_text(MINIMAL_APP)
     print("  prepared", file=sys.stderr, flush=True)
@@ -291,7 +292,7 @@ def app_tags(args: argparse.Namespace, work: Path) -> dict[str, list[Measure]]:
     with running(f"{sys.executable} -m tui.cli {article} --db {cases['a fresh article']}", work, "Outlet 1") as fresh, \
             running(f"{sys.executable} -m tui.cli {article} --db {cases[f'{args.tags:,} tags']}", work, "Outlet 1") as tagged:
         for _ in range(args.samples):
-            for name, bench in zip(taken, (fresh, tagged)):
+            for name, bench in zip(taken, (fresh, tagged), strict=True):
                 timing = key_latency(bench, "a", lambda bench=bench: rows(bench, 0, 8), ["w"])
                 taken[name].append(Measure(timing.screen / 1000, float("nan")))
                 time.sleep(0.03)
@@ -322,7 +323,7 @@ def figure(measures: list[Measure]) -> tuple[float, float]:
 
 def shown(seconds: float, mib: float) -> str:
     time_part = f"{seconds * 1000:.2f} ms" if seconds < 0.01 else (f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.1f} s")
-    return time_part if mib != mib else f"{time_part}, {mib:.0f} MiB"  # nan: not measured
+    return time_part if math.isnan(mib) else f"{time_part}, {mib:.0f} MiB"  # nan: not measured
 
 
 def table(taken: dict[str, list[Measure]]) -> list[str]:
@@ -339,12 +340,12 @@ def table(taken: dict[str, list[Measure]]) -> list[str]:
             yardstick, against = figure(taken[fresh + ": Broadsheet"]), "a fresh article"
         elif (other := taken.get(work + ": SQLite")) is not None:
             yardstick, against = figure(other), "SQLite"
-        elif ours[1] == ours[1] and work.startswith(("review", "first paint")):
+        elif not math.isnan(ours[1]) and work.startswith(("review", "first paint")):
             yardstick, against = floor, "Textual floor"
         else:
             lines.append(f"| {work} | {shown(*ours)} | - | - |")
             continue
-        memory = f", RSS {ours[1] / yardstick[1]:.1f}x" if ours[1] == ours[1] and yardstick[1] == yardstick[1] else ""
+        memory = "" if math.isnan(ours[1]) or math.isnan(yardstick[1]) else f", RSS {ours[1] / yardstick[1]:.1f}x"
         lines.append(f"| {work} | {shown(*ours)} | {against}: {shown(*yardstick)} | {ours[0] / yardstick[0]:.2f}x{memory} |")
     for name in ("tag in a fresh article: SQLite", next(n for n in taken if n.startswith("tag in") and n.endswith("tags: SQLite"))):
         lines.append(f"| {name.replace(': SQLite', ', SQLite (insert, commit)')} | - | {shown(*figure(taken[name]))} | - |")

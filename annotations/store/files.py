@@ -212,7 +212,7 @@ class Shard(RecordFile):
     def _keep(self, record_id: str, record: Record | None) -> None:
         old = self._by_id.get(record_id) if self._by_id is not None else None
         super()._keep(record_id, record)
-        if any(span is not None and span.orphaned for span in (old, record)):
+        if any(isinstance(span, Annotation) and span.orphaned for span in (old, record)):
             self._orphans = None
 
     def forget(self) -> None:

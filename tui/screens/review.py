@@ -32,6 +32,7 @@ class ReviewScreen(WalkScreen[Annotation]):
     """Walks the review queue; every decision is saved at once with the reviewer and time."""
 
     BINDINGS = REVIEW_BINDINGS
+    queue: ReviewQueue  # type: ignore[assignment]  # read as the walk goes (WalkScreen's is a list)
 
     def __init__(self, store: Store, schema: LabelSchema, reviewer: str, label_styles: dict[str, Style],
                  selection: ReviewFilter = ReviewFilter()) -> None:

@@ -195,7 +195,7 @@ def _changed_runs(old: tuple[list, ...], new: tuple[list, ...]) -> list[tuple[in
     below it moved. Compared in C (map, compress), as a list may be 10,000 tags long."""
     rows: list[int] = []
     top = 0
-    for old_lines, new_lines, differ in zip(old, new, (operator.ne, operator.is_not, operator.ne)):
+    for old_lines, new_lines, differ in zip(old, new, (operator.ne, operator.is_not, operator.ne), strict=True):
         differing = itertools.compress(itertools.count(), map(differ, old_lines, new_lines))
         if len(old_lines) != len(new_lines):
             first = next(differing, min(len(old_lines), len(new_lines)))
