@@ -117,8 +117,9 @@ class Store:
             raise StoreError(f"{self.path}: database format {version!r}; this Broadsheet reads format {FORMAT_VERSION}")
         if not self.read_only:
             self.shard_dir.mkdir(exist_ok=True)
-            for leftover in self.shard_dir.glob(".*.tmp"):
-                leftover.unlink(missing_ok=True)  # a write cut short by a crash; the real file is intact
+            for name in self._folder.names():
+                if name.startswith(".") and name.endswith(".tmp"):
+                    (self.shard_dir / name).unlink(missing_ok=True)  # a write cut short by a crash; the real file is intact
 
     def close(self) -> None:
         """Write what write-behind holds, and let go. If that write fails, the change is safe

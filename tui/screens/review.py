@@ -25,7 +25,7 @@ from .walk import STATUS_STYLES, WalkScreen
 
 # A queue is read for FIRST_READ seconds before the first card shows, then READ_SLICE at a
 # time every READ_EVERY, so that keys come first while a large database is counted.
-FIRST_READ, READ_SLICE, READ_EVERY = 0.05, 0.008, 0.02
+FIRST_READ, READ_SLICE, READ_EVERY = 0.01, 0.008, 0.02
 
 
 class ReviewScreen(WalkScreen[Annotation]):
