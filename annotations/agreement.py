@@ -20,11 +20,13 @@ another version) is left out. An annotator's spans are the ones they stand by: s
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
+from operator import attrgetter
 
 from .model import Annotation, annotator_names, joined_names
 from .store import Store
@@ -91,8 +93,7 @@ class Counts:
 
 
 def _exact_matches(reference: list[Annotation], prediction: list[Annotation]) -> int:
-    left = Counter((span.start, span.end, span.label) for span in reference)
-    right = Counter((span.start, span.end, span.label) for span in prediction)
+    left, right = Counter(map(_place, reference)), Counter(map(_place, prediction))
     return sum((left & right).values())
 
 
@@ -112,13 +113,17 @@ def _overlap_matches(reference: list[Annotation], prediction: list[Annotation]) 
     return len(used_ref)
 
 
-def _place(span: Annotation) -> tuple[int, int, str]:
-    return span.start, span.end, span.label
+_place = attrgetter("start", "end", "label")
 
 
 def pair_counts(reference: list[Annotation], prediction: list[Annotation], overlap: bool) -> Counts:
     """Counts for two annotators' spans of one article (and one label, if the caller filtered)."""
-    matched = (_overlap_matches if overlap else _exact_matches)(reference, prediction)
+    # The usual case: the same places, where every span matches (overlapping, when it is not empty).
+    if sorted(map(_place, reference)) == sorted(map(_place, prediction)) and (
+            not overlap or all(span.end > span.start for span in reference)):
+        matched = len(reference)
+    else:
+        matched = (_overlap_matches if overlap else _exact_matches)(reference, prediction)
     return Counts(matched, len(prediction), matched, len(reference))
 
 
@@ -127,32 +132,41 @@ def tokens(text: str) -> list[tuple[int, int]]:
 
 
 def token_labels(text_tokens: list[tuple[int, int]], spans: list[Annotation]) -> list[str]:
-    """The label of the innermost span over each token (one that covers a character of it), or O.
+    """The label of the innermost span over each token (one that covers a character of it), or O."""
+    covered = _covered_tokens([start for start, _ in text_tokens], [end for _, end in text_tokens], spans)
+    return [covered.get(index, OUTSIDE) for index in range(len(text_tokens))]
 
-    Spans are painted onto the characters longest first, so each character ends up with its
-    innermost span; a token takes the innermost of its characters'. Linear in the text and
-    the spans' lengths, where comparing every token with every span was not."""
+
+def _covered_tokens(starts: list[int], ends: list[int], spans: list[Annotation]) -> dict[int, str]:
+    """The label of the innermost span over each token a span covers a character of, by the
+    token's index. Each span, innermost first, labels the tokens it overlaps that no span
+    labelled yet (found by bisection): the cost is the spans', not the text's."""
     # Innermost first; a tie (one place, two labels) goes to the label first in order, not
     # to whichever span was read first, so the figures do not depend on the reading order.
-    ranked = sorted(spans, key=lambda span: (span.end - span.start, span.start, span.label))
-    painted: dict[int, int] = {}  # character offset -> rank of its innermost span
-    for rank in range(len(ranked) - 1, -1, -1):
-        for offset in range(ranked[rank].start, ranked[rank].end):
-            painted[offset] = rank
-    labels = []
-    for start, end in text_tokens:
-        ranks = [painted[offset] for offset in range(start, end) if offset in painted]
-        labels.append(ranked[min(ranks)].label if ranks else OUTSIDE)
-    return labels
+    covered: dict[int, str] = {}
+    for span in sorted(spans, key=lambda span: (span.end - span.start, span.start, span.label)):
+        if span.end > span.start:
+            for index in range(bisect.bisect_right(ends, span.start), bisect.bisect_left(starts, span.end)):
+                covered.setdefault(index, span.label)
+    return covered
 
 
 def cohen_kappa(first: Sequence[Hashable], second: Sequence[Hashable]) -> float | None:
     """Cohen's kappa of two equally long label sequences; None when chance agreement is total."""
-    total = len(first)
+    return _kappa(Counter(zip(first, second, strict=True)))
+
+
+def _kappa(pairs: Counter[tuple[object, object]]) -> float | None:
+    """Cohen's kappa from how often each pair of labels (first coder's, second's) was given."""
+    total = sum(pairs.values())
     if total == 0:
         return None
-    observed = sum(a == b for a, b in zip(first, second, strict=True)) / total
-    left, right = Counter(first), Counter(second)
+    observed = sum(count for (a, b), count in pairs.items() if a == b) / total
+    left: Counter[object] = Counter()
+    right: Counter[object] = Counter()
+    for (a, b), count in pairs.items():
+        left[a] += count
+        right[b] += count
     expected = sum(left[label] * right[label] for label in left) / (total * total)
     if expected == 1:
         return None
@@ -163,8 +177,13 @@ def krippendorff_alpha(units: Sequence[Sequence[str]]) -> float | None:
     """Krippendorff's alpha, nominal, for units each coded by every coder (no missing values).
 
     ``units[u]`` holds the coders' values for unit u. None when the values never vary."""
-    coincidence: defaultdict[tuple[str, str], float] = defaultdict(float)
-    for values in units:
+    return _alpha(Counter(map(tuple, units)))
+
+
+def _alpha(units: Counter[tuple]) -> float | None:
+    """Krippendorff's alpha, nominal, from how many units had each tuple of coders' values."""
+    coincidence: Counter[tuple[object, object]] = Counter()
+    for values, times in units.items():
         pairable = len(values)
         if pairable < 2:
             continue
@@ -173,8 +192,8 @@ def krippendorff_alpha(units: Sequence[Sequence[str]]) -> float | None:
             for b in counts:
                 together = counts[a] * (counts[b] - (a == b))
                 if together:
-                    coincidence[a, b] += together / (pairable - 1)
-    marginal: defaultdict[str, float] = defaultdict(float)
+                    coincidence[a, b] += times * together / (pairable - 1)
+    marginal: Counter[object] = Counter()
     for (a, _), value in coincidence.items():
         marginal[a] += value
     n = sum(marginal.values())
@@ -232,34 +251,113 @@ def measure(annotators: list[Annotator]) -> Agreement:
     """Agreement between two or more annotators over the articles they share."""
     if len(annotators) < 2:
         raise ValueError("agreement needs two annotators or more")
-    every = sorted(set().union(*(annotator.texts for annotator in annotators)))
-    same_text = [article for article in every if len({a.texts[article] for a in annotators if article in a.texts}) == 1]
-    result = Agreement([a.name for a in annotators], same_text, sorted(set(every) - set(same_text)))
-    result.untagged = {a.name: sum(article not in a.texts for article in same_text) for a in annotators}
-    labels = sorted({span.label for a in annotators for article in same_text for span in a.spans.get(article, [])})
-    for label in [*labels, ALL]:
-        result.exact[label], result.overlap[label] = Counts(), Counts()
-    pairs = list(combinations(range(len(annotators)), 2))
-    # Token labels per annotator, all articles in a row.
-    sequences: list[list[str]] = [[] for _ in annotators]
-    for article in same_text:
-        text_tokens = tokens(next(a.texts[article] for a in annotators if article in a.texts))
+    tally = Tally(len(annotators))
+    for article in sorted(set().union(*(annotator.texts for annotator in annotators))):
+        tally.add(article, [(a.texts[article], a.spans.get(article, [])) if article in a.texts else None
+                            for a in annotators])
+    return tally.agreement([annotator.name for annotator in annotators])
+
+
+def measure_stores(stores: list[Store], fallback_names: list[str]) -> Agreement:
+    """As measure() of each database's annotator (see load_annotator), reading an article of
+    each at a time: the memory of the articles of one id, however many the databases hold."""
+    if len(stores) < 2:
+        raise ValueError("agreement needs two annotators or more")
+    tally = Tally(len(stores))
+    names: list[set[str]] = [set() for _ in stores]
+    for key in sorted(set().union(*(store.article_keys() for store in stores))):
+        held = [store.read_article(key) for store in stores]
+        for article_id in sorted({found.id for found in held if found is not None}):
+            of_id = [found if found is not None and found.id == article_id else None for found in held]
+            kept = [None if found is None else (found.text, list(filter(stands_by, found.annotations))) for found in of_id]
+            for index, article in enumerate(kept):
+                names[index].update(map(_annotator, article[1] if article else []))
+            tally.add(article_id, kept)
+    return tally.agreement([joined_names([name for annotator in found for name in annotator_names(annotator)]) or fallback
+                            for found, fallback in zip(names, fallback_names, strict=True)])
+
+
+_annotator = attrgetter("annotator")
+
+
+class Tally:
+    """The figures of agreement, summed an article at a time: counts of span matches per
+    label, and how many tokens had each tuple of labels (one per annotator), from which
+    kappa and alpha follow; what one article needs is let go once it is counted."""
+
+    def __init__(self, coders: int) -> None:
+        self.pairs = list(combinations(range(coders), 2))
+        self.articles: list[str] = []
+        self.skipped: list[str] = []
+        self.untagged = [0] * coders
+        self.exact: defaultdict[str, Counts] = defaultdict(Counts)
+        self.overlap: defaultdict[str, Counts] = defaultdict(Counts)
+        self.units: Counter[tuple[str, ...]] = Counter()
+        self.tokens = 0
+
+    def add(self, article_id: str, held: list[tuple[str, list[Annotation]] | None]) -> None:
+        """One article: each annotator's (text, spans), or None where their database lacks it.
+        Held with different texts, it is left out."""
+        texts = {article[0] for article in held if article is not None}
+        if len(texts) != 1:
+            self.skipped.append(article_id)
+            return
+        self.articles.append(article_id)
+        for index, article in enumerate(held):
+            self.untagged[index] += article is None
         # In one order whatever order they were read in: greedy overlap matching pairs by index.
-        spans = [sorted(annotator.spans.get(article, []), key=_place) for annotator in annotators]
-        for index, annotator_spans in enumerate(spans):
-            sequences[index].extend(token_labels(text_tokens, annotator_spans))
-        for i, j in pairs:
-            reference, prediction = spans[i], spans[j]
-            for label in [*labels, ALL]:
-                ref = reference if label == ALL else [span for span in reference if span.label == label]
-                pred = prediction if label == ALL else [span for span in prediction if span.label == label]
-                result.exact[label].add(pair_counts(ref, pred, overlap=False))
-                result.overlap[label].add(pair_counts(ref, pred, overlap=True))
-    result.tokens = len(sequences[0])
-    for label in [*labels, ALL]:
-        coded = sequences if label == ALL else [[value == label for value in sequence] for sequence in sequences]
-        kappas = [cohen_kappa(coded[i], coded[j]) for i, j in pairs]
-        known = [kappa for kappa in kappas if kappa is not None]
-        result.kappa[label] = sum(known) / len(known) if known else None
-        result.alpha[label] = krippendorff_alpha(list(zip(*coded, strict=True)))
-    return result
+        spans = [sorted(article[1], key=_place) if article else [] for article in held]
+        self._count_tokens(texts.pop(), spans)
+        by_label = [_by_label(annotator_spans) for annotator_spans in spans]
+        for i, j in self.pairs:
+            for label in sorted(by_label[i].keys() | by_label[j].keys()):
+                # Matches need one label: those of every label are the sum of each label's.
+                for counts, overlap in ((self.exact, False), (self.overlap, True)):
+                    found = pair_counts(by_label[i].get(label, []), by_label[j].get(label, []), overlap)
+                    counts[label].add(found)
+                    counts[ALL].add(found)
+
+    def _count_tokens(self, text: str, spans: list[list[Annotation]]) -> None:
+        """Count each token's tuple of labels; the tokens no span covers are counted at once."""
+        found = [match.span() for match in _TOKEN.finditer(text)]
+        starts, ends = [start for start, _ in found], [end for _, end in found]
+        covered = [_covered_tokens(starts, ends, annotator_spans) for annotator_spans in spans]
+        indexes = set().union(*covered)
+        self.units.update(tuple(labels.get(index, OUTSIDE) for labels in covered) for index in indexes)
+        self.units[(OUTSIDE,) * len(spans)] += len(found) - len(indexes)
+        self.tokens += len(found)
+
+    def agreement(self, names: list[str]) -> Agreement:
+        result = Agreement(names, sorted(self.articles), sorted(self.skipped), dict(zip(names, self.untagged, strict=True)))
+        result.tokens = self.tokens
+        for label in [*sorted(self.exact.keys() - {ALL}), ALL]:
+            result.exact[label], result.overlap[label] = self.exact[label], self.overlap[label]
+            coded = self.units if label == ALL else _coded(self.units, label)
+            kappas = [_kappa(_pair_counts(coded, i, j)) for i, j in self.pairs]
+            known = [kappa for kappa in kappas if kappa is not None]
+            result.kappa[label] = sum(known) / len(known) if known else None
+            result.alpha[label] = _alpha(coded)
+        return result
+
+
+def _by_label(spans: Iterable[Annotation]) -> dict[str, list[Annotation]]:
+    grouped: dict[str, list[Annotation]] = {}
+    for span in spans:
+        grouped.setdefault(span.label, []).append(span)
+    return grouped
+
+
+def _coded(units: Counter[tuple[str, ...]], label: str) -> Counter[tuple[bool, ...]]:
+    """The units with each value turned into whether it is ``label`` (the figures per label)."""
+    coded: Counter[tuple[bool, ...]] = Counter()
+    for values, count in units.items():
+        coded[tuple(value == label for value in values)] += count
+    return coded
+
+
+def _pair_counts(units: Counter[tuple], i: int, j: int) -> Counter[tuple[object, object]]:
+    """How often coders ``i`` and ``j`` gave each pair of values."""
+    pairs: Counter[tuple[object, object]] = Counter()
+    for values, count in units.items():
+        pairs[values[i], values[j]] += count
+    return pairs

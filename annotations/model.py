@@ -65,6 +65,13 @@ def _field_checks(cls: type) -> tuple[FieldCheck, ...]:
                   field.default is MISSING and field.default_factory is MISSING) for field in fields(cls))
 
 
+@functools.cache
+def _usual_shape(cls: type) -> tuple[tuple[str, ...], tuple[type, ...]]:
+    """The names of the record type's fields, and their types."""
+    checks = _field_checks(cls)
+    return tuple(name for name, _, _, _ in checks), tuple(kind for _, kind, _, _ in checks)
+
+
 def shape_problem(checks: Iterable[FieldCheck], record: dict) -> str | None:
     """What keeps ``record`` from passing ``checks``, or None. Types are exact: a true is
     not an offset, nor "4" a start (either would fail far from the file it came from)."""
@@ -93,6 +100,13 @@ class _Stored:
         """The record read back; RecordError if it lacks a field or holds one of the wrong type.
         Fields this version does not know (a later version's) are left out."""
         record_type: type = cls  # a class is hashable, which mypy does not see through the TypeVar
+        names, kinds = _usual_shape(record_type)
+        if len(record) == len(names) and tuple(map(type, map(record.get, names))) == kinds:
+            # Every field, each of its type, and no other: as the dataclass would build it,
+            # without its checks and frozen setattr per field (most of reading a database).
+            stored = object.__new__(cls)
+            stored.__dict__.update(record)
+            return stored
         problem = shape_problem(_field_checks(record_type), record)
         if problem is not None:
             raise RecordError(problem)

@@ -6,9 +6,13 @@ that records the reviewer and the time.
 
 from __future__ import annotations
 
+import bisect
+import time
+from collections import Counter, OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .model import STATUSES, Annotation, now, span_order
+from .model import STATUSES, Annotation, now
 from .store import Store
 from .text import move_end, move_start
 
@@ -67,22 +71,121 @@ class ReviewFilter:
 
 
 def review_queue(store: Store, selection: ReviewFilter = ReviewFilter()) -> list[Annotation]:
-    """The annotations to review, in article order (by id), then reading order."""
-    article_ids = sorted(selection.articles) if selection.articles else store.article_ids()
-    return [
-        annotation
-        for article_id in article_ids
-        for annotation in sorted(store.annotations(article_id), key=span_order)
-        if selection.matches(annotation)
-    ]
+    """The annotations to review, in article order, then reading order (see ReviewQueue)."""
+    return list(ReviewQueue(store, selection))
 
 
 UNDECIDED = ("suggested", "pending")
 
 
-def first_pending(queue: list[Annotation]) -> int:
+def first_pending(queue: Sequence[Annotation]) -> int:
     """Where a review resumes: the first annotation not decided on (or the end)."""
-    return next((index for index, annotation in enumerate(queue) if annotation.status in UNDECIDED), len(queue))
+    for index, annotation in enumerate(queue):
+        if annotation.status in UNDECIDED:
+            return index
+    return len(queue)  # after the walk: a ReviewQueue's length is what it has read
+
+
+RECENT_ARTICLES = 32  # articles read lately whose spans are kept, for a walk back and forth
+
+
+class ReviewQueue(Sequence[Annotation]):
+    """The annotations to review, read an article at a time as the walk (or read_more)
+    reaches them, so that a review of a million opens on its first card at once and holds
+    only what it shows: the spans of the articles changed or read lately, and per article
+    read, how many it holds. Articles are in their files' order (their ids, for ids of
+    letters, digits, dots, dashes and underscores), or by id when the filter names them;
+    spans in reading order. Its length is what was read so far; ``complete`` once all."""
+
+    def __init__(self, store: Store, selection: ReviewFilter = ReviewFilter()) -> None:
+        self._store, self._selection = store, selection
+        self._sources = sorted(selection.articles) if selection.articles else store.article_keys()
+        self._ends: list[int] = []  # per article read: where its spans end in the queue
+        self._changed: dict[int, list[Annotation]] = {}  # by article: spans changed through the queue
+        self._recent: OrderedDict[int, list[Annotation]] = OrderedDict()
+        self._statuses: Counter[str] = Counter()
+
+    @property
+    def complete(self) -> bool:
+        return len(self._ends) == len(self._sources)
+
+    def __len__(self) -> int:
+        return self._ends[-1] if self._ends else 0
+
+    def read_more(self, seconds: float) -> bool:
+        """Read articles for about ``seconds`` (one at least); whether all are read."""
+        deadline = time.perf_counter() + seconds
+        while not self.complete:
+            self._read_next()
+            if time.perf_counter() >= deadline:
+                break
+        return self.complete
+
+    def reach(self, index: int) -> None:
+        """Read on until the queue holds ``index`` (or all is read)."""
+        while index >= len(self) and not self.complete:
+            self._read_next()
+
+    def _read_next(self) -> None:
+        article = len(self._ends)
+        spans = self._read(article)
+        self._ends.append(len(self) + len(spans))
+        self._statuses.update(span.status for span in spans)
+        self._keep_recent(article, spans)
+
+    def _read(self, article: int) -> list[Annotation]:
+        source = self._sources[article]
+        if self._selection.articles:
+            found = self._store.annotations(source)
+        else:
+            read = self._store.read_article(source)
+            found = [] if read is None else read.annotations
+        return [span for span in found if self._selection.matches(span)]
+
+    def _keep_recent(self, article: int, spans: list[Annotation]) -> None:
+        self._recent[article] = spans
+        self._recent.move_to_end(article)
+        if len(self._recent) > RECENT_ARTICLES:
+            self._recent.popitem(last=False)
+
+    def _spans_of(self, article: int) -> list[Annotation]:
+        spans = self._changed.get(article)
+        if spans is None:
+            spans = self._recent.get(article)
+            if spans is None:  # read before and let go: unchanged since, so the same spans
+                spans = self._read(article)
+            self._keep_recent(article, spans)
+        return spans
+
+    def _place(self, index: int) -> tuple[int, int]:
+        """(article, offset in it) of ``index``, reading on as far as needed."""
+        self.reach(index)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        article = bisect.bisect_right(self._ends, index)
+        return article, index - (self._ends[article - 1] if article else 0)
+
+    def __getitem__(self, index: int) -> Annotation:  # type: ignore[override]
+        article, offset = self._place(index)
+        return self._spans_of(article)[offset]
+
+    def __setitem__(self, index: int, annotation: Annotation) -> None:
+        """Show ``annotation`` (a decision's result) in place of the one at ``index``."""
+        article, offset = self._place(index)
+        spans = self._changed[article] = list(self._spans_of(article))
+        self._statuses[spans[offset].status] -= 1
+        self._statuses[annotation.status] += 1
+        spans[offset] = annotation
+
+    def positions_of(self, span_ids: set[str]) -> list[int]:
+        """Where the spans of ``span_ids`` are, among those changed through the queue."""
+        return sorted((self._ends[article - 1] if article else 0) + offset
+                      for article, spans in self._changed.items()
+                      for offset, span in enumerate(spans) if span.id in span_ids)
+
+    def status_counts(self) -> dict[str, int]:
+        """How many of the spans read are in each status."""
+        return {**dict.fromkeys(STATUSES, 0), **+self._statuses}
 
 
 def decide(store: Store, annotation: Annotation, status: str, reviewer: str) -> Annotation:
@@ -114,10 +217,3 @@ def move_boundary(store: Store, annotation: Annotation, text: str, edge: str, di
     if (start, end) == (annotation.start, annotation.end):
         return annotation
     return store.update(annotation, start=start, end=end, text=text[start:end], reviewer=reviewer, reviewed=now())
-
-
-def status_counts(queue: list[Annotation]) -> dict[str, int]:
-    counts = dict.fromkeys(STATUSES, 0)
-    for annotation in queue:
-        counts[annotation.status] = counts.get(annotation.status, 0) + 1
-    return counts

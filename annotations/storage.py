@@ -6,6 +6,17 @@ fsyncs it, keeps the previous version as ``<file>.bak`` (a hard link, no copy),
 renames the new file over the old one and fsyncs the directory, so a crash at any
 instant leaves the old or the new state. Reads are served from memory after the
 first, so a write costs one serialisation of this file only.
+
+Rewriting a file of 10,000 tags to add one costs a serialisation, a write and an fsync of
+every tag (the cost of a tag then grows with its article). Past TAIL_FROM bytes, a file's
+changes are appended instead to ``<file>.tail``, a line each write, and fsynced: a line is
+a list of ``[table, doc_id, document or null]`` (a document set or removed), or
+``{"all": tables}`` (every table as it now is). Reading the file applies its tail's lines
+in order. A line is complete with its newline: a crash or a full disk can cut short only
+the last, which was never reported written, so it is ignored, and cut off before the
+next append. Every change goes to the tail before the file is written whole again
+(compacted), and the tail is removed after: a tail read over a file that already holds
+it sets each document to what it already is.
 """
 
 from __future__ import annotations
@@ -93,6 +104,97 @@ def _take_mode_and_owner(fd: int, path: Path) -> None:
     os.fchmod(fd, stat.S_IMODE(old.st_mode))
 
 
+TAIL_FROM = 64 * 1024  # bytes: a file smaller is rewritten whole (as cheap as appending), one larger gets a tail
+COMPACT_AFTER = 200  # lines: a tail longer is folded into its file, so the file's .bak stays within the undo log's reach
+
+
+def tail_path(path: Path) -> Path:
+    return path.with_name(path.name + ".tail")
+
+
+class Tail:
+    """The tail of the file at ``path``: its lines as read, and appending to it."""
+
+    def __init__(self, path: Path) -> None:
+        self.of = path
+        self.size = 0  # bytes of complete lines
+        self.lines = 0
+
+    @property
+    def path(self) -> Path:
+        return tail_path(self.of)
+
+    def apply(self, tables: dict) -> None:
+        """Bring ``tables`` (the file as read) up to the tail's lines, if it has one."""
+        self.size = self.lines = 0
+        if not os.path.exists(f"{self.of}.tail"):  # most files have none: a stat, not a failed open
+            return
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            return
+        complete = data[: data.rfind(b"\n") + 1]
+        for number, line in enumerate(complete.splitlines(), start=1):
+            try:
+                change = json.loads(line)
+            except (UnicodeDecodeError, json.JSONDecodeError) as error:
+                raise CorruptFileError(self.path, f"line {number} is not a change: {error}") from None
+            _apply_line(self.path, number, change, tables)
+        self.size, self.lines = len(complete), complete.count(b"\n")
+
+    def append(self, change: list | dict) -> None:
+        """Add ``change`` as a line, durably; if that fails, the tail is as it was."""
+        data = (json.dumps(change, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+        created = not self.path.exists()
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o644)
+        try:
+            if created:
+                _take_mode_and_owner(fd, self.of)
+            os.ftruncate(fd, self.size)  # a line a crash cut short goes, so that none follows it
+            os.lseek(fd, self.size, os.SEEK_SET)
+            written = 0
+            while written < len(data):
+                written += os.write(fd, data[written:])
+            os.fdatasync(fd)
+            if created:
+                fsync_directory(self.path.parent)
+        except OSError as error:
+            with suppress(OSError):
+                os.ftruncate(fd, self.size)
+                if created:
+                    self.path.unlink()
+            raise OSError(error.errno, error.strerror, str(self.of)) from None
+        finally:
+            os.close(fd)
+        self.size += len(data)
+        self.lines += 1
+
+    def remove(self) -> None:
+        """Once the file holds every line: no tail."""
+        if self.size:
+            self.path.unlink(missing_ok=True)
+            fsync_directory(self.path.parent)
+            self.size = self.lines = 0
+
+
+def _apply_line(path: Path, number: int, change: object, tables: dict) -> None:
+    if isinstance(change, dict) and _is_tables(change.get("all")):
+        tables.clear()
+        tables.update(change["all"])
+        return
+    if not isinstance(change, list):
+        raise CorruptFileError(path, f"line {number} is not a change")
+    for item in change:
+        if not (isinstance(item, list) and len(item) == 3 and isinstance(item[0], str) and isinstance(item[1], str)
+                and isinstance(item[2], (dict, type(None)))):
+            raise CorruptFileError(path, f"line {number} is not a change")
+        table, doc_id, document = item
+        if document is None:
+            tables.get(table, {}).pop(doc_id, None)
+        else:
+            tables.setdefault(table, {})[doc_id] = document
+
+
 _SCALARS = (str, int, float, bool, type(None))
 
 
@@ -152,12 +254,16 @@ def loads(path: Path, data: bytes) -> dict:
         raise CorruptFileError(
             path, f"not valid JSON at line {error.lineno} column {error.colno} (byte {error.pos}): {error.msg}"
         ) from None
-    if not isinstance(tables, dict) or not all(
-        isinstance(table, dict) and all(isinstance(doc, dict) for doc in table.values())
-        for table in tables.values()
-    ):
+    if not _is_tables(tables):
         raise CorruptFileError(path, "not a TinyDB database (expected tables of documents)")
     return tables
+
+
+def _is_tables(tables: object) -> bool:
+    """Whether ``tables`` is what a TinyDB file holds: tables of documents."""
+    return isinstance(tables, dict) and all(
+        isinstance(table, dict) and all(isinstance(doc, dict) for doc in table.values()) for table in tables.values()
+    )
 
 
 class AtomicJSONStorage(Storage):
@@ -170,6 +276,11 @@ class AtomicJSONStorage(Storage):
         self._deferred = 0
         self._dirty = False
         self._lines: dict = {}  # dumps()'s lines of this file's documents, kept between writes
+        self._tail = Tail(self.path)
+        self._size = 0  # bytes of the file as last read or written whole
+        # The documents changed since the last write, by (table, doc id); None: not known
+        # (a write through TinyDB's Table), so the next write records every table.
+        self._changes: dict[tuple[str, str], None] | None = {}
 
     def read(self) -> dict | None:
         if self._tables is None:
@@ -177,21 +288,52 @@ class AtomicJSONStorage(Storage):
                 data = self.path.read_bytes()
             except FileNotFoundError:
                 return None
-            self._tables = loads(self.path, data)
+            tables = loads(self.path, data)
+            self._tail.apply(tables)
+            self._tables, self._size = tables, len(data)
         return self._tables
 
-    def write(self, data: dict) -> None:
+    def write(self, data: dict, changed: tuple[str, str] | None = None) -> None:
+        """Keep ``data`` as the file's tables; ``changed``: the one document (table, doc id)
+        this write changes, which lets a large file take the change in its tail."""
         if self.read_only:
             raise PermissionError(f"{self.path}: the database is open read-only")
         self._tables = data
+        if changed is None:
+            self._changes = None
+        elif self._changes is not None:
+            self._changes[changed] = None
         if self._deferred:
             self._dirty = True
         else:
             self._flush()
 
     def _write_copy(self) -> None:
-        atomic_write(self.path, dumps(self._tables or {}, self._lines))
-        self._dirty = False
+        """Append the changes to the tail (a large file, or one with a tail already), or
+        write the file whole; a tail grown long is then folded into the file."""
+        if not (self._tail.size or (self._changes is not None and self._size >= TAIL_FROM)):
+            self._write_whole()
+            return
+        tables = self._tables or {}
+        changes = self._changes
+        self._tail.append({"all": tables} if changes is None else
+                          [[table, doc_id, tables.get(table, {}).get(doc_id)] for table, doc_id in changes])
+        self._dirty, self._changes = False, {}
+        if changes is None or self._tail.lines >= COMPACT_AFTER or self._tail.size >= max(self._size, TAIL_FROM):
+            with suppress(OSError):  # the change is durable in the tail; folding it in can wait
+                self._write_whole()
+
+    def _write_whole(self) -> None:
+        data = dumps(self._tables or {}, self._lines)
+        atomic_write(self.path, data)
+        self._size = len(data)
+        self._tail.remove()
+        self._dirty, self._changes = False, {}
+
+    def compact(self) -> None:
+        """Fold the tail into the file (what it holds, written: nothing held back)."""
+        if self._tail.size and self._tables is not None and not self._dirty:
+            self._write_whole()
 
     def _flush(self) -> None:
         try:
@@ -204,7 +346,7 @@ class AtomicJSONStorage(Storage):
 
     def forget(self) -> None:
         """Drop the copy in memory, changes not written too: the next read is of the file."""
-        self._tables, self._dirty = None, False
+        self._tables, self._dirty, self._changes = None, False, {}
 
     @contextmanager
     def one_write(self, hold: bool = False) -> Iterator[None]:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import random
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from nltk.metrics.agreement import AnnotationTask
@@ -20,6 +23,7 @@ from annotations.agreement import (
     token_labels,
     tokens,
 )
+from annotations.articles import Article
 from annotations.model import Annotation
 from annotations.store import Store
 
@@ -191,3 +195,53 @@ def test_the_figures_do_not_depend_on_the_order_the_spans_are_read_in():
     forward = figures(list)
     assert figures(lambda spans: list(reversed(spans))) == forward
     assert figures(lambda spans: spans[1:] + spans[:1]) == forward
+
+
+def test_agree_reading_an_article_at_a_time_gives_the_figures_of_reading_everything(two_databases):
+    from annotations.agreement import measure_stores
+
+    with Store.open(two_databases[0], read_only=True) as first, Store.open(two_databases[1], read_only=True) as second:
+        everything = measure([load_annotator(first, "x"), load_annotator(second, "y")]).as_dict()
+        assert measure_stores([first, second], ["x", "y"]).as_dict() == everything
+
+
+# The CLI, then its own peak (VmHWM: a child's ru_maxrss starts at its parent's, this test's).
+PEAK_OF_CLI = """
+import re, sys
+from pathlib import Path
+from tui.cli import main
+try:
+    main(sys.argv[2:])
+finally:
+    Path(sys.argv[1]).write_text(re.search(r"VmHWM:\\s*(\\d+)", Path("/proc/self/status").read_text())[1])
+"""
+
+
+def peak_memory_of_agree(first: Path, second: Path) -> float:
+    """MiB at the peak of ``broadsheet agree first second``, in a process of its own."""
+    peak = first.with_name("peak.txt")
+    done = subprocess.run([sys.executable, "-c", PEAK_OF_CLI, str(peak), "agree", str(first), str(second), "--json"],
+                          cwd=ROOT, capture_output=True)
+    assert done.returncode == 0, done.stderr
+    return int(peak.read_text()) / 1024
+
+
+def database_of(path: Path, articles: int, seed: int, status: str = "accepted") -> Path:
+    """``articles`` articles of ten tags each in ``status``, labelled by ``seed``'s choice."""
+    rng = random.Random(seed)
+    words = TEXT.split(" ") * 4
+    with Store.open(path) as store:
+        for number in range(articles):
+            article = Article(f"article-{number:05d}", " ".join(words[number % 7:]) + f" {number}")
+            starts = [match.start() for match in re.finditer(r"\w+", article.text)][:20:2]
+            store.import_spans(article, [Annotation.create(article.id, article.text, start, article.text.index(" ", start),
+                                                           rng.choice(["actor", "claim"]), "ana", status=status)
+                                         for start in starts])
+    return path
+
+
+def test_agree_holds_an_article_of_each_database_at_a_time_not_every_article(tmp_path):
+    small = [database_of(tmp_path / f"small-{n}.json", 200, n) for n in (1, 2)]
+    large = [database_of(tmp_path / f"large-{n}.json", 1_800, n) for n in (1, 2)]
+    grown = peak_memory_of_agree(*large) - peak_memory_of_agree(*small)
+    assert grown < 8, f"{grown:.1f} MiB more for 1,600 more articles a database"  # it held them all: 48 MiB more

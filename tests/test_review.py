@@ -72,3 +72,27 @@ def test_relabel_and_boundaries(tagged, seeds):
     at_limit = move_boundary(store, move_boundary(store, shrunk, text, "start", 1, "lead"), text, "start", 1, "lead")
     assert at_limit.text == "Hoffman"  # a span keeps at least one word
     assert store.annotations(seeds[1].id)[-1].text == "Hoffman"
+
+
+def test_the_queue_reads_an_article_at_a_time_and_holds_only_what_it_shows(tmp_path):
+    import tracemalloc
+
+    from annotations.review import ReviewQueue
+
+    from .test_agreement import database_of
+
+    db_path = database_of(tmp_path / "many.json", 1_500, 1)  # 15,000 spans
+    with Store.open(db_path) as store:
+        read = store.read_article
+        reads = []
+        store.read_article = lambda key: reads.append(key) or read(key)
+        queue = ReviewQueue(store)
+        assert queue[0].article_id == "article-00000" and len(reads) == 1  # the first card: one article read
+        queue[0] = decide(store, queue[0], "rejected", "lead")
+        tracemalloc.start()
+        assert first_pending(queue) == 15_000 and sum(1 for _ in queue) == len(queue) == 15_000  # all decided
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert peak < 8_000_000, f"{peak:,} bytes to walk the queue"  # it held every span: 29 MB
+        assert queue.complete and queue.status_counts()["rejected"] == 1 and queue[0].status == "rejected"
+        assert queue.status_counts()["accepted"] == 14_999

@@ -117,3 +117,23 @@ async def test_a_keymap_file_remaps_review_keys(seeds, db_path, tmp_path):
             assert "Reviewed 1 of 4" in str(app.screen.query_one(".review-status").render())
     records = {record["id"]: record for record in saved_annotations(db_path)}
     assert records[hook.id]["status"] == "accepted"
+
+
+async def test_review_of_a_large_database_opens_on_its_first_card_and_counts_the_rest_meanwhile(tmp_path, monkeypatch):
+    import tui.screens.review
+
+    from .test_agreement import database_of
+
+    db_path = database_of(tmp_path / "many.json", 1_500, 1, status="pending")
+    monkeypatch.setattr(tui.screens.review, "FIRST_READ", 0.001)  # a slower machine's share of 15,000 spans
+    app, store = make_app([], db_path, review=ReviewFilter())
+    with store:
+        async with app.run_test(size=(120, 40)) as pilot:
+            status = lambda: str(app.screen.query_one(".review-status").render())  # noqa: E731
+            assert card(app).startswith("1/") and "+ (counting)" in status()  # shown before all is read
+            await pilot.press("a")
+            for _ in range(300):
+                if "Reviewed 1 of 15,000 " in status():
+                    break
+                await pilot.pause(0.1)
+            assert "Reviewed 1 of 15,000 " in status() and card(app).startswith("2/15,000 ")

@@ -609,15 +609,13 @@ def report_texts_differ(article_ids: list[str]) -> None:
 
 
 def run_agree(args: argparse.Namespace) -> int:
-    from annotations.agreement import load_annotator, measure  # only this command needs them
+    from annotations.agreement import measure_stores  # only this command needs it
 
     if len(args.databases) < 2:
         raise UsageError("agree needs two databases or more (one per annotator)")
-    annotators = []
-    for path in args.databases:  # opened read-only: a missing one is a StoreError, named
-        with Store.open(path, read_only=True) as store:
-            annotators.append(load_annotator(store, path.stem))
-    result = measure(annotators)
+    with ExitStack() as opened:  # read-only: a missing one is a StoreError, named
+        stores = [opened.enter_context(Store.open(path, read_only=True)) for path in args.databases]
+        result = measure_stores(stores, [path.stem for path in args.databases])
     report_texts_differ(result.skipped)
     for name, count in result.untagged.items():
         if count:

@@ -6,6 +6,7 @@ Layout for ``--db broadsheet.json``::
     broadsheet.json.lock     held (flock) by the one process allowed to write
     broadsheet.json.d/
         <article>.json       one TinyDB file per article: its record and its annotations
+        <article>.json.tail  a large one's changes since it was last written whole (storage.py)
         <article>.txt        the article's normalised text, the one all offsets refer to
         _links.json          links between spans, across articles too
         _cluster_names.json  names the analyst gave to clusters of same-as links
@@ -14,7 +15,9 @@ Layout for ``--db broadsheet.json``::
         history.jsonl        the undo log: a line per change, undo and redo (see history.py)
 
 Every user action rewrites the one article file it touches, atomically (see storage.py),
-and appends a line to the undo log, so the cost of a tag does not grow with the database.
+or, for an article file past 64 KiB, appends the change to its tail, and appends a line to
+the undo log: the cost of a tag grows neither with the database nor with its article.
+Closing folds each tail into its file, which is then plain TinyDB again.
 
 The package's modules, each by what it owns: records.py (what is stored, Change and Step),
 files.py (one TinyDB file of records), folder.py (which file holds what), history.py (the
@@ -38,15 +41,15 @@ from .errors import ArticleChangedError, DatabaseLocked, ReadOnlyError, StoreErr
 from .folder import Folder
 from .history import HISTORY_LIMIT, History
 from .lock import database_file, database_parts, release_lock, take_lock
-from .records import Change, Record, Step, StoredArticle
+from .records import Change, ReadArticle, Record, Step, StoredArticle
 from .steps import Steps
 
 if TYPE_CHECKING:
     from ..reattach import Reattachment
 
 __all__ = [
-    "HISTORY_LIMIT", "ArticleChangedError", "Change", "DatabaseLocked", "ReadOnlyError", "Record", "Step", "Store",
-    "StoreError",
+    "HISTORY_LIMIT", "ArticleChangedError", "Change", "DatabaseLocked", "ReadArticle", "ReadOnlyError", "Record", "Step",
+    "Store", "StoreError",
     "StoredArticle", "database_parts",
 ]
 
@@ -115,14 +118,17 @@ class Store:
             raise StoreError(f"{self.path}: database format {version!r}; this Broadsheet reads format {FORMAT_VERSION}")
         if not self.read_only:
             self.shard_dir.mkdir(exist_ok=True)
-            for leftover in self.shard_dir.glob(".*.tmp"):
-                leftover.unlink(missing_ok=True)  # a write cut short by a crash; the real file is intact
+            for name in self._folder.names():
+                if name.startswith(".") and name.endswith(".tmp"):
+                    (self.shard_dir / name).unlink(missing_ok=True)  # a write cut short by a crash; the real file is intact
 
     def close(self) -> None:
         """Write what write-behind holds, and let go. If that write fails, the change is safe
         in the undo log, and the error says so: the next open writes it to its file."""
         try:
             self.flush()
+            if not self.read_only:
+                self._folder.compact()
         except OSError as error:
             raise StoreError(f"{failure(error, doing='cannot write')}; the last change is kept in the undo log "
                              f"({self._steps.log.path}) and written to its file when the database is next opened") from None
@@ -155,15 +161,32 @@ class Store:
             return None
         return StoredArticle(record["id"], record.get("meta", {}), record.get("source", ""), record["text_hash"])
 
+    def article_keys(self) -> list[str]:
+        """A key for each article's file, sorted, the same for an article's id in every
+        database: to read the articles in turn (read_article), not all at once."""
+        return self._folder.article_keys()
+
+    def read_article(self, key: str) -> ReadArticle | None:
+        """The article of ``key`` (see article_keys), its file read for this once and not kept
+        (unless open already); None when the file holds no article."""
+        shard = self._folder.passing_shard(key)
+        record = shard.article_record()
+        if record is None:
+            return None
+        text_path = shard.storage.path.with_suffix(".txt")
+        return ReadArticle(record["id"], self._checked_text(text_path, record["text_hash"]), shard.annotations())
+
     def article_text(self, article_id: str) -> str:
         """The text the article's offsets refer to, checked against the hash stored with them."""
-        path = self._folder.text_path(article_id)
+        stored = self.stored_article(article_id)
+        return self._checked_text(self._folder.text_path(article_id), None if stored is None else stored.text_hash)
+
+    def _checked_text(self, path: Path, expected_hash: str | None) -> str:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise StoreError(f"{path}: cannot read the stored article text: {error}") from None
-        stored = self.stored_article(article_id)
-        if stored is not None and text_hash(text) != stored.text_hash:
+        if expected_hash is not None and text_hash(text) != expected_hash:
             raise StoreError(f"{path}: the stored article text is damaged (its hash is not the one recorded "
                              f"in {path.with_suffix('.json').name}); restore it from the article's source file")
         return text
@@ -199,6 +222,11 @@ class Store:
         """The article's annotations in reading order (outer spans before nested ones)."""
         shard = self._folder.existing_shard(article_id)
         return [] if shard is None else shard.annotations()
+
+    def orphans(self, article_id: str) -> list[Annotation]:
+        """The article's annotations whose text is gone from it (see reattach), in reading order."""
+        shard = self._folder.existing_shard(article_id)
+        return [] if shard is None else shard.orphans()
 
     def annotation(self, article_id: str, annotation_id: str) -> Annotation | None:
         shard = self._folder.existing_shard(article_id)

@@ -117,30 +117,35 @@ class RecordFile:
     def write_held(self) -> None:
         self.storage.write_held()
 
+    def compact(self) -> None:
+        """Fold the file's tail of changes into it (see storage.py), if it has one."""
+        self.storage.compact()
+
     def forget(self) -> None:
         """Drop what is in memory, changes held too: the next read is of the file."""
         self.storage.forget()
         self._doc_ids = self._by_id = self._in_order = self._next_doc_id = None
 
-    def _change_documents(self, change: Callable[[dict[str, dict]], object]) -> None:
-        """Apply ``change`` to the table's documents (by TinyDB doc id) and write them."""
+    def _change_document(self, doc_id: int, document: dict | None) -> None:
+        """Set the table's document ``doc_id`` (None: remove it) and write it."""
         with self.writing():
             tables = self.storage.read() or {}
-            change(tables.setdefault(self.table_name, {}))
-            self.storage.write(tables)
+            documents = tables.setdefault(self.table_name, {})
+            if document is None:
+                documents.pop(str(doc_id), None)
+            else:
+                # Fields the record does not know (a later version's) stay, as with TinyDB's update.
+                documents[str(doc_id)] = {**documents.get(str(doc_id), {}), **document}
+            self.storage.write(tables, changed=(self.table_name, str(doc_id)))
 
     def put(self, record: Record) -> None:
-        def put_document(documents: dict[str, dict]) -> None:
-            doc_id = self.doc_ids.get(record.id)
-            if doc_id is None:
-                if self._next_doc_id is None:  # as TinyDB numbers them: after the highest
-                    self._next_doc_id = max(map(int, documents), default=0) + 1
-                doc_id = self.doc_ids[record.id] = self._next_doc_id
-                self._next_doc_id += 1
-            # Fields the record does not know (a later version's) stay, as with TinyDB's update.
-            documents[str(doc_id)] = {**documents.get(str(doc_id), {}), **record.to_record()}
-
-        self._change_documents(put_document)
+        doc_id = self.doc_ids.get(record.id)
+        if doc_id is None:
+            if self._next_doc_id is None:  # as TinyDB numbers them: after the highest
+                self._next_doc_id = max(map(int, self._raw(self.table_name)), default=0) + 1
+            doc_id = self.doc_ids[record.id] = self._next_doc_id
+            self._next_doc_id += 1
+        self._change_document(doc_id, record.to_record())
         self._keep(record.id, record)
 
     def get(self, record_id: str) -> Record | None:
@@ -162,7 +167,7 @@ class RecordFile:
     def remove(self, record_id: str) -> None:
         doc_id = self.doc_ids.get(record_id)
         if doc_id is not None:
-            self._change_documents(lambda documents: documents.pop(str(doc_id), None))
+            self._change_document(doc_id, None)
             del self.doc_ids[record_id]
             self._keep(record_id, None)
 
@@ -178,6 +183,7 @@ class Shard(RecordFile):
     """One article's TinyDB file: its record and its annotations."""
 
     def __init__(self, path: Path, read_only: bool) -> None:
+        self._orphans: list[Annotation] | None = None
         super().__init__(path, read_only, "annotations", Annotation, span_order)
         self.article_table = self.db.table("article")
         self.article_record()  # checked now, so a misshapen one is reported when the file is opened
@@ -195,3 +201,20 @@ class Shard(RecordFile):
     def annotations(self) -> list[Annotation]:
         """In reading order (outer spans before nested ones)."""
         return self.records()
+
+    def orphans(self) -> list[Annotation]:
+        """The annotations whose text is gone from the article's, in reading order: kept from
+        one change to the next, as the panel asks after every tag (10,000 spans to look at)."""
+        if self._orphans is None:
+            self._orphans = [span for span in self.records() if span.orphaned]
+        return list(self._orphans)
+
+    def _keep(self, record_id: str, record: Record | None) -> None:
+        old = self._by_id.get(record_id) if self._by_id is not None else None
+        super()._keep(record_id, record)
+        if any(isinstance(span, Annotation) and span.orphaned for span in (old, record)):
+            self._orphans = None
+
+    def forget(self) -> None:
+        super().forget()
+        self._orphans = None

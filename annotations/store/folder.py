@@ -5,6 +5,7 @@ beside its file, and the report of a file that does not parse."""
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from contextlib import suppress
 from pathlib import Path
@@ -36,6 +37,9 @@ class Folder:
         self._shards: dict[str, Shard] = {}
         self._record_files: dict[str, RecordFile] = {}
         self.log: History | None = None
+        # The folder's names as last listed, until an article is added (this process is its
+        # one writer): listing 200,000 names is a tenth of a second, and opening needs them.
+        self._names: list[str] | None = None
 
     # -- articles ----------------------------------------------------------------
 
@@ -77,6 +81,26 @@ class Folder:
                 self._shards[record["id"]] = shard
         return sorted(article_id for article_id, shard in self._shards.items() if shard.article_record() is not None)
 
+    def names(self) -> list[str]:
+        """The names of the folder's files (listed as names, not paths: half the time)."""
+        if self._names is None:
+            self._names = os.listdir(self.directory)
+        return self._names
+
+    def article_keys(self) -> list[str]:
+        """The names of the article files, sorted (an article's id names the same in every database)."""
+        return sorted(name[:-5] for name in self.names() if name.endswith(".json") and not name.startswith("_"))
+
+    def passing_shard(self, key: str) -> Shard:
+        """The article file ``key`` names, as this database shows it: the one open (which may
+        show what the undo log holds beyond the file), else the file read afresh, not kept."""
+        try:
+            shard = Shard(self.directory / f"{key}.json", read_only=True)
+        except CorruptFileError as error:
+            raise self.damaged(error) from None
+        record = shard.article_record()
+        return self._shards.get(record["id"], shard) if record is not None else shard
+
     def register(self, shard: Shard, article: Article) -> None:
         """Keep ``article``'s record and text in its file, ``shard``, unless it has them;
         ArticleChangedError when it holds another text under the article's id."""
@@ -89,6 +113,7 @@ class Folder:
                 )
             return
         atomic_write(self.text_path(article.id), article.text.encode("utf-8"), keep_backup=False)
+        self._names = None  # a new article: its files are new names
         shard.article_table.insert(
             {"id": article.id, "meta": dict(article.meta), "source": article.source, "text_hash": article.text_hash}
         )
@@ -112,6 +137,14 @@ class Folder:
     def _file_of(self, change: Change) -> Path:
         """The path of the file that holds ``change``'s record."""
         return self.shard_path(change.article_id) if change.kind == "span" else self.directory / _RECORD_FILES[change.kind]
+
+    def compact(self) -> None:
+        """Fold each open file's tail of changes into it (see storage.py): the files closed
+        are plain TinyDB files again, each change a line in a diff. If one cannot be
+        written, its tail stays: each change in it is safe, and read with the file."""
+        for records in [*self._shards.values(), *self._record_files.values()]:
+            with suppress(OSError):
+                records.compact()
 
     # -- damaged files -------------------------------------------------------------
 

@@ -18,6 +18,15 @@ class StoredArticle:
     text_hash: str
 
 
+@dataclass(frozen=True)
+class ReadArticle:
+    """An article read whole, in turn (Store.read_article): its id, text and annotations."""
+
+    id: str
+    text: str
+    annotations: list[Annotation]
+
+
 Record = Annotation | Link | ClusterName | Dismissal | Done
 
 # How each kind of record is named in the undo log.

@@ -9,19 +9,11 @@ from typing import ClassVar
 from rich.style import Style
 from rich.text import Text
 from textual.binding import BindingType
+from textual.timer import Timer
 from textual.widget import Widget
 
 from annotations.model import Annotation
-from annotations.review import (
-    FilterError,
-    ReviewFilter,
-    decide,
-    first_pending,
-    move_boundary,
-    relabel,
-    review_queue,
-    status_counts,
-)
+from annotations.review import FilterError, ReviewFilter, ReviewQueue, decide, first_pending, move_boundary, relabel
 from annotations.sentences import sentence_around
 from annotations.store import Step
 
@@ -32,15 +24,21 @@ from ..styles import UNKNOWN_LABEL
 from ..widgets.search_box import SearchBox
 from .walk import STATUS_STYLES, WalkScreen
 
+# A queue is read for FIRST_READ seconds before the first card shows, then READ_SLICE at a
+# time every READ_EVERY, so that keys come first while a large database is counted.
+FIRST_READ, READ_SLICE, READ_EVERY = 0.01, 0.008, 0.02
+
 
 class ReviewScreen(WalkScreen[Annotation]):
     """Walks the review queue; every decision is saved at once with the reviewer and time."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*REVIEW_BINDINGS]
+    queue: ReviewQueue  # type: ignore[assignment]  # read as the walk goes (WalkScreen's is a list)
 
     def __init__(self, session: Session, selection: ReviewFilter = ReviewFilter()) -> None:
         super().__init__(session)
         self.selection = selection
+        self._reading: Timer | None = None
 
     def compose_extra(self) -> list[Widget]:
         return [SearchBox(self._apply_filter, self._close_filter, id="review-filter",
@@ -50,16 +48,32 @@ class ReviewScreen(WalkScreen[Annotation]):
         self._load()
 
     def _load(self) -> None:
-        self.queue = review_queue(self.session.store, self.selection)
+        if self._reading is not None:
+            self._reading.stop()
+            self._reading = None
+        self.queue = ReviewQueue(self.session.store, self.selection)
+        self.queue.read_more(FIRST_READ)
         self.position = first_pending(self.queue)
         self._show()
+        if not self.queue.complete:  # the rest read in slices between keys, for the counts and the total
+            self._reading = self.set_interval(READ_EVERY, self._read_more)
+
+    def _read_more(self) -> None:
+        if self.queue.read_more(READ_SLICE) and self._reading is not None:
+            self._reading.stop()
+            self._reading = None
+        self._show()
+
+    def _show(self) -> None:
+        self.queue.reach(self.position + 1)  # the next card is there for a step forward
+        super()._show()
 
     # -- display -------------------------------------------------------------------
 
     def _status(self) -> tuple[int, Text]:
-        counts = status_counts(self.queue)
+        counts = self.queue.status_counts()
         reviewed = counts["accepted"] + counts["rejected"]
-        status = Text(f"Reviewed {reviewed} of {len(self.queue)}   ", style="bold")
+        status = Text(f"Reviewed {reviewed} of {self._total()}   ", style="bold")
         for name, count in counts.items():
             status.append(f" {name} {count} ", style=STATUS_STYLES.get(name, ""))
         status.append(f"   filter: {self.selection.describe()}", style="dim")
@@ -74,7 +88,7 @@ class ReviewScreen(WalkScreen[Annotation]):
         text = self.session.store.article_text(annotation.article_id)
         start, end = sentence_around(text, annotation.start, annotation.end)
         card = Text()
-        card.append(f"{self.position + 1}/{len(self.queue)}  ", style="bold")
+        card.append(f"{self.position + 1}/{self._total()}  ", style="bold")
         label_style = self.session.label_styles.get(annotation.label, UNKNOWN_LABEL)
         card.append(f" {annotation.label} ", style=label_style)
         card.append(f"  {annotation.status}", style=STATUS_STYLES.get(annotation.status, ""))
@@ -97,6 +111,9 @@ class ReviewScreen(WalkScreen[Annotation]):
         labels = "  ".join(f"{number} {label.name}" for number, label in enumerate(self.session.schema.labels[:9], start=1))
         card.append(f"relabel: {labels}", style="dim")
         return card
+
+    def _total(self) -> str:
+        return f"{len(self.queue):,}" + ("" if self.queue.complete else "+ (counting)")
 
     # -- decisions -------------------------------------------------------------------
 
@@ -145,7 +162,7 @@ class ReviewScreen(WalkScreen[Annotation]):
 
     def _undone(self, step: Step) -> None:
         restored = {span.id: span for span in step.spans("before")}
-        positions = [index for index, annotation in enumerate(self.queue) if annotation.id in restored]
+        positions = self.queue.positions_of(set(restored))
         for index in positions:
             self.queue[index] = restored[self.queue[index].id]
         if positions:

@@ -25,7 +25,7 @@ from textual.geometry import Region, Size
 from textual.strip import Strip
 
 from annotations.articles import Article
-from annotations.model import Annotation
+from annotations.model import Annotation, span_order
 from annotations.text import is_zero_width, next_word_start, one_line, previous_word_start, printable
 
 from ..keymap import VIEW_BINDINGS
@@ -132,6 +132,19 @@ class ArticleView(LineView, can_focus=True):
             self._invalidate_all()
         else:
             self._invalidate(*changed)
+
+    def add_span(self, span: Annotation, changed: tuple[int, int]) -> None:
+        """Highlight one more span, as set_spans with it added would, without sorting the
+        rest again (an article may hold 10,000: 2 ms a tag, measured)."""
+        self._spans = list(self._spans)  # the list may be another view's too; the index is this view's own
+        bisect.insort(self._spans, span, key=span_order)
+        # Among the spans of its start, where the stable sort by start would put it.
+        first, last = bisect.bisect_left(self._span_starts, span.start), bisect.bisect_right(self._span_starts, span.start)
+        index = bisect.bisect_left(self._by_start, span_order(span), first, last, key=span_order)
+        self._by_start.insert(index, span)
+        self._span_starts.insert(index, span.start)
+        self._longest_span = max(self._longest_span, span.end - span.start)
+        self._invalidate(*changed)
 
     def set_matches(self, matches: list[tuple[int, int]]) -> None:
         self.matches = matches

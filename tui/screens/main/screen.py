@@ -76,7 +76,7 @@ class MainScreen(Screen):
         title = " · ".join(part for part in (article.outlet, article.title or article.id) if part)
         if store.is_done(article.id):
             title += " · done ✓"
-        orphans = [span for span in store.annotations(article.id) if span.orphaned]
+        orphans = store.orphans(article.id)
         self.panel.show(title, view.spans, orphans, self.linking.listed(article.id), self.linking.marked(),
                         self.suggesting.job)
 

@@ -64,11 +64,18 @@ class ShownArticles:
         if self.screen.suggesting.store(article, found) and self.screen.columns.showing(article.id):
             self.refresh(article.id, None)
 
-    def refresh(self, article_id: str, changed: tuple[int, int] | None) -> None:
-        """Show a change to the article's spans (``changed``: the stretch of text it touched)."""
-        spans = self.spans(article_id)
-        for view in self.screen.columns.showing(article_id):
-            view.set_spans(spans, changed)
+    def refresh(self, article_id: str, changed: tuple[int, int] | None, added: Annotation | None = None) -> None:
+        """Show a change to the article's spans (``changed``: the stretch of text it touched;
+        ``added``: the one span it added, which the views take alone: an article may hold
+        10,000)."""
+        views = self.screen.columns.showing(article_id)
+        if added is not None and changed is not None:
+            for view in views:
+                view.add_span(added, changed)
+        else:
+            spans = self.spans(article_id)
+            for view in views:
+                view.set_spans(spans, changed)
         self.screen.show_panel()
 
     def refresh_all(self) -> None:

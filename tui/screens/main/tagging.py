@@ -36,7 +36,7 @@ class Tagging:
         if not saved:
             return
         view.clear_selection()
-        self.screen.shown.refresh(annotation.article_id, target)
+        self.screen.shown.refresh(annotation.article_id, target, annotation)
 
     def note(self) -> None:
         """Write (or change, or clear) the note on the tag under the cursor."""
