@@ -45,7 +45,7 @@ class Annotator:
 
 
 def stands_by(span: Annotation) -> bool:
-    return span.settled and span.status != "rejected" and not span.orphaned
+    return span.standing
 
 
 def load_annotator(store: Store, fallback_name: str) -> Annotator:

@@ -105,7 +105,7 @@ def build_comparison(store: Store, articles: list[Article], label_order: list[st
         rows.append(row)
     alone = {article_id: [Part(article_id, span.start, span.end, span.text, parse_figure(span.text))
                           for span in store.annotations(article_id)
-                          if span.settled and not span.orphaned and span.id not in held]
+                          if span.standing and span.id not in held]
              for article_id in outlets}
     return Comparison(outlets, texts, rows, alone)
 

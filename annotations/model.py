@@ -153,8 +153,14 @@ class Annotation(_Stored):
 
     @property
     def settled(self) -> bool:
-        """Tagged by the analyst, or a suggestion they accepted: what export and comparison count."""
+        """Tagged by the analyst, or a suggestion they accepted: what export counts."""
         return self.status != "suggested" and not self.dismissed
+
+    @property
+    def standing(self) -> bool:
+        """Settled, not rejected, its text still there: what agreement, links and the
+        comparison count (a rejected tag is in no row and links to nothing)."""
+        return self.settled and self.status != "rejected" and not self.orphaned
 
     def changed(self, **fields: Any) -> Annotation:
         return replace(self, updated=now(), **fields)

@@ -295,3 +295,19 @@ def test_a_cluster_of_spans_not_in_the_database_is_named_by_line(tmp_path, db_pa
     assert result.returncode == 1
     assert f"{clusters}:1: span 's1' of article 'a' is not in the database: import the articles' JSONL first" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_rejected_tag_is_in_no_cluster_nor_in_what_an_outlet_alone_reports_until_the_rejection_is_undone(seeds, store):
+    from annotations.comparison import build_comparison
+    from annotations.review import decide
+
+    articles = by_id(seeds)
+    first, second = (tag(store, articles[article_id], "Kataib Hezbollah", "actor") for article_id in list(TOLLS)[:2])
+    store.link(first, second, "same-as", "tester")
+    assert len(build_clusters(store)) == 1
+    rejected = decide(store, second, "rejected", "lead")
+    assert build_clusters(store) == []
+    comparison = build_comparison(store, [articles[first.article_id], articles[second.article_id]], ["actor"])
+    assert [part.text for part in comparison.alone[second.article_id]] == []  # rejected: not reported at all
+    decide(store, rejected, "pending", "lead")
+    assert len(build_clusters(store)) == 1

@@ -160,3 +160,17 @@ async def test_the_next_start_opens_as_the_last_one_closed(seeds, db_path):
     with store:
         async with app.run_test(size=WIDE):
             assert [view.article.id for view in app.screen.columns.views][:2] == shown[1:3]
+
+
+async def test_a_rejected_tag_cannot_be_linked(seeds, db_path):
+    from annotations.review import decide
+
+    articles = by_id(seeds)
+    with Store.open(db_path) as store:
+        rejected = decide(store, tag(store, articles[FIRST], TOLLS[FIRST], "figure"), "rejected", "lead")
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            app.screen.columns.jump_to(rejected)
+            await pilot.press("m")
+            assert app.screen.linking.source is None and notices(app)[-1] == "That figure is rejected: it links to nothing"

@@ -298,15 +298,15 @@ class Store:
         return link
 
     def live_links(self, links: Iterable[Link] | None = None) -> tuple[list[Link], dict[str, Annotation]]:
-        """Accepted links (of ``links``, or all) whose two spans exist and are not orphaned,
-        with those spans by id. A link to a deleted span is kept, so that undoing the delete
-        brings it back."""
+        """Accepted links (of ``links``, or all) whose two spans stand (Annotation.standing:
+        there, not rejected, not orphaned), with those spans by id. A link to a deleted or
+        rejected span is kept, so that undoing the delete or the rejection brings it back."""
         spans: dict[str, Annotation | None] = {}
 
         def span(article_id: str, span_id: str) -> Annotation | None:
             if span_id not in spans:
                 found = self.annotation(article_id, span_id)
-                spans[span_id] = None if found is None or found.orphaned else found
+                spans[span_id] = found if found is not None and found.standing else None
             return spans[span_id]
 
         kept = [

@@ -41,10 +41,20 @@ class Linking:
                                                  lambda choice: self._mark(by_key[choice.key])))
 
     def _mark(self, span: Annotation) -> None:
+        if self._refused(span):
+            return
         self.source = span
         self.screen.show_panel()
         self.screen.notify(f"Link from {span.label} {one_line(span.text)!r}: go to the other tag (any column) and "
                            "press L (escape cancels)")
+
+    def _refused(self, span: Annotation) -> bool:
+        """A tag a link cannot join (rejected, or a suggestion not yet accepted), said so."""
+        if span.standing:
+            return False
+        why = "a suggestion: accept it (y) first" if span.status == "suggested" else f"{span.status}: it links to nothing"
+        self.screen.notify(f"That {span.label} is {why}", severity="warning")
+        return True
 
     def cancel(self) -> bool:
         """Forget the tag marked to link from (escape); False when none was marked."""
@@ -67,6 +77,8 @@ class Linking:
             return
         if target.id == source.id:
             self.screen.notify("That is the marked tag itself: go to the other tag first", severity="warning")
+            return
+        if self._refused(target):
             return
         from ..choice import Choice, ChoiceScreen
 
