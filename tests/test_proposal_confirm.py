@@ -51,3 +51,18 @@ def test_a_turned_down_proposal_is_not_proposed_again_until_undone(seeds, db_pat
         assert open_proposals(store, [toll], "same-as") == []
         store.undo()
         assert open_proposals(store, [toll], "same-as") == [toll]
+
+
+def test_a_member_already_tagged_longer_is_that_tag_not_a_second_one(seeds, db_path):
+    """Reuters' "at least 25 militia fighters were killed" was tagged by hand: confirming
+    the death toll links that tag instead of adding "at least 25 militia fighters" over it."""
+    toll = _toll(seeds)
+    member = next(member for member in toll.members if member.article_id == "001_dd604056335a0bf9")
+    articles = {article.id: article for article in seeds}
+    with Store.open(db_path) as store:
+        reuters = articles[member.article_id]
+        longer = store.add(reuters, member.start, reuters.text.index("killed", member.end) + len("killed"), "figure", "me")
+        confirm(store, articles, toll, "me", "same-as")
+        assert [span.id for span in store.annotations(reuters.id)] == [longer.id]
+        assert any(longer.id in link.ends() for link in store.links())
+        assert open_proposals(store, [toll], "same-as") == []  # confirmed, not proposed again

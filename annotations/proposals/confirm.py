@@ -13,12 +13,24 @@ from .model import Proposal
 SOURCE = "proposal"  # what a span confirmed as a suggestion says suggested it
 
 
+def tagged_over(spans: list[Annotation], start: int, end: int, label: str) -> Annotation | None:
+    """The live span (a tag, or a suggestion) of ``label`` over start-end: the one sharing the most of it (the
+    analyst's "at least 25 militia fighters were killed" for the proposed "at least 25
+    militia fighters"), the shorter on a tie; None if none overlaps it."""
+    def shared(span: Annotation) -> int:
+        return min(span.end, end) - max(span.start, start)
+
+    overlapping = [span for span in spans if span.label == label and shared(span) > 0
+                   and not span.dismissed and not span.orphaned and span.status != "rejected"]  # a suggestion counts
+    return max(overlapping, key=lambda span: (shared(span), -(span.end - span.start))) if overlapping else None
+
+
 def _member_span(store: Store, article: Article, start: int, end: int, label: str, annotator: str,
                  status: str) -> tuple[Annotation, bool]:
-    """The live span of ``label`` at start-end, or a new one; and whether it is new."""
-    for span in store.annotations(article.id):
-        if (span.start, span.end, span.label) == (start, end, label) and not span.dismissed and not span.orphaned:
-            return span, False
+    """The live span of ``label`` over start-end, or a new one; and whether it is new."""
+    span = tagged_over(store.annotations(article.id), start, end, label)
+    if span is not None:
+        return span, False
     source = SOURCE if status == "suggested" else ""
     return Annotation.create(article.id, article.text, start, end, label, annotator, status, source), True
 
@@ -67,8 +79,7 @@ def open_proposals(store: Store, proposals: list[Proposal], relation: str) -> li
             continue
         roots = set()
         for member in proposal.members:
-            span = next((span for span in store.annotations(member.article_id)
-                         if (span.start, span.end, span.label) == (member.start, member.end, proposal.label)), None)
+            span = tagged_over(store.annotations(member.article_id), member.start, member.end, proposal.label)
             roots.add(joined.find(span.id) if span is not None else None)
         if len(roots) != 1 or None in roots:
             kept.append(proposal)
