@@ -220,6 +220,22 @@ async def test_n_turns_a_proposal_down_and_it_is_not_proposed_again(seeds, db_pa
     assert store.dismissed() == {turned_down.key}
 
 
+async def test_a_row_turned_down_after_a_cell_was_taken_out_is_not_proposed_again(seeds, db_path):
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            screen = await _compare_and_propose(pilot, app)
+            turned_down = screen.proposals[0]
+            proposed = turned_down.key
+            assert len(turned_down.article_ids) > 2
+            await pilot.press("right", "right", "x", "n")  # a cell out, then the rest of the row down
+            await pilot.pause()
+            assert turned_down.key != proposed
+            await pilot.press("escape")
+            again = await _compare_and_propose(pilot, app)
+            assert proposed not in {proposal.key for proposal in again.proposals}
+
+
 async def test_x_takes_a_cell_out_of_a_proposed_row_and_the_outlets_full_name_shows_on_focus(seeds, db_path):
     app, store = make_app(seeds, db_path)
     with store:

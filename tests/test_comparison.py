@@ -130,6 +130,24 @@ def test_broadsheet_compare_writes_the_page_with_proposals_and_never_over_the_da
     assert db_path.read_bytes() == before
 
 
+def test_broadsheet_compare_leaves_out_the_proposals_turned_down(seeds, db_path, tmp_path, capsys):
+    from annotations.proposals import propose
+    from annotations.proposals.confirm import dismiss
+    from annotations.store import Store
+    from tui.cli import main
+
+    militia = next(proposal for proposal in propose((article.id, article.text) for article in seeds)
+                   if proposal.label == "actor" and any(member.text == "Kitaeb Hezbollah" for member in proposal.members))
+    with Store.open(db_path) as store:
+        for article in seeds:
+            store.set_done(article, "me")  # every article in the database, none tagged
+        dismiss(store, militia, "me")
+    page = tmp_path / "comparison.json"
+    assert main(["compare", "--db", str(db_path), "--format", "json", "--proposed", "-o", str(page)]) == 0
+    rows = json.loads(page.read_text(encoding="utf-8"))["rows"]
+    assert rows and not any(row["label"] == "actor" and "Kitaeb Hezbollah" in json.dumps(row, ensure_ascii=False) for row in rows)
+
+
 def test_broadsheet_compare_on_paths_compares_those_articles_as_markdown(seeds, db_path, capsys):
     from annotations.store import Store
     from tui.cli import main

@@ -695,9 +695,11 @@ def run_compare(args: argparse.Namespace) -> int:
         proposals = []
         if args.proposed:
             from annotations.proposals import propose
+            from annotations.proposals.confirm import open_proposals
 
             kinds = schema.proposers
-            proposals = propose(((article.id, article.text) for article in articles), kinds, kinds)
+            proposals = open_proposals(store, propose(((article.id, article.text) for article in articles), kinds, kinds),
+                                       schema.cluster_relation)  # not those the analyst turned down
         comparison = build_comparison(store, articles, schema.names, proposals)
     page = render(comparison, args.format)
     if args.output == "-":

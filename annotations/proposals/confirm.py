@@ -62,7 +62,7 @@ def confirm(store: Store, articles: dict[str, Article], proposal: Proposal, anno
 
 def dismiss(store: Store, proposal: Proposal, annotator: str) -> None:
     """Turn the proposal down: it is not proposed again (an undo brings it back)."""
-    store.dismiss(proposal.key, proposal.label, annotator)
+    store.dismiss(proposal.proposed_key, proposal.label, annotator)
 
 
 def open_proposals(store: Store, proposals: list[Proposal], relation: str) -> list[Proposal]:
@@ -75,7 +75,7 @@ def open_proposals(store: Store, proposals: list[Proposal], relation: str) -> li
             joined.union(link.head, link.child)
     kept = []
     for proposal in proposals:
-        if proposal.key in dismissed:
+        if proposal.proposed_key in dismissed:
             continue
         roots = set()
         for member in proposal.members:

@@ -33,9 +33,13 @@ class Proposal:
     reason: str
     score: float
     kind: str = ""
+    # The key of the members as proposed: a row turned down after cells were taken out of
+    # it (x, or columns that could not show them) is remembered as it will be proposed again.
+    proposed_key: str = field(init=False, default="")
 
     def __post_init__(self) -> None:
         self.kind = self.kind or self.label
+        self.proposed_key = self.key
 
     @property
     def key(self) -> str:
