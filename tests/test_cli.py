@@ -119,3 +119,21 @@ def test_progress_bars_show_on_a_terminal_and_stay_quiet_when_piped(tmp_path):
         assert terminal.wait_for_exit(timeout=60) == 0
     finally:
         terminal.close()
+
+
+def test_an_export_filter_that_matches_nothing_is_named_and_an_empty_result_exits_1(seeds, db_path):
+    from .test_store import tag
+
+    with Store.open(db_path) as store:
+        tag(store, seeds[0], "Pentagon", "actor")
+    result = broadsheet("export", "--db", str(db_path), "--labels", "actr", "--articles", "nosuch", "--annotator", "rooot")
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"broadsheet: --articles: no article 'nosuch' in {db_path}",
+        "broadsheet: --labels: no 'actr' span was exported",
+        "broadsheet: --annotator: no span by 'rooot' was exported",
+        f"broadsheet: exported 0 article(s) from {db_path}",
+    ]
+    partly = broadsheet("export", "--db", str(db_path), "--labels", "actor,actr")
+    assert partly.returncode == 0 and len(partly.stdout.splitlines()) == 1
+    assert "broadsheet: --labels: no 'actr' span was exported" in partly.stderr

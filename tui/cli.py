@@ -21,14 +21,14 @@ from typing import TYPE_CHECKING
 
 from annotations.articles import is_url, load_corpus
 from annotations.locations import default_db_path
-from annotations.model import default_annotator
+from annotations.model import annotator_names, default_annotator
 from annotations.schema import CLUSTER_RELATION, LabelSchema, PatternError, SchemaError, load_schema
 from annotations.storage import failure
 from annotations.store import DatabaseLocked, Store, StoreError
 from annotations.text import counted, printable, printable_block
 
 if TYPE_CHECKING:
-    from annotations.export import ExportedArticle, OverlapReport
+    from annotations.export import ExportedArticle, ExportSelection, OverlapReport
     from annotations.importing import ImportReport, Labels
 
     from .app import BroadsheetApp
@@ -531,10 +531,12 @@ def run_export(args: argparse.Namespace) -> int:
     overlaps = OverlapReport()
     _check_export_outputs(args)
     orphans: list = []
+    seen = MatchedFilters()
     with Store.open(args.db or default_db_path(), read_only=True) as store, progress_bar("Exporting") as progress:
-        count = _write_export(args, exported_articles(store, selection, orphans, progress), overlaps)
+        count = _write_export(args, seen.noting(exported_articles(store, selection, orphans, progress)), overlaps)
         if count is None:
             return EXIT_SKIPPED
+        unmatched = seen.unmatched(selection, store)
         if args.clusters is not None:
             clusters = cluster_records(store, selection, args.cluster_relation)
             lines = "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in clusters)
@@ -543,8 +545,35 @@ def run_export(args: argparse.Namespace) -> int:
     for orphan in orphans:
         say(f"not exported: orphaned {orphan.label} {orphan.text!r} in {orphan.article_id} "
             "(the article's text changed and this text is gone)")
+    for line in unmatched:
+        say(line)
     say(f"exported {count} article(s) from {store.path}")
-    return EXIT_OK
+    return EXIT_SKIPPED if unmatched and not count else EXIT_OK
+
+
+class MatchedFilters:
+    """What the exported spans held, to name the --labels, --articles and --annotator
+    values that matched nothing (a typo exported an empty dataset without a word)."""
+
+    def __init__(self) -> None:
+        self.labels: set[str] = set()
+        self.articles: set[str] = set()
+        self.annotators: set[str] = set()
+
+    def noting(self, articles: Iterator[ExportedArticle]) -> Iterator[ExportedArticle]:
+        for article in articles:
+            self.articles.add(article.id)
+            for span in article.spans:
+                self.labels.add(span.label)
+                self.annotators.update(annotator_names(span.annotator))
+            yield article
+
+    def unmatched(self, selection: ExportSelection, store: Store) -> list[str]:
+        lines = [f"--articles: no article {article_id!r} in {store.path}" for article_id in sorted(selection.articles)
+                 if article_id not in self.articles and store.stored_article(article_id) is None]
+        lines += [f"--labels: no {label!r} span was exported" for label in sorted(selection.labels - self.labels)]
+        lines += [f"--annotator: no span by {name!r} was exported" for name in sorted(selection.annotators - self.annotators)]
+        return lines
 
 
 def run_import(args: argparse.Namespace) -> int:
