@@ -87,7 +87,7 @@ async def test_help_lists_relabel_keys_for_the_schemas_labels_by_name_and_each_p
                        ["4", "Relabel", "quote"]]  # four labels: no "Label 5" to "Label 9"
     assert not any("Label 5" in line for line in lines)
     adjudication = section(lines, "Adjudication")
-    assert keys_of(adjudication) == [*"123456789", "x", "space", "backspace", "left", "right", "escape"]
+    assert keys_of(adjudication) == [*"123456789", "x", "space", "backspace", "left", "right", "escape", "?"]
     assert [row.split()[1:4] for row in adjudication[:2]] == [["Pick", "version", "1"], ["Pick", "version", "2"]]
 
 
@@ -305,3 +305,16 @@ def test_the_readmes_using_it_names_every_command_and_the_apps_options():
     for option in ("--db", "--labels", "--annotator", "--keymap", "--patterns"):
         assert re.search(rf"^broadsheet {option}\b", using_it, re.MULTILINE), option
 
+
+
+async def test_question_mark_opens_the_keys_from_the_review_and_compare_screens(seeds, db_path):
+    from tui.screens.help import HelpScreen
+
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            for opener in ("r", "C"):
+                await pilot.press(opener, "question_mark")
+                await pilot.pause()
+                assert isinstance(app.screen, HelpScreen), opener
+                await pilot.press("escape", "escape")

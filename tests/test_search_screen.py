@@ -54,6 +54,7 @@ async def test_ctrl_f_lists_the_matches_in_every_open_article_and_enter_goes_to_
             assert len({article_id for article_id, _ in expected}) >= 2
             summary = str(listing.query_one("#matches-summary").render())
             assert summary.startswith(f"{len(expected)} matches of 'hoffman'")
+            assert listing.query_one(OptionList).highlighted == 0  # enter goes to the first at once
             last = listing.found[-1]
             listing.query_one(OptionList).highlighted = len(listing.found) - 1
             await pilot.press("enter")

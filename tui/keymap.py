@@ -98,6 +98,7 @@ REVIEW_BINDINGS: list[Binding] = [
     Binding("F", "toggle_done", "Article done", show=False,
             tooltip="Mark the card's article finished: exported even with no tag; F again unmarks", id="review.done"),
     Binding("escape", "close", "Close", id="review.close"),
+    Binding("question_mark", "app.show_help_panel", "Keys", key_display="?", show=False, id="review.help"),
 ]
 
 # Adjudication: one disputed region at a time (from the review screen).
@@ -114,6 +115,7 @@ ADJUDICATION_BINDINGS: list[Binding] = [
     Binding("left", "step(-1)", "Previous", show=False, id="adjudicate.previous"),
     Binding("right", "step(1)", "Next", show=False, id="adjudicate.next"),
     Binding("escape", "close", "Close", id="adjudicate.close"),
+    Binding("question_mark", "app.show_help_panel", "Keys", key_display="?", show=False, id="adjudicate.help"),
 ]
 
 # The compare view: one row per cluster, one column per article.
@@ -125,6 +127,7 @@ COMPARE_BINDINGS: list[Binding] = [
     Binding("x", "drop_member", "Drop cell", id="compare.drop"),
     Binding("R", "rename", "Rename", id="compare.rename"),
     Binding("escape", "close", "Close", id="compare.close"),
+    Binding("question_mark", "app.show_help_panel", "Keys", key_display="?", show=False, id="compare.help"),
 ]
 
 # Names Textual gives keys that are typed as a single character.

@@ -73,6 +73,8 @@ class MatchesScreen(Dialog):
         self.query_one("#matches-summary", Static).update(plain(summary + " · enter: go there · escape: back"))
         options = self.query_one(OptionList)
         options.add_options([Option(self._line(outlets[match.article_id], match)) for match in found])
+        if found:
+            options.highlighted = 0  # enter goes to the first at once
         options.focus()
 
     @staticmethod
