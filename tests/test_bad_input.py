@@ -234,3 +234,14 @@ def test_unreadable_files_in_a_folder_are_named(tmp_path, monkeypatch):
         f"{tmp_path / 'locked'}: cannot read this folder: Permission denied",
         f"{tmp_path / 'secret.txt'}: cannot read: Permission denied",
     ]
+
+
+async def test_every_input_skipped_at_start_is_named_in_one_notice(seeds, db_path, tmp_path):
+    problems = [f"{tmp_path / f'missing-{number}.txt'}: no such file or directory" for number in range(4)]
+    app, store = make_app(seeds, db_path, problems=list(problems))
+    with store:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.pause()
+            [notice] = [notice for notice in app._notifications if notice.title.startswith("Skipped")]
+    assert notice.title == "Skipped 4 inputs"
+    assert all(problem in notice.message for problem in problems)  # four notices showed three
