@@ -137,3 +137,11 @@ def test_an_export_filter_that_matches_nothing_is_named_and_an_empty_result_exit
     partly = broadsheet("export", "--db", str(db_path), "--labels", "actor,actr")
     assert partly.returncode == 0 and len(partly.stdout.splitlines()) == 1
     assert "broadsheet: --labels: no 'actr' span was exported" in partly.stderr
+
+
+def test_an_import_of_nothing_there_makes_no_database(tmp_path):
+    db = tmp_path / "typo.json"
+    result = broadsheet("import", str(tmp_path / "nosuch.jsonl"), "--db", str(db))
+    assert result.returncode == 1
+    assert result.stderr == f"broadsheet: skipped {tmp_path / 'nosuch.jsonl'}: cannot read: No such file or directory\n"
+    assert list(tmp_path.iterdir()) == []

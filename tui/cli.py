@@ -581,9 +581,14 @@ def run_import(args: argparse.Namespace) -> int:
 
     schema = load_schema(args.labels) if args.labels else None  # a bad schema stops us before the database opens
     labels = Labels(dict(args.label_map), frozenset(schema.names) if schema else None, str(args.labels))
-    skipped = False
+    missing = [path for path in args.files if not path.exists()]
+    for path in missing:  # named before the database opens: a typo makes no database
+        say(f"skipped {path}: cannot read: No such file or directory")
+    skipped = bool(missing)
+    if len(missing) == len(args.files):
+        return EXIT_SKIPPED
     with Store.open(args.db or default_db_path()) as store:
-        for path in args.files:
+        for path in (path for path in args.files if path not in missing):
             try:
                 report = _import_path(store, path, args, labels)
             except OSError as error:  # a database file could not be written: a full disk, a read-only folder
