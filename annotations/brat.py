@@ -79,6 +79,9 @@ def _span(stem: str, match: re.Match, text: str, where: str, document: ReadDocum
 def brat_documents(folder: Path) -> Iterator[ReadDocument]:
     """Every .ann of the folder (recursively) with its .txt, by path; a folder with none
     (of articles, say) is one problem that says what to do with it."""
+    if not folder.is_dir():
+        yield ReadDocument(folder, problems=[f"{folder}: not a folder; brat standoff is a folder of .txt and .ann files"])
+        return
     anns = sorted(folder.rglob("*.ann"))
     if not anns:
         yield ReadDocument(folder, problems=[f"{folder}: no brat (.ann) or UIMA (.xmi) file in it; to annotate a "

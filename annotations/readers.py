@@ -32,6 +32,9 @@ FORMAT_NAMES = {
     "webanno-tsv": "WebAnno TSV 3",
 }
 READ_FORMATS = tuple(FORMAT_NAMES)
+# Formats export writes as JSON lines, which the JSONL reader reads line by line (telling
+# them apart itself): --from accepts their names too.
+JSONL_FORMATS = ("prodigy", "doccano", "doccano-re")
 FORMAT_NAMES["spacy"] = "a spaCy DocBin"  # export writes it; validate reads it, import not (yet)
 _ZLIB_HEADERS = (b"x\x01", b"x\x5e", b"x\x9c", b"x\xda")  # a DocBin is compressed with zlib
 

@@ -145,3 +145,16 @@ def test_an_import_of_nothing_there_makes_no_database(tmp_path):
     assert result.returncode == 1
     assert result.stderr == f"broadsheet: skipped {tmp_path / 'nosuch.jsonl'}: cannot read: No such file or directory\n"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_import_from_names_every_format_export_writes_as_json_lines(seeds, db_path, tmp_path):
+    from .test_store import tag
+
+    with Store.open(db_path) as store:
+        tag(store, seeds[0], "Pentagon", "actor")
+    for fmt in ("prodigy", "doccano", "doccano-re"):
+        out = tmp_path / f"out.{fmt}"
+        assert broadsheet("export", "--db", str(db_path), "--format", fmt, "-o", str(out)).returncode == 0
+        result = broadsheet("import", str(out), "--from", fmt, "--db", str(tmp_path / f"{fmt}.json"))
+        assert result.returncode == 0, result.stderr
+        assert "1 span(s) imported into 1 new article(s)" in result.stderr

@@ -298,3 +298,12 @@ def test_importing_a_folder_of_articles_says_to_open_it_instead(tmp_path, db_pat
     assert result.returncode == 1
     assert (f"broadsheet: skipped {folder}: no brat (.ann) or UIMA (.xmi) file in it; to annotate a folder of "
             f"articles, open it: broadsheet {folder}") in result.stderr.splitlines()
+
+
+def test_a_file_read_as_brat_is_named_as_not_a_folder(tmp_path, db_path):
+    from annotations.brat import brat_documents
+
+    path = tmp_path / "out.conll"
+    path.write_text("-DOCSTART- -X- O O\n")
+    [document] = brat_documents(path)
+    assert document.problems == [f"{path}: not a folder; brat standoff is a folder of .txt and .ann files"]

@@ -137,7 +137,7 @@ def _export_parser() -> argparse.ArgumentParser:
 
 
 def _import_parser() -> argparse.ArgumentParser:
-    from annotations.readers import FORMAT_NAMES, READ_FORMATS
+    from annotations.readers import FORMAT_NAMES, JSONL_FORMATS, READ_FORMATS
 
     parser = argparse.ArgumentParser(
         prog="broadsheet import",
@@ -151,8 +151,9 @@ def _import_parser() -> argparse.ArgumentParser:
                         help="JSONL, Label Studio JSON, CoNLL, UIMA CAS (XMI or JSON) or WebAnno TSV files, or folders "
                              "of brat standoff (.txt and .ann pairs) or of XMI files")
     _db_argument(parser)
-    parser.add_argument("--from", dest="source_format", choices=READ_FORMATS, metavar="FORMAT",
-                        help=f"read every file as this format ({', '.join(READ_FORMATS)}) instead of detecting it")
+    parser.add_argument("--from", dest="source_format", choices=READ_FORMATS + JSONL_FORMATS, metavar="FORMAT",
+                        help=f"read every file as this format ({', '.join(READ_FORMATS + JSONL_FORMATS)}) instead of "
+                             "detecting it")
     parser.add_argument("--annotator", default=None, help="stored on spans that name no annotator (default: your user name)")
     parser.add_argument("--as-suggestions", action="store_true",
                         help="a model's predictions: the spans come in as suggestions, to accept or reject")
@@ -612,9 +613,9 @@ def _import_path(store: Store, path: Path, args: argparse.Namespace, labels: Lab
     """Import one file or folder in the format --from names, or the one it is in (said
     on stderr when it is not JSONL, the format import has always read)."""
     from annotations.importing import import_documents, import_jsonl
-    from annotations.readers import FORMAT_NAMES, detect_format, read_documents
+    from annotations.readers import FORMAT_NAMES, JSONL_FORMATS, detect_format, read_documents
 
-    fmt = args.source_format or detect_format(path)
+    fmt = "jsonl" if args.source_format in JSONL_FORMATS else args.source_format or detect_format(path)
     annotator = args.annotator or default_annotator()
     if fmt == "jsonl":
         with progress_bar(f"Importing {path.name}") as progress:
