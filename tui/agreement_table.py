@@ -12,7 +12,7 @@ from .shown import plain
 
 
 def _figure(value: float | None) -> str:
-    return "—" if value is None else f"{value:.3f}"
+    return "—" if value is None else f"{value:.3f}".replace("-0.000", "0.000")  # a kappa of -0.0001 reads as none
 
 
 def agreement_table(result: Agreement) -> Table:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from ..articles import Article, ArticleError, meta_value
-from ..text import normalise
+from ..text import counted, normalise
 from .fetch import media_type
 
 MIN_WORDS = 50  # fewer is a paywall's teaser, a cookie wall or an index page, not a story
@@ -106,7 +106,7 @@ def extract_page(html: str, url: str | None = None) -> Extracted:
     text = _paragraphs(document.text or "") if isinstance(document, Document) else ""
     words = len(text.split())
     if not isinstance(document, Document) or words < MIN_WORDS:
-        raise ExtractError(f"too little text ({words} words): a paywall, or not an article")
+        raise ExtractError(f"too little text ({counted(words, 'word')}): a paywall, or not an article")
     outlet, title, author, date, canonical = (meta_value(value or "") for value in (
         document.sitename, document.title, document.author, document.date, document.url))
     return Extracted(outlet, title, author, date, canonical, text)
