@@ -221,3 +221,20 @@ async def test_a_dialog_and_the_title_cut_long_text_with_an_ellipsis(seeds, tmp_
             assert shown_lines(heading) == [f"Link quote {long!r} as"[: heading.size.width - 1] + "…"]
             [row] = shown_lines(table)
             assert row.startswith("s  same-as  a quotation") and row.endswith("…")
+
+
+async def test_a_selection_is_drawn_over_the_whole_words_a_label_key_will_take(seeds, db_path):
+    """From "The" of "The US military", v w w leaves the cursor on the "m": the tag takes
+    "The US military", and so the selection shows it, not "The US m"."""
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.press("2")
+            view = app.screen.columns.focused
+            view.move_to(view.text.index("The US military"))
+            await pilot.press("v", "w", "w")
+            await pilot.pause()
+            selection = app.screen.columns.focused.line_styles.selection
+            assert styles_of(view, "ilitary").bgcolor == selection.bgcolor  # the rest of the word the cursor is on
+            await pilot.press("c")
+            assert [span.text for span in store.annotations(view.article.id)] == ["The US military"]

@@ -26,7 +26,7 @@ from textual.strip import Strip
 
 from annotations.articles import Article
 from annotations.model import Annotation, span_order
-from annotations.text import is_zero_width, next_word_start, one_line, previous_word_start, printable
+from annotations.text import is_zero_width, next_word_start, one_line, previous_word_start, printable, snap_selection
 
 from ..keymap import VIEW_BINDINGS
 from ..styles import STRESSED, LabelStyles
@@ -393,6 +393,8 @@ class ArticleView(LineView, can_focus=True):
         line_spans = self.spans_over(start, end)
         line_matches = [match for match in self.matches if match[0] < end and match[1] > start]
         selection = self.selection
+        if selection is not None:  # drawn as a label key will take it: whole words (text.snap_selection)
+            selection = snap_selection(text, *selection) or selection
         show_cursor = self.has_focus
         cuts = {start, end}
         for span in line_spans:
