@@ -7,12 +7,25 @@ terminal app does. It must never import textual (a test keeps it so).
 # The names below load their modules when first used (PEP 562), so that importing one
 # module of the package (the app imports annotations.articles first) does not load them all.
 _WHERE = {
-    "Article": "articles", "ArticleError": "articles", "Corpus": "articles", "load_article": "articles",
+    "Article": "articles",
+    "ArticleError": "articles",
+    "Corpus": "articles",
+    "load_article": "articles",
     "load_corpus": "articles",
-    "ExportSelection": "export", "exported_articles": "export", "write_jsonl": "export",
-    "Annotation": "model", "default_annotator": "model",
-    "Label": "schema", "LabelSchema": "schema", "SchemaError": "schema", "load_schema": "schema",
-    "ArticleChangedError": "store", "Change": "store", "DatabaseLocked": "store", "Step": "store", "Store": "store",
+    "ExportSelection": "export",
+    "exported_articles": "export",
+    "write_jsonl": "export",
+    "Annotation": "model",
+    "default_annotator": "model",
+    "Label": "schema",
+    "LabelSchema": "schema",
+    "SchemaError": "schema",
+    "load_schema": "schema",
+    "ArticleChangedError": "store",
+    "Change": "store",
+    "DatabaseLocked": "store",
+    "Step": "store",
+    "Store": "store",
     "StoreError": "store",
 }
 

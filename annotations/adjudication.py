@@ -93,8 +93,13 @@ class Region:
             return f"only {', '.join(self.versions[0].annotators)} tagged this"
         labels = {version.label for version in self.versions}
         boundaries = {(version.start, version.end) for version in self.versions}
-        difference = ("boundaries differ" if len(labels) == 1 else "labels differ" if len(boundaries) == 1
-                      else "labels and boundaries differ")
+        difference = (
+            "boundaries differ"
+            if len(labels) == 1
+            else "labels differ"
+            if len(boundaries) == 1
+            else "labels and boundaries differ"
+        )
         missing = self.missing()
         return difference + (f"; {', '.join(missing)} tagged nothing" if missing else "")
 
@@ -106,11 +111,19 @@ class Region:
     def with_spans(self, spans: list[Annotation]) -> Region:
         """The region after a decision: the same versions, holding the spans as they are now."""
         current = {span.id: span for span in spans}
-        return Region(self.article_id, tuple(
-            Version(version.start, version.end, version.label,
-                    tuple(current.get(span.id, span) for span in version.spans))
-            for version in self.versions
-        ), self.annotators)
+        return Region(
+            self.article_id,
+            tuple(
+                Version(
+                    version.start,
+                    version.end,
+                    version.label,
+                    tuple(current.get(span.id, span) for span in version.spans),
+                )
+                for version in self.versions
+            ),
+            self.annotators,
+        )
 
 
 def _adjudicated(span: Annotation) -> bool:
@@ -138,21 +151,35 @@ def article_regions(article_id: str, spans: list[Annotation], annotators: tuple[
         versions: dict[tuple[int, int, str], list[Annotation]] = {}
         for span in members:
             versions.setdefault((span.start, span.end, span.label), []).append(span)
-        regions.append(Region(article_id, tuple(
-            Version(start, end, label, tuple(alike)) for (start, end, label), alike in versions.items()
-        ), annotators))
+        regions.append(
+            Region(
+                article_id,
+                tuple(Version(start, end, label, tuple(alike)) for (start, end, label), alike in versions.items()),
+                annotators,
+            )
+        )
     return sorted(regions, key=lambda region: (region.start, -region.end))
 
 
 def regions(store: Store) -> list[Region]:
     """Every region of every article, article by article (by id) in reading order."""
     spans = {article_id: store.annotations(article_id) for article_id in store.article_ids()}
-    annotators = tuple(sorted({
-        name for article_spans in spans.values() for span in article_spans if _adjudicated(span)
-        for name in annotator_names(span.annotator)
-    }))
-    return [region for article_id, article_spans in spans.items()
-            for region in article_regions(article_id, article_spans, annotators)]
+    annotators = tuple(
+        sorted(
+            {
+                name
+                for article_spans in spans.values()
+                for span in article_spans
+                if _adjudicated(span)
+                for name in annotator_names(span.annotator)
+            }
+        )
+    )
+    return [
+        region
+        for article_id, article_spans in spans.items()
+        for region in article_regions(article_id, article_spans, annotators)
+    ]
 
 
 def first_undecided(found: list[Region]) -> int:
@@ -166,10 +193,19 @@ def pick(store: Store, region: Region, number: int, adjudicator: str) -> Step:
     chosen = region.versions[number - 1]
     kept = chosen.spans[0]
     stamp = now()
-    changes = [(kept, kept.changed(status="accepted", annotator=joined_names(chosen.annotators),
-                                   reviewer=adjudicator, reviewed=stamp))]
-    changes += [(span, span.changed(status="rejected", reviewer=adjudicator, reviewed=stamp))
-                for span in region.spans if span.id != kept.id]
+    changes = [
+        (
+            kept,
+            kept.changed(
+                status="accepted", annotator=joined_names(chosen.annotators), reviewer=adjudicator, reviewed=stamp
+            ),
+        )
+    ]
+    changes += [
+        (span, span.changed(status="rejected", reviewer=adjudicator, reviewed=stamp))
+        for span in region.spans
+        if span.id != kept.id
+    ]
     return store.change_spans(changes, f"adjudicate: {chosen.label} {chosen.text!r} ({', '.join(chosen.annotators)})")
 
 

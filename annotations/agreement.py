@@ -54,7 +54,9 @@ def load_annotator(store: Store, fallback_name: str) -> Annotator:
     for article_id in store.article_ids():
         texts[article_id] = store.article_text(article_id)
         spans[article_id] = [span for span in store.annotations(article_id) if stands_by(span)]
-    names = [name for article_spans in spans.values() for span in article_spans for name in annotator_names(span.annotator)]
+    names = [
+        name for article_spans in spans.values() for span in article_spans for name in annotator_names(span.annotator)
+    ]
     return Annotator(joined_names(names) or fallback_name, texts, spans)
 
 
@@ -120,7 +122,8 @@ def pair_counts(reference: list[Annotation], prediction: list[Annotation], overl
     """Counts for two annotators' spans of one article (and one label, if the caller filtered)."""
     # The usual case: the same places, where every span matches (overlapping, when it is not empty).
     if sorted(map(_place, reference)) == sorted(map(_place, prediction)) and (
-            not overlap or all(span.end > span.start for span in reference)):
+        not overlap or all(span.end > span.start for span in reference)
+    ):
         matched = len(reference)
     else:
         matched = (_overlap_matches if overlap else _exact_matches)(reference, prediction)
@@ -223,8 +226,13 @@ class Agreement:
 
     def as_dict(self) -> dict:
         def figures(counts: Counts) -> dict:
-            return {"precision": counts.precision, "recall": counts.recall, "f1": counts.f1,
-                    "predictions": counts.predictions, "references": counts.references}
+            return {
+                "precision": counts.precision,
+                "recall": counts.recall,
+                "f1": counts.f1,
+                "predictions": counts.predictions,
+                "references": counts.references,
+            }
 
         return {
             "annotators": self.annotators,
@@ -253,8 +261,9 @@ def measure(annotators: list[Annotator]) -> Agreement:
         raise ValueError("agreement needs two annotators or more")
     tally = Tally(len(annotators))
     for article in sorted(set().union(*(annotator.texts for annotator in annotators))):
-        tally.add(article, [(a.texts[article], a.spans.get(article, [])) if article in a.texts else None
-                            for a in annotators])
+        tally.add(
+            article, [(a.texts[article], a.spans.get(article, [])) if article in a.texts else None for a in annotators]
+        )
     return tally.agreement([annotator.name for annotator in annotators])
 
 
@@ -269,12 +278,18 @@ def measure_stores(stores: list[Store], fallback_names: list[str]) -> Agreement:
         held = [store.read_article(key) for store in stores]
         for article_id in sorted({found.id for found in held if found is not None}):
             of_id = [found if found is not None and found.id == article_id else None for found in held]
-            kept = [None if found is None else (found.text, list(filter(stands_by, found.annotations))) for found in of_id]
+            kept = [
+                None if found is None else (found.text, list(filter(stands_by, found.annotations))) for found in of_id
+            ]
             for index, article in enumerate(kept):
                 names[index].update(map(_annotator, article[1] if article else []))
             tally.add(article_id, kept)
-    return tally.agreement([joined_names([name for annotator in found for name in annotator_names(annotator)]) or fallback
-                            for found, fallback in zip(names, fallback_names, strict=True)])
+    return tally.agreement(
+        [
+            joined_names([name for annotator in found for name in annotator_names(annotator)]) or fallback
+            for found, fallback in zip(names, fallback_names, strict=True)
+        ]
+    )
 
 
 _annotator = attrgetter("annotator")
@@ -328,7 +343,9 @@ class Tally:
         self.tokens += len(found)
 
     def agreement(self, names: list[str]) -> Agreement:
-        result = Agreement(names, sorted(self.articles), sorted(self.skipped), dict(zip(names, self.untagged, strict=True)))
+        result = Agreement(
+            names, sorted(self.articles), sorted(self.skipped), dict(zip(names, self.untagged, strict=True))
+        )
         result.tokens = self.tokens
         for label in [*sorted(self.exact.keys() - {ALL}), ALL]:
             result.exact[label], result.overlap[label] = self.exact[label], self.overlap[label]

@@ -304,7 +304,11 @@ def load_corpus(paths: list[Path], progress: Callable[[int, int], None] | None =
         if progress is not None:
             progress(done, len(files))
         if not file.is_file():
-            problem = "a broken link" if file.is_symlink() and not file.exists() else "not a regular file (a pipe, socket or device)"
+            problem = (
+                "a broken link"
+                if file.is_symlink() and not file.exists()
+                else "not a regular file (a pipe, socket or device)"
+            )
             problems.append(f"{file}: {problem}; skipped")
             continue
         if file.suffix.lower() == ".jsonl":

@@ -46,8 +46,14 @@ def read_document(ann: Path) -> ReadDocument:
             if span is not None:
                 spans.append(span)
         elif relation:
-            relations.append({"head": _span_id(ann.stem, relation.group(3)), "child": _span_id(ann.stem, relation.group(4)),
-                              "label": relation.group(2), "id": _span_id(ann.stem, relation.group(1))})
+            relations.append(
+                {
+                    "head": _span_id(ann.stem, relation.group(3)),
+                    "child": _span_id(ann.stem, relation.group(4)),
+                    "label": relation.group(2),
+                    "id": _span_id(ann.stem, relation.group(1)),
+                }
+            )
         elif note:
             notes[_span_id(ann.stem, note.group(1))] = note.group(2)
         elif line[:1] in _LEFT_OUT:
@@ -58,8 +64,12 @@ def read_document(ann: Path) -> ReadDocument:
     for span in spans:
         if span["id"] in notes:
             span["note"] = notes[span["id"]]
-    document.record = {"text": text, "meta": {"id": ann.stem, "source": str(text_path)}, "spans": spans,
-                       "relations": [relation for relation in relations if {relation["head"], relation["child"]} <= known]}
+    document.record = {
+        "text": text,
+        "meta": {"id": ann.stem, "source": str(text_path)},
+        "spans": spans,
+        "relations": [relation for relation in relations if {relation["head"], relation["child"]} <= known],
+    }
     return document
 
 
@@ -69,9 +79,11 @@ def _span(stem: str, match: re.Match, text: str, where: str, document: ReadDocum
     if not 0 <= start < end <= len(text):
         document.problems.append(f"{where}: offsets {start}-{end} lie outside {document.path.with_suffix('.txt').name}")
         return None
-    gaps = [text[one[1]:other[0]] for one, other in pairwise(fragments)]
+    gaps = [text[one[1] : other[0]] for one, other in pairwise(fragments)]
     if any(gap.strip() for gap in gaps):
-        document.problems.append(f"{where}: {match.group(1)}'s fragments have text between them; a span is one stretch of text")
+        document.problems.append(
+            f"{where}: {match.group(1)}'s fragments have text between them; a span is one stretch of text"
+        )
         return None
     return {"start": start, "end": end, "label": match.group(2), "id": _span_id(stem, match.group(1))}
 
@@ -80,11 +92,18 @@ def brat_documents(folder: Path) -> Iterator[ReadDocument]:
     """Every .ann of the folder (recursively) with its .txt, by path; a folder with none
     (of articles, say) is one problem that says what to do with it."""
     if not folder.is_dir():
-        yield ReadDocument(folder, problems=[f"{folder}: not a folder; brat standoff is a folder of .txt and .ann files"])
+        yield ReadDocument(
+            folder, problems=[f"{folder}: not a folder; brat standoff is a folder of .txt and .ann files"]
+        )
         return
     anns = sorted(folder.rglob("*.ann"))
     if not anns:
-        yield ReadDocument(folder, problems=[f"{folder}: no brat (.ann) or UIMA (.xmi) file in it; to annotate a "
-                                             f"folder of articles, open it: broadsheet {folder}"])
+        yield ReadDocument(
+            folder,
+            problems=[
+                f"{folder}: no brat (.ann) or UIMA (.xmi) file in it; to annotate a "
+                f"folder of articles, open it: broadsheet {folder}"
+            ],
+        )
     for ann in anns:
         yield read_document(ann)

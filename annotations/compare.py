@@ -102,7 +102,9 @@ def _name(cluster: Cluster, names: dict[str, ClusterName]) -> None:
 def ordered_for_comparison(clusters: list[Cluster], label_order: list[str]) -> list[Cluster]:
     """Grouped by label (in the schema's order), then by name."""
     rank = {label: index for index, label in enumerate(label_order)}
-    return sorted(clusters, key=lambda cluster: (rank.get(cluster.label, len(rank)), cluster.label, cluster.name.casefold()))
+    return sorted(
+        clusters, key=lambda cluster: (rank.get(cluster.label, len(rank)), cluster.label, cluster.name.casefold())
+    )
 
 
 # -- quotes that look alike ---------------------------------------------------------------
@@ -145,7 +147,7 @@ def quote_suggestions(
     ]
     found = []
     for index, (head, head_text) in enumerate(quotes):
-        for child, child_text in quotes[index + 1:]:
+        for child, child_text in quotes[index + 1 :]:
             if child.article_id == head.article_id or frozenset((head.id, child.id)) in turned_down:
                 continue
             if head.id in in_cluster and in_cluster.get(head.id) == in_cluster.get(child.id):

@@ -75,8 +75,9 @@ def stored_articles(store: Store, article_ids: Iterable[str] | None = None) -> l
     return found
 
 
-def build_comparison(store: Store, articles: list[Article], label_order: list[str],
-                     proposals: Iterable[Proposal] = ()) -> Comparison:
+def build_comparison(
+    store: Store, articles: list[Article], label_order: list[str], proposals: Iterable[Proposal] = ()
+) -> Comparison:
     """The rows for ``articles`` (their tags and links from ``store``): the confirmed
     clusters, then ``proposals`` that no confirmed row of their label takes up already
     (one of their members inside its spans)."""
@@ -92,10 +93,18 @@ def build_comparison(store: Store, articles: list[Article], label_order: list[st
                 held.add(span.id)
         if len(row.cells) >= 2:
             rows.append(row)
-    confirmed = {(row.label, part.article_id, part.start, part.end) for row in rows for parts in row.cells.values() for part in parts}
+    confirmed = {
+        (row.label, part.article_id, part.start, part.end)
+        for row in rows
+        for parts in row.cells.values()
+        for part in parts
+    }
     for proposal in proposals:
-        if any(label == proposal.label and article_id == member.article_id and start <= member.start and member.end <= end
-               for label, article_id, start, end in confirmed for member in proposal.members):
+        if any(
+            label == proposal.label and article_id == member.article_id and start <= member.start and member.end <= end
+            for label, article_id, start, end in confirmed
+            for member in proposal.members
+        ):
             continue
         row = Row("proposed", proposal.label, one_line(proposal.members[0].text), proposal.reason)
         figures = proposal.figures()
@@ -103,10 +112,14 @@ def build_comparison(store: Store, articles: list[Article], label_order: list[st
             part = Part(member.article_id, member.start, member.end, member.text, figures.get(member))
             row.cells.setdefault(member.article_id, []).append(part)
         rows.append(row)
-    alone = {article_id: [Part(article_id, span.start, span.end, span.text, parse_figure(span.text))
-                          for span in store.annotations(article_id)
-                          if span.standing and span.id not in held]
-             for article_id in outlets}
+    alone = {
+        article_id: [
+            Part(article_id, span.start, span.end, span.text, parse_figure(span.text))
+            for span in store.annotations(article_id)
+            if span.standing and span.id not in held
+        ]
+        for article_id in outlets
+    }
     return Comparison(outlets, texts, rows, alone)
 
 
@@ -143,7 +156,10 @@ def _markdown(comparison: Comparison) -> str:
     for article_id, outlet in comparison.outlets.items():
         parts = comparison.alone[article_id]
         if parts:
-            lines.append(f"\n**Only {_markdown_cell(outlet)}:** " + "; ".join(_markdown_cell(one_line(part.text)) for part in parts))
+            lines.append(
+                f"\n**Only {_markdown_cell(outlet)}:** "
+                + "; ".join(_markdown_cell(one_line(part.text)) for part in parts)
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -155,16 +171,31 @@ def _csv(comparison: Comparison) -> str:
 
 
 def _part_record(part: Part) -> dict:
-    return {"article_id": part.article_id, "start": part.start, "end": part.end, "text": part.text,
-            **({"value": part.value} if part.value else {})}
+    return {
+        "article_id": part.article_id,
+        "start": part.start,
+        "end": part.end,
+        "text": part.text,
+        **({"value": part.value} if part.value else {}),
+    }
 
 
 def _json(comparison: Comparison) -> str:
     record = {
         "outlets": [{"article_id": article_id, "outlet": outlet} for article_id, outlet in comparison.outlets.items()],
-        "rows": [{"status": row.status, "label": row.label, "name": row.name, "reason": row.reason, "disagree": row.disagrees,
-                  "cells": {article_id: [_part_record(part) for part in parts] for article_id, parts in row.cells.items()}}
-                 for row in comparison.rows],
+        "rows": [
+            {
+                "status": row.status,
+                "label": row.label,
+                "name": row.name,
+                "reason": row.reason,
+                "disagree": row.disagrees,
+                "cells": {
+                    article_id: [_part_record(part) for part in parts] for article_id, parts in row.cells.items()
+                },
+            }
+            for row in comparison.rows
+        ],
         "alone": {article_id: [_part_record(part) for part in parts] for article_id, parts in comparison.alone.items()},
     }
     return json.dumps(record, ensure_ascii=False, indent=2) + "\n"
@@ -190,28 +221,43 @@ def _html(comparison: Comparison) -> str:
     head = "".join(f"<th>{escape(outlet)}</th>" for outlet in comparison.outlets.values())
     body = []
     for row in comparison.rows:
-        classes = " ".join(name for name, wanted in (("proposed", row.status == "proposed"), ("disagree", row.disagrees)) if wanted)
-        cells = "".join("<td>" + "<br>".join(linked(part) for part in row.cells.get(article_id, [])) + "</td>"
-                        for article_id in comparison.outlets)
+        classes = " ".join(
+            name for name, wanted in (("proposed", row.status == "proposed"), ("disagree", row.disagrees)) if wanted
+        )
+        cells = "".join(
+            "<td>" + "<br>".join(linked(part) for part in row.cells.get(article_id, [])) + "</td>"
+            for article_id in comparison.outlets
+        )
         mark = " ≠" if row.disagrees else ""
-        body.append(f'<tr class="{classes}"><td>{escape(row.label)}{mark}</td><td>{escape(row.name)}'
-                    f'<div class="why">{escape(row.status)}: {escape(row.reason)}</div></td>{cells}</tr>')
-    alone = "".join(f"<h3>Only {escape(comparison.outlets[article_id])}</h3><ul>"
-                    + "".join(f"<li>{linked(part)}</li>" for part in parts) + "</ul>"
-                    for article_id, parts in comparison.alone.items() if parts)
-    return (f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>Broadsheet comparison</title>'
-            f"<style>{_STYLE}</style></head><body><h1>Where the outlets agree and differ</h1>"
-            f"<table><tr><th>label</th><th>row</th>{head}</tr>{''.join(body)}</table>"
-            f"<section>{alone}</section><section><h2>In context</h2>{''.join(contexts)}</section></body></html>\n")
+        body.append(
+            f'<tr class="{classes}"><td>{escape(row.label)}{mark}</td><td>{escape(row.name)}'
+            f'<div class="why">{escape(row.status)}: {escape(row.reason)}</div></td>{cells}</tr>'
+        )
+    alone = "".join(
+        f"<h3>Only {escape(comparison.outlets[article_id])}</h3><ul>"
+        + "".join(f"<li>{linked(part)}</li>" for part in parts)
+        + "</ul>"
+        for article_id, parts in comparison.alone.items()
+        if parts
+    )
+    return (
+        f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>Broadsheet comparison</title>'
+        f"<style>{_STYLE}</style></head><body><h1>Where the outlets agree and differ</h1>"
+        f"<table><tr><th>label</th><th>row</th>{head}</tr>{''.join(body)}</table>"
+        f"<section>{alone}</section><section><h2>In context</h2>{''.join(contexts)}</section></body></html>\n"
+    )
 
 
 def _context(comparison: Comparison, part: Part, anchor: str) -> str:
     """The sentence holding ``part`` with the part marked, under the outlet's name."""
     text = comparison.texts[part.article_id]
-    start, end = next(((start, end) for start, end in sentence_spans(text) if start <= part.start < end),
-                      (part.start, part.end))
+    start, end = next(
+        ((start, end) for start, end in sentence_spans(text) if start <= part.start < end), (part.start, part.end)
+    )
     start, end = min(start, part.start), max(end, part.end)
     escape = html.escape
-    return (f'<p class="context" id="{anchor}"><b>{escape(comparison.outlets[part.article_id])}</b> '
-            f"({part.start}-{part.end}): {escape(text[start:part.start])}<mark>{escape(part.text)}</mark>"
-            f"{escape(text[part.end:end])}</p>")
+    return (
+        f'<p class="context" id="{anchor}"><b>{escape(comparison.outlets[part.article_id])}</b> '
+        f"({part.start}-{part.end}): {escape(text[start : part.start])}<mark>{escape(part.text)}</mark>"
+        f"{escape(text[part.end : end])}</p>"
+    )

@@ -69,8 +69,11 @@ class _Document:
         if not self.sentences:
             return None
         article_id = f"{self.path.stem}-{self.number}"
-        document.record = {"text": "\n".join(self.sentences), "meta": {"id": article_id, "source": str(self.path)},
-                           "spans": self.spans}
+        document.record = {
+            "text": "\n".join(self.sentences),
+            "meta": {"id": article_id, "source": str(self.path)},
+            "spans": self.spans,
+        }
         document.place = article_id
         return document
 

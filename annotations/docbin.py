@@ -80,7 +80,9 @@ def write_docbin(articles: Iterable[ExportedArticle], path: Path, key: str = SPA
         overlapping += overlaps
         relations += len(article.relations)
     write_file(path, docs.to_bytes())
-    notes = [f"{overlapping} span(s) overlap another: in doc.spans[{key!r}] only, not in doc.ents"] if overlapping else []
+    notes = (
+        [f"{overlapping} span(s) overlap another: in doc.spans[{key!r}] only, not in doc.ents"] if overlapping else []
+    )
     if relations:
         notes.append(f"{relations} link(s) not written: a DocBin holds no relations")
     return len(docs), notes

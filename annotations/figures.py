@@ -13,40 +13,97 @@ import re
 from dataclasses import dataclass
 
 _UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
 }
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 # Plural amounts with no number: a range, as a reader would take them.
 _VAGUE = {
-    "dozens": (24, 99), "scores": (40, 99), "hundreds": (200, 999), "thousands": (2_000, 9_999),
-    "tens of thousands": (20_000, 99_999), "hundreds of thousands": (200_000, 999_999), "millions": (2_000_000, 9_999_999),
-    "several": (3, 9), "a few": (2, 5), "a handful": (2, 6), "a dozen": (12, 12), "dozen": (12, 12),
+    "dozens": (24, 99),
+    "scores": (40, 99),
+    "hundreds": (200, 999),
+    "thousands": (2_000, 9_999),
+    "tens of thousands": (20_000, 99_999),
+    "hundreds of thousands": (200_000, 999_999),
+    "millions": (2_000_000, 9_999_999),
+    "several": (3, 9),
+    "a few": (2, 5),
+    "a handful": (2, 6),
+    "a dozen": (12, 12),
+    "dozen": (12, 12),
 }
 _WORD_NUMBER = "|".join(sorted([*_UNITS, *_TENS, *_SCALES, "dozen"], key=len, reverse=True))
 
 # Qualifiers, longest first so "more than" wins over "more"; each maps to its sign.
 _QUALIFIERS = [
-    ("at least", ">="), ("no fewer than", ">="), ("no less than", ">="), ("a minimum of", ">="), ("or more", ">="),
-    ("more than", ">"), ("over", ">"), ("upwards of", ">"), ("in excess of", ">"), ("above", ">"),
-    ("fewer than", "<"), ("less than", "<"), ("under", "<"), ("below", "<"),
-    ("at most", "<="), ("up to", "<="), ("as many as", "<="), ("no more than", "<="), ("a maximum of", "<="),
-    ("about", "~"), ("around", "~"), ("approximately", "~"), ("roughly", "~"), ("some", "~"), ("nearly", "~"),
-    ("almost", "~"), ("close to", "~"), ("an estimated", "~"), ("estimated", "~"), ("an approximate", "~"),
-    ("circa", "~"), ("c.", "~"), ("approx.", "~"), ("~", "~"),
+    ("at least", ">="),
+    ("no fewer than", ">="),
+    ("no less than", ">="),
+    ("a minimum of", ">="),
+    ("or more", ">="),
+    ("more than", ">"),
+    ("over", ">"),
+    ("upwards of", ">"),
+    ("in excess of", ">"),
+    ("above", ">"),
+    ("fewer than", "<"),
+    ("less than", "<"),
+    ("under", "<"),
+    ("below", "<"),
+    ("at most", "<="),
+    ("up to", "<="),
+    ("as many as", "<="),
+    ("no more than", "<="),
+    ("a maximum of", "<="),
+    ("about", "~"),
+    ("around", "~"),
+    ("approximately", "~"),
+    ("roughly", "~"),
+    ("some", "~"),
+    ("nearly", "~"),
+    ("almost", "~"),
+    ("close to", "~"),
+    ("an estimated", "~"),
+    ("estimated", "~"),
+    ("an approximate", "~"),
+    ("circa", "~"),
+    ("c.", "~"),
+    ("approx.", "~"),
+    ("~", "~"),
 ]
-_QUALIFIER_PATTERN = "|".join(re.escape(word) for word, _ in sorted(_QUALIFIERS, key=lambda item: -len(item[0])) if word != "or more")
+_QUALIFIER_PATTERN = "|".join(
+    re.escape(word) for word, _ in sorted(_QUALIFIERS, key=lambda item: -len(item[0])) if word != "or more"
+)
 _SIGN = dict(_QUALIFIERS)
 
 _NUMBER = rf"\d[\d,]*(?:\.\d+)?|(?:an?\s+(?=hundred|thousand|million|billion))?(?:{_WORD_NUMBER})(?:[\s-]+(?:{_WORD_NUMBER}|and(?=\s+(?:{_WORD_NUMBER}))))*"
+
+
 @functools.cache
 def _figure_pattern() -> re.Pattern:
     """Compiled on first use: it takes milliseconds, which start-up should not pay."""
     return re.compile(
         rf"""(?P<qualifier>\b(?:{_QUALIFIER_PATTERN})\s+)?
-             (?P<vague>\b(?:{'|'.join(sorted(map(re.escape, _VAGUE), key=len, reverse=True))})\b)?
+             (?P<vague>\b(?:{"|".join(sorted(map(re.escape, _VAGUE), key=len, reverse=True))})\b)?
              (?(vague)|(?P<low>(?<![\w.])(?:{_NUMBER})\b)
                (?:\s*(?:-|–|to|and)\s*(?P<high>\d[\d,]*(?:\.\d+)?|(?:{_WORD_NUMBER})(?:[\s-]+(?:{_WORD_NUMBER}))*)\b)?
                (?P<scale>\s+(?:million|billion|thousand|m|bn)\b)?)
@@ -138,7 +195,7 @@ def parse_figure(text: str) -> Figure | None:
     """Read the first figure in ``text``, or None when it holds no number."""
     spoken = " ".join(text.replace("\u00a0", " ").split())
     between = _BETWEEN.search(spoken)
-    body = spoken[between.end():] if between else spoken
+    body = spoken[between.end() :] if between else spoken
     for start in _candidate_starts(body):
         match = _figure_pattern().match(body, start)
         if match is None or not (match.group("vague") or match.group("low")):
@@ -179,8 +236,12 @@ def _figure_from(text: str, match: re.Match, is_range: bool) -> Figure | None:
     if is_range:
         return None
     bounds = {
-        "=": (low, low), ">=": (low, math.inf), ">": (low + 1 if low == int(low) else low, math.inf),
-        "<=": (0, low), "<": (0, low - 1 if low == int(low) else low), "~": (low * 0.9, low * 1.1),
+        "=": (low, low),
+        ">=": (low, math.inf),
+        ">": (low + 1 if low == int(low) else low, math.inf),
+        "<=": (0, low),
+        "<": (0, low - 1 if low == int(low) else low),
+        "~": (low * 0.9, low * 1.1),
     }[sign]
     return Figure(text, sign, low, *bounds, _unit(rest))
 

@@ -65,7 +65,9 @@ def _task_documents(path: Path, place: str, task: object) -> Iterator[ReadDocume
     if isinstance(task.get("id"), (int, str)) and not isinstance(task.get("id"), bool):
         meta.setdefault("labelstudio_task", task["id"])
     if not full:  # JSON_MIN: one annotation, its regions under each tag's name
-        regions = [item for value in data.values() if isinstance(value, list) for item in value if isinstance(item, dict)]
+        regions = [
+            item for value in data.values() if isinstance(value, list) for item in value if isinstance(item, dict)
+        ]
         annotation = {"id": task.get("annotation_id"), "completed_by": task.get("annotator"), "result": regions}
         yield _document(path, place, text, meta, annotation, suggested=False)
         return
@@ -123,8 +125,12 @@ def _document(path: Path, place: str, text: str, meta: dict, annotation: object,
     if suggested and relations:
         document.left_out["relation in a prediction"] += len(relations)
     record_meta = {"done": not suggested, **meta}  # a submitted annotation says what the task holds
-    document.record = {"text": text, "meta": record_meta, "spans": spans,
-                       "relations": [] if suggested else _links(relations, first_span_of, document)}
+    document.record = {
+        "text": text,
+        "meta": record_meta,
+        "spans": spans,
+        "relations": [] if suggested else _links(relations, first_span_of, document),
+    }
     return document
 
 
@@ -140,10 +146,24 @@ def _spans(item: dict, text: str, key: str, annotator: str | None, status: str |
     region = item.get("id")
     spans = []
     for label in labels:
-        span = {"start": start, "end": end, "label": label,
-                "id": hashlib.sha1(f"{key}\0{region}\0{label}".encode("utf-8", "surrogatepass")).hexdigest()[:16]}
-        span.update({name: given for name, given in (("text", value.get("text")), ("annotator", annotator),
-                                                       ("status", status), ("note", _note(item))) if given is not None})
+        span = {
+            "start": start,
+            "end": end,
+            "label": label,
+            "id": hashlib.sha1(f"{key}\0{region}\0{label}".encode("utf-8", "surrogatepass")).hexdigest()[:16],
+        }
+        span.update(
+            {
+                name: given
+                for name, given in (
+                    ("text", value.get("text")),
+                    ("annotator", annotator),
+                    ("status", status),
+                    ("note", _note(item)),
+                )
+                if given is not None
+            }
+        )
         spans.append(span)
     return spans
 
@@ -166,7 +186,7 @@ def _code_points(text: str, start: object, end: object, said: object) -> tuple[o
         return start, end
     units = Utf16Offsets(text)
     moved = units.to_python(start), units.to_python(end)
-    if None not in moved and text[moved[0]:moved[1]] == said:
+    if None not in moved and text[moved[0] : moved[1]] == said:
         return moved
     return start, end
 
@@ -175,17 +195,23 @@ def _links(relations: list[dict], first_span_of: dict, document: ReadDocument) -
     """The relations between two of the annotation's spans, a link per label; others named."""
     links: list[dict] = []
     for number, relation in enumerate(relations, start=1):
-        ends = [first_span_of.get(relation.get(key)) if isinstance(relation.get(key), str) else None
-                for key in ("from_id", "to_id")]
+        ends = [
+            first_span_of.get(relation.get(key)) if isinstance(relation.get(key), str) else None
+            for key in ("from_id", "to_id")
+        ]
         if None in ends:
-            document.problems.append(f"{document.where}: relation {number}: from_id and to_id must be ids of "
-                                     "labelled regions of its annotation; skipped")
+            document.problems.append(
+                f"{document.where}: relation {number}: from_id and to_id must be ids of "
+                "labelled regions of its annotation; skipped"
+            )
             continue
         if relation.get("direction") == "left":
             ends.reverse()
         labels = relation.get("labels") or [UNLABELLED_RELATION]
-        links.extend({"head": ends[0], "child": ends[1], "label": label}
-                     for label in (labels if isinstance(labels, list) else [labels]))
+        links.extend(
+            {"head": ends[0], "child": ends[1], "label": label}
+            for label in (labels if isinstance(labels, list) else [labels])
+        )
     return links
 
 
@@ -196,14 +222,25 @@ def labelstudio_task(article: ExportedArticle) -> dict:
     """The article as a task: its text and meta as data, one annotation of every span
     (a region each, by the span's id) and link (a relation between two regions)."""
     # A span's note is the region's meta text, which Label Studio shows and edits per region.
-    regions = [{"id": span.id, "from_name": FROM_NAME, "to_name": TO_NAME, "type": "labels",
-                "value": {"start": span.start, "end": span.end, "text": span.text, "labels": [span.label]},
-                **({"meta": {"text": [span.note]}} if span.note else {})}
-               for span in article.spans]
-    relations = [{"from_id": link.head, "to_id": link.child, "type": "relation", "direction": "right",
-                  "labels": [link.label]} for link in article.relations]
-    return {"data": {"text": article.text, "meta": article.meta},
-            "annotations": [{"result": regions + relations, "was_cancelled": False, "ground_truth": False}]}
+    regions = [
+        {
+            "id": span.id,
+            "from_name": FROM_NAME,
+            "to_name": TO_NAME,
+            "type": "labels",
+            "value": {"start": span.start, "end": span.end, "text": span.text, "labels": [span.label]},
+            **({"meta": {"text": [span.note]}} if span.note else {}),
+        }
+        for span in article.spans
+    ]
+    relations = [
+        {"from_id": link.head, "to_id": link.child, "type": "relation", "direction": "right", "labels": [link.label]}
+        for link in article.relations
+    ]
+    return {
+        "data": {"text": article.text, "meta": article.meta},
+        "annotations": [{"result": regions + relations, "was_cancelled": False, "ground_truth": False}],
+    }
 
 
 def write_tasks(articles: Iterable[ExportedArticle], labels: set[str], relations: set[str]) -> tuple[int, str]:

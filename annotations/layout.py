@@ -31,10 +31,14 @@ def read_layout(store: Store) -> Layout | None:
         layout = Layout(**data)
     except (OSError, ValueError, TypeError, RecursionError):
         return None
-    well_formed = (isinstance(layout.columns, list) and all(isinstance(item, str) for item in layout.columns)
-                   and isinstance(layout.cursors, dict)
-                   and all(isinstance(key, str) and type(value) is int for key, value in layout.cursors.items())
-                   and type(layout.focused) is int and isinstance(layout.panel_folded, bool))
+    well_formed = (
+        isinstance(layout.columns, list)
+        and all(isinstance(item, str) for item in layout.columns)
+        and isinstance(layout.cursors, dict)
+        and all(isinstance(key, str) and type(value) is int for key, value in layout.cursors.items())
+        and type(layout.focused) is int
+        and isinstance(layout.panel_folded, bool)
+    )
     return layout if well_formed else None
 
 

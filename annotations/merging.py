@@ -94,8 +94,10 @@ def merge(sources: list[Store], target: Store, accept_agreed: bool = False) -> M
         target.import_links(unique_links)
     report.links = len(unique_links)
     # A cluster named in several databases (one carried on from another) keeps its newest name.
-    names = sorted((name for source in sources for name in source.cluster_names().values() if name.id in kept_ids),
-                   key=lambda name: name.updated)
+    names = sorted(
+        (name for source in sources for name in source.cluster_names().values() if name.id in kept_ids),
+        key=lambda name: name.updated,
+    )
     if names:
         target.import_cluster_names(list({name.id: name for name in names}.values()))
     _carry_marks(sources, target, articles)
@@ -114,8 +116,9 @@ def _carry_marks(sources: list[Store], target: Store, articles: dict[str, Articl
         target.import_dismissals(list(dismissals.values()))
 
 
-def _merged_spans(spans: list[tuple[int, Annotation]], sources: int, accept_agreed: bool,
-                  report: MergeReport) -> list[Annotation]:
+def _merged_spans(
+    spans: list[tuple[int, Annotation]], sources: int, accept_agreed: bool, report: MergeReport
+) -> list[Annotation]:
     """The article's spans as the merged database keeps them (see the module's docstring)."""
     by_place: dict[tuple[int, int, str], list[tuple[int, Annotation]]] = defaultdict(list)
     for number, span in spans:

@@ -61,8 +61,10 @@ FieldCheck = tuple[str, type, str, bool]
 
 @functools.cache
 def _field_checks(cls: type) -> tuple[FieldCheck, ...]:
-    return tuple((field.name, *_FIELD_TYPES[str(field.type)],
-                  field.default is MISSING and field.default_factory is MISSING) for field in fields(cls))
+    return tuple(
+        (field.name, *_FIELD_TYPES[str(field.type)], field.default is MISSING and field.default_factory is MISSING)
+        for field in fields(cls)
+    )
 
 
 @functools.cache
@@ -137,13 +139,23 @@ class Annotation(_Stored):
     note: str = ""  # the analyst's free-text comment on the tag (shown in review, exported)
 
     @classmethod
-    def create(cls, article_id: str, text: str, start: int, end: int, label: str, annotator: str,
-               status: str = "pending", source: str = "") -> Annotation:
+    def create(
+        cls,
+        article_id: str,
+        text: str,
+        start: int,
+        end: int,
+        label: str,
+        annotator: str,
+        status: str = "pending",
+        source: str = "",
+    ) -> Annotation:
         if not 0 <= start < end <= len(text):
             raise ValueError(f"span {start}-{end} is outside the article (length {len(text)})")
         stamp = now()
-        return cls(new_id(), article_id, start, end, label, text[start:end], annotator, stamp, stamp, status,
-                   source=source)
+        return cls(
+            new_id(), article_id, start, end, label, text[start:end], annotator, stamp, stamp, status, source=source
+        )
 
     @property
     def dismissed(self) -> bool:

@@ -107,7 +107,9 @@ def detect_format(path: Path) -> str:
         return "webanno-tsv"
     if first.startswith(_ZLIB_HEADERS):
         return "spacy"
-    if (first.startswith(b"<") and b"xmi:XMI" in head) or (first.startswith(b"{") and (b'"%TYPES"' in head or b'"%FEATURE_STRUCTURES"' in head)):
+    if (first.startswith(b"<") and b"xmi:XMI" in head) or (
+        first.startswith(b"{") and (b'"%TYPES"' in head or b'"%FEATURE_STRUCTURES"' in head)
+    ):
         return "uima"
     if first.startswith(b"-DOCSTART-") or (len(fields) >= 2 and CONLL_TAG.fullmatch(fields[-1])):
         return "conll"  # before the JSON array: a first token may be "["

@@ -64,7 +64,9 @@ class ReviewFilter:
     def describe(self) -> str:
         parts = [
             f"{name}:{','.join(sorted(values))}"
-            for name, values in zip(FILTER_FIELDS, (self.labels, self.articles, self.annotators, self.statuses), strict=True)
+            for name, values in zip(
+                FILTER_FIELDS, (self.labels, self.articles, self.annotators, self.statuses), strict=True
+            )
             if values
         ]
         return " ".join(parts) or "all"
@@ -179,9 +181,12 @@ class ReviewQueue(Sequence[Annotation]):
 
     def positions_of(self, span_ids: set[str]) -> list[int]:
         """Where the spans of ``span_ids`` are, among those changed through the queue."""
-        return sorted((self._ends[article - 1] if article else 0) + offset
-                      for article, spans in self._changed.items()
-                      for offset, span in enumerate(spans) if span.id in span_ids)
+        return sorted(
+            (self._ends[article - 1] if article else 0) + offset
+            for article, spans in self._changed.items()
+            for offset, span in enumerate(spans)
+            if span.id in span_ids
+        )
 
     def status_counts(self) -> dict[str, int]:
         """How many of the spans read are in each status."""
@@ -199,7 +204,9 @@ def decide_all(store: Store, annotations: list[Annotation], status: str, reviewe
     if status not in STATUSES:
         raise ValueError(f"unknown status {status!r}")
     verb = {"accepted": "accept", "rejected": "reject"}.get(status, f"mark {status}")
-    step = store.update_spans(annotations, f"{verb} {len(annotations)} suggestion(s)", status=status, reviewer=reviewer, reviewed=now())
+    step = store.update_spans(
+        annotations, f"{verb} {len(annotations)} suggestion(s)", status=status, reviewer=reviewer, reviewed=now()
+    )
     return step.spans()
 
 
@@ -207,7 +214,9 @@ def relabel(store: Store, annotation: Annotation, label: str, reviewer: str) -> 
     return store.update(annotation, label=label, reviewer=reviewer, reviewed=now())
 
 
-def move_boundary(store: Store, annotation: Annotation, text: str, edge: str, direction: int, reviewer: str) -> Annotation:
+def move_boundary(
+    store: Store, annotation: Annotation, text: str, edge: str, direction: int, reviewer: str
+) -> Annotation:
     """Grow or shrink the span by one word at its start or end; unchanged at a limit."""
     start, end = annotation.start, annotation.end
     if edge == "start":

@@ -74,8 +74,13 @@ CLUSTER_RELATION = "same-as"  # the default relation whose links form clusters
 SAME_LABEL, ANY = "same label", "any"  # the ``joins:`` of a relation whose two ends share a label, of any end
 
 DEFAULT_RELATIONS = (
-    Relation(CLUSTER_RELATION, "s", "The same actor, claim, figure or quote, in another article or later in this one.", True,
-             same_label=True),
+    Relation(
+        CLUSTER_RELATION,
+        "s",
+        "The same actor, claim, figure or quote, in another article or later in this one.",
+        True,
+        same_label=True,
+    ),
     Relation("said-by", "b", "A quote, to the actor who said it.", heads=("quote",), children=("actor",)),
 )
 
@@ -120,7 +125,9 @@ def _read_yaml(source: str, text: str) -> object:
         raise SchemaError(source, str(error)) from None
 
 
-def parse_schema(text: str, source: str, reserved_keys: Mapping[str, str] | None = None, base: Path = Path()) -> LabelSchema:
+def parse_schema(
+    text: str, source: str, reserved_keys: Mapping[str, str] | None = None, base: Path = Path()
+) -> LabelSchema:
     """``reserved_keys``: each key a label may not take, to what already has it ("the key of
     article.pick (Open article)"); ``base``: the folder that pattern files named in the
     schema are relative to."""
@@ -192,8 +199,9 @@ def _color(source: str, where: str, color: str) -> str:
     try:
         return webcolors.name_to_hex(color.lower().replace("_", "").replace(" ", ""))
     except ValueError:
-        raise SchemaError(source, f"{where}: unknown color {color!r} (a name such as orange or dodger_blue2, "
-                                  "or #rrggbb)") from None
+        raise SchemaError(
+            source, f"{where}: unknown color {color!r} (a name such as orange or dodger_blue2, or #rrggbb)"
+        ) from None
 
 
 def _proposer(source: str, where: str, name: str, entry: dict) -> str:
@@ -221,7 +229,9 @@ def _check_key(source: str, where: str, key: str) -> None:
 SUGGESTERS = ("figures", "quotes", "titles")  # built in: see suggest.py
 
 
-def _parse_suggest(entries: object, source: str, labels: set[str], base: Path) -> tuple[tuple[tuple[str, str], ...], tuple[Path, ...]]:
+def _parse_suggest(
+    entries: object, source: str, labels: set[str], base: Path
+) -> tuple[tuple[tuple[str, str], ...], tuple[Path, ...]]:
     """``suggest: {figures: figure, quotes: quote, titles: actor, patterns: [FILE, ...]}``;
     pattern files are found relative to the schema file."""
     if not isinstance(entries, dict):
@@ -235,7 +245,9 @@ def _parse_suggest(entries: object, source: str, labels: set[str], base: Path) -
                 raise SchemaError(source, "suggest: 'patterns' must be a file or a list of files")
             patterns = tuple(base / file for file in files)
         elif name not in SUGGESTERS:
-            raise SchemaError(source, f"suggest: unknown suggester {name!r} (built in: {', '.join(SUGGESTERS)}; or patterns)")
+            raise SchemaError(
+                source, f"suggest: unknown suggester {name!r} (built in: {', '.join(SUGGESTERS)}; or patterns)"
+            )
         elif not isinstance(value, str) or value not in labels:
             raise SchemaError(source, f"suggest: {name}: unknown label {value!r}")
         else:
@@ -245,8 +257,12 @@ def _parse_suggest(entries: object, source: str, labels: set[str], base: Path) -
 
 def _default_relations(names: set[str]) -> tuple[Relation, ...]:
     """The default relations, without the ends a schema's own labels do not have."""
-    return tuple(relation if set(relation.heads + relation.children) <= names
-                 else dataclasses.replace(relation, heads=(), children=()) for relation in DEFAULT_RELATIONS)
+    return tuple(
+        relation
+        if set(relation.heads + relation.children) <= names
+        else dataclasses.replace(relation, heads=(), children=())
+        for relation in DEFAULT_RELATIONS
+    )
 
 
 def _parse_joins(source: str, where: str, joins: object, names: set[str]) -> dict:
@@ -293,7 +309,9 @@ def _parse_relations(entries: object, source: str, names: set[str]) -> tuple[Rel
             raise SchemaError(source, f"{where}: 'clusters' must be true or false")
         if clusters and any(other.clusters for other in relations):
             raise SchemaError(source, f"{where}: only one relation can form clusters")
-        relations.append(Relation(name, key, description.strip(), clusters, **_parse_joins(source, where, entry.get("joins"), names)))
+        relations.append(
+            Relation(name, key, description.strip(), clusters, **_parse_joins(source, where, entry.get("joins"), names))
+        )
     return tuple(relations)
 
 

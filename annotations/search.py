@@ -12,12 +12,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # Characters typeset in several ways, each to the one a keyboard types.
-_TYPESET = str.maketrans({
-    **dict.fromkeys("‘’‚‛′ʼ`´", "'"),
-    **dict.fromkeys("“”„‟″«»", '"'),
-    **dict.fromkeys("‐‑‒–—―−", "-"),
-    "\u00a0": " ", "\u202f": " ", "\u2009": " ",
-})
+_TYPESET = str.maketrans(
+    {
+        **dict.fromkeys("‘’‚‛′ʼ`´", "'"),
+        **dict.fromkeys("“”„‟″«»", '"'),
+        **dict.fromkeys("‐‑‒–—―−", "-"),
+        "\u00a0": " ",
+        "\u202f": " ",
+        "\u2009": " ",
+    }
+)
 
 
 @lru_cache(maxsize=4096)
@@ -64,7 +68,9 @@ def _end_in_text(text: str, end: int) -> int:
     return end
 
 
-def next_match(matches: list[tuple[int, int]], offset: int, direction: int = 1, include_offset: bool = False) -> tuple[int, int] | None:
+def next_match(
+    matches: list[tuple[int, int]], offset: int, direction: int = 1, include_offset: bool = False
+) -> tuple[int, int] | None:
     """The match after (or before, ``direction`` -1) ``offset``, wrapping around the article."""
     if not matches:
         return None
@@ -105,6 +111,14 @@ def find_everywhere(articles: Iterable[tuple[str, str]], query: str, limit: int 
         matches = find_matches(text, query)
         total += len(matches)
         for start, end in matches[: max(0, limit - len(found))]:
-            found.append(Found(article_id, start, end, _spaced(text[max(0, start - CONTEXT):start]),
-                               _spaced(text[start:end]), _spaced(text[end:end + CONTEXT])))
+            found.append(
+                Found(
+                    article_id,
+                    start,
+                    end,
+                    _spaced(text[max(0, start - CONTEXT) : start]),
+                    _spaced(text[start:end]),
+                    _spaced(text[end : end + CONTEXT]),
+                )
+            )
     return found, total

@@ -22,7 +22,7 @@ def _is_abbreviation(text: str, stop: int) -> bool:
     """Whether the full stop at ``stop`` closes an abbreviation rather than a sentence."""
     if text[stop] != ".":
         return False
-    word = re.search(r"(?:^|(?<=[\s(\"“]))[\w.-]*$", text[max(0, stop - 20):stop])
+    word = re.search(r"(?:^|(?<=[\s(\"“]))[\w.-]*$", text[max(0, stop - 20) : stop])
     token = word.group() if word else ""
     if re.fullmatch(r"(?:[A-Za-z]\.)*[A-Za-z]", token):  # U.S, D.C, a single initial
         return True

@@ -111,7 +111,9 @@ def _strict_loader(may_alias: bool) -> type:
         def compose_node(self, parent, index):
             if self.check_event(yaml.AliasEvent):
                 event = self.peek_event()
-                raise yaml.composer.ComposerError(None, None, f"aliases (*{event.anchor}) are not allowed", event.start_mark)
+                raise yaml.composer.ComposerError(
+                    None, None, f"aliases (*{event.anchor}) are not allowed", event.start_mark
+                )
             return super().compose_node(parent, index)
 
         def construct_mapping(self, node, deep=False):

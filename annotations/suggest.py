@@ -158,7 +158,9 @@ def _pattern(entry: object, where: str, labels: list[str]) -> Suggester:
     if not isinstance(case_sensitive, bool):
         raise PatternError(f"{where}: 'case_sensitive' must be true or false")
     if isinstance(entry.get("pattern"), list):
-        raise PatternError(f"{where}: token patterns (a list under 'pattern') are not supported: give phrases or a regex")
+        raise PatternError(
+            f"{where}: token patterns (a list under 'pattern') are not supported: give phrases or a regex"
+        )
     phrases = entry.get("phrases", [entry["pattern"]] if "pattern" in entry else None)
     if "regex" in entry:
         if phrases is not None:
@@ -174,7 +176,11 @@ def _pattern(entry: object, where: str, labels: list[str]) -> Suggester:
         return Suggester(label, where, _bounded_regex_spans(compiled))
     if isinstance(phrases, str):
         phrases = [phrases]
-    if not isinstance(phrases, list) or not phrases or not all(isinstance(phrase, str) and phrase.strip() for phrase in phrases):
+    if (
+        not isinstance(phrases, list)
+        or not phrases
+        or not all(isinstance(phrase, str) and phrase.strip() for phrase in phrases)
+    ):
         raise PatternError(f"{where}: needs 'phrases' (a list of non-empty phrases) or 'regex'")
     return phrase_suggester(label, phrases, where, case_sensitive)
 
@@ -222,7 +228,9 @@ _UNIT_END = frozenset(
     "with said and or but as to for of against near into inside across among including than per while".split()
 )
 _CASUALTIES = frozenset("dead killed wounded injured".split())
-_TIME_UNITS = frozenset("second seconds minute minutes hour hours day days week weeks month months year years decade decades times".split())
+_TIME_UNITS = frozenset(
+    "second seconds minute minutes hour hours day days week weeks month months year years decade decades times".split()
+)
 
 
 def _figure_spans(text: str) -> Iterator[tuple[int, int]]:
@@ -233,7 +241,9 @@ def _figure_spans(text: str) -> Iterator[tuple[int, int]]:
     while (match := _FIGURE().search(text, position)) is not None:
         position = match.start() + 1  # the words a figure did not use may hold the next one
         number = match.group("number") or ""
-        if re.fullmatch(r"(?:1[89]|20)\d\d", number) or _AFTER_MONTH().search(text, max(match.start() - 12, 0), match.start()):
+        if re.fullmatch(r"(?:1[89]|20)\d\d", number) or _AFTER_MONTH().search(
+            text, max(match.start() - 12, 0), match.start()
+        ):
             continue  # a year, or the day of a date
         if match.group("of") and not number[:1].isdigit():
             continue  # "one of the strikes" is not a figure; "19 of its members" is
@@ -300,7 +310,9 @@ _TITLED_NAME = _lazy(
     re.VERBOSE,
 )
 # Capitalised words that start a sentence or a clause, not a title: "The Pentagon spokesman".
-_NOT_PREFIX = frozenset("The A An Both Under In On At But And As For With By From Of To When While After Before Then That This".split())
+_NOT_PREFIX = frozenset(
+    "The A An Both Under In On At But And As For With By From Of To When While After Before Then That This".split()
+)
 
 
 def _titled_name_spans(text: str) -> Iterator[tuple[int, int]]:
@@ -357,13 +369,27 @@ def without_overlaps(found: list, existing: list[Annotation]) -> list:
     return sorted(kept, key=lambda candidate: (candidate.start, candidate.end, candidate.label))
 
 
-def new_suggestions(article_id: str, text: str, found: list[Candidate], existing: list[Annotation],
-                    annotator: str, status: str = "suggested") -> list[Annotation]:
+def new_suggestions(
+    article_id: str,
+    text: str,
+    found: list[Candidate],
+    existing: list[Annotation],
+    annotator: str,
+    status: str = "suggested",
+) -> list[Annotation]:
     """The candidates not already stored, as annotations (suggested, unless ``status`` says
     otherwise: tagging every occurrence directly makes pending tags)."""
     return [
-        Annotation.create(article_id, text, candidate.start, candidate.end, candidate.label, annotator, status,
-                          candidate.source if status == "suggested" else "")
+        Annotation.create(
+            article_id,
+            text,
+            candidate.start,
+            candidate.end,
+            candidate.label,
+            annotator,
+            status,
+            candidate.source if status == "suggested" else "",
+        )
         for candidate in without_overlaps(found, existing)
     ]
 

@@ -43,9 +43,7 @@ def _visible_control(char: str) -> str:
     return "\ufffd"
 
 
-_UNSAFE_CHAR = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
-)
+_UNSAFE_CHAR = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def normalise(text: str) -> str:
@@ -68,7 +66,7 @@ def _mapped_sub(pattern: re.Pattern, replacement: str, text: str, mapping: list[
     moved: list[int] = []  # offsets of ``text`` (and its end) in the result
     last = length = 0
     for match in pattern.finditer(text):
-        kept = text[last:match.start()]
+        kept = text[last : match.start()]
         moved.extend(range(length, length + len(kept)))
         length += len(kept)
         moved.extend([length] * (match.end() - match.start()))

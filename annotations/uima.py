@@ -64,10 +64,17 @@ def _load(path: Path):
         warnings.simplefilter("ignore")
         if text.lstrip().startswith("{"):
             return load_cas_from_json(text, lenient=True)  # with the types it carries
-        beside = next((candidate for candidate in (path.with_name(TYPE_SYSTEM), path.with_name("typesystem.xml"))
-                       if candidate.is_file()), None)
-        return load_cas_from_xmi(text, typesystem=type_system() if beside is None else load_typesystem(beside),
-                                 lenient=True)
+        beside = next(
+            (
+                candidate
+                for candidate in (path.with_name(TYPE_SYSTEM), path.with_name("typesystem.xml"))
+                if candidate.is_file()
+            ),
+            None,
+        )
+        return load_cas_from_xmi(
+            text, typesystem=type_system() if beside is None else load_typesystem(beside), lenient=True
+        )
 
 
 def uima_documents(path: Path) -> Iterator[ReadDocument]:
@@ -83,8 +90,13 @@ def _document(path: Path) -> ReadDocument:
     except ReadError as error:
         return next(unreadable(path, error))
     except Exception as error:  # noqa: BLE001 - cassis and lxml raise many kinds on a file that is no CAS
-        return ReadDocument(path, problems=[f"{path}: not a UIMA CAS cassis reads ({type(error).__name__}: "
-                                            f"{str(error).splitlines()[0][:200] if str(error) else 'no detail'})"])
+        return ReadDocument(
+            path,
+            problems=[
+                f"{path}: not a UIMA CAS cassis reads ({type(error).__name__}: "
+                f"{str(error).splitlines()[0][:200] if str(error) else 'no detail'})"
+            ],
+        )
     document = ReadDocument(path)
     text = cas.sofa_string
     if not isinstance(text, str) or not text:
@@ -92,8 +104,13 @@ def _document(path: Path) -> ReadDocument:
         return document
     meta = {"id": path.stem, "source": str(path)}
     for metadata in _select(cas, METADATA):
-        meta.update({key: value for key, value in (("id", metadata.get("documentId")),
-                                                   ("title", metadata.get("documentTitle"))) if value})
+        meta.update(
+            {
+                key: value
+                for key, value in (("id", metadata.get("documentId")), ("title", metadata.get("documentTitle")))
+                if value
+            }
+        )
     spans, span_ids = _spans(cas, path, document)
     document.record = {"text": text, "meta": meta, "spans": spans, "relations": _relations(cas, span_ids, document)}
     return document
@@ -134,8 +151,14 @@ def _relations(cas, span_ids: dict[int, str], document: ReadDocument) -> list[di
         if not _is_relation(annotation):
             continue
         ends = [span_ids.get(id(annotation.get(end))) for end in ("Governor", "Dependent")]
-        label = next((annotation.get(feature.name) for feature in annotation.type.all_features
-                      if feature.rangeType.name == "uima.cas.String" and annotation.get(feature.name)), None)
+        label = next(
+            (
+                annotation.get(feature.name)
+                for feature in annotation.type.all_features
+                if feature.rangeType.name == "uima.cas.String" and annotation.get(feature.name)
+            ),
+            None,
+        )
         if None in ends or not label:
             document.left_out["relation not between two named entities, or without a label"] += 1
             continue
@@ -153,15 +176,25 @@ def article_cas(types, article: ExportedArticle):
 
     cas = Cas(typesystem=types)
     cas.sofa_string = article.text
-    cas.add(types.get_type(METADATA)(begin=0, end=len(article.text), documentId=article.id,
-                                     documentTitle=article.meta.get("title") or None))
+    cas.add(
+        types.get_type(METADATA)(
+            begin=0, end=len(article.text), documentId=article.id, documentTitle=article.meta.get("title") or None
+        )
+    )
     entity_type, relation_type = types.get_type(NAMED_ENTITY), types.get_type(RELATION)
     entities = {span.id: entity_type(begin=span.start, end=span.end, value=span.label) for span in article.spans}
     cas.add_all(entities.values())
     for link in article.relations:
         dependent = entities[link.child]
-        cas.add(relation_type(begin=dependent.begin, end=dependent.end, Governor=entities[link.head],
-                              Dependent=dependent, label=link.label))
+        cas.add(
+            relation_type(
+                begin=dependent.begin,
+                end=dependent.end,
+                Governor=entities[link.head],
+                Dependent=dependent,
+                label=link.label,
+            )
+        )
     return cas
 
 
@@ -175,7 +208,9 @@ def write_uima(articles: Iterable[ExportedArticle], folder: Path) -> int:
     count = 0
     with new_folder(folder) as filling:
         for stem, article in article_stems(articles):
-            atomic_write(filling / f"{stem}.xmi", article_cas(types, article).to_xmi().encode("utf-8"), keep_backup=False)
+            atomic_write(
+                filling / f"{stem}.xmi", article_cas(types, article).to_xmi().encode("utf-8"), keep_backup=False
+            )
             count += 1
         atomic_write(filling / TYPE_SYSTEM, types.to_xml().encode("utf-8"), keep_backup=False)
     return count

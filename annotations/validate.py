@@ -41,8 +41,12 @@ def _blank_spacy():
 
 
 # The JSONL shapes Broadsheet reads and writes, by what a line of each holds.
-SHAPES = {"broadsheet": "Broadsheet JSONL", "prodigy": "Prodigy JSONL", "doccano": "doccano JSONL",
-          "doccano-entities": "doccano relation-extraction or intent JSONL"}
+SHAPES = {
+    "broadsheet": "Broadsheet JSONL",
+    "prodigy": "Prodigy JSONL",
+    "doccano": "doccano JSONL",
+    "doccano-entities": "doccano relation-extraction or intent JSONL",
+}
 _ANSWERS = ("accept", "reject", "ignore")
 
 
@@ -84,8 +88,11 @@ def validate_jsonl(path: Path) -> ValidationReport:
     except JsonlFileError as error:
         report.errors.append(str(error))
     if shapes:
-        report.notes.insert(0, f"{path}: read as " + ", ".join(f"{SHAPES[shape]} ({count} line(s))"
-                                                               for shape, count in shapes.most_common()))
+        report.notes.insert(
+            0,
+            f"{path}: read as "
+            + ", ".join(f"{SHAPES[shape]} ({count} line(s))" for shape, count in shapes.most_common()),
+        )
     return report
 
 
@@ -101,7 +108,9 @@ def _ours(where: str, record: dict, validator, report: ValidationReport) -> list
     for index, relation in enumerate(record.get("relations", []), start=1):
         for end in ("head", "child"):
             if relation[end] not in span_ids:
-                report.errors.append(f"{where}: relation {index} ({relation['label']}): {end} {relation[end]!r} is not the id of a span of this line")
+                report.errors.append(
+                    f"{where}: relation {index} ({relation['label']}): {end} {relation[end]!r} is not the id of a span of this line"
+                )
     return record["spans"]
 
 
@@ -136,12 +145,21 @@ def _doccano_entities(where: str, record: dict, validator, report: ValidationRep
     between their ids."""
     entities = record["entities"]
     problem = _text_problem(record)
-    spans = [] if problem else [{"start": entity.get("start_offset"), "end": entity.get("end_offset"), "label": entity.get("label")}
-                                 for entity in entities if isinstance(entity, dict)]
+    spans = (
+        []
+        if problem
+        else [
+            {"start": entity.get("start_offset"), "end": entity.get("end_offset"), "label": entity.get("label")}
+            for entity in entities
+            if isinstance(entity, dict)
+        ]
+    )
     if problem is None and len(spans) != len(entities):
         problem = "'entities' must be a list of objects"
     problem = problem or _misshapen(spans, "entity")
-    ids = {entity.get("id") for entity in entities if isinstance(entity, dict) and isinstance(entity.get("id"), (int, str))}
+    ids = {
+        entity.get("id") for entity in entities if isinstance(entity, dict) and isinstance(entity.get("id"), (int, str))
+    }
     relations = record.get("relations") or []
     for index, relation in enumerate(relations if isinstance(relations, list) else [None], start=1):
         ends = [relation.get(key) for key in ("from_id", "to_id")] if isinstance(relation, dict) else [None]
@@ -193,9 +211,15 @@ def validate_path(path: Path) -> ValidationReport:
     tells it (readers.detect_format)."""
     from .readers import detect_format
 
-    return {"brat": validate_brat, "conll": validate_conll, "labelstudio": validate_labelstudio,
-            "spacy": validate_docbin, "uima": validate_uima, "webanno-tsv": validate_webanno_tsv,
-            "jsonl": validate_jsonl}[detect_format(path)](path)
+    return {
+        "brat": validate_brat,
+        "conll": validate_conll,
+        "labelstudio": validate_labelstudio,
+        "spacy": validate_docbin,
+        "uima": validate_uima,
+        "webanno-tsv": validate_webanno_tsv,
+        "jsonl": validate_jsonl,
+    }[detect_format(path)](path)
 
 
 _CONLL_LINE = re.compile(r"(\S+)\t(O|[BI]-\S+)")
@@ -223,7 +247,9 @@ def validate_conll(path: Path) -> ValidationReport:
             continue
         tag = match.group(2)
         if tag.startswith("I-") and previous[2:] != tag[2:]:
-            report.errors.append(f"{path}:{number}: {tag} does not continue a {tag[2:]} span (it must follow B-{tag[2:]} or {tag})")
+            report.errors.append(
+                f"{path}:{number}: {tag} does not continue a {tag[2:]} span (it must follow B-{tag[2:]} or {tag})"
+            )
         previous = tag
     return report
 
@@ -246,8 +272,11 @@ def validate_brat(folder: Path) -> ValidationReport:
     if not conf.is_file():
         report.errors.append(f"{conf}: missing: brat's verifier flags every span of a type it does not list")
         return report
-    listed = {line.split("\t")[0].strip() for line in conf.read_text(encoding="utf-8", errors="replace").splitlines()
-              if line.strip() and not line.startswith(("[", "#"))}
+    listed = {
+        line.split("\t")[0].strip()
+        for line in conf.read_text(encoding="utf-8", errors="replace").splitlines()
+        if line.strip() and not line.startswith(("[", "#"))
+    }
     for kind, used in (("label", labels), ("relation", relations)):
         for name in sorted(used - listed):
             report.errors.append(f"{conf}: the {kind} {name!r} is used but not listed")

@@ -62,8 +62,12 @@ class _Reading:
     layers: list[_Layer] = field(default_factory=list)
     sentences: list[tuple[int, str]] = field(default_factory=list)  # (UTF-16 start, text)
     spans: dict[tuple, dict] = field(default_factory=dict)
-    on_token: dict[tuple[str, str], list[tuple[int, tuple]]] = field(default_factory=dict)  # (layer, token): (N, span key)
-    arcs: list[tuple[str, str, str, int, int, str]] = field(default_factory=list)  # (layer, dependent, governor, N, N, label)
+    on_token: dict[tuple[str, str], list[tuple[int, tuple]]] = field(
+        default_factory=dict
+    )  # (layer, token): (N, span key)
+    arcs: list[tuple[str, str, str, int, int, str]] = field(
+        default_factory=list
+    )  # (layer, dependent, governor, N, N, label)
     document: ReadDocument = None  # type: ignore[assignment]
 
 
@@ -97,8 +101,15 @@ def _read_line(reading: _Reading, line: str, where: str) -> None:
     if line.startswith(("#T_SP=", "#T_RL=", "#T_CH=")):
         name, *features = line[6:].split("|")
         base = next((feature[3:] for feature in features if feature.startswith("BT_")), "")
-        reading.layers.append(_Layer(line[3:5], name, [feature for feature in features if not feature.startswith("BT_")],
-                                     sum(layer.columns for layer in reading.layers), base))
+        reading.layers.append(
+            _Layer(
+                line[3:5],
+                name,
+                [feature for feature in features if not feature.startswith("BT_")],
+                sum(layer.columns for layer in reading.layers),
+                base,
+            )
+        )
     elif line.startswith("#Text="):
         if reading.sentences and reading.sentences[-1][0] < 0:  # a sentence across lines: a #Text= line each
             reading.sentences[-1] = (-1, reading.sentences[-1][1] + "\n" + _unescaped(line[6:]))
@@ -113,7 +124,7 @@ def _read_line(reading: _Reading, line: str, where: str) -> None:
         if reading.sentences and reading.sentences[-1][0] < 0:
             reading.sentences[-1] = (int(row.group(2)), reading.sentences[-1][1])
         for layer in reading.layers:
-            _read_cells(reading, layer, row, cells[layer.first_column:layer.first_column + layer.columns])
+            _read_cells(reading, layer, row, cells[layer.first_column : layer.first_column + layer.columns])
 
 
 def _read_cells(reading: _Reading, layer: _Layer, row: re.Match, cells: list[str]) -> None:
@@ -126,8 +137,9 @@ def _read_cells(reading: _Reading, layer: _Layer, row: re.Match, cells: list[str
         for index, governor in enumerate(governors):
             given = labels[index].group(1) if index < len(labels) else "*"
             label = _unescaped(given) if given not in ("*", "") else layer.short_name
-            reading.arcs.append((layer.base, token, governor.group(1), int(governor.group(2) or 0),
-                                 int(governor.group(3) or 0), label))
+            reading.arcs.append(
+                (layer.base, token, governor.group(1), int(governor.group(2) or 0), int(governor.group(3) or 0), label)
+            )
         return
     chosen = layer.features.index("value") if "value" in layer.features else None
     columns = [_items(cell) for cell in cells]
@@ -149,8 +161,10 @@ def _finished(reading: _Reading) -> ReadDocument:
     for given_start, sentence in reading.sentences:
         start = given_start
         if start - units > _LONGEST_GAP:
-            document.problems.append(f"{reading.path}: a sentence starts at {start}, far past the text before it "
-                                     f"(which ends at {units}); its offsets are not to be trusted")
+            document.problems.append(
+                f"{reading.path}: a sentence starts at {start}, far past the text before it "
+                f"(which ends at {units}); its offsets are not to be trusted"
+            )
             start = units + 1
         if start > units:
             text += "\n" + " " * (start - units - 1)
@@ -162,21 +176,29 @@ def _finished(reading: _Reading) -> ReadDocument:
     for key, span in reading.spans.items():
         span_start, span_end = offsets.to_python(span["start"]), offsets.to_python(span["end"])
         if span_start is None or span_end is None:
-            document.problems.append(f"{reading.path}: {span['label']} at {span['start']}-{span['end']} (UTF-16 units) "
-                                     "lies outside the text or inside a character; skipped")
+            document.problems.append(
+                f"{reading.path}: {span['label']} at {span['start']}-{span['end']} (UTF-16 units) "
+                "lies outside the text or inside a character; skipped"
+            )
             continue
         ids[key] = hashlib.sha1(f"{reading.path}\0{key}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
         spans.append({**span, "start": span_start, "end": span_end, "id": ids[key]})
-    document.record = {"text": text, "meta": {"id": reading.path.stem, "source": str(reading.path)}, "spans": spans,
-                       "relations": _relations(reading, ids)}
+    document.record = {
+        "text": text,
+        "meta": {"id": reading.path.stem, "source": str(reading.path)},
+        "spans": spans,
+        "relations": _relations(reading, ids),
+    }
     return document
 
 
 def _relations(reading: _Reading, ids: dict[tuple, str]) -> list[dict]:
     relations = []
     for base, dependent, governor, governor_number, dependent_number, label in reading.arcs:
-        ends = [next((ids.get(key) for number, key in reading.on_token.get((base, at), []) if number == wanted), None)
-                for at, wanted in ((governor, governor_number), (dependent, dependent_number))]
+        ends = [
+            next((ids.get(key) for number, key in reading.on_token.get((base, at), []) if number == wanted), None)
+            for at, wanted in ((governor, governor_number), (dependent, dependent_number))
+        ]
         if None in ends:
             reading.document.left_out["relation not between two spans"] += 1
             continue

@@ -78,8 +78,13 @@ def make_tagged_database(path: Path, article_path: Path, count: int) -> None:
     every = len(words) // count
     labels = ("actor", "claim", "figure", "quote")
     with Store.open(path) as store:
-        store.import_spans(article, [Annotation.create(article.id, article.text, *words[index * every], labels[index % 4], "bench")
-                                 for index in range(count)])
+        store.import_spans(
+            article,
+            [
+                Annotation.create(article.id, article.text, *words[index * every], labels[index % 4], "bench")
+                for index in range(count)
+            ],
+        )
 
 
 def main() -> None:
@@ -97,9 +102,14 @@ def main() -> None:
         for seed, article in enumerate(articles, start=1):
             make_article(article, seed)
         app = f"{sys.executable} -m tui.cli"
-        (floor, _), (three, _) = first_paints([(f"{sys.executable} minimal.py", "Kirkuk"),
-                                               (f"{app} {' '.join(map(str, articles))} --db paint.json", first_words(articles[0]))],
-                                              work, args.runs)
+        (floor, _), (three, _) = first_paints(
+            [
+                (f"{sys.executable} minimal.py", "Kirkuk"),
+                (f"{app} {' '.join(map(str, articles))} --db paint.json", first_words(articles[0])),
+            ],
+            work,
+            args.runs,
+        )
         print("| first paint, 160x48 | median | / floor |")
         print("|---|---|---|")
         print(f"| minimal Textual app (floor) | {floor:.0f} ms | 1.00x |")
@@ -107,7 +117,12 @@ def main() -> None:
         curses_app = f"{sys.executable} {ROOT / 'benchmarks' / 'curses_annotator.py'} {articles[0]}"
         versions = [("Broadsheet", app)]
         if args.baseline:
-            versions.append((f"Broadsheet at {args.baseline}", f"env PYTHONPATH={export_revision(args.baseline, work / 'baseline')} {app}"))
+            versions.append(
+                (
+                    f"Broadsheet at {args.baseline}",
+                    f"env PYTHONPATH={export_revision(args.baseline, work / 'baseline')} {app}",
+                )
+            )
         cases = [
             ("minimal Textual app, one repaint", f"{sys.executable} minimal_key.py", "Outlet 1", "l", []),
             ("curses annotator: cursor move (l)", f"{curses_app} move-tags.json", "long1.md", "l", []),
@@ -121,7 +136,15 @@ def main() -> None:
                     database = work / f"{slug}-{len(cases)}.json"
                     if stored:
                         make_tagged_database(database, articles[0], STORED_TAGS)
-                    cases.append((f"{version}: {action}{stored}", f"{command} {articles[0]} --db {database}", "Outlet 1", key, before_each))
+                    cases.append(
+                        (
+                            f"{version}: {action}{stored}",
+                            f"{command} {articles[0]} --db {database}",
+                            "Outlet 1",
+                            key,
+                            before_each,
+                        )
+                    )
         # Every case's app runs from the start, and each round times one key in each: the
         # machine's slow spells fall on all of them alike, not on one case's block of keys.
         with ExitStack() as stack:
@@ -136,8 +159,10 @@ def main() -> None:
         print("|---|---|---|---|---|")
         for (name, _, _, _, _), taken in zip(cases, samples, strict=True):
             screen, frame = [timing.screen for timing in taken], [timing.frame for timing in taken]
-            print(f"| {name} | {median(screen):.1f} ms | {percentile(screen, 0.95):.1f} ms "
-                  f"| {median(frame):.1f} ms | {percentile(frame, 0.95):.1f} ms |")
+            print(
+                f"| {name} | {median(screen):.1f} ms | {percentile(screen, 0.95):.1f} ms "
+                f"| {median(frame):.1f} ms | {percentile(frame, 0.95):.1f} ms |"
+            )
 
 
 if __name__ == "__main__":

@@ -58,8 +58,12 @@ async def measure(count: int, db: Path) -> None:
     from annotations.articles import Article
     from tests.conftest import make_app
 
-    articles = [Article(f"a{number:07d}", "A short text.", meta={"outlet": f"Outlet {number % 10}", "title": f"Report {number}"})
-                for number in range(count)]
+    articles = [
+        Article(
+            f"a{number:07d}", "A short text.", meta={"outlet": f"Outlet {number % 10}", "title": f"Report {number}"}
+        )
+        for number in range(count)
+    ]
     typed = [NEEDLE[:length] for length in range(1, len(NEEDLE) + 1)] + [NEEDLE[:-1]]
     first_rows = [first_row(articles, needle) for needle in typed]
     app, store = make_app(articles, db)
@@ -81,7 +85,9 @@ async def type_needle(app, pace: str, typed: list[str], first_rows: list[str]) -
     filtered every article)."""
     for key, needle, row in zip(KEYS, typed, first_rows, strict=True):
         sent = send(app, key)
-        await until(lambda needle=needle, row=row: filtering(app.screen, needle) and row in next(iter(shown_rows(app)), ""))
+        await until(
+            lambda needle=needle, row=row: filtering(app.screen, needle) and row in next(iter(shown_rows(app)), "")
+        )
         shown = since(sent)
         if pace == "settled":
             await until(lambda needle=needle: filtering(app.screen, needle, to_the_end=True))
@@ -90,7 +96,9 @@ async def type_needle(app, pace: str, typed: list[str], first_rows: list[str]) -
 
 def first_row(articles: list, needle: str) -> str:
     """The first row the picker should show for ``needle``: worked out here, not by the picker."""
-    article = next(article for article in articles if needle in f"{article.id} {article.outlet}  {article.title}".casefold())
+    article = next(
+        article for article in articles if needle in f"{article.id} {article.outlet}  {article.title}".casefold()
+    )
     return f"{article.outlet}  {article.title}"
 
 
@@ -148,11 +156,14 @@ def run_case(code: Path, count: int, timeout: float, scratch: Path) -> list[dict
 
 def reported(rounds: list[list[dict]], kind: str, pace: str | None = None) -> list[list[dict]]:
     """Each round's reports of ``kind`` (at ``pace``), in order."""
-    return [[report for report in reports if report["event"] == kind and report.get("pace") == pace] for reports in rounds]
+    return [
+        [report for report in reports if report["event"] == kind and report.get("pace") == pace] for reports in rounds
+    ]
 
 
 def table(name: str, rounds: list[list[dict]], timeout: float) -> list[str]:
     """The median of each figure over the rounds ('> T s' when a round never got there)."""
+
     def figure(kind: str, pace: str, number: int, field: str) -> str:
         taken = [found[number][field] if number < len(found) else None for found in reported(rounds, kind, pace)]
         if any(value is None for value in taken):
@@ -166,12 +177,16 @@ def table(name: str, rounds: list[list[dict]], timeout: float) -> list[str]:
 
     peak = max((report["memory"][1] for reports in rounds for report in reports), default=0)
     typed = [keys if len(keys) == len(KEYS) else [] for keys in reported(rounds, "key", "settled")]
-    lines = [f"| {name}: open (o) | {figure('open', 'settled', 0, 'ms')} | | {figure('open', 'fast', 0, 'ms')} "
-             f"| {memory(reported(rounds, 'app'))} once the app is open, {memory(typed)} once the filter is typed; "
-             f"peak {peak:.0f} MB |"]
+    lines = [
+        f"| {name}: open (o) | {figure('open', 'settled', 0, 'ms')} | | {figure('open', 'fast', 0, 'ms')} "
+        f"| {memory(reported(rounds, 'app'))} once the app is open, {memory(typed)} once the filter is typed; "
+        f"peak {peak:.0f} MB |"
+    ]
     for number, key in enumerate(KEYS):
         settled = [figure("key", "settled", number, field) for field in ("shown", "complete")]
-        lines.append(f"| {name}: key {key!r} | {settled[0]} | {settled[1]} | {figure('key', 'fast', number, 'shown')} | |")
+        lines.append(
+            f"| {name}: key {key!r} | {settled[0]} | {settled[1]} | {figure('key', 'fast', number, 'shown')} | |"
+        )
     return lines
 
 
@@ -198,7 +213,9 @@ def main() -> None:
             for place in range(len(versions)):  # each round starts with the next version
                 index = (place + round_number) % len(versions)
                 results[index].append(run_case(versions[index][1], args.count, args.timeout, scratch))
-    print(f"| {args.count:,} articles, {args.rounds} rounds (medians) | shown | complete | shown, typed fast | memory |")
+    print(
+        f"| {args.count:,} articles, {args.rounds} rounds (medians) | shown | complete | shown, typed fast | memory |"
+    )
     print("|---|---|---|---|---|")
     for (name, _), rounds in zip(versions, results, strict=True):
         print("\n".join(table(name, rounds, args.timeout)))

@@ -41,9 +41,16 @@ def linked_database(folder: Path) -> Path:
     db = folder / "db.json"
     with Store.open(db) as store:
         for words in ("Kataib Hezbollah", "Pentagon"):
-            spans = [store.add(articles[article_id], articles[article_id].text.index(words),
-                               articles[article_id].text.index(words) + len(words), "actor", "bench")
-                     for article_id in (first, second)]
+            spans = [
+                store.add(
+                    articles[article_id],
+                    articles[article_id].text.index(words),
+                    articles[article_id].text.index(words) + len(words),
+                    "actor",
+                    "bench",
+                )
+                for article_id in (first, second)
+            ]
             store.link(spans[0], spans[1], "same-as", "bench")
     return db
 
@@ -59,13 +66,25 @@ def in_terminal(count: int, reps: int) -> list[tuple[str, str, str]]:
             bench.send_keys(["C"])
             while "clusters across" not in bench.capture(escapes=False):
                 time.sleep(0.02)
-            idle, busy, total = latencies_while_working(bench, "Down", lambda: rows(bench, *TABLE_ROWS), reps, "p",
-                                                        "proposing", "proposed (y: confirm", before_each=["Up"], timeout=300)
+            idle, busy, total = latencies_while_working(
+                bench,
+                "Down",
+                lambda: rows(bench, *TABLE_ROWS),
+                reps,
+                "p",
+                "proposing",
+                "proposed (y: confirm",
+                before_each=["Up"],
+                timeout=300,
+            )
             proposed = bench.capture(escapes=False).split(" proposed (y: confirm")[0].rsplit(" ", 1)[-1]
             after = key_latencies(bench, "Down", lambda: rows(bench, *TABLE_ROWS), reps, ["Up"])
-    return [latency_row("cursor move in the compare view, idle", idle), latency_row("cursor move while p proposes", busy),
-            (f"p over {count} open articles, to the proposed rows", f"{total:.2f} s", ""),
-            latency_row(f"cursor move among the {proposed} proposed rows", after)]
+    return [
+        latency_row("cursor move in the compare view, idle", idle),
+        latency_row("cursor move while p proposes", busy),
+        (f"p over {count} open articles, to the proposed rows", f"{total:.2f} s", ""),
+        latency_row(f"cursor move among the {proposed} proposed rows", after),
+    ]
 
 
 def main() -> None:
@@ -80,7 +99,9 @@ def main() -> None:
     found = propose(texts.items())
     for label in KINDS:
         precision, recall = evaluate(found, texts, label)
-        print(f"{label:7} precision {precision:.2f}  recall {recall:.2f}  ({sum(p.label == label for p in found)} proposed)")
+        print(
+            f"{label:7} precision {precision:.2f}  recall {recall:.2f}  ({sum(p.label == label for p in found)} proposed)"
+        )
     corpus = [(f"copy{number}", seeds[number % len(seeds)].text) for number in range(args.count)]
     for label in KINDS:
         times = []
@@ -88,7 +109,9 @@ def main() -> None:
             started = time.perf_counter()
             propose(corpus, [label])
             times.append(time.perf_counter() - started)
-        print(f"{label:7} over {args.count} articles: {statistics.median(times) * 1000:.0f} ms (median of {args.rounds})")
+        print(
+            f"{label:7} over {args.count} articles: {statistics.median(times) * 1000:.0f} ms (median of {args.rounds})"
+        )
     print("| measure | median / total | p90 |")
     print("|---|---|---|")
     for name, value, p90 in in_terminal(args.count, args.reps):

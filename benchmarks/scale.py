@@ -45,8 +45,10 @@ from startup import MINIMAL_APP, first_paint_ms
 from terminal import key_latency, rows, running, use_this_checkout
 
 SPANS_PER_ARTICLE = 10
-WORDS = ("militia strikes Pentagon Kataib Hezbollah contractor rocket Kirkuk Baghdad statement forces "
-         "said the of in and a to at least fighters killed wounded spokesman Hoffman Esper Iraq Syria").split()
+WORDS = (
+    "militia strikes Pentagon Kataib Hezbollah contractor rocket Kirkuk Baghdad statement forces "
+    "said the of in and a to at least fighters killed wounded spokesman Hoffman Esper Iraq Syria"
+).split()
 LABELS = ("actor", "claim", "figure", "quote")
 SCHEMA = """
 CREATE TABLE articles (id TEXT PRIMARY KEY, text TEXT NOT NULL, meta TEXT NOT NULL);
@@ -71,11 +73,18 @@ def run_child(command: list[str], cwd: Path) -> Measure:
     peak = cwd / "peak.txt"
     peak.unlink(missing_ok=True)
     started = time.perf_counter()
-    done = subprocess.run([command[0], str(PEAK), str(peak), *command[1:]], cwd=cwd, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, check=False)
+    done = subprocess.run(
+        [command[0], str(PEAK), str(peak), *command[1:]],
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        check=False,
+    )
     seconds = time.perf_counter() - started
     if done.returncode not in (0, 1):
-        raise RuntimeError(f"{' '.join(command)} ended with {done.returncode}: {done.stderr.decode(errors='replace')[-2000:]}")
+        raise RuntimeError(
+            f"{' '.join(command)} ended with {done.returncode}: {done.stderr.decode(errors='replace')[-2000:]}"
+        )
     return Measure(seconds, int(peak.read_text()) / 1024)
 
 
@@ -108,8 +117,11 @@ def write_jsonl(path: Path, spans: int, seed: int, moved_from: Path | None = Non
                 record["spans"] = [moved(rng, record["text"], span) for span in record["spans"] if rng.random() > 0.02]
             else:
                 text = article_text(rng)
-                record = {"text": text, "meta": {"id": f"story-{number:07d}", "outlet": f"Outlet {number % 37}"},
-                          "spans": spans_of(rng, text)}
+                record = {
+                    "text": text,
+                    "meta": {"id": f"story-{number:07d}", "outlet": f"Outlet {number % 37}"},
+                    "spans": spans_of(rng, text),
+                }
             out.write(json.dumps(record) + "\n")
 
 
@@ -141,9 +153,13 @@ def sqlite_import(source: str, database: str) -> None:
         for line in lines:
             record = json.loads(line)
             article_id = record["meta"]["id"]
-            connection.execute("INSERT INTO articles VALUES (?, ?, ?)", (article_id, record["text"], json.dumps(record["meta"])))
-            connection.executemany("INSERT INTO spans VALUES (?, ?, ?, ?)",
-                                   [(article_id, span["start"], span["end"], span["label"]) for span in record["spans"]])
+            connection.execute(
+                "INSERT INTO articles VALUES (?, ?, ?)", (article_id, record["text"], json.dumps(record["meta"]))
+            )
+            connection.executemany(
+                "INSERT INTO spans VALUES (?, ?, ?, ?)",
+                [(article_id, span["start"], span["end"], span["label"]) for span in record["spans"]],
+            )
     connection.close()
 
 
@@ -151,9 +167,12 @@ def sqlite_export(database: str, output: str) -> None:
     connection = sqlite3.connect(database)
     with open(output, "w") as out:
         for article_id, text, meta in connection.execute("SELECT id, text, meta FROM articles ORDER BY id"):
-            spans = [{"start": start, "end": end, "label": label, "text": text[start:end]}
-                     for start, end, label in connection.execute(
-                         "SELECT start, end, label FROM spans WHERE article_id = ? ORDER BY start, end", (article_id,))]
+            spans = [
+                {"start": start, "end": end, "label": label, "text": text[start:end]}
+                for start, end, label in connection.execute(
+                    "SELECT start, end, label FROM spans WHERE article_id = ? ORDER BY start, end", (article_id,)
+                )
+            ]
             out.write(json.dumps({"text": text, "meta": json.loads(meta), "spans": spans}, ensure_ascii=False) + "\n")
     connection.close()
 
@@ -165,7 +184,9 @@ def sqlite_tags(database: str, stored: str, samples: str) -> None:
     connection.execute("PRAGMA synchronous = FULL")
     connection.executescript(SCHEMA)
     with connection:
-        connection.executemany("INSERT INTO spans VALUES ('big', ?, ?, 'actor')", [(n, n + 3) for n in range(int(stored))])
+        connection.executemany(
+            "INSERT INTO spans VALUES ('big', ?, ?, 'actor')", [(n, n + 3) for n in range(int(stored))]
+        )
     timings = []
     for number in range(int(samples)):
         started = time.perf_counter()
@@ -186,7 +207,9 @@ def broadsheet_tags(database: str, stored: str, samples: str) -> None:
     article = Article("big", text)
     words = [(start, start + 3) for start in range(0, len(text) - 10, 7)]
     with Store.open(database) as store:
-        store.import_spans(article, [Annotation.create("big", text, *words[n], "actor", "bench") for n in range(int(stored))])
+        store.import_spans(
+            article, [Annotation.create("big", text, *words[n], "actor", "bench") for n in range(int(stored))]
+        )
         timings = []
         for number in range(int(samples)):
             started = time.perf_counter()
@@ -199,16 +222,23 @@ def tag_median(command: list[str], cwd: Path) -> float:
     return float(subprocess.run(command, cwd=cwd, check=True, capture_output=True, text=True).stdout)
 
 
-CHILDREN = {"sqlite-import": sqlite_import, "sqlite-export": sqlite_export, "sqlite-tags": sqlite_tags,
-            "broadsheet-tags": broadsheet_tags}
+CHILDREN = {
+    "sqlite-import": sqlite_import,
+    "sqlite-export": sqlite_export,
+    "sqlite-tags": sqlite_tags,
+    "broadsheet-tags": broadsheet_tags,
+}
 
 
 # -- the run --------------------------------------------------------------------
 
 
 def size_name(spans: int) -> str:
-    return f"{spans // 1_000_000}M" if spans >= 1_000_000 and not spans % 1_000_000 else (
-        f"{spans // 1000}k" if spans >= 1000 and not spans % 1000 else str(spans))
+    return (
+        f"{spans // 1_000_000}M"
+        if spans >= 1_000_000 and not spans % 1_000_000
+        else (f"{spans // 1000}k" if spans >= 1000 and not spans % 1000 else str(spans))
+    )
 
 
 def parse_size(text: str) -> int:
@@ -231,7 +261,11 @@ def painted(command: str, expect: str, work: Path) -> Measure:
 
 def cases(args: argparse.Namespace, work: Path) -> dict[str, tuple]:
     """Each case's name and how to run it: ("child", argv) or ("paint", command, expect) or ("tags", argv)."""
-    python, cli, me = sys.executable, [sys.executable, "-m", "tui.cli"], [sys.executable, str(Path(__file__).resolve()), "--child"]
+    python, cli, me = (
+        sys.executable,
+        [sys.executable, "-m", "tui.cli"],
+        [sys.executable, str(Path(__file__).resolve()), "--child"],
+    )
     largest = size_name(max(args.sizes))
     found: dict[str, tuple] = {}
     for spans in args.sizes:
@@ -242,13 +276,26 @@ def cases(args: argparse.Namespace, work: Path) -> dict[str, tuple]:
     found[f"export {largest}: SQLite"] = ("child", [*me, "sqlite-export", "a.sqlite", "out-sqlite.jsonl"])
     found[f"agree {largest} x2: Broadsheet"] = ("child", [*cli, "agree", "a.json", "b.json"])
     found["Textual floor"] = ("paint", f"{python} minimal.py", "Kirkuk")
-    found[f"review, first card, {largest}: Broadsheet"] = ("paint", f"{python} -m tui.cli review --db a.json", "Reviewed")
+    found[f"review, first card, {largest}: Broadsheet"] = (
+        "paint",
+        f"{python} -m tui.cli review --db a.json",
+        "Reviewed",
+    )
     found[f"first paint, {args.articles:,} articles: Broadsheet"] = (
-        "paint", f"{python} -m tui.cli corpus --db paint.json", "{first words}")
+        "paint",
+        f"{python} -m tui.cli corpus --db paint.json",
+        "{first words}",
+    )
     for stored in (0, args.tags):
         where = f"{stored:,} tags" if stored else "a fresh article"
-        found[f"tag in {where}: Broadsheet"] = ("tags", [*me, "broadsheet-tags", "{fresh}.json", str(stored), str(args.samples)])
-        found[f"tag in {where}: SQLite"] = ("tags", [*me, "sqlite-tags", "{fresh}.sqlite", str(stored), str(args.samples)])
+        found[f"tag in {where}: Broadsheet"] = (
+            "tags",
+            [*me, "broadsheet-tags", "{fresh}.json", str(stored), str(args.samples)],
+        )
+        found[f"tag in {where}: SQLite"] = (
+            "tags",
+            [*me, "sqlite-tags", "{fresh}.sqlite", str(stored), str(args.samples)],
+        )
     return found
 
 
@@ -261,7 +308,9 @@ def prepare(args: argparse.Namespace, work: Path) -> str:
     cli = [sys.executable, "-m", "tui.cli", "import"]
     run_child([*cli, str(largest), "--db", "a.json"], work)
     run_child([*cli, "moved.jsonl", "--db", "b.json"], work)
-    run_child([sys.executable, str(Path(__file__).resolve()), "--child", "sqlite-import", str(largest), "a.sqlite"], work)
+    run_child(
+        [sys.executable, str(Path(__file__).resolve()), "--child", "sqlite-import", str(largest), "a.sqlite"], work
+    )
     (work / "minimal.py").write_text(MINIMAL_APP)
     print("  prepared", file=sys.stderr, flush=True)
     return write_corpus(work / "corpus", args.articles)
@@ -289,8 +338,12 @@ def app_tags(args: argparse.Namespace, work: Path) -> dict[str, list[Measure]]:
     make_tagged_database(work / "tagged.json", article, args.tags)
     cases = {"a fresh article": "fresh.json", f"{args.tags:,} tags": "tagged.json"}
     taken: dict[str, list[Measure]] = {f"tag in {where}, in the app: Broadsheet": [] for where in cases}
-    with running(f"{sys.executable} -m tui.cli {article} --db {cases['a fresh article']}", work, "Outlet 1") as fresh, \
-            running(f"{sys.executable} -m tui.cli {article} --db {cases[f'{args.tags:,} tags']}", work, "Outlet 1") as tagged:
+    with (
+        running(f"{sys.executable} -m tui.cli {article} --db {cases['a fresh article']}", work, "Outlet 1") as fresh,
+        running(
+            f"{sys.executable} -m tui.cli {article} --db {cases[f'{args.tags:,} tags']}", work, "Outlet 1"
+        ) as tagged,
+    ):
         for _ in range(args.samples):
             for name, bench in zip(taken, (fresh, tagged), strict=True):
                 timing = key_latency(bench, "a", lambda bench=bench: rows(bench, 0, 8), ["w"])
@@ -322,7 +375,11 @@ def figure(measures: list[Measure]) -> tuple[float, float]:
 
 
 def shown(seconds: float, mib: float) -> str:
-    time_part = f"{seconds * 1000:.2f} ms" if seconds < 0.01 else (f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.1f} s")
+    time_part = (
+        f"{seconds * 1000:.2f} ms"
+        if seconds < 0.01
+        else (f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.1f} s")
+    )
     return time_part if math.isnan(mib) else f"{time_part}, {mib:.0f} MiB"  # nan: not measured
 
 
@@ -336,7 +393,9 @@ def table(taken: dict[str, list[Measure]]) -> list[str]:
         work = name.removesuffix(": Broadsheet")
         ours = figure(measures)
         if work.startswith("tag in") and "a fresh article" not in work:
-            fresh = work.replace(next(part for part in work.split(" ") if part[0].isdigit()) + " tags", "a fresh article")
+            fresh = work.replace(
+                next(part for part in work.split(" ") if part[0].isdigit()) + " tags", "a fresh article"
+            )
             yardstick, against = figure(taken[fresh + ": Broadsheet"]), "a fresh article"
         elif (other := taken.get(work + ": SQLite")) is not None:
             yardstick, against = figure(other), "SQLite"
@@ -346,9 +405,16 @@ def table(taken: dict[str, list[Measure]]) -> list[str]:
             lines.append(f"| {work} | {shown(*ours)} | - | - |")
             continue
         memory = "" if math.isnan(ours[1]) or math.isnan(yardstick[1]) else f", RSS {ours[1] / yardstick[1]:.1f}x"
-        lines.append(f"| {work} | {shown(*ours)} | {against}: {shown(*yardstick)} | {ours[0] / yardstick[0]:.2f}x{memory} |")
-    for name in ("tag in a fresh article: SQLite", next(n for n in taken if n.startswith("tag in") and n.endswith("tags: SQLite"))):
-        lines.append(f"| {name.replace(': SQLite', ', SQLite (insert, commit)')} | - | {shown(*figure(taken[name]))} | - |")
+        lines.append(
+            f"| {work} | {shown(*ours)} | {against}: {shown(*yardstick)} | {ours[0] / yardstick[0]:.2f}x{memory} |"
+        )
+    for name in (
+        "tag in a fresh article: SQLite",
+        next(n for n in taken if n.startswith("tag in") and n.endswith("tags: SQLite")),
+    ):
+        lines.append(
+            f"| {name.replace(': SQLite', ', SQLite (insert, commit)')} | - | {shown(*figure(taken[name]))} | - |"
+        )
     return lines
 
 
@@ -357,21 +423,31 @@ def main() -> None:
         CHILDREN[sys.argv[2]](*sys.argv[3:])
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", type=lambda text: [parse_size(part) for part in text.split(",")], default="1k,100k",
-                        help="span counts to import, comma-separated (1k, 100k, 1M); export, agree and review use the largest")
-    parser.add_argument("--articles", type=int, default=100_000, help="articles in the corpus whose first paint is timed")
+    parser.add_argument(
+        "--sizes",
+        type=lambda text: [parse_size(part) for part in text.split(",")],
+        default="1k,100k",
+        help="span counts to import, comma-separated (1k, 100k, 1M); export, agree and review use the largest",
+    )
+    parser.add_argument(
+        "--articles", type=int, default=100_000, help="articles in the corpus whose first paint is timed"
+    )
     parser.add_argument("--tags", type=int, default=10_000, help="tags already in the article a tag is timed in")
     parser.add_argument("--samples", type=int, default=100, help="tags timed per case and round")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--quick", action="store_true", help="a smoke test: 1k and 10k spans, 2,000 articles, one round")
+    parser.add_argument(
+        "--quick", action="store_true", help="a smoke test: 1k and 10k spans, 2,000 articles, one round"
+    )
     args = parser.parse_args()
     if args.quick:
         args.sizes, args.articles, args.tags, args.samples, args.rounds = [1_000, 10_000], 2_000, 1_000, 20, 1
     use_this_checkout()
     with tempfile.TemporaryDirectory() as scratch:
         taken = measure_all(args, Path(scratch))
-    print(f"Sizes {', '.join(map(size_name, args.sizes))} spans; {args.articles:,} articles painted; "
-          f"{args.tags:,} tags; {args.rounds} round(s), medians; peak memory per process.")
+    print(
+        f"Sizes {', '.join(map(size_name, args.sizes))} spans; {args.articles:,} articles painted; "
+        f"{args.tags:,} tags; {args.rounds} round(s), medians; peak memory per process."
+    )
     print("\n".join(table(taken)))
 
 

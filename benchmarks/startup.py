@@ -55,8 +55,9 @@ def first_words(path: Path, count: int = 3) -> str:
 def export_revision(revision: str, folder: Path) -> Path:
     """That revision's code, compiled, in ``folder`` (to run with PYTHONPATH=folder)."""
     folder.mkdir()
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", revision, "annotations", "tui", "seeds"],
-                             check=True, capture_output=True).stdout
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", revision, "annotations", "tui", "seeds"], check=True, capture_output=True
+    ).stdout
     subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
     for package in ("annotations", "tui"):
         compileall.compile_dir(str(folder / package), quiet=1)
@@ -67,9 +68,30 @@ def first_paint_ms(command: str, expect: str, cwd: Path) -> float:
     """One launch of ``command`` in a fresh tmux pane: ms until ``expect`` shows."""
     samples = cwd / "samples.json"
     subprocess.run(
-        [sys.executable, str(TUIBENCH), "startup", "--cmd", command, "--expect", expect, "--cwd", str(cwd),
-         "--runs", "1", "--quit-keys", "C-q", "--cols", "160", "--rows", "48", "--json", str(samples)],
-        check=True, capture_output=True, text=True,
+        [
+            sys.executable,
+            str(TUIBENCH),
+            "startup",
+            "--cmd",
+            command,
+            "--expect",
+            expect,
+            "--cwd",
+            str(cwd),
+            "--runs",
+            "1",
+            "--quit-keys",
+            "C-q",
+            "--cols",
+            "160",
+            "--rows",
+            "48",
+            "--json",
+            str(samples),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return json.loads(samples.read_text())["summary"]["first_paint_ms"]["median"]
 
@@ -108,8 +130,14 @@ def main() -> None:
         ]
         if args.baseline:
             code = export_revision(args.baseline, work / "baseline")
-            cases.insert(1, (f"the five seeds, at {args.baseline}", f"env PYTHONPATH={code} {broadsheet} --db baseline.json",
-                             "militia leader on Monday"))
+            cases.insert(
+                1,
+                (
+                    f"the five seeds, at {args.baseline}",
+                    f"env PYTHONPATH={code} {broadsheet} --db baseline.json",
+                    "militia leader on Monday",
+                ),
+            )
         use_this_checkout()
         paints = first_paints([(command, expect) for _, command, expect in cases], work, args.runs)
         floor = paints[0][0]

@@ -83,7 +83,9 @@ def build_baseline(path: Path, articles: list[Article], annotations: dict[str, l
     """The same data as plain TinyDB keeps it: one JSON file, written the way JSONStorage writes."""
     records = [annotation.to_record() for spans in annotations.values() for annotation in spans]
     tables = {
-        "articles": {str(n + 1): {"id": a.id, "text": a.text, "text_hash": a.text_hash} for n, a in enumerate(articles)},
+        "articles": {
+            str(n + 1): {"id": a.id, "text": a.text, "text_hash": a.text_hash} for n, a in enumerate(articles)
+        },
         "annotations": {str(n + 1): record for n, record in enumerate(records)},
     }
     path.write_text(json.dumps(tables))
@@ -153,8 +155,11 @@ def time_baseline_export(path: Path) -> float:
             spans.setdefault(doc["article_id"], []).append(doc)
         for article_id in sorted(spans):
             ordered = sorted(spans[article_id], key=lambda doc: (doc["start"], doc["end"]))
-            line = {"text": texts[article_id], "meta": {"id": article_id},
-                    "spans": [{k: doc[k] for k in ("start", "end", "label", "text")} for doc in ordered]}
+            line = {
+                "text": texts[article_id],
+                "meta": {"id": article_id},
+                "spans": [{k: doc[k] for k in ("start", "end", "label", "text")} for doc in ordered],
+            }
             out.write(json.dumps(line, ensure_ascii=False) + "\n")
     return time.perf_counter() - started
 
@@ -178,8 +183,13 @@ def main() -> None:
             baseline_samples = max(5, min(samples, int(200_000 / size)))
             baseline_tags = time_baseline_tags(baseline, articles, baseline_samples, rng)
             medians[size] = statistics.median(tags)
-            rows.append((f"tag → durable, {size:,} stored", f"{ms(statistics.median(tags))} / {ms(percentile(tags, 0.99))}",
-                         f"{ms(statistics.median(baseline_tags))} / {ms(percentile(baseline_tags, 0.99))}"))
+            rows.append(
+                (
+                    f"tag → durable, {size:,} stored",
+                    f"{ms(statistics.median(tags))} / {ms(percentile(tags, 0.99))}",
+                    f"{ms(statistics.median(baseline_tags))} / {ms(percentile(baseline_tags, 0.99))}",
+                )
+            )
             if size == SIZES[-1]:
                 first_screen, everything = time_open(ours, articles)
                 rows.append((f"open, {size:,}: first screen", ms(first_screen), "—"))
@@ -191,8 +201,10 @@ def main() -> None:
     for row in rows:
         print(f"| {' | '.join(row)} |")
     ratio = medians[SIZES[-1]] / medians[SIZES[0]]
-    print(f"\nTag median at {SIZES[-1]:,} over {SIZES[0]:,}: {ratio:.2f}x "
-          f"({samples} tags a size; the baseline's tags are fewer at large sizes, each takes long).")
+    print(
+        f"\nTag median at {SIZES[-1]:,} over {SIZES[0]:,}: {ratio:.2f}x "
+        f"({samples} tags a size; the baseline's tags are fewer at large sizes, each takes long)."
+    )
 
 
 if __name__ == "__main__":

@@ -48,7 +48,9 @@ def first_column(bench) -> str:
     """The first column's cells (with their colours) on the first lines of text: what a cursor
     move there changes, and what the panel's progress and the notices (on the right) do not.
     Only those lines are captured: a whole 160x48 screen with colours takes tmux 10 ms."""
-    _, screen = bench.tmux.run("capture-pane", "-p", "-e", "-t", bench.pane, "-S", str(TEXT_ROWS[0]), "-E", str(TEXT_ROWS[1]))
+    _, screen = bench.tmux.run(
+        "capture-pane", "-p", "-e", "-t", bench.pane, "-S", str(TEXT_ROWS[0]), "-E", str(TEXT_ROWS[1])
+    )
     lines = []
     for line in screen.split("\n"):
         cells, out = 0, []
@@ -73,22 +75,37 @@ def in_process(folder: Path, schema_path: Path) -> list[tuple[str, str]]:
     finding = time.perf_counter() - started
     with tempfile.TemporaryDirectory() as scratch, Store.open(Path(scratch) / "db.json") as store:
         started = time.perf_counter()
-        made = sum(len(store_suggestions(store, article, spans, "bench")) for article, spans in zip(corpus.articles, found, strict=True))
+        made = sum(
+            len(store_suggestions(store, article, spans, "bench"))
+            for article, spans in zip(corpus.articles, found, strict=True)
+        )
         storing = time.perf_counter() - started
     count = len(corpus.articles)
     return [
-        (f"find (worker's part), {count:,} articles", f"{finding:.1f} s", f"{finding / count * 1000:.2f} ms an article"),
-        (f"store {made:,} suggestions, {count:,} articles", f"{storing:.1f} s", f"{storing / count * 1000:.2f} ms an article"),
+        (
+            f"find (worker's part), {count:,} articles",
+            f"{finding:.1f} s",
+            f"{finding / count * 1000:.2f} ms an article",
+        ),
+        (
+            f"store {made:,} suggestions, {count:,} articles",
+            f"{storing:.1f} s",
+            f"{storing / count * 1000:.2f} ms an article",
+        ),
     ]
 
 
 def in_terminal(folder: Path, schema_path: Path, reps: int) -> list[tuple[str, str, str]]:
     command = f"{sys.executable} -m tui.cli {folder} --db {folder}/db.json --labels {schema_path}"
     with running(command, folder, "Outlet 0") as bench:
-        idle, busy, total = latencies_while_working(bench, "l", lambda: first_column(bench), reps, "S", "Suggesting",
-                                                    "Suggested")
-    return [latency_row("cursor move, idle", idle), latency_row("cursor move while S runs", busy),
-            ("S over every article, to the notice", f"{total:.1f} s", "")]
+        idle, busy, total = latencies_while_working(
+            bench, "l", lambda: first_column(bench), reps, "S", "Suggesting", "Suggested"
+        )
+    return [
+        latency_row("cursor move, idle", idle),
+        latency_row("cursor move while S runs", busy),
+        ("S over every article, to the notice", f"{total:.1f} s", ""),
+    ]
 
 
 def main() -> None:

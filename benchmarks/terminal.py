@@ -44,9 +44,21 @@ def running(command: str, cwd: Path, expect: str, cols: int = 160, rows: int = 4
     # benchmark runs all its apps side by side.
     socket = f"broadsheet-bench-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     args = types.SimpleNamespace(
-        socket=socket, term="tmux-256color", transport="control", cols=cols, rows=rows, cwd=str(cwd), env=[],
-        cmd=command, mask_rows=[], cursor=False, poll_ms=0.2, quit_keys=["C-q"], quit_timeout=5.0,
-        settle_ms=150.0, timeout=timeout,
+        socket=socket,
+        term="tmux-256color",
+        transport="control",
+        cols=cols,
+        rows=rows,
+        cwd=str(cwd),
+        env=[],
+        cmd=command,
+        mask_rows=[],
+        cursor=False,
+        poll_ms=0.2,
+        quit_keys=["C-q"],
+        quit_timeout=5.0,
+        settle_ms=150.0,
+        timeout=timeout,
     )
     bench = load_tuibench().Bench(args)
     try:
@@ -76,8 +88,9 @@ class FrameWatch:
     the captures go on meanwhile as before."""
 
     def __init__(self, socket: str, session: str, pane: str) -> None:
-        self._process = subprocess.Popen(["tmux", "-L", socket, "-C", "attach", "-t", session],
-                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self._process = subprocess.Popen(
+            ["tmux", "-L", socket, "-C", "attach", "-t", session], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
         self._prefix = f"%output {pane} ".encode()
         self._arrivals: list[float] = []
         self._arrived = threading.Condition()
@@ -134,8 +147,14 @@ def key_latency(bench, key: str, capture: Callable[[], str], before_each: list[s
     return KeyTiming((changed - sent) * 1000, (bench.frames.arrival(written) - sent) * 1000)
 
 
-def key_latencies(bench, key: str, capture: Callable[[], str], reps: int, before_each: list[str] = (),
-                  keep_going: Callable[[], bool] = lambda: True) -> list[float]:
+def key_latencies(
+    bench,
+    key: str,
+    capture: Callable[[], str],
+    reps: int,
+    before_each: list[str] = (),
+    keep_going: Callable[[], bool] = lambda: True,
+) -> list[float]:
     """``key_latency`` ``reps`` times (fewer if ``keep_going`` turns false)."""
     samples = []
     for _ in range(reps):
@@ -146,8 +165,17 @@ def key_latencies(bench, key: str, capture: Callable[[], str], reps: int, before
     return samples
 
 
-def latencies_while_working(bench, key: str, capture: Callable[[], str], reps: int, start: str, working: str,
-                            finished: str, before_each: list[str] = (), timeout: float = 1800) -> tuple[list[float], list[float], float]:
+def latencies_while_working(
+    bench,
+    key: str,
+    capture: Callable[[], str],
+    reps: int,
+    start: str,
+    working: str,
+    finished: str,
+    before_each: list[str] = (),
+    timeout: float = 1800,
+) -> tuple[list[float], list[float], float]:
     """``key``'s latency idle, then while the work that ``start`` begins runs (``working``
     on screen; only keys answered meanwhile count), and the seconds from ``start`` until
     ``finished`` shows."""
@@ -156,8 +184,9 @@ def latencies_while_working(bench, key: str, capture: Callable[[], str], reps: i
     bench.send_keys([start])
     while working not in bench.capture(escapes=False):
         time.sleep(0.005)
-    busy = key_latencies(bench, key, capture, reps, before_each,
-                         keep_going=lambda: working in bench.capture(escapes=False))
+    busy = key_latencies(
+        bench, key, capture, reps, before_each, keep_going=lambda: working in bench.capture(escapes=False)
+    )
     while finished not in bench.capture(escapes=False):
         if time.perf_counter() - started > timeout:
             raise RuntimeError(f"{start!r} never finished")

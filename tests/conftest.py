@@ -32,7 +32,9 @@ def store(db_path: Path):
 
 
 def shard_files(db_path: Path) -> list[Path]:
-    return sorted(path for path in db_path.with_name(db_path.name + ".d").glob("*.json") if not path.name.startswith("_"))
+    return sorted(
+        path for path in db_path.with_name(db_path.name + ".d").glob("*.json") if not path.name.startswith("_")
+    )
 
 
 def saved_annotations(db_path: Path) -> list[dict]:

@@ -57,7 +57,9 @@ def main(db_path: str, seed: int) -> None:
                 store.flush()
                 continue
             start = rng.randrange(0, len(article.text) - 20)
-            annotation = store.add(article, start, start + rng.randrange(1, 20), rng.choice(["actor", "figure"]), "child")
+            annotation = store.add(
+                article, start, start + rng.randrange(1, 20), rng.choice(["actor", "figure"]), "child"
+            )
             mine.append(annotation)
             print(f"+{annotation.id}", flush=True)
             store.flush()

@@ -24,8 +24,11 @@ def small_disk(kilobytes: int = 256) -> Iterator[Path]:
     if os.geteuid() != 0:
         pytest.skip("mounting a tmpfs needs root")
     where = Path(tempfile.mkdtemp(prefix="broadsheet-disk-"))
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={kilobytes}k,mode=0777", "tmpfs", str(where)],
-                             capture_output=True, text=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={kilobytes}k,mode=0777", "tmpfs", str(where)],
+        capture_output=True,
+        text=True,
+    )
     if mounted.returncode:
         where.rmdir()
         pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
@@ -69,9 +72,15 @@ def as_nobody(*args: str, cwd: Path | None = None, timeout: float = 120) -> subp
     if os.geteuid() != 0:
         pytest.skip("acting as another user needs root")
     return subprocess.run(
-        ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
-         sys.executable, "-m", "tui.cli", *args],
-        capture_output=True, text=True, timeout=timeout, cwd=cwd or ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "HOME": str(cwd or tempfile.gettempdir()),
-             "PYTHONDONTWRITEBYTECODE": "1"},
+        ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", sys.executable, "-m", "tui.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=cwd or ROOT,
+        env={
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "HOME": str(cwd or tempfile.gettempdir()),
+            "PYTHONDONTWRITEBYTECODE": "1",
+        },
     )

@@ -50,15 +50,24 @@ def merged(seeds, tmp_path):
 
 
 def summary(found) -> list[tuple[str, str, list[tuple[str, str, list[str]]]]]:
-    return [(region.describe(), region.versions[0].text,
-             [(version.label, version.text, version.annotators) for version in region.versions]) for region in found]
+    return [
+        (
+            region.describe(),
+            region.versions[0].text,
+            [(version.label, version.text, version.annotators) for version in region.versions],
+        )
+        for region in found
+    ]
 
 
 def gold_spans(db) -> list[tuple[str, str, str]]:
     out = run_cli("export", "--db", str(db), "--gold")
     assert out.returncode == 0, out.stderr
-    return sorted((span["label"], span["text"], span["annotator"])
-                  for line in out.stdout.splitlines() for span in json.loads(line)["spans"])
+    return sorted(
+        (span["label"], span["text"], span["annotator"])
+        for line in out.stdout.splitlines()
+        for span in json.loads(line)["spans"]
+    )
 
 
 def test_regions_group_rival_versions_and_keep_nested_spans_apart(merged, seeds):
@@ -67,10 +76,16 @@ def test_regions_group_rival_versions_and_keep_nested_spans_apart(merged, seeds)
     quote = quote_of(reuters_of(seeds))
     assert summary(found) == [
         ("all agree", "Kataib Hezbollah (KH)", [("actor", "Kataib Hezbollah (KH)", ["ana", "ben"])]),
-        ("labels differ", "US officials said on Sunday", [("claim", "US officials said on Sunday", ["ana"]),
-                                                           ("quote", "US officials said on Sunday", ["ben"])]),
-        ("boundaries differ", "at least 25 militia fighters", [("figure", "at least 25 militia fighters", ["ana"]),
-                                                               ("figure", "25 militia fighters", ["ben"])]),
+        (
+            "labels differ",
+            "US officials said on Sunday",
+            [("claim", "US officials said on Sunday", ["ana"]), ("quote", "US officials said on Sunday", ["ben"])],
+        ),
+        (
+            "boundaries differ",
+            "at least 25 militia fighters",
+            [("figure", "at least 25 militia fighters", ["ana"]), ("figure", "25 militia fighters", ["ben"])],
+        ),
         ("only ben tagged this", "Qaim district", [("actor", "Qaim district", ["ben"])]),
         ("all agree", quote, [("quote", quote, ["ana", "ben"])]),  # the actor inside is a thing of its own
         ("only ana tagged this", "Kataib Hezbollah", [("actor", "Kataib Hezbollah", ["ana"])]),
@@ -91,8 +106,11 @@ def test_rivals_share_a_label_or_most_of_their_characters():
     assert rivals(hoffman, span("Jonathan Hoffman said", "claim", "ben"))  # 16 of 21 characters shared
     assert not rivals(hoffman, span("Jonathan Hoffman said the strikes worked", "quote", "ben"))  # nested
     assert not rivals(hoffman, span("said", "actor", "ben"))  # touching is not overlapping
-    chained = article_regions("a", [hoffman, span("spokesman Jonathan", "actor", "ben"), span("Pentagon spokesman", "actor", "carl")],
-                              ("ana", "ben", "carl"))
+    chained = article_regions(
+        "a",
+        [hoffman, span("spokesman Jonathan", "actor", "ben"), span("Pentagon spokesman", "actor", "carl")],
+        ("ana", "ben", "carl"),
+    )
     assert [len(region.versions) for region in chained] == [3]  # rivals of rivals settle together
 
 
@@ -104,7 +122,9 @@ def test_pick_and_reject_all_are_one_undoable_step_each(merged):
         reject_all(store, qaim, "lead")
         after = {span.id: span for span in regions(store)[2].spans}
         assert sorted((span.text, span.status, span.reviewer) for span in after.values()) == [
-            ("25 militia fighters", "accepted", "lead"), ("at least 25 militia fighters", "rejected", "lead")]
+            ("25 militia fighters", "accepted", "lead"),
+            ("at least 25 militia fighters", "rejected", "lead"),
+        ]
         kept, copy = sorted(regions(store)[0].spans, key=lambda span: span.status)
         assert (kept.status, kept.annotator, copy.status) == ("accepted", "ana, ben", "rejected")
         step = store.undo()
@@ -124,19 +144,19 @@ async def test_adjudicating_the_seeds_in_the_review_screen_makes_the_gold_set(me
             assert isinstance(screen, AdjudicationScreen)
             card = str(screen.query_one(".review-card").render())
             assert "1/7" in card and "all agree" in card and "Kataib Hezbollah (KH)" in card
-            await pilot.press("1")                   # the actor both tagged
+            await pilot.press("1")  # the actor both tagged
             card = str(screen.query_one(".review-card").render())
             assert "labels differ" in card and "1   claim   ana" in card and "2   quote   ben" in card
-            await pilot.press("2")                   # ben's quote, not ana's claim
-            await pilot.press("1")                   # ana's longer figure
+            await pilot.press("2")  # ben's quote, not ana's claim
+            await pilot.press("1")  # ana's longer figure
             card = str(screen.query_one(".review-card").render())
             assert "only ben tagged this" in card and "—  nothing  ana" in card
-            await pilot.press("x")                   # nobody should have tagged Qaim district
-            await pilot.press("space")               # leave the agreed quote for later
-            await pilot.press("1", "3")              # the nested actor; 3 is not a version here: nothing
-            await pilot.press("1")                   # Jonathan Hoffman
+            await pilot.press("x")  # nobody should have tagged Qaim district
+            await pilot.press("space")  # leave the agreed quote for later
+            await pilot.press("1", "3")  # the nested actor; 3 is not a version here: nothing
+            await pilot.press("1")  # Jonathan Hoffman
             assert "No dispute left here" in str(screen.query_one(".review-card").render())
-            await pilot.press("backspace")           # take back Jonathan Hoffman
+            await pilot.press("backspace")  # take back Jonathan Hoffman
             assert "Jonathan Hoffman" in str(screen.query_one(".review-card").render())
             assert "Adjudicated 5 of 7" in str(screen.query_one(".review-status").render())
             await pilot.press("escape")
@@ -153,7 +173,9 @@ async def test_adjudicating_the_seeds_in_the_review_screen_makes_the_gold_set(me
 
 
 def test_review_disputes_in_a_real_terminal(merged):
-    terminal = Terminal(broadsheet_command("review", "--db", str(merged), "--disputes", "--reviewer", "lead"), 120, 40, cwd=ROOT)
+    terminal = Terminal(
+        broadsheet_command("review", "--db", str(merged), "--disputes", "--reviewer", "lead"), 120, 40, cwd=ROOT
+    )
     try:
         terminal.wait_for("Adjudicated 0 of 7", "all agree", "1-9 Pick")
         terminal.send("1")
@@ -166,4 +188,7 @@ def test_review_disputes_in_a_real_terminal(merged):
         assert terminal.wait_for_exit() == 0
     finally:
         terminal.close()
-    assert gold_spans(merged) == [("actor", "Kataib Hezbollah (KH)", "ana, ben"), ("quote", "US officials said on Sunday", "ben")]
+    assert gold_spans(merged) == [
+        ("actor", "Kataib Hezbollah (KH)", "ana, ben"),
+        ("quote", "US officials said on Sunday", "ben"),
+    ]

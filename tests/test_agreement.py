@@ -77,8 +77,20 @@ def test_cohen_kappa_by_hand_and_against_nltk():
 def test_krippendorff_alpha_on_krippendorffs_own_example():
     """The nominal example of Krippendorff's 'Computing Krippendorff's alpha-reliability' (2011):
     four coders, twelve units, values missing; alpha = 0.743."""
-    units = [[1, 1, 1], [2, 2, 3, 2], [3, 3, 3, 3], [3, 3, 3, 3], [2, 2, 2, 2], [1, 2, 3, 4],
-             [4, 4, 4, 4], [1, 1, 2, 1], [2, 2, 2, 2], [5, 5, 5], [1, 1], [3]]
+    units = [
+        [1, 1, 1],
+        [2, 2, 3, 2],
+        [3, 3, 3, 3],
+        [3, 3, 3, 3],
+        [2, 2, 2, 2],
+        [1, 2, 3, 4],
+        [4, 4, 4, 4],
+        [1, 1, 2, 1],
+        [2, 2, 2, 2],
+        [5, 5, 5],
+        [1, 1],
+        [3],
+    ]
     assert krippendorff_alpha(units) == pytest.approx(0.743, abs=0.0005)
 
 
@@ -90,8 +102,11 @@ def test_alpha_and_kappa_match_nltk_for_three_coders():
     texts = {"a1": TEXT}
     annotators = []
     for n, values in enumerate(coders):
-        word_spans = [Annotation.create("a1", TEXT, start, end, value, f"c{n}")
-                      for (start, end), value in zip(tokens(TEXT), values, strict=True) if value != "O"]
+        word_spans = [
+            Annotation.create("a1", TEXT, start, end, value, f"c{n}")
+            for (start, end), value in zip(tokens(TEXT), values, strict=True)
+            if value != "O"
+        ]
         annotators.append(Annotator(f"c{n}", texts, {"a1": word_spans}))
     result = measure(annotators)
     assert result.kappa["all"] == pytest.approx(task.kappa())
@@ -113,10 +128,18 @@ def test_only_spans_an_annotator_stands_by_count():
 # (phrase, label) per annotator on the Reuters seed; they differ in known ways:
 # the same actor twice, a figure with other boundaries, a claim one of them calls a
 # quote, and one span each that the other lacks.
-ANA = [("Kataib Hezbollah (KH)", "actor"), ("at least 25 militia fighters", "figure"),
-       ("US officials said on Sunday", "claim"), ("Jonathan Hoffman", "actor")]
-BEN = [("Kataib Hezbollah (KH)", "actor"), ("25 militia fighters", "figure"),
-       ("US officials said on Sunday", "quote"), ("Qaim district", "actor")]
+ANA = [
+    ("Kataib Hezbollah (KH)", "actor"),
+    ("at least 25 militia fighters", "figure"),
+    ("US officials said on Sunday", "claim"),
+    ("Jonathan Hoffman", "actor"),
+]
+BEN = [
+    ("Kataib Hezbollah (KH)", "actor"),
+    ("25 militia fighters", "figure"),
+    ("US officials said on Sunday", "quote"),
+    ("Qaim district", "actor"),
+]
 
 
 def tag(db_path, article, annotator: str, spans: list[tuple[str, str]]) -> None:
@@ -174,7 +197,10 @@ def test_agree_command_prints_a_table_and_json(two_databases):
 
 def test_agree_needs_two_databases_that_exist(two_databases, tmp_path):
     one = run_cli("agree", str(two_databases[0]))
-    assert one.returncode == 2 and one.stderr.strip() == "broadsheet: agree needs two databases or more (one per annotator)"
+    assert (
+        one.returncode == 2
+        and one.stderr.strip() == "broadsheet: agree needs two databases or more (one per annotator)"
+    )
     missing = run_cli("agree", str(two_databases[0]), str(tmp_path / "nope.json"))
     assert missing.returncode == 2 and "nope.json: no such database" in missing.stderr
     assert "Traceback" not in one.stderr + missing.stderr
@@ -183,13 +209,23 @@ def test_agree_needs_two_databases_that_exist(two_databases, tmp_path):
 def test_the_figures_do_not_depend_on_the_order_the_spans_are_read_in():
     """Two spans of one place with different labels (a tie for the token's label), and
     overlap matches that a greedy pass could pair either way."""
-    first = [at("25 fighters", "figure"), at("25 fighters", "actor"), at("killed 25", "figure"),
-             at("Ana Ruiz", "actor")]
-    second = [at("fighters and wounded 55", "figure", "ben"), at("25 fighters", "actor", "ben"),
-              at("Ana", "actor", "ben"), at("Ruiz", "actor", "ben")]
+    first = [
+        at("25 fighters", "figure"),
+        at("25 fighters", "actor"),
+        at("killed 25", "figure"),
+        at("Ana Ruiz", "actor"),
+    ]
+    second = [
+        at("fighters and wounded 55", "figure", "ben"),
+        at("25 fighters", "actor", "ben"),
+        at("Ana", "actor", "ben"),
+        at("Ruiz", "actor", "ben"),
+    ]
 
     def figures(order) -> dict:
-        annotators = [Annotator(name, {"a1": TEXT}, {"a1": order(spans)}) for name, spans in (("ana", first), ("ben", second))]
+        annotators = [
+            Annotator(name, {"a1": TEXT}, {"a1": order(spans)}) for name, spans in (("ana", first), ("ben", second))
+        ]
         return measure(annotators).as_dict()
 
     forward = figures(list)
@@ -220,8 +256,11 @@ finally:
 def peak_memory_of_agree(first: Path, second: Path) -> float:
     """MiB at the peak of ``broadsheet agree first second``, in a process of its own."""
     peak = first.with_name("peak.txt")
-    done = subprocess.run([sys.executable, "-c", PEAK_OF_CLI, str(peak), "agree", str(first), str(second), "--json"],
-                          cwd=ROOT, capture_output=True)
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK_OF_CLI, str(peak), "agree", str(first), str(second), "--json"],
+        cwd=ROOT,
+        capture_output=True,
+    )
     assert done.returncode == 0, done.stderr
     return int(peak.read_text()) / 1024
 
@@ -232,11 +271,23 @@ def database_of(path: Path, articles: int, seed: int, status: str = "accepted") 
     words = TEXT.split(" ") * 4
     with Store.open(path) as store:
         for number in range(articles):
-            article = Article(f"article-{number:05d}", " ".join(words[number % 7:]) + f" {number}")
+            article = Article(f"article-{number:05d}", " ".join(words[number % 7 :]) + f" {number}")
             starts = [match.start() for match in re.finditer(r"\w+", article.text)][:20:2]
-            store.import_spans(article, [Annotation.create(article.id, article.text, start, article.text.index(" ", start),
-                                                           rng.choice(["actor", "claim"]), "ana", status=status)
-                                         for start in starts])
+            store.import_spans(
+                article,
+                [
+                    Annotation.create(
+                        article.id,
+                        article.text,
+                        start,
+                        article.text.index(" ", start),
+                        rng.choice(["actor", "claim"]),
+                        "ana",
+                        status=status,
+                    )
+                    for start in starts
+                ],
+            )
     return path
 
 

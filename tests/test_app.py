@@ -60,11 +60,24 @@ async def test_search_selects_the_match_and_a_label_key_tags_it(seeds, db_path):
     assert (saved["article_id"], saved["label"], saved["text"]) == (reuters.id, "actor", "Jonathan Hoffman")
     assert saved["start"] == reuters.text.index("Jonathan Hoffman")
     [line] = exported(db_path)
-    assert line["meta"] == {"id": reuters.id, "outlet": "Reuters", "date": "2019-12-31", "title": "", "source": reuters.source,
-                            "done": False}
+    assert line["meta"] == {
+        "id": reuters.id,
+        "outlet": "Reuters",
+        "date": "2019-12-31",
+        "title": "",
+        "source": reuters.source,
+        "done": False,
+    }
     assert line["spans"] == [
-        {"start": saved["start"], "end": saved["end"], "label": "actor", "text": "Jonathan Hoffman",
-         "id": saved["id"], "annotator": "tester", "status": "pending"}
+        {
+            "start": saved["start"],
+            "end": saved["end"],
+            "label": "actor",
+            "text": "Jonathan Hoffman",
+            "id": saved["id"],
+            "annotator": "tester",
+            "status": "pending",
+        }
     ]
     assert line["text"][saved["start"] : saved["end"]] == "Jonathan Hoffman"
 
@@ -94,7 +107,10 @@ async def test_shift_arrows_select_and_a_key_without_selection_tags_the_word(see
     records = saved_annotations(db_path)
     text = seeds[2].text
     assert text[word_start - 1 : word_start + 12] == "(CNSNews.com)"
-    assert [(record["label"], record["text"]) for record in records] == [("claim", "CNSNews.com"), ("quote", "CNSNews.com")]
+    assert [(record["label"], record["text"]) for record in records] == [
+        ("claim", "CNSNews.com"),
+        ("quote", "CNSNews.com"),
+    ]
 
 
 async def test_delete_removes_the_innermost_and_undo_redo_follow(seeds, db_path):
@@ -156,8 +172,13 @@ async def test_jumping_to_a_tag_brings_its_line_into_the_panel(seeds, db_path):
     article = seeds[0]
     words = [match for match in re.finditer(r"[A-Za-z]{4,}", article.text)][:80]
     with Store.open(db_path) as store:
-        store.import_spans(article, [Annotation.create(article.id, article.text, word.start(), word.end(), "actor", "tester")
-                                 for word in words])
+        store.import_spans(
+            article,
+            [
+                Annotation.create(article.id, article.text, word.start(), word.end(), "actor", "tester")
+                for word in words
+            ],
+        )
     app, store = make_app([article], db_path)
     with store:
         async with app.run_test(size=WIDE) as pilot:
@@ -184,7 +205,10 @@ async def test_three_columns_at_160_and_two_at_80_each_with_outlet_and_date(seed
             headings = [[view.render_line(y).text for y in (0, 1)] for view in views(app)]
             assert headings[1][0].startswith(" 2  Reuters · 2019-12-31")
             assert headings[1][1].startswith(" 001_dd604056335a0bf9")  # no title: the id in its place
-            assert headings[0] == [" 1  000_64331d8c72ca9866".ljust(41) + "▕", " " * 41 + "▕"]  # no outlet, date or title
+            assert headings[0] == [
+                " 1  000_64331d8c72ca9866".ljust(41) + "▕",
+                " " * 41 + "▕",
+            ]  # no outlet, date or title
             await pilot.press("tab")
             assert app.screen.focused is views(app)[1]
             await pilot.press("shift+tab", "shift+tab")
@@ -270,7 +294,9 @@ async def test_mouse_drag_selects(seeds, db_path):
             start_x = view.render_line(row).text.index("militia")
             await pilot.mouse_down(view, offset=(start_x, row))
             # Pilot's hover sends no button; a drag is a move with the button held.
-            await pilot._post_mouse_events([events.MouseMove], view, offset=(start_x + len("militia lea"), row), button=1)
+            await pilot._post_mouse_events(
+                [events.MouseMove], view, offset=(start_x + len("militia lea"), row), button=1
+            )
             await pilot.mouse_up(view, offset=(start_x + len("militia lea"), row))
             assert view.selection is not None
             await pilot.press("a")
@@ -299,7 +325,27 @@ async def test_help_lists_every_key(seeds, db_path):
             assert isinstance(app.screen, MainScreen)
             rows = [row for _, section in keymap_sections(app.session.schema, {}) for row in section]
             keys, descriptions, details = ([row[column] for row in rows] for column in range(3))
-            for expected in ("h / left", "w", "v", "shift+left", "x", "]", "u", "ctrl+r", "/", "n", "N", "tab", "o", "?", "ctrl+q", "a", "c", "f", "q"):
+            for expected in (
+                "h / left",
+                "w",
+                "v",
+                "shift+left",
+                "x",
+                "]",
+                "u",
+                "ctrl+r",
+                "/",
+                "n",
+                "N",
+                "tab",
+                "o",
+                "?",
+                "ctrl+q",
+                "a",
+                "c",
+                "f",
+                "q",
+            ):
                 assert expected in keys, expected
             assert "figure" in descriptions and "Delete" in descriptions
             for screen_binding in ("history.undo", "review.accept", "adjudicate.reject-all", "compare.rename"):
@@ -351,7 +397,16 @@ def test_a_view_finds_the_spans_over_a_stretch_of_text_as_a_scan_of_all_would(se
         spans = []
         for _ in range(length):
             start = rng.randrange(len(article.text) - 1)
-            spans.append(Annotation.create(article.id, article.text, start, min(start + rng.choice((1, 6, 40, 900)), len(article.text)), "actor", "tester"))
+            spans.append(
+                Annotation.create(
+                    article.id,
+                    article.text,
+                    start,
+                    min(start + rng.choice((1, 6, 40, 900)), len(article.text)),
+                    "actor",
+                    "tester",
+                )
+            )
         view.spans = spans
         for _ in range(300):
             start = rng.randrange(len(article.text))
@@ -391,7 +446,7 @@ from tui.keymap import reserved_keys
 from tui.session import Session
 
 async def main():
-    with Store.open(Path({str(tmp_path / 'db.json')!r})) as store:
+    with Store.open(Path({str(tmp_path / "db.json")!r})) as store:
         app = BroadsheetApp(Session(store, load_schema(None, reserved_keys()), "tester", load_corpus([Path({str(SEEDS)!r})]).articles))
         async with app.run_test(size=(160, 48)) as pilot:
             await pilot.pause()
@@ -403,7 +458,18 @@ asyncio.run(main())
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     loaded = set(result.stdout.split())
     assert "tui.screens.main" in loaded and "annotations.store" in loaded
-    unneeded = {"yaml", "annotations.review", "annotations.suggest", "annotations.export", "annotations.reattach",
-                "annotations.jsonl", "tui.screens.choice", "tui.screens.background", "tui.screens.review",
-                "tui.screens.compare", "tui.screens.help", "tui.palette"}
+    unneeded = {
+        "yaml",
+        "annotations.review",
+        "annotations.suggest",
+        "annotations.export",
+        "annotations.reattach",
+        "annotations.jsonl",
+        "tui.screens.choice",
+        "tui.screens.background",
+        "tui.screens.review",
+        "tui.screens.compare",
+        "tui.screens.help",
+        "tui.palette",
+    }
     assert loaded & unneeded == set()

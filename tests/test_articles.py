@@ -52,7 +52,10 @@ def test_broken_front_matter_names_file_and_line(tmp_path: Path):
 
 @pytest.mark.parametrize(
     "front, problem",
-    [("date: 2019-13-45\n", "month must be in 1..12"), ('title: "x"\ndate: 2019-02-30\n', "day is out of range for month")],
+    [
+        ("date: 2019-13-45\n", "month must be in 1..12"),
+        ('title: "x"\ndate: 2019-02-30\n', "day is out of range for month"),
+    ],
 )
 def test_a_date_yaml_cannot_build_is_a_one_line_problem(tmp_path: Path, front: str, problem: str):
     path = tmp_path / "bad.md"
@@ -119,7 +122,9 @@ def test_front_matter_reads_the_same_with_or_without_the_fast_path(block):
         assert simple_yaml.read(block) is None  # the fast path never accepts what the loader refuses
         return
     expected = yaml.safe_load(block) or {}
-    assert meta == {("outlet" if k == "source" else str(k)): meta_value(v) for k, v in expected.items() if v is not None}
+    assert meta == {
+        ("outlet" if k == "source" else str(k)): meta_value(v) for k, v in expected.items() if v is not None
+    }
     assert body == "Body"
     fast = simple_yaml.read(block)
     if fast is not None:

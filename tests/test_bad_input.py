@@ -20,20 +20,43 @@ GOOD = "The Pentagon said the strikes were defensive."
 # name -> (file name, bytes, expected normalised text or None when refused, the problem's words)
 CASES = {
     "empty file": ("empty.txt", b"", None, "empty file"),
-    "binary file": ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10", None, "binary file (NUL byte at byte 8)"),
+    "binary file": (
+        "image.txt",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10",
+        None,
+        "binary file (NUL byte at byte 8)",
+    ),
     "invalid UTF-8": ("latin1.txt", "café noir".encode("latin-1"), None, "invalid UTF-8 at byte 3"),
     "UTF-8 with BOM": ("bom8.txt", b"\xef\xbb\xbfHello world", "Hello world", None),
     "UTF-16 with BOM": ("bom16.txt", "\ufeffHéllo wörld".encode("utf-16"), "Héllo wörld", None),
     "CRLF and lone CR": ("endings.txt", b"one\r\ntwo\rthree", "one\ntwo\nthree", None),
     "tabs": ("tabs.txt", b"col\tumn\ttext", "col\tumn\ttext", None),
     "NUL and controls": ("controls.txt", b"a\x00b\x07c\x08d", "a\u2400b\u2407c\u2408d", None),
-    "ANSI and OSC": ("escapes.txt", b"\x1b]0;pwned\x07Title \x1b[1;31mred\x1b[0m \x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\",
-                     "Title red link", None),
+    "ANSI and OSC": (
+        "escapes.txt",
+        b"\x1b]0;pwned\x07Title \x1b[1;31mred\x1b[0m \x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\",
+        "Title red link",
+        None,
+    ),
     "bidi override": ("bidi.txt", "invoice \u202egnp.exe".encode(), "invoice \ufffdgnp.exe", None),
-    "Rich markup": ("markup.txt", b"[bold]x[/] [/] [link=http://evil]y[/link] [@click=app.quit]z[/]",
-                    "[bold]x[/] [/] [link=http://evil]y[/link] [@click=app.quit]z[/]", None),
-    "emoji, CJK, combining": ("wide.txt", "👩‍🔬 報道機関 café e\u0301t\u00e9".encode(), "👩‍🔬 報道機関 café e\u0301t\u00e9", None),
-    "broken front matter": ("front.md", b"---\ntitle: [unclosed\n---\nBody.\n", None, "front matter is not valid YAML at line 3"),
+    "Rich markup": (
+        "markup.txt",
+        b"[bold]x[/] [/] [link=http://evil]y[/link] [@click=app.quit]z[/]",
+        "[bold]x[/] [/] [link=http://evil]y[/link] [@click=app.quit]z[/]",
+        None,
+    ),
+    "emoji, CJK, combining": (
+        "wide.txt",
+        "👩‍🔬 報道機関 café e\u0301t\u00e9".encode(),
+        "👩‍🔬 報道機関 café e\u0301t\u00e9",
+        None,
+    ),
+    "broken front matter": (
+        "front.md",
+        b"---\ntitle: [unclosed\n---\nBody.\n",
+        None,
+        "front matter is not valid YAML at line 3",
+    ),
     "unclosed front matter": ("open.md", b"---\ntitle: x\nBody without end.\n", None, "has no closing '---' line"),
 }
 
@@ -64,15 +87,21 @@ def test_each_bad_input_is_named_or_made_safe_and_the_rest_opens(tmp_path, case)
 def test_a_jsonl_corpus_with_a_malformed_line(tmp_path):
     path = tmp_path / "dump.jsonl"
     path.write_text(
-        json.dumps({"text": "First article.", "meta": {"id": "a-1", "source": "AP"}}) + "\n"
+        json.dumps({"text": "First article.", "meta": {"id": "a-1", "source": "AP"}})
+        + "\n"
         + '{"text": "broken\n'
-        + json.dumps({"text": "Prodigy line.", "spans": [{"start": 0, "end": 7, "label": "actor"}]}) + "\n"
-        + json.dumps({"text": "doccano line", "label": [[0, 7, "actor"]], "id": 7}) + "\n"
-        + json.dumps({"meta": {}}) + "\n"
+        + json.dumps({"text": "Prodigy line.", "spans": [{"start": 0, "end": 7, "label": "actor"}]})
+        + "\n"
+        + json.dumps({"text": "doccano line", "label": [[0, 7, "actor"]], "id": 7})
+        + "\n"
+        + json.dumps({"meta": {}})
+        + "\n"
     )
     corpus = load_corpus([path])
     assert [(article.id, article.text, article.outlet) for article in corpus.articles] == [
-        ("a-1", "First article.", "AP"), ("dump:3", "Prodigy line.", ""), ("7", "doccano line", ""),
+        ("a-1", "First article.", "AP"),
+        ("dump:3", "Prodigy line.", ""),
+        ("7", "doccano line", ""),
     ]
     assert corpus.problems == [
         f"{path}:2: not valid JSON (Unterminated string starting at at column 10); line skipped",
@@ -126,7 +155,8 @@ async def test_wide_and_combining_characters_keep_cursor_and_offsets_aligned(tmp
             assert line.startswith(" 報道 said e\u0301te\u0301")
     records = saved_annotations(db_path)
     assert [(record["text"], text[record["start"] : record["end"]]) for record in records] == [
-        ("報道", "報道"), ("e\u0301te\u0301", "e\u0301te\u0301"),
+        ("報道", "報道"),
+        ("e\u0301te\u0301", "e\u0301te\u0301"),
     ]
 
 
@@ -183,7 +213,9 @@ async def test_the_app_skips_an_article_that_fails_when_first_shown(tmp_path, db
             views = list(app.screen.query("ArticleView"))
             assert [view.article.id for view in views] == ["b-good"]
             await pilot.press("w", "a")
-    assert corpus.problems == [f"{tmp_path / 'a-late.md'}: invalid UTF-8 at byte {(tmp_path / 'a-late.md').stat().st_size - 1}"]
+    assert corpus.problems == [
+        f"{tmp_path / 'a-late.md'}: invalid UTF-8 at byte {(tmp_path / 'a-late.md').stat().st_size - 1}"
+    ]
     assert [record["text"] for record in saved_annotations(db_path)] == ["Pentagon"]
 
 

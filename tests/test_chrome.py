@@ -60,7 +60,9 @@ async def test_each_column_ends_in_a_gutter_that_shows_where_the_view_is(seeds, 
             assert gutter(view)[:HEADING_ROWS] == "▕" * HEADING_ROWS  # the heading's edge: no thumb
             top = gutter(view, HEADING_ROWS)
             assert top[0] == "▐" and top[-1] == "▕" and set(top) == {"▐", "▕"}
-            assert all(view.render_line(y).text[-2] == " " for y in range(HEADING_ROWS, height))  # text never touches the edge
+            assert all(
+                view.render_line(y).text[-2] == " " for y in range(HEADING_ROWS, height)
+            )  # text never touches the edge
             await pilot.press("G")
             bottom = gutter(view, HEADING_ROWS)
             assert bottom[-1] == "▐" and bottom[0] == "▕"
@@ -183,7 +185,9 @@ async def test_a_new_theme_recolours_the_lines_already_drawn(seeds, db_path):
             def backgrounds() -> tuple:
                 """The backgrounds of the article's first words and the panel's title, as drawn
                 (the second segment: the first is the margin, drawn anew each time)."""
-                return tuple(list(widget.render_line(y))[1].style.bgcolor for widget, y in ((view, HEADING_ROWS), (panel, 0)))
+                return tuple(
+                    list(widget.render_line(y))[1].style.bgcolor for widget, y in ((view, HEADING_ROWS), (panel, 0))
+                )
 
             dark = backgrounds()
             app.theme = "textual-light"
@@ -199,12 +203,18 @@ async def test_screens_opened_later_are_styled_by_their_own_stylesheets(seeds, d
     with store:
         async with app.run_test(size=WIDE) as pilot:
             # The keys, the article picker, and "tag every other occurrence" of a new tag.
-            for keys, body in ((["question_mark"], "#help-body"), (["o"], "#picker-body"), (["w", "a", "T"], "#choice-body")):
+            for keys, body in (
+                (["question_mark"], "#help-body"),
+                (["o"], "#picker-body"),
+                (["w", "a", "T"], "#choice-body"),
+            ):
                 await pilot.press(*keys)
                 await pilot.pause()
                 assert app.screen.query_one(body).styles.border.top[0] == "round", body
                 assert app.screen.styles.align == ("center", "middle"), body
-                assert app.screen.styles.border.top[0] == "" and app.screen.outer_size == app.size, body  # the box, not the screen
+                assert app.screen.styles.border.top[0] == "" and app.screen.outer_size == app.size, (
+                    body
+                )  # the box, not the screen
                 await pilot.press("escape")
                 await pilot.pause()
             await pilot.press("C")

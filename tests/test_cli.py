@@ -41,10 +41,18 @@ def test_export_writes_one_line_per_tagged_article_with_spans_by_start(seeds, db
     assert [line["meta"]["id"] for line in lines] == [seeds[0].id, seeds[1].id]
     reuters = lines[1]
     assert reuters["text"] == seeds[1].text
-    assert [span["text"] for span in reuters["spans"]] == ["Kataib Hezbollah", "at least 25 militia fighters", "Jonathan Hoffman"]
+    assert [span["text"] for span in reuters["spans"]] == [
+        "Kataib Hezbollah",
+        "at least 25 militia fighters",
+        "Jonathan Hoffman",
+    ]
     for line in lines:
-        assert set(line) == {"text", "meta", "spans", "relations"} and line["relations"] == []  # the same keys on every line
-        assert set(line["meta"]) == {"id", "outlet", "date", "title", "source", "done"} and line["meta"]["done"] is False
+        assert (
+            set(line) == {"text", "meta", "spans", "relations"} and line["relations"] == []
+        )  # the same keys on every line
+        assert (
+            set(line["meta"]) == {"id", "outlet", "date", "title", "source", "done"} and line["meta"]["done"] is False
+        )
         for span in line["spans"]:
             assert line["text"][span["start"] : span["end"]] == span["text"]
         assert [span["start"] for span in line["spans"]] == sorted(span["start"] for span in line["spans"])
@@ -88,14 +96,18 @@ def test_help_is_there_for_each_command():
 def test_the_wheel_ships_both_packages_the_seeds_the_schema_and_the_stylesheet(tmp_path):
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
-        check=True, capture_output=True, timeout=300,
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     [wheel] = tmp_path.glob("broadsheet-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     seeds = sorted(name for name in names if name.startswith("tui/seeds/"))
     assert seeds == sorted(f"tui/seeds/{path.name}" for path in (ROOT / "seeds").glob("*.txt"))
     assert {"annotations/labels.yaml", "tui/broadsheet.tcss", "tui/app.py", "annotations/store/__init__.py"} <= names
-    sources = {path.relative_to(ROOT).as_posix() for folder in ("annotations", "tui") for path in (ROOT / folder).rglob("*.py")}
+    sources = {
+        path.relative_to(ROOT).as_posix() for folder in ("annotations", "tui") for path in (ROOT / folder).rglob("*.py")
+    }
     assert sources <= names, sorted(sources - names)  # a new subpackage must be listed in pyproject.toml
     entry_points = next(name for name in names if name.endswith("entry_points.txt"))
     assert "broadsheet = tui.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
@@ -105,15 +117,19 @@ def test_progress_bars_show_on_a_terminal_and_stay_quiet_when_piped(tmp_path):
     from .tmux import Terminal
 
     lines = tmp_path / "many.jsonl"
-    lines.write_text("".join(
-        json.dumps({"text": f"Article {n} on the strikes.", "spans": [{"start": 0, "end": 7, "label": "actor"}]}) + "\n"
-        for n in range(1500)
-    ))
+    lines.write_text(
+        "".join(
+            json.dumps({"text": f"Article {n} on the strikes.", "spans": [{"start": 0, "end": 7, "label": "actor"}]})
+            + "\n"
+            for n in range(1500)
+        )
+    )
     piped = broadsheet("import", str(lines), "--db", str(tmp_path / "piped.json"))
     assert piped.returncode == 0
     assert piped.stderr == f"broadsheet: {lines}: 1500 span(s) imported into 1500 new article(s)\n"
-    terminal = Terminal([sys.executable, "-m", "tui.cli", "import", str(lines), "--db", str(tmp_path / "tty.json")],
-                        100, 10, cwd=ROOT)
+    terminal = Terminal(
+        [sys.executable, "-m", "tui.cli", "import", str(lines), "--db", str(tmp_path / "tty.json")], 100, 10, cwd=ROOT
+    )
     try:
         terminal.wait_for("Importing many.jsonl", timeout=30)
         assert terminal.wait_for_exit(timeout=60) == 0
@@ -126,7 +142,9 @@ def test_an_export_filter_that_matches_nothing_is_named_and_an_empty_result_exit
 
     with Store.open(db_path) as store:
         tag(store, seeds[0], "Pentagon", "actor")
-    result = broadsheet("export", "--db", str(db_path), "--labels", "actr", "--articles", "nosuch", "--annotator", "rooot")
+    result = broadsheet(
+        "export", "--db", str(db_path), "--labels", "actr", "--articles", "nosuch", "--annotator", "rooot"
+    )
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr.splitlines() == [
         f"broadsheet: --articles: no article 'nosuch' in {db_path}",

@@ -63,7 +63,10 @@ async def test_linking_the_death_tolls_shows_one_row_whose_values_disagree(seeds
             assert len(store.links()) == 4
             panel = app.screen.query_one("#panel").text_lines()
             assert "Links: 1" in panel
-            assert any(line.startswith("same-as The Washington Post '19 fighters' → 'at least 19 of its members'") for line in panel)
+            assert any(
+                line.startswith("same-as The Washington Post '19 fighters' → 'at least 19 of its members'")
+                for line in panel
+            )
 
             await pilot.press("escape", "C")
             screen = app.screen
@@ -73,7 +76,9 @@ async def test_linking_the_death_tolls_shows_one_row_whose_values_disagree(seeds
             cells = row_text(table, 0)
             assert cells[:2] == [" figure ", "At least 25 militia fighters"]
             # Values in column order: the three shown (000, 001 and 004, opened last in column 3), then the rest.
-            assert cells[2] == "≠ >=25 militia fighters · >=25 militia fighters · >=19 members · 24 martyrs · 19 fighters"
+            assert (
+                cells[2] == "≠ >=25 militia fighters · >=25 militia fighters · >=19 members · 24 martyrs · 19 fighters"
+            )
             by_column = dict(zip([str(column.value) for column in table.columns], cells, strict=True))
             assert {article_id: by_column[article_id] for article_id in ids} == TOLLS
             assert "1 disagree" in str(screen.query_one("#compare-summary").render())
@@ -84,7 +89,7 @@ async def test_linking_the_death_tolls_shows_one_row_whose_values_disagree(seeds
             assert isinstance(app.screen, MainScreen)
             view = app.screen.focused
             assert view.article.id == "003_5d1040d77a3fa8e0"
-            assert view.text[view.cursor:].startswith("19 fighters")
+            assert view.text[view.cursor :].startswith("19 fighters")
 
 
 async def test_an_empty_cell_shows_the_article_does_not_carry_it(seeds, db_path):
@@ -139,7 +144,9 @@ async def test_a_said_by_link_from_a_hoffman_quote_to_hoffman_is_exported(seeds,
     with store:
         async with app.run_test(size=WIDE) as pilot:
             await pilot.press("3")  # CNSNews
-            await search_and_tag(pilot, "The U.S., however, will not be deterred from exercising its right of self-defense.", "q")
+            await search_and_tag(
+                pilot, "The U.S., however, will not be deterred from exercising its right of self-defense.", "q"
+            )
             await pilot.press("m")
             await search_and_tag(pilot, "Jonathan Hoffman", "a")
             await pilot.press("L", "b")
@@ -153,7 +160,9 @@ async def test_a_said_by_link_from_a_hoffman_quote_to_hoffman_is_exported(seeds,
     spans = {span["id"]: span for span in record["spans"]}
     [relation] = record["relations"]
     assert relation["label"] == "said-by"
-    assert spans[relation["head"]]["label"] == "quote" and spans[relation["head"]]["text"].startswith("The U.S., however")
+    assert spans[relation["head"]]["label"] == "quote" and spans[relation["head"]]["text"].startswith(
+        "The U.S., however"
+    )
     assert (spans[relation["child"]]["label"], spans[relation["child"]]["text"]) == ("actor", "Jonathan Hoffman")
     json.dump(record, io.StringIO())  # plain JSON
 
@@ -306,10 +315,13 @@ async def test_p_says_so_when_no_label_of_the_schema_gets_proposed_rows(seeds, d
     from tui.session import Session
 
     with Store.open(db_path) as store:
-        app = BroadsheetApp(Session(store, parse_schema("labels:\n  - {name: place, key: w, color: blue}\n", "x"), "tester",
-                                    seeds))
+        app = BroadsheetApp(
+            Session(store, parse_schema("labels:\n  - {name: place, key: w, color: blue}\n", "x"), "tester", seeds)
+        )
         async with app.run_test(size=WIDE) as pilot:
             await pilot.press("C", "p")
             await pilot.pause()
             assert not app.screen.proposing
-            assert any("No label of this schema gets proposed rows" in str(notice.message) for notice in app._notifications)
+            assert any(
+                "No label of this schema gets proposed rows" in str(notice.message) for notice in app._notifications
+            )

@@ -35,7 +35,7 @@ def test_a_confirmed_death_toll_row_has_every_outlets_words_values_and_disagrees
     assert record["rows"][0]["disagree"] is True
     text = store.article_text("003_5d1040d77a3fa8e0")
     (part,) = record["rows"][0]["cells"]["003_5d1040d77a3fa8e0"]
-    assert text[part["start"]:part["end"]] == "19 fighters"
+    assert text[part["start"] : part["end"]] == "19 fighters"
 
 
 def test_proposals_come_after_the_confirmed_rows_and_one_already_confirmed_is_not_repeated(store, seeds):
@@ -53,8 +53,18 @@ def test_proposals_come_after_the_confirmed_rows_and_one_already_confirmed_is_no
 def test_the_csv_has_a_column_per_outlet_and_marks_disagreement(store, seeds):
     articles = _tolls_linked(store, seeds)
     rows = list(csv.reader(io.StringIO(render(build_comparison(store, articles, LABELS), "csv"))))
-    assert rows[0] == ["status", "label", "row", "why", "000_64331d8c72ca9866", "Reuters", "CNSNews.com",
-                       "The Washington Post", "004_1efd9bbacad779dd", "disagree"]
+    assert rows[0] == [
+        "status",
+        "label",
+        "row",
+        "why",
+        "000_64331d8c72ca9866",
+        "Reuters",
+        "CNSNews.com",
+        "The Washington Post",
+        "004_1efd9bbacad779dd",
+        "disagree",
+    ]
     assert rows[1][-1] == "≠"
     assert rows[1][6] == "24 “martyrs” (24 martyrs)"
 
@@ -112,7 +122,9 @@ def test_what_one_outlet_alone_reports_is_listed_under_it(store, seeds):
     assert "**Only Reuters:** F-15 jets" in render(comparison, "md")
 
 
-def test_broadsheet_compare_writes_the_page_with_proposals_and_never_over_the_database(seeds, db_path, tmp_path, capsys):
+def test_broadsheet_compare_writes_the_page_with_proposals_and_never_over_the_database(
+    seeds, db_path, tmp_path, capsys
+):
     from annotations.store import Store
     from tui.cli import main
 
@@ -122,7 +134,7 @@ def test_broadsheet_compare_writes_the_page_with_proposals_and_never_over_the_da
     assert main(["compare", "--db", str(db_path), "--format", "html", "--proposed", "-o", str(page)]) == 0
     assert capsys.readouterr().err.startswith("broadsheet: compared 5 article(s): 1 confirmed row(s), ")
     html_text = page.read_text(encoding="utf-8")
-    assert html_text.count("<tr class=\"disagree\">") == 1  # the confirmed toll
+    assert html_text.count('<tr class="disagree">') == 1  # the confirmed toll
     assert "Kitaeb Hezbollah" in html_text  # a proposed actor row
     before = db_path.read_bytes()
     assert main(["compare", "--db", str(db_path), "-o", str(db_path)]) == 2
@@ -136,8 +148,11 @@ def test_broadsheet_compare_leaves_out_the_proposals_turned_down(seeds, db_path,
     from annotations.store import Store
     from tui.cli import main
 
-    militia = next(proposal for proposal in propose((article.id, article.text) for article in seeds)
-                   if proposal.label == "actor" and any(member.text == "Kitaeb Hezbollah" for member in proposal.members))
+    militia = next(
+        proposal
+        for proposal in propose((article.id, article.text) for article in seeds)
+        if proposal.label == "actor" and any(member.text == "Kitaeb Hezbollah" for member in proposal.members)
+    )
     with Store.open(db_path) as store:
         for article in seeds:
             store.set_done(article, "me")  # every article in the database, none tagged
@@ -145,7 +160,9 @@ def test_broadsheet_compare_leaves_out_the_proposals_turned_down(seeds, db_path,
     page = tmp_path / "comparison.json"
     assert main(["compare", "--db", str(db_path), "--format", "json", "--proposed", "-o", str(page)]) == 0
     rows = json.loads(page.read_text(encoding="utf-8"))["rows"]
-    assert rows and not any(row["label"] == "actor" and "Kitaeb Hezbollah" in json.dumps(row, ensure_ascii=False) for row in rows)
+    assert rows and not any(
+        row["label"] == "actor" and "Kitaeb Hezbollah" in json.dumps(row, ensure_ascii=False) for row in rows
+    )
 
 
 def test_broadsheet_compare_on_paths_compares_those_articles_as_markdown(seeds, db_path, capsys):
@@ -161,5 +178,7 @@ def test_broadsheet_compare_on_paths_compares_those_articles_as_markdown(seeds, 
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "| status | label | row | why | Reuters | The Washington Post | disagree |"
     # The row keeps the cluster's name from all its members, whichever articles are compared.
-    assert lines[2] == ("| confirmed | figure | At least 25 militia fighters | linked by the analyst | "
-                        "at least 25 militia fighters (>=25 militia fighters) | 19 fighters (19 fighters) | ≠ |")
+    assert lines[2] == (
+        "| confirmed | figure | At least 25 militia fighters | linked by the analyst | "
+        "at least 25 militia fighters (>=25 militia fighters) | 19 fighters (19 fighters) | ≠ |"
+    )

@@ -27,7 +27,10 @@ from .tmux import Terminal, broadsheet_command
 # As the app reads them from first.txt and second.txt (a text file's last newline is kept).
 FIRST = Article("first", "The Pentagon said on Friday that rockets hit the Kirkuk base.\n", "first.txt", {})
 SECOND = Article("second", "Rockets hit the base in Kirkuk on Friday night.\n", "second.txt", {})
-WIRE = [Article(f"wire-{number}", f"Report {number}: rockets hit the Kirkuk base on Friday.\n", "", {}) for number in range(12)]
+WIRE = [
+    Article(f"wire-{number}", f"Report {number}: rockets hit the Kirkuk base on Friday.\n", "", {})
+    for number in range(12)
+]
 
 
 def tagged_database(db_path: Path, *articles: Article) -> None:
@@ -38,7 +41,9 @@ def tagged_database(db_path: Path, *articles: Article) -> None:
 
 
 def broadsheet(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
 
 
 def the_one_line(result: subprocess.CompletedProcess, *fragments: str) -> str:
@@ -51,8 +56,11 @@ def the_one_line(result: subprocess.CompletedProcess, *fragments: str) -> str:
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under ``folder`` but a database's lock (it holds the pid of its last writer)."""
-    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*"))
-            if path.is_file() and path.suffix != ".lock"}
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and path.suffix != ".lock"
+    }
 
 
 def temporaries(folder: Path) -> list[Path]:
@@ -61,8 +69,14 @@ def temporaries(folder: Path) -> list[Path]:
 
 def import_file(folder: Path, count: int, prefix: str = "wire") -> Path:
     path = folder / f"{prefix}.jsonl"
-    lines = [{"text": f"Report {number}: rockets hit the Kirkuk base on Friday. " * 20, "meta": {"id": f"{prefix}-{number}"},
-              "spans": [{"start": 0, "end": 6, "label": "event"}]} for number in range(count)]
+    lines = [
+        {
+            "text": f"Report {number}: rockets hit the Kirkuk base on Friday. " * 20,
+            "meta": {"id": f"{prefix}-{number}"},
+            "spans": [{"start": 0, "end": 6, "label": "event"}],
+        }
+        for number in range(count)
+    ]
     path.write_text("".join(json.dumps(line) + "\n" for line in lines))
     return path
 
@@ -83,7 +97,9 @@ def after_exit(terminal: Terminal) -> tuple[int, str]:
     return status, pane.split("EXIT=")[0]
 
 
-def the_line_on_quitting_after_a_failed_save(terminal: Terminal, before_the_tag: Callable[[], object] = lambda: None) -> str:
+def the_line_on_quitting_after_a_failed_save(
+    terminal: Terminal, before_the_tag: Callable[[], object] = lambda: None
+) -> str:
     """Tag a word, see its files fail to be written, quit: the one line the app printed as
     it ended (status 2, no traceback), which says where the tag is kept."""
     try:
@@ -292,14 +308,17 @@ def reshape(record: dict, field: str, value: object) -> dict:
     return changed if value is None else {**changed, field: value}
 
 
-@pytest.mark.parametrize(("table", "field", "value", "problem"), [
-    ("annotations", "start", None, "no 'start'"),
-    ("annotations", "start", "4", "'start' is '4', not an integer"),
-    ("annotations", "id", None, "no 'id'"),
-    ("annotations", "label", 7, "'label' is 7, not a string"),
-    ("article", "text_hash", None, "no 'text_hash'"),
-    ("article", "id", None, "no 'id'"),
-])
+@pytest.mark.parametrize(
+    ("table", "field", "value", "problem"),
+    [
+        ("annotations", "start", None, "no 'start'"),
+        ("annotations", "start", "4", "'start' is '4', not an integer"),
+        ("annotations", "id", None, "no 'id'"),
+        ("annotations", "label", 7, "'label' is 7, not a string"),
+        ("article", "text_hash", None, "no 'text_hash'"),
+        ("article", "id", None, "no 'id'"),
+    ],
+)
 def test_a_record_of_the_wrong_shape_is_named_with_its_file(tmp_path, table, field, value, problem):
     db_path = tmp_path / "db.json"
     tagged_database(db_path, FIRST)
@@ -326,5 +345,8 @@ def test_a_link_of_the_wrong_shape_is_named_with_its_file(db_path):
     links.write_text(json.dumps(tables))
     # Raised at the open (a reader settles the undo log in memory, which reads the links) or at
     # the first read of the links: either way the one line names the file and the record.
-    with pytest.raises(StoreError, match=f"^{links}: links record 1: no 'head'"), Store.open(db_path, read_only=True) as store:
+    with (
+        pytest.raises(StoreError, match=f"^{links}: links record 1: no 'head'"),
+        Store.open(db_path, read_only=True) as store,
+    ):
         store.links()

@@ -112,16 +112,23 @@ def test_doccano_round_trip(tagged_db, tmp_path):
         report = import_jsonl(fresh, path, "importer")
     assert report.problems == [] and report.spans == EXPORTED
     assert export(tmp_path / "fresh.json", "doccano") == doccano
-    assert all(span["status"] == "pending" for line in export(tmp_path / "fresh.json").splitlines()
-               for span in json.loads(line)["spans"])
+    assert all(
+        span["status"] == "pending"
+        for line in export(tmp_path / "fresh.json").splitlines()
+        for span in json.loads(line)["spans"]
+    )
 
 
 def test_prodigy_lines_import_with_meta(tmp_path, db_path):
     path = tmp_path / "prodigy.jsonl"
     lines = [
         {"text": "Mark Esper spoke.", "spans": [{"start": 0, "end": 10, "label": "actor"}], "meta": {"source": "wire"}},
-        {"text": "Pompeo warned Iran.", "spans": [{"start": 0, "end": 6, "label": "actor", "token_start": 0}],
-         "meta": {"id": "p-2", "outlet": "AP"}, "_input_hash": 1},
+        {
+            "text": "Pompeo warned Iran.",
+            "spans": [{"start": 0, "end": 6, "label": "actor", "token_start": 0}],
+            "meta": {"id": "p-2", "outlet": "AP"},
+            "_input_hash": 1,
+        },
     ]
     path.write_text("".join(json.dumps(line) + "\n" for line in lines))
     with Store.open(db_path) as store:
@@ -135,11 +142,15 @@ def test_prodigy_lines_import_with_meta(tmp_path, db_path):
 def test_bad_import_lines_are_named_and_the_rest_imported(tmp_path, db_path):
     path = tmp_path / "mixed.jsonl"
     path.write_text(
-        json.dumps({"text": "Good line.", "spans": [{"start": 0, "end": 4, "label": "actor"}]}) + "\n"
+        json.dumps({"text": "Good line.", "spans": [{"start": 0, "end": 4, "label": "actor"}]})
+        + "\n"
         + "{not json\n"
-        + json.dumps({"text": "Short.", "spans": [{"start": 0, "end": 40, "label": "actor"}]}) + "\n"
-        + json.dumps({"text": "Claims.", "spans": [{"start": 0, "end": 6, "label": "claim", "text": "nope"}]}) + "\n"
-        + json.dumps({"text": "a\r\nb", "spans": [{"start": 1, "end": 2, "label": "actor"}]}) + "\n"
+        + json.dumps({"text": "Short.", "spans": [{"start": 0, "end": 40, "label": "actor"}]})
+        + "\n"
+        + json.dumps({"text": "Claims.", "spans": [{"start": 0, "end": 6, "label": "claim", "text": "nope"}]})
+        + "\n"
+        + json.dumps({"text": "a\r\nb", "spans": [{"start": 1, "end": 2, "label": "actor"}]})
+        + "\n"
     )
     with Store.open(db_path) as store:
         report = import_jsonl(store, path, "me")
@@ -177,7 +188,9 @@ def test_brat_standoff_round_trip(tagged_db, tmp_path):
         for _label, fragments, covered in entries:
             assert " ".join(text[start:end] for start, end in fragments) == covered
             assert all("\n" not in text[start:end] for start, end in fragments)
-    back = sorted((label, fragments[0][0], fragments[-1][1]) for entries in parsed.values() for label, fragments, _ in entries)
+    back = sorted(
+        (label, fragments[0][0], fragments[-1][1]) for entries in parsed.values() for label, fragments, _ in entries
+    )
     assert back == sorted((span.label, span.start, span.end) for index, span in enumerate(spans) if index != REJECTED)
 
 
@@ -204,14 +217,18 @@ def test_conll_bio_keeps_the_outer_span_and_reports_the_overlap(tagged_db):
     assert ["Kataib", "B-actor"] in tagged and ["Hezbollah", "I-actor"] in tagged
     assert ["[", "O"] in tagged and ["Trump", "I-quote"] in tagged  # the actor inside the quote gave way
     messages = report.lines()
-    assert any("figure 'At least 25 militia fighters'" in message and "kept the outer span" in message for message in messages)
+    assert any(
+        "figure 'At least 25 militia fighters'" in message and "kept the outer span" in message for message in messages
+    )
     assert any("actor 'Trump'" in message for message in messages)
     for line in lines:
         assert line in ("", DOCUMENT_START) or re.fullmatch(r"\S+\t(O|[BI]-\w+)", line), line
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
 
 
 def test_cli_export_formats_and_strict(tagged_db, tmp_path):
@@ -274,7 +291,9 @@ def test_validate_reports_line_numbers_and_spacy_misalignment(tagged_db, tmp_pat
     assert "says 'Z' but the text there is 'A'" in report.errors[1]
     assert "'spans' is a required property" in report.errors[2]
     assert "not valid JSON" in report.errors[3]
-    assert report.notes == [f"{bad}: read as Broadsheet JSONL (4 line(s))"]  # and no note that spaCy is missing: alignment was checked
+    assert report.notes == [
+        f"{bad}: read as Broadsheet JSONL (4 line(s))"
+    ]  # and no note that spaCy is missing: alignment was checked
     assert report.warnings == [f"{bad}:1: span 1 (actor 2-6) {record['text'][2:6]!r} does not align to spaCy tokens"]
     result = cli("validate", str(bad))
     assert result.returncode == 1 and "invalid: 5 line(s), 4 error(s)" in result.stderr
@@ -338,24 +357,50 @@ def test_import_names_the_file_offset_of_a_line_that_is_not_utf8(tmp_path, db_pa
 def test_a_rejected_span_is_never_written_as_a_label(tagged_db, fmt):
     db_path, spans = tagged_db
     assert spans[REJECTED].text == "Brian Hook" and spans[REJECTED].status == "pending"  # as tagged; then rejected
-    result = subprocess.run([sys.executable, "-m", "tui.cli", "export", "--db", str(db_path), "--format", fmt],
-                            capture_output=True, text=True, timeout=60, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "export", "--db", str(db_path), "--format", fmt],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
     assert result.returncode == 0, result.stderr
     if fmt == "conll":  # its tokens carry no actor tag
         lines = result.stdout.splitlines()
         assert "Brian\tO" in lines and "Hook\tO" in lines and "Kataib\tB-actor" in lines
     else:
         records = [json.loads(line) for line in result.stdout.splitlines()]
-        labelled = [(line["text"][start:end], label) for line in records
-                    for start, end, label in ([(span["start"], span["end"], span["label"]) for span in line.get("spans", [])]
-                                              or [tuple(item) for item in line.get("label", [])])]
+        labelled = [
+            (line["text"][start:end], label)
+            for line in records
+            for start, end, label in (
+                [(span["start"], span["end"], span["label"]) for span in line.get("spans", [])]
+                or [tuple(item) for item in line.get("label", [])]
+            )
+        ]
         assert ("Brian Hook", "actor") not in labelled and ("Kataib Hezbollah", "actor") in labelled
 
 
 def test_a_rejected_span_is_never_in_a_brat_file(tagged_db, tmp_path):
     db_path, _ = tagged_db
-    result = subprocess.run([sys.executable, "-m", "tui.cli", "export", "--db", str(db_path), "--format", "brat",
-                             "-o", str(tmp_path / "brat")], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tui.cli",
+            "export",
+            "--db",
+            str(db_path),
+            "--format",
+            "brat",
+            "-o",
+            str(tmp_path / "brat"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
     assert result.returncode == 0, result.stderr
     annotations = "".join(path.read_text() for path in (tmp_path / "brat").glob("*.ann"))
     assert "\tBrian Hook\n" not in annotations and "\tKataib Hezbollah\n" in annotations
@@ -363,12 +408,22 @@ def test_a_rejected_span_is_never_in_a_brat_file(tagged_db, tmp_path):
 
 def test_with_rejected_writes_them_with_their_status_in_jsonl_only(tagged_db):
     db_path, spans = tagged_db
-    with_rejected = [json.loads(line) for line in export(db_path, selection=ExportSelection(with_rejected=True)).splitlines()]
+    with_rejected = [
+        json.loads(line) for line in export(db_path, selection=ExportSelection(with_rejected=True)).splitlines()
+    ]
     statuses = {span["id"]: span["status"] for line in with_rejected for span in line["spans"]}
     assert statuses[spans[REJECTED].id] == "rejected"
-    for args, problem in ((["--format", "conll"], "conll writes no status"), (["--gold"], "gold holds accepted spans only")):
-        result = subprocess.run([sys.executable, "-m", "tui.cli", "export", "--db", str(db_path), "--with-rejected", *args],
-                                capture_output=True, text=True, timeout=60, cwd=ROOT)
+    for args, problem in (
+        (["--format", "conll"], "conll writes no status"),
+        (["--gold"], "gold holds accepted spans only"),
+    ):
+        result = subprocess.run(
+            [sys.executable, "-m", "tui.cli", "export", "--db", str(db_path), "--with-rejected", *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=ROOT,
+        )
         assert result.returncode == 2 and problem in result.stderr and result.stdout == ""
 
 
@@ -378,8 +433,14 @@ def test_prodigy_answers_travel_accept_is_gold_reject_is_no_label_and_ignore_sta
         {"text": "Mark Esper spoke.", "spans": [{"start": 0, "end": 10, "label": "actor"}], "answer": "accept"},
         {"text": "Pompeo warned Iran.", "spans": [{"start": 14, "end": 18, "label": "actor"}], "answer": "reject"},
         {"text": "Hoffman said so.", "spans": [{"start": 0, "end": 7, "label": "actor"}], "answer": "ignore"},
-        {"text": "Esper and Pompeo.", "spans": [{"start": 0, "end": 5, "label": "actor", "answer": "reject"},
-                                            {"start": 10, "end": 16, "label": "actor"}], "answer": "accept"},
+        {
+            "text": "Esper and Pompeo.",
+            "spans": [
+                {"start": 0, "end": 5, "label": "actor", "answer": "reject"},
+                {"start": 10, "end": 16, "label": "actor"},
+            ],
+            "answer": "accept",
+        },
         {"text": "Odd line.", "spans": [], "answer": "maybe"},
     ]
     path.write_text("".join(json.dumps(line) + "\n" for line in lines))
@@ -435,8 +496,10 @@ def test_a_span_that_splits_a_word_is_named_as_widened_and_strict_refuses_it(db_
     result = _conll(db_path)
     assert result.returncode == 0, result.stderr
     assert ("24", "B-figure") in _blocks(result.stdout)[0]
-    assert f"toll: figure '4 martyrs' ({start}-{start + 9}) begins or ends inside a word; written as the whole word" \
+    assert (
+        f"toll: figure '4 martyrs' ({start}-{start + 9}) begins or ends inside a word; written as the whole word"
         in result.stderr
+    )
     strict = _conll(db_path, "--strict")
     assert strict.returncode == 1 and strict.stdout == ""
 
@@ -449,7 +512,9 @@ def test_sentences_not_paragraphs_and_us_does_not_end_one(db_path, tmp_path):
         store.add(article, 0, 4, "actor", "me")
     blocks = _blocks(_conll(db_path).stdout)
     assert [" ".join(token for token, _ in block) for block in blocks] == [
-        "U.S. forces struck three targets .", "The Pentagon said so .", "About 5,000 U.S. troops remain .",
+        "U.S. forces struck three targets .",
+        "The Pentagon said so .",
+        "About 5,000 U.S. troops remain .",
     ]
 
 
@@ -468,8 +533,12 @@ def test_spacy_convert_reads_our_conll_document_by_document(tagged_db, tmp_path)
     db_path, _ = tagged_db
     path = tmp_path / "seeds.conll"
     path.write_text(_conll(db_path).stdout, encoding="utf-8")
-    converted = subprocess.run([sys.executable, "-m", "spacy", "convert", "-c", "ner", "-n", "0", str(path), str(tmp_path)],
-                               capture_output=True, text=True, timeout=120)
+    converted = subprocess.run(
+        [sys.executable, "-m", "spacy", "convert", "-c", "ner", "-n", "0", str(path), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert converted.returncode == 0, converted.stdout + converted.stderr
     from spacy.tokens import DocBin
     from spacy.vocab import Vocab
@@ -477,7 +546,10 @@ def test_spacy_convert_reads_our_conll_document_by_document(tagged_db, tmp_path)
     docs = list(DocBin().from_disk(tmp_path / "seeds.spacy").get_docs(Vocab()))
     assert len(docs) == 5
     ents = [(ent.text, ent.label_) for doc in docs for ent in doc.ents]
-    assert ("Kataib Hezbollah", "actor") in ents and ("24 “ martyrs ”", "figure") in ents  # spaCy joins tokens with spaces
+    assert ("Kataib Hezbollah", "actor") in ents and (
+        "24 “ martyrs ”",
+        "figure",
+    ) in ents  # spaCy joins tokens with spaces
     assert len(ents) == EXPORTED - 2  # all but the two spans BIO cannot hold (nested)
     assert ("Brian Hook", "actor") not in ents  # rejected
 
@@ -488,18 +560,31 @@ def test_every_jsonl_line_has_the_same_keys_and_doccano_overlaps_are_named(tagge
     assert {tuple(sorted(line)) for line in lines} == {("meta", "relations", "spans", "text")}
     result = cli("export", "--db", str(db_path), "--format", "doccano")
     assert result.returncode == 0, result.stderr
-    assert ("000_64331d8c72ca9866: figure 'At least 25 militia fighters' (410-438) overlaps claim 'At least 25 militia "
-            "fighters were killed' (410-450); a doccano project keeps both only if it allows overlapping spans") in result.stderr
+    assert (
+        "000_64331d8c72ca9866: figure 'At least 25 militia fighters' (410-438) overlaps claim 'At least 25 militia "
+        "fighters were killed' (410-450); a doccano project keeps both only if it allows overlapping spans"
+    ) in result.stderr
     assert sum("overlaps" in line for line in result.stderr.splitlines()) == 2  # and the actor inside the quote
 
 
 def test_crlf_text_imports_with_every_offset_moved_to_the_text_kept(tmp_path, db_path):
     text = "Line one.\r\nMark Esper spoke\r\nand Pompeo said \u201cno\u201d.\rEnd."
-    record = {"text": text, "meta": {"id": "crlf"}, "answer": "accept",
-              "spans": [{"start": text.index("Mark"), "end": text.index("Mark") + 10, "label": "actor", "text": "Mark Esper"},
-                        {"start": text.index("spoke"), "end": text.index("Pompeo") + 6, "label": "claim"}],
-              "relations": [{"head_span": {"start": text.index("Mark"), "end": text.index("Mark") + 10},
-                             "child_span": {"start": text.index("spoke"), "end": text.index("Pompeo") + 6}, "label": "said-by"}]}
+    record = {
+        "text": text,
+        "meta": {"id": "crlf"},
+        "answer": "accept",
+        "spans": [
+            {"start": text.index("Mark"), "end": text.index("Mark") + 10, "label": "actor", "text": "Mark Esper"},
+            {"start": text.index("spoke"), "end": text.index("Pompeo") + 6, "label": "claim"},
+        ],
+        "relations": [
+            {
+                "head_span": {"start": text.index("Mark"), "end": text.index("Mark") + 10},
+                "child_span": {"start": text.index("spoke"), "end": text.index("Pompeo") + 6},
+                "label": "said-by",
+            }
+        ],
+    }
     path = tmp_path / "prodigy.jsonl"
     path.write_text(json.dumps(record) + "\n")
     with Store.open(db_path) as store:
@@ -507,26 +592,40 @@ def test_crlf_text_imports_with_every_offset_moved_to_the_text_kept(tmp_path, db
         assert (report.spans, report.links, report.problems) == (2, 1, [])
         assert store.article_text("crlf") == "Line one.\nMark Esper spoke\nand Pompeo said \u201cno\u201d.\nEnd."
     [line] = [json.loads(line) for line in export(db_path).splitlines()]
-    assert [(line["text"][span["start"]:span["end"]], span["status"]) for span in line["spans"]] == [
-        ("Mark Esper", "accepted"), ("spoke\nand Pompeo", "accepted"),
+    assert [(line["text"][span["start"] : span["end"]], span["status"]) for span in line["spans"]] == [
+        ("Mark Esper", "accepted"),
+        ("spoke\nand Pompeo", "accepted"),
     ]
     assert len(line["relations"]) == 1
 
 
 def test_import_renames_labels_with_label_map_and_refuses_those_the_schema_does_not_name(tmp_path, db_path):
     path = tmp_path / "ner.jsonl"
-    path.write_text(json.dumps({"text": "Mark Esper met KH.", "meta": {"id": "m"}, "spans": [
-        {"start": 0, "end": 10, "label": "PERSON"}, {"start": 15, "end": 17, "label": "ORG"}]}) + "\n")
+    path.write_text(
+        json.dumps(
+            {
+                "text": "Mark Esper met KH.",
+                "meta": {"id": "m"},
+                "spans": [{"start": 0, "end": 10, "label": "PERSON"}, {"start": 15, "end": 17, "label": "ORG"}],
+            }
+        )
+        + "\n"
+    )
     schema = tmp_path / "labels.yaml"
     schema.write_text("labels:\n  - {name: actor, key: a, color: blue, description: People.}\n")
     result = cli("import", str(path), "--db", str(db_path), "--labels", str(schema), "--label-map", "PERSON=actor")
     assert result.returncode == 1
-    assert f"broadsheet: skipped {path}:1: span 2: label 'ORG' is not in {schema}; rename it with --label-map ORG=NEW" \
+    assert (
+        f"broadsheet: skipped {path}:1: span 2: label 'ORG' is not in {schema}; rename it with --label-map ORG=NEW"
         in result.stderr.splitlines()
+    )
     result = cli("import", str(path), "--db", str(db_path), "--label-map", "PERSON=actor", "--label-map", "ORG=actor")
     assert result.returncode == 0, result.stderr
     with Store.open(db_path) as store:
-        assert [(span.text, span.label) for span in store.annotations("m")] == [("Mark Esper", "actor"), ("KH", "actor")]
+        assert [(span.text, span.label) for span in store.annotations("m")] == [
+            ("Mark Esper", "actor"),
+            ("KH", "actor"),
+        ]
     assert cli("import", str(path), "--db", str(db_path), "--label-map", "PERSON").returncode == 2
 
 
@@ -535,9 +634,19 @@ def test_validate_reads_what_import_reads_and_says_which_shape(tagged_db, tmp_pa
     doccano = tmp_path / "doccano.jsonl"
     doccano.write_text(export(db_path, "doccano"), encoding="utf-8")
     prodigy = tmp_path / "prodigy.jsonl"
-    prodigy.write_text(json.dumps({"text": "Mark Esper spoke.", "spans": [{"start": 0, "end": 10, "label": "actor"}],
-                                   "answer": "accept", "_input_hash": 1}) + "\n"
-                       + json.dumps({"text": "Odd.", "spans": [{"start": 0, "end": 9, "label": "actor"}], "answer": "maybe"}) + "\n")
+    prodigy.write_text(
+        json.dumps(
+            {
+                "text": "Mark Esper spoke.",
+                "spans": [{"start": 0, "end": 10, "label": "actor"}],
+                "answer": "accept",
+                "_input_hash": 1,
+            }
+        )
+        + "\n"
+        + json.dumps({"text": "Odd.", "spans": [{"start": 0, "end": 9, "label": "actor"}], "answer": "maybe"})
+        + "\n"
+    )
     ours = validate_jsonl(doccano)
     assert (ours.errors, ours.notes[0]) == ([], f"{doccano}: read as doccano JSONL (5 line(s))")
     report = validate_jsonl(prodigy)
@@ -574,18 +683,28 @@ def test_brat_gets_r_lines_for_links_and_an_annotation_conf_that_lists_every_typ
 
 
 # doccano's own examples, as its documentation shows them (relation extraction; intent detection).
-DOCCANO_RE = {"text": "Google was founded on September 4, 1998, by Larry Page and Sergey Brin.",
-              "entities": [{"id": 0, "start_offset": 0, "end_offset": 6, "label": "ORG"},
-                           {"id": 1, "start_offset": 22, "end_offset": 39, "label": "DATE"},
-                           {"id": 2, "start_offset": 44, "end_offset": 54, "label": "PERSON"},
-                           {"id": 3, "start_offset": 59, "end_offset": 70, "label": "PERSON"}],
-              "relations": [{"id": 0, "from_id": 0, "to_id": 1, "type": "foundedAt"},
-                            {"id": 1, "from_id": 0, "to_id": 2, "type": "foundedBy"},
-                            {"id": 2, "from_id": 0, "to_id": 3, "type": "foundedBy"}]}
-DOCCANO_INTENT = {"text": "Find a flight from Memphis to Tacoma",
-                  "entities": [{"id": 0, "start_offset": 19, "end_offset": 26, "label": "City"},
-                               {"id": 1, "start_offset": 30, "end_offset": 36, "label": "City"}],
-                  "cats": ["flight"]}
+DOCCANO_RE = {
+    "text": "Google was founded on September 4, 1998, by Larry Page and Sergey Brin.",
+    "entities": [
+        {"id": 0, "start_offset": 0, "end_offset": 6, "label": "ORG"},
+        {"id": 1, "start_offset": 22, "end_offset": 39, "label": "DATE"},
+        {"id": 2, "start_offset": 44, "end_offset": 54, "label": "PERSON"},
+        {"id": 3, "start_offset": 59, "end_offset": 70, "label": "PERSON"},
+    ],
+    "relations": [
+        {"id": 0, "from_id": 0, "to_id": 1, "type": "foundedAt"},
+        {"id": 1, "from_id": 0, "to_id": 2, "type": "foundedBy"},
+        {"id": 2, "from_id": 0, "to_id": 3, "type": "foundedBy"},
+    ],
+}
+DOCCANO_INTENT = {
+    "text": "Find a flight from Memphis to Tacoma",
+    "entities": [
+        {"id": 0, "start_offset": 19, "end_offset": 26, "label": "City"},
+        {"id": 1, "start_offset": 30, "end_offset": 36, "label": "City"},
+    ],
+    "cats": ["flight"],
+}
 
 
 def test_doccano_relation_extraction_and_intent_lines_import_with_their_relations(tmp_path, db_path):
@@ -598,8 +717,11 @@ def test_doccano_relation_extraction_and_intent_lines_import_with_their_relation
         [google] = [article_id for article_id in store.article_ids() if "flight" not in store.article_text(article_id)]
         spans = {span.id: span.text for span in store.annotations(google)}
         links = sorted((spans[link.head], link.label, spans[link.child]) for link in store.links())
-    assert links == [("Google", "foundedAt", "September 4, 1998"), ("Google", "foundedBy", "Larry Page"),
-                     ("Google", "foundedBy", "Sergey Brin")]
+    assert links == [
+        ("Google", "foundedAt", "September 4, 1998"),
+        ("Google", "foundedBy", "Larry Page"),
+        ("Google", "foundedBy", "Sergey Brin"),
+    ]
 
 
 def test_doccano_re_export_goes_out_and_comes_back_with_its_relations(tmp_path, db_path):
@@ -610,9 +732,12 @@ def test_doccano_re_export_goes_out_and_comes_back_with_its_relations(tmp_path, 
     out = export(db_path, "doccano-re")
     [line] = [json.loads(text) for text in out.splitlines()]
     assert set(line) == {"id", "text", "entities", "relations"}
-    entity = {entity["id"]: line["text"][entity["start_offset"]:entity["end_offset"]] for entity in line["entities"]}
+    entity = {entity["id"]: line["text"][entity["start_offset"] : entity["end_offset"]] for entity in line["entities"]}
     assert sorted((entity[rel["from_id"]], rel["type"], entity[rel["to_id"]]) for rel in line["relations"]) == [
-        ("Google", "foundedAt", "September 4, 1998"), ("Google", "foundedBy", "Larry Page"), ("Google", "foundedBy", "Sergey Brin")]
+        ("Google", "foundedAt", "September 4, 1998"),
+        ("Google", "foundedBy", "Larry Page"),
+        ("Google", "foundedBy", "Sergey Brin"),
+    ]
     again = tmp_path / "again.jsonl"
     again.write_text(out)
     assert validate_jsonl(again).errors == []
@@ -623,12 +748,20 @@ def test_doccano_re_export_goes_out_and_comes_back_with_its_relations(tmp_path, 
 
 def test_prodigy_relations_by_token_index_alone_import(tmp_path, db_path):
     text = "Hoffman said the strikes were defensive."
-    tokens = [{"text": word, "start": text.index(word), "end": text.index(word) + len(word), "id": index}
-              for index, word in enumerate(["Hoffman", "said", "the", "strikes", "were", "defensive", "."])]
-    line = {"text": text, "tokens": tokens, "answer": "accept",
-            "spans": [{"start": 0, "end": 7, "label": "actor", "token_start": 0, "token_end": 0},
-                      {"start": 13, "end": 39, "label": "claim", "token_start": 2, "token_end": 5}],
-            "relations": [{"head": 5, "child": 0, "label": "said-by"}]}
+    tokens = [
+        {"text": word, "start": text.index(word), "end": text.index(word) + len(word), "id": index}
+        for index, word in enumerate(["Hoffman", "said", "the", "strikes", "were", "defensive", "."])
+    ]
+    line = {
+        "text": text,
+        "tokens": tokens,
+        "answer": "accept",
+        "spans": [
+            {"start": 0, "end": 7, "label": "actor", "token_start": 0, "token_end": 0},
+            {"start": 13, "end": 39, "label": "claim", "token_start": 2, "token_end": 5},
+        ],
+        "relations": [{"head": 5, "child": 0, "label": "said-by"}],
+    }
     path = tmp_path / "rel.jsonl"
     path.write_text(json.dumps(line) + "\n")
     with Store.open(db_path) as store:
@@ -665,8 +798,12 @@ def test_a_finished_article_with_no_span_is_exported_as_a_negative_and_comes_bac
 
 def test_prodigy_accepted_examples_are_finished_so_an_accepted_empty_one_is_a_negative(tmp_path, db_path):
     path = tmp_path / "fashion.jsonl"
-    path.write_text(json.dumps({"text": "A plain sentence.", "spans": [], "answer": "accept"}) + "\n"
-                    + json.dumps({"text": "Another one.", "spans": [], "answer": "reject"}) + "\n")
+    path.write_text(
+        json.dumps({"text": "A plain sentence.", "spans": [], "answer": "accept"})
+        + "\n"
+        + json.dumps({"text": "Another one.", "spans": [], "answer": "reject"})
+        + "\n"
+    )
     with Store.open(db_path) as store:
         import_jsonl(store, path, "prodigy")
     [line] = [json.loads(line) for line in export(db_path).splitlines()]
@@ -683,7 +820,7 @@ def test_prodigy_format_has_tokens_token_offsets_relations_by_token_and_comes_ba
     [task] = [json.loads(line) for line in export(db_path, "prodigy").splitlines()]
     assert task["answer"] == "accept" and task["meta"]["id"] == reuters.id
     tokens = task["tokens"]
-    assert all(task["text"][token["start"]:token["end"]] == token["text"] for token in tokens)
+    assert all(task["text"][token["start"] : token["end"]] == token["text"] for token in tokens)
     assert [token["id"] for token in tokens] == list(range(len(tokens)))
     for span in task["spans"]:
         assert (tokens[span["token_start"]]["start"], tokens[span["token_end"]]["end"]) == (span["start"], span["end"])
@@ -700,15 +837,25 @@ def test_prodigy_format_has_tokens_token_offsets_relations_by_token_and_comes_ba
 
 
 def test_prodigy_hashes_and_unknown_meta_keys_survive_a_round_trip(tmp_path, db_path):
-    line = {"text": "Mark Esper spoke.", "spans": [{"start": 0, "end": 10, "label": "actor"}], "answer": "accept",
-            "_input_hash": -1248930, "_task_hash": 88123, "meta": {"id": "t-1", "section": "world", "score": 0.91, "pinned": True}}
+    line = {
+        "text": "Mark Esper spoke.",
+        "spans": [{"start": 0, "end": 10, "label": "actor"}],
+        "answer": "accept",
+        "_input_hash": -1248930,
+        "_task_hash": 88123,
+        "meta": {"id": "t-1", "section": "world", "score": 0.91, "pinned": True},
+    }
     path = tmp_path / "prodigy.jsonl"
     path.write_text(json.dumps(line) + "\n")
     with Store.open(db_path) as store:
         import_jsonl(store, path, "prodigy")
     [task] = [json.loads(text) for text in export(db_path, "prodigy").splitlines()]
     assert (task["_input_hash"], task["_task_hash"]) == (-1248930, 88123)
-    assert {key: task["meta"][key] for key in ("section", "score", "pinned")} == {"section": "world", "score": 0.91, "pinned": True}
+    assert {key: task["meta"][key] for key in ("section", "score", "pinned")} == {
+        "section": "world",
+        "score": 0.91,
+        "pinned": True,
+    }
     [ours] = [json.loads(text) for text in export(db_path).splitlines()]
     assert ours["meta"]["_input_hash"] == -1248930 and ours["meta"]["section"] == "world"
     again = tmp_path / "ours.jsonl"

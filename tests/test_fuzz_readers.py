@@ -32,14 +32,68 @@ from .test_labelstudio import JSON_MIN as LABEL_STUDIO_MIN
 from .test_store import tag
 
 HOSTILE_BYTES = [
-    b"\x00", b"\x1b]2;pwned\x07", b"\x1b[2J", b"\xff\xfe", b"\xc3", b"\xed\xa0\x80", "\u202e".encode(), b"\r", b"\t",
-    b"[/b]", b"[@click=app.quit]x[/]", b"*a", b"&a ", b"---\n", b": ", b"- ", b"\n", b"{", b"}", b"[", b"]", b'"',
-    b"\\", b"'", b"#", b"!!python/object/apply:os.system ['true']", b"? ", b"%YAML 1.1\n", b"9" * 5000, b"[" * 3000,
-    b"{\"a\":" * 2000, b"true", b"null", b"-1", b"1e999", b"NaN", "e\u0301".encode(),
+    b"\x00",
+    b"\x1b]2;pwned\x07",
+    b"\x1b[2J",
+    b"\xff\xfe",
+    b"\xc3",
+    b"\xed\xa0\x80",
+    "\u202e".encode(),
+    b"\r",
+    b"\t",
+    b"[/b]",
+    b"[@click=app.quit]x[/]",
+    b"*a",
+    b"&a ",
+    b"---\n",
+    b": ",
+    b"- ",
+    b"\n",
+    b"{",
+    b"}",
+    b"[",
+    b"]",
+    b'"',
+    b"\\",
+    b"'",
+    b"#",
+    b"!!python/object/apply:os.system ['true']",
+    b"? ",
+    b"%YAML 1.1\n",
+    b"9" * 5000,
+    b"[" * 3000,
+    b'{"a":' * 2000,
+    b"true",
+    b"null",
+    b"-1",
+    b"1e999",
+    b"NaN",
+    "e\u0301".encode(),
 ]
 HOSTILE_VALUES = [
-    None, True, False, 0, -1, 2**70, 1.5, float("nan"), float("inf"), "", " ", "\x1b]2;pwned\x07", "a\nb", "[/b]",
-    "e\u0301", "x" * 5000, [], {}, [[]], [None], {"": None}, ["a", 1], {"start": "0"},
+    None,
+    True,
+    False,
+    0,
+    -1,
+    2**70,
+    1.5,
+    float("nan"),
+    float("inf"),
+    "",
+    " ",
+    "\x1b]2;pwned\x07",
+    "a\nb",
+    "[/b]",
+    "e\u0301",
+    "x" * 5000,
+    [],
+    {},
+    [[]],
+    [None],
+    {"": None},
+    ["a", 1],
+    {"start": "0"},
 ]
 
 
@@ -53,11 +107,11 @@ def mutate_bytes(data: bytes, rng: random.Random) -> bytes:
         edit = rng.randrange(6)
         if edit == 0 and data:
             index = rng.randrange(len(data))
-            data = data[:index] + bytes([rng.randrange(256)]) + data[index + 1:]
+            data = data[:index] + bytes([rng.randrange(256)]) + data[index + 1 :]
         elif edit == 1:
-            data = data[:at] + data[at + rng.randint(1, 40):]
+            data = data[:at] + data[at + rng.randint(1, 40) :]
         elif edit == 2:
-            data = data[:at] + data[at:at + rng.randint(1, 80)] * rng.randint(2, 5) + data[at:]
+            data = data[:at] + data[at : at + rng.randint(1, 80)] * rng.randint(2, 5) + data[at:]
         elif edit == 3:
             data = data[:at]
         else:
@@ -71,7 +125,13 @@ def _places(value: object) -> list[tuple[object, object]]:
     stack = [value]
     while stack:
         container = stack.pop()
-        keys = list(container) if isinstance(container, dict) else range(len(container)) if isinstance(container, list) else []
+        keys = (
+            list(container)
+            if isinstance(container, dict)
+            else range(len(container))
+            if isinstance(container, list)
+            else []
+        )
         for key in keys:
             found.append((container, key))
             stack.append(container[key])
@@ -135,7 +195,9 @@ def examples(tmp_path_factory) -> dict[str, Path]:
     seeds = load_corpus([SEEDS]).articles
     db = folder / "db" / "tagged.json"
     with Store.open(db) as store:
-        spans = [tag(store, seeds[index], phrase, label, 1 if phrase == "Trump" else 0) for index, phrase, label in SEED_TAGS]
+        spans = [
+            tag(store, seeds[index], phrase, label, 1 if phrase == "Trump" else 0) for index, phrase, label in SEED_TAGS
+        ]
         store.link(spans[0], spans[12], "same-as", "ana")
         store.link(spans[6], spans[5], "said-by", "ana")
         store.name_cluster(spans[0].id, "Kataib Hezbollah", "ana")
@@ -147,7 +209,9 @@ def examples(tmp_path_factory) -> dict[str, Path]:
         lines.write(json.dumps(PRODIGY_LINE) + "\n" + json.dumps(DOCCANO_LINE) + "\n")
     tasks = folder / "tasks.json"  # Label Studio's tasks, ours and as its documentation shows them
     assert main(["export", "--db", str(db), "--format", "labelstudio", "-o", str(tasks)]) == 0
-    tasks.write_text(json.dumps(json.loads(tasks.read_text()) + LABEL_STUDIO_EXPORT + LABEL_STUDIO_MIN), encoding="utf-8")
+    tasks.write_text(
+        json.dumps(json.loads(tasks.read_text()) + LABEL_STUDIO_EXPORT + LABEL_STUDIO_MIN), encoding="utf-8"
+    )
     conll = folder / "export.conll"  # our CoNLL, then CoNLL-2003's four columns and BIOES
     assert main(["export", "--db", str(db), "--format", "conll", "-o", str(conll)]) == 0
     conll.write_text(conll.read_text(encoding="utf-8") + CONLL_2003 + "\n" + BIOES, encoding="utf-8")
@@ -155,15 +219,30 @@ def examples(tmp_path_factory) -> dict[str, Path]:
     assert main(["export", "--db", str(db), "--format", "spacy", "-o", str(docbin)]) == 0
     xmi = folder / "xmi"
     assert main(["export", "--db", str(db), "--format", "uima", "-o", str(xmi)]) == 0
-    return {"db": db, "export": export, "clusters": clusters, "labelstudio": tasks, "conll": conll, "spacy": docbin,
-            "xmi": xmi}
+    return {
+        "db": db,
+        "export": export,
+        "clusters": clusters,
+        "labelstudio": tasks,
+        "conll": conll,
+        "spacy": docbin,
+        "xmi": xmi,
+    }
 
 
 PRODIGY_LINE = {
-    "text": "Esper said the strikes were defensive.", "meta": {"source": "AP", "id": "p-1"},
+    "text": "Esper said the strikes were defensive.",
+    "meta": {"source": "AP", "id": "p-1"},
     "spans": [{"start": 0, "end": 5, "label": "actor"}, {"start": 11, "end": 37, "label": "quote"}],
-    "relations": [{"head": 11, "child": 0, "head_span": {"start": 11, "end": 37}, "child_span": {"start": 0, "end": 5},
-                   "label": "said-by"}],
+    "relations": [
+        {
+            "head": 11,
+            "child": 0,
+            "head_span": {"start": 11, "end": 37},
+            "child_span": {"start": 0, "end": 5},
+            "label": "said-by",
+        }
+    ],
 }
 DOCCANO_LINE = {"id": 7, "text": "Hook met Esper in Baghdad.", "label": [[0, 4, "actor"], [9, 14, "actor"]]}
 
@@ -213,7 +292,11 @@ def test_database_files(tmp_path, capsys, examples, case):
     target.write_bytes(mutated)
     db = str(copied / examples["db"].name)
     if case % 2:
-        check(capsys, ["export", "--db", db, "-o", str(tmp_path / "out.jsonl"), "--clusters", str(tmp_path / "c.jsonl")], mutated)
+        check(
+            capsys,
+            ["export", "--db", db, "-o", str(tmp_path / "out.jsonl"), "--clusters", str(tmp_path / "c.jsonl")],
+            mutated,
+        )
     else:
         check(capsys, ["import", str(examples["export"]), "--db", db], mutated)
 
@@ -228,7 +311,11 @@ def test_import_files(tmp_path, capsys, examples, case):
     if case % 4 == 3:  # a clusters file goes in after the articles it links
         assert main(["import", str(examples["export"]), "--db", str(db)]) == 0
         capsys.readouterr()
-    check(capsys, ["import", str(path), "--db", str(db)] + (["--as-suggestions"] if case % 5 == 1 else []), path.read_bytes())
+    check(
+        capsys,
+        ["import", str(path), "--db", str(db)] + (["--as-suggestions"] if case % 5 == 1 else []),
+        path.read_bytes(),
+    )
 
 
 @pytest.mark.parametrize("case", range(30))
@@ -256,7 +343,9 @@ def check_format_file(capsys, path: Path, fmt: str, case: int) -> None:
     """Validate the mutated file (a case in four), or import it, detected or named with
     --from (the mutation may leave it looking like another format)."""
     db = str(path.with_name("db") / "db.json")
-    command = ["validate", str(path)] if case % 4 == 3 else ["import", str(path), "--db", db] + ["--from", fmt] * (case % 2)
+    command = (
+        ["validate", str(path)] if case % 4 == 3 else ["import", str(path), "--db", db] + ["--from", fmt] * (case % 2)
+    )
     check(capsys, command, path.read_bytes())
 
 
@@ -292,14 +381,18 @@ def test_uima_files(tmp_path, capsys, examples, case):
     shutil.copytree(examples["xmi"], folder)
     target = rng.choice(sorted(folder.glob("*.xmi")))
     if case % 3 == 2:  # the same CAS as JSON, which carries its types
-        cas = load_cas_from_xmi(target.read_text(encoding="utf-8"), typesystem=load_typesystem(folder / "TypeSystem.xml"))
+        cas = load_cas_from_xmi(
+            target.read_text(encoding="utf-8"), typesystem=load_typesystem(folder / "TypeSystem.xml")
+        )
         target.unlink()
         target = folder / "doc.json"
         target.write_bytes(mutate_file(cas.to_json().encode("utf-8"), rng))
     else:
         target.write_bytes(mutate_bytes(target.read_bytes(), rng))
     db = str(tmp_path / "db" / "db.json")
-    command = ["validate", str(folder)] if case % 4 == 3 else ["import", str(target if case % 2 else folder), "--db", db]
+    command = (
+        ["validate", str(folder)] if case % 4 == 3 else ["import", str(target if case % 2 else folder), "--db", db]
+    )
     check(capsys, command, target.read_bytes())
 
 
@@ -315,7 +408,7 @@ def test_webanno_tsv_files(tmp_path, capsys, case):
 CORPUS_EXAMPLES = {
     ".txt": (SEEDS / "000_64331d8c72ca9866.txt").read_bytes(),
     ".md": b"---\noutlet: Reuters\ndate: 2020-01-01\ntitle: 'Strikes: a reply'\ntags: [a, b]\nid: r-1\n---\n"
-           + (SEEDS / "001_dd604056335a0bf9.txt").read_bytes(),
+    + (SEEDS / "001_dd604056335a0bf9.txt").read_bytes(),
 }
 
 
@@ -343,7 +436,11 @@ SCHEMA_EXAMPLES = [
 def check_option(capsys, option: str, path: Path, data: bytes) -> None:
     """The app's command line on one seed, with ``option`` naming ``path``, which holds ``data``."""
     path.write_bytes(data)
-    check(capsys, [option, str(path), "--db", str(path.with_name("db.json")), str(SEEDS / "000_64331d8c72ca9866.txt")], data)
+    check(
+        capsys,
+        [option, str(path), "--db", str(path.with_name("db.json")), str(SEEDS / "000_64331d8c72ca9866.txt")],
+        data,
+    )
 
 
 @pytest.mark.parametrize("case", range(40))
@@ -366,9 +463,9 @@ def test_keymaps(tmp_path, capsys, case):
 
 PATTERN_EXAMPLES = {
     ".yaml": b"patterns:\n  - label: actor\n    phrases: [Mark Esper, Donald Trump]\n  - label: figure\n"
-             b"    regex: '\\d+ (?:rockets|troops)'\n    case_sensitive: false\n",
+    b"    regex: '\\d+ (?:rockets|troops)'\n    case_sensitive: false\n",
     ".jsonl": b'{"label": "actor", "pattern": "Kataib Hezbollah"}\n{"label": "figure", "regex": "\\\\d+ troops"}\n'
-              b'{"label": "actor", "phrases": ["Brian Hook"], "case_sensitive": true}\n',
+    b'{"label": "actor", "phrases": ["Brian Hook"], "case_sensitive": true}\n',
 }
 
 

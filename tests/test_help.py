@@ -83,8 +83,12 @@ async def test_help_lists_relabel_keys_for_the_schemas_labels_by_name_and_each_p
         async with app.run_test(size=WIDE) as pilot:
             lines = await shown_help(app, pilot)
     relabel = [row.split()[:3] for row in section(lines, "Review") if "review.label-" in row]
-    assert relabel == [["1", "Relabel", "actor"], ["2", "Relabel", "claim"], ["3", "Relabel", "figure"],
-                       ["4", "Relabel", "quote"]]  # four labels: no "Label 5" to "Label 9"
+    assert relabel == [
+        ["1", "Relabel", "actor"],
+        ["2", "Relabel", "claim"],
+        ["3", "Relabel", "figure"],
+        ["4", "Relabel", "quote"],
+    ]  # four labels: no "Label 5" to "Label 9"
     assert not any("Label 5" in line for line in lines)
     adjudication = section(lines, "Adjudication")
     assert keys_of(adjudication) == [*"123456789", "x", "space", "backspace", "left", "right", "escape", "?"]
@@ -103,10 +107,21 @@ async def test_help_lists_the_relations_the_key_after_L_picks_with_what_each_joi
 
 async def test_help_shows_a_relation_named_with_markup_and_described_with_an_escape_literally(tmp_path, seeds):
     path = tmp_path / "labels.yaml"
-    path.write_text(json.dumps({
-        "labels": [{"name": "actor", "key": "a", "color": "red", "description": "Someone."}],
-        "relations": [{"name": "[b]knows", "key": "k", "description": f"[@click=app.quit]Who{RETITLE}", "joins": "actor -> any"}],
-    }))
+    path.write_text(
+        json.dumps(
+            {
+                "labels": [{"name": "actor", "key": "a", "color": "red", "description": "Someone."}],
+                "relations": [
+                    {
+                        "name": "[b]knows",
+                        "key": "k",
+                        "description": f"[@click=app.quit]Who{RETITLE}",
+                        "joins": "actor -> any",
+                    }
+                ],
+            }
+        )
+    )
     schema = load_schema(path, reserved_keys())
     with Store.open(tmp_path / "db" / "broadsheet.json") as store:
         app = BroadsheetApp(Session(store, schema, "tester", seeds))
@@ -127,13 +142,23 @@ async def test_help_names_the_schemas_source_once_and_aligns_every_column(seeds,
     assert "Labels (default labels.yaml)" in text and "((" not in text
     left = row_with(lines, "cursor.left")
     # The description, the id and the detail columns start at one place in every section.
-    for word, binding_id in (("Delete", "annotation.delete"), ("actor", "tag.actor"), ("Accept", "review.accept"),
-                             ("Propose", "compare.propose"), ("Reject all", "adjudicate.reject-all")):
+    for word, binding_id in (
+        ("Delete", "annotation.delete"),
+        ("actor", "tag.actor"),
+        ("Accept", "review.accept"),
+        ("Propose", "compare.propose"),
+        ("Reject all", "adjudicate.reject-all"),
+    ):
         row = row_with(lines, binding_id)
         assert (row.index(word), row.index(binding_id)) == (left.index("Left"), left.index("cursor.left")), row
-    details = [row_with(lines, binding_id).index(detail) for binding_id, detail in (
-        ("tag.actor", "Tag actor: A person"), ("tag.figure", "Tag figure: A number"),
-        ("annotation.delete", "Delete the innermost"))]
+    details = [
+        row_with(lines, binding_id).index(detail)
+        for binding_id, detail in (
+            ("tag.actor", "Tag actor: A person"),
+            ("tag.figure", "Tag figure: A number"),
+            ("annotation.delete", "Delete the innermost"),
+        )
+    ]
     assert len(set(details)) == 1, details
 
 
@@ -200,7 +225,7 @@ def cli_help(capsys, monkeypatch, *argv: str) -> str:
 
 def test_the_top_level_help_lists_every_command_and_what_paths_open(capsys, monkeypatch):
     shown = cli_help(capsys, monkeypatch)
-    block = shown[shown.index("\ncommands"):].split("\n\n")[0]
+    block = shown[shown.index("\ncommands") :].split("\n\n")[0]
     listed = re.findall(r"^  (\w+) {2,}\S", block, re.MULTILINE)  # a command and what it does, a line each
     assert listed == ["add", "import", "export", "validate", "review", "agree", "merge", "compare"]
     assert set(listed) == set(COMMANDS)
@@ -218,7 +243,7 @@ def test_each_commands_help_names_what_it_reads_and_writes(capsys, monkeypatch):
         assert name in validated, name
     exported = cli_help(capsys, monkeypatch, "export")
     start = exported.index("--output")
-    output = exported[start:exported.index("--format {", start)]
+    output = exported[start : exported.index("--format {", start)]
     for folder_format in ("brat", "uima"):
         assert folder_format in output, folder_format
     assert "JSONL (spaCy, Prodigy), doccano, brat or CoNLL" not in exported  # it writes nine formats
@@ -260,7 +285,11 @@ async def test_every_binding_of_a_screen_is_in_its_palette_once(seeds, db_path):
     with store:
         async with app.run_test(size=WIDE) as pilot:
             schema = app.session.schema
-            for keys, groups in (([], ("cursor", "main", "labels")), (["r"], ("review",)), (["escape", "C"], ("compare",))):
+            for keys, groups in (
+                ([], ("cursor", "main", "labels")),
+                (["r"], ("review",)),
+                (["escape", "C"], ("compare",)),
+            ):
                 await pilot.press(*keys)
                 commands = "\n".join(await palette(app, pilot))
                 await pilot.press("escape")
@@ -271,7 +300,7 @@ async def test_every_binding_of_a_screen_is_in_its_palette_once(seeds, db_path):
 def readme_section(heading: str) -> str:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     start = text.index(f"\n{heading}\n")
-    return text[start:text.index("\n#", start + 1)]
+    return text[start : text.index("\n#", start + 1)]
 
 
 def readme_keys(heading: str) -> tuple[set[str], set[str]]:
@@ -280,16 +309,21 @@ def readme_keys(heading: str) -> tuple[set[str], set[str]]:
     rows = [line for line in readme_section(heading).splitlines() if line.startswith("| ")][1:]
     cells = " ".join(row.split(" | ")[0] for row in rows)
     cells = cells.replace("`shift`+arrows", " ".join(f"`shift+{arrow}`" for arrow in ARROWS))
-    cells = re.sub(r"`(\d)`-`(\d)`", lambda span: " ".join(f"`{n}`" for n in range(int(span[1]), int(span[2]) + 1)), cells)
+    cells = re.sub(
+        r"`(\d)`-`(\d)`", lambda span: " ".join(f"`{n}`" for n in range(int(span[1]), int(span[2]) + 1)), cells
+    )
     quoted = set(re.findall(r"`([^`]+)`", cells))
     return quoted, quoted | (set(ARROWS) if "arrows" in re.sub(r"`[^`]*`", "", cells) else set())
 
 
 def test_the_readmes_key_tables_give_each_binding_its_key_in_keymap():
     labels = label_bindings(load_schema(None, reserved_keys()))
-    for heading, bindings in (("### Keys", VIEW_BINDINGS + MAIN_BINDINGS + labels), ("### Review", REVIEW_BINDINGS),
-                              ("### Teams: agreement and merging", ADJUDICATION_BINDINGS),
-                              ("### Links and the compare view", COMPARE_BINDINGS)):
+    for heading, bindings in (
+        ("### Keys", VIEW_BINDINGS + MAIN_BINDINGS + labels),
+        ("### Review", REVIEW_BINDINGS),
+        ("### Teams: agreement and merging", ADJUDICATION_BINDINGS),
+        ("### Links and the compare view", COMPARE_BINDINGS),
+    ):
         quoted, documented = readme_keys(heading)
         for binding in bindings:
             assert binding_characters(binding) <= documented, (heading, binding.id, binding.key)
@@ -304,7 +338,6 @@ def test_the_readmes_using_it_names_every_command_and_the_apps_options():
         assert re.search(rf"^broadsheet {name}\b", using_it, re.MULTILINE), name
     for option in ("--db", "--labels", "--annotator", "--keymap", "--patterns"):
         assert re.search(rf"^broadsheet {option}\b", using_it, re.MULTILINE), option
-
 
 
 async def test_question_mark_opens_the_keys_from_the_review_and_compare_screens(seeds, db_path):

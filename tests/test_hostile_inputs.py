@@ -61,7 +61,10 @@ def test_a_number_of_5000_digits_is_one_line(tmp_path, db_path, capsys):
     path = write_lines(tmp_path / "big.jsonl", '{"text": "Big.", "spans": [{"start": ' + "1" * 5000 + "}]}")
     status, err = run(capsys, "import", str(path), "--db", str(db_path))
     assert status == 1
-    assert f"broadsheet: skipped {path}:1: not usable JSON (Exceeds the limit (4300 digits) for integer string conversion)" in err
+    assert (
+        f"broadsheet: skipped {path}:1: not usable JSON (Exceeds the limit (4300 digits) for integer string conversion)"
+        in err
+    )
 
 
 # -- item 8: what import must not accept ------------------------------------------------------
@@ -69,12 +72,18 @@ def test_a_number_of_5000_digits_is_one_line(tmp_path, db_path, capsys):
 ACCENTED = "Le cafe\u0301 est ouvert."  # 'e' then a combining acute accent at offset 7
 
 
-@pytest.mark.parametrize(("span", "problem"), [
-    ({"start": True, "end": 5, "label": "actor"}, "span 1: needs integer start and end and a label"),
-    ({"start": 0, "end": 2, "label": "act or\n[/b]"}, "span 1: label 'act or\\n[/b]' must be printable with no spaces"),
-    ({"start": 3, "end": 7, "label": "actor"}, "span 1: offsets 3-7 split a character from its combining mark"),
-    ({"start": 7, "end": 12, "label": "actor"}, "span 1: offsets 7-12 split a character from its combining mark"),
-])
+@pytest.mark.parametrize(
+    ("span", "problem"),
+    [
+        ({"start": True, "end": 5, "label": "actor"}, "span 1: needs integer start and end and a label"),
+        (
+            {"start": 0, "end": 2, "label": "act or\n[/b]"},
+            "span 1: label 'act or\\n[/b]' must be printable with no spaces",
+        ),
+        ({"start": 3, "end": 7, "label": "actor"}, "span 1: offsets 3-7 split a character from its combining mark"),
+        ({"start": 7, "end": 12, "label": "actor"}, "span 1: offsets 7-12 split a character from its combining mark"),
+    ],
+)
 def test_import_skips_a_span_it_cannot_store_safely(tmp_path, db_path, capsys, span, problem):
     path = write_lines(tmp_path / "in.jsonl", {"text": "Fine text.", "spans": []}, {"text": ACCENTED, "spans": [span]})
     status, err = run(capsys, "import", str(path), "--db", str(db_path))
@@ -90,16 +99,29 @@ def test_a_whole_accented_letter_imports(tmp_path, db_path, capsys):
 
 
 def test_imported_meta_annotators_and_cluster_names_are_stored_without_controls(tmp_path, db_path, capsys):
-    articles = write_lines(tmp_path / "in.jsonl", *(
-        {"text": f"Esper spoke in {place}.", "meta": {"id": place, "outlet": f"{ESC_TITLE}AP\x1b[31m", "title": "two\nlines"},
-         "spans": [{"id": f"s-{place}", "start": 0, "end": 5, "label": "actor", "annotator": f"ana{ESC_TITLE}\x07"}]}
-        for place in ("Iraq", "Syria")
-    ))
-    clusters = write_lines(tmp_path / "clusters.jsonl", {
-        "id": "s-Iraq", "name": f"Esper{ESC_TITLE}", "named_by": "bob\x1b[2J", "spans": [
-            {"id": "s-Iraq", "article_id": "Iraq"}, {"id": "s-Syria", "article_id": "Syria"}],
-        "links": [{"head": "s-Iraq", "child": "s-Syria", "label": "same-as", "annotator": "cy\x9b2J"}],
-    })
+    articles = write_lines(
+        tmp_path / "in.jsonl",
+        *(
+            {
+                "text": f"Esper spoke in {place}.",
+                "meta": {"id": place, "outlet": f"{ESC_TITLE}AP\x1b[31m", "title": "two\nlines"},
+                "spans": [
+                    {"id": f"s-{place}", "start": 0, "end": 5, "label": "actor", "annotator": f"ana{ESC_TITLE}\x07"}
+                ],
+            }
+            for place in ("Iraq", "Syria")
+        ),
+    )
+    clusters = write_lines(
+        tmp_path / "clusters.jsonl",
+        {
+            "id": "s-Iraq",
+            "name": f"Esper{ESC_TITLE}",
+            "named_by": "bob\x1b[2J",
+            "spans": [{"id": "s-Iraq", "article_id": "Iraq"}, {"id": "s-Syria", "article_id": "Syria"}],
+            "links": [{"head": "s-Iraq", "child": "s-Syria", "label": "same-as", "annotator": "cy\x9b2J"}],
+        },
+    )
     assert run(capsys, "import", str(articles), str(clusters), "--db", str(db_path))[0] == 0
     with Store.open(db_path, read_only=True) as store:
         meta = store.stored_article("Iraq").meta
@@ -124,11 +146,14 @@ def test_an_empty_jsonl_corpus_file_is_named_like_an_empty_txt(tmp_path, content
     assert corpus.problems == [f"{tmp_path / 'empty.jsonl'}: empty file"]
 
 
-@pytest.mark.parametrize(("keymap", "key", "first", "second"), [
-    ("history.undo: z\nhistory.redo: z\n", "z", "history.undo", "history.redo"),
-    ("history.undo: x\n", "x", "annotation.delete", "history.undo"),
-    ("review.accept: x\n", "x", "review.accept", "review.reject"),
-])
+@pytest.mark.parametrize(
+    ("keymap", "key", "first", "second"),
+    [
+        ("history.undo: z\nhistory.redo: z\n", "z", "history.undo", "history.redo"),
+        ("history.undo: x\n", "x", "annotation.delete", "history.undo"),
+        ("review.accept: x\n", "x", "review.accept", "review.reject"),
+    ],
+)
 def test_a_keymap_giving_one_key_two_actions_is_refused(tmp_path, db_path, capsys, keymap, key, first, second):
     path = tmp_path / "keys.yaml"
     path.write_text(keymap)
@@ -193,14 +218,17 @@ def test_an_alias_in_a_pattern_file_is_refused(tmp_path):
         load_patterns(path, ["actor"])
 
 
-@pytest.mark.parametrize("text", [
-    alias_bomb(9),  # the issue's: 9**9 strings
-    "title: &x [*x]\n",  # an alias inside its own anchor
-    "title: " + "[" * 100_000 + "]" * 100_000 + "\n",
-    "title: ok\ntitle: twice\n",
-    "date: 2019-13-45\n",
-    "? [1]\n: unhashable\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        alias_bomb(9),  # the issue's: 9**9 strings
+        "title: &x [*x]\n",  # an alias inside its own anchor
+        "title: " + "[" * 100_000 + "]" * 100_000 + "\n",
+        "title: ok\ntitle: twice\n",
+        "date: 2019-13-45\n",
+        "? [1]\n: unhashable\n",
+    ],
+)
 def test_the_yaml_loader_refuses_with_one_line(text):
     from annotations.simple_yaml import YamlError, load
 
@@ -228,12 +256,16 @@ def test_a_runaway_pattern_is_stopped_and_named_and_the_others_still_find(tmp_pa
     suggesters = load_patterns(runaway_patterns(tmp_path), ["actor"])
     started = time.monotonic()
     first = candidates(RUNAWAY_TEXT, suggesters)
-    assert time.monotonic() - started < PATTERN_TIMEOUT + 2  # not the 2.2 s it would run (a machine under load is slower)
+    assert (
+        time.monotonic() - started < PATTERN_TIMEOUT + 2
+    )  # not the 2.2 s it would run (a machine under load is slower)
     suggesters[1].spans = lambda text: pytest.fail("a stopped pattern ran again")
     again = candidates(RUNAWAY_TEXT, suggesters)
     assert [(candidate.start, candidate.end) for candidate in first] == [(0, 4)] == [(c.start, c.end) for c in again]
-    assert stop_notices(suggesters) == [f"{tmp_path / 'patterns.yaml'}:3: pattern stopped: its regex ran over "
-                                        f"{PATTERN_TIMEOUT} s on one article; it suggests nothing more"]
+    assert stop_notices(suggesters) == [
+        f"{tmp_path / 'patterns.yaml'}:3: pattern stopped: its regex ran over "
+        f"{PATTERN_TIMEOUT} s on one article; it suggests nothing more"
+    ]
     assert stop_notices(suggesters) == []  # told once
 
 
@@ -282,32 +314,66 @@ async def test_the_app_paints_and_names_a_runaway_pattern(tmp_path, db_path):
 # -- found by tests/test_fuzz_readers.py: a list or a mapping where text or an id belongs --------
 
 
-@pytest.mark.parametrize(("record", "problem"), [
-    ({"text": "Esper met Hook.", "spans": [{"start": 0, "end": 5, "label": "actor"}, {"start": 10, "end": 14, "label": "actor"}],
-      "relations": [{"head_span": {"start": [], "end": 5}, "child_span": {"start": 10, "end": 14}, "label": "said-by"}]},
-     "relation 1: its head is not one of the line's spans"),
-    ({"links": [{"head": [], "child": "x", "label": "same-as"}], "spans": []},
-     "link 1: needs a head and child among the cluster's spans"),
-])
+@pytest.mark.parametrize(
+    ("record", "problem"),
+    [
+        (
+            {
+                "text": "Esper met Hook.",
+                "spans": [{"start": 0, "end": 5, "label": "actor"}, {"start": 10, "end": 14, "label": "actor"}],
+                "relations": [
+                    {"head_span": {"start": [], "end": 5}, "child_span": {"start": 10, "end": 14}, "label": "said-by"}
+                ],
+            },
+            "relation 1: its head is not one of the line's spans",
+        ),
+        (
+            {"links": [{"head": [], "child": "x", "label": "same-as"}], "spans": []},
+            "link 1: needs a head and child among the cluster's spans",
+        ),
+    ],
+)
 def test_an_import_line_with_a_list_for_an_id_is_skipped(tmp_path, db_path, capsys, record, problem):
     path = write_lines(tmp_path / "in.jsonl", record)
-    assert run(capsys, "import", str(path), "--db", str(db_path))[:2] == (1, [f"broadsheet: skipped {path}:1: {problem}",
-                                                                              f"broadsheet: {path}: 0 span(s) imported into 0 new article(s)"])
+    assert run(capsys, "import", str(path), "--db", str(db_path))[:2] == (
+        1,
+        [f"broadsheet: skipped {path}:1: {problem}", f"broadsheet: {path}: 0 span(s) imported into 0 new article(s)"],
+    )
 
 
-@pytest.mark.parametrize(("option", "name", "text", "problem"), [
-    ("--labels", "s.yaml", "labels:\n  - {name: a, key: a, color: red}\nsuggest:\n  figures: [a]\n", "suggest: figures: unknown label ['a']"),
-    ("--labels", "s.yaml", "labels:\n  - {name: a, key: a, color: red}\nrelations:\n  - {name: [x], key: b}\n",
-     "relation 1: name must be text, not a list"),
-    ("--labels", "s.yaml", "labels:\n  - {name: a, key: {k: 1}, color: red}\n", "label 1: key must be text, not a dict"),
-    ("--keymap", "k.yaml", "history.undo: [a, b]\n", "history.undo: expected keys such as 'z' or 'ctrl+z,f2'"),
-    ("--patterns", "p.yaml", "- {label: actor, regex: [1]}\n", "p.yaml:1: 'regex' must be text"),
-])
+@pytest.mark.parametrize(
+    ("option", "name", "text", "problem"),
+    [
+        (
+            "--labels",
+            "s.yaml",
+            "labels:\n  - {name: a, key: a, color: red}\nsuggest:\n  figures: [a]\n",
+            "suggest: figures: unknown label ['a']",
+        ),
+        (
+            "--labels",
+            "s.yaml",
+            "labels:\n  - {name: a, key: a, color: red}\nrelations:\n  - {name: [x], key: b}\n",
+            "relation 1: name must be text, not a list",
+        ),
+        (
+            "--labels",
+            "s.yaml",
+            "labels:\n  - {name: a, key: {k: 1}, color: red}\n",
+            "label 1: key must be text, not a dict",
+        ),
+        ("--keymap", "k.yaml", "history.undo: [a, b]\n", "history.undo: expected keys such as 'z' or 'ctrl+z,f2'"),
+        ("--patterns", "p.yaml", "- {label: actor, regex: [1]}\n", "p.yaml:1: 'regex' must be text"),
+    ],
+)
 def test_a_list_where_text_belongs_is_one_line(tmp_path, db_path, capsys, option, name, text, problem):
     path = tmp_path / name
     path.write_text(text)
     status, err = run(capsys, option, str(path), "--db", str(db_path), str(tmp_path / "none.txt"))
-    assert (status, err) == (2, [f"broadsheet: {path}{'' if problem.startswith(name) else ': '}{problem.removeprefix(name)}"])
+    assert (status, err) == (
+        2,
+        [f"broadsheet: {path}{'' if problem.startswith(name) else ': '}{problem.removeprefix(name)}"],
+    )
 
 
 async def test_the_interface_paints_and_answers_keys_while_a_suggester_is_still_at_work(db_path):

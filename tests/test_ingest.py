@@ -37,12 +37,27 @@ STORY = [
     "The militia, which is backed by Iran, vowed to respond, and its supporters gathered outside the embassy compound "
     "in Baghdad on Tuesday morning, chanting slogans against the United States.",
 ]
-BOILERPLATE = ["Advertisement", "Widget Pro", "World news", "Smoke rises over the base", "Related stories",
-               "Markets tumble", "All rights reserved"]
+BOILERPLATE = [
+    "Advertisement",
+    "Widget Pro",
+    "World news",
+    "Smoke rises over the base",
+    "Related stories",
+    "Markets tumble",
+    "All rights reserved",
+]
 
 
-def article_page(title: str, paragraphs: list[str], canonical: str, *, outlet: str = "Daily Courier",
-                 author: str = "Jane Doe", date: str = "2019-12-30", charset: str = "utf-8") -> str:
+def article_page(
+    title: str,
+    paragraphs: list[str],
+    canonical: str,
+    *,
+    outlet: str = "Daily Courier",
+    author: str = "Jane Doe",
+    date: str = "2019-12-30",
+    charset: str = "utf-8",
+) -> str:
     """A news page as outlets serve them: navigation, an ad, a caption and related links around the story."""
     story = "\n".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
     title, outlet, author = escape(title), escape(outlet), escape(author)
@@ -80,8 +95,10 @@ def feed(base: str) -> str:
         f"<pubDate>Tue, 31 Dec 2019 0{index}:00:00 GMT</pubDate></item>"
         for index, name in enumerate(["one", "two", "three"], start=1)
     )
-    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Courier world</title>'
-            f"<link>{base}/</link><description>World news</description>{items}</channel></rss>")
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Courier world</title>'
+        f"<link>{base}/</link><description>World news</description>{items}</channel></rss>"
+    )
 
 
 def entry_paragraphs(name: str) -> list[str]:
@@ -99,7 +116,9 @@ class Site:
     failures_left: dict[str, int] = field(default_factory=dict)  # path -> 503s to give before the page
     pause: float = 0.0  # seconds each feed entry's page takes
 
-    def html(self, path: str, text: str, content_type: str = "text/html; charset=utf-8", encoding: str = "utf-8") -> None:
+    def html(
+        self, path: str, text: str, content_type: str = "text/html; charset=utf-8", encoding: str = "utf-8"
+    ) -> None:
         self.pages[path] = (200, {"Content-Type": content_type}, text.encode(encoding))
 
     def url(self, path: str) -> str:
@@ -146,14 +165,22 @@ def site() -> Iterator[Site]:
     site.html("/notes.txt", "plain notes", content_type="text/plain")
     site.html("/feed.xml", feed(site.base), content_type="application/rss+xml")
     for name in ("one", "two", "three"):
-        site.html(f"/feed/{name}", article_page(f"Story {name} of the crisis", entry_paragraphs(name),
-                                                site.url(f"/feed/{name}"), date="2019-12-31"))
+        site.html(
+            f"/feed/{name}",
+            article_page(
+                f"Story {name} of the crisis", entry_paragraphs(name), site.url(f"/feed/{name}"), date="2019-12-31"
+            ),
+        )
     wire = ["Wire copy: " + paragraph for paragraph in STORY]
     site.html("/wire-a", article_page("Militia vows revenge", wire, site.url("/wire-a"), outlet="Gazette"))
     site.html("/wire-b", article_page("Militia vows revenge after strikes", wire, site.url("/wire-b"), outlet="Herald"))
-    latin = article_page("Café owners in Baghdad count the cost", ["Le café près de l'ambassade: " + paragraph
-                                                                    for paragraph in STORY],
-                         site.url("/latin"), author="José Müller", charset="iso-8859-1")
+    latin = article_page(
+        "Café owners in Baghdad count the cost",
+        ["Le café près de l'ambassade: " + paragraph for paragraph in STORY],
+        site.url("/latin"),
+        author="José Müller",
+        charset="iso-8859-1",
+    )
     site.html("/latin", latin, content_type="text/html", encoding="latin-1")
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -194,7 +221,11 @@ def test_a_page_becomes_an_article_with_its_front_matter_and_only_the_story(site
     assert list(fields) == ["id", "outlet", "title", "author", "date", "url", "fetched", "source"]
     assert fields["id"] == path.stem
     assert (fields["outlet"], fields["title"], fields["author"], fields["date"]) == (
-        "Daily Courier", "US strikes Kataib Hezbollah in Iraq and Syria", "Jane Doe", "2019-12-30")
+        "Daily Courier",
+        "US strikes Kataib Hezbollah in Iraq and Syria",
+        "Jane Doe",
+        "2019-12-30",
+    )
     assert fields["url"] == fields["source"] == site.url("/story")
     assert fields["fetched"].startswith(time.strftime("%Y-%m-%d", time.gmtime()))
     text = body(path)
@@ -208,7 +239,11 @@ def test_a_page_becomes_an_article_with_its_front_matter_and_only_the_story(site
     assert agent.startswith("Broadsheet/0.1 (+https://")
     article = load_article(path)  # the app opens it as any article, with its metadata
     assert (article.id, article.outlet, article.date, article.title) == (
-        path.stem, "Daily Courier", "2019-12-30", "US strikes Kataib Hezbollah in Iraq and Syria")
+        path.stem,
+        "Daily Courier",
+        "2019-12-30",
+        "US strikes Kataib Hezbollah in Iraq and Syria",
+    )
     assert article.meta["author"] == "Jane Doe" and article.meta["url"] == site.url("/story")
 
 
@@ -228,8 +263,20 @@ def test_a_latin1_page_declared_in_its_meta_tag_is_read_as_latin1(site, tmp_path
 
 def test_each_failure_is_one_line_naming_the_url_and_earlier_articles_are_kept(site, tmp_path, capsys):
     folder = tmp_path / "articles"
-    status, err = add(capsys, site.url("/story"), site.url("/missing"), site.url("/paywall"), site.url("/slow"),
-                      site.url("/notes.txt"), "--to", str(folder), "--timeout", "0.5", "--retries", "0")
+    status, err = add(
+        capsys,
+        site.url("/story"),
+        site.url("/missing"),
+        site.url("/paywall"),
+        site.url("/slow"),
+        site.url("/notes.txt"),
+        "--to",
+        str(folder),
+        "--timeout",
+        "0.5",
+        "--retries",
+        "0",
+    )
     assert status == 1
     assert err[:-1] == [
         f"broadsheet: {site.url('/missing')}: HTTP 404 Not Found",
@@ -245,8 +292,9 @@ def test_each_failure_is_one_line_naming_the_url_and_earlier_articles_are_kept(s
 def test_a_server_error_is_retried_with_back_off_and_then_named(site, tmp_path, capsys):
     folder = tmp_path / "articles"
     site.failures_left = {"/story": 2, "/paywall": 9}
-    status, err = add(capsys, site.url("/story"), site.url("/paywall"), "--to", str(folder),
-                      "--retries", "2", "--backoff", "0.05")
+    status, err = add(
+        capsys, site.url("/story"), site.url("/paywall"), "--to", str(folder), "--retries", "2", "--backoff", "0.05"
+    )
     assert status == 1
     assert err[0] == f"broadsheet: {site.url('/paywall')}: HTTP 503 Service Unavailable (3 tries)"
     assert [path for path, _ in site.requests] == ["/story"] * 3 + ["/paywall"] * 3
@@ -254,8 +302,10 @@ def test_a_server_error_is_retried_with_back_off_and_then_named(site, tmp_path, 
 
 
 def test_requests_to_one_site_are_apart_by_the_delay(site, tmp_path, capsys):
-    status, err = main(["add", site.url("/feed.xml"), "--to", str(tmp_path / "articles"), "--delay", "0.3"]), \
-        capsys.readouterr().err
+    status, err = (
+        main(["add", site.url("/feed.xml"), "--to", str(tmp_path / "articles"), "--delay", "0.3"]),
+        capsys.readouterr().err,
+    )
     assert status == 0, err
     assert len(site.times) == 4
     assert min(later - earlier for earlier, later in pairwise(site.times)) >= 0.29
@@ -265,13 +315,23 @@ def test_an_unreachable_host_is_one_line(tmp_path, capsys):
     closed = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
     url = f"http://127.0.0.1:{closed.server_address[1]}/story"
     closed.server_close()  # nothing listens there now
-    status, err = add(capsys, url, "http://[oops/x", "http://127.0.0.1/a\x1b]0;x\x07", "--to", str(tmp_path / "articles"),
-                      "--retries", "0")
+    status, err = add(
+        capsys,
+        url,
+        "http://[oops/x",
+        "http://127.0.0.1/a\x1b]0;x\x07",
+        "--to",
+        str(tmp_path / "articles"),
+        "--retries",
+        "0",
+    )
     assert status == 1
-    assert err[:3] == [f"broadsheet: {url}: cannot connect: Connection refused",
-                       "broadsheet: http://[oops/x: not a valid address: Invalid IPv6 URL",
-                       "broadsheet: http://127.0.0.1/a␛]0;x␇: not a valid address: URL can't contain control "
-                       "characters. '/a\\x1b]0;x\\x07' (found at least '\\x1b')"]
+    assert err[:3] == [
+        f"broadsheet: {url}: cannot connect: Connection refused",
+        "broadsheet: http://[oops/x: not a valid address: Invalid IPv6 URL",
+        "broadsheet: http://127.0.0.1/a␛]0;x␇: not a valid address: URL can't contain control "
+        "characters. '/a\\x1b]0;x\\x07' (found at least '\\x1b')",
+    ]
 
 
 # -- duplicates ----------------------------------------------------------------------------------
@@ -295,8 +355,9 @@ def test_the_same_text_from_two_urls_is_added_once_and_the_second_is_named(site,
     assert status == 0, err
     [path] = articles_in(folder)
     assert front_matter(path)["outlet"] == "Gazette"
-    assert err[0] == (f"broadsheet: {site.url('/wire-b')}: same text as {path.stem} "
-                      f"(from {site.url('/wire-a')}); not added again")
+    assert err[0] == (
+        f"broadsheet: {site.url('/wire-b')}: same text as {path.stem} (from {site.url('/wire-a')}); not added again"
+    )
 
 
 def test_a_changed_page_fetched_again_updates_its_article(site, tmp_path, capsys):
@@ -328,7 +389,7 @@ def test_a_span_tagged_before_the_page_changed_moves_with_its_text(site, tmp_pat
     assert after.id == before.id and after.text != before.text
     store.reattach(after)
     [span] = store.annotations(after.id)
-    assert not span.orphaned and after.text[span.start:span.end] == "at least 25 militia fighters"
+    assert not span.orphaned and after.text[span.start : span.end] == "at least 25 militia fighters"
     assert span.start == after.text.index("at least 25 militia fighters") > start
 
 
@@ -341,7 +402,10 @@ def test_a_feed_adds_the_page_of_every_entry(site, tmp_path, capsys):
     assert status == 0, err
     paths = articles_in(folder)
     assert [front_matter(path)["title"] for path in paths] == [
-        "Story one of the crisis", "Story three of the crisis", "Story two of the crisis"]
+        "Story one of the crisis",
+        "Story three of the crisis",
+        "Story two of the crisis",
+    ]
     for path in paths:
         name = front_matter(path)["title"].split()[1]
         assert front_matter(path)["url"] == site.url(f"/feed/{name}")
@@ -351,16 +415,22 @@ def test_a_feed_adds_the_page_of_every_entry(site, tmp_path, capsys):
 
 
 def test_a_feed_entry_is_a_page_never_another_feed_and_a_page_served_untyped_is_a_page(site, tmp_path, capsys):
-    site.html("/loop.xml", f'<rss version="2.0"><channel><title>Loop</title><item><title>Me</title>'
-                           f'<link>{site.url("/loop.xml")}</link></item><item><title>Untyped</title>'
-                           f'<link>{site.url("/untyped")}</link></item></channel></rss>', content_type="text/xml")
+    site.html(
+        "/loop.xml",
+        f'<rss version="2.0"><channel><title>Loop</title><item><title>Me</title>'
+        f"<link>{site.url('/loop.xml')}</link></item><item><title>Untyped</title>"
+        f"<link>{site.url('/untyped')}</link></item></channel></rss>",
+        content_type="text/xml",
+    )
     page = article_page("US strikes Kataib Hezbollah in Iraq and Syria", STORY, site.url("/untyped"))
     site.pages["/untyped"] = (200, {}, page.encode())  # no Content-Type at all
     folder = tmp_path / "articles"
     status, err = add(capsys, site.url("/loop.xml"), "--to", str(folder))
     assert status == 1
-    assert err == [f"broadsheet: {site.url('/loop.xml')}: not HTML (text/xml)",
-                   f"broadsheet: added 1 article to {folder}; 1 failed"]
+    assert err == [
+        f"broadsheet: {site.url('/loop.xml')}: not HTML (text/xml)",
+        f"broadsheet: added 1 article to {folder}; 1 failed",
+    ]
     assert [path for path, _ in site.requests] == ["/loop.xml", "/loop.xml", "/untyped"]
 
 
@@ -374,25 +444,40 @@ def warc_file(path: Path, site_pages: list[tuple[str, str]]) -> Path:
             request = writer.create_warc_record(url, "request", payload=io.BytesIO(b"GET / HTTP/1.0\r\n\r\n"))
             writer.write_record(request)
             headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.0")
-            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(html.encode()),
-                                                          http_headers=headers))
+            writer.write_record(
+                writer.create_warc_record(url, "response", payload=io.BytesIO(html.encode()), http_headers=headers)
+            )
         image = StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.0")
-        writer.write_record(writer.create_warc_record("https://example.org/logo.png", "response",
-                                                      payload=io.BytesIO(b"\x89PNG\r\n"), http_headers=image))
+        writer.write_record(
+            writer.create_warc_record(
+                "https://example.org/logo.png", "response", payload=io.BytesIO(b"\x89PNG\r\n"), http_headers=image
+            )
+        )
     return path
 
 
 def test_a_warc_adds_every_html_response_without_the_network(tmp_path, capsys):
-    pages = [(f"https://news.example/{name}", article_page(f"Story {name} of the crisis", entry_paragraphs(name),
-                                                           f"https://news.example/{name}", outlet="Example News"))
-             for name in ("one", "two")]
+    pages = [
+        (
+            f"https://news.example/{name}",
+            article_page(
+                f"Story {name} of the crisis",
+                entry_paragraphs(name),
+                f"https://news.example/{name}",
+                outlet="Example News",
+            ),
+        )
+        for name in ("one", "two")
+    ]
     crawl = warc_file(tmp_path / "crawl.warc.gz", pages)
     folder = tmp_path / "articles"
     status, err = add(capsys, str(crawl), "--to", str(folder))
     assert status == 0, err
     paths = articles_in(folder)
-    assert [path.name for path in paths] == ["example-news-2019-12-30-story-one-of-the-crisis.md",
-                                             "example-news-2019-12-30-story-two-of-the-crisis.md"]
+    assert [path.name for path in paths] == [
+        "example-news-2019-12-30-story-one-of-the-crisis.md",
+        "example-news-2019-12-30-story-two-of-the-crisis.md",
+    ]
     fields = front_matter(paths[0])
     assert (fields["url"], fields["source"]) == ("https://news.example/one", str(crawl))
     assert fields["fetched"].startswith(time.strftime("%Y-%m-%d", time.gmtime()))  # the crawl's WARC-Date
@@ -401,13 +486,19 @@ def test_a_warc_adds_every_html_response_without_the_network(tmp_path, capsys):
 
 def test_a_saved_page_is_added_and_opens_directly_in_the_app(site, tmp_path, capsys):
     saved = tmp_path / "saved page.html"
-    saved.write_text(article_page("US strikes Kataib Hezbollah in Iraq and Syria", STORY, "https://courier.example/story"))
+    saved.write_text(
+        article_page("US strikes Kataib Hezbollah in Iraq and Syria", STORY, "https://courier.example/story")
+    )
     os.utime(saved, (1577934245, 1577934245))  # 2020-01-02T03:04:05Z
     corpus = load_corpus([saved])
     assert corpus.problems == []
     [article] = corpus.articles
     assert (article.id, article.outlet, article.title, article.source) == (
-        "saved page", "Daily Courier", "US strikes Kataib Hezbollah in Iraq and Syria", str(saved))
+        "saved page",
+        "Daily Courier",
+        "US strikes Kataib Hezbollah in Iraq and Syria",
+        str(saved),
+    )
     assert "\n\n".join(STORY) in article.text and not any(junk in article.text for junk in BOILERPLATE)
     folder = tmp_path / "articles"
     status, err = add(capsys, str(saved), "--to", str(folder))
@@ -420,8 +511,11 @@ def test_a_saved_page_is_added_and_opens_directly_in_the_app(site, tmp_path, cap
 
 def test_a_page_that_names_no_outlet_keeps_its_source_apart_from_the_outlet(tmp_path, capsys):
     saved = tmp_path / "plain.html"
-    saved.write_text("<html><head><title>Plain</title></head><body><article>"
-                     + "".join(f"<p>{paragraph}</p>" for paragraph in STORY) + "</article></body></html>")
+    saved.write_text(
+        "<html><head><title>Plain</title></head><body><article>"
+        + "".join(f"<p>{paragraph}</p>" for paragraph in STORY)
+        + "</article></body></html>"
+    )
     folder = tmp_path / "articles"
     status, err = add(capsys, str(saved), "--to", str(folder))
     assert status == 0, err
@@ -463,7 +557,7 @@ def test_pages_are_cached_compressed_and_re_extracted_without_the_network(site, 
 
 
 def test_a_hostile_title_and_author_stay_data_in_the_file_name_the_front_matter_and_messages(site, tmp_path, capsys):
-    title = "../../etc/passwd \x1b]0;PWNED\x07 \u202eevil\u2028 “quoted” \"and\" key: value # not a comment"
+    title = '../../etc/passwd \x1b]0;PWNED\x07 \u202eevil\u2028 “quoted” "and" key: value # not a comment'
     site.html("/hostile", article_page(title, STORY, site.url("/hostile"), outlet="../..", author="A\\B \u202eevil"))
     folder = tmp_path / "articles"
     status, err = add(capsys, site.url("/hostile"), site.url("/hostile?again"), "--to", str(folder))
@@ -472,7 +566,7 @@ def test_a_hostile_title_and_author_stay_data_in_the_file_name_the_front_matter_
     assert path.parent == folder and "/" not in path.stem and ".." not in path.stem and len(path.name) <= 120
     article = load_article(path)  # the front matter is valid YAML whatever the title held
     assert article.title.startswith("../../etc/passwd ")
-    assert article.title.endswith(" “quoted” \"and\" key: value # not a comment")
+    assert article.title.endswith(' “quoted” "and" key: value # not a comment')
     assert not {"\x1b", "\x07", "\u202e", "\u2028", "\n"} & set(article.title)
     assert article.meta["author"].startswith("A\\B ") and "\u202e" not in article.meta["author"]
     assert all("\x1b" not in line and "\u202e" not in line for line in err)
@@ -480,7 +574,9 @@ def test_a_hostile_title_and_author_stay_data_in_the_file_name_the_front_matter_
 
 def test_a_long_title_in_any_script_gives_a_file_name_a_file_system_takes(site, tmp_path, capsys):
     site.html("/long", article_page("戦争" * 200, STORY, site.url("/long"), outlet="新聞"))
-    site.html("/word", article_page("x" * 400, ["Another story: " + paragraph for paragraph in STORY], site.url("/word")))
+    site.html(
+        "/word", article_page("x" * 400, ["Another story: " + paragraph for paragraph in STORY], site.url("/word"))
+    )
     folder = tmp_path / "articles"
     status, err = add(capsys, site.url("/long"), site.url("/word"), "--to", str(folder))
     assert status == 0, err
@@ -507,16 +603,25 @@ def test_a_second_add_to_the_same_folder_is_refused_while_the_first_runs(site, t
     folder = tmp_path / "articles"
     add(capsys, site.url("/story"), "--to", str(folder))
     before = {path: path.read_bytes() for path in folder.rglob("*") if path.is_file()}
-    holder = subprocess.Popen([sys.executable, "-c", "import fcntl, sys, time; lock = open(sys.argv[1], 'a'); "
-                               "fcntl.flock(lock, fcntl.LOCK_EX); print('held', flush=True); time.sleep(30)",
-                               str(folder / PAGES_FOLDER / ".lock")], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, sys, time; lock = open(sys.argv[1], 'a'); "
+            "fcntl.flock(lock, fcntl.LOCK_EX); print('held', flush=True); time.sleep(30)",
+            str(folder / PAGES_FOLDER / ".lock"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline() == "held\n"
         for args in ([site.url("/feed.xml")], ["--re-extract"]):
             status, err = add(capsys, *args, "--to", str(folder))
             assert status == 2
-            assert err == [f"broadsheet: {folder}: another broadsheet is adding to this folder; "
-                           "try again when it has finished"]
+            assert err == [
+                f"broadsheet: {folder}: another broadsheet is adding to this folder; try again when it has finished"
+            ]
     finally:
         holder.kill()
         holder.wait()
@@ -532,18 +637,28 @@ def test_a_url_given_to_the_app_says_to_use_add(tmp_path, capsys):
     assert status == 2
     assert capsys.readouterr().err.splitlines() == [
         "broadsheet: https://www.reuters.com/article/x: a web address; bring it in with "
-        "`broadsheet add https://www.reuters.com/article/x`, then open the folder (./articles)"]
+        "`broadsheet add https://www.reuters.com/article/x`, then open the folder (./articles)"
+    ]
 
 
 def test_start_up_loads_none_of_the_extraction_libraries():
-    code = ("import sys, tui.cli, annotations.articles; "
-            "print(sorted({name.split('.')[0] for name in sys.modules} & {'trafilatura', 'feedparser', 'warcio', "
-            "'lxml', 'htmldate', 'courlan', 'urllib3', 'annotations.ingest'}))")
+    code = (
+        "import sys, tui.cli, annotations.articles; "
+        "print(sorted({name.split('.')[0] for name in sys.modules} & {'trafilatura', 'feedparser', 'warcio', "
+        "'lxml', 'htmldate', 'courlan', 'urllib3', 'annotations.ingest'}))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert result.stdout.strip() == "[]", result.stderr
-    assert "annotations.ingest" not in subprocess.run(
-        [sys.executable, "-c", "import sys, tui.cli; print(list(sys.modules))"], capture_output=True, text=True,
-        timeout=60, cwd=ROOT).stdout
+    assert (
+        "annotations.ingest"
+        not in subprocess.run(
+            [sys.executable, "-c", "import sys, tui.cli; print(list(sys.modules))"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=ROOT,
+        ).stdout
+    )
 
 
 # -- end to end in a real terminal ---------------------------------------------------------------
@@ -571,4 +686,4 @@ def test_add_a_feed_in_a_terminal_then_open_the_folder_and_tag(site, tmp_path, d
     [saved] = saved_annotations(db_path)
     first = articles_in(folder)[0]
     assert saved["article_id"] == first.stem and saved["label"] == "actor"
-    assert load_article(first).text[saved["start"]:saved["end"]] == saved["text"]
+    assert load_article(first).text[saved["start"] : saved["end"]] == saved["text"]

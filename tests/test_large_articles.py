@@ -40,8 +40,13 @@ def words(article: Article) -> list[tuple[int, int]]:
 
 def with_stored_tags(store: Store, article: Article) -> None:
     """``article`` holding STORED tags, on its even words."""
-    store.import_spans(article, [Annotation.create(article.id, article.text, *bounds, "actor", "bench")
-                                 for bounds in words(article)[: STORED * 2 : 2]])
+    store.import_spans(
+        article,
+        [
+            Annotation.create(article.id, article.text, *bounds, "actor", "bench")
+            for bounds in words(article)[: STORED * 2 : 2]
+        ],
+    )
 
 
 def bytes_written() -> int:
@@ -119,9 +124,14 @@ def test_sigkill_while_tagging_a_long_article_loses_no_tag_reported_saved(db_pat
     reported: set[str] = set()
     db_path.parent.mkdir()
     for round_number in range(8):
-        child = subprocess.Popen([sys.executable, "-c", CHILD, str(db_path), str(1 + 2 * 40 * round_number)],
-                                 bufsize=0, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
-                                 env={**os.environ, "PYTHONPATH": str(ROOT)})
+        child = subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(db_path), str(1 + 2 * 40 * round_number)],
+            bufsize=0,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
         assert child.stdout is not None
         first = child.stdout.readline()
         assert first, child.stderr.read().decode() if child.stderr else ""
@@ -173,12 +183,20 @@ async def test_the_app_takes_a_tag_in_an_article_of_10000_tags_as_the_one_change
     article = Article("long", " ".join(rng.choice(WORDS) for _ in range(20_100)) + ".")
     db_path = tmp_path / "tagged.json"
     with Store.open(db_path) as store:
-        store.import_spans(article, [Annotation.create(article.id, article.text, *bounds, "actor", "bench")
-                                     for bounds in words(article)[: 10_000 * 2 : 2]])
+        store.import_spans(
+            article,
+            [
+                Annotation.create(article.id, article.text, *bounds, "actor", "bench")
+                for bounds in words(article)[: 10_000 * 2 : 2]
+            ],
+        )
     whole_lists: list[int] = []
     set_spans = ArticleView.set_spans
-    monkeypatch.setattr(ArticleView, "set_spans", lambda view, spans, *args: (whole_lists.append(len(spans)),
-                                                                                set_spans(view, spans, *args))[1])
+    monkeypatch.setattr(
+        ArticleView,
+        "set_spans",
+        lambda view, spans, *args: (whole_lists.append(len(spans)), set_spans(view, spans, *args))[1],
+    )
     app, store = make_app([article], db_path)
     with store:
         async with app.run_test(size=(160, 48)) as pilot:

@@ -21,8 +21,13 @@ def ui_imports(source: str) -> list[tuple[int, str]]:
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             names = [node.module]
-        elif isinstance(node, ast.Call) and _called_name(node.func) in _BY_NAME and node.args \
-                and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+        elif (
+            isinstance(node, ast.Call)
+            and _called_name(node.func) in _BY_NAME
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
             names = [node.args[0].value]
         else:
             continue
@@ -37,8 +42,11 @@ def _called_name(func: ast.expr) -> str:
 def test_no_core_module_imports_the_ui_even_inside_a_function():
     modules = sorted((ROOT / "annotations").rglob("*.py"))
     assert ROOT / "annotations" / "store" / "__init__.py" in modules  # subpackages are read too
-    bad = [f"{path.relative_to(ROOT)}:{line}: imports {name}"
-           for path in modules for line, name in ui_imports(path.read_text(encoding="utf-8"))]
+    bad = [
+        f"{path.relative_to(ROOT)}:{line}: imports {name}"
+        for path in modules
+        for line, name in ui_imports(path.read_text(encoding="utf-8"))
+    ]
     assert bad == []
 
 
@@ -52,8 +60,13 @@ def test_the_check_sees_every_way_of_importing():
         "    import importlib\n"
         "    return importlib.import_module('tui.app'), __import__('textual')\n"
     )
-    assert ui_imports(source) == [(1, "textual.app"), (2, "tui.cli"), (5, "textual.widgets"), (7, "tui.app"),
-                                  (7, "textual")]
+    assert ui_imports(source) == [
+        (1, "textual.app"),
+        (2, "tui.cli"),
+        (5, "textual.widgets"),
+        (7, "tui.app"),
+        (7, "textual"),
+    ]
 
 
 def test_importing_every_core_module_loads_no_ui():

@@ -17,8 +17,19 @@ def test_a_layout_comes_back_as_it_was_kept(store):
     assert read_layout(store) == layout
 
 
-@pytest.mark.parametrize("kept", [b"", b"{", b"[]", b'{"columns": "a"}', b'{"columns": [], "cursors": {"a": "1"}}',
-                                  b'{"columns": [], "extra": 1}', b"[" * 100_000, b"\xff\xfe"])
+@pytest.mark.parametrize(
+    "kept",
+    [
+        b"",
+        b"{",
+        b"[]",
+        b'{"columns": "a"}',
+        b'{"columns": [], "cursors": {"a": "1"}}',
+        b'{"columns": [], "extra": 1}',
+        b"[" * 100_000,
+        b"\xff\xfe",
+    ],
+)
 def test_a_layout_that_cannot_be_read_is_none(store, kept):
     (store.shard_dir / LAYOUT_FILE).write_bytes(kept)
     assert read_layout(store) is None

@@ -80,9 +80,17 @@ def test_same_as_links_form_one_cluster_whose_death_tolls_disagree(seeds, store)
     [cluster] = build_clusters(store, list(TOLLS))
     assert cluster.label == "figure"
     assert [span.article_id for span in cluster.spans] == list(TOLLS)
-    assert {span.id: figure.describe() for span_id, figure in cluster.figures.items() for span in spans if span.id == span_id} == {
-        spans[0].id: ">=25 militia fighters", spans[1].id: ">=25 militia fighters", spans[2].id: "24 martyrs",
-        spans[3].id: "19 fighters", spans[4].id: ">=19 members",
+    assert {
+        span.id: figure.describe()
+        for span_id, figure in cluster.figures.items()
+        for span in spans
+        if span.id == span_id
+    } == {
+        spans[0].id: ">=25 militia fighters",
+        spans[1].id: ">=25 militia fighters",
+        spans[2].id: "24 martyrs",
+        spans[3].id: "19 fighters",
+        spans[4].id: ">=19 members",
     }
     assert cluster.disagrees
     assert cluster.id == spans[0].id and cluster.name == "At least 25 militia fighters"
@@ -134,7 +142,11 @@ def test_near_identical_quotes_across_articles_are_suggested_until_linked_or_tur
     ids = list(TOLLS)
     suggestions = quote_suggestions(store, ids, build_clusters(store))
     pairs = {frozenset((suggestion.head.id, suggestion.child.id)) for suggestion in suggestions}
-    assert pairs == {frozenset((cns.id, post.id)), frozenset((cns.id, usa_today.id)), frozenset((post.id, usa_today.id))}
+    assert pairs == {
+        frozenset((cns.id, post.id)),
+        frozenset((cns.id, usa_today.id)),
+        frozenset((post.id, usa_today.id)),
+    }
     assert all(suggestion.similarity == 1.0 for suggestion in suggestions)
     assert other.id not in {span_id for pair in pairs for span_id in pair}
     store.link(cns, post, "same-as", "tester")
@@ -147,23 +159,34 @@ def test_near_identical_quotes_across_articles_are_suggested_until_linked_or_tur
 
 def test_slightly_different_wording_of_one_statement_is_similar_enough(seeds, store):
     articles = by_id(seeds)
-    cns = tag(store, articles["002_adeb6bf3238f9c36"],
-              "KH has a strong linkage with Iran’s Quds Force and has repeatedly received lethal aid and other support from Iran", "quote")
-    usa_today = tag(store, articles["004_1efd9bbacad779dd"],
-                    "has a strong linkage to Iran’s Quds Force\xa0has repeatedly received lethal aid and other support from Iran", "quote")
+    cns = tag(
+        store,
+        articles["002_adeb6bf3238f9c36"],
+        "KH has a strong linkage with Iran’s Quds Force and has repeatedly received lethal aid and other support from Iran",
+        "quote",
+    )
+    usa_today = tag(
+        store,
+        articles["004_1efd9bbacad779dd"],
+        "has a strong linkage to Iran’s Quds Force\xa0has repeatedly received lethal aid and other support from Iran",
+        "quote",
+    )
     [suggestion] = quote_suggestions(store, list(TOLLS), [])
     assert {suggestion.head.id, suggestion.child.id} == {cns.id, usa_today.id}
     assert 0.8 <= suggestion.similarity < 1.0
 
 
 def test_comparable_quote_ignores_case_quote_marks_and_punctuation():
-    assert comparable_quote("“The U.S., however, will NOT be deterred.”") == comparable_quote('"the U.S. however will not be deterred"')
+    assert comparable_quote("“The U.S., however, will NOT be deterred.”") == comparable_quote(
+        '"the U.S. however will not be deterred"'
+    )
 
 
 def test_the_default_schema_has_same_as_clustering_and_said_by():
     schema = load_schema()
     assert [(relation.name, relation.key, relation.clusters) for relation in schema.relations] == [
-        ("same-as", "s", True), ("said-by", "b", False),
+        ("same-as", "s", True),
+        ("said-by", "b", False),
     ]
     assert schema.cluster_relation == "same-as"
 
@@ -171,17 +194,29 @@ def test_the_default_schema_has_same_as_clustering_and_said_by():
 LABELS = "labels:\n  - {name: actor, key: a, color: red}\n"
 
 
-@pytest.mark.parametrize(("relations", "problem"), [
-    ("relations: same-as", "'relations:' must be a list"),
-    ("relations:\n  - {name: same-as}", "relation 1: expected a name and a key"),
-    ("relations:\n  - {name: same-as, key: s}\n  - {name: same-as, key: t}", "relation 'same-as': the name is used twice"),
-    ("relations:\n  - {name: same-as, key: s}\n  - {name: cites, key: s}", "key 's' is already used by relation 'same-as'"),
-    ("relations:\n  - {name: a, key: s, clusters: true}\n  - {name: b, key: t, clusters: true}", "only one relation can form clusters"),
-    ("relations:\n  - {name: a, key: s, clusters: yes please}", "'clusters' must be true or false"),
-    ("relations:\n  - {name: '  ', key: s}", "relation '': a name must be printable with no spaces"),
-    ("relations:\n  - {name: said by, key: s}", "relation 'said by': a name must be printable with no spaces"),
-    ("relations:\n  - {name: cites, key: st}", "relation 'cites': key 'st' must be a single printable character"),
-])
+@pytest.mark.parametrize(
+    ("relations", "problem"),
+    [
+        ("relations: same-as", "'relations:' must be a list"),
+        ("relations:\n  - {name: same-as}", "relation 1: expected a name and a key"),
+        (
+            "relations:\n  - {name: same-as, key: s}\n  - {name: same-as, key: t}",
+            "relation 'same-as': the name is used twice",
+        ),
+        (
+            "relations:\n  - {name: same-as, key: s}\n  - {name: cites, key: s}",
+            "key 's' is already used by relation 'same-as'",
+        ),
+        (
+            "relations:\n  - {name: a, key: s, clusters: true}\n  - {name: b, key: t, clusters: true}",
+            "only one relation can form clusters",
+        ),
+        ("relations:\n  - {name: a, key: s, clusters: yes please}", "'clusters' must be true or false"),
+        ("relations:\n  - {name: '  ', key: s}", "relation '': a name must be printable with no spaces"),
+        ("relations:\n  - {name: said by, key: s}", "relation 'said by': a name must be printable with no spaces"),
+        ("relations:\n  - {name: cites, key: st}", "relation 'cites': key 'st' must be a single printable character"),
+    ],
+)
 def test_bad_relations_in_a_schema_are_named(relations, problem):
     with pytest.raises(SchemaError, match=problem) as raised:
         parse_schema(LABELS + relations, "mine.yaml")
@@ -202,7 +237,9 @@ def linked_seed_database(seeds, db_path):
         tolls = [tag(store, articles[article_id], phrase, "figure") for article_id, phrase in TOLLS.items()]
         link_chain(store, tolls)
         cns = articles["002_adeb6bf3238f9c36"]
-        quote = tag(store, cns, "The U.S., however, will not be deterred from exercising its right of self-defense.", "quote")
+        quote = tag(
+            store, cns, "The U.S., however, will not be deterred from exercising its right of self-defense.", "quote"
+        )
         hoffman = tag(store, cns, "Jonathan Hoffman", "actor")
         said_by = store.link(quote, hoffman, "said-by", "tester")
     return tolls, quote, hoffman, said_by
@@ -232,8 +269,12 @@ def test_export_writes_relations_inside_an_article_and_clusters_across_articles(
 
 
 def test_validate_names_a_relation_to_a_span_the_line_does_not_have(tmp_path):
-    line = {"text": "Hoffman spoke.", "meta": {"id": "a"}, "spans": [{"start": 0, "end": 7, "label": "actor", "text": "Hoffman", "id": "s1"}],
-            "relations": [{"head": "s9", "child": "s1", "label": "said-by"}]}
+    line = {
+        "text": "Hoffman spoke.",
+        "meta": {"id": "a"},
+        "spans": [{"start": 0, "end": 7, "label": "actor", "text": "Hoffman", "id": "s1"}],
+        "relations": [{"head": "s9", "child": "s1", "label": "said-by"}],
+    }
     path = tmp_path / "bad.jsonl"
     path.write_text(json.dumps(line) + "\n")
     result = cli("validate", str(path))
@@ -275,9 +316,19 @@ def test_an_imported_cluster_keeps_its_name_and_namer_and_is_not_an_undo_step(se
 
 def test_prodigy_relations_by_span_offsets_import_as_links(tmp_path, db_path):
     text = "Hoffman said the strikes were proportionate."
-    line = {"text": text, "spans": [{"start": 0, "end": 7, "label": "actor"}, {"start": 13, "end": 43, "label": "claim"}],
-            "relations": [{"head": 1, "child": 0, "label": "said-by",
-                           "head_span": {"start": 13, "end": 43, "label": "claim"}, "child_span": {"start": 0, "end": 7, "label": "actor"}}]}
+    line = {
+        "text": text,
+        "spans": [{"start": 0, "end": 7, "label": "actor"}, {"start": 13, "end": 43, "label": "claim"}],
+        "relations": [
+            {
+                "head": 1,
+                "child": 0,
+                "label": "said-by",
+                "head_span": {"start": 13, "end": 43, "label": "claim"},
+                "child_span": {"start": 0, "end": 7, "label": "actor"},
+            }
+        ],
+    }
     source = tmp_path / "prodigy.jsonl"
     source.write_text(json.dumps(line) + "\n")
     assert cli("import", str(source), "--db", str(db_path)).returncode == 0
@@ -290,14 +341,21 @@ def test_prodigy_relations_by_span_offsets_import_as_links(tmp_path, db_path):
 
 def test_a_cluster_of_spans_not_in_the_database_is_named_by_line(tmp_path, db_path):
     clusters = tmp_path / "clusters.jsonl"
-    clusters.write_text(json.dumps({"id": "x", "relation": "same-as", "spans": [{"id": "s1", "article_id": "a"}], "links": []}) + "\n")
+    clusters.write_text(
+        json.dumps({"id": "x", "relation": "same-as", "spans": [{"id": "s1", "article_id": "a"}], "links": []}) + "\n"
+    )
     result = cli("import", str(clusters), "--db", str(db_path))
     assert result.returncode == 1
-    assert f"{clusters}:1: span 's1' of article 'a' is not in the database: import the articles' JSONL first" in result.stderr
+    assert (
+        f"{clusters}:1: span 's1' of article 'a' is not in the database: import the articles' JSONL first"
+        in result.stderr
+    )
     assert "Traceback" not in result.stderr
 
 
-def test_a_rejected_tag_is_in_no_cluster_nor_in_what_an_outlet_alone_reports_until_the_rejection_is_undone(seeds, store):
+def test_a_rejected_tag_is_in_no_cluster_nor_in_what_an_outlet_alone_reports_until_the_rejection_is_undone(
+    seeds, store
+):
     from annotations.comparison import build_comparison
     from annotations.review import decide
 

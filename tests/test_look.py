@@ -44,7 +44,9 @@ def panel(app) -> list[str]:
 # -- 1. a tag's status shows -------------------------------------------------------------
 
 
-async def test_each_status_looks_different_in_the_view_and_the_panel_which_does_not_count_a_rejected_tag(seeds, db_path):
+async def test_each_status_looks_different_in_the_view_and_the_panel_which_does_not_count_a_rejected_tag(
+    seeds, db_path
+):
     app, store = make_app(seeds, db_path)
     with store:
         tag_words(store, seeds[0], dict(zip(WORDS, ("pending", "accepted", "rejected", "suggested"), strict=True)))
@@ -64,8 +66,12 @@ async def test_each_status_looks_different_in_the_view_and_the_panel_which_does_
             assert lines[1] == "2 tags · 1 rejected · 1 suggested"
             assert " actor  2" in lines
             listed = {line.split()[-1]: line for line in lines if line.startswith("actor")}
-            assert listed == {"Iraqi": "actor    Iraqi", "militia": "actor  ✓ militia",
-                              "leader": "actor  ✗ leader", "Monday": "actor  ? Monday"}
+            assert listed == {
+                "Iraqi": "actor    Iraqi",
+                "militia": "actor  ✓ militia",
+                "leader": "actor  ✗ leader",
+                "Monday": "actor  ? Monday",
+            }
             assert "✓ accepted · ✗ rejected · ? suggested" in lines
 
 
@@ -215,7 +221,9 @@ async def test_a_dialog_and_the_title_cut_long_text_with_an_ellipsis(seeds, tmp_
             await pilot.pause()
             assert title(app).endswith("…") and len(title(app)) <= NARROW[0]
             long = "a quotation that runs on and on " * 4
-            app.push_screen(ChoiceScreen(f"Link quote {long!r} as", [Choice("s", "same-as", long)], lambda choice: None))
+            app.push_screen(
+                ChoiceScreen(f"Link quote {long!r} as", [Choice("s", "same-as", long)], lambda choice: None)
+            )
             await pilot.pause()
             heading, table = list(app.screen.query(Static))[:2]
             assert shown_lines(heading) == [f"Link quote {long!r} as"[: heading.size.width - 1] + "…"]

@@ -40,8 +40,10 @@ async def test_l_offers_only_the_relations_that_join_the_two_labels_and_says_why
             await pilot.press("L")
             await pilot.pause()
             assert app.screen is screen  # no chooser
-            assert notices(app)[-1] == ("same-as joins spans of one label, not figure to actor; "
-                                        "said-by joins quote -> actor, not figure -> actor")
+            assert notices(app)[-1] == (
+                "same-as joins spans of one label, not figure to actor; "
+                "said-by joins quote -> actor, not figure -> actor"
+            )
             assert store.links() == []
 
 
@@ -81,7 +83,6 @@ async def test_m_on_overlapping_tags_asks_which(seeds, db_path):
             assert [(choice.key, choice.name) for choice in app.screen.choices] == [("1", "actor"), ("2", "claim")]
             await pilot.press("2")
             assert screen.linking.source == outer
-
 
 
 async def test_undo_and_redo_bring_a_change_out_of_sight_into_view(seeds, db_path):
@@ -153,7 +154,9 @@ async def test_the_next_start_opens_as_the_last_one_closed(seeds, db_path):
             screen = app.screen
             assert [view.article.id for view in screen.columns.views] == shown and shown[0] == last.id
             assert screen.columns.views[0].cursor == last.text.index("Hoffman")
-            assert screen.columns.focused is screen.columns.views[1] and (where[0], screen.columns.focused.cursor) == where
+            assert (
+                screen.columns.focused is screen.columns.views[1] and (where[0], screen.columns.focused.cursor) == where
+            )
             assert screen.columns.panel_folded
             await pilot.press("ctrl+q")
     app, store = make_app([article for article in seeds if article.id != last.id], db_path)
@@ -173,4 +176,6 @@ async def test_a_rejected_tag_cannot_be_linked(seeds, db_path):
         async with app.run_test(size=WIDE) as pilot:
             app.screen.columns.jump_to(rejected)
             await pilot.press("m")
-            assert app.screen.linking.source is None and notices(app)[-1] == "That figure is rejected: it links to nothing"
+            assert (
+                app.screen.linking.source is None and notices(app)[-1] == "That figure is rejected: it links to nothing"
+            )

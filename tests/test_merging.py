@@ -21,8 +21,11 @@ def reuters_of(seeds):
 def exported(db) -> list[tuple[str, str, str, str]]:
     out = run_cli("export", "--db", str(db))
     assert out.returncode == 0, out.stderr
-    return sorted((span["label"], span["text"], span["annotator"], span["status"])
-                  for line in out.stdout.splitlines() for span in json.loads(line)["spans"])
+    return sorted(
+        (span["label"], span["text"], span["annotator"], span["status"])
+        for line in out.stdout.splitlines()
+        for span in json.loads(line)["spans"]
+    )
 
 
 def test_merge_keeps_every_annotators_spans_pending(seeds, tmp_path):
@@ -32,12 +35,21 @@ def test_merge_keeps_every_annotators_spans_pending(seeds, tmp_path):
     tag(ben, reuters, "ben", BEN)
     with Store.open(ben) as store:  # a suggestion ben never took up, and a tag he rejected himself
         start = reuters.text.index("Pentagon")
-        store.import_spans(reuters, [Annotation.create(reuters.id, reuters.text, start, start + 8, "actor", "ben",
-                                                   status="suggested", source="titles")])
+        store.import_spans(
+            reuters,
+            [
+                Annotation.create(
+                    reuters.id, reuters.text, start, start + 8, "actor", "ben", status="suggested", source="titles"
+                )
+            ],
+        )
         [qaim] = [span for span in store.annotations(reuters.id) if span.text == "Qaim district"]
         store.update(qaim, status="rejected")
-    with Store.open(ana, read_only=True) as first, Store.open(ben, read_only=True) as second, \
-            Store.open(tmp_path / "adjudication.json") as target:
+    with (
+        Store.open(ana, read_only=True) as first,
+        Store.open(ben, read_only=True) as second,
+        Store.open(tmp_path / "adjudication.json") as target,
+    ):
         report = merge([first, second], target)
     assert (report.articles, report.spans, report.agreed) == (1, 7, 1)
     spans = exported(tmp_path / "adjudication.json")
@@ -59,7 +71,9 @@ def test_merge_command_accepts_what_all_agree_on_and_refuses_to_overwrite(seeds,
         store.link(first, second, "same-as", "ana")
     result = run_cli("merge", str(ana), str(ben), "-o", str(out), "--accept-agreed")
     assert result.returncode == 0, result.stderr
-    assert result.stderr.strip() == f"broadsheet: {out}: 7 span(s) in 1 article(s), 1 agreed by all (accepted), 1 link(s)"
+    assert (
+        result.stderr.strip() == f"broadsheet: {out}: 7 span(s) in 1 article(s), 1 agreed by all (accepted), 1 link(s)"
+    )
     spans = exported(out)
     assert ("actor", "Kataib Hezbollah (KH)", "ana, ben", "accepted") in spans
     assert len(spans) == 7 and sum(status == "accepted" for *_, status in spans) == 1
@@ -69,7 +83,9 @@ def test_merge_command_accepts_what_all_agree_on_and_refuses_to_overwrite(seeds,
     with Store.open(out, read_only=True) as merged:
         [link] = merged.live_links()[0]
         assert {merged.annotation(reuters.id, end).text for end in link.ends()} == {
-            "Kataib Hezbollah (KH)", "US officials said on Sunday"}  # the agreed span kept the id the link names
+            "Kataib Hezbollah (KH)",
+            "US officials said on Sunday",
+        }  # the agreed span kept the id the link names
     again = run_cli("merge", str(ana), str(ben), "-o", str(out))
     assert again.returncode == 2
     assert again.stderr.strip() == f"broadsheet: {out}: already exists; merge writes a new database"
@@ -124,13 +140,19 @@ def test_a_span_two_databases_share_counts_for_both_and_a_changed_copy_is_kept_a
     with Store.open(ben) as store:
         figure = next(span for span in store.annotations(reuters.id) if span.label == "figure")
         store.update(figure, label="claim")
-    with Store.open(ana, read_only=True) as first, Store.open(ben, read_only=True) as second, \
-            Store.open(tmp_path / "adjudication.json") as target:
+    with (
+        Store.open(ana, read_only=True) as first,
+        Store.open(ben, read_only=True) as second,
+        Store.open(tmp_path / "adjudication.json") as target,
+    ):
         report = merge([first, second], target)
         merged = target.annotations(reuters.id)
     assert (report.spans, report.agreed) == (3, 1)
     assert sorted((span.label, span.text) for span in merged) == [
-        ("actor", "Kataib Hezbollah (KH)"), ("claim", "at least 25 militia fighters"), ("figure", "at least 25 militia fighters")]
+        ("actor", "Kataib Hezbollah (KH)"),
+        ("claim", "at least 25 militia fighters"),
+        ("figure", "at least 25 militia fighters"),
+    ]
     assert len({span.id for span in merged}) == 3 and figure.id in {span.id for span in merged}
 
 
@@ -143,7 +165,11 @@ def test_a_tag_adds_a_line_to_its_article_file(seeds, db_path):
     before = path.read_text(encoding="utf-8").splitlines()
     tag(db_path, reuters, "ana", ANA[2:3])
     after = path.read_text(encoding="utf-8").splitlines()
-    diff = [line for line in difflib.unified_diff(before, after, lineterm="", n=0) if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+    diff = [
+        line
+        for line in difflib.unified_diff(before, after, lineterm="", n=0)
+        if line[:1] in "+-" and line[:3] not in ("+++", "---")
+    ]
     [added] = [line[1:] for line in diff]
     assert diff[0].startswith("+")
     new_record = json.loads(added.split(": ", 1)[1])

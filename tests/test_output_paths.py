@@ -49,7 +49,9 @@ def tagged(seeds, db_path) -> Path:
     """A database with tags in two articles and a same-as link across them (one cluster)."""
     tag_seeds(seeds, db_path)
     with Store.open(db_path) as store:
-        hook, hoffman = (next(span for span in store.annotations(article.id) if span.label == "actor") for article in seeds[:2])
+        hook, hoffman = (
+            next(span for span in store.annotations(article.id) if span.label == "actor") for article in seeds[:2]
+        )
         store.link(hook, hoffman, "same-as", "tester")
     return db_path
 
@@ -58,17 +60,27 @@ def tagged(seeds, db_path) -> Path:
 
 
 @pytest.mark.parametrize("option", ["-o", "--clusters"])
-@pytest.mark.parametrize("inside", [
-    "broadsheet.json", "broadsheet.json.lock", "broadsheet.json.bak", "broadsheet.json.d/_links.json",
-    "broadsheet.json.d/history.jsonl", "broadsheet.json.d/new.jsonl", "broadsheet.json.d/../broadsheet.json",
-    "alias.json",  # a symlink to the database file
-])
+@pytest.mark.parametrize(
+    "inside",
+    [
+        "broadsheet.json",
+        "broadsheet.json.lock",
+        "broadsheet.json.bak",
+        "broadsheet.json.d/_links.json",
+        "broadsheet.json.d/history.jsonl",
+        "broadsheet.json.d/new.jsonl",
+        "broadsheet.json.d/../broadsheet.json",
+        "alias.json",  # a symlink to the database file
+    ],
+)
 def test_export_refuses_any_output_that_is_part_of_the_database(tagged, capsys, option, inside):
     folder = tagged.parent
     (folder / "alias.json").symlink_to(tagged)
     before = files_under(folder)
     output = folder / inside
-    status, errors = export(capsys, "--db", str(tagged), option, str(output), *(["-o", str(folder / "out.jsonl")] if option != "-o" else []))
+    status, errors = export(
+        capsys, "--db", str(tagged), option, str(output), *(["-o", str(folder / "out.jsonl")] if option != "-o" else [])
+    )
     assert status == 2
     assert errors == [f"broadsheet: {output}: is part of the database {tagged}; give an output outside it"]
     assert files_under(folder) == before
@@ -83,14 +95,17 @@ def test_a_database_given_through_a_symlink_is_refused_under_both_names(tagged, 
     (tagged.parent / "alias.json.d").mkdir()  # where today's Store.open looks (issue 21, item 9)
     before = files_under(tagged.parent)
     status, errors = export(capsys, "--db", str(alias), "-o", str(tagged.parent / inside))
-    assert status == 2 and errors == [f"broadsheet: {tagged.parent / inside}: is part of the database {alias}; "
-                                      "give an output outside it"]
+    assert status == 2 and errors == [
+        f"broadsheet: {tagged.parent / inside}: is part of the database {alias}; give an output outside it"
+    ]
     assert files_under(tagged.parent) == before
 
 
 def test_a_brat_folder_inside_the_database_is_refused(tagged, capsys):
     before = files_under(tagged.parent)
-    status, errors = export(capsys, "--db", str(tagged), "--format", "brat", "-o", str(tagged.parent / "broadsheet.json.d"))
+    status, errors = export(
+        capsys, "--db", str(tagged), "--format", "brat", "-o", str(tagged.parent / "broadsheet.json.d")
+    )
     assert status == 2 and len(errors) == 1 and "is part of the database" in errors[0]
     assert files_under(tagged.parent) == before
 
@@ -99,7 +114,9 @@ def test_a_brat_folder_inside_the_database_is_refused(tagged, capsys):
 def test_two_outputs_on_one_path_are_refused_and_nothing_is_written(tagged, tmp_path, capsys, second):
     (tmp_path / "sub").mkdir()
     (tmp_path / "alias.jsonl").symlink_to(tmp_path / "out.jsonl")
-    status, errors = export(capsys, "--db", str(tagged), "-o", str(tmp_path / "out.jsonl"), "--clusters", str(tmp_path / second))
+    status, errors = export(
+        capsys, "--db", str(tagged), "-o", str(tmp_path / "out.jsonl"), "--clusters", str(tmp_path / second)
+    )
     assert status == 2
     assert errors == [f"broadsheet: {tmp_path / second}: is also the export's output; give each output its own path"]
     assert not (tmp_path / "out.jsonl").exists()
@@ -113,8 +130,9 @@ def test_merge_refuses_an_output_that_is_part_of_a_source(seeds, tmp_path, capsy
     status = main(["merge", str(tmp_path / "a.json"), str(tmp_path / "b.json"), "-o", str(tmp_path / output)])
     errors = capsys.readouterr().err.splitlines()
     assert status == 2
-    assert errors == [f"broadsheet: {tmp_path / output}: is part of the database {tmp_path / 'a.json'}; "
-                      "give an output outside it"]
+    assert errors == [
+        f"broadsheet: {tmp_path / output}: is part of the database {tmp_path / 'a.json'}; give an output outside it"
+    ]
     assert files_under(tmp_path) == before
 
 
@@ -183,11 +201,17 @@ def in_private_dev(script: str, cwd: Path) -> subprocess.CompletedProcess:
     probe = subprocess.run(["unshare", "--mount", "true"], capture_output=True, text=True)
     if probe.returncode:
         pytest.skip(f"no private mount namespace here: {probe.stderr.strip()}")
-    setup = ("mount -t tmpfs -o mode=755 tmpfs /dev && mknod -m 666 /dev/null c 1 3 && "
-             "ln -s /proc/self/fd/1 /dev/stdout && ")
-    return subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c", setup + script],
-                          capture_output=True, text=True, timeout=120, cwd=cwd,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    setup = (
+        "mount -t tmpfs -o mode=755 tmpfs /dev && mknod -m 666 /dev/null c 1 3 && ln -s /proc/self/fd/1 /dev/stdout && "
+    )
+    return subprocess.run(
+        ["unshare", "--mount", "--propagation", "private", "sh", "-c", setup + script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
 
 
 def test_dev_null_stays_the_null_device(tagged, tmp_path):
@@ -205,7 +229,9 @@ def test_dev_null_stays_the_null_device(tagged, tmp_path):
 
 
 def test_dev_stdout_writes_to_standard_output(tagged, tmp_path):
-    result = in_private_dev(f"{sys.executable} -m tui.cli export --db {tagged} -o /dev/stdout && readlink /dev/stdout >&2", tmp_path)
+    result = in_private_dev(
+        f"{sys.executable} -m tui.cli export --db {tagged} -o /dev/stdout && readlink /dev/stdout >&2", tmp_path
+    )
     assert result.returncode == 0, result.stderr
     assert len([json.loads(line) for line in result.stdout.splitlines()]) == 2
     assert result.stderr.splitlines()[-1] == "/proc/self/fd/1"
@@ -246,7 +272,10 @@ def test_brat_exports_an_article_with_a_300_character_id_and_one_from_a_250_char
     assert status == 0, errors
     written = sorted((tmp_path / "brat").iterdir())  # and brat's annotation.conf
     assert len(written) == 5 and sorted(path.suffix for path in written) == [".ann", ".ann", ".conf", ".txt", ".txt"]
-    assert {path.read_text() for path in written if path.suffix == ".txt"} == {"Hoffman spoke on Sunday.\n", "Hook spoke on Monday.\n"}
+    assert {path.read_text() for path in written if path.suffix == ".txt"} == {
+        "Hoffman spoke on Sunday.\n",
+        "Hook spoke on Monday.\n",
+    }
 
 
 def test_brat_into_an_existing_folder_keeps_the_files_already_there(tagged, tmp_path):
@@ -271,11 +300,17 @@ def test_brat_on_a_full_disk_leaves_no_folder(tagged, capsys):
 # -- item 22 and item 17's export part: bad paths and a full disk ------------------------------
 
 
-@pytest.mark.parametrize("output, problem", [
-    ("/nonexistent/dir/x.jsonl", "cannot write there: no such folder /nonexistent/dir"),
-    (".", "is a folder; this format writes a file"),
-    ("/nonexistent/\x1b]2;pwned\x07/x.jsonl", "cannot write there: no such folder /nonexistent/\u241b]2;pwned\u2407"),
-])
+@pytest.mark.parametrize(
+    "output, problem",
+    [
+        ("/nonexistent/dir/x.jsonl", "cannot write there: no such folder /nonexistent/dir"),
+        (".", "is a folder; this format writes a file"),
+        (
+            "/nonexistent/\x1b]2;pwned\x07/x.jsonl",
+            "cannot write there: no such folder /nonexistent/\u241b]2;pwned\u2407",
+        ),
+    ],
+)
 def test_a_bad_output_path_is_one_line(tagged, capsys, monkeypatch, tmp_path, output, problem):
     monkeypatch.chdir(tmp_path)
     before = files_under(tmp_path)
@@ -287,7 +322,9 @@ def test_a_bad_output_path_is_one_line(tagged, capsys, monkeypatch, tmp_path, ou
 def test_a_brat_output_that_is_a_file_is_one_line(tagged, tmp_path, capsys):
     (tmp_path / "brat").write_text("mine\n")
     status, errors = export(capsys, "--db", str(tagged), "--format", "brat", "-o", str(tmp_path / "brat"))
-    assert status == 2 and errors == [f"broadsheet: {tmp_path / 'brat'}: not a folder; this format writes a folder of files"]
+    assert status == 2 and errors == [
+        f"broadsheet: {tmp_path / 'brat'}: not a folder; this format writes a folder of files"
+    ]
     assert (tmp_path / "brat").read_text() == "mine\n"
 
 

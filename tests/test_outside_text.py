@@ -55,8 +55,9 @@ def notified(app) -> str:
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True, timeout=120,
-                          cwd=cwd or ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True, timeout=120, cwd=cwd or ROOT
+    )
 
 
 # -- 10: an action in article text ------------------------------------------------------
@@ -75,8 +76,9 @@ async def test_a_click_on_a_notification_quoting_a_tag_runs_no_action_from_its_t
             await pilot.press("m")  # mark for linking: the notification quotes the tag's text
             await pilot.pause()
             shown_before_click = shown(app)
-            [(row, line)] = [(row, line) for row, line in enumerate(toast_rows(app.screen.query_one(Toast)))
-                             if "CLICKME" in line]
+            [(row, line)] = [
+                (row, line) for row, line in enumerate(toast_rows(app.screen.query_one(Toast))) if "CLICKME" in line
+            ]
             await pilot.click(Toast, offset=(line.index("CLICKME") + 2, row))
             await pilot.pause(0.3)
     assert list(folder.iterdir()) == []
@@ -135,14 +137,21 @@ async def test_ctrl_c_still_says_which_key_quits_in_plain_words(seeds, db_path):
         async with app.run_test(size=WIDE) as pilot:
             await pilot.press("ctrl+c")
             assert [(notice.title, notice.message) for notice in app._notifications] == [
-                ("Do you want to quit?", "Press ctrl+q to quit the app")]
+                ("Do you want to quit?", "Press ctrl+q to quit the app")
+            ]
 
 
 def hostile_schema(tmp_path: Path):
     path = tmp_path / "labels.yaml"
-    path.write_text(json.dumps({"labels": [
-        {"name": CLOSE_BOLD, "key": "a", "color": "red", "description": f"Bold{RETITLE} [b]not bold"},
-    ]}))
+    path.write_text(
+        json.dumps(
+            {
+                "labels": [
+                    {"name": CLOSE_BOLD, "key": "a", "color": "red", "description": f"Bold{RETITLE} [b]not bold"},
+                ]
+            }
+        )
+    )
     return load_schema(path, reserved_keys())
 
 
@@ -166,7 +175,9 @@ async def test_help_shows_a_label_named_with_markup_and_a_description_with_an_es
             assert "\x1b" not in bar
 
 
-async def test_the_command_palettes_keys_show_broadsheets_help_not_a_panel_that_reads_label_names_as_markup(tmp_path, seeds):
+async def test_the_command_palettes_keys_show_broadsheets_help_not_a_panel_that_reads_label_names_as_markup(
+    tmp_path, seeds
+):
     with Store.open(tmp_path / "db" / "broadsheet.json") as store:
         app = BroadsheetApp(Session(store, hostile_schema(tmp_path), "tester", seeds))
         async with app.run_test(size=WIDE) as pilot:
@@ -286,8 +297,11 @@ def test_export_conll_writes_imported_labels_and_ids_as_pictures(tmp_path):
 
 
 def test_validate_echoes_a_line_with_an_escape_as_pictures(tmp_path):
-    record = {"text": "Hoffman said.", "meta": {"id": "x"}, "spans": [
-        {"start": 0, "end": 7, "label": f"act{RETITLE}or", "text": "Hoffmann"}]}
+    record = {
+        "text": "Hoffman said.",
+        "meta": {"id": "x"},
+        "spans": [{"start": 0, "end": 7, "label": f"act{RETITLE}or", "text": "Hoffmann"}],
+    }
     path = tmp_path / "bad.jsonl"
     path.write_text(json.dumps(record, ensure_ascii=False) + "\n")
     result = run_cli("validate", str(path))
@@ -304,14 +318,20 @@ def test_everything_the_cli_prints_goes_through_the_sanitiser():
     output passes its text through ``printable`` (or ``printable_block``) first."""
     tree = ast.parse((ROOT / "tui" / "cli.py").read_text(encoding="utf-8"))
     [say] = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == "say"]
-    outputs = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and _called_name(node) in ("print", "write")
-               and not say.lineno <= node.lineno <= say.end_lineno]
+    outputs = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and _called_name(node) in ("print", "write")
+        and not say.lineno <= node.lineno <= say.end_lineno
+    ]
     assert outputs, "the CLI prints something"
     for call in outputs:
         assert not any(keyword.arg == "file" for keyword in call.keywords), f"line {call.lineno}: use say()"
         [argument] = call.args
-        assert isinstance(argument, ast.Call) and _called_name(argument) in ("printable", "printable_block"), \
+        assert isinstance(argument, ast.Call) and _called_name(argument) in ("printable", "printable_block"), (
             f"line {call.lineno}: output not made printable"
+        )
     [inside] = [node for node in ast.walk(say) if isinstance(node, ast.Call) and _called_name(node) == "print"]
     assert "printable(message)" in ast.unparse(inside)
 
@@ -362,7 +382,9 @@ def test_the_pane_title_stays_after_opening_and_skipping_files_named_with_a_titl
         terminal.close()
 
 
-async def test_the_header_shows_the_database_from_the_current_folder_and_a_hostile_name_as_pictures(seeds, tmp_path, monkeypatch):
+async def test_the_header_shows_the_database_from_the_current_folder_and_a_hostile_name_as_pictures(
+    seeds, tmp_path, monkeypatch
+):
     monkeypatch.chdir(tmp_path)
     app, store = make_app(seeds, tmp_path / "db\x1b]0;pwned\x07.json", annotator="ana\x1b[31m")
     with store:

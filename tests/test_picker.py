@@ -23,7 +23,9 @@ MILLION = 1_000_000
 
 def report(number: int) -> Article:
     """A lightweight article: its label is 'Outlet N  Report NUMBER'."""
-    return Article(f"a{number:07d}", "A short text.", meta={"outlet": f"Outlet {number % 10}", "title": f"Report {number}"})
+    return Article(
+        f"a{number:07d}", "A short text.", meta={"outlet": f"Outlet {number % 10}", "title": f"Report {number}"}
+    )
 
 
 def picker_rows(app) -> list[str]:
@@ -102,7 +104,9 @@ async def test_a_click_on_a_row_opens_its_article(seeds, db_path):
 
 
 def test_labels_from_files_show_as_text_never_markup_or_escape_codes():
-    article = Article("id\x1b]2;pwned\x07", "text", meta={"outlet": "[b]Wire[/b] \x1b[31m", "title": "[@click=app.quit]x[/]"})
+    article = Article(
+        "id\x1b]2;pwned\x07", "text", meta={"outlet": "[b]Wire[/b] \x1b[31m", "title": "[@click=app.quit]x[/]"}
+    )
     label = article_label(article)
     assert label.plain == "  [b]Wire[/b] ␛[31m  [@click=app.quit]x[/]"  # two cells where a finished one has ✓
     assert "\x1b" not in article_label(Article("\x1b]2;pwned\x07", "text")).plain
@@ -116,10 +120,31 @@ def small_slices(monkeypatch):
 def test_every_needle_finds_what_a_full_scan_finds_however_the_keys_interleave(small_slices):
     rng = random.Random(21)
     words = ["Kirkuk", "Baghdad", "STRASSE", "straße", "militia", "Reuters", "AP"]
-    articles = [Article(f"id{number}", "text", meta={"outlet": rng.choice(words), "title": " ".join(rng.sample(words, 2))})
-                for number in range(300)]
+    articles = [
+        Article(f"id{number}", "text", meta={"outlet": rng.choice(words), "title": " ".join(rng.sample(words, 2))})
+        for number in range(300)
+    ]
     found = ArticleFilter(articles)
-    typed = ["k", "ki", "kir", "kirk", "kir", "ki", "b", "ba", "bag", "ab", "", "s", "st", "strasse", "straße", "x", "id1", "id12"]
+    typed = [
+        "k",
+        "ki",
+        "kir",
+        "kirk",
+        "kir",
+        "ki",
+        "b",
+        "ba",
+        "bag",
+        "ab",
+        "",
+        "s",
+        "st",
+        "strasse",
+        "straße",
+        "x",
+        "id1",
+        "id12",
+    ]
     for needle in typed:
         found.start(needle)
         for _ in range(rng.randrange(3)):  # a few slices, or none, before the next key

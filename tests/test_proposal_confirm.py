@@ -12,8 +12,11 @@ from .test_store import tag
 
 
 def _toll(seeds):
-    return next(proposal for proposal in propose((article.id, article.text) for article in seeds)
-                if proposal.reason == "same count: fighters killed")
+    return next(
+        proposal
+        for proposal in propose((article.id, article.text) for article in seeds)
+        if proposal.reason == "same count: fighters killed"
+    )
 
 
 def test_confirming_the_death_toll_tags_and_links_its_members_in_one_undo_step(seeds, db_path):
@@ -61,7 +64,9 @@ def test_a_member_already_tagged_longer_is_that_tag_not_a_second_one(seeds, db_p
     articles = {article.id: article for article in seeds}
     with Store.open(db_path) as store:
         reuters = articles[member.article_id]
-        longer = store.add(reuters, member.start, reuters.text.index("killed", member.end) + len("killed"), "figure", "me")
+        longer = store.add(
+            reuters, member.start, reuters.text.index("killed", member.end) + len("killed"), "figure", "me"
+        )
         confirm(store, articles, toll, "me", "same-as")
         assert [span.id for span in store.annotations(reuters.id)] == [longer.id]
         assert any(longer.id in link.ends() for link in store.links())

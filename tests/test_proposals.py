@@ -42,8 +42,14 @@ def test_claims_find_most_facts_the_outlets_share(proposals, texts):
 
 def test_a_claim_row_holds_one_sentence_an_article_and_no_quotation():
     articles = [
-        ("a", "U.S. forces struck three targets in Iraq and two in Syria, the Pentagon said. “We will not stand for it, not now and not ever,” he said."),
-        ("b", "The Pentagon said it had targeted three locations in Iraq and two in Syria. The Pentagon said it struck three sites in Iraq and two in Syria."),
+        (
+            "a",
+            "U.S. forces struck three targets in Iraq and two in Syria, the Pentagon said. “We will not stand for it, not now and not ever,” he said.",
+        ),
+        (
+            "b",
+            "The Pentagon said it had targeted three locations in Iraq and two in Syria. The Pentagon said it struck three sites in Iraq and two in Syria.",
+        ),
         ("c", "“We will not stand for it, not now and not ever,” the minister said on the radio today."),
     ]
     (row,) = propose_claims(articles)
@@ -56,11 +62,15 @@ def test_a_claim_row_holds_one_sentence_an_article_and_no_quotation():
 def test_every_member_is_the_text_at_its_offsets(proposals, texts):
     for proposal in proposals:
         for member in proposal.members:
-            assert texts[member.article_id][member.start:member.end] == member.text
+            assert texts[member.article_id][member.start : member.end] == member.text
 
 
 def _with(proposals, label, words):
-    return [proposal for proposal in proposals if proposal.label == label and any(member.text == words for member in proposal.members)]
+    return [
+        proposal
+        for proposal in proposals
+        if proposal.label == label and any(member.text == words for member in proposal.members)
+    ]
 
 
 def test_the_death_toll_is_one_row_across_five_outlets_and_it_disagrees(proposals):
@@ -73,7 +83,12 @@ def test_the_death_toll_is_one_row_across_five_outlets_and_it_disagrees(proposal
 
 def test_the_militia_is_one_actor_in_four_spellings_and_not_lebanons_hezbollah(proposals):
     (militia,) = _with(proposals, "actor", "Kitaeb Hezbollah")
-    assert {member.text for member in militia.members} == {"Kataib Hezbollah", "Kata’ib Hezbollah", "Kitaeb Hezbollah", "Kataeb Hezbollah"}
+    assert {member.text for member in militia.members} == {
+        "Kataib Hezbollah",
+        "Kata’ib Hezbollah",
+        "Kitaeb Hezbollah",
+        "Kataeb Hezbollah",
+    }
     (lebanese,) = _with(proposals, "actor", "Lebanese Hezbollah")
     assert lebanese is not militia
     assert "Kataib Hezbollah" not in {member.text for member in lebanese.members}
@@ -110,7 +125,9 @@ def test_a_proposal_is_known_by_its_members_whatever_the_order(texts):
 def test_a_schemas_own_labels_get_the_rows_of_the_kind_they_name(texts, proposals):
     renamed = propose(texts.items(), ["toll", "person"], {"toll": "figure", "person": "actor"})
     assert {proposal.label for proposal in renamed} == {"toll", "person"}
-    as_default = {(proposal.kind, tuple(proposal.members)) for proposal in proposals if proposal.label in ("figure", "actor")}
+    as_default = {
+        (proposal.kind, tuple(proposal.members)) for proposal in proposals if proposal.label in ("figure", "actor")
+    }
     assert {(proposal.kind, tuple(proposal.members)) for proposal in renamed} == as_default
     toll = next(proposal for proposal in renamed if proposal.reason == "same count: fighters killed")
     assert disagree(list(toll.figures().values()))  # read as figures, whatever the label is called
@@ -122,8 +139,9 @@ def test_proposing_in_a_child_process_finds_what_proposing_here_finds(texts, pro
     started = []
     found = ProposingChild(list(texts.items()), {"figure": "figure", "quote": "quote"}).run(started.append)
     assert started == ["figure", "quote"]
-    assert [(proposal.key, proposal.reason) for proposal in found] == \
-        [(proposal.key, proposal.reason) for proposal in proposals if proposal.label in ("figure", "quote")]
+    assert [(proposal.key, proposal.reason) for proposal in found] == [
+        (proposal.key, proposal.reason) for proposal in proposals if proposal.label in ("figure", "quote")
+    ]
 
 
 def test_a_child_that_fails_is_one_line_and_one_that_is_stopped_is_not_a_failure(texts):

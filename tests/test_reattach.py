@@ -75,8 +75,13 @@ def test_the_store_moves_spans_keeps_orphans_and_drops_stale_undo_steps(seeds, d
     [line] = [json.loads(raw) for raw in out.getvalue().splitlines()]
     assert [span["text"] for span in line["spans"]] == ["Jonathan Hoffman", "Mike Pompeo", "Mark Esper"]
     assert [orphan.id for orphan in orphans] == [gone.id]
-    result = subprocess.run([sys.executable, "-m", "tui.cli", "export", "--db", str(db_path)],
-                            capture_output=True, text=True, timeout=60, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "export", "--db", str(db_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
     assert "not exported: orphaned claim 'F-15 jets'" in result.stderr
 
 

@@ -22,14 +22,18 @@ def tagged(seeds, store):
 def test_queue_is_in_article_order_then_reading_order(tagged):
     store, _spans = tagged
     assert [span.text for span in review_queue(store)] == [
-        "Brian Hook", "at least 25 militia fighters", "Jonathan Hoffman", "19 fighters",
+        "Brian Hook",
+        "at least 25 militia fighters",
+        "Jonathan Hoffman",
+        "19 fighters",
     ]
 
 
 def test_filters_combine(tagged, seeds):
     store, _spans = tagged
     assert [span.text for span in review_queue(store, ReviewFilter.parse("label:figure"))] == [
-        "at least 25 militia fighters", "19 fighters",
+        "at least 25 militia fighters",
+        "19 fighters",
     ]
     assert [span.text for span in review_queue(store, ReviewFilter.parse(f"label:actor article:{seeds[1].id}"))] == [
         "Jonathan Hoffman"

@@ -47,12 +47,14 @@ async def test_review_accept_reject_relabel_fix_and_undo(seeds, db_path):
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.press("r")
             assert isinstance(app.screen, ReviewScreen)
-            assert "Brian Hook" in card(app) and "Reviewed 0 of 4" in str(app.screen.query_one(".review-status").render())
-            await pilot.press("a")                       # Brian Hook: accepted
-            await pilot.press("x")                       # the figure: rejected
-            await pilot.press("1", "a")                  # Hoffman: claim -> actor, accepted
+            assert "Brian Hook" in card(app) and "Reviewed 0 of 4" in str(
+                app.screen.query_one(".review-status").render()
+            )
+            await pilot.press("a")  # Brian Hook: accepted
+            await pilot.press("x")  # the figure: rejected
+            await pilot.press("1", "a")  # Hoffman: claim -> actor, accepted
             assert "Hoffman said" in card(app)
-            await pilot.press("right_curly_bracket")     # wrong: undo that boundary move with backspace
+            await pilot.press("right_curly_bracket")  # wrong: undo that boundary move with backspace
             await pilot.press("backspace")
             await pilot.press("left_curly_bracket", "a")  # "Hoffman said" -> "Hoffman", accepted
             assert "Nothing left to review" in card(app)

@@ -61,14 +61,25 @@ def _export(path, fmt: str) -> str:
 
 def _contents(path) -> dict:
     with Store.open(path, read_only=True) as store:
-        spans = {article_id: sorted((span.start, span.end, span.label, span.text, span.status)
-                                    for span in store.annotations(article_id)) for article_id in store.article_ids()}
+        spans = {
+            article_id: sorted(
+                (span.start, span.end, span.label, span.text, span.status) for span in store.annotations(article_id)
+            )
+            for article_id in store.article_ids()
+        }
         texts = {article_id: store.article_text(article_id) for article_id in store.article_ids()}
-        by_id = {span.id: (span.article_id, span.start, span.end) for spans_of in
-                 (store.annotations(article_id) for article_id in store.article_ids()) for span in spans_of}
+        by_id = {
+            span.id: (span.article_id, span.start, span.end)
+            for spans_of in (store.annotations(article_id) for article_id in store.article_ids())
+            for span in spans_of
+        }
         links = sorted((by_id[link.head], link.label, by_id[link.child]) for link in store.links())
-        notes = {(span.start, span.end): span.note for article_id in store.article_ids()
-                 for span in store.annotations(article_id) if span.note}
+        notes = {
+            (span.start, span.end): span.note
+            for article_id in store.article_ids()
+            for span in store.annotations(article_id)
+            if span.note
+        }
         return {"spans": spans, "texts": texts, "links": links, "done": store.done_articles(), "notes": notes}
 
 
@@ -143,7 +154,9 @@ def test_a_brat_folder_comes_back_with_its_spans_fragments_and_relations(hard_db
     folder = tmp_path / "brat"
     with Store.open(hard_db, read_only=True) as store:
         write_brat(exported_articles(store), folder)
-    (folder / "hard.ann").write_text((folder / "hard.ann").read_text() + "#9\tOtherNotes T1\tkept nowhere\nA1\tNegated T2\n")
+    (folder / "hard.ann").write_text(
+        (folder / "hard.ann").read_text() + "#9\tOtherNotes T1\tkept nowhere\nA1\tNegated T2\n"
+    )
     fresh = tmp_path / "fresh.json"
     with Store.open(fresh) as store:
         from annotations.importing import import_brat
@@ -151,7 +164,9 @@ def test_a_brat_folder_comes_back_with_its_spans_fragments_and_relations(hard_db
         report = import_brat(store, folder, "importer")
     assert report.problems == [] and report.left_out == {"note": 1, "attribute": 1}
     before, after = _contents(hard_db), _contents(fresh)
-    assert after["notes"] == {span: " ".join(note.split()) for span, note in before["notes"].items()}  # one line in brat
+    assert after["notes"] == {
+        span: " ".join(note.split()) for span, note in before["notes"].items()
+    }  # one line in brat
     assert [entry[:4] for entry in after["spans"]["hard"]] == [entry[:4] for entry in before["spans"]["hard"]]
     assert after["links"] == before["links"] and after["spans"]["empty"] == []
     with Store.open(fresh) as store:  # importing it again adds nothing
@@ -169,22 +184,34 @@ def test_brat_import_names_what_it_cannot_take_and_the_cli_says_what_it_left_out
     folder = tmp_path / "corpus"
     folder.mkdir()
     (folder / "a.txt").write_text("Hoffman said it. Esper agreed.")
-    (folder / "a.ann").write_text("T1\tactor 0 7\tHoffman\nT2\tactor 0 3;17 22\tHof Esper\nT3\tactor 17 80\tx\n"
-                                  "#1\tOtherNotes T1\tnote\nbroken line\n")
+    (folder / "a.ann").write_text(
+        "T1\tactor 0 7\tHoffman\nT2\tactor 0 3;17 22\tHof Esper\nT3\tactor 17 80\tx\n"
+        "#1\tOtherNotes T1\tnote\nbroken line\n"
+    )
     (folder / "b.txt").write_text("Pompeo spoke.")
     (folder / "b.ann").write_text("T1\tactor 0 6\tPompeo\nR1\tsaid-by Arg1:T1 Arg2:T1\n")
-    result = subprocess.run([sys.executable, "-m", "tui.cli", "import", str(folder), "--db", str(db_path)],
-                            capture_output=True, text=True, timeout=60, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "import", str(folder), "--db", str(db_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
     assert result.returncode == 1
     errors = result.stderr.splitlines()
-    assert f"broadsheet: skipped {folder / 'a.ann'}:2: T2's fragments have text between them; a span is one stretch of text" in errors
+    assert (
+        f"broadsheet: skipped {folder / 'a.ann'}:2: T2's fragments have text between them; a span is one stretch of text"
+        in errors
+    )
     assert f"broadsheet: skipped {folder / 'a.ann'}:3: offsets 17-80 lie outside a.txt" in errors
     assert f"broadsheet: skipped {folder / 'a.ann'}:5: not a brat annotation line" in errors
     assert f"broadsheet: skipped {folder / 'b.ann'}: relation 1: its head and child are the same span" in errors
     assert errors[-1].endswith("1 span(s) imported into 1 new article(s), 1 note(s) left out (Broadsheet keeps none)")
 
 
-@pytest.mark.parametrize("fmt", ["jsonl", "prodigy", "doccano", "doccano-re", "conll", "brat", "labelstudio", "spacy", "uima"])
+@pytest.mark.parametrize(
+    "fmt", ["jsonl", "prodigy", "doccano", "doccano-re", "conll", "brat", "labelstudio", "spacy", "uima"]
+)
 def test_validate_accepts_what_each_exporter_writes(hard_db, tmp_path, fmt):
     from annotations.docbin import write_docbin
     from annotations.export import OverlapReport, write_brat, write_conll
@@ -200,8 +227,11 @@ def test_validate_accepts_what_each_exporter_writes(hard_db, tmp_path, fmt):
             (write_labelstudio if fmt == "labelstudio" else write_docbin)(exported_articles(store), target)
         else:
             out = io.StringIO()
-            (write_conll(exported_articles(store), out, OverlapReport()) if fmt == "conll"
-             else write_lines(exported_articles(store), out, fmt))
+            (
+                write_conll(exported_articles(store), out, OverlapReport())
+                if fmt == "conll"
+                else write_lines(exported_articles(store), out, fmt)
+            )
             target.write_text(out.getvalue(), encoding="utf-8")
     report = validate_path(target)
     assert report.errors == [], report.errors
@@ -231,8 +261,10 @@ def test_validate_names_a_label_studio_region_off_its_text_and_a_label_its_confi
     tasks = tmp_path / "tasks.json"
     region = {"id": "r1", "type": "labels", "value": {"start": 0, "end": 7, "text": "Hoffmann", "labels": ["actor"]}}
     tasks.write_text(json.dumps([{"data": {"text": "Hoffman spoke."}, "annotations": [{"result": [region]}]}]))
-    (tmp_path / "tasks.config.xml").write_text('<View><Labels name="label" toName="text"><Label value="quote"/></Labels>'
-                                               '<Text name="text" value="$text"/></View>')
+    (tmp_path / "tasks.config.xml").write_text(
+        '<View><Labels name="label" toName="text"><Label value="quote"/></Labels>'
+        '<Text name="text" value="$text"/></View>'
+    )
     assert validate_path(tasks).errors == [
         f"{tasks}: task 1: span 1 (actor 0-7) says 'Hoffmann' but the text there is 'Hoffman'",
         f"{tmp_path / 'tasks.config.xml'}: the label 'actor' is used but not listed",
@@ -246,8 +278,26 @@ def test_a_docbin_holds_every_span_at_its_offsets_and_the_ones_that_overlap_none
     from .conftest import ROOT
 
     out = tmp_path / "train.spacy"
-    result = subprocess.run([sys.executable, "-m", "tui.cli", "export", "--db", str(hard_db), "--format", "spacy",
-                             "-o", str(out), "--spans-key", "claims"], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tui.cli",
+            "export",
+            "--db",
+            str(hard_db),
+            "--format",
+            "spacy",
+            "-o",
+            str(out),
+            "--spans-key",
+            "claims",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines() == [
         "broadsheet: 5 span(s) overlap another: in doc.spans['claims'] only, not in doc.ents",
@@ -257,7 +307,9 @@ def test_a_docbin_holds_every_span_at_its_offsets_and_the_ones_that_overlap_none
     empty, hard = DocBin().from_disk(out).get_docs(spacy.blank("en").vocab)  # by article id
     assert hard.text == HARD.text and hard.user_data["id"] == "hard" and empty.text == EMPTY.text
     spans = sorted((span.start_char, span.end_char, span.label_, span.text) for span in hard.spans["claims"])
-    assert spans == sorted((HARD.text.index(text), HARD.text.index(text) + len(text), label, text) for text, label in SPANS)
+    assert spans == sorted(
+        (HARD.text.index(text), HARD.text.index(text) + len(text), label, text) for text, label in SPANS
+    )
     assert [(ent.text, ent.label_) for ent in hard.ents] == [("30 rockets", "figure")]
     assert list(empty.spans["claims"]) == [] and empty.user_data["meta"]["done"] is True
 
@@ -267,10 +319,17 @@ def test_the_spacy_format_without_spacy_says_how_to_install_it(hard_db, tmp_path
 
     no_spacy = "import sys; sys.modules['spacy'] = None; from tui.cli import main; sys.exit(main(sys.argv[1:]))"
     out = tmp_path / "train.spacy"
-    result = subprocess.run([sys.executable, "-c", no_spacy, "export", "--db", str(hard_db), "--format", "spacy", "-o", str(out)],
-                            capture_output=True, text=True, timeout=60, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-c", no_spacy, "export", "--db", str(hard_db), "--format", "spacy", "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
     assert (result.returncode, result.stderr) == (
-        2, "broadsheet: --format spacy needs spaCy, which is not installed: pip install 'broadsheet[spacy]'\n")
+        2,
+        "broadsheet: --format spacy needs spaCy, which is not installed: pip install 'broadsheet[spacy]'\n",
+    )
     assert not out.exists()
 
 
@@ -293,11 +352,18 @@ def test_importing_a_folder_of_articles_says_to_open_it_instead(tmp_path, db_pat
     folder = tmp_path / "articles"
     folder.mkdir()
     (folder / "a.md").write_text("---\noutlet: Reuters\n---\nHoffman spoke.\n")
-    result = subprocess.run([sys.executable, "-m", "tui.cli", "import", str(folder), "--db", str(db_path)],
-                            capture_output=True, text=True, timeout=60, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "import", str(folder), "--db", str(db_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
     assert result.returncode == 1
-    assert (f"broadsheet: skipped {folder}: no brat (.ann) or UIMA (.xmi) file in it; to annotate a folder of "
-            f"articles, open it: broadsheet {folder}") in result.stderr.splitlines()
+    assert (
+        f"broadsheet: skipped {folder}: no brat (.ann) or UIMA (.xmi) file in it; to annotate a folder of "
+        f"articles, open it: broadsheet {folder}"
+    ) in result.stderr.splitlines()
 
 
 def test_a_file_read_as_brat_is_named_as_not_a_folder(tmp_path, db_path):

@@ -35,8 +35,14 @@ def test_a_custom_schema_replaces_the_default():
     ("text", "problem"),
     [
         ("labels: [\n", "custom.yaml: line 2: invalid YAML"),  # where the list was still open
-        ("labels:\n  - {name: a, key: a, color: red}\n  - {name: a, key: b, color: red}", "label 'a': the name is used twice"),
-        ("labels:\n  - {name: a, key: z, color: red}\n  - {name: b, key: z, color: red}", "key 'z' is already used by label 'a'"),
+        (
+            "labels:\n  - {name: a, key: a, color: red}\n  - {name: a, key: b, color: red}",
+            "label 'a': the name is used twice",
+        ),
+        (
+            "labels:\n  - {name: a, key: z, color: red}\n  - {name: b, key: z, color: red}",
+            "key 'z' is already used by label 'a'",
+        ),
         ("labels:\n  - {name: a, key: j, color: red}", "key 'j' is already the key of cursor.down (Down)"),
         ("labels:\n  - {name: a, key: '?', color: red}", "key '?' is already the key of app.help (Keys)"),
         ("labels:\n  - {name: a, key: z, color: notacolour}", "unknown color 'notacolour'"),
@@ -77,21 +83,34 @@ def test_proposals_become_tags_unless_the_schema_says_suggestions():
 
 
 def test_a_label_says_which_kind_of_proposal_finds_its_rows():
-    assert load_schema(None, reserved_keys()).proposers == {"actor": "actor", "claim": "claim", "figure": "figure",
-                                                             "quote": "quote"}
-    custom = parse_schema("labels:\n  - {name: person, key: p, color: red, propose: actor}\n"
-                          "  - {name: toll, key: t, color: red, propose: figure}\n"
-                          "  - {name: actor, key: z, color: red, propose: none}\n"
-                          "  - {name: place, key: w, color: red}\n", "custom.yaml")
+    assert load_schema(None, reserved_keys()).proposers == {
+        "actor": "actor",
+        "claim": "claim",
+        "figure": "figure",
+        "quote": "quote",
+    }
+    custom = parse_schema(
+        "labels:\n  - {name: person, key: p, color: red, propose: actor}\n"
+        "  - {name: toll, key: t, color: red, propose: figure}\n"
+        "  - {name: actor, key: z, color: red, propose: none}\n"
+        "  - {name: place, key: w, color: red}\n",
+        "custom.yaml",
+    )
     assert custom.proposers == {"person": "actor", "toll": "figure"}  # actor said none; place has no kind
-    with pytest.raises(SchemaError, match=r"^custom.yaml: label 'person': propose: 'people'; expected one of "
-                                          r"actor, figure, quote, claim or none$"):
+    with pytest.raises(
+        SchemaError,
+        match=r"^custom.yaml: label 'person': propose: 'people'; expected one of "
+        r"actor, figure, quote, claim or none$",
+    ):
         parse_schema("labels:\n  - {name: person, key: p, color: red, propose: people}\n", "custom.yaml")
 
 
 def test_colour_names_a_person_types_are_known():
-    schema = parse_schema("labels:\n  - {name: a, key: z, color: orange}\n  - {name: b, key: y, color: Light Blue}\n"
-                          "  - {name: c, key: x, color: dodger_blue2}\n  - {name: d, key: w, color: '#123456'}\n", "c.yaml")
+    schema = parse_schema(
+        "labels:\n  - {name: a, key: z, color: orange}\n  - {name: b, key: y, color: Light Blue}\n"
+        "  - {name: c, key: x, color: dodger_blue2}\n  - {name: d, key: w, color: '#123456'}\n",
+        "c.yaml",
+    )
     assert [label.color for label in schema.labels] == ["#ffa500", "#add8e6", "dodger_blue2", "#123456"]
     with pytest.raises(SchemaError, match=r"label 'a': unknown color 'blurple' \(a name such as orange"):
         parse_schema("labels:\n  - {name: a, key: z, color: blurple}\n", "c.yaml")
@@ -103,39 +122,75 @@ def test_a_relation_says_which_labels_it_joins():
     assert said_by.refuses("quote", "actor") == "" and same_as.refuses("figure", "figure") == ""
     assert said_by.refuses("figure", "figure") == "said-by joins quote -> actor, not figure -> figure"
     assert same_as.refuses("actor", "figure") == "same-as joins spans of one label, not actor to figure"
-    custom = parse_schema("labels:\n  - {name: person, key: p, color: red}\n  - {name: speech, key: t, color: red}\n"
-                          "relations:\n  - {name: by, key: b, joins: 'speech, person -> any'}\n", "c.yaml")
-    assert custom.relations[0].refuses("person", "speech") == "" and custom.relations[0].joins == "speech, person -> any"
+    custom = parse_schema(
+        "labels:\n  - {name: person, key: p, color: red}\n  - {name: speech, key: t, color: red}\n"
+        "relations:\n  - {name: by, key: b, joins: 'speech, person -> any'}\n",
+        "c.yaml",
+    )
+    assert (
+        custom.relations[0].refuses("person", "speech") == "" and custom.relations[0].joins == "speech, person -> any"
+    )
     # without a relations: list, the defaults' ends that the schema's labels lack are dropped
-    assert parse_schema("labels:\n  - {name: person, key: p, color: red}\n", "c.yaml").relations[1].refuses("person", "person") == ""
-    for joins, problem in (("quote -> nobody", "no label 'nobody'"), ("quote", "expected 'LABELS -> LABELS'"),
-                           ("[quote]", "joins must be text")):
+    assert (
+        parse_schema("labels:\n  - {name: person, key: p, color: red}\n", "c.yaml")
+        .relations[1]
+        .refuses("person", "person")
+        == ""
+    )
+    for joins, problem in (
+        ("quote -> nobody", "no label 'nobody'"),
+        ("quote", "expected 'LABELS -> LABELS'"),
+        ("[quote]", "joins must be text"),
+    ):
         with pytest.raises(SchemaError, match=f"relation 'by': (joins: )?.*{problem}"):
-            parse_schema(f"labels:\n  - {{name: quote, key: p, color: red}}\nrelations:\n  - {{name: by, key: b, joins: {joins}}}\n",
-                         "c.yaml")
+            parse_schema(
+                f"labels:\n  - {{name: quote, key: p, color: red}}\nrelations:\n  - {{name: by, key: b, joins: {joins}}}\n",
+                "c.yaml",
+            )
 
 
 def _run_with(tmp_path: Path, keymap: str, labels: str | None = None) -> subprocess.CompletedProcess:
     (tmp_path / "keys.yaml").write_text(keymap)
-    command = [sys.executable, "-m", "tui.cli", "--keymap", str(tmp_path / "keys.yaml"), "--db", str(tmp_path / "db.json")]
+    command = [
+        sys.executable,
+        "-m",
+        "tui.cli",
+        "--keymap",
+        str(tmp_path / "keys.yaml"),
+        "--db",
+        str(tmp_path / "db.json"),
+    ]
     if labels is not None:
         (tmp_path / "labels.yaml").write_text(labels)
         command += ["--labels", str(tmp_path / "labels.yaml")]
     return subprocess.run(command, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
 
 
-@pytest.mark.parametrize(("keymap", "labels", "message"), [
-    # a keymap that gives a label's key to a binding is the keymap's clash, not the label file's
-    ("history.undo: a\n", None, "{keys}: history.undo: key 'a' is already the key of label 'actor' in default labels.yaml"),
-    ("history.undo: x\n", None, "{keys}: key 'x' would do two things: 'annotation.delete' and 'history.undo'"),
-    # a label's key that a binding has names that binding, whatever it does
-    ("history.undo: z\n", "labels:\n  - {name: place, key: o, color: red}\n",
-     "{labels}: label 'place': key 'o' is already the key of article.pick (Open article)"),
-])
+@pytest.mark.parametrize(
+    ("keymap", "labels", "message"),
+    [
+        # a keymap that gives a label's key to a binding is the keymap's clash, not the label file's
+        (
+            "history.undo: a\n",
+            None,
+            "{keys}: history.undo: key 'a' is already the key of label 'actor' in default labels.yaml",
+        ),
+        ("history.undo: x\n", None, "{keys}: key 'x' would do two things: 'annotation.delete' and 'history.undo'"),
+        # a label's key that a binding has names that binding, whatever it does
+        (
+            "history.undo: z\n",
+            "labels:\n  - {name: place, key: o, color: red}\n",
+            "{labels}: label 'place': key 'o' is already the key of article.pick (Open article)",
+        ),
+    ],
+)
 def test_every_key_clash_is_one_line_naming_the_file_both_bindings_and_the_key(tmp_path, keymap, labels, message):
     result = _run_with(tmp_path, keymap, labels)
     assert result.returncode == 2
-    assert result.stderr == "broadsheet: " + message.format(keys=tmp_path / "keys.yaml", labels=tmp_path / "labels.yaml") + "\n"
+    assert (
+        result.stderr
+        == "broadsheet: " + message.format(keys=tmp_path / "keys.yaml", labels=tmp_path / "labels.yaml") + "\n"
+    )
     assert not (tmp_path / "db.json").exists()
 
 

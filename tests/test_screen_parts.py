@@ -103,8 +103,11 @@ def test_no_screen_writes_its_own_not_saved_handler():
     handlers = []
     for path in TUI.rglob("*.py"):
         source = path.read_text(encoding="utf-8")
-        handlers += [f"{path.name}: {line.strip()}" for line in source.splitlines()
-                     if re.search(r"except \(StoreError, OSError|not_saved\(", line)]
+        handlers += [
+            f"{path.name}: {line.strip()}"
+            for line in source.splitlines()
+            if re.search(r"except \(StoreError, OSError|not_saved\(", line)
+        ]
     assert handlers == []
     assert sum(path.read_text(encoding="utf-8").count("Not saved") for path in TUI.rglob("*.py")) == 1
 
@@ -137,7 +140,9 @@ async def test_the_session_carries_the_keymap_to_help_and_late_problems_to_the_c
     keymap = {"history.undo": "z"}
     with Store.open(db_path) as store:
         schema = load_schema(None, reserved_keys(keymap))
-        session = Session(store, schema, "tester", articles=[unreadable("gone"), *seeds], problems=problems, keymap=keymap)
+        session = Session(
+            store, schema, "tester", articles=[unreadable("gone"), *seeds], problems=problems, keymap=keymap
+        )
         app = BroadsheetApp(session)
         async with app.run_test(size=WIDE) as pilot:
             assert app.session is session
@@ -174,4 +179,3 @@ async def test_an_article_view_keeps_widgets_anchor(seeds, db_path):
         async with app.run_test(size=WIDE):
             view = app.screen.query_one(ArticleView)
             assert getattr(view.anchor, "__func__", None) is Widget.anchor
-

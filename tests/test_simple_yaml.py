@@ -35,12 +35,16 @@ def test_the_bundled_schema_is_read_without_pyyaml_as_pyyaml_reads_it():
     [
         ("outlet: Reuters\ndate: 2019-12-31\n", {"outlet": "Reuters", "date": yaml.safe_load("d: 2019-12-31")["d"]}),
         ('title: "US strikes: Iraq, Syria"\n', {"title": "US strikes: Iraq, Syria"}),
-        ("title: Kataib Hezbollah's \"leader\" (a) [b] {c}\n", {"title": "Kataib Hezbollah's \"leader\" (a) [b] {c}"}),
+        ('title: Kataib Hezbollah\'s "leader" (a) [b] {c}\n', {"title": 'Kataib Hezbollah\'s "leader" (a) [b] {c}'}),
         ("# only a comment\n\n", {}),
-        ("labels:\n- name: actor\n  key: a\nrelations:\n  -   name: same-as\n      clusters: true\n",
-         {"labels": [{"name": "actor", "key": "a"}], "relations": [{"name": "same-as", "clusters": True}]}),
-        ("suggest:\nlabels:\n  - name: actor\n    # a comment inside\n    key: a\n",
-         {"suggest": None, "labels": [{"name": "actor", "key": "a"}]}),
+        (
+            "labels:\n- name: actor\n  key: a\nrelations:\n  -   name: same-as\n      clusters: true\n",
+            {"labels": [{"name": "actor", "key": "a"}], "relations": [{"name": "same-as", "clusters": True}]},
+        ),
+        (
+            "suggest:\nlabels:\n  - name: actor\n    # a comment inside\n    key: a\n",
+            {"suggest": None, "labels": [{"name": "actor", "key": "a"}]},
+        ),
     ],
 )
 def test_simple_shapes_are_read(text, read):
@@ -51,12 +55,32 @@ def test_simple_shapes_are_read(text, read):
 @pytest.mark.parametrize(
     "text",
     [
-        "title: yes\n", "title: null\n", "on: x\n", "id: 007\n", "title: [a, b]\n", "title: value # a comment\n",
-        "title: 'single'\n", 'title: "esc\\"aped"\n', "date: 2019-13-45\n", "date: 2019-12-31 10:00:00\n",
-        "outlet: AP\noutlet: Reuters\n", "title: a\n  continued\n", "\ttitle: tab\n", "title: x\r\n",
-        "- a\n- b\n", "plain text\n", "key:value\n", "  indented: x\n", "---\ntitle: x\n",
-        "labels:\n  - name: a\n    tags:\n    - x\n", "suggest:\n  figures: figure\n", "labels:\n  - plain\n",
-        "labels:\n  - name: a\n     key: b\n", "color: #5fafff\n", "key:   \n", "title: \u00a0nbsp\n",
+        "title: yes\n",
+        "title: null\n",
+        "on: x\n",
+        "id: 007\n",
+        "title: [a, b]\n",
+        "title: value # a comment\n",
+        "title: 'single'\n",
+        'title: "esc\\"aped"\n',
+        "date: 2019-13-45\n",
+        "date: 2019-12-31 10:00:00\n",
+        "outlet: AP\noutlet: Reuters\n",
+        "title: a\n  continued\n",
+        "\ttitle: tab\n",
+        "title: x\r\n",
+        "- a\n- b\n",
+        "plain text\n",
+        "key:value\n",
+        "  indented: x\n",
+        "---\ntitle: x\n",
+        "labels:\n  - name: a\n    tags:\n    - x\n",
+        "suggest:\n  figures: figure\n",
+        "labels:\n  - plain\n",
+        "labels:\n  - name: a\n     key: b\n",
+        "color: #5fafff\n",
+        "key:   \n",
+        "title: \u00a0nbsp\n",
     ],
 )
 def test_other_shapes_are_left_to_pyyaml(text):
@@ -67,8 +91,28 @@ def random_document(rng: random.Random) -> str:
     """Mostly the simple shape (top-level keys, lists of mappings, comments), with now and
     then a value, a key or an indentation that YAML reads some other way."""
     keys = ["name", "key", "title", "a_b", "x-y", "Name", "on", "No"]
-    values = ["actor", "a", "true", "False", "it's", "Hezbollah’s", '"#5fafff"', '"q: x"', "2019-12-31", "x  ",
-              "yes", "null", "'s'", "2019-02-30", "12", "a: b", "a #c", "", "[x]", '"e\\n"']
+    values = [
+        "actor",
+        "a",
+        "true",
+        "False",
+        "it's",
+        "Hezbollah’s",
+        '"#5fafff"',
+        '"q: x"',
+        "2019-12-31",
+        "x  ",
+        "yes",
+        "null",
+        "'s'",
+        "2019-02-30",
+        "12",
+        "a: b",
+        "a #c",
+        "",
+        "[x]",
+        '"e\\n"',
+    ]
     value = lambda: rng.choice(values[:10] if rng.random() < 0.8 else values)  # noqa: E731
     key = lambda: rng.choice(keys[:6] if rng.random() < 0.9 else keys)  # noqa: E731
     lines = []

@@ -40,7 +40,9 @@ def unwritten(path: Path) -> None:
 
 
 def shard_of(db_path: Path, article_id: str) -> Path:
-    return next(path for path in shard_files(db_path) if json.loads(path.read_text())["article"]["1"]["id"] == article_id)
+    return next(
+        path for path in shard_files(db_path) if json.loads(path.read_text())["article"]["1"]["id"] == article_id
+    )
 
 
 def test_a_tag_is_on_disk_when_add_returns(seeds, store, db_path):
@@ -162,7 +164,9 @@ def test_a_second_writer_is_refused_with_the_holder_named(db_path):
         code = f"from annotations.store import Store; Store.open({str(db_path)!r})"
         result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
         assert result.returncode != 0
-        assert "DatabaseLocked" in result.stderr and "already open for writing in another Broadsheet (pid" in result.stderr
+        assert (
+            "DatabaseLocked" in result.stderr and "already open for writing in another Broadsheet (pid" in result.stderr
+        )
         with pytest.raises(DatabaseLocked):
             Store.open(db_path)
     Store.open(db_path).close()  # released on close
@@ -220,7 +224,11 @@ def test_import_spans_is_one_write_and_not_undoable(seeds, store, db_path):
         start = article.text.index(phrase)
         spans.append(Annotation.create(article.id, article.text, start, start + len(phrase), "actor", "import"))
     store.import_spans(article, spans)
-    assert [record["text"] for record in saved_annotations(db_path)] == ["Kitaeb Hezbollah", "Jonathan Hoffman", "19 fighters"]
+    assert [record["text"] for record in saved_annotations(db_path)] == [
+        "Kitaeb Hezbollah",
+        "Jonathan Hoffman",
+        "19 fighters",
+    ]
     assert store.undo() is None
     wrong = Annotation("x", article.id, 0, 3, "actor", "nope", "import", "t", "t")
     with pytest.raises(ValueError, match="does not match the text"):
@@ -241,7 +249,14 @@ def test_a_log_line_cut_short_by_a_crash_is_dropped_and_the_log_goes_on(seeds, d
     with Store.open(db_path) as store:
         third = tag(store, article, "Abbas Mousavi", "actor")
         assert [store.undo().changes[0].after for _ in range(3)] == [third, second, first]
-    assert [json.loads(line).get("do") for line in undo_log(db_path).read_bytes().splitlines()] == [1, 2, 3, None, None, None]
+    assert [json.loads(line).get("do") for line in undo_log(db_path).read_bytes().splitlines()] == [
+        1,
+        2,
+        3,
+        None,
+        None,
+        None,
+    ]
 
 
 def test_a_damaged_undo_log_is_reported_with_its_line_and_left_untouched(seeds, db_path):
@@ -435,8 +450,10 @@ def test_a_step_of_many_changes_across_articles_undoes_and_redoes_whole(seeds, d
     first, second = seeds[0], seeds[2]
     with Store.open(db_path) as store:
         own = tag(store, first, "Brian Hook", "actor")
-        spans = [Annotation.create(article.id, article.text, start, start + 3, "figure", "ana")
-                 for article, start in ((first, 10), (first, 40), (second, 5))]
+        spans = [
+            Annotation.create(article.id, article.text, start, start + 3, "figure", "ana")
+            for article, start in ((first, 10), (first, 40), (second, 5))
+        ]
         step = store.add_spans([(first, spans[:2]), (second, spans[2:])], "tag 3 figures")
         assert step.describe() == "tag 3 figures" and step.article_ids() == [first.id, second.id]
     with Store.open(db_path) as store:  # the step is on disk, one undo away
@@ -444,7 +461,9 @@ def test_a_step_of_many_changes_across_articles_undoes_and_redoes_whole(seeds, d
         assert [span.id for span in store.annotations(first.id)] == [own.id]
         assert store.annotations(second.id) == []
         store.redo()
-        assert {span.id for span in store.annotations(first.id) + store.annotations(second.id)} == {own.id} | {span.id for span in spans}
+        assert {span.id for span in store.annotations(first.id) + store.annotations(second.id)} == {own.id} | {
+            span.id for span in spans
+        }
         accepted = store.update_spans(spans, "accept 3", status="accepted")
         assert [change.after.status for change in accepted.changes] == ["accepted"] * 3
         store.undo()
@@ -456,7 +475,9 @@ def test_a_step_of_many_changes_cut_short_by_a_crash_is_finished_whole(seeds, db
     with Store.open(db_path) as store:
         spans = [Annotation.create(article.id, article.text, 0, 4, "actor", "ana") for article in (first, second)]
         store.add_spans([(first, spans[:1]), (second, spans[1:])], "tag 2 actors")
-    unwritten(shard_of(db_path, second.id))  # the crash: the step was logged and the first article written, the second not
+    unwritten(
+        shard_of(db_path, second.id)
+    )  # the crash: the step was logged and the first article written, the second not
     with Store.open(db_path) as store:
         assert [len(store.annotations(article.id)) for article in (first, second)] == [1, 1]  # logged: done
         assert store.undo().describe() == "tag 2 actors"
@@ -486,8 +507,11 @@ def test_a_change_asked_of_a_database_open_read_only_is_a_store_error_that_says_
     with Store.open(db_path) as store:
         tag(store, seeds[0], "Kataib Hezbollah", "actor")
     with Store.open(db_path, read_only=True) as store:
-        for change in (lambda: tag(store, seeds[0], "Pentagon", "actor"), store.undo,
-                       lambda: store.set_done(seeds[0], "me")):
+        for change in (
+            lambda: tag(store, seeds[0], "Pentagon", "actor"),
+            store.undo,
+            lambda: store.set_done(seeds[0], "me"),
+        ):
             with pytest.raises(ReadOnlyError, match="open read-only"):
                 change()
         assert len(store.annotations(seeds[0].id)) == 1

@@ -30,8 +30,14 @@ def files_of(db_path: Path) -> dict[str, bytes]:
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True, timeout=60,
-                          cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
 
 
 def assert_one_line(result: subprocess.CompletedProcess, *words: str) -> None:
@@ -77,8 +83,12 @@ time.sleep(60)
 
 def test_export_and_merge_after_a_sigkill_show_the_tag_that_was_on_screen(seeds, db_path, tmp_path):
     first = sorted((ROOT / "seeds").iterdir())[0]
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(db_path), str(first)], stdout=subprocess.PIPE,
-                             cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(db_path), str(first)],
+        stdout=subprocess.PIPE,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     tag_id = child.stdout.readline().decode().strip()
     assert tag_id, "the child tagged nothing"
     child.send_signal(signal.SIGKILL)
@@ -102,7 +112,9 @@ def test_the_backup_the_message_offers_holds_the_articles_newest_tag(seeds, db_p
         tag(store, article, "Brian Hook", "actor")
         tag(store, article, "Mike Pompeo", "actor")
         tag(store, other, "Jonathan Hoffman", "actor")  # the log's last step is another article's
-    shard = next(path for path in shard_files(db_path) if json.loads(path.read_text())["article"]["1"]["id"] == article.id)
+    shard = next(
+        path for path in shard_files(db_path) if json.loads(path.read_text())["article"]["1"]["id"] == article.id
+    )
     with open(shard, "r+b") as damaged:  # in place, as a faulty disk or editor would
         damaged.truncate(len(shard.read_bytes()) // 2)
     with pytest.raises(StoreError) as caught, Store.open(db_path, read_only=read_only) as store:

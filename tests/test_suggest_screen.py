@@ -11,9 +11,13 @@ from tui.widgets.article_view import HEADING_ROWS
 from .conftest import make_app
 from .test_app import WIDE, type_text, views
 
-BUILT_IN = configured_suggesters(parse_schema(
-    "labels: [{name: actor, key: a, color: blue}, {name: figure, key: f, color: green}, {name: quote, key: q, color: red}]\n"
-    "suggest: {figures: figure, quotes: quote, titles: actor}", "test schema"))
+BUILT_IN = configured_suggesters(
+    parse_schema(
+        "labels: [{name: actor, key: a, color: blue}, {name: figure, key: f, color: green}, {name: quote, key: q, color: red}]\n"
+        "suggest: {figures: figure, quotes: quote, titles: actor}",
+        "test schema",
+    )
+)
 FIRST = "000_64331d8c72ca9866"
 
 
@@ -43,9 +47,11 @@ async def test_suggestions_show_underlined_and_y_accepts_x_rejects_walking_on(se
             assert suggested(store, FIRST)[:3] == ["five locations", "defensive action", "four soldiers"]
             view = views(app)[0]
             await pilot.press("right_square_bracket")
-            assert view.text[view.cursor:].startswith("five locations")
+            assert view.text[view.cursor :].startswith("five locations")
             top = HEADING_ROWS + view.cursor_line() - view.scroll_offset.y
-            styles = [segment.style for y in (top, top + 1) for segment in view.render_line(y) if "locations" in segment.text]
+            styles = [
+                segment.style for y in (top, top + 1) for segment in view.render_line(y) if "locations" in segment.text
+            ]
             # In the label's colour, underlined, on the page's own background (a tag has the colour as background).
             assert styles and styles[0].underline and styles[0].bgcolor == view.rich_style.bgcolor
             assert styles[0].color == app.session.label_styles["figure"].bgcolor
@@ -58,11 +64,11 @@ async def test_suggestions_show_underlined_and_y_accepts_x_rejects_walking_on(se
             assert ("five locations", "accepted") in statuses(store, FIRST)
             panel = app.screen.query_one("#panel").text_lines()  # the span's line follows its change
             assert "figure ✓ five locations" in panel and "figure ? five locations" not in panel
-            assert view.text[view.cursor:].startswith("defensive action")  # on to the next one
+            assert view.text[view.cursor :].startswith("defensive action")  # on to the next one
             await pilot.press("x")
             assert statuses(store, FIRST)[1] == ("defensive action", "rejected")  # the first of two
             assert [span.text for span in view.spans[:2]] == ["five locations", "four soldiers"]  # hidden once rejected
-            assert view.text[view.cursor:].startswith("four soldiers")
+            assert view.text[view.cursor :].startswith("four soldiers")
 
             left = suggested(store, FIRST)
             await pilot.press("A")

@@ -45,8 +45,15 @@ def test_search_tag_quit_then_export(terminal_factory, db_path):
     [line] = [json.loads(line) for line in export.stdout.splitlines()]
     assert line["meta"]["outlet"] == "Reuters"
     assert line["spans"] == [
-        {"start": saved["start"], "end": saved["end"], "label": "actor", "text": "Jonathan Hoffman",
-         "id": saved["id"], "annotator": saved["annotator"], "status": "pending"}
+        {
+            "start": saved["start"],
+            "end": saved["end"],
+            "label": "actor",
+            "text": "Jonathan Hoffman",
+            "id": saved["id"],
+            "annotator": saved["annotator"],
+            "status": "pending",
+        }
     ]
 
 
@@ -112,7 +119,9 @@ def test_undo_after_a_restart_in_a_real_terminal(terminal_factory, db_path):
 
 def test_markup_shows_literally_and_an_osc_title_does_not_reach_the_terminal(terminal_factory, tmp_path, db_path):
     article = tmp_path / "hostile.txt"
-    article.write_bytes(b"\x1b]0;PWNED-TITLE\x07\x1b]2;PWNED-TOO\x1b\\[bold]not bold[/] and [link=http://x]no link[/link] end")
+    article.write_bytes(
+        b"\x1b]0;PWNED-TITLE\x07\x1b]2;PWNED-TOO\x1b\\[bold]not bold[/] and [link=http://x]no link[/link] end"
+    )
     terminal = terminal_factory(str(article), "--db", str(db_path))
     title_before = terminal.pane("#{pane_title}")
     screen = terminal.wait_for("[bold]not bold[/] and [link=http://x]no link[/link] end")
@@ -141,14 +150,21 @@ def test_patterns_suggest_and_y_accepts_in_a_real_terminal(terminal_factory, db_
 def test_a_bad_pattern_file_stops_with_one_line(tmp_path):
     patterns = tmp_path / "bad.yaml"
     patterns.write_text("- label: actor\n  regex: '[unclosed'\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "tui.cli", "--db", str(tmp_path / "db.json"), "--patterns", str(patterns)],
-                            capture_output=True, text=True, timeout=60, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "--db", str(tmp_path / "db.json"), "--patterns", str(patterns)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.startswith(f"broadsheet: {patterns}:1: invalid regular expression '[unclosed'")
     assert len(result.stderr.splitlines()) == 1
 
 
-def test_propose_confirm_the_death_toll_then_export_its_cluster_and_the_comparison_page(terminal_factory, db_path, tmp_path):
+def test_propose_confirm_the_death_toll_then_export_its_cluster_and_the_comparison_page(
+    terminal_factory, db_path, tmp_path
+):
     terminal = terminal_factory("--db", str(db_path))
     terminal.wait_for("Reuters · 2019-12-31", "^q Quit")
     terminal.send("C")
@@ -163,12 +179,33 @@ def test_propose_confirm_the_death_toll_then_export_its_cluster_and_the_comparis
     terminal.send("C-q")
     assert terminal.wait_for_exit() == 0
     clusters, page = tmp_path / "clusters.jsonl", tmp_path / "comparison.html"
-    exported = subprocess.run([sys.executable, "-m", "tui.cli", "export", "--db", str(db_path), "-o", str(tmp_path / "gold.jsonl"),
-                               "--clusters", str(clusters)], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    exported = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tui.cli",
+            "export",
+            "--db",
+            str(db_path),
+            "-o",
+            str(tmp_path / "gold.jsonl"),
+            "--clusters",
+            str(clusters),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
     assert exported.returncode == 0, exported.stderr
     [cluster] = [json.loads(line) for line in clusters.read_text().splitlines()]
     assert cluster["disagree"] is True and len({span["article_id"] for span in cluster["spans"]}) == 5
-    compared = subprocess.run([sys.executable, "-m", "tui.cli", "compare", "--db", str(db_path), "--format", "html",
-                               "-o", str(page)], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    compared = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "compare", "--db", str(db_path), "--format", "html", "-o", str(page)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
     assert compared.returncode == 0, compared.stderr
     assert '<tr class="disagree">' in page.read_text() and "24 “martyrs”" in page.read_text()

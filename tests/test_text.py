@@ -113,7 +113,21 @@ def test_normalise_mapped_gives_normalises_text_and_where_each_offset_lands():
     from annotations.text import normalise_mapped
 
     rng = random.Random(20191229)
-    pieces = ["a", "b", " ", "\r", "\n", "\r\n", "\x1b[31m", "\x1b]2;title\x07", "\x1b", "\ufeff", "\x07", "\u202e", "é"]
+    pieces = [
+        "a",
+        "b",
+        " ",
+        "\r",
+        "\n",
+        "\r\n",
+        "\x1b[31m",
+        "\x1b]2;title\x07",
+        "\x1b",
+        "\ufeff",
+        "\x07",
+        "\u202e",
+        "é",
+    ]
     for _ in range(3000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randrange(30)))
         normalised, mapping = normalise_mapped(text)
@@ -123,11 +137,15 @@ def test_normalise_mapped_gives_normalises_text_and_where_each_offset_lands():
     text = "One.\r\nMark Esper\x1b[1m spoke."
     normalised, mapping = normalise_mapped(text)
     start = text.index("Mark")
-    assert normalised[mapping[start]:mapping[start + 10]] == "Mark Esper"
+    assert normalised[mapping[start] : mapping[start + 10]] == "Mark Esper"
 
 
 def test_a_count_reads_as_a_person_writes_it():
     from annotations.text import counted
 
     assert [counted(number, "cluster") for number in (0, 1, 2, 1000)] == [
-        "0 clusters", "1 cluster", "2 clusters", "1,000 clusters"]
+        "0 clusters",
+        "1 cluster",
+        "2 clusters",
+        "1,000 clusters",
+    ]

@@ -42,8 +42,13 @@ def test_webanno_tsv_comes_in_with_every_span_and_relation_at_code_point_offsets
     path = tmp_path / "doc1.tsv"
     path.write_text(TSV, encoding="utf-8")
     db = tmp_path / "db.json"
-    result = subprocess.run([sys.executable, "-m", "tui.cli", "import", str(path), "--db", str(db)],
-                            capture_output=True, text=True, timeout=60, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "import", str(path), "--db", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines() == [
         f"broadsheet: {path}: read as WebAnno TSV 3",
@@ -59,16 +64,31 @@ def test_webanno_tsv_comes_in_with_every_span_and_relation_at_code_point_offsets
     def at(phrase: str, label: str) -> tuple:
         return TEXT.index(phrase), TEXT.index(phrase) + len(phrase), phrase, label
 
-    assert spans == sorted([at("中文报道", "ORG"), at("Esper", "PER"), at("Esper said Kataib Hezbollah", "Claim"),
-                            at("Kataib Hezbollah", "ORG"), at("Kataib Hezbollah", "actor_group"),
-                            at("30 rockets", "QUANTITY")])
+    assert spans == sorted(
+        [
+            at("中文报道", "ORG"),
+            at("Esper", "PER"),
+            at("Esper said Kataib Hezbollah", "Claim"),
+            at("Kataib Hezbollah", "ORG"),
+            at("Kataib Hezbollah", "actor_group"),
+            at("30 rockets", "QUANTITY"),
+        ]
+    )
     assert links == [("Kataib Hezbollah", "fired-by", "30 rockets")]
 
 
 def test_a_file_that_is_no_webanno_tsv_is_one_line(tmp_path):
     path = tmp_path / "bad.tsv"
     path.write_text("#FORMAT=WebAnno TSV 3.3\n#T_SP=webanno.custom.Claim|\n\n\n#Text=a\n1-1\t0-1\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "tui.cli", "import", str(path), "--db", str(tmp_path / "db.json")],
-                            capture_output=True, text=True, timeout=60, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "import", str(path), "--db", str(tmp_path / "db.json")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
     assert result.returncode == 1
-    assert f"broadsheet: skipped {path}:6: not a token row (ID, offsets, token and a column per feature)" in result.stderr.splitlines()
+    assert (
+        f"broadsheet: skipped {path}:6: not a token row (ID, offsets, token and a column per feature)"
+        in result.stderr.splitlines()
+    )

@@ -30,15 +30,23 @@ class Terminal:
         status_directory = Path(tempfile.mkdtemp(prefix="broadsheet-tmux-"))
         self.status_file = status_directory / "status"
         shell_command = f"{shlex.join(command)}; echo $? > {shlex.quote(str(self.status_file))}"
-        self._tmux("new-session", "-d", "-x", str(cols), "-y", str(rows), "-c", str(cwd or Path.cwd()),
-                   shell_command, env=environment)
+        self._tmux(
+            "new-session",
+            "-d",
+            "-x",
+            str(cols),
+            "-y",
+            str(rows),
+            "-c",
+            str(cwd or Path.cwd()),
+            shell_command,
+            env=environment,
+        )
         # Keep the pane after the app exits, so what it left on screen can be read.
         self._tmux("set-option", "-t", "0", "remain-on-exit", "on")
 
     def _tmux(self, *args: str, env: dict | None = None) -> str:
-        result = subprocess.run(
-            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, env=env, timeout=30
-        )
+        result = subprocess.run(["tmux", "-L", self.socket, *args], capture_output=True, text=True, env=env, timeout=30)
         if result.returncode != 0:
             raise RuntimeError(f"tmux {' '.join(args)}: {result.stderr.strip()}")
         return result.stdout

@@ -17,18 +17,40 @@ def _figure(value: float | None) -> str:
 
 def agreement_table(result: Agreement) -> Table:
     # Annotator names and labels are data: Text, never markup, and no escape reaches the terminal.
-    table = Table(title=plain(f"Agreement of {' / '.join(result.annotators)}"),
-                  caption=Text(f"{len(result.articles)} article(s), {result.tokens:,} tokens"))
+    table = Table(
+        title=plain(f"Agreement of {' / '.join(result.annotators)}"),
+        caption=Text(f"{len(result.articles)} article(s), {result.tokens:,} tokens"),
+    )
     table.add_column("label")
-    for heading in ("exact P", "exact R", "exact F1", "overlap P", "overlap R", "overlap F1", "kappa", "alpha", "spans ref / pred"):
+    for heading in (
+        "exact P",
+        "exact R",
+        "exact F1",
+        "overlap P",
+        "overlap R",
+        "overlap F1",
+        "kappa",
+        "alpha",
+        "spans ref / pred",
+    ):
         table.add_column(heading, justify="right")
     for label in [*result.labels(), ALL]:
         exact, overlap = result.exact[label], result.overlap[label]
         table.add_row(
             plain(label, style="bold" if label == ALL else ""),
-            *(_figure(value) for value in (exact.precision, exact.recall, exact.f1,
-                                           overlap.precision, overlap.recall, overlap.f1,
-                                           result.kappa[label], result.alpha[label])),
+            *(
+                _figure(value)
+                for value in (
+                    exact.precision,
+                    exact.recall,
+                    exact.f1,
+                    overlap.precision,
+                    overlap.recall,
+                    overlap.f1,
+                    result.kappa[label],
+                    result.alpha[label],
+                )
+            ),
             f"{exact.references} / {exact.predictions}",
             end_section=label == result.labels()[-1] if result.labels() else False,
         )

@@ -52,7 +52,9 @@ class BroadsheetApp(App):
         self.session = session
         self.review = review
         self.disputes = disputes
-        read_only = "READ-ONLY, another Broadsheet writes to it · " if session.store.read_only else ""  # first: never cut
+        read_only = (
+            "READ-ONLY, another Broadsheet writes to it · " if session.store.read_only else ""
+        )  # first: never cut
         self.sub_title = f"{read_only}db {shown_path(session.store.path)} · annotator {printable(session.annotator)}"
         self.database_error: StoreError | None = None  # what ended the app, for run_app to report
         # A change is durable once the store has logged it; its files are written after the
@@ -71,8 +73,15 @@ class BroadsheetApp(App):
 
         return ReviewScreen(self.session, self.review)
 
-    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
-               timeout: float | None = None, markup: bool = True) -> None:
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
         """Every notice, from any screen, is plain text: notices quote tags, file names and
         imported names, and read as markup a stray '[/b]' raised and a '[@click=...]' ran
         its action when the notice was clicked. Control characters show as pictures.
@@ -98,7 +107,9 @@ class BroadsheetApp(App):
     def action_help_quit(self) -> None:
         """ctrl+c says which key quits, as Textual's own handler does, but in plain words:
         its notice put the key in markup, which no notice here reads."""
-        quit_keys = [key for key, active in self.active_bindings.items() if active.binding.action in ("quit", "app.quit")]
+        quit_keys = [
+            key for key, active in self.active_bindings.items() if active.binding.action in ("quit", "app.quit")
+        ]
         if quit_keys:
             self.notify(f"Press {quit_keys[0]} to quit the app", title="Do you want to quit?")
 
@@ -124,8 +135,12 @@ class BroadsheetApp(App):
         try:
             self.session.store.flush()
         except (OSError, StoreError) as error:
-            self.notify(f"Could not write the database files: {error}. The changes are kept in the undo "
-                        "log and written with the next one", severity="error", timeout=10)
+            self.notify(
+                f"Could not write the database files: {error}. The changes are kept in the undo "
+                "log and written with the next one",
+                severity="error",
+                timeout=10,
+            )
 
     def _handle_exception(self, error: Exception) -> None:
         """A database file that cannot be read as it must be (a damaged file of an article on
@@ -149,5 +164,9 @@ class BroadsheetApp(App):
             shown = " · ".join(problems[:MAX_LISTED_PROBLEMS])
             more = len(problems) - MAX_LISTED_PROBLEMS
             title = f"Skipped {counted(len(problems), 'input')}"
-            self.notify(shown + (f" · and {more} more (listed on stderr when you quit)" if more > 0 else ""),
-                        title=title, severity="warning", timeout=15)
+            self.notify(
+                shown + (f" · and {more} more (listed on stderr when you quit)" if more > 0 else ""),
+                title=title,
+                severity="warning",
+                timeout=15,
+            )

@@ -31,34 +31,118 @@ VIEW_BINDINGS: list[Binding] = [
     Binding("shift+right", "extend('right')", "Extend right", show=False, id="select.right"),
     Binding("shift+up", "extend('up')", "Extend up", show=False, id="select.up"),
     Binding("shift+down", "extend('down')", "Extend down", show=False, id="select.down"),
-    Binding("escape", "screen.cancel", "Cancel selection or link", show=False,
-            tooltip="Cancel the selection, or else the link being made (m)", id="select.cancel"),
+    Binding(
+        "escape",
+        "screen.cancel",
+        "Cancel selection or link",
+        show=False,
+        tooltip="Cancel the selection, or else the link being made (m)",
+        id="select.cancel",
+    ),
 ]
 
 # Bindings of the main screen: tagging, history, search, columns.
 # The article view runs these itself, in order (see widgets/keys.py).
 MAIN_BINDINGS: list[Binding] = [
-    Binding("x", "delete_annotation", "Delete", tooltip="Delete the innermost tag under the cursor, or reject the suggestion there", id="annotation.delete"),
-    Binding("ctrl+e", "note", "Note", show=False, tooltip="Write a note on the tag under the cursor (shown in review, exported)",
-            id="annotation.note"),
-    Binding("T", "tag_occurrences", "Tag all", show=False, tooltip="Tag every other occurrence of the tag under the cursor (here or everywhere)", id="annotation.tag-occurrences"),
-    Binding("y", "accept_suggestion", "Accept", show=False, tooltip="Accept the suggestion under the cursor", id="suggestion.accept"),
-    Binding("A", "decide_all_suggestions('accepted')", "Accept all", show=False, tooltip="Accept every suggestion in this article", id="suggestion.accept-all"),
-    Binding("X", "decide_all_suggestions('rejected')", "Reject all", show=False, tooltip="Reject every suggestion in this article", id="suggestion.reject-all"),
-    Binding("S", "suggest_everywhere", "Suggest", show=False, tooltip="Run the suggesters over every open article, in the background", id="suggestion.run"),
-    Binding("right_square_bracket", "jump_annotation(1)", "Next tag", key_display="]", show=False, id="annotation.next"),
-    Binding("left_square_bracket", "jump_annotation(-1)", "Previous tag", key_display="[", show=False, id="annotation.previous"),
-    Binding("m", "mark_link_source", "Link from", show=False, tooltip="Mark the tag under the cursor as a link's source", id="link.mark"),
-    Binding("L", "link", "Link to", show=False, tooltip="Link the marked tag to the tag under the cursor, then pick the relation", id="link.create"),
-    Binding("D", "delete_link", "Unlink", show=False, tooltip="Delete a link of the tag under the cursor", id="link.delete"),
+    Binding(
+        "x",
+        "delete_annotation",
+        "Delete",
+        tooltip="Delete the innermost tag under the cursor, or reject the suggestion there",
+        id="annotation.delete",
+    ),
+    Binding(
+        "ctrl+e",
+        "note",
+        "Note",
+        show=False,
+        tooltip="Write a note on the tag under the cursor (shown in review, exported)",
+        id="annotation.note",
+    ),
+    Binding(
+        "T",
+        "tag_occurrences",
+        "Tag all",
+        show=False,
+        tooltip="Tag every other occurrence of the tag under the cursor (here or everywhere)",
+        id="annotation.tag-occurrences",
+    ),
+    Binding(
+        "y",
+        "accept_suggestion",
+        "Accept",
+        show=False,
+        tooltip="Accept the suggestion under the cursor",
+        id="suggestion.accept",
+    ),
+    Binding(
+        "A",
+        "decide_all_suggestions('accepted')",
+        "Accept all",
+        show=False,
+        tooltip="Accept every suggestion in this article",
+        id="suggestion.accept-all",
+    ),
+    Binding(
+        "X",
+        "decide_all_suggestions('rejected')",
+        "Reject all",
+        show=False,
+        tooltip="Reject every suggestion in this article",
+        id="suggestion.reject-all",
+    ),
+    Binding(
+        "S",
+        "suggest_everywhere",
+        "Suggest",
+        show=False,
+        tooltip="Run the suggesters over every open article, in the background",
+        id="suggestion.run",
+    ),
+    Binding(
+        "right_square_bracket", "jump_annotation(1)", "Next tag", key_display="]", show=False, id="annotation.next"
+    ),
+    Binding(
+        "left_square_bracket",
+        "jump_annotation(-1)",
+        "Previous tag",
+        key_display="[",
+        show=False,
+        id="annotation.previous",
+    ),
+    Binding(
+        "m",
+        "mark_link_source",
+        "Link from",
+        show=False,
+        tooltip="Mark the tag under the cursor as a link's source",
+        id="link.mark",
+    ),
+    Binding(
+        "L",
+        "link",
+        "Link to",
+        show=False,
+        tooltip="Link the marked tag to the tag under the cursor, then pick the relation",
+        id="link.create",
+    ),
+    Binding(
+        "D", "delete_link", "Unlink", show=False, tooltip="Delete a link of the tag under the cursor", id="link.delete"
+    ),
     Binding("C", "compare", "Compare", show=False, id="compare.open"),  # footer full at 80 columns; the panel says C
     Binding("u", "undo", "Undo", id="history.undo"),
     Binding("ctrl+r", "redo", "Redo", show=False, id="history.redo"),
     Binding("slash", "open_search", "Find", key_display="/", id="search.open"),
     Binding("n", "search_again(1)", "Next match", show=False, id="search.next"),
     Binding("N", "search_again(-1)", "Previous match", show=False, id="search.previous"),
-    Binding("ctrl+f", "search_everywhere", "Find everywhere", show=False,
-            tooltip="Every match of the search in every open article, to jump to", id="search.everywhere"),
+    Binding(
+        "ctrl+f",
+        "search_everywhere",
+        "Find everywhere",
+        show=False,
+        tooltip="Every match of the search in every open article, to jump to",
+        id="search.everywhere",
+    ),
     Binding("tab", "focus_column(1)", "Next column", show=False, id="focus.next"),
     Binding("shift+tab", "focus_column(-1)", "Previous column", show=False, id="focus.previous"),
     *(
@@ -66,11 +150,22 @@ MAIN_BINDINGS: list[Binding] = [
         for number in range(1, 10)
     ),
     Binding("o", "pick_article", "Open article", show=False, id="article.pick"),
-    Binding("P", "toggle_panel", "Panel", show=False, tooltip="Fold the annotation panel away, for one more column; P again brings it back",
-            id="panel.toggle"),
-    Binding("F", "toggle_done", "Done", show=False,
-            tooltip="Mark this article finished: exported even with no tag (a negative example); F again unmarks",
-            id="article.done"),
+    Binding(
+        "P",
+        "toggle_panel",
+        "Panel",
+        show=False,
+        tooltip="Fold the annotation panel away, for one more column; P again brings it back",
+        id="panel.toggle",
+    ),
+    Binding(
+        "F",
+        "toggle_done",
+        "Done",
+        show=False,
+        tooltip="Mark this article finished: exported even with no tag (a negative example); F again unmarks",
+        id="article.done",
+    ),
     Binding("r", "review", "Review", id="review.open"),
     Binding("question_mark", "help", "Keys", key_display="?", id="app.help"),
     Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
@@ -95,8 +190,14 @@ REVIEW_BINDINGS: list[Binding] = [
     Binding("slash", "open_filter", "Filter", key_display="/", id="review.filter"),
     Binding("s", "suggestions_only", "Suggestions", id="review.suggestions"),
     Binding("d", "disputes", "Disputes", id="review.disputes"),
-    Binding("F", "toggle_done", "Article done", show=False,
-            tooltip="Mark the card's article finished: exported even with no tag; F again unmarks", id="review.done"),
+    Binding(
+        "F",
+        "toggle_done",
+        "Article done",
+        show=False,
+        tooltip="Mark the card's article finished: exported even with no tag; F again unmarks",
+        id="review.done",
+    ),
     Binding("escape", "close", "Close", id="review.close"),
     Binding("question_mark", "app.show_help_panel", "Keys", key_display="?", show=False, id="review.help"),
 ]
@@ -105,8 +206,14 @@ REVIEW_BINDINGS: list[Binding] = [
 ADJUDICATION_BINDINGS: list[Binding] = [
     *(
         # One entry in the key bar for the nine.
-        Binding(str(number), f"pick({number})", "Pick version" if number == 1 else f"Pick version {number}",
-                show=number == 1, key_display="1-9" if number == 1 else None, id=f"adjudicate.pick-{number}")
+        Binding(
+            str(number),
+            f"pick({number})",
+            "Pick version" if number == 1 else f"Pick version {number}",
+            show=number == 1,
+            key_display="1-9" if number == 1 else None,
+            id=f"adjudicate.pick-{number}",
+        )
         for number in range(1, 10)
     ),
     Binding("x", "reject_all", "Reject all", id="adjudicate.reject-all"),
@@ -153,7 +260,10 @@ def binding_characters(binding: Binding) -> set[str]:
 
 # The bindings active together, one list per screen (the article view runs the main screen's).
 SCREEN_BINDINGS: tuple[list[Binding], ...] = (
-    VIEW_BINDINGS + MAIN_BINDINGS, REVIEW_BINDINGS, ADJUDICATION_BINDINGS, COMPARE_BINDINGS,
+    VIEW_BINDINGS + MAIN_BINDINGS,
+    REVIEW_BINDINGS,
+    ADJUDICATION_BINDINGS,
+    COMPARE_BINDINGS,
 )
 
 
@@ -184,9 +294,12 @@ def reserved_keys(keymap: dict[str, str] | None = None) -> dict[str, str]:
     to that binding, in words ("the key of article.pick (Open article)"). The keys the
     keymap gives are left out: a label that has one is the keymap's clash (keymap_clash)."""
     keymap = keymap or {}
-    return {key: f"the key of {binding.id} ({binding.description})"
-            for binding in VIEW_BINDINGS + MAIN_BINDINGS if binding.id not in keymap
-            for key in binding_characters(binding)}
+    return {
+        key: f"the key of {binding.id} ({binding.description})"
+        for binding in VIEW_BINDINGS + MAIN_BINDINGS
+        if binding.id not in keymap
+        for key in binding_characters(binding)
+    }
 
 
 def keymap_label_clash(keymap: dict[str, str], schema: LabelSchema) -> tuple[str, str, str] | None:
@@ -206,7 +319,13 @@ def label_bindings(schema: LabelSchema) -> list[Binding]:
 
     They belong to the focused article view (ahead of its own keys), and act on the screen."""
     return [
-        Binding(label.key, f"screen.tag({label.name!r})", label.name, tooltip=f"Tag {label.name}: {label.description}", id=f"tag.{label.name}")
+        Binding(
+            label.key,
+            f"screen.tag({label.name!r})",
+            label.name,
+            tooltip=f"Tag {label.name}: {label.description}",
+            id=f"tag.{label.name}",
+        )
         for label in schema.labels
     ]
 
@@ -221,9 +340,14 @@ def listed_bindings(schema: LabelSchema) -> dict[str, list[Binding]]:
         "cursor": VIEW_BINDINGS,
         "main": MAIN_BINDINGS,
         "labels": label_bindings(schema),
-        "review": [replace(binding, description=f"Relabel {relabel[binding.id]}") if binding.id in relabel else binding
-                   for binding in REVIEW_BINDINGS if binding.id in relabel or "relabel(" not in binding.action],
-        "adjudication": [replace(binding, description=f"Pick version {binding.key}") if "pick(" in binding.action
-                         else binding for binding in ADJUDICATION_BINDINGS],
+        "review": [
+            replace(binding, description=f"Relabel {relabel[binding.id]}") if binding.id in relabel else binding
+            for binding in REVIEW_BINDINGS
+            if binding.id in relabel or "relabel(" not in binding.action
+        ],
+        "adjudication": [
+            replace(binding, description=f"Pick version {binding.key}") if "pick(" in binding.action else binding
+            for binding in ADJUDICATION_BINDINGS
+        ],
         "compare": COMPARE_BINDINGS,
     }

@@ -60,8 +60,11 @@ class BindingCommands(Provider):
 
     async def discover(self) -> Hits:
         for binding, owner in self._commands():
-            yield DiscoveryHit(self._prompt(binding, Content(printable(binding.description))), partial(self._run, binding, owner),
-                               text=binding.description)
+            yield DiscoveryHit(
+                self._prompt(binding, Content(printable(binding.description))),
+                partial(self._run, binding, owner),
+                text=binding.description,
+            )
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -69,8 +72,12 @@ class BindingCommands(Provider):
             description = printable(binding.description)
             score, offsets = matcher.fuzzy_search.match(query, description)
             if score > 0:
-                yield Hit(score, self._prompt(binding, highlighted(matcher, description, offsets)),
-                          partial(self._run, binding, owner), text=binding.description)
+                yield Hit(
+                    score,
+                    self._prompt(binding, highlighted(matcher, description, offsets)),
+                    partial(self._run, binding, owner),
+                    text=binding.description,
+                )
 
 
 def highlighted(matcher: Matcher, text: str, offsets: Sequence[int]) -> Content:

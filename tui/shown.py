@@ -40,7 +40,7 @@ def fitted_path(path: str, cells: int) -> str:
     start where one fits, so the file name stays in view ('…/seeds/a.txt')."""
     if cell_len(path) <= cells:
         return path
-    tail = path[-(cells - 1):] if cells > 1 else ""  # as many characters as cells; fewer if some are wide
+    tail = path[-(cells - 1) :] if cells > 1 else ""  # as many characters as cells; fewer if some are wide
     while cell_len(tail) > cells - 1:
         tail = tail[1:]
     folder = tail.find("/")

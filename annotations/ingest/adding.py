@@ -83,8 +83,13 @@ def _re_extract_all(corpus: CorpusFolder, tell: Callable[[str], None]) -> tuple[
             html = corpus.cached_page(article.id)
             if html is None:
                 continue
-            page = Page(article.meta.get("source", ""), str(path), article.meta.get("url"), html,
-                        article.meta.get("fetched", ""))
+            page = Page(
+                article.meta.get("source", ""),
+                str(path),
+                article.meta.get("url"),
+                html,
+                article.meta.get("fetched", ""),
+            )
             extracted = extract_page(html, page.url)
         except (ArticleError, ExtractError) as error:
             failed += 1

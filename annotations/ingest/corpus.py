@@ -48,8 +48,15 @@ def slug(text: str) -> str:
 def id_stem(extracted: Extracted) -> str:
     """A readable id: outlet, date and title ('reuters-2019-12-30-us-strikes-iraq'), cut after
     a word to at most MAX_ID_BYTES. It holds letters, digits and '-' only: no '/', no '..'."""
-    stem = "-".join(part for part in (slug(extracted.outlet), extracted.date if _ISO_DATE.fullmatch(extracted.date)
-                                      else "", slug(extracted.title)) if part)
+    stem = "-".join(
+        part
+        for part in (
+            slug(extracted.outlet),
+            extracted.date if _ISO_DATE.fullmatch(extracted.date) else "",
+            slug(extracted.title),
+        )
+        if part
+    )
     cut = stem.encode("utf-8")[:MAX_ID_BYTES].decode("utf-8", errors="ignore")
     if len(cut) < len(stem) and stem[len(cut)] != "-" and "-" in cut[-30:]:  # within a word: end before it
         cut = cut.rsplit("-", 1)[0]
@@ -76,10 +83,18 @@ def _yaml_string(value: str) -> str:
 
 def article_file(article_id: str, extracted: Extracted, page: Page) -> bytes:
     """The Markdown file of an article: front matter, then the text."""
-    fields = {"id": article_id, **extracted.meta(), "fetched": meta_value(page.fetched), "source": meta_value(page.source)}
+    fields = {
+        "id": article_id,
+        **extracted.meta(),
+        "fetched": meta_value(page.fetched),
+        "source": meta_value(page.source),
+    }
     # 'outlet' is written even empty: without it, a reader takes 'source' for the outlet
-    fields = {name: fields.get(name, "") for name in ("id", "outlet", "title", "author", "date", "url", "fetched", "source")
-              if fields.get(name) or name == "outlet"}
+    fields = {
+        name: fields.get(name, "")
+        for name in ("id", "outlet", "title", "author", "date", "url", "fetched", "source")
+        if fields.get(name) or name == "outlet"
+    }
     lines = [f"{name}: {_yaml_string(value)}" for name, value in fields.items()]  # quoted: a date YAML
     # cannot build (2019-02-30) stays text, not an error
     return ("---\n" + "\n".join(lines) + "\n---\n" + extracted.text).encode("utf-8")
@@ -99,8 +114,9 @@ def _held(lock: Path, folder: Path) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise FolderBusy(f"{printable(folder)}: another broadsheet is adding to this folder; "
-                             "try again when it has finished") from None
+            raise FolderBusy(
+                f"{printable(folder)}: another broadsheet is adding to this folder; try again when it has finished"
+            ) from None
         yield
     finally:
         os.close(fd)  # closing lets go of the lock

@@ -38,13 +38,22 @@ class Extracted:
 
     def filled_from(self, hints: dict[str, str]) -> Extracted:
         """These fields, with the empty ones taken from ``hints`` (a feed entry's title, author, date)."""
-        return Extracted(**{field.name: getattr(self, field.name) or meta_value(hints.get(field.name, ""))
-                            for field in fields(self)})
+        return Extracted(
+            **{field.name: getattr(self, field.name) or meta_value(hints.get(field.name, "")) for field in fields(self)}
+        )
 
     def meta(self) -> dict[str, str]:
-        return {name: value for name, value in
-                (("outlet", self.outlet), ("title", self.title), ("author", self.author), ("date", self.date),
-                 ("url", self.url)) if value}
+        return {
+            name: value
+            for name, value in (
+                ("outlet", self.outlet),
+                ("title", self.title),
+                ("author", self.author),
+                ("date", self.date),
+                ("url", self.url),
+            )
+            if value
+        }
 
 
 def _codec(label: str | None) -> str | None:
@@ -80,7 +89,7 @@ def page_text(data: bytes, charset: str | None = None) -> str:
     one its meta tag declares, else UTF-8 when it is, else windows-1252 (what browsers assume)."""
     for bom, bom_codec in _BOMS:
         if data.startswith(bom):
-            return data[len(bom):].decode(bom_codec, errors="replace")
+            return data[len(bom) :].decode(bom_codec, errors="replace")
     codec = _codec(charset) or _codec(_declared_charset(data))
     if codec is not None:
         return data.decode(codec, errors="replace")
@@ -101,14 +110,17 @@ def extract_page(html: str, url: str | None = None) -> Extracted:
     import trafilatura
     from trafilatura.settings import Document
 
-    document = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
-                                           favor_precision=True)  # a Document or None: as_dict is left False
+    document = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False, favor_precision=True
+    )  # a Document or None: as_dict is left False
     text = _paragraphs(document.text or "") if isinstance(document, Document) else ""
     words = len(text.split())
     if not isinstance(document, Document) or words < MIN_WORDS:
         raise ExtractError(f"too little text ({counted(words, 'word')}): a paywall, or not an article")
-    outlet, title, author, date, canonical = (meta_value(value or "") for value in (
-        document.sitename, document.title, document.author, document.date, document.url))
+    outlet, title, author, date, canonical = (
+        meta_value(value or "")
+        for value in (document.sitename, document.title, document.author, document.date, document.url)
+    )
     return Extracted(outlet, title, author, date, canonical, text)
 
 

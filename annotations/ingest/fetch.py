@@ -78,8 +78,10 @@ class Fetcher:
 
     def _request(self, url: str) -> Fetched:
         self._wait_for_host(url)
-        headers = {"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml,"
-                   "application/rss+xml,application/atom+xml,*/*;q=0.5"}
+        headers = {
+            "User-Agent": USER_AGENT,
+            "Accept": "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,*/*;q=0.5",
+        }
         request = urllib.request.Request(url, headers=headers)  # noqa: S310 - http(s) only, above
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - http(s) only, above

@@ -147,8 +147,9 @@ def _feed_entries(data: bytes, base_url: str | None) -> list[tuple[str, dict[str
     for entry in parsed.entries:
         link = urllib.parse.urljoin(base_url or "", entry.get("link") or "")
         if is_url(link):
-            entries.append((link, {"title": entry.get("title", ""), "author": entry.get("author", ""),
-                                   "date": _entry_date(entry)}))
+            entries.append(
+                (link, {"title": entry.get("title", ""), "author": entry.get("author", ""), "date": _entry_date(entry)})
+            )
     return entries
 
 
@@ -179,4 +180,6 @@ def _warc_page(source: str, record) -> Page | None:  # record: warcio's ArcWarcR
         return None
     url = record.rec_headers.get_header("WARC-Target-URI") or ""
     html = page_text(record.content_stream().read(), charset)
-    return Page(source, f"{source} ({url})", url or None, html, record.rec_headers.get_header("WARC-Date") or utc_time())
+    return Page(
+        source, f"{source} ({url})", url or None, html, record.rec_headers.get_header("WARC-Date") or utc_time()
+    )

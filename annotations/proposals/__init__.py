@@ -21,8 +21,9 @@ __all__ = ["Mention", "Proposal", "propose"]
 KINDS = {"actor": propose_actors, "figure": propose_counts, "quote": propose_quotes, "claim": propose_claims}
 
 
-def propose(articles: Iterable[tuple[str, str]], labels: Iterable[str] = tuple(KINDS),
-            kinds: Mapping[str, str] | None = None) -> list[Proposal]:
+def propose(
+    articles: Iterable[tuple[str, str]], labels: Iterable[str] = tuple(KINDS), kinds: Mapping[str, str] | None = None
+) -> list[Proposal]:
     """Proposals of each of ``labels`` over ``articles`` (id, text): by label, best first.
     ``kinds`` says which kind of proposal finds each label's rows (a schema's
     ``proposers``); without it, the kind of the label's own name."""
@@ -31,5 +32,7 @@ def propose(articles: Iterable[tuple[str, str]], labels: Iterable[str] = tuple(K
     for label in labels:
         kind = kinds[label] if kinds is not None else label
         proposals = sorted(KINDS[kind](articles), key=lambda proposal: (-proposal.score, proposal.members))
-        found.extend(proposal if label == kind else dataclasses.replace(proposal, label=label) for proposal in proposals)
+        found.extend(
+            proposal if label == kind else dataclasses.replace(proposal, label=label) for proposal in proposals
+        )
     return found

@@ -41,19 +41,27 @@ class ProposingChild:
 
     def run(self, on_label: Callable[[str], None]) -> list[Proposal]:
         """The proposals, label by label; ``on_label`` is told each label as it starts."""
-        environment = dict(os.environ, PYTHONPATH=os.pathsep.join(
-            [str(_PACKAGE_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]))
+        environment = dict(
+            os.environ, PYTHONPATH=os.pathsep.join([str(_PACKAGE_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
+        )
         # Its stderr goes to a file: a pipe read only at the end could fill and stall it.
         with tempfile.TemporaryFile() as errors:
-            self._process = subprocess.Popen([sys.executable, "-m", "annotations.proposals.apart"],
-                                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, env=environment)
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "annotations.proposals.apart"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                env=environment,
+            )
             if self.stopped:  # stopped before the child was there to stop
                 self._process.kill()
             found = self._read(self._process, on_label)
             errors.seek(0)
             problem = errors.read().decode("utf-8", "replace").strip().splitlines()
         if self._process.returncode != 0 and not self.stopped:
-            raise ProposingFailed(problem[-1] if problem else f"the proposing process ended with status {self._process.returncode}")
+            raise ProposingFailed(
+                problem[-1] if problem else f"the proposing process ended with status {self._process.returncode}"
+            )
         return found
 
     def _read(self, process: subprocess.Popen[bytes], on_label: Callable[[str], None]) -> list[Proposal]:

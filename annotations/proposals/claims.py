@@ -25,20 +25,43 @@ QUOTED_SHARE = 0.6
 NUMBER_WEIGHT = 2.0  # the same figure in two sentences says more than any one word they share
 _QUOTED = re.compile(r"[“\"][^“”\"\n]*[”\"]?")
 _TOKEN = re.compile(r"[A-Za-z][\w’'.-]*\w|\d[\d,.]*\d|\d|[A-Za-z]")
-_STOP = frozenset("""
+_STOP = frozenset(
+    """
     a an the of in on at as to for from by with and or but that this these those it its it's is are was were be been
     being has have had do does did will would can could may might must shall should not no than then there their they
     them he she his her we our us i you who whom which what when where while after before since also about into over
     under said says say told according statement spokesman official officials earlier later last week month year
     time more most some any all both other another such very just so up out if
-""".split())
+""".split()
+)
 # Words news writes for one thing.
 _SAME = {
-    "injur": "wound", "wound": "wound", "kill": "kill", "dead": "kill", "die": "kill", "death": "kill",
-    "martyr": "kill", "airstrike": "strike", "struck": "strike", "strike": "strike", "launch": "fire",
-    "fire": "fire", "location": "site", "facility": "site", "facilitie": "site", "target": "site", "site": "site",
-    "american": "us", "u.s": "us", "u.s.": "us", "assault": "attack", "troop": "troop", "soldier": "troop",
-    "personnel": "troop", "servicemember": "troop", "depot": "storage",
+    "injur": "wound",
+    "wound": "wound",
+    "kill": "kill",
+    "dead": "kill",
+    "die": "kill",
+    "death": "kill",
+    "martyr": "kill",
+    "airstrike": "strike",
+    "struck": "strike",
+    "strike": "strike",
+    "launch": "fire",
+    "fire": "fire",
+    "location": "site",
+    "facility": "site",
+    "facilitie": "site",
+    "target": "site",
+    "site": "site",
+    "american": "us",
+    "u.s": "us",
+    "u.s.": "us",
+    "assault": "attack",
+    "troop": "troop",
+    "soldier": "troop",
+    "personnel": "troop",
+    "servicemember": "troop",
+    "depot": "storage",
 }
 
 
@@ -81,8 +104,12 @@ def _vectors(sentences: list[list[str]], copies: list[int]) -> list[dict[str, fl
     total = sum(copies)
     vectors = []
     for words in sentences:
-        vector = {word: (1 + math.log(count)) * math.log(1 + total / documents[word]) * (NUMBER_WEIGHT if word[0].isdigit() else 1)
-                  for word, count in Counter(words).items()}
+        vector = {
+            word: (1 + math.log(count))
+            * math.log(1 + total / documents[word])
+            * (NUMBER_WEIGHT if word[0].isdigit() else 1)
+            for word, count in Counter(words).items()
+        }
         norm = math.sqrt(sum(value * value for value in vector.values())) or 1.0
         vectors.append({word: value / norm for word, value in vector.items()})
     return vectors
@@ -99,11 +126,16 @@ def propose_claims(articles: Iterable[tuple[str, str]]) -> list[Proposal]:
                 distinct.setdefault(tuple(sorted(words)), []).append(len(mentions))
                 mentions.append(Mention(article_id, start, end, text[start:end]))
     rows = _rows(mentions, _similar_pairs(mentions, list(distinct.values()), list(distinct)))
-    return [Proposal("claim", sorted(mentions[index] for index in row), "same claim", round(min(scores), 3))
-            for row, scores in rows if len(row) >= 2]
+    return [
+        Proposal("claim", sorted(mentions[index] for index in row), "same claim", round(min(scores), 3))
+        for row, scores in rows
+        if len(row) >= 2
+    ]
 
 
-def _similar_pairs(mentions: list[Mention], holders: list[list[int]], sentences: list[tuple[str, ...]]) -> list[tuple[float, int, int]]:
+def _similar_pairs(
+    mentions: list[Mention], holders: list[list[int]], sentences: list[tuple[str, ...]]
+) -> list[tuple[float, int, int]]:
     """Pairs of sentences of different articles at SIMILAR or more, most similar first.
 
     Each distinct sentence is compared once (wire copies and repeated boilerplate are
@@ -115,17 +147,33 @@ def _similar_pairs(mentions: list[Mention], holders: list[list[int]], sentences:
     for index, vector in enumerate(vectors):
         for word, weight in vector.items():
             postings[word].append((index, weight))
-    pairs = [(1.0, first, second) for held in holders for position, first in enumerate(held) for second in held[position + 1:]]
+    pairs = [
+        (1.0, first, second)
+        for held in holders
+        for position, first in enumerate(held)
+        for second in held[position + 1 :]
+    ]
     for index, vector in enumerate(vectors):
         dots: dict[int, float] = defaultdict(float)
         for word, weight in vector.items():
             for other, other_weight in postings[word]:
                 if other > index:
                     dots[other] += weight * other_weight
-        pairs.extend((dot, first, second) for other, dot in dots.items() if dot >= SIMILAR
-                     for first in holders[index] for second in holders[other])
-    return sorted(((score, first, second) for score, first, second in pairs
-                   if mentions[first].article_id != mentions[second].article_id), reverse=True)
+        pairs.extend(
+            (dot, first, second)
+            for other, dot in dots.items()
+            if dot >= SIMILAR
+            for first in holders[index]
+            for second in holders[other]
+        )
+    return sorted(
+        (
+            (score, first, second)
+            for score, first, second in pairs
+            if mentions[first].article_id != mentions[second].article_id
+        ),
+        reverse=True,
+    )
 
 
 def _rows(mentions: list[Mention], pairs: list[tuple[float, int, int]]) -> list[tuple[list[int], list[float]]]:

@@ -17,16 +17,25 @@ def tagged_over(spans: list[Annotation], start: int, end: int, label: str) -> An
     """The live span (a tag, or a suggestion) of ``label`` over start-end: the one sharing the most of it (the
     analyst's "at least 25 militia fighters were killed" for the proposed "at least 25
     militia fighters"), the shorter on a tie; None if none overlaps it."""
+
     def shared(span: Annotation) -> int:
         return min(span.end, end) - max(span.start, start)
 
-    overlapping = [span for span in spans if span.label == label and shared(span) > 0
-                   and not span.dismissed and not span.orphaned and span.status != "rejected"]  # a suggestion counts
+    overlapping = [
+        span
+        for span in spans
+        if span.label == label
+        and shared(span) > 0
+        and not span.dismissed
+        and not span.orphaned
+        and span.status != "rejected"
+    ]  # a suggestion counts
     return max(overlapping, key=lambda span: (shared(span), -(span.end - span.start))) if overlapping else None
 
 
-def _member_span(store: Store, article: Article, start: int, end: int, label: str, annotator: str,
-                 status: str) -> tuple[Annotation, bool]:
+def _member_span(
+    store: Store, article: Article, start: int, end: int, label: str, annotator: str, status: str
+) -> tuple[Annotation, bool]:
     """The live span of ``label`` over start-end, or a new one; and whether it is new."""
     span = tagged_over(store.annotations(article.id), start, end, label)
     if span is not None:
@@ -35,15 +44,22 @@ def _member_span(store: Store, article: Article, start: int, end: int, label: st
     return Annotation.create(article.id, article.text, start, end, label, annotator, status, source), True
 
 
-def confirm(store: Store, articles: dict[str, Article], proposal: Proposal, annotator: str, relation: str,
-            status: str = "pending") -> Step:
+def confirm(
+    store: Store,
+    articles: dict[str, Article],
+    proposal: Proposal,
+    annotator: str,
+    relation: str,
+    status: str = "pending",
+) -> Step:
     """Tag the members not tagged yet (``status`` "pending", or "suggested"), and link each
     member not yet in the first member's cluster to it: one undo step."""
     spans: list[Annotation] = []
     new: dict[str, list[Annotation]] = {}
     for member in proposal.members:
-        span, made = _member_span(store, articles[member.article_id], member.start, member.end, proposal.label,
-                                  annotator, status)
+        span, made = _member_span(
+            store, articles[member.article_id], member.start, member.end, proposal.label, annotator, status
+        )
         spans.append(span)
         if made:
             new.setdefault(member.article_id, []).append(span)

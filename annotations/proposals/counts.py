@@ -53,7 +53,9 @@ _CLASSES = [
     ("strikes", r"airstrikes|air strikes|strikes|raids"),
 ]
 _CASUALTIES = {"troops", "commanders", "fighters", "contractors", "civilians"}
-_NOT_COUNTS = re.compile(r"\W*(?:years?|months?|weeks?|days?|hours?|minutes?|times|percent|per cent|%)\b", re.IGNORECASE)
+_NOT_COUNTS = re.compile(
+    r"\W*(?:years?|months?|weeks?|days?|hours?|minutes?|times|percent|per cent|%)\b", re.IGNORECASE
+)
 _KILLED = re.compile(r"\b(?:kill(?:ed|ing|s)?|dead|died|deaths?|martyrs?)\b", re.IGNORECASE)
 _WOUNDED = re.compile(r"\b(?:wound(?:ed|ing|s)?|injur(?:ed|ing|ies|y))\b", re.IGNORECASE)
 _US = re.compile(r"\b(?:US|U\.S\.?|American)\b")
@@ -75,15 +77,22 @@ class _Count:
 
     def key(self) -> tuple[str, str, str, str]:
         """What must be the same for two figures to count one thing: noun, event, side, place."""
-        return (self.noun, self.event if self.noun in _CASUALTIES else "",
-                self.side if self.noun == "troops" else "", self.place if self.noun == "sites" else "")
+        return (
+            self.noun,
+            self.event if self.noun in _CASUALTIES else "",
+            self.side if self.noun == "troops" else "",
+            self.place if self.noun == "sites" else "",
+        )
 
 
 def _noun_class(head: str, unit: str) -> tuple[str, int]:
     """The class of the first counting noun in ``head`` (the unit's first words) and
     where that noun ends; a member of some armed force (named in ``unit``) is one of its troops."""
-    found = [(match.start(), match.end(), name) for name, words in _CLASSES
-             for match in re.finditer(rf"\b(?:{words})\b", head, re.IGNORECASE)]
+    found = [
+        (match.start(), match.end(), name)
+        for name, words in _CLASSES
+        for match in re.finditer(rf"\b(?:{words})\b", head, re.IGNORECASE)
+    ]
     if not found:
         return "", 0
     start, end, name = min(found)
@@ -98,14 +107,20 @@ def _event(text: str, count: _Count) -> str:
     """Killed or wounded: the first such word after the number in its sentence, else the
     nearest before it."""
     start, end = count.sentence
-    after = text[count.mention.start:min(end, count.mention.end + EVENT_WINDOW)]
-    before = text[max(start, count.mention.start - EVENT_WINDOW):count.mention.start]
-    hits = [(match.start(), kind) for kind, pattern in (("killed", _KILLED), ("wounded", _WOUNDED))
-            for match in pattern.finditer(after)]
+    after = text[count.mention.start : min(end, count.mention.end + EVENT_WINDOW)]
+    before = text[max(start, count.mention.start - EVENT_WINDOW) : count.mention.start]
+    hits = [
+        (match.start(), kind)
+        for kind, pattern in (("killed", _KILLED), ("wounded", _WOUNDED))
+        for match in pattern.finditer(after)
+    ]
     if hits:
         return min(hits)[1]
-    hits = [(match.end(), kind) for kind, pattern in (("killed", _KILLED), ("wounded", _WOUNDED))
-            for match in pattern.finditer(before)]
+    hits = [
+        (match.end(), kind)
+        for kind, pattern in (("killed", _KILLED), ("wounded", _WOUNDED))
+        for match in pattern.finditer(before)
+    ]
     return max(hits)[1] if hits else ""
 
 
@@ -114,21 +129,21 @@ def _counts_in(article_id: str, text: str, start: int, end: int) -> list[_Count]
     for match in _AMOUNT.finditer(text, start, end):
         if _YEAR.fullmatch(match.group().split()[-1]) or _NOT_COUNTS.match(text, match.end()):
             continue
-        rest = text[match.end():end]
-        figure = parse_figure(text[match.start():end])
+        rest = text[match.end() : end]
+        figure = parse_figure(text[match.start() : end])
         if figure is None:
             continue
         casualty = re.match(r"\s*(?:dead|killed|wounded|injured)\b", rest)
         # The unit as written: figures.py drops "of the" before it and quotation marks in it.
-        unit_text = "" if casualty else rest[:len(figure.unit) + 12]
+        unit_text = "" if casualty else rest[: len(figure.unit) + 12]
         noun, noun_end = _noun_class(" ".join(unit_text.split(" ")[:5]), unit_text)
         if match.group().lower() == "one" and not (noun and rest[:noun_end].count(" ") <= 2):
             continue  # "one of the strikes", "one is": not a count
         last_word = figure.unit.split()[-1] if figure.unit and not casualty else ""
         unit_end = unit_text.find(last_word) + len(last_word) if last_word and last_word in unit_text else 0
         stop = match.end() + (noun_end or (casualty.end() if casualty else unit_end))
-        stop += text[stop:stop + 1] in ("”", "\"")
-        mention = Mention(article_id, match.start(), stop, text[match.start():stop])
+        stop += text[stop : stop + 1] in ("”", '"')
+        mention = Mention(article_id, match.start(), stop, text[match.start() : stop])
         counts.append(_Count(mention, figure, (start, end), noun))
     return counts
 
@@ -138,7 +153,7 @@ def _fill_in(text: str, counts: list[_Count]) -> None:
     U.S. and two Iraqi military personnel") or of the number before it in its sentence."""
     for index, count in enumerate(counts):
         following = counts[index + 1] if index + 1 < len(counts) else None
-        if not count.noun and following and _COORDINATED.match(text[count.mention.end:following.mention.start]):
+        if not count.noun and following and _COORDINATED.match(text[count.mention.end : following.mention.start]):
             count.noun = following.noun
         if not count.noun and index and counts[index - 1].sentence == count.sentence:
             count.noun = counts[index - 1].noun

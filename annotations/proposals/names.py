@@ -30,7 +30,8 @@ _WORD = r"(?:(?:[Aa]l|[Ee]l|[Bb]in|[Aa]bu)-)?(?:[A-Z][\w’'.-]*\w|[A-Z]\.(?=\s[
 _NAME = re.compile(rf"{_WORD}(?:(?:\s|-)(?:(?:of|of the|bin|al|de)\s)?{_WORD})*")
 _POSSESSIVE_INSIDE = re.compile(r"[’']s\b\s*")
 # Words that open a sentence or give a rank: not part of the name they stand before.
-_LEADING = frozenset("""
+_LEADING = frozenset(
+    """
     a an the of in on at as but and or if so for from by with under after before since when while
     this that these those his her its their our we he she it they i there here both another other
     earlier later late like also then however according sunday monday tuesday wednesday thursday
@@ -39,12 +40,15 @@ _LEADING = frozenset("""
     defense defence state assistant special representative deputy former speaker populist
     photo contributing additional written us u.s. iraqi iranian american lebanese syrian pro
     one two three four five six seven eight nine ten eleven twelve
-""".split())
-_ORGANISATION = frozenset("""
+""".split()
+)
+_ORGANISATION = frozenset(
+    """
     hezbollah force forces command department units corps commission republic state brigades group
     ministry army council party guard operation resolve mobilization mobilisation pentagon
     organization organisation agency office coalition militia
-""".split())
+""".split()
+)
 _LOCATIVE = re.compile(
     r"\b(?:in|inside|near|across|throughout|at|from|(?:city|town|province|region|district) of)\s+(?:the\s+)?"
     r"(?:[A-Z][\w’'-]+\s+(?:and|or)\s+)?$"
@@ -83,7 +87,9 @@ class _Name:
 
     @property
     def is_person(self) -> bool:
-        return len(self.words) >= 2 and not _ORGANISATION.intersection(self.words) and not self.mentions[0].text.isupper()
+        return (
+            len(self.words) >= 2 and not _ORGANISATION.intersection(self.words) and not self.mentions[0].text.isupper()
+        )
 
     @property
     def initials(self) -> str:
@@ -119,17 +125,20 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
     adjective dropped before an organisation's name comes back ("Iraqi Security Forces")."""
     tokens = [(start + token.start(), start + token.end()) for token in re.finditer(r"\S+", text[start:end])]
     dropped = None
-    while tokens and _is_leading(text[tokens[0][0]:tokens[0][1]], last=len(tokens) == 1):
+    while tokens and _is_leading(text[tokens[0][0] : tokens[0][1]], last=len(tokens) == 1):
         dropped = tokens.pop(0)
     if not tokens:
         return None
-    if dropped and _ADJECTIVE.search(_fold(text[dropped[0]:dropped[1]])) \
-            and _ORGANISATION.intersection(_words(text[tokens[0][0]:end])):
+    if (
+        dropped
+        and _ADJECTIVE.search(_fold(text[dropped[0] : dropped[1]]))
+        and _ORGANISATION.intersection(_words(text[tokens[0][0] : end]))
+    ):
         tokens.insert(0, dropped)
     start = tokens[0][0]
     while end > start and text[end - 1] in ".-":
         end -= 1
-    if re.search(r"(?<![\w.])(?:[A-Z]\.)+[A-Z]$", text[start:end]) and text[end:end + 1] == ".":
+    if re.search(r"(?<![\w.])(?:[A-Z]\.)+[A-Z]$", text[start:end]) and text[end : end + 1] == ".":
         end += 1  # "U.S" keeps its full stop
     return (start, end) if end > start else None
 
@@ -145,7 +154,7 @@ def article_names(article_id: str, text: str) -> list[_Name]:
         words = _words(text[start:end])
         name = by_words.setdefault(words, _Name(article_id, words))
         name.mentions.append(Mention(article_id, start, end, text[start:end]))
-        name.located.append(bool(_LOCATIVE.search(text[max(0, start - 40):start])))
+        name.located.append(bool(_LOCATIVE.search(text[max(0, start - 40) : start])))
         defined = _ABBREVIATION.match(text, end, end + 10)
         if defined and len(words) >= 2:
             name.abbreviation = defined.group(1)
@@ -153,7 +162,7 @@ def article_names(article_id: str, text: str) -> list[_Name]:
 
 
 def _is_adjective_or_common(name: _Name) -> bool:
-    """"Iraqi", "Iran-backed", "Department": words that name no one by themselves."""
+    """ "Iraqi", "Iran-backed", "Department": words that name no one by themselves."""
     folded = _fold(name.mentions[0].text)
     if len(name.words) <= 2 and _ADJECTIVE.search(folded) and folded != "iran" and not name.mentions[0].text.isupper():
         return True
@@ -162,7 +171,9 @@ def _is_adjective_or_common(name: _Name) -> bool:
 
 def _is_place(names: list[_Name]) -> bool:
     located = [flag for name in names for flag in name.located]
-    return sum(located) >= PLACE_SHARE * len(located) and not any(_ORGANISATION.intersection(name.words) for name in names)
+    return sum(located) >= PLACE_SHARE * len(located) and not any(
+        _ORGANISATION.intersection(name.words) for name in names
+    )
 
 
 def _join_short_forms(names: list[_Name]) -> list[_Name]:
@@ -173,8 +184,14 @@ def _join_short_forms(names: list[_Name]) -> list[_Name]:
     kept = []
     for name in names:
         full = by_abbreviation.get(name.mentions[0].text) if len(name.words) == 1 else None
-        full = full or next((person for person in people if len(person.words) > len(name.words)
-                             and person.words[-len(name.words):] == name.words), None)
+        full = full or next(
+            (
+                person
+                for person in people
+                if len(person.words) > len(name.words) and person.words[-len(name.words) :] == name.words
+            ),
+            None,
+        )
         if full is not None and full is not name:
             full.mentions.extend(name.mentions)
         else:
@@ -284,7 +301,13 @@ def _join_surnames(names: list[_Name], joined: Components) -> list[tuple[int, st
     return reasons
 
 
-_STRENGTH = ["surname", "same name", "same name, spelling variant", "abbreviation of the name", "abbreviation introduced in parentheses"]
+_STRENGTH = [
+    "surname",
+    "same name",
+    "same name, spelling variant",
+    "abbreviation of the name",
+    "abbreviation introduced in parentheses",
+]
 
 
 def _block(words: tuple[str, ...]) -> tuple[int, str]:
@@ -295,9 +318,12 @@ def _block(words: tuple[str, ...]) -> tuple[int, str]:
     return len(words), "".join(skeleton(word)[:1] for word in words)
 
 
-def _join_abbreviations(names: list[_Name], spellings: dict[tuple[str, ...], list[int]],
-                        blocks: dict[tuple[int, str], list[tuple[str, ...]]],
-                        join: Callable[[tuple[str, ...], tuple[str, ...], str], None]) -> None:
+def _join_abbreviations(
+    names: list[_Name],
+    spellings: dict[tuple[str, ...], list[int]],
+    blocks: dict[tuple[int, str], list[tuple[str, ...]]],
+    join: Callable[[tuple[str, ...], tuple[str, ...], str], None],
+) -> None:
     """An abbreviation ("KH") joins the name some article introduces it for, in any of its
     spellings, or a name whose initials it spells ("OIR": Operation Inherent Resolve)."""
     defined = {name.abbreviation: name.words for name in names if name.abbreviation}

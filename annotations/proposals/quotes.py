@@ -44,7 +44,7 @@ def quotations(article_id: str, text: str) -> list[tuple[Mention, str]]:
 
 def _shingles(wording: str) -> set[tuple[str, ...]]:
     words = wording.split()
-    return {tuple(words[index:index + _SHINGLE]) for index in range(max(1, len(words) - _SHINGLE + 1))}
+    return {tuple(words[index : index + _SHINGLE]) for index in range(max(1, len(words) - _SHINGLE + 1))}
 
 
 def _candidate_pairs(quotes: list[tuple[Mention, str]]) -> set[tuple[int, int]]:
@@ -55,7 +55,7 @@ def _candidate_pairs(quotes: list[tuple[Mention, str]]) -> set[tuple[int, int]]:
     pairs = set()
     for indices in by_shingle.values():
         for position, first in enumerate(indices):
-            for second in indices[position + 1:]:
+            for second in indices[position + 1 :]:
                 if quotes[first][0].article_id != quotes[second][0].article_id:
                     pairs.add((first, second))
     return pairs

@@ -19,7 +19,9 @@ from .records import KINDS, Record
 
 # The order in which the records of each kind other than spans are listed (spans: in reading order).
 _ORDERS: dict[str, Callable[[Any], Any]] = {
-    "link": lambda link: (link.created, link.id), "name": lambda name: name.id, "dismissal": lambda dismissal: dismissal.id,
+    "link": lambda link: (link.created, link.id),
+    "name": lambda name: name.id,
+    "dismissal": lambda dismissal: dismissal.id,
     "done": lambda done: done.id,
 }
 
@@ -36,7 +38,9 @@ class RecordFile:
     whole table per insert (1 ms a tag with 1,000 in the article, measured); the file is
     TinyDB's all the same."""
 
-    def __init__(self, path: Path, read_only: bool, table: str, record_type: type[Record], order: Callable[[Any], Any]) -> None:
+    def __init__(
+        self, path: Path, read_only: bool, table: str, record_type: type[Record], order: Callable[[Any], Any]
+    ) -> None:
         self.db = TinyDB(path, storage=AtomicJSONStorage, read_only=read_only)
         self.storage: AtomicJSONStorage = self.db.storage  # type: ignore[assignment]
         self.table_name = table
@@ -174,8 +178,10 @@ class RecordFile:
 
 # What an article's record holds (see StoredArticle), checked as model.py checks a span's.
 _ARTICLE_FIELDS: tuple[FieldCheck, ...] = (
-    ("id", str, "a string", True), ("text_hash", str, "a string", True),
-    ("source", str, "a string", False), ("meta", dict, "an object", False),
+    ("id", str, "a string", True),
+    ("text_hash", str, "a string", True),
+    ("source", str, "a string", False),
+    ("meta", dict, "an object", False),
 )
 
 

@@ -90,15 +90,19 @@ class History:
         for number, line in enumerate(lines, start=1):
             match = _LOG_LINE.match(line)
             if match is None:
-                raise StoreError(f"{self.path}: line {number} is not an undo log entry; the file holds only the "
-                                 "undo history: move it aside to start a new one")
+                raise StoreError(
+                    f"{self.path}: line {number} is not an undo log entry; the file holds only the "
+                    "undo history: move it aside to start a new one"
+                )
             kind, step = match.group(1), int(match.group(2))
             self.last_entry = (kind.decode(), step)
             if kind == b"do":
                 self._add_done(step, line)
             elif not self._names_the_step_due(kind, step):
-                raise StoreError(f"{self.path}: line {number} {kind.decode()}es step {step}, which is not the one "
-                                 "it should be; the file holds only the undo history: move it aside to start a new one")
+                raise StoreError(
+                    f"{self.path}: line {number} {kind.decode()}es step {step}, which is not the one "
+                    "it should be; the file holds only the undo history: move it aside to start a new one"
+                )
             elif kind == b"undo":
                 self.undone.insert(0, self.done.pop())
             elif kind == b"redo":
@@ -116,12 +120,16 @@ class History:
     def _adopt(self, folder: Path) -> None:
         """Read a log of an earlier version: ``N.json`` per step done, ``N.undone.json`` undone."""
         found = [(path.name.removesuffix(".json").partition("."), path) for path in folder.glob("*.json")]
-        for (number, _, state), path in sorted((entry for entry in found if entry[0][0].isdigit()), key=lambda entry: int(entry[0][0])):
+        for (number, _, state), path in sorted(
+            (entry for entry in found if entry[0][0].isdigit()), key=lambda entry: int(entry[0][0])
+        ):
             try:
                 data = loads(path, path.read_bytes())
                 records = data["change"]
-                step = Step(tuple(_change_from_record(records[key]) for key in sorted(records, key=int)),
-                            data.get("step", {}).get("1", {}).get("name", ""))
+                step = Step(
+                    tuple(_change_from_record(records[key]) for key in sorted(records, key=int)),
+                    data.get("step", {}).get("1", {}).get("name", ""),
+                )
             except (OSError, KeyError, ValueError, AttributeError, CorruptFileError):
                 continue  # a step that cannot be read cannot be undone: the changes themselves are kept
             self._lines[int(number)] = _step_line(int(number), step)

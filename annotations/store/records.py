@@ -30,7 +30,13 @@ class ReadArticle:
 Record = Annotation | Link | ClusterName | Dismissal | Done
 
 # How each kind of record is named in the undo log.
-KINDS: dict[str, type[Record]] = {"span": Annotation, "link": Link, "name": ClusterName, "dismissal": Dismissal, "done": Done}
+KINDS: dict[str, type[Record]] = {
+    "span": Annotation,
+    "link": Link,
+    "name": ClusterName,
+    "dismissal": Dismissal,
+    "done": Done,
+}
 
 
 @dataclass(frozen=True)
@@ -90,5 +96,8 @@ class Step:
 
     def spans(self, side: str = "after") -> list[Annotation]:
         """The spans the step left (``after``), or those an undo of it brings back (``before``)."""
-        return [getattr(change, side) for change in self.changes
-                if change.kind == "span" and getattr(change, side) is not None]
+        return [
+            getattr(change, side)
+            for change in self.changes
+            if change.kind == "span" and getattr(change, side) is not None
+        ]

@@ -109,7 +109,8 @@ class Steps:
         if self.log.cut_short:
             if not self.folder.read_only:
                 self.log.forget_steps_not_shown(
-                    lambda step: all(self._shows(change, change.after) for change in step.changes))
+                    lambda step: all(self._shows(change, change.after) for change in step.changes)
+                )
         elif (state := self.log.settled_state()) is not None:
             self._apply_all(state)
 

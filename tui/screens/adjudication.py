@@ -56,8 +56,12 @@ class AdjudicationScreen(WalkScreen[Region]):
     def _card(self) -> Text:
         region = self.current
         if region is None:
-            done = Text("No dispute left here" if self.queue else "Nothing to adjudicate: no annotator's spans in this database",
-                        style="bold")
+            done = Text(
+                "No dispute left here"
+                if self.queue
+                else "Nothing to adjudicate: no annotator's spans in this database",
+                style="bold",
+            )
             done.append("\nbackspace undoes the last decision, escape closes.", style="dim")
             return done
         text = self.session.store.article_text(region.article_id)
@@ -67,7 +71,9 @@ class AdjudicationScreen(WalkScreen[Region]):
         card = Text()
         card.append(f"{self.position + 1}/{len(self.queue)}  ", style="bold")
         self._append_article(card, region.article_id)
-        card.append(f"   {region.describe()}", style=STATUS_STYLES["pending"] if region.disputed else STATUS_STYLES["accepted"])
+        card.append(
+            f"   {region.describe()}", style=STATUS_STYLES["pending"] if region.disputed else STATUS_STYLES["accepted"]
+        )
         card.append("\n")
         for number, version in enumerate(region.versions, start=1):
             style = self.session.label_styles.get(version.label, UNKNOWN_LABEL)
@@ -122,6 +128,8 @@ class AdjudicationScreen(WalkScreen[Region]):
         else:  # spans came back or went (an undo from the main screen's history): regroup
             self._load()
         restored_ids = {span.id for span in restored}
-        self.position = next((index for index, region in enumerate(self.queue)
-                              if any(span.id in restored_ids for span in region.spans)), self.position)
+        self.position = next(
+            (index for index, region in enumerate(self.queue) if any(span.id in restored_ids for span in region.spans)),
+            self.position,
+        )
         self.position = min(self.position, len(self.queue))

@@ -39,7 +39,9 @@ class ChoiceScreen(Dialog):
         names = [plain(choice.name) for choice in self.choices]
         width = max(name.cell_len for name in names)
         options = Text("\n").join(  # one line each, in columns: key, name, detail
-            Text.assemble(plain(choice.key, "bold"), "  ", name, " " * (width - name.cell_len + 2), plain(choice.detail, "dim"))
+            Text.assemble(
+                plain(choice.key, "bold"), "  ", name, " " * (width - name.cell_len + 2), plain(choice.detail, "dim")
+            )
             for choice, name in zip(self.choices, names, strict=True)
         )
         with Vertical(id="choice-body"):

@@ -50,7 +50,9 @@ class CompareScreen(Screen):
     CSS_PATH = "compare.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [*COMPARE_BINDINGS]
 
-    def __init__(self, session: Session, articles: list[Article], on_jump: Callable[[Annotation | Mention], None]) -> None:
+    def __init__(
+        self, session: Session, articles: list[Article], on_jump: Callable[[Annotation | Mention], None]
+    ) -> None:
         """``articles`` are the columns, in order; ``on_jump`` shows a span in the main view;
         p proposes over the session's open articles, and an article a proposal reaches gets
         a column."""
@@ -100,8 +102,12 @@ class CompareScreen(Screen):
         """(Re)build the rows from the store, keeping the cursor where it was."""
         relation = self.session.schema.cluster_relation
         article_ids = [article.id for article in self.articles]
-        self.clusters = ordered_for_comparison(build_clusters(self.session.store, article_ids, relation), self.session.schema.names)
-        self.suggestions = quote_suggestions(self.session.store, article_ids, self.clusters, relation=relation) if relation else []
+        self.clusters = ordered_for_comparison(
+            build_clusters(self.session.store, article_ids, relation), self.session.schema.names
+        )
+        self.suggestions = (
+            quote_suggestions(self.session.store, article_ids, self.clusters, relation=relation) if relation else []
+        )
         table = self.query_one(DataTable)
         cursor = table.cursor_coordinate
         table.clear()
@@ -145,7 +151,9 @@ class CompareScreen(Screen):
         return plain(f" {label}{suffix} ", style=self.session.label_styles.get(label, UNKNOWN_LABEL))
 
     def _cluster_cells(self, cluster: Cluster) -> list[Text]:
-        values = Text(" · ".join(cluster.figures[span.id].describe() for span in cluster.spans if span.id in cluster.figures))
+        values = Text(
+            " · ".join(cluster.figures[span.id].describe() for span in cluster.spans if span.id in cluster.figures)
+        )
         if cluster.disagrees:
             values = Text("≠ ", style="bold red") + values
         cells = [self._label_cell(cluster.label), plain(one_line(cluster.name), style="bold"), values]
@@ -174,8 +182,11 @@ class CompareScreen(Screen):
         cells = [self._label_cell(proposal.label, "+"), plain(proposal.reason, style="italic"), values]
         for article in self.articles:
             members = proposal.in_article(article.id)
-            cells.append(plain(" | ".join(one_line(member.text) for member in members), style="italic") if members
-                         else Text("—", style="dim"))
+            cells.append(
+                plain(" | ".join(one_line(member.text) for member in members), style="italic")
+                if members
+                else Text("—", style="dim")
+            )
         return cells
 
     # -- what the cursor is on ----------------------------------------------------------------
@@ -202,10 +213,16 @@ class CompareScreen(Screen):
             ]
         elif kind == "proposal":
             proposal = self.proposals[index]
-            spans = proposal.in_article(str(column_key.value)) if column_key.value not in FIXED_COLUMNS else proposal.members
+            spans = (
+                proposal.in_article(str(column_key.value))
+                if column_key.value not in FIXED_COLUMNS
+                else proposal.members
+            )
         else:
             cluster = self.clusters[index]
-            spans = cluster.in_article(str(column_key.value)) if column_key.value not in FIXED_COLUMNS else cluster.spans
+            spans = (
+                cluster.in_article(str(column_key.value)) if column_key.value not in FIXED_COLUMNS else cluster.spans
+            )
         return spans[0] if spans else None
 
     # -- actions ---------------------------------------------------------------------------------
@@ -224,7 +241,9 @@ class CompareScreen(Screen):
 
     def _save_link(self, suggestion: QuoteSuggestion, status: str) -> None:
         with saving(self) as saved:
-            self.session.store.link(suggestion.head, suggestion.child, self.session.schema.cluster_relation, self.session.annotator, status)
+            self.session.store.link(
+                suggestion.head, suggestion.child, self.session.schema.cluster_relation, self.session.annotator, status
+            )
         if not saved:
             return
         self.fill()
@@ -237,7 +256,9 @@ class CompareScreen(Screen):
         elif row is not None and row[0] == "proposal":
             self._settle_proposal(self.proposals[row[1]], accept)
         else:
-            self.notify("Put the cursor on a proposed row (label+) or a suggested quote pair (quote?)", severity="warning")
+            self.notify(
+                "Put the cursor on a proposed row (label+) or a suggested quote pair (quote?)", severity="warning"
+            )
 
     def action_accept_suggestion(self) -> None:
         self._decide(accept=True)
@@ -263,8 +284,14 @@ class CompareScreen(Screen):
 
         with saving(self) as saved:
             if accept:
-                confirm(self.session.store, {article.id: article for article in self.session.articles}, proposal, self.session.annotator,
-                        self.session.schema.cluster_relation, self.session.schema.proposals_as)
+                confirm(
+                    self.session.store,
+                    {article.id: article for article in self.session.articles},
+                    proposal,
+                    self.session.annotator,
+                    self.session.schema.cluster_relation,
+                    self.session.schema.proposals_as,
+                )
             else:
                 dismiss(self.session.store, proposal, self.session.annotator)
         if not saved:
@@ -346,15 +373,20 @@ class CompareScreen(Screen):
             self.notify(f"Cannot propose: {error}", severity="error", timeout=10)
             return
         # Rows whose figures cannot all be true first: where the outlets differ is the point.
-        self.proposals = sorted(found, key=lambda proposal: (not disagree(list(proposal.figures().values())), rank.get(proposal.label, len(rank)),
-                                                             -proposal.score))
+        self.proposals = sorted(
+            found,
+            key=lambda proposal: (
+                not disagree(list(proposal.figures().values())),
+                rank.get(proposal.label, len(rank)),
+                -proposal.score,
+            ),
+        )
         self._columns_for_proposals()
         self.fill()
         table = self.query_one(DataTable)
         if self.proposals:
             table.move_cursor(row=len(self.clusters) + len(self.suggestions), column=1)
         self.notify(f"Proposed {counted(len(self.proposals), 'row')}")
-
 
     def action_rename(self) -> None:
         row = self._row()
@@ -364,8 +396,13 @@ class CompareScreen(Screen):
         cluster = self.clusters[row[1]]
         from .prompt import LinePrompt
 
-        self.app.push_screen(LinePrompt("Name this cluster (enter: save, escape: cancel)", cluster.name,
-                                        lambda name: self._rename(cluster, name)))
+        self.app.push_screen(
+            LinePrompt(
+                "Name this cluster (enter: save, escape: cancel)",
+                cluster.name,
+                lambda name: self._rename(cluster, name),
+            )
+        )
 
     def _rename(self, cluster: Cluster, name: str) -> None:
         name = one_line(name)

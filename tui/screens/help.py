@@ -49,10 +49,14 @@ def keymap_sections(schema: LabelSchema, keymap: dict[str, str]) -> list[tuple[s
     link takes (their keys pick one once L is pressed), with what each may join."""
     sections = []
     for name, bindings in listed_bindings(schema).items():
-        rows = [(key_text(binding, keymap), binding.description, binding.id or "", binding.tooltip) for binding in bindings]
+        rows = [
+            (key_text(binding, keymap), binding.description, binding.id or "", binding.tooltip) for binding in bindings
+        ]
         sections.append((SECTION_TITLES[name].format(source=schema.source), rows))
         if name == "labels":
-            relations = [(relation.key, relation.name, relation.joins, relation.description) for relation in schema.relations]
+            relations = [
+                (relation.key, relation.name, relation.joins, relation.description) for relation in schema.relations
+            ]
             sections.append((RELATIONS_TITLE, relations))
     return sections
 

@@ -41,8 +41,10 @@ class MatchesScreen(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="matches-body"):
-            yield Static(plain(f"Searching {counted(len(self.articles), 'open article')} for {self.query_text!r}…"),
-                         id="matches-summary")
+            yield Static(
+                plain(f"Searching {counted(len(self.articles), 'open article')} for {self.query_text!r}…"),
+                id="matches-summary",
+            )
             yield OptionList(id="matches-list")
 
     def on_mount(self) -> None:
@@ -79,8 +81,12 @@ class MatchesScreen(Dialog):
 
     @staticmethod
     def _line(outlet: str, match: Found) -> Text:
-        return Text.assemble(plain(f"{outlet}  ", style="bold"), plain(match.before, style="dim"),
-                             plain(match.text, style="reverse"), plain(match.after, style="dim"))
+        return Text.assemble(
+            plain(f"{outlet}  ", style="bold"),
+            plain(match.before, style="dim"),
+            plain(match.text, style="reverse"),
+            plain(match.after, style="dim"),
+        )
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:

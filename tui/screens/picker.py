@@ -55,7 +55,9 @@ class ArticlePicker(Dialog):
     The choice is handed to ``on_pick`` at once, not through dismiss's result callback,
     which runs later: a key typed right after enter must find the new article in place."""
 
-    def __init__(self, articles: Sequence[Article], on_pick: Callable[[int], None], done: Set[str] = frozenset()) -> None:
+    def __init__(
+        self, articles: Sequence[Article], on_pick: Callable[[int], None], done: Set[str] = frozenset()
+    ) -> None:
         """``done``: the ids of the articles the analyst has finished, marked in the list."""
         super().__init__()
         self.articles = articles

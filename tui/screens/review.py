@@ -41,8 +41,14 @@ class ReviewScreen(WalkScreen[Annotation]):
         self._reading: Timer | None = None
 
     def compose_extra(self) -> list[Widget]:
-        return [SearchBox(self._apply_filter, self._close_filter, id="review-filter",
-                          placeholder="Filter: label:actor status:pending annotator:NAME article:ID (empty: all)")]
+        return [
+            SearchBox(
+                self._apply_filter,
+                self._close_filter,
+                id="review-filter",
+                placeholder="Filter: label:actor status:pending annotator:NAME article:ID (empty: all)",
+            )
+        ]
 
     def on_mount(self) -> None:
         self._load()
@@ -108,7 +114,9 @@ class ReviewScreen(WalkScreen[Annotation]):
         if annotation.note:
             card.append("\n\nnote: ", style="bold").append(annotation.note, style="italic")
         card.append("\n\n")
-        labels = "  ".join(f"{number} {label.name}" for number, label in enumerate(self.session.schema.labels[:9], start=1))
+        labels = "  ".join(
+            f"{number} {label.name}" for number, label in enumerate(self.session.schema.labels[:9], start=1)
+        )
         card.append(f"relabel: {labels}", style="dim")
         return card
 
@@ -155,9 +163,11 @@ class ReviewScreen(WalkScreen[Annotation]):
 
     def action_boundary(self, edge: str, direction: int) -> None:
         annotation, store = self.current, self.session.store
-        if annotation is not None and self._save(lambda: move_boundary(
-            store, annotation, store.article_text(annotation.article_id), edge, direction, self.session.annotator
-        )):
+        if annotation is not None and self._save(
+            lambda: move_boundary(
+                store, annotation, store.article_text(annotation.article_id), edge, direction, self.session.annotator
+            )
+        ):
             self._show()
 
     def _undone(self, step: Step) -> None:

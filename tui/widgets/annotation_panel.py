@@ -47,7 +47,11 @@ Line = tuple[tuple[str, Style | str | None], ...]
 class AnnotationPanel(LineView, can_focus=False):
     STYLE_PREFIX = "annotation-panel"
     PARTIAL_STYLES = frozenset(STRESSED)
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"annotation-panel--thumb", "annotation-panel--accepted", "annotation-panel--rejected"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "annotation-panel--thumb",
+        "annotation-panel--accepted",
+        "annotation-panel--rejected",
+    }
 
     def __init__(self, schema: LabelSchema, label_styles: LabelStyles, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -98,8 +102,15 @@ class AnnotationPanel(LineView, can_focus=False):
             kept = self._span_lines[span.id] = (span, _listed(span, style, self.label_cells))
         return kept[1]
 
-    def show(self, title: str, spans: list[Annotation], orphans: Sequence[Annotation] = (), links: Sequence[str] = (),
-             link_source: str = "", job: ArticleJob | None = None) -> None:
+    def show(
+        self,
+        title: str,
+        spans: list[Annotation],
+        orphans: Sequence[Annotation] = (),
+        links: Sequence[str] = (),
+        link_source: str = "",
+        job: ArticleJob | None = None,
+    ) -> None:
         """``spans``: the tags and suggestions shown; ``links``: one line per link touching
         the article; ``link_source``: the tag marked with m; ``job``: a background job running."""
         spans = list(spans)
@@ -108,7 +119,9 @@ class AnnotationPanel(LineView, can_focus=False):
         statuses = self._statuses
         head: list[Line] = [((title, "bold"),), ((_counts(statuses), None),)]
         for name in self.schema.names + sorted(set(per_label) - set(self.schema.names)):
-            head.append(((f" {name} ", self.label_styles.get(name, UNKNOWN_LABEL)), (f" {per_label.get(name, 0)}", None)))
+            head.append(
+                ((f" {name} ", self.label_styles.get(name, UNKNOWN_LABEL)), (f" {per_label.get(name, 0)}", None))
+            )
         if statuses["suggested"]:
             head.append((("y accepts, x rejects; A / X all", "dim"),))
         if job is not None:
@@ -129,9 +142,12 @@ class AnnotationPanel(LineView, can_focus=False):
         if link_source:
             tail += [((f"Linking from {link_source}", "bold reverse"),), (("go to the other tag, press L", "dim"),)]
         if orphans:
-            tail += [(), ((f"Orphaned: {len(orphans)}", "bold red"),),
-                     (("The text changed and these are no", "dim"),),
-                     (("longer in it; kept, not exported.", "dim"),)]
+            tail += [
+                (),
+                ((f"Orphaned: {len(orphans)}", "bold red"),),
+                (("The text changed and these are no", "dim"),),
+                (("longer in it; kept, not exported.", "dim"),),
+            ]
             tail += [_listed(span, "red", self.label_cells) for span in orphans]
         # Repaint only the lines that changed: a tag changes a count and adds one line.
         changed = _changed_runs((self._head, self._spans, self._tail), (head, spans, tail))
@@ -193,14 +209,19 @@ def _printable(line: Line) -> list[tuple[str, Style | str]]:
 def _counts(statuses: Counter[str]) -> str:
     """'2 tags · 1 rejected · 1 suggested': a rejected tag or a suggestion is not a tag."""
     tags = sum(count for status, count in statuses.items() if status not in NOT_TAGS)
-    return " · ".join([counted(tags, "tag"), *(f"{statuses[status]} {status}" for status in NOT_TAGS if statuses[status])])
+    return " · ".join(
+        [counted(tags, "tag"), *(f"{statuses[status]} {status}" for status in NOT_TAGS if statuses[status])]
+    )
 
 
 def _listed(span: Annotation, label_style: Style | str, label_cells: int) -> Line:
     """A span in the list: its label in ``label_cells`` cells in ``label_style`` (cut with an
     ellipsis), a gap, its status mark (or a blank), a space and its text."""
     name = span.label if len(span.label) <= label_cells else span.label[: label_cells - 1] + "…"
-    return (f"{name:<{label_cells}}", label_style), (f" {STATUS_MARKS.get(span.status, ' ')} {one_line(span.text)}", None)
+    return (f"{name:<{label_cells}}", label_style), (
+        f" {STATUS_MARKS.get(span.status, ' ')} {one_line(span.text)}",
+        None,
+    )
 
 
 def _tag_label(span: Annotation) -> str | None:
@@ -212,8 +233,9 @@ def _status(span: Annotation) -> str | None:
     return span.status
 
 
-def _counts_after(old: list[Annotation], old_counts: Counter[str], new: list[Annotation],
-                  key: Callable[[Annotation], str | None]) -> Counter[str]:
+def _counts_after(
+    old: list[Annotation], old_counts: Counter[str], new: list[Annotation], key: Callable[[Annotation], str | None]
+) -> Counter[str]:
     """How many spans of ``new`` count for each ``key`` (None: not counted), given
     ``old_counts`` of ``old``: when ``new`` is ``old`` with one span added or removed (a
     tag, a delete), from that span alone, as an article may hold 10,000 tags (2 ms to

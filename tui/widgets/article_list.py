@@ -36,7 +36,9 @@ def article_label(article: Article, done: bool = False, width: int = sys.maxsize
     label.append(printable(heading), style="bold")
     label.append("  ")
     # Not the text: it is read lazily.
-    title = printable(article.title) if article.title else fitted_path(printable(article.source), width - label.cell_len)
+    title = (
+        printable(article.title) if article.title else fitted_path(printable(article.source), width - label.cell_len)
+    )
     label.append(title, style="italic")
     return label
 
@@ -72,8 +74,9 @@ class ArticleList(LineView):
             super().__init__()
             self.article_index = article_index
 
-    def __init__(self, articles: Sequence[Article], article_filter: ArticleFilter, done: Set[str] = frozenset(),
-                 **kwargs) -> None:
+    def __init__(
+        self, articles: Sequence[Article], article_filter: ArticleFilter, done: Set[str] = frozenset(), **kwargs
+    ) -> None:
         super().__init__(**kwargs)
         self.articles = articles
         self.filter = article_filter
@@ -141,7 +144,9 @@ class ArticleList(LineView):
             article = self.articles[key[0]]
             label = article_label(article, article.id in self.done, width)
             label.truncate(width, overflow="ellipsis")
-            segments = [Segment(text, style + part if part else style) for text, part, _ in label.render(self.app.console)]
+            segments = [
+                Segment(text, style + part if part else style) for text, part, _ in label.render(self.app.console)
+            ]
             strip = self._strips[key] = Strip(segments).extend_cell_length(width, style).crop(0, width)
         return strip
 
@@ -151,8 +156,14 @@ class ArticleList(LineView):
     async def _on_key(self, event: events.Key) -> None:
         if pass_on_if_unfocused(self, event):
             return
-        moves = {"up": lambda: self.move(-1), "down": lambda: self.move(1), "home": lambda: self.move_to(0),
-                 "end": lambda: self.move_to(ALL), "pageup": lambda: self.move_page(-1), "pagedown": lambda: self.move_page(1)}
+        moves = {
+            "up": lambda: self.move(-1),
+            "down": lambda: self.move(1),
+            "home": lambda: self.move_to(0),
+            "end": lambda: self.move_to(ALL),
+            "pageup": lambda: self.move_page(-1),
+            "pagedown": lambda: self.move_page(1),
+        }
         if event.key in moves:
             moves[event.key]()
         elif event.key == "enter":

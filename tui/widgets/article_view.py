@@ -139,7 +139,10 @@ class ArticleView(LineView, can_focus=True):
         self._spans = list(self._spans)  # the list may be another view's too; the index is this view's own
         bisect.insort(self._spans, span, key=span_order)
         # Among the spans of its start, where the stable sort by start would put it.
-        first, last = bisect.bisect_left(self._span_starts, span.start), bisect.bisect_right(self._span_starts, span.start)
+        first, last = (
+            bisect.bisect_left(self._span_starts, span.start),
+            bisect.bisect_right(self._span_starts, span.start),
+        )
         index = bisect.bisect_left(self._by_start, span_order(span), first, last, key=span_order)
         self._by_start.insert(index, span)
         self._span_starts.insert(index, span.start)
@@ -357,7 +360,10 @@ class ArticleView(LineView, can_focus=True):
         styles = self.line_styles
         heading = styles.heading
         width = self.viewport.region.width
-        runs = [Segment(" " * MARGIN, heading), *(Segment(text, heading + emphasis) for text, emphasis in self._heading[y])]
+        runs = [
+            Segment(" " * MARGIN, heading),
+            *(Segment(text, heading + emphasis) for text, emphasis in self._heading[y]),
+        ]
         edge = Segment("▕", heading + Style(color=styles.gutter.color))
         return Strip([*Strip(runs).crop_extend(0, width - 1, heading), edge], width)
 

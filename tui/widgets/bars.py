@@ -96,8 +96,11 @@ class KeyBar(Widget):
             actions.add(binding.action)
             # Label names and keys come from the schema and keymap files.
             key, description = printable(self.app.get_key_display(binding)), f" {printable(binding.description)}"
-            segments += [Segment(key, key_style), Segment(description, base if enabled else disabled_style),
-                         Segment(" ", base)]  # one space, as in Textual's compact footer: 80 columns hold the main screen's keys
+            segments += [
+                Segment(key, key_style),
+                Segment(description, base if enabled else disabled_style),
+                Segment(" ", base),
+            ]  # one space, as in Textual's compact footer: 80 columns hold the main screen's keys
             end = x + cell_len(key) + cell_len(description)
             self._spans.append((x, end, binding.key, enabled))
             x = end + 1

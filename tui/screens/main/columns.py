@@ -53,8 +53,12 @@ class Columns:
         """Keep the columns, cursors and focus for the next start (a convenience: a layout
         that cannot be written, on a full disk, is not worth a word as the app closes)."""
         views, focused = self.views, self.focused
-        layout = Layout([view.article.id for view in views], {view.article.id: view.cursor for view in views},
-                        views.index(focused) if focused in views else 0, self.panel_folded)
+        layout = Layout(
+            [view.article.id for view in views],
+            {view.article.id: view.cursor for view in views},
+            views.index(focused) if focused in views else 0,
+            self.panel_folded,
+        )
         with suppress(OSError):
             save_layout(self.screen.session.store, layout)
 
@@ -101,9 +105,9 @@ class Columns:
         """Remove the columns that no longer fit, and add those that now do."""
         views = self.views
         kept = views[: self._fit(width)]
-        if self.focused in views[len(kept):]:
+        if self.focused in views[len(kept) :]:
             self.screen.set_focus(kept[-1])
-        for view in views[len(kept):]:
+        for view in views[len(kept) :]:
             view.remove()
         added = self.new(width, len(kept))
         if added:
@@ -113,7 +117,9 @@ class Columns:
     def say_shown(self, shown: int) -> None:
         """'5 open, 2 shown' in the title, when some open articles have no column."""
         opened = len(self.slots.articles)
-        self.screen.sub_title = f"{opened} open, {shown} shown — {self.screen.app.sub_title}" if shown < opened else None
+        self.screen.sub_title = (
+            f"{opened} open, {shown} shown — {self.screen.app.sub_title}" if shown < opened else None
+        )
 
     def toggle_panel(self) -> None:
         """Fold the panel away, for a column more, or bring it back."""
@@ -139,8 +145,11 @@ class Columns:
             return
         from ..picker import ArticlePicker  # screens the first frame does not show load when asked for
 
-        self.screen.app.push_screen(ArticlePicker(self.slots.articles, lambda index: self.open(view, index),
-                                                  self.screen.session.store.done_articles()))
+        self.screen.app.push_screen(
+            ArticlePicker(
+                self.slots.articles, lambda index: self.open(view, index), self.screen.session.store.done_articles()
+            )
+        )
 
     def open(self, view: ArticleView, index: int) -> None:
         """Show article ``index`` in the ``view`` column, and focus it."""

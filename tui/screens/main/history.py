@@ -39,8 +39,9 @@ class History:
         for article_id in step.article_ids():
             touched = [span for span in spans if span.article_id == article_id]
             if touched:
-                self.screen.shown.refresh(article_id, (min(span.start for span in touched),
-                                                       max(span.end for span in touched)))
+                self.screen.shown.refresh(
+                    article_id, (min(span.start for span in touched), max(span.end for span in touched))
+                )
         self._bring_into_view(step, spans)
         self.screen.notify(f"{HISTORY_DONE[action]}: {step.describe()}")
 

@@ -26,8 +26,14 @@ class Linking:
     def mark(self) -> None:
         """Mark the tag under the cursor to link from; where tags overlap there, ask which."""
         view = self.screen.columns.focused
-        covering = sorted((span for span in view.spans if span.contains(view.cursor)),
-                          key=lambda span: (span.end - span.start, span.start)) if view is not None else []
+        covering = (
+            sorted(
+                (span for span in view.spans if span.contains(view.cursor)),
+                key=lambda span: (span.end - span.start, span.start),
+            )
+            if view is not None
+            else []
+        )
         if len(covering) <= 1:
             span = self.screen.tagging.span_at_cursor_or_say()
             if span is not None:
@@ -37,22 +43,27 @@ class Linking:
 
         by_key = {str(number): span for number, span in enumerate(covering[:9], start=1)}
         choices = [Choice(key, span.label, repr(one_line(span.text)[:60])) for key, span in by_key.items()]
-        self.screen.app.push_screen(ChoiceScreen("Link from which tag?", choices,
-                                                 lambda choice: self._mark(by_key[choice.key])))
+        self.screen.app.push_screen(
+            ChoiceScreen("Link from which tag?", choices, lambda choice: self._mark(by_key[choice.key]))
+        )
 
     def _mark(self, span: Annotation) -> None:
         if self._refused(span):
             return
         self.source = span
         self.screen.show_panel()
-        self.screen.notify(f"Link from {span.label} {one_line(span.text)!r}: go to the other tag (any column) and "
-                           "press L (escape cancels)")
+        self.screen.notify(
+            f"Link from {span.label} {one_line(span.text)!r}: go to the other tag (any column) and "
+            "press L (escape cancels)"
+        )
 
     def _refused(self, span: Annotation) -> bool:
         """A tag a link cannot join (rejected, or a suggestion not yet accepted), said so."""
         if span.standing:
             return False
-        why = "a suggestion: accept it (y) first" if span.status == "suggested" else f"{span.status}: it links to nothing"
+        why = (
+            "a suggestion: accept it (y) first" if span.status == "suggested" else f"{span.status}: it links to nothing"
+        )
         self.screen.notify(f"That {span.label} is {why}", severity="warning")
         return True
 
@@ -85,14 +96,18 @@ class Linking:
         relations = self.screen.session.schema.relations
         allowed = [relation for relation in relations if not relation.refuses(source.label, target.label)]
         if not allowed:
-            self.screen.notify("; ".join(relation.refuses(source.label, target.label) for relation in relations),
-                               severity="warning")
+            self.screen.notify(
+                "; ".join(relation.refuses(source.label, target.label) for relation in relations), severity="warning"
+            )
             return
         choices = [Choice(relation.key, relation.name, relation.description) for relation in allowed]
-        self.screen.app.push_screen(ChoiceScreen(
-            f"Link {source.label} {one_line(source.text)!r} → {target.label} {one_line(target.text)!r} as",
-            choices, lambda choice: self._save(source, target, choice.name),
-        ))
+        self.screen.app.push_screen(
+            ChoiceScreen(
+                f"Link {source.label} {one_line(source.text)!r} → {target.label} {one_line(target.text)!r} as",
+                choices,
+                lambda choice: self._save(source, target, choice.name),
+            )
+        )
 
     def _save(self, source: Annotation, target: Annotation, relation: str) -> None:
         with saving(self.screen) as saved:
@@ -116,11 +131,14 @@ class Linking:
         else:
             from ..choice import Choice, ChoiceScreen
 
-            choices = [Choice(str(number), self._describe(link, spans, span.article_id))
-                       for number, (link, spans) in enumerate(links[:9], start=1)]
+            choices = [
+                Choice(str(number), self._describe(link, spans, span.article_id))
+                for number, (link, spans) in enumerate(links[:9], start=1)
+            ]
             by_key = {choice.key: link for choice, (link, _) in zip(choices, links, strict=False)}
             self.screen.app.push_screen(
-                ChoiceScreen("Delete which link?", choices, lambda choice: self._delete(by_key[choice.key])))
+                ChoiceScreen("Delete which link?", choices, lambda choice: self._delete(by_key[choice.key]))
+            )
 
     def _delete(self, link: Link) -> None:
         with saving(self.screen) as saved:
@@ -142,7 +160,9 @@ class Linking:
         source = self.source
         return f"{source.label} {one_line(source.text)!r}" if source else ""
 
-    def _links_of(self, article_id: str, span: Annotation | None = None) -> list[tuple[Link, tuple[Annotation, Annotation]]]:
+    def _links_of(
+        self, article_id: str, span: Annotation | None = None
+    ) -> list[tuple[Link, tuple[Annotation, Annotation]]]:
         """Links touching the article (or only ``span``) whose two spans exist, with those spans."""
         store = self.screen.session.store
         touching = [link for link in store.links() if article_id in (link.head_article, link.child_article)]
@@ -157,6 +177,7 @@ class Linking:
 
     def _describe(self, link: Link, spans: tuple[Annotation, Annotation], article_id: str) -> str:
         """ "same-as 'militia' → Reuters 'Kataib Hezbollah'", from the side of ``article_id``."""
+
         def side(span: Annotation) -> str:
             where = "" if span.article_id == article_id else f"{self._outlet(span.article_id)} "
             return f"{where}{one_line(span.text)!r}"
@@ -174,7 +195,7 @@ class Linking:
         except StoreError as error:  # a damaged links or article file
             self.screen.notify(f"Cannot compare: {error}", severity="error", timeout=10)
             return
-        columns = (shown + others)[:max(COLUMNS, len(shown))]
+        columns = (shown + others)[: max(COLUMNS, len(shown))]
         self.screen.app.push_screen(CompareScreen(self.screen.session, columns, self.screen.columns.jump_to))
 
     def _compared_beside(self, shown: list[Article], room: int) -> list[Article]:

@@ -77,8 +77,9 @@ class MainScreen(Screen):
         if store.is_done(article.id):
             title += " · done ✓"
         orphans = store.orphans(article.id)
-        self.panel.show(title, view.spans, orphans, self.linking.listed(article.id), self.linking.marked(),
-                        self.suggesting.job)
+        self.panel.show(
+            title, view.spans, orphans, self.linking.listed(article.id), self.linking.marked(), self.suggesting.job
+        )
 
     def on_job_found(self, message: JobFound) -> None:
         message.job.take(message)

@@ -118,6 +118,10 @@ class Search:
         if self._status is None:
             return
         where = f"{matches.index(match) + 1} of {len(matches)} here" if match else "none here"
-        self._status.update(plain(f"/{self.query}: {where} · n/N: next/previous · ctrl+f: "
-                                  f"{counted(len(self.screen.session.articles), 'open article')} · escape: clear"))
+        self._status.update(
+            plain(
+                f"/{self.query}: {where} · n/N: next/previous · ctrl+f: "
+                f"{counted(len(self.screen.session.articles), 'open article')} · escape: clear"
+            )
+        )
         self._status.display = True

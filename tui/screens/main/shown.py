@@ -29,7 +29,11 @@ class ShownArticles:
 
     def spans(self, article_id: str) -> list[Annotation]:
         """The article's spans to highlight, as stored."""
-        return [span for span in self.screen.session.store.annotations(article_id) if not span.orphaned and not span.dismissed]
+        return [
+            span
+            for span in self.screen.session.store.annotations(article_id)
+            if not span.orphaned and not span.dismissed
+        ]
 
     def first_show(self, article: Article) -> list[Annotation]:
         """The spans to highlight in a column that is to show ``article``, after the work of

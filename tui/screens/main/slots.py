@@ -46,7 +46,9 @@ class ColumnSlots:
     def restore(self, article_ids: list[str]) -> None:
         """Columns as a layout kept from the last session had them: the articles named, where
         they are still open, then the others in order."""
-        kept = list(dict.fromkeys(index for article_id in article_ids if (index := self.index_of(article_id)) is not None))
+        kept = list(
+            dict.fromkeys(index for article_id in article_ids if (index := self.index_of(article_id)) is not None)
+        )
         rest = (index for index in range(len(self.articles)) if index not in kept)
         self.slots = (kept + list(itertools.islice(rest, max(0, MAX_COLUMNS - len(kept)))))[:MAX_COLUMNS]
 

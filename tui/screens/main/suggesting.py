@@ -44,8 +44,11 @@ class Suggesting:
         """Run the suggesters over every open article."""
         suggesters = self.screen.session.suggesters
         if not suggesters:
-            self.screen.notify("No suggesters: switch them on in the label schema (suggest:) or give --patterns FILE",
-                               severity="warning", timeout=10)
+            self.screen.notify(
+                "No suggesters: switch them on in the label schema (suggest:) or give --patterns FILE",
+                severity="warning",
+                timeout=10,
+            )
             return
         found_in: list[str] = []
 
@@ -79,30 +82,41 @@ class Suggesting:
         suggested = len(self._suggested_at(view.article, found))
         every = f"{len(self.screen.session.articles)} open articles"
         choices = [
-            Choice("t", "tag them in this article", f"{here + suggested} more" + (f" ({suggested} suggested now)" if suggested else "")),
+            Choice(
+                "t",
+                "tag them in this article",
+                f"{here + suggested} more" + (f" ({suggested} suggested now)" if suggested else ""),
+            ),
             Choice("T", "tag them in every open article (suggestions of it too)", every),
             Choice("s", "suggest them in this article", f"{here} more"),
             Choice("S", "suggest them in every open article", every),
         ]
-        self.screen.app.push_screen(ChoiceScreen(
-            f"Every other {span.label} {one_line(span.text)!r}, whole words", choices,  # the dialog cuts it to fit
-            lambda choice: self._tag_occurrences(view, span, choice.key),
-        ))
+        self.screen.app.push_screen(
+            ChoiceScreen(
+                f"Every other {span.label} {one_line(span.text)!r}, whole words",
+                choices,  # the dialog cuts it to fit
+                lambda choice: self._tag_occurrences(view, span, choice.key),
+            )
+        )
 
     def _new_occurrences(self, article: Article, found: list[Candidate], status: str) -> list[Annotation]:
         from annotations.suggest import new_suggestions
 
         session = self.screen.session
-        return new_suggestions(article.id, article.text, found, session.store.annotations(article.id), session.annotator, status)
+        return new_suggestions(
+            article.id, article.text, found, session.store.annotations(article.id), session.annotator, status
+        )
 
     def _suggested_at(self, article: Article, found: list[Candidate]) -> list[tuple[Annotation, Annotation]]:
         """The suggestions standing where ``found`` are, each with itself accepted: tagging
         every occurrence takes them too (a suggester found the text first)."""
         places = {(candidate.start, candidate.end, candidate.label) for candidate in found}
         session = self.screen.session
-        return [(span, span.changed(status="accepted", reviewer=session.annotator, reviewed=now()))
-                for span in session.store.annotations(article.id)
-                if span.status == "suggested" and (span.start, span.end, span.label) in places]
+        return [
+            (span, span.changed(status="accepted", reviewer=session.annotator, reviewed=now()))
+            for span in session.store.annotations(article.id)
+            if span.status == "suggested" and (span.start, span.end, span.label) in places
+        ]
 
     def _tag_occurrences(self, view: ArticleView, span: Annotation, key: str) -> None:
         """Tags (t, T: suggestions there accepted too) or suggestions (s, S) here or in every
@@ -123,14 +137,17 @@ class Suggesting:
             count = sum(len(spans) for _, spans in made) + len(accepted)
             verb = "tag" if status == "pending" else "suggest"
             with saving(self.screen) as saved:
-                self.screen.session.store.add_spans(made, f"{verb} {count} more {span.label} {one_line(span.text)[:30]!r}",
-                                                    changed=accepted)
+                self.screen.session.store.add_spans(
+                    made, f"{verb} {count} more {span.label} {one_line(span.text)[:30]!r}", changed=accepted
+                )
             if not saved:
                 return
             for article, _ in made:
                 self.screen.shown.refresh(article.id, None)
-            self.screen.notify(f"{'Tagged' if status == 'pending' else 'Suggested'} {count} more {span.label} "
-                               f"{one_line(span.text)[:30]!r} in {len(made)} article(s) (u undoes)")
+            self.screen.notify(
+                f"{'Tagged' if status == 'pending' else 'Suggested'} {count} more {span.label} "
+                f"{one_line(span.text)[:30]!r} in {len(made)} article(s) (u undoes)"
+            )
 
         from annotations.suggest import occurrence_candidates
 
@@ -140,8 +157,13 @@ class Suggesting:
         else:
             self._start_job("Finding", lambda article: occurrence_candidates(article.text, span), collect, save)
 
-    def _start_job(self, title: str, find: Callable[[Article], list[Candidate]],
-                   on_found: Callable[[Article, list[Candidate]], int], on_done: Callable[[ArticleJob], None]) -> None:
+    def _start_job(
+        self,
+        title: str,
+        find: Callable[[Article], list[Candidate]],
+        on_found: Callable[[Article, list[Candidate]], int],
+        on_done: Callable[[ArticleJob], None],
+    ) -> None:
         """Run ``find`` over every open article in a thread; the store is written here, on
         the interface's thread, an article at a time, so keys keep being answered."""
         if self.job is not None:
@@ -155,6 +177,8 @@ class Suggesting:
             self.screen.show_panel()
             on_done(job)
 
-        self.job = ArticleJob(self.screen, title, self.screen.session.articles, find, on_found, finished, self.screen.show_panel)
+        self.job = ArticleJob(
+            self.screen, title, self.screen.session.articles, find, on_found, finished, self.screen.show_panel
+        )
         self.job.start()
         self.screen.show_panel()

@@ -60,8 +60,11 @@ class Tagging:
 
     @staticmethod
     def innermost_at_cursor(view: ArticleView, suggested_only: bool = False) -> Annotation | None:
-        covering = [span for span in view.spans
-                    if span.contains(view.cursor) and (not suggested_only or span.status == "suggested")]
+        covering = [
+            span
+            for span in view.spans
+            if span.contains(view.cursor) and (not suggested_only or span.status == "suggested")
+        ]
         return min(covering, key=lambda span: span.end - span.start) if covering else None
 
     def span_at_cursor_or_say(self) -> Annotation | None:
@@ -108,7 +111,9 @@ class Tagging:
         self.screen.shown.refresh(suggestion.article_id, (suggestion.start, suggestion.end))
         view = self.screen.columns.focused
         if view is not None and view.article.id == suggestion.article_id:
-            following = next((span for span in view.spans if span.status == "suggested" and span.start > suggestion.start), None)
+            following = next(
+                (span for span in view.spans if span.status == "suggested" and span.start > suggestion.start), None
+            )
             if following is not None:
                 view.move_to(following.start)
 
@@ -143,8 +148,9 @@ class Tagging:
         if not saved:
             return
         self.screen.show_panel()
-        self.screen.notify(f"{'Done' if done else 'Not done'}: exported {'even with no tag' if done else 'only with tags'} "
-                           "(u undoes)")
+        self.screen.notify(
+            f"{'Done' if done else 'Not done'}: exported {'even with no tag' if done else 'only with tags'} (u undoes)"
+        )
 
     def jump(self, direction: int) -> None:
         """Go to the next tag (``direction`` 1) or the one before (-1), round the article's end."""
