@@ -95,7 +95,10 @@ _QUALIFIER_PATTERN = "|".join(
 )
 _SIGN = dict(_QUALIFIERS)
 
-_NUMBER = rf"\d[\d,]*(?:\.\d+)?|(?:an?\s+(?=hundred|thousand|million|billion))?(?:{_WORD_NUMBER})(?:[\s-]+(?:{_WORD_NUMBER}|and(?=\s+(?:{_WORD_NUMBER}))))*"
+_NUMBER = (
+    rf"\d[\d,]*(?:\.\d+)?|(?:an?\s+(?=hundred|thousand|million|billion))?(?:{_WORD_NUMBER})"
+    rf"(?:[\s-]+(?:{_WORD_NUMBER}|and(?=\s+(?:{_WORD_NUMBER}))))*"
+)
 
 
 @functools.cache

@@ -63,7 +63,10 @@ class Suggester:
         try:
             found = list(self.spans(text))
         except TimeoutError:
-            self.stopped = f"{self.source}: pattern stopped: its regex ran over {PATTERN_TIMEOUT} s on one article; it suggests nothing more"
+            self.stopped = (
+                f"{self.source}: pattern stopped: its regex ran over {PATTERN_TIMEOUT} s on one article; "
+                "it suggests nothing more"
+            )
             return
         for start, end in found:
             if end > start:
@@ -209,7 +212,10 @@ _FIGURE_QUALIFIERS = _words(
     "at least|more than|fewer than|less than|at most|up to|as many as|no fewer than|no more than|nearly|almost|"
     "about|around|approximately|roughly|some|over|an estimated|close to"
 )
-_MONTHS = "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|January|February|March|April|May|June|July|August|September|October|November|December"
+_MONTHS = (
+    "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|"
+    "January|February|March|April|May|June|July|August|September|October|November|December"
+)
 _AFTER_MONTH = _lazy(rf"\b(?:{_MONTHS})\.?{_SPACE}$")
 _FIGURE = _lazy(
     rf"""(?<![\w.,-])

@@ -109,7 +109,8 @@ def _ours(where: str, record: dict, validator, report: ValidationReport) -> list
         for end in ("head", "child"):
             if relation[end] not in span_ids:
                 report.errors.append(
-                    f"{where}: relation {index} ({relation['label']}): {end} {relation[end]!r} is not the id of a span of this line"
+                    f"{where}: relation {index} ({relation['label']}): {end} {relation[end]!r} "
+                    "is not the id of a span of this line"
                 )
     return record["spans"]
 

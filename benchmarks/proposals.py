@@ -100,7 +100,8 @@ def main() -> None:
     for label in KINDS:
         precision, recall = evaluate(found, texts, label)
         print(
-            f"{label:7} precision {precision:.2f}  recall {recall:.2f}  ({sum(p.label == label for p in found)} proposed)"
+            f"{label:7} precision {precision:.2f}  recall {recall:.2f}  "
+            f"({sum(p.label == label for p in found)} proposed)"
         )
     corpus = [(f"copy{number}", seeds[number % len(seeds)].text) for number in range(args.count)]
     for label in KINDS:

@@ -91,7 +91,8 @@ KEY: dict[str, list[list[tuple[str, str]]]] = {
         [
             (
                 "001",
-                "precision defensive strikes ... that will degrade KH’s ability to conduct future attacks against OIR coalition forces",
+                "precision defensive strikes ... that will degrade KH’s ability to conduct future attacks "
+                "against OIR coalition forces",
             ),
             ("002", "degrade KH’s ability to conduct future attacks against OIR coalition forces."),
             ("003", "degrade KH’s ability to conduct future attacks"),

@@ -447,7 +447,9 @@ from tui.session import Session
 
 async def main():
     with Store.open(Path({str(tmp_path / "db.json")!r})) as store:
-        app = BroadsheetApp(Session(store, load_schema(None, reserved_keys()), "tester", load_corpus([Path({str(SEEDS)!r})]).articles))
+        app = BroadsheetApp(
+            Session(store, load_schema(None, reserved_keys()), "tester", load_corpus([Path({str(SEEDS)!r})]).articles)
+        )
         async with app.run_test(size=(160, 48)) as pilot:
             await pilot.pause()
             assert "Iraqi" in app.screen.query_one("ArticleView").render_line(2).text

@@ -87,7 +87,8 @@ def test_duplicate_ids_name_both_sources(tmp_path: Path):
     corpus = load_corpus([tmp_path])
     assert len(corpus.articles) == 1
     assert corpus.problems == [
-        f"{tmp_path / 'two' / 'same.txt'}: article id 'same' is already used by {tmp_path / 'one' / 'same.txt'}; skipped"
+        f"{tmp_path / 'two' / 'same.txt'}: article id 'same' is already used by "
+        f"{tmp_path / 'one' / 'same.txt'}; skipped"
     ]
 
 

@@ -427,7 +427,8 @@ def test_corpus_files(tmp_path, capsys, examples, case):
 
 SCHEMA_EXAMPLES = [
     (ROOT / "annotations" / "labels.yaml").read_bytes(),
-    b'labels:\n  - {name: actor, key: a, color: "#5fafff", description: People.}\n  - {name: place, key: p, color: green}\n',
+    b'labels:\n  - {name: actor, key: a, color: "#5fafff", description: People.}\n'
+    b"  - {name: place, key: p, color: green}\n",
     b"labels:\n  - name: actor\n    key: a\n    color: blue\n  - name: figure\n    key: f\n    color: green\n"
     b"suggest:\n  figures: figure\n  titles: actor\n",
 ]

@@ -29,7 +29,8 @@ from .tmux import Terminal, broadsheet_command
 
 STORY = [
     "The US military carried out airstrikes in Iraq and Syria against the Kataib Hezbollah militia group on Sunday, "
-    "in response to the killing of a US civilian contractor in a rocket attack on an Iraqi military base, officials said.",
+    "in response to the killing of a US civilian contractor in a rocket attack on an Iraqi military base, "
+    "officials said.",
     "The strikes hit three locations in Iraq and two in Syria, including weapons depots and command centres, "
     "according to a statement from the Pentagon that was released late in the evening.",
     "Iraqi security sources said at least 25 militia fighters were killed and 55 wounded, a toll that could not be "
@@ -70,12 +71,14 @@ def article_page(
 <meta property="article:published_time" content="{date}T08:15:00Z">
 <link rel="canonical" href="{canonical}">
 </head><body>
-<header><nav><ul><li><a href="/">Home</a></li><li><a href="/world">World news</a></li><li><a href="/sport">Sport</a></li></ul></nav></header>
+<header><nav><ul><li><a href="/">Home</a></li><li><a href="/world">World news</a></li>\
+<li><a href="/sport">Sport</a></li></ul></nav></header>
 <div class="ad advertisement" id="ad-top">Advertisement: buy the amazing Widget Pro today for half price</div>
 <main><article>
 <h1>{title}</h1>
 <p class="byline">By {author}</p>
-<figure><img src="/strike.jpg" alt="smoke"><figcaption>Smoke rises over the base in a photograph supplied by the ministry.</figcaption></figure>
+<figure><img src="/strike.jpg" alt="smoke">\
+<figcaption>Smoke rises over the base in a photograph supplied by the ministry.</figcaption></figure>
 {story}
 </article></main>
 <aside class="related"><h3>Related stories</h3><ul><li><a href="/a">Markets tumble after oil price spike</a></li>
@@ -84,7 +87,8 @@ def article_page(
 </body></html>"""
 
 
-PAYWALL = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>Exclusive: the inside story | The Ledger</title></head>
+PAYWALL = """<!DOCTYPE html><html><head><meta charset="utf-8">\
+<title>Exclusive: the inside story | The Ledger</title></head>
 <body><nav><a href="/">Home</a></nav><article><h1>Exclusive: the inside story</h1>
 <p>Subscribe to continue reading. This article is for subscribers only.</p></article></body></html>"""
 

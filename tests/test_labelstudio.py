@@ -140,7 +140,8 @@ def test_a_label_studio_export_imports_its_spans_relations_and_predictions(tmp_p
     assert result.stderr.splitlines() == [
         f"broadsheet: {exported}: read as Label Studio JSON",
         f"broadsheet: {exported}: 5 span(s) imported into 1 new article(s), 1 link(s), 1 already there, "
-        "1 cancelled annotation(s) left out (Broadsheet keeps none), 1 choices result(s) left out (Broadsheet keeps none)",
+        "1 cancelled annotation(s) left out (Broadsheet keeps none), "
+        "1 choices result(s) left out (Broadsheet keeps none)",
     ]
     spans, links = _stored(db)
     source = f"{exported.name} (imported)"

@@ -162,7 +162,8 @@ def test_slightly_different_wording_of_one_statement_is_similar_enough(seeds, st
     cns = tag(
         store,
         articles["002_adeb6bf3238f9c36"],
-        "KH has a strong linkage with Iran’s Quds Force and has repeatedly received lethal aid and other support from Iran",
+        "KH has a strong linkage with Iran’s Quds Force and has repeatedly received lethal aid "
+        "and other support from Iran",
         "quote",
     )
     usa_today = tag(

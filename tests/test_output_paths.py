@@ -217,8 +217,10 @@ def in_private_dev(script: str, cwd: Path) -> subprocess.CompletedProcess:
 def test_dev_null_stays_the_null_device(tagged, tmp_path):
     broadsheet = f"{sys.executable} -m tui.cli export --db {tagged}"
     result = in_private_dev(
-        f"stat -c '%i %F' /dev/null && {broadsheet} -o /dev/null && {broadsheet} -o {tmp_path}/o.jsonl --clusters /dev/null"
-        f" && stat -c '%i %F' /dev/null && {sys.executable} -c 'import os, stat; print(stat.S_ISCHR(os.stat(os.devnull).st_mode))'"
+        f"stat -c '%i %F' /dev/null && {broadsheet} -o /dev/null"
+        f" && {broadsheet} -o {tmp_path}/o.jsonl --clusters /dev/null"
+        f" && stat -c '%i %F' /dev/null"
+        f" && {sys.executable} -c 'import os, stat; print(stat.S_ISCHR(os.stat(os.devnull).st_mode))'"
         " && echo $(ls -A /dev)",
         tmp_path,
     )

@@ -44,11 +44,13 @@ def test_a_claim_row_holds_one_sentence_an_article_and_no_quotation():
     articles = [
         (
             "a",
-            "U.S. forces struck three targets in Iraq and two in Syria, the Pentagon said. “We will not stand for it, not now and not ever,” he said.",
+            "U.S. forces struck three targets in Iraq and two in Syria, the Pentagon said. "
+            "“We will not stand for it, not now and not ever,” he said.",
         ),
         (
             "b",
-            "The Pentagon said it had targeted three locations in Iraq and two in Syria. The Pentagon said it struck three sites in Iraq and two in Syria.",
+            "The Pentagon said it had targeted three locations in Iraq and two in Syria. "
+            "The Pentagon said it struck three sites in Iraq and two in Syria.",
         ),
         ("c", "“We will not stand for it, not now and not ever,” the minister said on the radio today."),
     ]

@@ -200,8 +200,8 @@ def test_brat_import_names_what_it_cannot_take_and_the_cli_says_what_it_left_out
     assert result.returncode == 1
     errors = result.stderr.splitlines()
     assert (
-        f"broadsheet: skipped {folder / 'a.ann'}:2: T2's fragments have text between them; a span is one stretch of text"
-        in errors
+        f"broadsheet: skipped {folder / 'a.ann'}:2: T2's fragments have text between them; "
+        "a span is one stretch of text" in errors
     )
     assert f"broadsheet: skipped {folder / 'a.ann'}:3: offsets 17-80 lie outside a.txt" in errors
     assert f"broadsheet: skipped {folder / 'a.ann'}:5: not a brat annotation line" in errors

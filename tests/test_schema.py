@@ -144,7 +144,8 @@ def test_a_relation_says_which_labels_it_joins():
     ):
         with pytest.raises(SchemaError, match=f"relation 'by': (joins: )?.*{problem}"):
             parse_schema(
-                f"labels:\n  - {{name: quote, key: p, color: red}}\nrelations:\n  - {{name: by, key: b, joins: {joins}}}\n",
+                "labels:\n  - {name: quote, key: p, color: red}\n"
+                f"relations:\n  - {{name: by, key: b, joins: {joins}}}\n",
                 "c.yaml",
             )
 

@@ -173,7 +173,10 @@ def test_a_second_writer_is_refused_with_the_holder_named(db_path):
 
 
 def test_a_killed_writer_leaves_no_stale_lock(db_path):
-    code = f"import os, signal; from annotations.store import Store; Store.open({str(db_path)!r}); os.kill(os.getpid(), signal.SIGKILL)"
+    code = (
+        f"import os, signal; from annotations.store import Store; Store.open({str(db_path)!r}); "
+        "os.kill(os.getpid(), signal.SIGKILL)"
+    )
     subprocess.run([sys.executable, "-c", code], timeout=60)
     assert db_path.with_name(db_path.name + ".lock").exists()
     Store.open(db_path).close()

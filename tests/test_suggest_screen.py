@@ -13,7 +13,8 @@ from .test_app import WIDE, type_text, views
 
 BUILT_IN = configured_suggesters(
     parse_schema(
-        "labels: [{name: actor, key: a, color: blue}, {name: figure, key: f, color: green}, {name: quote, key: q, color: red}]\n"
+        "labels: [{name: actor, key: a, color: blue}, {name: figure, key: f, color: green}, "
+        "{name: quote, key: q, color: red}]\n"
         "suggest: {figures: figure, quotes: quote, titles: actor}",
         "test schema",
     )

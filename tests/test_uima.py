@@ -97,8 +97,8 @@ def test_a_cas_json_and_an_xmi_with_other_layers_come_in_naming_what_is_left_out
         result = broadsheet("import", str(tmp_path / name), "--db", str(tmp_path / f"{name}.db.json"))
         assert result.returncode == 0, result.stderr
         assert result.stderr.splitlines()[-1] == (
-            f"broadsheet: {tmp_path / name}: 2 span(s) imported into 1 new article(s), 1 named entity without a value(s) "
-            "left out (Broadsheet keeps none)"
+            f"broadsheet: {tmp_path / name}: 2 span(s) imported into 1 new article(s), "
+            "1 named entity without a value(s) left out (Broadsheet keeps none)"
         )
         assert _contents(tmp_path / f"{name}.db.json")[0] == {
             "doc": [(0, 2, "🇺🇸", "US"), (start, start + 16, "Kataib Hezbollah", "ORG")]

@@ -3,7 +3,8 @@
 Each proposal is a would-be cluster of mentions across articles (proposals/model.py):
 the same actor across spellings and abbreviations (names.py), figures that count the same
 thing in the same event (counts.py), the same quotation, whole or in part
-(quotes.py), and sentences that report the same fact (claims.py). Everything runs offline on the articles' texts; nothing is stored."""
+(quotes.py), and sentences that report the same fact (claims.py). Everything runs offline
+on the articles' texts; nothing is stored."""
 
 from __future__ import annotations
 
