@@ -18,7 +18,8 @@ and appends a line to the undo log, so the cost of a tag does not grow with the 
 
 The package's modules, each by what it owns: records.py (what is stored, Change and Step),
 files.py (one TinyDB file of records), folder.py (which file holds what), history.py (the
-undo log), steps.py (write-ahead order and crash settling), lock.py (one writer), errors.py.
+undo log), steps.py (write-ahead order and crash settling), lock.py (one writer), bulk.py
+(an import's writes, a batch at a time), errors.py.
 Here: Store, the one way in for the rest of Broadsheet.
 """
 
@@ -34,6 +35,7 @@ from ..articles import Article
 from ..model import Annotation, ClusterName, Dismissal, Done, Link, now
 from ..storage import AtomicJSONStorage, CorruptFileError, atomic_write, failure
 from ..text import text_hash
+from .bulk import BulkImport
 from .errors import ArticleChangedError, DatabaseLocked, ReadOnlyError, StoreError
 from .folder import Folder
 from .history import HISTORY_LIMIT, History
@@ -380,3 +382,11 @@ class Store:
     def redo(self) -> Step | None:
         """Re-apply the most recently undone step; returns it, or None."""
         return self._steps.move(undo=False)
+
+    # -- bulk --------------------------------------------------------------------------
+
+    def bulk_import(self) -> BulkImport:
+        """An import's writes, gathered and written a batch at a time with one sync for each
+        (see bulk.py). Not undo steps: the undo log is left alone."""
+        self.flush()
+        return BulkImport(self, self._folder)

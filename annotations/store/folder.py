@@ -26,6 +26,15 @@ def _shard_name(article_id: str) -> str:
     return f"{slug}-{digest}"
 
 
+def check_same_text(record: dict, article: Article) -> None:
+    """ArticleChangedError when the article's stored ``record`` is of another text than ``article``'s."""
+    if record["text_hash"] != article.text_hash:
+        raise ArticleChangedError(
+            f"{article.source or article.id}: the text differs from the one annotated before "
+            f"(stored {record['text_hash'][:15]}, now {article.text_hash[:15]})"
+        )
+
+
 class Folder:
     """The files of one database, by what they hold. ``log`` is its undo log as read, once
     open: what the .bak of a damaged file is brought up to."""
@@ -62,6 +71,18 @@ class Folder:
             return None
         return self.shard(article_id)
 
+    def shard_read_once(self, article_id: str) -> Shard | None:
+        """The article's file as the database shows it, for a look: the one open, else the
+        file read afresh and not kept (None: never annotated). Reading many articles in turn
+        so holds one at a time."""
+        shard = self._shards.get(article_id)
+        if shard is not None or not self.shard_path(article_id).exists():
+            return shard
+        try:
+            return Shard(self.shard_path(article_id), read_only=True)
+        except CorruptFileError as error:
+            raise self.damaged(error) from None
+
     def article_ids(self) -> list[str]:
         """Ids of every article the folder holds, sorted; their files stay loaded."""
         known = {self.shard_path(article_id): article_id for article_id in self._shards}
@@ -82,11 +103,7 @@ class Folder:
         ArticleChangedError when it holds another text under the article's id."""
         record = shard.article_record()
         if record is not None:
-            if record["text_hash"] != article.text_hash:
-                raise ArticleChangedError(
-                    f"{article.source or article.id}: the text differs from the one annotated before "
-                    f"(stored {record['text_hash'][:15]}, now {article.text_hash[:15]})"
-                )
+            check_same_text(record, article)
             return
         atomic_write(self.text_path(article.id), article.text.encode("utf-8"), keep_backup=False)
         shard.article_table.insert(
