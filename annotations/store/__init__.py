@@ -159,13 +159,15 @@ class Store:
 
     def article_text(self, article_id: str) -> str:
         """The text the article's offsets refer to, checked against the hash stored with them."""
-        path = self._folder.text_path(article_id)
+        stored = self.stored_article(article_id)
+        return self._checked_text(self._folder.text_path(article_id), None if stored is None else stored.text_hash)
+
+    def _checked_text(self, path: Path, expected_hash: str | None) -> str:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise StoreError(f"{path}: cannot read the stored article text: {error}") from None
-        stored = self.stored_article(article_id)
-        if stored is not None and text_hash(text) != stored.text_hash:
+        if expected_hash is not None and text_hash(text) != expected_hash:
             raise StoreError(f"{path}: the stored article text is damaged (its hash is not the one recorded "
                              f"in {path.with_suffix('.json').name}); restore it from the article's source file")
         return text
@@ -383,10 +385,28 @@ class Store:
         """Re-apply the most recently undone step; returns it, or None."""
         return self._steps.move(undo=False)
 
-    # -- bulk --------------------------------------------------------------------------
+    # -- the whole database: an import's writes, every article read in turn -----------
 
     def bulk_import(self) -> BulkImport:
         """An import's writes, gathered and written a batch at a time with one sync for each
         (see bulk.py). Not undo steps: the undo log is left alone."""
         self.flush()
         return BulkImport(self, self._folder)
+
+    def article_ids_in_turn(self) -> list[str]:
+        """Ids of every article, sorted, as article_ids() has them but with no file kept open:
+        to read the articles one at a time (article_once), never the whole database at once."""
+        return self._folder.listed_article_ids()
+
+    def article_once(self, article_id: str) -> tuple[StoredArticle, list[Annotation]] | None:
+        """The article's record and annotations (in reading order), its file read for this once
+        and not kept (or the one open, which shows what the undo log holds); None: no such article."""
+        shard = self._folder.shard_read_once(article_id)
+        record = None if shard is None else shard.article_record()
+        if shard is None or record is None:
+            return None
+        return StoredArticle(record["id"], record.get("meta", {}), record.get("source", ""), record["text_hash"]), shard.annotations()
+
+    def stored_text(self, stored: StoredArticle) -> str:
+        """The text of an article read with article_once, checked against its hash."""
+        return self._checked_text(self._folder.text_path(stored.id), stored.text_hash)

@@ -5,6 +5,7 @@ beside its file, and the report of a file that does not parse."""
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from contextlib import suppress
 from pathlib import Path
@@ -24,6 +25,13 @@ def _shard_name(article_id: str) -> str:
     slug = re.sub(r"[^A-Za-z0-9._-]+", "_", article_id).strip("._")[:60] or "article"
     digest = hashlib.sha1(article_id.encode("utf-8")).hexdigest()[:8]
     return f"{slug}-{digest}"
+
+
+def _named_id(key: str) -> str | None:
+    """The article id that the file name ``key`` (without .json) spells whole, or None: an id
+    the name had to change or cut, which only the file holds."""
+    article_id = key[:-9]  # less the "-" and the digest
+    return article_id if _shard_name(article_id) == key else None
 
 
 def check_same_text(record: dict, article: Article) -> None:
@@ -78,10 +86,28 @@ class Folder:
         shard = self._shards.get(article_id)
         if shard is not None or not self.shard_path(article_id).exists():
             return shard
+        return self._read_once(self.shard_path(article_id))
+
+    def _read_once(self, path: Path) -> Shard:
         try:
-            return Shard(self.shard_path(article_id), read_only=True)
+            return Shard(path, read_only=True)
         except CorruptFileError as error:
             raise self.damaged(error) from None
+
+    def listed_article_ids(self) -> list[str]:
+        """Ids of every article the folder holds, sorted, as article_ids() has them but with no
+        file kept open: each read from its file's name where the name spells it whole, else
+        from the file, read once."""
+        ids = {article_id for article_id, shard in self._shards.items() if shard.article_record() is not None}
+        for name in os.listdir(self.directory):
+            if name.endswith(".json") and not name.startswith(("_", ".")):
+                article_id = _named_id(name[:-5])
+                if article_id is None:
+                    record = self._read_once(self.directory / name).article_record()
+                    article_id = None if record is None else record["id"]
+                if article_id is not None:
+                    ids.add(article_id)
+        return sorted(ids)
 
     def article_ids(self) -> list[str]:
         """Ids of every article the folder holds, sorted; their files stay loaded."""
