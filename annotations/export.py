@@ -32,7 +32,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Protocol
 
 from .model import Annotation, Link
 from .output import new_folder
@@ -44,6 +44,12 @@ from .text import one_line
 
 FORMATS = ("jsonl", "prodigy", "doccano", "doccano-re", "brat", "conll", "labelstudio", "spacy", "uima")
 STATUS_FORMATS = ("jsonl",)  # the formats that write each span's status, so may carry rejected spans
+
+
+class TextSink(Protocol):
+    """Where an export's text goes as it is made: a file, standard output, a StringIO."""
+
+    def write(self, text: str, /) -> object: ...
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,16 @@ class ExportedArticle:
 _WRITTEN_META = frozenset({"id", "outlet", "date", "title", "source", "done"})
 
 
+def _links_within(store: Store) -> dict[str, list[Link]]:
+    """Accepted links inside one article, by article. Those whose two spans are exported are
+    written: an exported span exists and is not orphaned, so the link is live."""
+    links_within: dict[str, list[Link]] = {}
+    for link in store.links():
+        if link.status == "accepted" and link.head_article == link.child_article:
+            links_within.setdefault(link.head_article, []).append(link)
+    return links_within
+
+
 def exported_articles(
     store: Store,
     selection: ExportSelection = ExportSelection(),
@@ -96,26 +112,25 @@ def exported_articles(
     Orphaned spans (their article's text changed and their text is gone) are never
     exported; they are appended to ``orphans`` so the caller can say so.
     ``progress(done, total)`` is called per article looked at (for a progress bar)."""
-    article_ids = store.article_ids()
+    article_ids = store.article_ids_in_turn()
     finished = store.done_articles()
-    links_within: dict[str, list[Link]] = {}
-    for link in store.live_links()[0]:
-        if link.head_article == link.child_article:
-            links_within.setdefault(link.head_article, []).append(link)
+    links_within = _links_within(store)
     if selection.articles:
         article_ids = [article_id for article_id in article_ids if article_id in selection.articles]
     for done, article_id in enumerate(article_ids, start=1):
         if progress is not None:
             progress(done, len(article_ids))
-        spans = [span for span in store.annotations(article_id) if selection.keeps(span)]
+        found = store.article_once(article_id)  # one article in memory at a time
+        if found is None:
+            continue
+        stored, annotations = found
+        spans = [span for span in annotations if selection.keeps(span)]
         if any(span.orphaned for span in spans):
             if orphans is not None:
                 orphans.extend(span for span in spans if span.orphaned)
             spans = [span for span in spans if not span.orphaned]
         if not spans and article_id not in finished:
             continue
-        stored = store.stored_article(article_id)
-        assert stored is not None
         meta = {
             "id": stored.id,
             "outlet": stored.meta.get("outlet", ""),
@@ -131,7 +146,7 @@ def exported_articles(
         # In span order, not the order they were made: an import makes them all at once.
         relations = sorted((link for link in links_within.get(article_id, []) if exported.issuperset(link.ends())),
                            key=lambda link: (position[link.head], position[link.child], link.label, link.created, link.id))
-        yield ExportedArticle(article_id, store.article_text(article_id), meta, spans, relations)
+        yield ExportedArticle(article_id, store.stored_text(stored), meta, spans, relations)
 
 
 def link_record(link: Link) -> dict:
@@ -206,7 +221,7 @@ def prodigy_record(article: ExportedArticle) -> dict:
             "meta": {key: value for key, value in article.meta.items() if key != "done" and key not in hashes}, **hashes}
 
 
-def write_lines(articles: Iterator[ExportedArticle], out: TextIO, fmt: str = "jsonl",
+def write_lines(articles: Iterator[ExportedArticle], out: TextSink, fmt: str = "jsonl",
                 report: OverlapReport | None = None) -> int:
     """One JSON line per article. For doccano, overlapping spans are written and listed in
     ``report``: a doccano project that does not allow overlaps silently keeps one."""
@@ -230,7 +245,7 @@ def overlapping_pairs(spans: list[Annotation]) -> Iterator[tuple[Annotation, Ann
             yield span, other
 
 
-def write_jsonl(store: Store, out: TextIO, selection: ExportSelection = ExportSelection()) -> int:
+def write_jsonl(store: Store, out: TextSink, selection: ExportSelection = ExportSelection()) -> int:
     """Write the JSONL export to ``out``; returns the number of lines (articles) written."""
     return write_lines(exported_articles(store, selection), out)
 
@@ -458,7 +473,7 @@ def conll_lines(article: ExportedArticle, report: OverlapReport) -> list[str]:
     return lines
 
 
-def write_conll(articles: Iterator[ExportedArticle], out: TextIO, report: OverlapReport) -> int:
+def write_conll(articles: Iterator[ExportedArticle], out: TextSink, report: OverlapReport) -> int:
     count = 0
     for article in articles:
         out.write("\n".join(conll_lines(article, report)) + "\n")

@@ -25,6 +25,7 @@ from .model import STATUSES, Annotation, ClusterName, Link, new_id, now
 from .readers import ReadDocument
 from .schema import is_valid_name
 from .store import ArticleChangedError, Store, StoreError
+from .store.bulk import BulkImport
 from .text import normalise, normalise_mapped
 
 
@@ -217,16 +218,17 @@ def import_jsonl(
     report = ImportReport()
     total = count_lines(path)
     try:
-        for line in jsonl_lines(path):
-            if progress is not None:
-                progress(line.number, total)
-            try:
-                if line.problem is not None:
-                    raise LineError(line.problem)
-                assert line.record is not None  # a line has its record or a problem
-                _import_record(store, line.record, annotator, report, source, labels)
-            except LineError as error:
-                report.problems.append(f"{path}:{line.number}: {error}")
+        with store.bulk_import() as bulk:
+            for line in jsonl_lines(path):
+                if progress is not None:
+                    progress(line.number, total)
+                try:
+                    if line.problem is not None:
+                        raise LineError(line.problem)
+                    assert line.record is not None  # a line has its record or a problem
+                    _import_record(bulk, line.record, annotator, report, source, labels)
+                except LineError as error:
+                    report.problems.append(f"{path}:{line.number}: {error}")
     except JsonlFileError as error:
         report.problems.append(str(error))
     return report
@@ -238,16 +240,17 @@ def import_documents(store: Store, documents: Iterable[ReadDocument], annotator:
     a time; what the format holds that Broadsheet cannot is counted in ``left_out``. A
     document of a model's predictions, and every one ``as_suggestions``, comes in as suggestions."""
     report = ImportReport()
-    for document in documents:
-        report.problems.extend(document.problems)
-        report.left_out.update(document.left_out)
-        if document.record is None:
-            continue
-        suggested_by = f"{document.path.name} (imported)" if as_suggestions or document.suggested else ""
-        try:
-            _import_record(store, document.record, annotator, report, suggested_by, labels)
-        except LineError as error:
-            report.problems.append(f"{document.where}: {error}")
+    with store.bulk_import() as bulk:
+        for document in documents:
+            report.problems.extend(document.problems)
+            report.left_out.update(document.left_out)
+            if document.record is None:
+                continue
+            suggested_by = f"{document.path.name} (imported)" if as_suggestions or document.suggested else ""
+            try:
+                _import_record(bulk, document.record, annotator, report, suggested_by, labels)
+            except LineError as error:
+                report.problems.append(f"{document.where}: {error}")
     return report
 
 
@@ -258,11 +261,11 @@ def import_brat(store: Store, folder: Path, annotator: str, labels: Labels = Lab
     return import_documents(store, brat_documents(folder), annotator, labels)
 
 
-def _import_record(store: Store, record: dict, annotator: str, report: ImportReport, suggested_by: str = "",
+def _import_record(bulk: BulkImport, record: dict, annotator: str, report: ImportReport, suggested_by: str = "",
                    labels: Labels = Labels()) -> None:
     """``suggested_by``: the source of the spans when they come in as suggestions."""
     if "text" not in record and isinstance(record.get("links"), list):
-        _import_group(store, record, annotator, report)
+        _import_group(bulk, record, annotator, report)
         return
     if record.get("answer") == IGNORE:  # Prodigy: the annotator skipped it; it says nothing
         report.ignored += 1
@@ -272,14 +275,14 @@ def _import_record(store: Store, record: dict, annotator: str, report: ImportRep
     raw_spans = _raw_spans(record)
     annotations = [_annotation_from(raw, article, offsets, labels, annotator, index, answered)
                    for index, raw in enumerate(raw_spans)]
-    known = store.annotations(article.id)
+    known = bulk.annotations(article.id)
     if suggested_by:
         from .suggest import without_overlaps
 
         kept = without_overlaps([replace(span, status="suggested", source=suggested_by) for span in annotations], known)
         report.duplicates += len(annotations) - len(kept)
         annotations = kept
-    is_new = store.stored_article(article.id) is None
+    is_new = not bulk.is_stored(article.id)
     stored_id = {span.id: span.id for span in known}  # the id each span of the line is stored under
     at_place = {(span.start, span.end, span.label, span.annotator): span.id for span in known}
     fresh = []
@@ -294,11 +297,11 @@ def _import_record(store: Store, record: dict, annotator: str, report: ImportRep
     # A model's relations are not suggested: links are made between decided spans.
     links = [] if suggested_by else _relations(record, annotations, stored_id, article.id, annotator, offsets, raw_spans)
     try:
-        store.import_spans(article, fresh)
-        _add_new_links(store, links, report)
+        bulk.import_spans(article, fresh)
+        _add_new_links(bulk, links, report)
         meta = record.get("meta")
         if answered == "accepted" or (isinstance(meta, dict) and meta.get("done") is True):  # finished: a negative if spanless
-            store.import_done(article, annotator)
+            bulk.import_done(article, annotator)
     except ArticleChangedError as error:
         raise LineError(str(error)) from None
     except StoreError as error:
@@ -378,7 +381,7 @@ def _link_from(raw: dict, head: str, head_article: str, child: str, child_articl
                 _name(raw.get("annotator"), annotator), now())
 
 
-def _import_group(store: Store, record: dict, annotator: str, report: ImportReport) -> None:
+def _import_group(bulk: BulkImport, record: dict, annotator: str, report: ImportReport) -> None:
     """A line of a clusters file: spans (already in the database) and the links between them."""
     spans = record.get("spans")
     if not isinstance(spans, list) or not all(isinstance(span, dict) for span in spans):
@@ -386,7 +389,7 @@ def _import_group(store: Store, record: dict, annotator: str, report: ImportRepo
     article_of = {}
     for span in spans:
         article_id, span_id = str(span.get("article_id", "")), str(span.get("id", ""))
-        if store.annotation(article_id, span_id) is None:
+        if bulk.annotation(article_id, span_id) is None:
             raise LineError(f"span {span_id!r} of article {article_id!r} is not in the database: import the articles' JSONL first")
         article_of[span_id] = article_id
     links = []
@@ -396,11 +399,11 @@ def _import_group(store: Store, record: dict, annotator: str, report: ImportRepo
             raise LineError(f"link {number}: needs a head and child among the cluster's spans")
         label = _checked_label(label, f"link {number}")
         links.append(_link_from(raw, head, article_of[head], child, article_of[child], label, annotator))
-    _add_new_links(store, links, report)
+    _add_new_links(bulk, links, report)
     name = _name(record.get("name"), "") if isinstance(record.get("name"), str) else ""
     if (record.get("named_by") and name and _is_key(record.get("id"), article_of)
-            and store.cluster_names().get(record["id"]) is None):
-        store.import_cluster_names([ClusterName(record["id"], name, _name(record["named_by"], ""), now())])
+            and bulk.cluster_names().get(record["id"]) is None):
+        bulk.import_cluster_names([ClusterName(record["id"], name, _name(record["named_by"], ""), now())])
 
 
 def _is_key(value: object, mapping: dict[str, str]) -> TypeGuard[str]:
@@ -408,13 +411,13 @@ def _is_key(value: object, mapping: dict[str, str]) -> TypeGuard[str]:
     return isinstance(value, str) and value in mapping
 
 
-def _add_new_links(store: Store, links: list[Link], report: ImportReport) -> None:
+def _add_new_links(bulk: BulkImport, links: list[Link], report: ImportReport) -> None:
     if not links:  # most lines carry none: do not read every link for them
         return
-    stored = store.links()
+    stored = bulk.links()
     known = {link.id for link in stored} | {(link.head, link.child, link.label) for link in stored}
     fresh = [link for link in links if link.id not in known and (link.head, link.child, link.label) not in known]
     report.duplicates += len(links) - len(fresh)
     if fresh:
-        store.import_links(fresh)
+        bulk.import_links(fresh)
     report.links += len(fresh)

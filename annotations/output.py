@@ -22,8 +22,9 @@ import stat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
-from .storage import atomic_write, backup_path, fsync_directory
+from .storage import atomic_writer, backup_path, fsync_directory
 from .text import printable
 
 
@@ -123,23 +124,34 @@ def _cannot_write(path: Path, error: OSError) -> OutputError:
     return OutputError(f"{printable(path)}: cannot write: {error.strerror or error}")
 
 
-def write_file(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` as what it is (see the module's docstring)."""
+@contextmanager
+def output_file(path: Path) -> Iterator[BinaryIO]:
+    """A file to write ``path`` through, as what it is (see the module's docstring): what the
+    block writes goes out as it is written, and a replaced file takes its place, whole, when
+    the block ends (if the block fails, ``path`` is as it was)."""
     mode = _mode(path)
     try:
         if mode is None or _replaced(path, mode):
-            atomic_write(_real(path), data, keep_backup=False)
+            with atomic_writer(_real(path), keep_backup=False) as handle:
+                yield handle
         elif stat.S_ISSOCK(mode):
             with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
                 connection.connect(str(path))
-                connection.sendall(data)
+                with connection.makefile("wb") as handle:
+                    yield handle
         else:  # a FIFO, a device or a held file: its reader wants the bytes, not a new file in its place
             with open(path, "ab") as handle:  # appending: a shell's `>> file` keeps what it had
-                handle.write(data)
+                yield handle
     except BrokenPipeError:
         raise  # the reader went away, as with `| head`: not an error of ours
     except OSError as error:
         raise _cannot_write(path, error) from None
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` as what it is (see output_file)."""
+    with output_file(path) as handle:
+        handle.write(data)
 
 
 def _move_into(filled: Path, folder: Path) -> None:

@@ -21,12 +21,14 @@ it sets each document to what it already is.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import BinaryIO
 
 from tinydb.storages import Storage
 
@@ -63,32 +65,108 @@ def fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, data: bytes, keep_backup: bool = True) -> None:
-    """Replace ``path`` with ``data`` so that readers and crashes see old or new, never a mix.
+def _temporary(path: Path, suffix: str = "") -> Path:
+    """The name a new version of ``path`` is written under; a leftover of a crash (``.*.tmp``)
+    is swept when the database is next opened."""
+    return path.with_name(f".{path.name}.{os.getpid()}{suffix}.tmp")
+
+
+def _replace(temporary: Path, path: Path, keep_backup: bool) -> None:
+    """Rename the complete ``temporary`` over ``path``, the old file kept as its .bak."""
+    if keep_backup and path.exists():
+        link = _temporary(path, ".bak")
+        link.unlink(missing_ok=True)
+        os.link(path, link)
+        os.replace(link, backup_path(path))
+    os.replace(temporary, path)
+
+
+def _remove_temporaries(paths: Iterable[Path]) -> None:
+    for path in paths:
+        for leftover in (_temporary(path), _temporary(path, ".bak")):
+            with suppress(OSError):
+                leftover.unlink(missing_ok=True)
+
+
+@contextmanager
+def atomic_writer(path: Path, keep_backup: bool = True) -> Iterator[BinaryIO]:
+    """A file to write, which replaces ``path`` when the block ends, so that readers and
+    crashes see old or new, never a mix; if the block fails, ``path`` is as it was.
 
     The new file keeps the mode of the one it replaces, and its owner where this process
     may give it (root can). If the write fails (a full disk, a folder the user may not
     write to), ``path`` is as it was, no temporary is left behind, and the OSError names
     ``path``, not the temporary the user never asked for."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    link = path.with_name(f".{path.name}.{os.getpid()}.bak.tmp")
     try:
-        with open(temporary, "wb") as handle:
-            handle.write(data)
+        with open(_temporary(path), "wb") as handle:
+            yield handle
             handle.flush()
             _take_mode_and_owner(handle.fileno(), path)
             os.fsync(handle.fileno())
-        if keep_backup and path.exists():
-            link.unlink(missing_ok=True)
-            os.link(path, link)
-            os.replace(link, backup_path(path))
-        os.replace(temporary, path)
-    except OSError as error:
-        for leftover in (temporary, link):
-            with suppress(OSError):
-                leftover.unlink(missing_ok=True)
-        raise OSError(error.errno, error.strerror, str(path)) from None
+        _replace(_temporary(path), path, keep_backup)
+    except BaseException as error:
+        _remove_temporaries([path])
+        if isinstance(error, OSError):
+            raise OSError(error.errno, error.strerror, str(path)) from None
+        raise
     fsync_directory(path.parent)
+
+
+def atomic_write(path: Path, data: bytes, keep_backup: bool = True) -> None:
+    """Replace ``path`` with ``data`` (see atomic_writer)."""
+    with atomic_writer(path, keep_backup) as handle:
+        handle.write(data)
+
+
+def atomic_write_all(writes: Sequence[tuple[Path, bytes, bool]]) -> None:
+    """Replace each ``(path, data, keep_backup)`` as atomic_write does, with one sync for the
+    lot: every new file is written, then all are made durable at once, then renamed into
+    place in the order given, then their folders synced. A crash at any instant leaves each
+    file old or new; when this returns, all are new. If a write fails, no file was replaced
+    (or, failing among the renames, those before it were), and no temporary is left."""
+    current = Path()
+    try:
+        for current, data, _ in writes:
+            with open(_temporary(current), "wb") as handle:
+                handle.write(data)
+                _take_mode_and_owner(handle.fileno(), current)
+        _sync_files([_temporary(path) for path, _, _ in writes])
+        for current, _, keep_backup in writes:
+            _replace(_temporary(current), current, keep_backup)
+    except OSError as error:
+        _remove_temporaries(path for path, _, _ in writes)
+        raise OSError(error.errno, error.strerror, str(current)) from None
+    for folder in dict.fromkeys(path.parent for path, _, _ in writes):
+        fsync_directory(folder)
+
+
+@functools.cache
+def _syncfs() -> Callable[[int], None] | None:
+    """Linux's syncfs(2), which makes every file of a file system durable in one call, or None."""
+    import ctypes  # only a bulk write needs it
+
+    syncfs = getattr(ctypes.CDLL(None, use_errno=True), "syncfs", None)
+    if syncfs is None:
+        return None
+
+    def sync(fd: int) -> None:
+        if syncfs(fd) != 0:
+            number = ctypes.get_errno()
+            raise OSError(number, os.strerror(number))
+
+    return sync
+
+
+def _sync_files(paths: list[Path]) -> None:
+    """Make the files at ``paths`` durable: one syncfs of their folder's file system where the
+    system has it (an fsync a file costs a journal commit each), else an fsync each."""
+    syncfs = _syncfs()
+    for target in dict.fromkeys(path.parent for path in paths) if syncfs else paths:
+        fd = os.open(target, os.O_RDONLY)
+        try:
+            (syncfs or os.fsync)(fd)
+        finally:
+            os.close(fd)
 
 
 def _take_mode_and_owner(fd: int, path: Path) -> None:

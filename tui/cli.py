@@ -15,7 +15,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,7 +28,7 @@ from annotations.store import DatabaseLocked, Store, StoreError
 from annotations.text import counted, printable, printable_block
 
 if TYPE_CHECKING:
-    from annotations.export import ExportedArticle, ExportSelection, OverlapReport
+    from annotations.export import ExportedArticle, ExportSelection, OverlapReport, TextSink
     from annotations.importing import ImportReport, Labels
 
     from .app import BroadsheetApp
@@ -481,7 +481,6 @@ def _write_export(args: argparse.Namespace, articles: Iterator[ExportedArticle],
     """Write ``articles`` as --format says to --output; the number written, or None when
     --strict refused what CoNLL cannot hold (nothing is written then)."""
     from annotations.export import write_brat, write_conll, write_lines
-    from annotations.output import write_file
 
     if args.format == "brat":
         return write_brat(articles, Path(args.output))
@@ -500,22 +499,53 @@ def _write_export(args: argparse.Namespace, articles: Iterator[ExportedArticle],
         for note in notes:
             say(note)
         return count
-    buffer = io.StringIO()
-    if args.format == "conll":
-        count = write_conll(articles, buffer, overlaps)
-    else:
-        count = write_lines(articles, buffer, args.format, overlaps)
+    # --strict refuses before writing anything what CoNLL cannot hold: so it is found first.
+    buffer = io.StringIO() if args.format == "conll" and args.strict else None
+    with nullcontext(buffer) if buffer is not None else _export_output(args.output) as out:
+        if args.format == "conll":
+            count = write_conll(articles, out, overlaps)
+        else:
+            count = write_lines(articles, out, args.format, overlaps)
     for line in overlaps.lines():
         say(line)
     if overlaps.iob_changes and args.strict:
         say(f"{overlaps.iob_changes} span(s) cannot be IOB2-encoded as they are; nothing written (--strict)")
         return None
+    if buffer is None:
+        return count
     if args.output == "-":
         sys.stdout.write(printable_block(buffer.getvalue()))  # stdout may be a terminal
         sys.stdout.flush()
     else:
+        from annotations.output import write_file
+
         write_file(Path(args.output), buffer.getvalue().encode("utf-8"))
     return count
+
+
+class _PrintableStdout:
+    """Standard output, which may be a terminal: text from outside goes out made printable."""
+
+    def write(self, text: str) -> int:
+        return sys.stdout.write(printable_block(text))
+
+
+@contextmanager
+def _export_output(output: str) -> Iterator[TextSink]:
+    """Where export writes its lines as they are made: standard output, or the file ``output``
+    (written as annotations.output says; a replaced file is whole when the block ends)."""
+    if output == "-":
+        yield _PrintableStdout()
+        sys.stdout.flush()
+        return
+    from annotations.output import output_file
+
+    with output_file(Path(output)) as handle:
+        text = io.TextIOWrapper(handle, encoding="utf-8", newline="\n")
+        try:
+            yield text
+        finally:
+            text.detach()  # flushed; the file itself is output_file's to close
 
 
 @_writes_outputs

@@ -21,7 +21,8 @@ Closing folds each tail into its file, which is then plain TinyDB again.
 
 The package's modules, each by what it owns: records.py (what is stored, Change and Step),
 files.py (one TinyDB file of records), folder.py (which file holds what), history.py (the
-undo log), steps.py (write-ahead order and crash settling), lock.py (one writer), errors.py.
+undo log), steps.py (write-ahead order and crash settling), lock.py (one writer), bulk.py
+(an import's writes, a batch at a time), errors.py.
 Here: Store, the one way in for the rest of Broadsheet.
 """
 
@@ -37,6 +38,7 @@ from ..articles import Article
 from ..model import Annotation, ClusterName, Dismissal, Done, Link, now
 from ..storage import AtomicJSONStorage, CorruptFileError, atomic_write, failure
 from ..text import text_hash
+from .bulk import BulkImport
 from .errors import ArticleChangedError, DatabaseLocked, ReadOnlyError, StoreError
 from .folder import Folder
 from .history import HISTORY_LIMIT, History
@@ -408,3 +410,29 @@ class Store:
     def redo(self) -> Step | None:
         """Re-apply the most recently undone step; returns it, or None."""
         return self._steps.move(undo=False)
+
+    # -- the whole database: an import's writes, every article read in turn -----------
+
+    def bulk_import(self) -> BulkImport:
+        """An import's writes, gathered and written a batch at a time with one sync for each
+        (see bulk.py). Not undo steps: the undo log is left alone."""
+        self.flush()
+        return BulkImport(self, self._folder)
+
+    def article_ids_in_turn(self) -> list[str]:
+        """Ids of every article, sorted, as article_ids() has them but with no file kept open:
+        to read the articles one at a time (article_once), never the whole database at once."""
+        return self._folder.listed_article_ids()
+
+    def article_once(self, article_id: str) -> tuple[StoredArticle, list[Annotation]] | None:
+        """The article's record and annotations (in reading order), its file read for this once
+        and not kept (or the one open, which shows what the undo log holds); None: no such article."""
+        shard = self._folder.shard_read_once(article_id)
+        record = None if shard is None else shard.article_record()
+        if shard is None or record is None:
+            return None
+        return StoredArticle(record["id"], record.get("meta", {}), record.get("source", ""), record["text_hash"]), shard.annotations()
+
+    def stored_text(self, stored: StoredArticle) -> str:
+        """The text of an article read with article_once, checked against its hash."""
+        return self._checked_text(self._folder.text_path(stored.id), stored.text_hash)

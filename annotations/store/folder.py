@@ -27,6 +27,22 @@ def _shard_name(article_id: str) -> str:
     return f"{slug}-{digest}"
 
 
+def _named_id(key: str) -> str | None:
+    """The article id that the file name ``key`` (without .json) spells whole, or None: an id
+    the name had to change or cut, which only the file holds."""
+    article_id = key[:-9]  # less the "-" and the digest
+    return article_id if _shard_name(article_id) == key else None
+
+
+def check_same_text(record: dict, article: Article) -> None:
+    """ArticleChangedError when the article's stored ``record`` is of another text than ``article``'s."""
+    if record["text_hash"] != article.text_hash:
+        raise ArticleChangedError(
+            f"{article.source or article.id}: the text differs from the one annotated before "
+            f"(stored {record['text_hash'][:15]}, now {article.text_hash[:15]})"
+        )
+
+
 class Folder:
     """The files of one database, by what they hold. ``log`` is its undo log as read, once
     open: what the .bak of a damaged file is brought up to."""
@@ -65,6 +81,36 @@ class Folder:
         if article_id not in self._shards and not self.shard_path(article_id).exists():
             return None
         return self.shard(article_id)
+
+    def shard_read_once(self, article_id: str) -> Shard | None:
+        """The article's file as the database shows it, for a look: the one open, else the
+        file read afresh and not kept (None: never annotated). Reading many articles in turn
+        so holds one at a time."""
+        shard = self._shards.get(article_id)
+        if shard is not None or not self.shard_path(article_id).exists():
+            return shard
+        return self._read_once(self.shard_path(article_id))
+
+    def _read_once(self, path: Path) -> Shard:
+        try:
+            return Shard(path, read_only=True)
+        except CorruptFileError as error:
+            raise self.damaged(error) from None
+
+    def listed_article_ids(self) -> list[str]:
+        """Ids of every article the folder holds, sorted, as article_ids() has them but with no
+        file kept open: each read from its file's name where the name spells it whole, else
+        from the file, read once."""
+        ids = {article_id for article_id, shard in self._shards.items() if shard.article_record() is not None}
+        for name in os.listdir(self.directory):
+            if name.endswith(".json") and not name.startswith(("_", ".")):
+                article_id = _named_id(name[:-5])
+                if article_id is None:
+                    record = self._read_once(self.directory / name).article_record()
+                    article_id = None if record is None else record["id"]
+                if article_id is not None:
+                    ids.add(article_id)
+        return sorted(ids)
 
     def article_ids(self) -> list[str]:
         """Ids of every article the folder holds, sorted; their files stay loaded."""
@@ -106,11 +152,7 @@ class Folder:
         ArticleChangedError when it holds another text under the article's id."""
         record = shard.article_record()
         if record is not None:
-            if record["text_hash"] != article.text_hash:
-                raise ArticleChangedError(
-                    f"{article.source or article.id}: the text differs from the one annotated before "
-                    f"(stored {record['text_hash'][:15]}, now {article.text_hash[:15]})"
-                )
+            check_same_text(record, article)
             return
         atomic_write(self.text_path(article.id), article.text.encode("utf-8"), keep_backup=False)
         self._names = None  # a new article: its files are new names
