@@ -144,8 +144,10 @@ def exported_articles(
         exported = {span.id for span in spans}
         position = {span.id: index for index, span in enumerate(spans)}
         # In span order, not the order they were made: an import makes them all at once.
-        relations = sorted((link for link in links_within.get(article_id, []) if exported.issuperset(link.ends())),
-                           key=lambda link: (position[link.head], position[link.child], link.label, link.created, link.id))
+        relations = sorted(
+            (link for link in links_within.get(article_id, []) if exported.issuperset(link.ends())),
+            key=lambda link: (position[link.head], position[link.child], link.label, link.created, link.id),
+        )
         yield ExportedArticle(article_id, store.stored_text(stored), meta, spans, relations)
 
 
@@ -177,7 +179,11 @@ def jsonl_record(article: ExportedArticle) -> dict:
 
 
 def doccano_record(article: ExportedArticle) -> dict:
-    return {"id": article.id, "text": article.text, "label": [[span.start, span.end, span.label] for span in article.spans]}
+    return {
+        "id": article.id,
+        "text": article.text,
+        "label": [[span.start, span.end, span.label] for span in article.spans],
+    }
 
 
 def doccano_relations_record(article: ExportedArticle) -> dict:
@@ -185,11 +191,16 @@ def doccano_relations_record(article: ExportedArticle) -> dict:
     between them by those numbers."""
     number = {span.id: index for index, span in enumerate(article.spans, start=1)}
     return {
-        "id": article.id, "text": article.text,
-        "entities": [{"id": number[span.id], "label": span.label, "start_offset": span.start, "end_offset": span.end}
-                     for span in article.spans],
-        "relations": [{"id": index, "from_id": number[link.head], "to_id": number[link.child], "type": link.label}
-                      for index, link in enumerate(article.relations, start=1)],
+        "id": article.id,
+        "text": article.text,
+        "entities": [
+            {"id": number[span.id], "label": span.label, "start_offset": span.start, "end_offset": span.end}
+            for span in article.spans
+        ],
+        "relations": [
+            {"id": index, "from_id": number[link.head], "to_id": number[link.child], "type": link.label}
+            for index, link in enumerate(article.relations, start=1)
+        ],
     }
 
 
@@ -197,9 +208,16 @@ def prodigy_record(article: ExportedArticle) -> dict:
     """Prodigy's task: its tokens, each span with token_start and token_end, relations by
     the token indices of their ends' last tokens (and head_span and child_span), and the
     answer (accept: what is exported was decided or stands)."""
-    tokens: list[dict[str, Any]] = [{"text": match.group(), "start": match.start(), "end": match.end(), "id": index,
-               "ws": article.text[match.end():match.end() + 1].isspace()}
-              for index, match in enumerate(_TOKEN.finditer(article.text))]
+    tokens: list[dict[str, Any]] = [
+        {
+            "text": match.group(),
+            "start": match.start(),
+            "end": match.end(),
+            "id": index,
+            "ws": article.text[match.end() : match.end() + 1].isspace(),
+        }
+        for index, match in enumerate(_TOKEN.finditer(article.text))
+    ]
     starts = [token["start"] for token in tokens]
     ends = [token["end"] for token in tokens]
 
@@ -210,23 +228,60 @@ def prodigy_record(article: ExportedArticle) -> dict:
         return first, min(last, len(tokens) - 1)
 
     ranges = {span.id: token_range(span) for span in article.spans}
-    spans = [{"start": span.start, "end": span.end, "label": span.label, "text": span.text,
-              "token_start": ranges[span.id][0], "token_end": ranges[span.id][1]} for span in article.spans]
-    place = {span.id: {"start": span.start, "end": span.end, "token_start": ranges[span.id][0],
-                       "token_end": ranges[span.id][1], "label": span.label} for span in article.spans}
-    relations = [{"head": ranges[link.head][1], "child": ranges[link.child][1], "label": link.label,
-                  "head_span": place[link.head], "child_span": place[link.child]} for link in article.relations]
+    spans = [
+        {
+            "start": span.start,
+            "end": span.end,
+            "label": span.label,
+            "text": span.text,
+            "token_start": ranges[span.id][0],
+            "token_end": ranges[span.id][1],
+        }
+        for span in article.spans
+    ]
+    place = {
+        span.id: {
+            "start": span.start,
+            "end": span.end,
+            "token_start": ranges[span.id][0],
+            "token_end": ranges[span.id][1],
+            "label": span.label,
+        }
+        for span in article.spans
+    }
+    relations = [
+        {
+            "head": ranges[link.head][1],
+            "child": ranges[link.child][1],
+            "label": link.label,
+            "head_span": place[link.head],
+            "child_span": place[link.child],
+        }
+        for link in article.relations
+    ]
     hashes = {key: article.meta[key] for key in ("_input_hash", "_task_hash") if key in article.meta}
-    return {"text": article.text, "tokens": tokens, "spans": spans, "relations": relations, "answer": "accept",
-            "meta": {key: value for key, value in article.meta.items() if key != "done" and key not in hashes}, **hashes}
+    return {
+        "text": article.text,
+        "tokens": tokens,
+        "spans": spans,
+        "relations": relations,
+        "answer": "accept",
+        "meta": {key: value for key, value in article.meta.items() if key != "done" and key not in hashes},
+        **hashes,
+    }
 
 
-def write_lines(articles: Iterator[ExportedArticle], out: TextSink, fmt: str = "jsonl",
-                report: OverlapReport | None = None) -> int:
+def write_lines(
+    articles: Iterator[ExportedArticle], out: TextSink, fmt: str = "jsonl", report: OverlapReport | None = None
+) -> int:
     """One JSON line per article. For doccano, overlapping spans are written and listed in
     ``report``: a doccano project that does not allow overlaps silently keeps one."""
-    make = {"jsonl": jsonl_record, "doccano": doccano_record, "doccano-re": doccano_relations_record,
-            "prodigy": prodigy_record}[fmt]
+    make = {
+        "jsonl": jsonl_record,
+        "doccano": doccano_record,
+        "doccano-re": doccano_relations_record,
+        "prodigy": prodigy_record,
+    }[fmt]
     count = 0
     for article in articles:
         out.write(json.dumps(make(article), ensure_ascii=False) + "\n")
@@ -239,7 +294,7 @@ def write_lines(articles: Iterator[ExportedArticle], out: TextSink, fmt: str = "
 def overlapping_pairs(spans: list[Annotation]) -> Iterator[tuple[Annotation, Annotation]]:
     """Each pair of overlapping spans, ``spans`` sorted by start."""
     for index, span in enumerate(spans):
-        for other in spans[index + 1:]:
+        for other in spans[index + 1 :]:
             if other.start >= span.end:
                 break
             yield span, other
@@ -254,8 +309,14 @@ def write_jsonl(store: Store, out: TextSink, selection: ExportSelection = Export
 
 
 def _member_record(span: Annotation) -> dict:
-    return {"id": span.id, "article_id": span.article_id, "start": span.start, "end": span.end,
-            "label": span.label, "text": span.text}
+    return {
+        "id": span.id,
+        "article_id": span.article_id,
+        "start": span.start,
+        "end": span.end,
+        "label": span.label,
+        "text": span.text,
+    }
 
 
 def cluster_records(
@@ -279,11 +340,19 @@ def cluster_records(
         if len(members) < 2:
             continue
         position = {span.id: index for index, span in enumerate(members)}
-        links = sorted((link for link in cluster.links if position.keys() >= set(link.ends())),
-                       key=lambda link: (position[link.head], position[link.child], link.label, link.id))
-        record: dict[str, object] = {"id": cluster.id, "name": cluster.name, "named_by": cluster.named_by, "label": cluster.label,
-                  "relation": relation, "spans": [_member_record(span) for span in members],
-                  "links": [link_record(link) for link in links]}
+        links = sorted(
+            (link for link in cluster.links if position.keys() >= set(link.ends())),
+            key=lambda link: (position[link.head], position[link.child], link.label, link.id),
+        )
+        record: dict[str, object] = {
+            "id": cluster.id,
+            "name": cluster.name,
+            "named_by": cluster.named_by,
+            "label": cluster.label,
+            "relation": relation,
+            "spans": [_member_record(span) for span in members],
+            "links": [link_record(link) for link in links],
+        }
         figures = [figure for span_id, figure in cluster.figures.items() if span_id in position]
         if len(figures) >= 2:
             record["disagree"] = disagree(figures)
@@ -294,8 +363,14 @@ def cluster_records(
             continue
         head, child = spans[link.head], spans[link.child]
         if kept(head) and kept(child):
-            records.append({"id": link.id, "relation": link.label, "spans": [_member_record(head), _member_record(child)],
-                            "links": [link_record(link)]})
+            records.append(
+                {
+                    "id": link.id,
+                    "relation": link.label,
+                    "spans": [_member_record(head), _member_record(child)],
+                    "links": [link_record(link)],
+                }
+            )
     return records
 
 
@@ -333,10 +408,17 @@ def brat_configuration(labels: set[str], relations: set[str]) -> str:
     """annotation.conf for the labels and relations an export uses: brat's verifier flags
     every span of a type it does not list. Spans may nest and overlap (the <OVERLAP> rule)."""
     sections = [
-        "[entities]", *sorted(labels), "",
-        "[relations]", *(f"{relation}\tArg1:<ENTITY>, Arg2:<ENTITY>" for relation in sorted(relations)),
-        "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>", "",
-        "[events]", "", "[attributes]", "",
+        "[entities]",
+        *sorted(labels),
+        "",
+        "[relations]",
+        *(f"{relation}\tArg1:<ENTITY>, Arg2:<ENTITY>" for relation in sorted(relations)),
+        "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>",
+        "",
+        "[events]",
+        "",
+        "[attributes]",
+        "",
     ]
     return "\n".join(sections)
 
@@ -345,7 +427,7 @@ STEM_LIMIT = 100  # characters (ASCII): room for ".ann" and a writer's temporary
 
 
 def _with_digest(stem: str, key: str) -> str:
-    return f"{stem[:STEM_LIMIT - 17]}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:16]}"
+    return f"{stem[: STEM_LIMIT - 17]}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:16]}"
 
 
 def safe_file_stem(article_id: str) -> str:
@@ -382,7 +464,9 @@ def write_brat(articles: Iterator[ExportedArticle], folder: Path) -> int:
             labels.update(span.label for span in article.spans)
             relations.update(link.label for link in article.relations)
             count += 1
-        atomic_write(filling / "annotation.conf", brat_configuration(labels, relations).encode("utf-8"), keep_backup=False)
+        atomic_write(
+            filling / "annotation.conf", brat_configuration(labels, relations).encode("utf-8"), keep_backup=False
+        )
     return count
 
 
@@ -411,24 +495,29 @@ class OverlapReport:
         return len(self.dropped) + len(self.split) + len(self.widened)
 
     def lines(self) -> list[str]:
-        return [
-            f"{article_id}: {span.label} {span.text!r} ({span.start}-{span.end}) overlaps "
-            f"{kept.label} {kept.text!r} ({kept.start}-{kept.end}); kept the outer span"
-            for article_id, span, kept in self.dropped
-        ] + [
-            f"{article_id}: {span.label} {one_line(span.text)!r} ({span.start}-{span.end}) crosses a sentence break; "
-            "written as a span in each sentence"
-            for article_id, span in self.split
-        ] + [
-            f"{article_id}: {span.label} {one_line(span.text)!r} ({span.start}-{span.end}) begins or ends inside a "
-            "word; written as the whole word"
-            for article_id, span in self.widened
-        ] + [
-            f"{article_id}: {span.label} {one_line(span.text)!r} ({span.start}-{span.end}) overlaps {other.label} "
-            f"{one_line(other.text)!r} ({other.start}-{other.end}); a doccano project keeps both only if it allows "
-            "overlapping spans"
-            for article_id, span, other in self.overlapping
-        ]
+        return (
+            [
+                f"{article_id}: {span.label} {span.text!r} ({span.start}-{span.end}) overlaps "
+                f"{kept.label} {kept.text!r} ({kept.start}-{kept.end}); kept the outer span"
+                for article_id, span, kept in self.dropped
+            ]
+            + [
+                f"{article_id}: {span.label} {one_line(span.text)!r} ({span.start}-{span.end}) crosses a sentence "
+                "break; written as a span in each sentence"
+                for article_id, span in self.split
+            ]
+            + [
+                f"{article_id}: {span.label} {one_line(span.text)!r} ({span.start}-{span.end}) begins or ends inside a "
+                "word; written as the whole word"
+                for article_id, span in self.widened
+            ]
+            + [
+                f"{article_id}: {span.label} {one_line(span.text)!r} ({span.start}-{span.end}) overlaps {other.label} "
+                f"{one_line(other.text)!r} ({other.start}-{other.end}); a doccano project keeps both only if it allows "
+                "overlapping spans"
+                for article_id, span, other in self.overlapping
+            ]
+        )
 
 
 def bio_spans(article: ExportedArticle, report: OverlapReport) -> list[Annotation]:

@@ -72,7 +72,9 @@ def _article_from(record: dict) -> tuple[Article, Offsets]:
     if not isinstance(meta_in, dict):
         meta_in = {}
     article_id = meta_in.get("id") or record.get("id")
-    article_id = str(article_id) if article_id not in (None, "") else "import-" + hashlib.sha1(text.encode()).hexdigest()[:16]
+    article_id = (
+        str(article_id) if article_id not in (None, "") else "import-" + hashlib.sha1(text.encode()).hexdigest()[:16]
+    )
     meta = {key: meta_value(meta_in[key]) for key in ("outlet", "date", "title", "url") if meta_in.get(key)}
     meta = {key: value for key, value in meta.items() if value}
     meta.update(_kept_meta(record, meta_in))
@@ -142,8 +144,15 @@ def _raw_spans(record: dict) -> list[dict]:
         entities = record["entities"]
         if not all(isinstance(entity, dict) for entity in entities):
             raise LineError("'entities' must be a list of objects with start_offset, end_offset and label")
-        return [{"start": entity.get("start_offset"), "end": entity.get("end_offset"), "label": entity.get("label"),
-                 DOCCANO_ID: entity.get("id")} for entity in entities]
+        return [
+            {
+                "start": entity.get("start_offset"),
+                "end": entity.get("end_offset"),
+                "label": entity.get("label"),
+                DOCCANO_ID: entity.get("id"),
+            }
+            for entity in entities
+        ]
     if isinstance(record.get("spans"), list):
         spans = record["spans"]
         if not all(isinstance(span, dict) for span in spans):
@@ -158,8 +167,15 @@ def _raw_spans(record: dict) -> list[dict]:
     return []
 
 
-def _annotation_from(raw: dict, article: Article, offsets: Offsets, labels: Labels, annotator: str, index: int,
-                     answered: str | None = None) -> Annotation:
+def _annotation_from(
+    raw: dict,
+    article: Article,
+    offsets: Offsets,
+    labels: Labels,
+    annotator: str,
+    index: int,
+    answered: str | None = None,
+) -> Annotation:
     """One span of the line; ``answered``: the status the line's Prodigy answer gives."""
     start, end = raw.get("start"), raw.get("end")
     label = labels.mapped(raw.get("label"), f"span {index + 1}")
@@ -184,8 +200,17 @@ def _annotation_from(raw: dict, article: Article, offsets: Offsets, labels: Labe
         raise LineError(f"span {index + 1}: its note must be text")
     stamp = now()
     return Annotation(
-        str(raw.get("id") or new_id()), article.id, start, end, label, covered,
-        _name(raw.get("annotator"), annotator), stamp, stamp, status, note=normalise(note),
+        str(raw.get("id") or new_id()),
+        article.id,
+        start,
+        end,
+        label,
+        covered,
+        _name(raw.get("annotator"), annotator),
+        stamp,
+        stamp,
+        status,
+        note=normalise(note),
     )
 
 
@@ -206,8 +231,12 @@ class Labels:
 
 
 def import_jsonl(
-    store: Store, path: Path, annotator: str, progress: Callable[[int, int], None] | None = None,
-    as_suggestions: bool = False, labels: Labels = Labels(),
+    store: Store,
+    path: Path,
+    annotator: str,
+    progress: Callable[[int, int], None] | None = None,
+    as_suggestions: bool = False,
+    labels: Labels = Labels(),
 ) -> ImportReport:
     """Import every usable line of ``path``; problems are 'FILE:LINE: reason' strings.
 
@@ -234,8 +263,13 @@ def import_jsonl(
     return report
 
 
-def import_documents(store: Store, documents: Iterable[ReadDocument], annotator: str, labels: Labels = Labels(),
-                     as_suggestions: bool = False) -> ImportReport:
+def import_documents(
+    store: Store,
+    documents: Iterable[ReadDocument],
+    annotator: str,
+    labels: Labels = Labels(),
+    as_suggestions: bool = False,
+) -> ImportReport:
     """Import what a reader made of a file or folder (annotations/readers.py), a document at
     a time; what the format holds that Broadsheet cannot is counted in ``left_out``. A
     document of a model's predictions, and every one ``as_suggestions``, comes in as suggestions."""
@@ -261,8 +295,14 @@ def import_brat(store: Store, folder: Path, annotator: str, labels: Labels = Lab
     return import_documents(store, brat_documents(folder), annotator, labels)
 
 
-def _import_record(bulk: BulkImport, record: dict, annotator: str, report: ImportReport, suggested_by: str = "",
-                   labels: Labels = Labels()) -> None:
+def _import_record(
+    bulk: BulkImport,
+    record: dict,
+    annotator: str,
+    report: ImportReport,
+    suggested_by: str = "",
+    labels: Labels = Labels(),
+) -> None:
     """``suggested_by``: the source of the spans when they come in as suggestions."""
     if "text" not in record and isinstance(record.get("links"), list):
         _import_group(bulk, record, annotator, report)
@@ -273,8 +313,10 @@ def _import_record(bulk: BulkImport, record: dict, annotator: str, report: Impor
     answered = _answer_status(record.get("answer"), "the example")
     article, offsets = _article_from(record)
     raw_spans = _raw_spans(record)
-    annotations = [_annotation_from(raw, article, offsets, labels, annotator, index, answered)
-                   for index, raw in enumerate(raw_spans)]
+    annotations = [
+        _annotation_from(raw, article, offsets, labels, annotator, index, answered)
+        for index, raw in enumerate(raw_spans)
+    ]
     known = bulk.annotations(article.id)
     if suggested_by:
         from .suggest import without_overlaps
@@ -295,12 +337,16 @@ def _import_record(bulk: BulkImport, record: dict, annotator: str, report: Impor
         stored_id[annotation.id] = at_place[place] = annotation.id
         fresh.append(annotation)
     # A model's relations are not suggested: links are made between decided spans.
-    links = [] if suggested_by else _relations(record, annotations, stored_id, article.id, annotator, offsets, raw_spans)
+    links = (
+        [] if suggested_by else _relations(record, annotations, stored_id, article.id, annotator, offsets, raw_spans)
+    )
     try:
         bulk.import_spans(article, fresh)
         _add_new_links(bulk, links, report)
         meta = record.get("meta")
-        if answered == "accepted" or (isinstance(meta, dict) and meta.get("done") is True):  # finished: a negative if spanless
+        if answered == "accepted" or (
+            isinstance(meta, dict) and meta.get("done") is True
+        ):  # finished: a negative if spanless
             bulk.import_done(article, annotator)
     except ArticleChangedError as error:
         raise LineError(str(error)) from None
@@ -310,8 +356,15 @@ def _import_record(bulk: BulkImport, record: dict, annotator: str, report: Impor
     report.spans += len(fresh)
 
 
-def _relations(record: dict, annotations: list[Annotation], stored_id: dict[str, str], article_id: str, annotator: str,
-               offsets: Offsets, raw_spans: list[dict]) -> list[Link]:
+def _relations(
+    record: dict,
+    annotations: list[Annotation],
+    stored_id: dict[str, str],
+    article_id: str,
+    annotator: str,
+    offsets: Offsets,
+    raw_spans: list[dict],
+) -> list[Link]:
     """The line's relations as links: ours name span ids; Prodigy's give head_span and
     child_span offsets, or only the token indices head and child; doccano's give the ids
     of its entities, from_id and to_id, and call the label its type."""
@@ -345,8 +398,11 @@ class _RelationEnds:
         self.offsets = offsets
         self.annotations = annotations
         self.at_offsets = {(span.start, span.end): span.id for span in annotations}
-        self.by_doccano_id = {raw[DOCCANO_ID]: span.id for raw, span in zip(raw_spans, annotations, strict=True)
-                              if isinstance(raw.get(DOCCANO_ID), (int, str))}
+        self.by_doccano_id = {
+            raw[DOCCANO_ID]: span.id
+            for raw, span in zip(raw_spans, annotations, strict=True)
+            if isinstance(raw.get(DOCCANO_ID), (int, str))
+        }
         tokens = record.get("tokens")
         self.tokens = tokens if isinstance(tokens, list) else []
 
@@ -375,10 +431,20 @@ class _RelationEnds:
         return min(holding, key=lambda span: span.end - span.start).id if holding else None
 
 
-def _link_from(raw: dict, head: str, head_article: str, child: str, child_article: str, label: str, annotator: str) -> Link:
+def _link_from(
+    raw: dict, head: str, head_article: str, child: str, child_article: str, label: str, annotator: str
+) -> Link:
     """A link of the file, keeping the id and annotator it carries (new ones when it has none)."""
-    return Link(str(raw.get("id") or new_id()), head, head_article, child, child_article, label,
-                _name(raw.get("annotator"), annotator), now())
+    return Link(
+        str(raw.get("id") or new_id()),
+        head,
+        head_article,
+        child,
+        child_article,
+        label,
+        _name(raw.get("annotator"), annotator),
+        now(),
+    )
 
 
 def _import_group(bulk: BulkImport, record: dict, annotator: str, report: ImportReport) -> None:
@@ -390,19 +456,27 @@ def _import_group(bulk: BulkImport, record: dict, annotator: str, report: Import
     for span in spans:
         article_id, span_id = str(span.get("article_id", "")), str(span.get("id", ""))
         if bulk.annotation(article_id, span_id) is None:
-            raise LineError(f"span {span_id!r} of article {article_id!r} is not in the database: import the articles' JSONL first")
+            raise LineError(
+                f"span {span_id!r} of article {article_id!r} is not in the database: import the articles' JSONL first"
+            )
         article_of[span_id] = article_id
     links = []
     for number, raw in enumerate(record["links"], start=1):
-        head, child, label = (raw.get("head"), raw.get("child"), raw.get("label")) if isinstance(raw, dict) else (None,) * 3
+        head, child, label = (
+            (raw.get("head"), raw.get("child"), raw.get("label")) if isinstance(raw, dict) else (None,) * 3
+        )
         if not (_is_key(head, article_of) and _is_key(child, article_of)):
             raise LineError(f"link {number}: needs a head and child among the cluster's spans")
         label = _checked_label(label, f"link {number}")
         links.append(_link_from(raw, head, article_of[head], child, article_of[child], label, annotator))
     _add_new_links(bulk, links, report)
     name = _name(record.get("name"), "") if isinstance(record.get("name"), str) else ""
-    if (record.get("named_by") and name and _is_key(record.get("id"), article_of)
-            and bulk.cluster_names().get(record["id"]) is None):
+    if (
+        record.get("named_by")
+        and name
+        and _is_key(record.get("id"), article_of)
+        and bulk.cluster_names().get(record["id"]) is None
+    ):
         bulk.import_cluster_names([ClusterName(record["id"], name, _name(record["named_by"], ""), now())])
 
 

@@ -53,8 +53,9 @@ def refuse_database_paths(outputs: Iterable[Path], databases: Iterable[Path]) ->
         real_output = _real(output)
         for database, files, folders in parts:
             if real_output in files or any(real_output.is_relative_to(folder) for folder in folders):
-                raise OutputError(f"{printable(output)}: is part of the database {printable(database)}; "
-                                  "give an output outside it")
+                raise OutputError(
+                    f"{printable(output)}: is part of the database {printable(database)}; give an output outside it"
+                )
 
 
 def refuse_shared_paths(first: Path, second: Path, first_name: str) -> None:

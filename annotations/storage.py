@@ -183,7 +183,9 @@ def _take_mode_and_owner(fd: int, path: Path) -> None:
 
 
 TAIL_FROM = 64 * 1024  # bytes: a file smaller is rewritten whole (as cheap as appending), one larger gets a tail
-COMPACT_AFTER = 200  # lines: a tail longer is folded into its file, so the file's .bak stays within the undo log's reach
+COMPACT_AFTER = (
+    200  # lines: a tail longer is folded into its file, so the file's .bak stays within the undo log's reach
+)
 
 
 def tail_path(path: Path) -> Path:
@@ -263,8 +265,13 @@ def _apply_line(path: Path, number: int, change: object, tables: dict) -> None:
     if not isinstance(change, list):
         raise CorruptFileError(path, f"line {number} is not a change")
     for item in change:
-        if not (isinstance(item, list) and len(item) == 3 and isinstance(item[0], str) and isinstance(item[1], str)
-                and isinstance(item[2], (dict, type(None)))):
+        if not (
+            isinstance(item, list)
+            and len(item) == 3
+            and isinstance(item[0], str)
+            and isinstance(item[1], str)
+            and isinstance(item[2], (dict, type(None)))
+        ):
             raise CorruptFileError(path, f"line {number} is not a change")
         table, doc_id, document = item
         if document is None:
@@ -312,7 +319,10 @@ def dumps(tables: dict, known: dict | None = None) -> bytes:
                 # A copy of a flat document shares no object that could change in place; a
                 # nested one keeps no copy, so it is serialised at every write.
                 copy = dict(document) if all(type(value) in _SCALARS for value in document.values()) else None
-                kept = kept_lines[doc_id] = (copy, f"{json.dumps(doc_id)}: {json.dumps(document, sort_keys=True, ensure_ascii=False)}")
+                kept = kept_lines[doc_id] = (
+                    copy,
+                    f"{json.dumps(doc_id)}: {json.dumps(document, sort_keys=True, ensure_ascii=False)}",
+                )
             body.append(kept[1])
         lines.append(f"{',' if table_index else ''}{json.dumps(table_name)}: {{")
         if body:
@@ -394,8 +404,11 @@ class AtomicJSONStorage(Storage):
             return
         tables = self._tables or {}
         changes = self._changes
-        self._tail.append({"all": tables} if changes is None else
-                          [[table, doc_id, tables.get(table, {}).get(doc_id)] for table, doc_id in changes])
+        self._tail.append(
+            {"all": tables}
+            if changes is None
+            else [[table, doc_id, tables.get(table, {}).get(doc_id)] for table, doc_id in changes]
+        )
         self._dirty, self._changes = False, {}
         if changes is None or self._tail.lines >= COMPACT_AFTER or self._tail.size >= max(self._size, TAIL_FROM):
             with suppress(OSError):  # the change is durable in the tail; folding it in can wait

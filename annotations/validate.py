@@ -104,28 +104,52 @@ def _surely_ours(record: dict) -> bool:
     """Whether the line plainly passes the JSON Schema (export.schema.json), as our export's
     lines do: then the schema, which takes most of the time of checking a line, is not asked.
     False when in any doubt; the schema then decides, and says what is wrong."""
-    text, meta, spans, relations = record.get("text"), record.get("meta"), record.get("spans"), record.get("relations", [])
+    text, meta, spans, relations = (
+        record.get("text"),
+        record.get("meta"),
+        record.get("spans"),
+        record.get("relations", []),
+    )
     if not (type(text) is str and text and type(meta) is dict and type(spans) is list and type(relations) is list):
         return False
-    return (type(meta.get("id")) is str and meta["id"] != "" and all(type(meta.get(key, "")) is str for key in _META_TEXTS)
-            and type(meta.get("done", False)) is bool and all(map(_surely_span, spans))
-            and all(type(relation) is dict and all(type(relation.get(key)) is str for key in ("head", "child", "label"))
-                    for relation in relations))
+    return (
+        type(meta.get("id")) is str
+        and meta["id"] != ""
+        and all(type(meta.get(key, "")) is str for key in _META_TEXTS)
+        and type(meta.get("done", False)) is bool
+        and all(map(_surely_span, spans))
+        and all(
+            type(relation) is dict and all(type(relation.get(key)) is str for key in ("head", "child", "label"))
+            for relation in relations
+        )
+    )
 
 
 def _surely_span(span: object) -> bool:
     """Whether a span of our line plainly passes the schema (see _surely_ours)."""
-    return (type(span) is dict and type(span.get("start")) is int and span["start"] >= 0
-            and type(span.get("end")) is int and span["end"] >= 1
-            and type(span.get("label")) is str and span["label"] != "" and type(span.get("text")) is str and span["text"] != ""
-            and all(type(span.get(key, "")) is str for key in _SPAN_TEXTS) and span.get("id") != ""
-            and span.get("status", "pending") in ("pending", "accepted", "rejected"))
+    return (
+        type(span) is dict
+        and type(span.get("start")) is int
+        and span["start"] >= 0
+        and type(span.get("end")) is int
+        and span["end"] >= 1
+        and type(span.get("label")) is str
+        and span["label"] != ""
+        and type(span.get("text")) is str
+        and span["text"] != ""
+        and all(type(span.get(key, "")) is str for key in _SPAN_TEXTS)
+        and span.get("id") != ""
+        and span.get("status", "pending") in ("pending", "accepted", "rejected")
+    )
 
 
 def _ours(where: str, record: dict, validator, report: ValidationReport) -> list[dict] | None:
     """Our export, against the JSON Schema shipped beside this module."""
-    schema_errors = [] if _surely_ours(record) else sorted(validator.iter_errors(record),
-                                                            key=lambda error: list(error.absolute_path))
+    schema_errors = (
+        []
+        if _surely_ours(record)
+        else sorted(validator.iter_errors(record), key=lambda error: list(error.absolute_path))
+    )
     for error in schema_errors:
         location = "/".join(str(part) for part in error.absolute_path) or "(line)"
         report.errors.append(f"{where}: {location}: {error.message}")

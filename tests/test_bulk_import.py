@@ -35,11 +35,29 @@ def article_line(number: int) -> dict:
     text = " ".join(words) + "."
     starts = [sum(len(word) + 1 for word in words[:index]) for index in range(len(words))]
     chosen = sorted(rng.sample(range(len(words)), SPANS_PER_LINE))
-    spans = [{"start": starts[index], "end": starts[index] + len(words[index]), "label": rng.choice(["actor", "claim"]),
-              "text": words[index], "id": f"{number:08x}{place:08x}", "annotator": "ana", "status": "pending"}
-             for place, index in enumerate(chosen)]
-    relations = [{"head": spans[0]["id"], "child": spans[1]["id"], "label": "said-by", "id": f"{number:016x}"}] if number % 3 == 0 else []
-    return {"text": text, "meta": {"id": f"story-{number:06d}", "done": number % 5 == 0}, "spans": spans, "relations": relations}
+    spans = [
+        {
+            "start": starts[index],
+            "end": starts[index] + len(words[index]),
+            "label": rng.choice(["actor", "claim"]),
+            "text": words[index],
+            "id": f"{number:08x}{place:08x}",
+            "annotator": "ana",
+            "status": "pending",
+        }
+        for place, index in enumerate(chosen)
+    ]
+    relations = (
+        [{"head": spans[0]["id"], "child": spans[1]["id"], "label": "said-by", "id": f"{number:016x}"}]
+        if number % 3 == 0
+        else []
+    )
+    return {
+        "text": text,
+        "meta": {"id": f"story-{number:06d}", "done": number % 5 == 0},
+        "spans": spans,
+        "relations": relations,
+    }
 
 
 def write_lines(path: Path, count: int) -> Path:
@@ -58,14 +76,33 @@ def traced_import(folder: Path, count: int) -> tuple[list[str], list[str]]:
     the names of the article files (.json, .txt) it renamed into place."""
     folder.mkdir()
     wire, trace, db_path = write_lines(folder / "wire.jsonl", count), folder / "trace", folder / "db.json"
-    traced = subprocess.run(["strace", "-f", "-o", str(trace), "-e", "trace=fsync,fdatasync,syncfs,sync,rename,renameat,renameat2",
-                             sys.executable, "-m", "tui.cli", "import", "--db", str(db_path), str(wire)],
-                            capture_output=True, cwd=ROOT, timeout=120)
+    traced = subprocess.run(
+        [
+            "strace",
+            "-f",
+            "-o",
+            str(trace),
+            "-e",
+            "trace=fsync,fdatasync,syncfs,sync,rename,renameat,renameat2",
+            sys.executable,
+            "-m",
+            "tui.cli",
+            "import",
+            "--db",
+            str(db_path),
+            str(wire),
+        ],
+        capture_output=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert traced.returncode == 0, traced.stderr
     assert len(saved_annotations(db_path)) == count * SPANS_PER_LINE
     calls = trace.read_text().splitlines()
     syncs = [call for call in calls if "sync" in call.split("(")[0]]
-    renamed = [Path(call.split('"')[3]).name for call in calls if "rename" in call.split("(")[0] and call.count('"') >= 4]
+    renamed = [
+        Path(call.split('"')[3]).name for call in calls if "rename" in call.split("(")[0] and call.count('"') >= 4
+    ]
     return syncs, [name for name in renamed if name.startswith("story-")]
 
 
@@ -83,8 +120,20 @@ def test_an_article_file_written_in_bulk_is_the_file_a_single_import_writes(tmp_
     for number in range(3):
         line = article_line(number)
         article = Article(line["meta"]["id"], line["text"], "", {"outlet": "Wire"})
-        spans = [Annotation(span["id"], article.id, span["start"], span["end"], span["label"], span["text"], "ana",
-                            "2020-01-01T00:00:00.000+00:00", "2020-01-01T00:00:00.000+00:00") for span in line["spans"]]
+        spans = [
+            Annotation(
+                span["id"],
+                article.id,
+                span["start"],
+                span["end"],
+                span["label"],
+                span["text"],
+                "ana",
+                "2020-01-01T00:00:00.000+00:00",
+                "2020-01-01T00:00:00.000+00:00",
+            )
+            for span in line["spans"]
+        ]
         articles.append((article, spans))
     one_at_a_time, in_bulk = tmp_path / "one.json", tmp_path / "bulk.json"
     with Store.open(one_at_a_time) as store:
@@ -118,11 +167,13 @@ def test_a_line_that_gives_an_article_of_the_batch_another_text_is_named_and_ski
 def peak_mib(tmp_path: Path, *args: str) -> float:
     """The peak memory (VmHWM) of ``broadsheet ARGS`` run in a child of its own, in MiB."""
     peak = tmp_path / "peak.txt"
-    script = ("import re, runpy, sys\n"
-              f"sys.argv = ['broadsheet', *{list(args)!r}]\n"
-              "try:\n    runpy.run_module('tui.cli', run_name='__main__')\n"
-              "finally:\n    status = open('/proc/self/status').read()\n"
-              f"    open({str(peak)!r}, 'w').write(re.search(r'VmHWM:\\s*(\\d+)', status)[1])\n")
+    script = (
+        "import re, runpy, sys\n"
+        f"sys.argv = ['broadsheet', *{list(args)!r}]\n"
+        "try:\n    runpy.run_module('tui.cli', run_name='__main__')\n"
+        "finally:\n    status = open('/proc/self/status').read()\n"
+        f"    open({str(peak)!r}, 'w').write(re.search(r'VmHWM:\\s*(\\d+)', status)[1])\n"
+    )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, cwd=ROOT, timeout=600)
     assert done.returncode == 0, done.stderr
     return int(peak.read_text()) / 1024
@@ -151,8 +202,12 @@ def test_an_import_killed_at_random_moments_finishes_when_run_again(tmp_path, la
     rng = random.Random(28)
     kills = 0
     for _ in range(6):
-        child = subprocess.Popen([sys.executable, "-m", "tui.cli", "import", "--db", str(db_path), str(large)],
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+        child = subprocess.Popen(
+            [sys.executable, "-m", "tui.cli", "import", "--db", str(db_path), str(large)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            cwd=ROOT,
+        )
         time.sleep(rng.uniform(0.3, 3.0))
         child.send_signal(signal.SIGKILL)
         _, errors = child.communicate(timeout=60)

@@ -26,7 +26,10 @@ def databases(tmp_path_factory):
     made = []
     for name, count in (("small", 200), ("large", LARGE)):
         db_path = folder / f"{name}.json"
-        assert broadsheet("import", "--db", str(db_path), str(write_lines(folder / f"{name}.jsonl", count))).returncode == 0
+        assert (
+            broadsheet("import", "--db", str(db_path), str(write_lines(folder / f"{name}.jsonl", count))).returncode
+            == 0
+        )
         made.append(db_path)
     return made
 
@@ -34,8 +37,10 @@ def databases(tmp_path_factory):
 @pytest.mark.parametrize("fmt", ["jsonl", "conll"])
 def test_an_export_of_100k_spans_holds_an_article_at_a_time(tmp_path, databases, fmt):
     small, large = databases
-    peaks = [peak_mib(tmp_path, "export", "--db", str(db_path), "--format", fmt, "-o", str(tmp_path / f"{db_path.stem}.out"))
-             for db_path in (small, large)]
+    peaks = [
+        peak_mib(tmp_path, "export", "--db", str(db_path), "--format", fmt, "-o", str(tmp_path / f"{db_path.stem}.out"))
+        for db_path in (small, large)
+    ]
     # Today's export held every article and the whole output: 1,854 MiB at 1,000,000 spans.
     assert peaks[1] < peaks[0] + 25, peaks
     assert (tmp_path / "large.out").read_text(encoding="utf-8").count("-DOCSTART-" if fmt == "conll" else "\n") == LARGE
@@ -94,8 +99,11 @@ def test_a_line_validate_passes_without_the_schema_is_one_the_schema_passes():
 
     validator = Draft202012Validator(export_schema())
     golden = Path(__file__).with_name("golden")
-    records = [json.loads(line) for name in ("export.jsonl", "export-with-rejected.jsonl")
-               for line in (golden / name).read_text(encoding="utf-8").splitlines()]
+    records = [
+        json.loads(line)
+        for name in ("export.jsonl", "export-with-rejected.jsonl")
+        for line in (golden / name).read_text(encoding="utf-8").splitlines()
+    ]
     assert all(_surely_ours(record) for record in records)  # our export's lines are not sent to the schema
     rng = random.Random(28)
     passed = 0

@@ -71,25 +71,45 @@ def _app_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,  # the commands a line each
     )
     parser.add_argument(
-        "paths", nargs="*", type=_path_or_url, metavar="PATH",
+        "paths",
+        nargs="*",
+        type=_path_or_url,
+        metavar="PATH",
         help=".txt/.md/.jsonl/.html files, folders of them (recursively) or globs, quoted: 'news/**/*.md' "
-             "(default: the bundled seeds)",
+        "(default: the bundled seeds)",
     )
     _db_argument(parser)
-    parser.add_argument("--labels", type=Path, metavar="FILE", help="a label schema YAML file (replaces the default labels)")
-    parser.add_argument("--annotator", default=None, metavar="NAME", help="the name stored on every tag (default: your user name)")
-    parser.add_argument("--keymap", type=Path, metavar="FILE", help="a YAML file mapping binding ids to keys, e.g. 'history.undo: z'")
-    parser.add_argument("--patterns", type=Path, action="append", default=[], metavar="FILE",
-                        help="a YAML or JSONL file of patterns (label and phrases or regex) whose matches are suggested "
-                             "(repeat for several; the label schema can name more under suggest:)")
+    parser.add_argument(
+        "--labels", type=Path, metavar="FILE", help="a label schema YAML file (replaces the default labels)"
+    )
+    parser.add_argument(
+        "--annotator", default=None, metavar="NAME", help="the name stored on every tag (default: your user name)"
+    )
+    parser.add_argument(
+        "--keymap", type=Path, metavar="FILE", help="a YAML file mapping binding ids to keys, e.g. 'history.undo: z'"
+    )
+    parser.add_argument(
+        "--patterns",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a YAML or JSONL file of patterns (label and phrases or regex) whose matches are suggested "
+        "(repeat for several; the label schema can name more under suggest:)",
+    )
     return parser
 
 
 def _commands_listed() -> str:
     width = max(map(len, COMMANDS))
-    return "\n".join(["commands (each with --help):",
-                      *(f"  {name:<{width}}  {summary}" for name, (_, _, summary) in COMMANDS.items()),
-                      "", "In the app, ? lists every key and ctrl+p runs one by what it does."])
+    return "\n".join(
+        [
+            "commands (each with --help):",
+            *(f"  {name:<{width}}  {summary}" for name, (_, _, summary) in COMMANDS.items()),
+            "",
+            "In the app, ? lists every key and ctrl+p runs one by what it does.",
+        ]
+    )
 
 
 def _path_or_url(value: str) -> Path | str:
@@ -110,29 +130,58 @@ def _export_parser() -> argparse.ArgumentParser:
         description="Write the tagged articles as labelled data, in the format --format names (JSONL by default).",
     )
     _db_argument(parser)
-    parser.add_argument("-o", "--output", default="-", metavar="FILE",
-                        help=f"where to write ('-' for standard output, the default; a folder for {' or '.join(_FOLDER_FORMATS)})")
-    parser.add_argument("--format", choices=FORMATS, default="jsonl",
-                        help="jsonl (default), prodigy (Prodigy's tasks, with tokens), doccano (sequence labelling), "
-                             "doccano-re (relation extraction), brat, conll, labelstudio (tasks and their "
-                             "labelling config, OUT.json and OUT.config.xml), spacy (a DocBin, OUT.spacy) or uima "
-                             "(a folder of UIMA CAS XMI files and their TypeSystem.xml, for INCEpTION)")
-    parser.add_argument("--spans-key", default="sc", metavar="KEY",
-                        help="spacy: the doc.spans key every span goes under (default: sc, the span categorizer's)")
+    parser.add_argument(
+        "-o",
+        "--output",
+        default="-",
+        metavar="FILE",
+        help=f"where to write ('-' for standard output, the default; a folder for {' or '.join(_FOLDER_FORMATS)})",
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="jsonl",
+        help="jsonl (default), prodigy (Prodigy's tasks, with tokens), doccano (sequence labelling), "
+        "doccano-re (relation extraction), brat, conll, labelstudio (tasks and their "
+        "labelling config, OUT.json and OUT.config.xml), spacy (a DocBin, OUT.spacy) or uima "
+        "(a folder of UIMA CAS XMI files and their TypeSystem.xml, for INCEpTION)",
+    )
+    parser.add_argument(
+        "--spans-key",
+        default="sc",
+        metavar="KEY",
+        help="spacy: the doc.spans key every span goes under (default: sc, the span categorizer's)",
+    )
     parser.add_argument("--gold", action="store_true", help="only spans a reviewer accepted")
-    parser.add_argument("--with-rejected", action="store_true",
-                        help="jsonl only: also the spans a reviewer rejected, with their status (never a label otherwise)")
+    parser.add_argument(
+        "--with-rejected",
+        action="store_true",
+        help="jsonl only: also the spans a reviewer rejected, with their status (never a label otherwise)",
+    )
     parser.add_argument("--labels", type=_names, default=frozenset(), metavar="L1,L2", help="only these labels")
     parser.add_argument("--articles", type=_names, default=frozenset(), metavar="ID1,ID2", help="only these articles")
-    parser.add_argument("--annotator", type=_names, default=frozenset(), metavar="NAME", help="only spans by these annotators")
-    parser.add_argument("--strict", action="store_true",
-                        help="conll: refuse spans IOB2 cannot hold as they are (overlapping, or across a sentence break) "
-                             "instead of keeping the outer one or splitting it")
-    parser.add_argument("--clusters", type=Path, metavar="FILE",
-                        help="also write the clusters of same-as links across articles (and other links between "
-                             "articles) to FILE, one JSON line each")
-    parser.add_argument("--cluster-relation", default=CLUSTER_RELATION, metavar="NAME",
-                        help=f"the relation whose links form clusters (default: {CLUSTER_RELATION})")
+    parser.add_argument(
+        "--annotator", type=_names, default=frozenset(), metavar="NAME", help="only spans by these annotators"
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="conll: refuse spans IOB2 cannot hold as they are (overlapping, or across a sentence break) "
+        "instead of keeping the outer one or splitting it",
+    )
+    parser.add_argument(
+        "--clusters",
+        type=Path,
+        metavar="FILE",
+        help="also write the clusters of same-as links across articles (and other links between "
+        "articles) to FILE, one JSON line each",
+    )
+    parser.add_argument(
+        "--cluster-relation",
+        default=CLUSTER_RELATION,
+        metavar="NAME",
+        help=f"the relation whose links form clusters (default: {CLUSTER_RELATION})",
+    )
     return parser
 
 
@@ -142,25 +191,49 @@ def _import_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="broadsheet import",
         description=f"Read annotations into the database: {', '.join(FORMAT_NAMES[name] for name in READ_FORMATS)}, "
-                    "each file in the format it is in (said on stderr unless JSONL). JSONL is Broadsheet's export, "
-                    "Prodigy's text+spans or doccano's text+label; a clusters file (export --clusters) goes after "
-                    "the articles it links.",
+        "each file in the format it is in (said on stderr unless JSONL). JSONL is Broadsheet's export, "
+        "Prodigy's text+spans or doccano's text+label; a clusters file (export --clusters) goes after "
+        "the articles it links.",
     )
 
-    parser.add_argument("files", nargs="+", type=Path, metavar="FILE|FOLDER",
-                        help="JSONL, Label Studio JSON, CoNLL, UIMA CAS (XMI or JSON) or WebAnno TSV files, or folders "
-                             "of brat standoff (.txt and .ann pairs) or of XMI files")
+    parser.add_argument(
+        "files",
+        nargs="+",
+        type=Path,
+        metavar="FILE|FOLDER",
+        help="JSONL, Label Studio JSON, CoNLL, UIMA CAS (XMI or JSON) or WebAnno TSV files, or folders "
+        "of brat standoff (.txt and .ann pairs) or of XMI files",
+    )
     _db_argument(parser)
-    parser.add_argument("--from", dest="source_format", choices=READ_FORMATS + JSONL_FORMATS, metavar="FORMAT",
-                        help=f"read every file as this format ({', '.join(READ_FORMATS + JSONL_FORMATS)}) instead of "
-                             "detecting it")
-    parser.add_argument("--annotator", default=None, help="stored on spans that name no annotator (default: your user name)")
-    parser.add_argument("--as-suggestions", action="store_true",
-                        help="a model's predictions: the spans come in as suggestions, to accept or reject")
-    parser.add_argument("--label-map", type=_renaming, action="append", default=[], metavar="OLD=NEW",
-                        help="import spans labelled OLD as NEW (repeat for several)")
-    parser.add_argument("--labels", type=Path, metavar="FILE",
-                        help="a label schema: a span whose label (after --label-map) it does not name is skipped, named")
+    parser.add_argument(
+        "--from",
+        dest="source_format",
+        choices=READ_FORMATS + JSONL_FORMATS,
+        metavar="FORMAT",
+        help=f"read every file as this format ({', '.join(READ_FORMATS + JSONL_FORMATS)}) instead of detecting it",
+    )
+    parser.add_argument(
+        "--annotator", default=None, help="stored on spans that name no annotator (default: your user name)"
+    )
+    parser.add_argument(
+        "--as-suggestions",
+        action="store_true",
+        help="a model's predictions: the spans come in as suggestions, to accept or reject",
+    )
+    parser.add_argument(
+        "--label-map",
+        type=_renaming,
+        action="append",
+        default=[],
+        metavar="OLD=NEW",
+        help="import spans labelled OLD as NEW (repeat for several)",
+    )
+    parser.add_argument(
+        "--labels",
+        type=Path,
+        metavar="FILE",
+        help="a label schema: a span whose label (after --label-map) it does not name is skipped, named",
+    )
     return parser
 
 
@@ -176,13 +249,18 @@ def _validate_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="broadsheet validate",
-        description=f"Check what export writes, or import reads, told by what it holds: {', '.join(FORMAT_NAMES.values())}. "
+        description="Check what export writes, or import reads, told by what it holds: "
+        f"{', '.join(FORMAT_NAMES.values())}. "
         "JSONL (ours against its JSON Schema, Prodigy's, doccano's) with its offsets against the text and (with spaCy "
         "installed) spaCy's tokens; CoNLL's IOB2 tags; a brat folder's .ann files and annotation.conf; every other "
         "format's spans against its text.",
     )
-    parser.add_argument("file", type=Path, metavar="FILE|FOLDER",
-                        help="a file, or a folder (brat, UIMA), as export wrote it or import reads it")
+    parser.add_argument(
+        "file",
+        type=Path,
+        metavar="FILE|FOLDER",
+        help="a file, or a folder (brat, UIMA), as export wrote it or import reads it",
+    )
     return parser
 
 
@@ -195,13 +273,21 @@ def _compare_parser() -> argparse.ArgumentParser:
         "proposal), one column per outlet, each cell the outlet's words, offsets and values; and what each "
         "outlet alone reports.",
     )
-    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                        help="the articles to compare, as for the app (default: every article in the database)")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="the articles to compare, as for the app (default: every article in the database)",
+    )
     _db_argument(parser)
     parser.add_argument("--format", choices=FORMATS, default="md", help="md (default), csv, json or html (one page)")
     parser.add_argument("-o", "--output", default="-", metavar="FILE", help="where to write ('-': standard output)")
-    parser.add_argument("--proposed", action="store_true",
-                        help="also the rows Broadsheet proposes: the same actor, figure, quote or claim across outlets")
+    parser.add_argument(
+        "--proposed",
+        action="store_true",
+        help="also the rows Broadsheet proposes: the same actor, figure, quote or claim across outlets",
+    )
     parser.add_argument("--labels", type=Path, metavar="FILE", help="the label schema (its order orders the rows)")
     return parser
 
@@ -224,10 +310,17 @@ def _merge_parser() -> argparse.ArgumentParser:
         "with its annotator, pending; links and cluster names come along.",
     )
     parser.add_argument("databases", type=Path, nargs="+", metavar="DB.json", help="one per annotator")
-    parser.add_argument("-o", "--output", type=Path, required=True, metavar="ADJUDICATION.json",
-                        help="the new database (must not exist yet)")
-    parser.add_argument("--accept-agreed", action="store_true",
-                        help="spans every annotator tagged alike become one accepted span")
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        metavar="ADJUDICATION.json",
+        help="the new database (must not exist yet)",
+    )
+    parser.add_argument(
+        "--accept-agreed", action="store_true", help="spans every annotator tagged alike become one accepted span"
+    )
     return parser
 
 
@@ -245,20 +338,48 @@ def _add_parser() -> argparse.ArgumentParser:
         "captions) and metadata become a Markdown file with front matter in the corpus folder, which "
         "`broadsheet FOLDER` opens. The pages are kept beside them, compressed, in FOLDER/.pages.",
     )
-    parser.add_argument("sources", nargs="*", metavar="SOURCE",
-                        help="a URL (a page, or an RSS/Atom feed: every entry's page), a saved .html/.htm page or a "
-                             "folder of them, a feed file, or a web archive (.warc, .warc.gz: every HTML page in it)")
-    parser.add_argument("--to", type=Path, default=Path("articles"), metavar="DIR",
-                        help="the corpus folder (default: ./articles; made if missing)")
+    parser.add_argument(
+        "sources",
+        nargs="*",
+        metavar="SOURCE",
+        help="a URL (a page, or an RSS/Atom feed: every entry's page), a saved .html/.htm page or a "
+        "folder of them, a feed file, or a web archive (.warc, .warc.gz: every HTML page in it)",
+    )
+    parser.add_argument(
+        "--to",
+        type=Path,
+        default=Path("articles"),
+        metavar="DIR",
+        help="the corpus folder (default: ./articles; made if missing)",
+    )
     parser.add_argument("--timeout", type=_seconds, default=20.0, metavar="SECONDS", help="per request (default: 20)")
-    parser.add_argument("--retries", type=int, choices=range(10), default=2, metavar="N",
-                        help="tries more after a timeout or a busy server (5xx, 429), waiting longer each time (default: 2)")
-    parser.add_argument("--backoff", type=_seconds, default=1.0, metavar="SECONDS",
-                        help="the wait before the first retry, doubled for each one after (default: 1)")
-    parser.add_argument("--delay", type=_seconds, default=1.0, metavar="SECONDS",
-                        help="the least time between two requests to one site (default: 1)")
-    parser.add_argument("--re-extract", action="store_true",
-                        help="extract the folder's articles again from their kept pages, without the network")
+    parser.add_argument(
+        "--retries",
+        type=int,
+        choices=range(10),
+        default=2,
+        metavar="N",
+        help="tries more after a timeout or a busy server (5xx, 429), waiting longer each time (default: 2)",
+    )
+    parser.add_argument(
+        "--backoff",
+        type=_seconds,
+        default=1.0,
+        metavar="SECONDS",
+        help="the wait before the first retry, doubled for each one after (default: 1)",
+    )
+    parser.add_argument(
+        "--delay",
+        type=_seconds,
+        default=1.0,
+        metavar="SECONDS",
+        help="the least time between two requests to one site (default: 1)",
+    )
+    parser.add_argument(
+        "--re-extract",
+        action="store_true",
+        help="extract the folder's articles again from their kept pages, without the network",
+    )
     return parser
 
 
@@ -273,11 +394,19 @@ def _review_parser() -> argparse.ArgumentParser:
     parser.add_argument("--labels", type=Path, metavar="FILE", help="the label schema (for relabelling with 1-9)")
     parser.add_argument("--reviewer", default=None, help="the name stored on each decision (default: your user name)")
     parser.add_argument("--keymap", type=Path, metavar="FILE", help="a YAML file mapping binding ids to keys")
-    parser.add_argument("--disputes", action="store_true",
-                        help="adjudicate: where annotators differ (a database from merge), pick a version or reject all")
+    parser.add_argument(
+        "--disputes",
+        action="store_true",
+        help="adjudicate: where annotators differ (a database from merge), pick a version or reject all",
+    )
     for name in FILTER_FIELDS:
-        parser.add_argument(f"--{name}", action="append", default=[], metavar="VALUE",
-                            help=f"only annotations with this {name} (repeat or comma-separate for several)")
+        parser.add_argument(
+            f"--{name}",
+            action="append",
+            default=[],
+            metavar="VALUE",
+            help=f"only annotations with this {name} (repeat or comma-separate for several)",
+        )
     return parser
 
 
@@ -334,7 +463,9 @@ def load_keymap(path: Path | None) -> dict[str, str]:
     unknown = sorted(str(key) for key in data if key not in binding_ids())
     if unknown:
         raise UsageError(f"{path}: unknown binding id {unknown[0]!r} (the help screen lists the ids)")
-    wrong = next((key for key, value in data.items() if not isinstance(value, (str, int)) or isinstance(value, bool)), None)
+    wrong = next(
+        (key for key, value in data.items() if not isinstance(value, (str, int)) or isinstance(value, bool)), None
+    )
     if wrong is not None:
         raise UsageError(f"{path}: {wrong}: expected keys such as 'z' or 'ctrl+z,f2'")
     keymap = {str(key): str(value) for key, value in data.items()}
@@ -369,7 +500,9 @@ def _keymap_and_schema(args: argparse.Namespace) -> tuple[dict[str, str], LabelS
     clash = keymap_label_clash(keymap, schema)
     if clash is not None:
         key, binding_id, label = clash
-        raise UsageError(f"{args.keymap}: {binding_id}: key {key!r} is already the key of label {label!r} in {schema.source}")
+        raise UsageError(
+            f"{args.keymap}: {binding_id}: key {key!r} is already the key of label {label!r} in {schema.source}"
+        )
     return keymap, schema
 
 
@@ -385,8 +518,9 @@ def run_to_the_end(app: BroadsheetApp) -> None:
 def run_app(args: argparse.Namespace) -> int:
     url = next((path for path in args.paths if isinstance(path, str)), None)
     if url is not None:
-        raise UsageError(f"{url}: a web address; bring it in with `broadsheet add {url}`, "
-                         "then open the folder (./articles)")
+        raise UsageError(
+            f"{url}: a web address; bring it in with `broadsheet add {url}`, then open the folder (./articles)"
+        )
     with starting_up():
         from .app import BroadsheetApp
         from .session import Session
@@ -406,8 +540,9 @@ def run_app(args: argparse.Namespace) -> int:
         return EXIT_SKIPPED
     named = len(corpus.problems)
     with open_for_the_app(args.db or default_db_path()) as store:
-        session = Session(store, schema, args.annotator or default_annotator(), corpus.articles, corpus.problems, keymap,
-                          suggesters)
+        session = Session(
+            store, schema, args.annotator or default_annotator(), corpus.articles, corpus.problems, keymap, suggesters
+        )
         app = BroadsheetApp(session)
         run_to_the_end(app)
     for problem in corpus.problems[named:]:  # found while the app ran (text read on first use)
@@ -442,10 +577,12 @@ def _writes_outputs(command: Callable[[argparse.Namespace], int]) -> Callable[[a
 
 
 # The formats export cannot write to standard output, and what to give instead.
-_NOT_TO_STDOUT = {"brat": "brat writes a folder: give it with -o FOLDER",
-                  "labelstudio": "labelstudio writes two files: give the tasks' with -o FILE.json",
-                  "spacy": "spacy writes a binary DocBin: give it with -o FILE.spacy",
-                  "uima": "uima writes a folder: give it with -o FOLDER"}
+_NOT_TO_STDOUT = {
+    "brat": "brat writes a folder: give it with -o FOLDER",
+    "labelstudio": "labelstudio writes two files: give the tasks' with -o FILE.json",
+    "spacy": "spacy writes a binary DocBin: give it with -o FILE.spacy",
+    "uima": "uima writes a folder: give it with -o FOLDER",
+}
 _FOLDER_FORMATS = ("brat", "uima")
 
 
@@ -556,8 +693,10 @@ def run_export(args: argparse.Namespace) -> int:
     if args.with_rejected and args.gold:
         raise UsageError("--with-rejected with --gold: gold holds accepted spans only")
     if args.with_rejected and args.format not in STATUS_FORMATS:
-        raise UsageError(f"--with-rejected: {args.format} writes no status, so a rejected span would read as a label; "
-                         f"use --format {' or '.join(STATUS_FORMATS)}")
+        raise UsageError(
+            f"--with-rejected: {args.format} writes no status, so a rejected span would read as a label; "
+            f"use --format {' or '.join(STATUS_FORMATS)}"
+        )
     selection = ExportSelection(args.gold, args.labels, args.articles, args.annotator, args.with_rejected)
     overlaps = OverlapReport()
     _check_export_outputs(args)
@@ -574,8 +713,10 @@ def run_export(args: argparse.Namespace) -> int:
             write_file(args.clusters, lines.encode("utf-8"))
             say(f"wrote {len(clusters)} cluster(s) and link(s) across articles to {args.clusters}")
     for orphan in orphans:
-        say(f"not exported: orphaned {orphan.label} {orphan.text!r} in {orphan.article_id} "
-            "(the article's text changed and this text is gone)")
+        say(
+            f"not exported: orphaned {orphan.label} {orphan.text!r} in {orphan.article_id} "
+            "(the article's text changed and this text is gone)"
+        )
     for line in unmatched:
         say(line)
     say(f"exported {count} article(s) from {store.path}")
@@ -600,10 +741,15 @@ class MatchedFilters:
             yield article
 
     def unmatched(self, selection: ExportSelection, store: Store) -> list[str]:
-        lines = [f"--articles: no article {article_id!r} in {store.path}" for article_id in sorted(selection.articles)
-                 if article_id not in self.articles and store.stored_article(article_id) is None]
+        lines = [
+            f"--articles: no article {article_id!r} in {store.path}"
+            for article_id in sorted(selection.articles)
+            if article_id not in self.articles and store.stored_article(article_id) is None
+        ]
         lines += [f"--labels: no {label!r} span was exported" for label in sorted(selection.labels - self.labels)]
-        lines += [f"--annotator: no span by {name!r} was exported" for name in sorted(selection.annotators - self.annotators)]
+        lines += [
+            f"--annotator: no span by {name!r} was exported" for name in sorted(selection.annotators - self.annotators)
+        ]
         return lines
 
 
@@ -623,8 +769,10 @@ def run_import(args: argparse.Namespace) -> int:
             try:
                 report = _import_path(store, path, args, labels)
             except OSError as error:  # a database file could not be written: a full disk, a read-only folder
-                raise StoreError(f"{failure(error, doing='cannot write')}; what was imported before it is saved, "
-                                 f"and importing {path} again adds only the rest") from None
+                raise StoreError(
+                    f"{failure(error, doing='cannot write')}; what was imported before it is saved, "
+                    f"and importing {path} again adds only the rest"
+                ) from None
             for problem in report.problems:
                 say(f"skipped {problem}")
             skipped |= bool(report.problems)
@@ -634,7 +782,10 @@ def run_import(args: argparse.Namespace) -> int:
                 + (f", {report.links} link(s)" if report.links else "")
                 + (f", {report.duplicates} already there" if report.duplicates else "")
                 + (f", {report.ignored} example(s) answered 'ignore' left out" if report.ignored else "")
-                + "".join(f", {count} {kind}(s) left out (Broadsheet keeps none)" for kind, count in sorted(report.left_out.items()))
+                + "".join(
+                    f", {count} {kind}(s) left out (Broadsheet keeps none)"
+                    for kind, count in sorted(report.left_out.items())
+                )
             )
     return EXIT_SKIPPED if skipped else EXIT_OK
 
@@ -663,8 +814,10 @@ def run_validate(args: argparse.Namespace) -> int:
     for note in report.notes:
         say(note)
     verdict = "invalid" if report.errors else "valid"
-    say(f"{args.file}: {verdict}: {report.lines} line(s), {len(report.errors)} error(s), "
-        f"{len(report.warnings)} warning(s)")
+    say(
+        f"{args.file}: {verdict}: {report.lines} line(s), {len(report.errors)} error(s), "
+        f"{len(report.warnings)} warning(s)"
+    )
     return EXIT_SKIPPED if report.errors else EXIT_OK
 
 
@@ -708,12 +861,12 @@ def run_merge(args: argparse.Namespace) -> int:
         try:
             report = merge_into_new(sources, args.output, args.accept_agreed)
         except OSError as error:
-            raise StoreError(f"{failure(error, doing='cannot write')}; nothing was merged, "
-                             f"and no part of {args.output} was left") from None
+            raise StoreError(
+                f"{failure(error, doing='cannot write')}; nothing was merged, and no part of {args.output} was left"
+            ) from None
     report_texts_differ(report.skipped)
     agreed = f"{report.agreed} agreed by all" + (" (accepted)" if args.accept_agreed else "")
-    say(f"{args.output}: {report.spans} span(s) in {report.articles} article(s), {agreed}, "
-        f"{report.links} link(s)")
+    say(f"{args.output}: {report.spans} span(s) in {report.articles} article(s), {agreed}, {report.links} link(s)")
     return EXIT_SKIPPED if report.skipped else EXIT_OK
 
 
@@ -763,8 +916,11 @@ def run_compare(args: argparse.Namespace) -> int:
             from annotations.proposals.confirm import open_proposals
 
             kinds = schema.proposers
-            proposals = open_proposals(store, propose(((article.id, article.text) for article in articles), kinds, kinds),
-                                       schema.cluster_relation)  # not those the analyst turned down
+            proposals = open_proposals(
+                store,
+                propose(((article.id, article.text) for article in articles), kinds, kinds),
+                schema.cluster_relation,
+            )  # not those the analyst turned down
         comparison = build_comparison(store, articles, schema.names, proposals)
     page = render(comparison, args.format)
     if args.output == "-":
@@ -773,8 +929,10 @@ def run_compare(args: argparse.Namespace) -> int:
     else:
         write_file(Path(args.output), page.encode("utf-8"))
     proposed = sum(row.status == "proposed" for row in comparison.rows)
-    say(f"compared {len(articles)} article(s): {len(comparison.rows) - proposed} confirmed row(s)"
-        + (f", {proposed} proposed" if args.proposed else ""))
+    say(
+        f"compared {len(articles)} article(s): {len(comparison.rows) - proposed} confirmed row(s)"
+        + (f", {proposed} proposed" if args.proposed else "")
+    )
     return EXIT_SKIPPED if args.paths and corpus.problems else EXIT_OK
 
 
@@ -799,9 +957,11 @@ def _add_sources(args: argparse.Namespace) -> int:
     fetcher = Fetcher(timeout=args.timeout, retries=args.retries, backoff=args.backoff, delay=args.delay)
     with progress_bar("Adding articles") as progress:
         report = add_sources(args.sources, args.to, fetcher, say, progress)
-    say(f"added {counted(report.added, 'article')} to {args.to}"
+    say(
+        f"added {counted(report.added, 'article')} to {args.to}"
         + (f"; {report.already} already there" if report.already else "")
-        + (f"; {len(report.failures)} failed" if report.failures else ""))
+        + (f"; {len(report.failures)} failed" if report.failures else "")
+    )
     return EXIT_SKIPPED if report.failures else EXIT_OK
 
 

@@ -50,9 +50,18 @@ if TYPE_CHECKING:
     from ..reattach import Reattachment
 
 __all__ = [
-    "HISTORY_LIMIT", "ArticleChangedError", "Change", "DatabaseLocked", "ReadArticle", "ReadOnlyError", "Record", "Step",
-    "Store", "StoreError",
-    "StoredArticle", "database_parts",
+    "HISTORY_LIMIT",
+    "ArticleChangedError",
+    "Change",
+    "DatabaseLocked",
+    "ReadArticle",
+    "ReadOnlyError",
+    "Record",
+    "Step",
+    "Store",
+    "StoreError",
+    "StoredArticle",
+    "database_parts",
 ]
 
 FORMAT_VERSION = 1
@@ -122,7 +131,9 @@ class Store:
             self.shard_dir.mkdir(exist_ok=True)
             for name in self._folder.names():
                 if name.startswith(".") and name.endswith(".tmp"):
-                    (self.shard_dir / name).unlink(missing_ok=True)  # a write cut short by a crash; the real file is intact
+                    (self.shard_dir / name).unlink(
+                        missing_ok=True
+                    )  # a write cut short by a crash; the real file is intact
 
     def close(self) -> None:
         """Write what write-behind holds, and let go. If that write fails, the change is safe
@@ -132,8 +143,10 @@ class Store:
             if not self.read_only:
                 self._folder.compact()
         except OSError as error:
-            raise StoreError(f"{failure(error, doing='cannot write')}; the last change is kept in the undo log "
-                             f"({self._steps.log.path}) and written to its file when the database is next opened") from None
+            raise StoreError(
+                f"{failure(error, doing='cannot write')}; the last change is kept in the undo log "
+                f"({self._steps.log.path}) and written to its file when the database is next opened"
+            ) from None
         finally:
             self._steps.log.close()
             release_lock(self._lock_fd)
@@ -189,8 +202,10 @@ class Store:
         except (OSError, UnicodeDecodeError) as error:
             raise StoreError(f"{path}: cannot read the stored article text: {error}") from None
         if expected_hash is not None and text_hash(text) != expected_hash:
-            raise StoreError(f"{path}: the stored article text is damaged (its hash is not the one recorded "
-                             f"in {path.with_suffix('.json').name}); restore it from the article's source file")
+            raise StoreError(
+                f"{path}: the stored article text is damaged (its hash is not the one recorded "
+                f"in {path.with_suffix('.json').name}); restore it from the article's source file"
+            )
         return text
 
     def reattach(self, article: Article) -> Reattachment | None:
@@ -211,7 +226,9 @@ class Store:
         report.article_id = article.id
         atomic_write(self._folder.text_path(article.id), article.text.encode("utf-8"))  # the old text stays in .txt.bak
         with shard.writing():
-            shard.article_table.update({"text_hash": article.text_hash, "meta": dict(article.meta), "source": article.source})
+            shard.article_table.update(
+                {"text_hash": article.text_hash, "meta": dict(article.meta), "source": article.source}
+            )
             for span in spans:
                 shard.put(span)
         if self._steps.history is not None:
@@ -245,7 +262,10 @@ class Store:
         (an import, a merge or new suggestions, not a keystroke: the undo log is left alone).
         Each must lie inside the article's text."""
         for annotation in annotations:
-            if annotation.article_id != article.id or article.text[annotation.start : annotation.end] != annotation.text:
+            if (
+                annotation.article_id != article.id
+                or article.text[annotation.start : annotation.end] != annotation.text
+            ):
                 raise ValueError(f"annotation {annotation.id} does not match the text of article {article.id!r}")
         self.flush()
         shard = self._folder.shard(article.id)
@@ -264,8 +284,13 @@ class Store:
         self._do_step(Step((Change(annotation.article_id, annotation, changed),)))
         return changed
 
-    def add_spans(self, spans_by_article: list[tuple[Article, list[Annotation]]], name: str,
-                  links: Iterable[Link] = (), changed: Iterable[tuple[Annotation, Annotation]] = ()) -> Step:
+    def add_spans(
+        self,
+        spans_by_article: list[tuple[Article, list[Annotation]]],
+        name: str,
+        links: Iterable[Link] = (),
+        changed: Iterable[tuple[Annotation, Annotation]] = (),
+    ) -> Step:
         """Add spans to one or more articles, and ``links`` (between them or older spans),
         and replace the spans ``changed`` (before, after), as one undo step called ``name``."""
         articles = {article.id: article for article, _ in spans_by_article}
@@ -312,7 +337,8 @@ class Store:
             return spans[span_id]
 
         kept = [
-            link for link in (self.links() if links is None else links)
+            link
+            for link in (self.links() if links is None else links)
             if link.status == "accepted" and span(link.head_article, link.head) and span(link.child_article, link.child)
         ]
         return kept, {span_id: found for span_id, found in spans.items() if found is not None}
@@ -431,7 +457,9 @@ class Store:
         record = None if shard is None else shard.article_record()
         if shard is None or record is None:
             return None
-        return StoredArticle(record["id"], record.get("meta", {}), record.get("source", ""), record["text_hash"]), shard.annotations()
+        return StoredArticle(
+            record["id"], record.get("meta", {}), record.get("source", ""), record["text_hash"]
+        ), shard.annotations()
 
     def stored_text(self, stored: StoredArticle) -> str:
         """The text of an article read with article_once, checked against its hash."""

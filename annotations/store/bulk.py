@@ -47,7 +47,9 @@ class _NewArticle:
         """The file's tables, as Shard would write them: the article's record, its spans numbered from 1."""
         tables: dict = {"article": {"1": self.record}}
         if self.annotations:
-            tables["annotations"] = {str(number): span.to_record() for number, span in enumerate(self.annotations.values(), 1)}
+            tables["annotations"] = {
+                str(number): span.to_record() for number, span in enumerate(self.annotations.values(), 1)
+            }
         return tables
 
 
@@ -121,7 +123,10 @@ class BulkImport:
         else:
             check_same_text(new.record, article)
         for annotation in annotations:
-            if annotation.article_id != article.id or article.text[annotation.start : annotation.end] != annotation.text:
+            if (
+                annotation.article_id != article.id
+                or article.text[annotation.start : annotation.end] != annotation.text
+            ):
                 raise ValueError(f"annotation {annotation.id} does not match the text of article {article.id!r}")
             new.annotations[annotation.id] = annotation
 
@@ -129,9 +134,16 @@ class BulkImport:
         """A new article, in the batch (which is written first if full)."""
         if len(self._new) >= BATCH_ARTICLES or self._size >= BATCH_BYTES:
             self.write()
-        record = {"id": article.id, "meta": dict(article.meta), "source": article.source, "text_hash": article.text_hash}
+        record = {
+            "id": article.id,
+            "meta": dict(article.meta),
+            "source": article.source,
+            "text_hash": article.text_hash,
+        }
         folder = self._folder
-        new = _NewArticle(folder.shard_path(article.id), folder.text_path(article.id), record, article.text.encode("utf-8"))
+        new = _NewArticle(
+            folder.shard_path(article.id), folder.text_path(article.id), record, article.text.encode("utf-8")
+        )
         self._new[article.id] = new
         self._size += len(new.text)
         return new

@@ -18,7 +18,12 @@ from .history import History
 from .records import Change
 
 # The files of links, cluster names and dismissed proposals, in the .d folder (spans: one file per article).
-_RECORD_FILES = {"link": "_links.json", "name": "_cluster_names.json", "dismissal": "_dismissed.json", "done": "_done.json"}
+_RECORD_FILES = {
+    "link": "_links.json",
+    "name": "_cluster_names.json",
+    "dismissal": "_dismissed.json",
+    "done": "_done.json",
+}
 
 
 def _shard_name(article_id: str) -> str:
@@ -178,7 +183,9 @@ class Folder:
 
     def _file_of(self, change: Change) -> Path:
         """The path of the file that holds ``change``'s record."""
-        return self.shard_path(change.article_id) if change.kind == "span" else self.directory / _RECORD_FILES[change.kind]
+        return (
+            self.shard_path(change.article_id) if change.kind == "span" else self.directory / _RECORD_FILES[change.kind]
+        )
 
     def compact(self) -> None:
         """Fold each open file's tail of changes into it (see storage.py): the files closed
