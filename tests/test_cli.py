@@ -121,12 +121,14 @@ def test_progress_bars_show_on_a_terminal_and_stay_quiet_when_piped(tmp_path):
         "".join(
             json.dumps({"text": f"Article {n} on the strikes.", "spans": [{"start": 0, "end": 7, "label": "actor"}]})
             + "\n"
-            for n in range(1500)
+            for n in range(
+                15_000
+            )  # over PROGRESS_DELAY of work even in bulk: 1,500 lines could end sooner, with no bar
         )
     )
     piped = broadsheet("import", str(lines), "--db", str(tmp_path / "piped.json"))
     assert piped.returncode == 0
-    assert piped.stderr == f"broadsheet: {lines}: 1500 span(s) imported into 1500 new article(s)\n"
+    assert piped.stderr == f"broadsheet: {lines}: 15000 span(s) imported into 15000 new article(s)\n"
     terminal = Terminal(
         [sys.executable, "-m", "tui.cli", "import", str(lines), "--db", str(tmp_path / "tty.json")], 100, 10, cwd=ROOT
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -113,3 +114,15 @@ def test_a_line_validate_passes_without_the_schema_is_one_the_schema_passes():
             passed += 1
             assert not list(validator.iter_errors(mutated)), mutated
     assert 0 < passed < 3000
+
+
+def test_a_database_copied_without_its_folder_exports_no_article(tmp_path):
+    db_path = tmp_path / "db.json"
+    imported = broadsheet(
+        "import", "--db", str(db_path), str(Path(__file__).with_name("golden") / "export-input.jsonl")
+    )
+    assert imported.returncode == 0, imported.stderr
+    shutil.rmtree(db_path.with_name("db.json.d"))
+    result = broadsheet("export", "--db", str(db_path))
+    assert (result.returncode, result.stdout) == (0, b"")
+    assert result.stderr.decode() == f"broadsheet: exported 0 article(s) from {db_path}\n"

@@ -92,9 +92,8 @@ class Folder:
         file read afresh and not kept (None: never annotated). Reading many articles in turn
         so holds one at a time."""
         shard = self._shards.get(article_id)
-        if shard is not None or not self.shard_path(article_id).exists():
-            return shard
-        return self._read_once(self.shard_path(article_id))
+        path = self.shard_path(article_id)
+        return shard if shard is not None or not path.exists() else self._read_once(path)
 
     def _read_once(self, path: Path) -> Shard:
         try:
@@ -107,7 +106,11 @@ class Folder:
         file kept open: each read from its file's name where the name spells it whole, else
         from the file, read once."""
         ids = {article_id for article_id, shard in self._shards.items() if shard.article_record() is not None}
-        for name in os.listdir(self.directory):
+        try:
+            names = os.listdir(self.directory)
+        except FileNotFoundError:  # a database copied without its folder: no article file
+            names = []
+        for name in names:
             if name.endswith(".json") and not name.startswith(("_", ".")):
                 article_id = _named_id(name[:-5])
                 if article_id is None:
