@@ -227,3 +227,14 @@ def test_an_import_killed_at_random_moments_finishes_when_run_again(tmp_path, la
     assert exports[0].stdout.count(b"\n") == LARGE
     assert not list(db_path.with_name(db_path.name + ".d").glob(".*.tmp"))
     shutil.rmtree(whole.with_name(whole.name + ".d"))
+
+
+def test_the_articles_an_import_adds_are_listed_by_the_store_that_imported_them(tmp_path, db_path):
+    from annotations.importing import import_jsonl
+
+    lines = tmp_path / "in.jsonl"
+    lines.write_text("".join(json.dumps({"text": f"Article {n}.", "meta": {"id": f"a{n}"}}) + "\n" for n in range(3)))
+    with Store.open(db_path) as store:
+        assert store.article_keys() == []  # listed once, before the import
+        import_jsonl(store, lines, "me")
+        assert [key.rsplit("-", 1)[0] for key in store.article_keys()] == ["a0", "a1", "a2"]  # by file name

@@ -173,6 +173,7 @@ class BulkImport:
         writes += [(new.path, dumps(new.tables()), False) for new in self._new.values()]
         if writes:
             atomic_write_all(writes)
+            self._folder.added_files()
         self._new, self._size, self._looked = {}, 0, None  # what was looked up as new is stored now
         for records in self._held.values():
             records.write_held()

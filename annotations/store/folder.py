@@ -141,6 +141,10 @@ class Folder:
             self._names = os.listdir(self.directory)
         return self._names
 
+    def added_files(self) -> None:
+        """New files were written: the next ``names`` lists the folder again."""
+        self._names = None
+
     def article_keys(self) -> list[str]:
         """The names of the article files, sorted (an article's id names the same in every database)."""
         return sorted(name[:-5] for name in self.names() if name.endswith(".json") and not name.startswith("_"))
@@ -163,7 +167,7 @@ class Folder:
             check_same_text(record, article)
             return
         atomic_write(self.text_path(article.id), article.text.encode("utf-8"), keep_backup=False)
-        self._names = None  # a new article: its files are new names
+        self.added_files()  # a new article: its files are new names
         shard.article_table.insert(
             {"id": article.id, "meta": dict(article.meta), "source": article.source, "text_hash": article.text_hash}
         )
