@@ -46,6 +46,7 @@ SHAPES = {
     "prodigy": "Prodigy JSONL",
     "doccano": "doccano JSONL",
     "doccano-entities": "doccano relation-extraction or intent JSONL",
+    "clusters": "Broadsheet clusters JSONL (export --clusters)",
 }
 _ANSWERS = ("accept", "reject", "ignore")
 
@@ -57,6 +58,8 @@ def shape_of(record: dict) -> str:
         return "doccano"
     if "spans" not in record and isinstance(record.get("entities"), list):
         return "doccano-entities"
+    if "relation" in record and "text" not in record:
+        return "clusters"
     meta = record.get("meta")
     if isinstance(meta, dict) and "id" in meta and "answer" not in record:
         return "broadsheet"
@@ -220,6 +223,40 @@ def _doccano_entities(where: str, record: dict, validator, report: ValidationRep
     return _checked(where, problem, spans, report)
 
 
+def _clusters(where: str, record: dict, validator, report: ValidationReport) -> list[dict] | None:
+    """A line of export --clusters: spans across articles (each with its article id and
+    text, no article text to check them against) and the links between them."""
+    spans = record.get("spans")
+    problem = None if isinstance(record.get("relation"), str) else "'relation' must be a string"
+    if not (isinstance(spans, list) and len(spans) >= 2 and all(isinstance(span, dict) for span in spans)):
+        problem = problem or "'spans' must be a list of two or more objects"
+    else:
+        problem = problem or _misshapen(spans, "span")
+        ids = {span.get("id") for span in spans}
+        bad = next(
+            (
+                number
+                for number, span in enumerate(spans, start=1)
+                if not (
+                    isinstance(span.get("article_id"), str)
+                    and isinstance(span.get("text"), str)
+                    and 0 <= span["start"] < span["end"]
+                )
+            ),
+            None,
+        )
+        if problem is None and bad is not None:
+            problem = f"span {bad}: needs an article_id, a text and start < end"
+        links = record.get("links", [])
+        if problem is None and not (
+            isinstance(links, list)
+            and all(isinstance(link, dict) and link.get("head") in ids and link.get("child") in ids for link in links)
+        ):
+            problem = "'links' must join spans of the line"
+    _checked(where, problem, [], report)
+    return None  # no article text here to check the offsets against
+
+
 def _misshapen(spans: list[dict], name: str) -> str | None:
     """The first span without integer offsets and a text label, named as its format calls it."""
     bad = next((index for index, span in enumerate(spans, start=1) if not _span_shape(span)), None)
@@ -238,7 +275,13 @@ def _checked(where: str, problem: str | None, spans: list[dict], report: Validat
     return spans
 
 
-_CHECKS = {"broadsheet": _ours, "prodigy": _prodigy, "doccano": _doccano, "doccano-entities": _doccano_entities}
+_CHECKS = {
+    "broadsheet": _ours,
+    "prodigy": _prodigy,
+    "doccano": _doccano,
+    "doccano-entities": _doccano_entities,
+    "clusters": _clusters,
+}
 
 
 def _check_spans(where: str, record: dict, spans: list[dict], nlp, report: ValidationReport) -> None:

@@ -373,3 +373,26 @@ def test_a_file_read_as_brat_is_named_as_not_a_folder(tmp_path, db_path):
     path.write_text("-DOCSTART- -X- O O\n")
     [document] = brat_documents(path)
     assert document.problems == [f"{path}: not a folder; brat standoff is a folder of .txt and .ann files"]
+
+
+def test_validate_reads_the_clusters_file_export_writes_and_names_a_broken_one(seeds, tmp_path, db_path):
+    from annotations.export import cluster_records
+    from annotations.validate import validate_path
+
+    from .test_links import TOLLS, by_id, link_chain
+    from .test_store import tag
+
+    articles = by_id(seeds)
+    with Store.open(db_path) as store:
+        link_chain(store, [tag(store, articles[article_id], phrase, "figure") for article_id, phrase in TOLLS.items()])
+        records = cluster_records(store)
+    clusters = tmp_path / "clusters.jsonl"
+    clusters.write_text("".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records), encoding="utf-8")
+    report = validate_path(clusters)
+    assert report.errors == [] and report.notes[0] == (
+        f"{clusters}: read as Broadsheet clusters JSONL (export --clusters) (1 line(s))"
+    )
+    records[0]["spans"][1]["end"] = records[0]["spans"][1]["start"]
+    records[0]["links"][0]["child"] = "nobody"
+    clusters.write_text(json.dumps(records[0]) + "\n", encoding="utf-8")
+    assert validate_path(clusters).errors == [f"{clusters}:1: span 2: needs an article_id, a text and start < end"]
