@@ -16,6 +16,8 @@ from annotations.importing import import_jsonl
 from annotations.review import decide
 from annotations.store import Store
 
+from .test_formats import cli
+
 HARD = Article("hard", "Iran’s “Quds Force” 🇺🇸 spoke.\n\n中文报道 said Kataib Hezbollah fired 30 rockets.\nEnd.")
 EMPTY = Article("empty", "Nothing to tag in this one.")
 # (text, occurrence, label): nested, overlapping, across a paragraph break, emoji and CJK, curly quotes.
@@ -176,11 +178,6 @@ def test_a_brat_folder_comes_back_with_its_spans_fragments_and_relations(hard_db
 
 
 def test_brat_import_names_what_it_cannot_take_and_the_cli_says_what_it_left_out(tmp_path, db_path):
-    import subprocess
-    import sys
-
-    from .conftest import ROOT
-
     folder = tmp_path / "corpus"
     folder.mkdir()
     (folder / "a.txt").write_text("Hoffman said it. Esper agreed.")
@@ -190,13 +187,7 @@ def test_brat_import_names_what_it_cannot_take_and_the_cli_says_what_it_left_out
     )
     (folder / "b.txt").write_text("Pompeo spoke.")
     (folder / "b.ann").write_text("T1\tactor 0 6\tPompeo\nR1\tsaid-by Arg1:T1 Arg2:T1\n")
-    result = subprocess.run(
-        [sys.executable, "-m", "tui.cli", "import", str(folder), "--db", str(db_path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-    )
+    result = cli("import", str(folder), "--db", str(db_path))
     assert result.returncode == 1
     errors = result.stderr.splitlines()
     assert (
@@ -275,29 +266,8 @@ def test_a_docbin_holds_every_span_at_its_offsets_and_the_ones_that_overlap_none
     import spacy
     from spacy.tokens import DocBin
 
-    from .conftest import ROOT
-
     out = tmp_path / "train.spacy"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tui.cli",
-            "export",
-            "--db",
-            str(hard_db),
-            "--format",
-            "spacy",
-            "-o",
-            str(out),
-            "--spans-key",
-            "claims",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-    )
+    result = cli("export", "--db", str(hard_db), "--format", "spacy", "-o", str(out), "--spans-key", "claims")
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines() == [
         "broadsheet: 5 span(s) overlap another: in doc.spans['claims'] only, not in doc.ents",
@@ -344,21 +314,10 @@ def test_each_format_is_told_from_what_the_file_holds(hard_db, tmp_path, fmt):
 
 
 def test_importing_a_folder_of_articles_says_to_open_it_instead(tmp_path, db_path):
-    import subprocess
-    import sys
-
-    from .conftest import ROOT
-
     folder = tmp_path / "articles"
     folder.mkdir()
     (folder / "a.md").write_text("---\noutlet: Reuters\n---\nHoffman spoke.\n")
-    result = subprocess.run(
-        [sys.executable, "-m", "tui.cli", "import", str(folder), "--db", str(db_path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-    )
+    result = cli("import", str(folder), "--db", str(db_path))
     assert result.returncode == 1
     assert (
         f"broadsheet: skipped {folder}: no brat (.ann) or UIMA (.xmi) file in it; to annotate a folder of "
