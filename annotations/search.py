@@ -36,9 +36,12 @@ def _folded_char(char: str) -> str:
 
 def fold(text: str) -> tuple[str, list[int] | None]:
     """``text`` folded, and for each folded character the offset in ``text`` it comes from
-    (None when they are the same: ASCII text, the common case, is its own fold)."""
-    if text.isascii():
-        return text, None
+    (None when they keep their places: text whose only non-ASCII characters are quotes and
+    dashes, the common case, folds one for one, in C; folding 5 MB of news a character at
+    a time took 1.8 s, measured)."""
+    typeset = text.translate(_TYPESET)  # one character for one
+    if typeset.isascii():
+        return typeset, None
     folded, origin = [], []
     for offset, char in enumerate(text):
         part = _folded_char(char)
@@ -47,13 +50,18 @@ def fold(text: str) -> tuple[str, list[int] | None]:
     return "".join(folded), origin
 
 
+# n and N search the article they searched before: its fold is kept (a string's hash is
+# computed once). Two, not more: the offsets of a 5 MB article are tens of megabytes.
+_folded_article = lru_cache(maxsize=2)(fold)
+
+
 def find_matches(text: str, query: str) -> list[tuple[int, int]]:
     """The places of ``query`` in ``text``, as (start, end) offsets of ``text``."""
     query, _ = fold(query)
     if not query:
         return []
     flags = 0 if any(char.isupper() for char in query) else re.IGNORECASE
-    folded, origin = fold(text)
+    folded, origin = _folded_article(text)
     spans = [match.span() for match in re.finditer(re.escape(query), folded, flags)]
     if origin is None:
         return spans
