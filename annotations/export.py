@@ -123,8 +123,8 @@ def exported_articles(
         found = store.article_once(article_id)  # one article in memory at a time
         if found is None:
             continue
-        stored, annotations = found
-        spans = [span for span in annotations if selection.keeps(span)]
+        stored = found.stored
+        spans = [span for span in found.annotations if selection.keeps(span)]
         if any(span.orphaned for span in spans):
             if orphans is not None:
                 orphans.extend(span for span in spans if span.orphaned)
@@ -148,7 +148,7 @@ def exported_articles(
             (link for link in links_within.get(article_id, []) if exported.issuperset(link.ends())),
             key=lambda link: (position[link.head], position[link.child], link.label, link.created, link.id),
         )
-        yield ExportedArticle(article_id, store.stored_text(stored), meta, spans, relations)
+        yield ExportedArticle(article_id, found.text, meta, spans, relations)
 
 
 def link_record(link: Link) -> dict:

@@ -37,11 +37,30 @@ def shard_files(db_path: Path) -> list[Path]:
     )
 
 
+def packed_lines(db_path: Path) -> dict[str, dict]:
+    """Each packed article's line (key, tables, text), by key, as the packs' indexes list
+    them, read with plain json: complete index lines only, a later pack's over an earlier's."""
+    lines = {}
+    for index in sorted(db_path.with_name(db_path.name + ".d").glob("_pack-*.index")):
+        pack = index.with_suffix(".jsonl").read_bytes()
+        data = index.read_bytes()
+        for batch in data[: data.rfind(b"\n") + 1].splitlines():
+            for key, (offset, length, _) in json.loads(batch).items():
+                lines[key] = json.loads(pack[offset : offset + length])
+    return lines
+
+
+def saved_tables(db_path: Path) -> dict[str, dict]:
+    """Each article's tables as written on disk, by key: its own file's, else its pack line's."""
+    tables = {key: line["tables"] for key, line in packed_lines(db_path).items()}
+    tables.update((path.stem, json.loads(path.read_text(encoding="utf-8"))) for path in shard_files(db_path))
+    return tables
+
+
 def saved_annotations(db_path: Path) -> list[dict]:
     """Every annotation as written on disk, read back with plain json (no Broadsheet code)."""
     found = []
-    for path in shard_files(db_path):
-        tables = json.loads(path.read_text(encoding="utf-8"))
+    for tables in saved_tables(db_path).values():
         found.extend(tables.get("annotations", {}).values())
     return sorted(found, key=lambda record: (record["article_id"], record["start"], record["end"]))
 

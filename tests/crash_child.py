@@ -14,6 +14,8 @@ from pathlib import Path
 from annotations.articles import Article
 from annotations.store import Store
 
+WORDS = "militia strikes Pentagon Hezbollah contractor rocket Kirkuk Baghdad statement forces".split()
+
 
 def make_article(number: int, words: list[str]) -> Article:
     """The same id always has the same text, whichever round makes it."""
@@ -38,9 +40,8 @@ def undo_redo_forever(store: Store, articles: list[Article], rng: random.Random)
 
 def main(db_path: str, seed: int) -> None:
     rng = random.Random(seed)
-    words = "militia strikes Pentagon Hezbollah contractor rocket Kirkuk Baghdad statement forces".split()
     # Articles of a few sizes, some new in every round, so first writes of an article get killed too.
-    articles = [make_article(number, words) for number in range(seed % 7, seed % 7 + 12)]
+    articles = [make_article(number, WORDS) for number in range(seed % 7, seed % 7 + 12)]
     with Store.open(Path(db_path)) as store:
         if "--write-behind" in sys.argv:
             store.write_behind = lambda: None  # flush() below, after the report, as the app's is after the paint

@@ -21,7 +21,7 @@ from annotations.articles import Article
 from annotations.model import Annotation
 from annotations.store import Store
 
-from .conftest import ROOT, saved_annotations
+from .conftest import ROOT, packed_lines, saved_annotations
 
 WORDS = "militia strikes Pentagon Kataib Hezbollah contractor rocket Kirkuk Baghdad statement forces said the".split()
 SPANS_PER_LINE = 10
@@ -73,7 +73,7 @@ def broadsheet(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
 
 def traced_import(folder: Path, count: int) -> tuple[list[str], list[str]]:
     """Import ``count`` lines into a new database under strace: the sync calls it made, and
-    the names of the article files (.json, .txt) it renamed into place."""
+    the names of the files it created in the database's folder."""
     folder.mkdir()
     wire, trace, db_path = write_lines(folder / "wire.jsonl", count), folder / "trace", folder / "db.json"
     traced = subprocess.run(
@@ -83,7 +83,7 @@ def traced_import(folder: Path, count: int) -> tuple[list[str], list[str]]:
             "-o",
             str(trace),
             "-e",
-            "trace=fsync,fdatasync,syncfs,sync,rename,renameat,renameat2",
+            "trace=fsync,fdatasync,syncfs,sync,openat",
             sys.executable,
             "-m",
             "tui.cli",
@@ -100,22 +100,28 @@ def traced_import(folder: Path, count: int) -> tuple[list[str], list[str]]:
     assert len(saved_annotations(db_path)) == count * SPANS_PER_LINE
     calls = trace.read_text().splitlines()
     syncs = [call for call in calls if "sync" in call.split("(")[0]]
-    renamed = [
-        Path(call.split('"')[3]).name for call in calls if "rename" in call.split("(")[0] and call.count('"') >= 4
-    ]
-    return syncs, [name for name in renamed if name.startswith("story-")]
+    created = {
+        Path(call.split('"')[1]).name
+        for call in calls
+        if "openat(" in call and "O_CREAT" in call and ".json.d/" in call and "= -1" not in call
+    }
+    created = {name for name in created if not name.endswith(".tmp")}  # named by the process
+    return syncs, sorted(created)
 
 
-def test_an_import_makes_its_files_durable_a_batch_at_a_time(tmp_path):
+def test_an_import_makes_its_articles_durable_a_batch_at_a_time_in_one_pack(tmp_path):
     few_syncs, few_files = traced_import(tmp_path / "few", 2)
     syncs, files = traced_import(tmp_path / "many", 50)
-    # As many syncs for 50 articles as for 2 (the database's own files, and one for the batch);
-    # today's import synced each article's two files and their folder: 200 more.
+    # As many syncs for 50 articles as for 2 (the database's own files, and the batch's two);
+    # the import before packs created two files an article and synced them: 100 files more.
     assert len(syncs) == len(few_syncs) <= 12, syncs
-    assert len(few_files) == 4 and len(files) == 100 == len(set(files))  # each file written once
+    assert files == few_files
+    assert {"_pack-000001.jsonl", "_pack-000001.index"} <= set(files)
+    assert not [name for name in files if name.startswith("story-")]  # no file an article
+    assert len(packed_lines(tmp_path / "many" / "db.json")) == 50
 
 
-def test_an_article_file_written_in_bulk_is_the_file_a_single_import_writes(tmp_path):
+def test_an_article_packed_in_bulk_holds_what_a_single_import_writes_to_its_files(tmp_path):
     articles = []
     for number in range(3):
         line = article_line(number)
@@ -144,12 +150,32 @@ def test_an_article_file_written_in_bulk_is_the_file_a_single_import_writes(tmp_
         for article, spans in articles:
             bulk.import_spans(article, spans)
         bulk.import_spans(Article("spanless", "Nothing here."), [])
-    one_folder, bulk_folder = (path.with_name(path.name + ".d") for path in (one_at_a_time, in_bulk))
-    names = sorted(path.name for path in one_folder.iterdir() if path.suffix in (".json", ".txt"))
-    assert names == sorted(path.name for path in bulk_folder.iterdir() if path.suffix in (".json", ".txt"))
-    assert len(names) == 8
-    for name in names:
-        assert (bulk_folder / name).read_bytes() == (one_folder / name).read_bytes(), name
+    one_folder = one_at_a_time.with_name("one.json.d")
+    files = sorted(path.stem for path in one_folder.glob("*.json") if not path.name.startswith("_"))
+    packed = packed_lines(in_bulk)
+    assert sorted(packed) == files and len(files) == 4
+    for key in files:
+        assert packed[key]["tables"] == json.loads((one_folder / f"{key}.json").read_bytes()), key
+        assert packed[key]["text"] == (one_folder / f"{key}.txt").read_text(encoding="utf-8"), key
+
+
+def test_a_packed_article_gets_its_own_files_on_its_first_change_and_reads_the_same(tmp_path):
+    wire, db_path = write_lines(tmp_path / "wire.jsonl", 3), tmp_path / "db.json"
+    assert broadsheet("import", "--db", str(db_path), str(wire)).returncode == 0
+    folder = db_path.with_name("db.json.d")
+    before = saved_annotations(db_path)
+    with Store.open(db_path) as store:
+        article = Article("story-000001", store.article_text("story-000001"))
+        store.add(article, 0, len(article.text.split(" ")[0]), "actor", "ana")
+    assert [path.name for path in folder.glob("story-*")] != []  # its own file and text now
+    own = [path for path in folder.glob("story-000001-*.json")]
+    assert len(own) == 1 and own[0].with_suffix(".txt").read_text(encoding="utf-8") == article.text
+    after = saved_annotations(db_path)
+    assert len(after) == len(before) + 1 and all(record in after for record in before)
+    with Store.open(db_path) as store:
+        assert store.article_text("story-000001") == article.text
+        assert len(store.annotations("story-000001")) == SPANS_PER_LINE + 1
+        assert [store.read_article(key).id for key in store.article_keys()] == [f"story-{n:06d}" for n in range(3)]
 
 
 def test_a_line_that_gives_an_article_of_the_batch_another_text_is_named_and_skipped(tmp_path):

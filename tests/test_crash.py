@@ -51,9 +51,26 @@ def run_until_killed(db_path: Path, seed: int, delay: float, *mode: str) -> list
     return lines
 
 
-@pytest.mark.parametrize("mode", [(), ("--write-behind",)], ids=["files-first", "write-behind"])
-def test_sigkill_at_random_moments_loses_nothing_reported(tmp_path, mode):
+def packed(db_path: Path) -> None:
+    """Every article the child tags, imported first in bulk: into a pack, so that the kills
+    fall on first changes too, which give a packed article its own files."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from crash_child import WORDS, make_article
+
+    with Store.open(db_path) as store, store.bulk_import() as bulk:
+        for number in range(20):
+            bulk.import_spans(make_article(number, WORDS), [])
+
+
+@pytest.mark.parametrize(
+    ("mode", "packed_first"),
+    [((), False), (("--write-behind",), False), ((), True)],
+    ids=["files-first", "write-behind", "packed"],
+)
+def test_sigkill_at_random_moments_loses_nothing_reported(tmp_path, mode, packed_first):
     db_path = tmp_path / "crash.json"
+    if packed_first:
+        packed(db_path)
     rng = random.Random(20191229)
     saved: set[str] = set()  # reported as added and not reported as deleted
     changes = 0

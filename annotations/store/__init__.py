@@ -8,6 +8,8 @@ Layout for ``--db broadsheet.json``::
         <article>.json       one TinyDB file per article: its record and its annotations
         <article>.json.tail  a large one's changes since it was last written whole (storage.py)
         <article>.txt        the article's normalised text, the one all offsets refer to
+        _pack-NNNNNN.jsonl   articles an import brought, a line each, until first changed (packs.py)
+        _pack-NNNNNN.index   where each packed article's line is, a line per batch
         _links.json          links between spans, across articles too
         _cluster_names.json  names the analyst gave to clusters of same-as links
         _dismissed.json      proposals the analyst turned down
@@ -22,7 +24,8 @@ Closing folds each tail into its file, which is then plain TinyDB again.
 The package's modules, each by what it owns: records.py (what is stored, Change and Step),
 files.py (one TinyDB file of records), folder.py (which file holds what), history.py (the
 undo log), steps.py (write-ahead order and crash settling), lock.py (one writer), bulk.py
-(an import's writes, a batch at a time), errors.py.
+(an import's writes, a batch at a time), packs.py (an import's articles, many to a file),
+errors.py.
 Here: Store, the one way in for the rest of Broadsheet.
 """
 
@@ -40,6 +43,7 @@ from ..storage import AtomicJSONStorage, CorruptFileError, atomic_write, failure
 from ..text import text_hash
 from .bulk import BulkImport
 from .errors import ArticleChangedError, DatabaseLocked, ReadOnlyError, StoreError
+from .files import Shard
 from .folder import Folder
 from .history import HISTORY_LIMIT, History
 from .lock import database_file, database_parts, release_lock, take_lock
@@ -129,6 +133,7 @@ class Store:
             raise StoreError(f"{self.path}: database format {version!r}; this Broadsheet reads format {FORMAT_VERSION}")
         if not self.read_only:
             self.shard_dir.mkdir(exist_ok=True)
+            self._folder.packs.sweep_empty()
             for name in self._folder.names():
                 if name.startswith(".") and name.endswith(".tmp"):
                     (self.shard_dir / name).unlink(
@@ -149,6 +154,7 @@ class Store:
             ) from None
         finally:
             self._steps.log.close()
+            self._folder.packs.close()
             release_lock(self._lock_fd)
             self._lock_fd = None
 
@@ -184,27 +190,35 @@ class Store:
     def read_article(self, key: str) -> ReadArticle | None:
         """The article of ``key`` (see article_keys), its file read for this once and not kept
         (unless open already); None when the file holds no article."""
-        shard = self._folder.passing_shard(key)
+        return self._read(self._folder.passing_shard(key))
+
+    def _read(self, shard: Shard) -> ReadArticle | None:
         record = shard.article_record()
         if record is None:
             return None
-        text_path = shard.storage.path.with_suffix(".txt")
-        return ReadArticle(record["id"], self._checked_text(text_path, record["text_hash"]), shard.annotations())
+        stored = StoredArticle(record["id"], record.get("meta", {}), record.get("source", ""), record["text_hash"])
+        return ReadArticle(stored, shard.annotations(), lambda: self._checked_text(shard, stored.text_hash))
 
     def article_text(self, article_id: str) -> str:
         """The text the article's offsets refer to, checked against the hash stored with them."""
         stored = self.stored_article(article_id)
-        return self._checked_text(self._folder.text_path(article_id), None if stored is None else stored.text_hash)
+        return self._checked_text(self._folder.shard(article_id), None if stored is None else stored.text_hash)
 
-    def _checked_text(self, path: Path, expected_hash: str | None) -> str:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise StoreError(f"{path}: cannot read the stored article text: {error}") from None
+    def _checked_text(self, shard: Shard, expected_hash: str | None) -> str:
+        """The text of the article of ``shard``: its pack line's, else its file's."""
+        text = shard.storage.packed_text()
+        path = shard.storage.path.with_suffix(".txt")
+        if text is None:
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as error:
+                raise StoreError(f"{path}: cannot read the stored article text: {error}") from None
+        elif shard.storage.entry is not None:
+            path = shard.storage.entry.pack.path
         if expected_hash is not None and text_hash(text) != expected_hash:
             raise StoreError(
                 f"{path}: the stored article text is damaged (its hash is not the one recorded "
-                f"in {path.with_suffix('.json').name}); restore it from the article's source file"
+                f"in {shard.storage.path.name}); restore it from the article's source file"
             )
         return text
 
@@ -224,6 +238,7 @@ class Store:
         old_text = self.article_text(article.id)
         spans, report = reattach_spans(old_text, article.text, shard.annotations())
         report.article_id = article.id
+        shard.storage.own_files()  # a packed article: its own text and file first, to be replaced below
         atomic_write(self._folder.text_path(article.id), article.text.encode("utf-8"))  # the old text stays in .txt.bak
         with shard.writing():
             shard.article_table.update(
@@ -450,17 +465,7 @@ class Store:
         to read the articles one at a time (article_once), never the whole database at once."""
         return self._folder.listed_article_ids()
 
-    def article_once(self, article_id: str) -> tuple[StoredArticle, list[Annotation]] | None:
-        """The article's record and annotations (in reading order), its file read for this once
-        and not kept (or the one open, which shows what the undo log holds); None: no such article."""
+    def article_once(self, article_id: str) -> ReadArticle | None:
+        """The article of ``article_id`` as read_article reads one (None: no such article)."""
         shard = self._folder.shard_read_once(article_id)
-        record = None if shard is None else shard.article_record()
-        if shard is None or record is None:
-            return None
-        return StoredArticle(
-            record["id"], record.get("meta", {}), record.get("source", ""), record["text_hash"]
-        ), shard.annotations()
-
-    def stored_text(self, stored: StoredArticle) -> str:
-        """The text of an article read with article_once, checked against its hash."""
-        return self._checked_text(self._folder.text_path(stored.id), stored.text_hash)
+        return None if shard is None else self._read(shard)

@@ -1,10 +1,11 @@
-"""An import's writes, in bulk: the files of the articles it brings are gathered in memory
-and written together, a batch at a time, with one sync for the batch (storage.atomic_write_all),
-not an fsynced rename a file; the links, cluster names and finished marks it adds are written
-once a batch too.
+"""An import's writes, in bulk: the articles it brings are gathered in memory and appended
+to a pack of the import's own (packs.py), a batch at a time, with one sync for the batch,
+not two files made an article; the links, cluster names and finished marks it adds are
+written once a batch too.
 
-A kill or a crash at any instant leaves every file old or new; the batch being gathered is
-lost, and running the import again brings it (a span already stored is not added twice).
+A kill or a crash at any instant leaves every article whole or absent and every file old
+or new; the batch being gathered is lost, and running the import again brings it (a span
+already stored is not added twice).
 An article already in the database (an import run again) is written as Store.import_spans
 writes it: it is read afresh to find what the line adds, and only written if it adds something.
 """
@@ -13,15 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..articles import Article
 from ..model import Annotation, ClusterName, Done, Link, now
-from ..storage import atomic_write_all, dumps
 from .errors import ReadOnlyError
 from .files import RecordFile, Shard
 from .folder import Folder, check_same_text
+from .packs import PackWriter, pack_line
 
 if TYPE_CHECKING:
     from . import Store
@@ -35,16 +35,15 @@ BATCH_BYTES = 4 * 1024 * 1024
 
 @dataclass
 class _NewArticle:
-    """An article new to the database, as its files will hold it once the batch is written."""
+    """An article new to the database, as its pack line will hold it once the batch is written."""
 
-    path: Path  # of its file
-    text_path: Path
+    key: str  # of its file, once it has one
     record: dict
-    text: bytes
+    text: str
     annotations: dict[str, Annotation] = field(default_factory=dict)  # by id, in the order added
 
     def tables(self) -> dict:
-        """The file's tables, as Shard would write them: the article's record, its spans numbered from 1."""
+        """Its file's tables, as Shard would write them: the article's record, its spans numbered from 1."""
         tables: dict = {"article": {"1": self.record}}
         if self.annotations:
             tables["annotations"] = {
@@ -67,6 +66,7 @@ class BulkImport:
         self._size = 0
         self._held: dict[str, RecordFile] = {}  # the files of links, names, done marks holding changes
         self._looked: tuple[str, Shard | None] | None = None  # the stored article last read, and its file
+        self._pack: PackWriter | None = None  # created with the first batch
 
     def __enter__(self) -> BulkImport:
         return self
@@ -140,10 +140,7 @@ class BulkImport:
             "source": article.source,
             "text_hash": article.text_hash,
         }
-        folder = self._folder
-        new = _NewArticle(
-            folder.shard_path(article.id), folder.text_path(article.id), record, article.text.encode("utf-8")
-        )
+        new = _NewArticle(self._folder.shard_path(article.id).stem, record, article.text)
         self._new[article.id] = new
         self._size += len(new.text)
         return new
@@ -167,13 +164,15 @@ class BulkImport:
                 record_file.put(record)
 
     def write(self) -> None:
-        """Write the batch: the new articles' texts, then their files, with one sync; then
-        the links, names and done marks added (which may refer to them)."""
-        writes = [(new.text_path, new.text, False) for new in self._new.values()]
-        writes += [(new.path, dumps(new.tables()), False) for new in self._new.values()]
-        if writes:
-            atomic_write_all(writes)
-            self._folder.added_files()
+        """Write the batch: the new articles to the pack, durably; then the links, names and
+        done marks added (which may refer to them)."""
+        if self._new:
+            self._pack = self._pack or self._folder.packs.writer()
+            lines = [
+                (new.key, article_id, pack_line(new.key, new.tables(), new.text))
+                for article_id, new in self._new.items()
+            ]
+            self._pack.commit(lines)
         self._new, self._size, self._looked = {}, 0, None  # what was looked up as new is stored now
         for records in self._held.values():
             records.write_held()

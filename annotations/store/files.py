@@ -5,16 +5,19 @@ the undo log has it (write-behind)."""
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from tinydb import TinyDB
+from tinydb.table import Table
 
 from ..model import Annotation, FieldCheck, RecordError, shape_problem, span_order
 from ..storage import AtomicJSONStorage, CorruptFileError
 from .errors import StoreError
+from .packs import PackedStorage, PackEntry
 from .records import KINDS, Record
 
 # The order in which the records of each kind other than spans are listed (spans: in reading order).
@@ -38,11 +41,21 @@ class RecordFile:
     whole table per insert (1 ms a tag with 1,000 in the article, measured); the file is
     TinyDB's all the same."""
 
+    storage: AtomicJSONStorage
+
     def __init__(
-        self, path: Path, read_only: bool, table: str, record_type: type[Record], order: Callable[[Any], Any]
+        self,
+        path: Path,
+        read_only: bool,
+        table: str,
+        record_type: type[Record],
+        order: Callable[[Any], Any],
+        storage: type[AtomicJSONStorage] = AtomicJSONStorage,
+        **storage_arguments: Any,
     ) -> None:
-        self.db = TinyDB(path, storage=AtomicJSONStorage, read_only=read_only)
-        self.storage: AtomicJSONStorage = self.db.storage  # type: ignore[assignment]
+        # The storage alone: a file read once (an export reads every article) never needs
+        # TinyDB, whose making was a fifth of reading an article (measured).
+        self.storage = storage(path, read_only=read_only, **storage_arguments)
         self.table_name = table
         self.record_type = record_type
         self.order = order
@@ -186,13 +199,20 @@ _ARTICLE_FIELDS: tuple[FieldCheck, ...] = (
 
 
 class Shard(RecordFile):
-    """One article's TinyDB file: its record and its annotations."""
+    """One article's TinyDB file: its record and its annotations. With ``packed``, the
+    article's line in a pack, which the file holds until it is first written (packs.py)."""
 
-    def __init__(self, path: Path, read_only: bool) -> None:
+    storage: PackedStorage
+
+    def __init__(self, path: Path, read_only: bool, packed: PackEntry | None = None) -> None:
         self._orphans: list[Annotation] | None = None
-        super().__init__(path, read_only, "annotations", Annotation, span_order)
-        self.article_table = self.db.table("article")
+        super().__init__(path, read_only, "annotations", Annotation, span_order, PackedStorage, entry=packed)
         self.article_record()  # checked now, so a misshapen one is reported when the file is opened
+
+    @functools.cached_property
+    def article_table(self) -> Table:
+        """The article's record as a TinyDB table, to write it."""
+        return TinyDB(storage=lambda: self.storage).table("article")
 
     def article_record(self) -> dict | None:
         found = next(iter(self._raw("article").items()), None)

@@ -15,6 +15,7 @@ from ..storage import CorruptFileError, atomic_write, backup_path, dumps
 from .errors import ArticleChangedError, StoreError
 from .files import RecordFile, Shard
 from .history import History
+from .packs import PackEntry, Packs
 from .records import Change
 
 # The files of links, cluster names and dismissed proposals, in the .d folder (spans: one file per article).
@@ -61,6 +62,8 @@ class Folder:
         # The folder's names as last listed, until an article is added (this process is its
         # one writer): listing 200,000 names is a tenth of a second, and opening needs them.
         self._names: list[str] | None = None
+        self._own: set[str] | None = None  # the keys of the articles with files of their own, as listed
+        self.packs = Packs(directory)
 
     # -- articles ----------------------------------------------------------------
 
@@ -74,16 +77,32 @@ class Folder:
     def shard(self, article_id: str) -> Shard:
         shard = self._shards.get(article_id)
         if shard is None:
-            try:
-                shard = Shard(self.shard_path(article_id), self.read_only)
-            except CorruptFileError as error:
-                raise self.damaged(error) from None
-            self._shards[article_id] = shard
+            shard = self._shards[article_id] = self._open(self.shard_path(article_id), self.read_only)
         return shard
+
+    def _open(self, path: Path, read_only: bool) -> Shard:
+        """The article file at ``path``, or the pack's line for it until it exists."""
+        key = path.stem
+        try:
+            return Shard(path, read_only, None if key in self.own_keys() else self.packed().get(key))
+        except CorruptFileError as error:
+            raise self.damaged(error) from None
+
+    def packed(self) -> dict[str, PackEntry]:
+        """Each packed article's line, by key (see packs.py); a damaged index is named."""
+        try:
+            return self.packs.entries
+        except CorruptFileError as error:
+            raise self.damaged(error) from None
+
+    def _held(self, article_id: str) -> bool:
+        """Whether the article has a file of its own or a line in a pack."""
+        key = _shard_name(article_id)
+        return key in self.own_keys() or key in self.packed()
 
     def existing_shard(self, article_id: str) -> Shard | None:
         """The article's file, or None when it was never annotated (no file is created)."""
-        if article_id not in self._shards and not self.shard_path(article_id).exists():
+        if article_id not in self._shards and not self._held(article_id):
             return None
         return self.shard(article_id)
 
@@ -92,44 +111,36 @@ class Folder:
         file read afresh and not kept (None: never annotated). Reading many articles in turn
         so holds one at a time."""
         shard = self._shards.get(article_id)
-        path = self.shard_path(article_id)
-        return shard if shard is not None or not path.exists() else self._read_once(path)
+        if shard is not None or not self._held(article_id):
+            return shard
+        return self._read_once(self.shard_path(article_id))
 
     def _read_once(self, path: Path) -> Shard:
-        try:
-            return Shard(path, read_only=True)
-        except CorruptFileError as error:
-            raise self.damaged(error) from None
+        return self._open(path, read_only=True)
 
     def listed_article_ids(self) -> list[str]:
         """Ids of every article the folder holds, sorted, as article_ids() has them but with no
         file kept open: each read from its file's name where the name spells it whole, else
         from the file, read once."""
         ids = {article_id for article_id, shard in self._shards.items() if shard.article_record() is not None}
-        try:
-            names = os.listdir(self.directory)
-        except FileNotFoundError:  # a database copied without its folder: no article file
-            names = []
-        for name in names:
-            if name.endswith(".json") and not name.startswith(("_", ".")):
-                article_id = _named_id(name[:-5])
-                if article_id is None:
-                    record = self._read_once(self.directory / name).article_record()
-                    article_id = None if record is None else record["id"]
-                if article_id is not None:
-                    ids.add(article_id)
+        for key in self.own_keys():
+            article_id = _named_id(key)
+            if article_id is None:
+                record = self._read_once(self.directory / f"{key}.json").article_record()
+                article_id = None if record is None else record["id"]
+            if article_id is not None:
+                ids.add(article_id)
+        ids.update(entry.article_id for entry in self.packed().values())
         return sorted(ids)
 
     def article_ids(self) -> list[str]:
         """Ids of every article the folder holds, sorted; their files stay loaded."""
-        known = {self.shard_path(article_id): article_id for article_id in self._shards}
-        for path in sorted(self.directory.glob("*.json")):
-            if path in known or path.name.startswith("_"):  # _links.json and the like: not articles
+        known = {self.shard_path(article_id) for article_id in self._shards}
+        for key in self.article_keys():
+            path = self.directory / f"{key}.json"
+            if path in known:
                 continue
-            try:
-                shard = Shard(path, self.read_only)
-            except CorruptFileError as error:
-                raise self.damaged(error) from None
+            shard = self._open(path, self.read_only)
             record = shard.article_record()
             if record is not None:
                 self._shards[record["id"]] = shard
@@ -138,24 +149,38 @@ class Folder:
     def names(self) -> list[str]:
         """The names of the folder's files (listed as names, not paths: half the time)."""
         if self._names is None:
-            self._names = os.listdir(self.directory)
+            try:
+                self._names = os.listdir(self.directory)
+            except FileNotFoundError:  # a database copied without its folder: no article file
+                self._names = []
         return self._names
 
-    def added_files(self) -> None:
-        """New files were written: the next ``names`` lists the folder again."""
-        self._names = None
+    def own_keys(self) -> set[str]:
+        """The keys of the articles that have files of their own (the rest are packed): as
+        listed once, and kept up to date by this process, the database's one writer. An
+        article's first change, which gives a packed one its files, keeps it open (shard())."""
+        if self._own is None:
+            self._own = {name[:-5] for name in self.names() if name.endswith(".json") and name[0] not in "_."}
+        return self._own
+
+    def added_article(self, article_id: str) -> None:
+        """The article's files were just written: listed from now on."""
+        key = _shard_name(article_id)
+        if self._names is not None:
+            self._names += [f"{key}.json", f"{key}.txt"]
+        if self._own is not None:
+            self._own.add(key)
 
     def article_keys(self) -> list[str]:
-        """The names of the article files, sorted (an article's id names the same in every database)."""
-        return sorted(name[:-5] for name in self.names() if name.endswith(".json") and not name.startswith("_"))
+        """The keys of the articles, their files' names, sorted (an article's id names the
+        same in every database); a packed article's is the name its file will have."""
+        return sorted(self.own_keys().union(self.packed()))
 
     def passing_shard(self, key: str) -> Shard:
         """The article file ``key`` names, as this database shows it: the one open (which may
-        show what the undo log holds beyond the file), else the file read afresh, not kept."""
-        try:
-            shard = Shard(self.directory / f"{key}.json", read_only=True)
-        except CorruptFileError as error:
-            raise self.damaged(error) from None
+        show what the undo log holds beyond the file), else the file (or pack line) read
+        afresh, not kept."""
+        shard = self._read_once(self.directory / f"{key}.json")
         record = shard.article_record()
         return self._shards.get(record["id"], shard) if record is not None else shard
 
@@ -167,7 +192,7 @@ class Folder:
             check_same_text(record, article)
             return
         atomic_write(self.text_path(article.id), article.text.encode("utf-8"), keep_backup=False)
-        self.added_files()  # a new article: its files are new names
+        self.added_article(article.id)
         shard.article_table.insert(
             {"id": article.id, "meta": dict(article.meta), "source": article.source, "text_hash": article.text_hash}
         )

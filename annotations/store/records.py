@@ -3,6 +3,7 @@ and the undoable Change and Step that the undo log holds and the files are broug
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..model import Annotation, ClusterName, Dismissal, Done, Link
@@ -18,13 +19,27 @@ class StoredArticle:
     text_hash: str
 
 
-@dataclass(frozen=True)
 class ReadArticle:
-    """An article read whole, in turn (Store.read_article): its id, text and annotations."""
+    """An article read in turn (Store.read_article, Store.article_once): its record and its
+    annotations, and its text once asked for (a review of the spans never reads it)."""
 
-    id: str
-    text: str
-    annotations: list[Annotation]
+    __slots__ = ("_read_text", "_text", "annotations", "stored")
+
+    def __init__(self, stored: StoredArticle, annotations: list[Annotation], read_text: Callable[[], str]) -> None:
+        self.stored, self.annotations = stored, annotations
+        self._read_text = read_text
+        self._text: str | None = None
+
+    @property
+    def id(self) -> str:
+        return self.stored.id
+
+    @property
+    def text(self) -> str:
+        """The text the offsets refer to, checked against its hash."""
+        if self._text is None:
+            self._text = self._read_text()
+        return self._text
 
 
 Record = Annotation | Link | ClusterName | Dismissal | Done

@@ -1,0 +1,251 @@
+"""Packs: the articles an import brings, many to a file, until one is first changed.
+
+Creating a file costs about 400 µs on the disks we measured, and an article of its own is
+two (its TinyDB file and its text): an import of 100,000 articles spent most of its time
+creating 200,000 files, and every later read of the whole database opening them. An
+import writes its new articles instead as lines of one pack, ``_pack-NNNNNN.jsonl`` (a
+line an article: its key, its file's tables and its text), and lists them in the pack's
+index, ``_pack-NNNNNN.index`` (a line a batch: each key's byte offset and length in the
+pack, and its article's id).
+
+A batch is appended to the pack and synced, then its index line is appended and synced:
+the line is the batch's durable point. A crash leaves at most a batch's bytes past the
+last indexed offset (never read) or an index line cut short (no newline: ignored, and cut
+off before the next append), so every article is in the database whole or not at all.
+
+An article's own file, once it exists, is the article: the first change to a packed
+article writes its text and its file (PackedStorage), and the pack's line for it is never
+read again. A later pack's line shadows an earlier one's.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from contextlib import suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..storage import AtomicJSONStorage, CorruptFileError, atomic_write, fsync_directory
+
+PACK_PREFIX = "_pack-"
+_PACK_NAME = re.compile(r"_pack-(\d{6})\.(?:index|jsonl)")
+
+
+class Pack:
+    """A pack file, read where an entry says (one descriptor kept open while it is read)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    def read(self, offset: int, length: int) -> bytes:
+        if self._fd is None:
+            self._fd = os.open(self.path, os.O_RDONLY)
+        return os.pread(self._fd, length, offset)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+@dataclass(frozen=True, slots=True)
+class PackEntry:
+    """Where a packed article's line is: its pack, offset and length; and its key and id."""
+
+    pack: Pack
+    offset: int
+    length: int
+    key: str
+    article_id: str
+
+    def read(self) -> dict:
+        """The line, parsed: ``{"key", "tables", "text"}``; CorruptFileError naming the pack
+        and the byte where the line should be when it is not this article's."""
+        path = self.pack.path
+        try:
+            line = json.loads(self.pack.read(self.offset, self.length))
+        except OSError as error:
+            raise CorruptFileError(path, f"cannot read byte {self.offset}: {error.strerror}") from None
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise CorruptFileError(path, f"the article at byte {self.offset} is damaged: {error}") from None
+        if not (
+            isinstance(line, dict)
+            and line.get("key") == self.key
+            and isinstance(line.get("tables"), dict)
+            and isinstance(line.get("text"), str)
+        ):
+            raise CorruptFileError(path, f"the line at byte {self.offset} is not the article {self.key}")
+        return line
+
+
+class Packs:
+    """The packs of a database's folder: which key each packed article has and where its
+    line is, read from the indexes on first use and kept."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._entries: dict[str, PackEntry] | None = None
+        self._open: list[Pack] = []
+
+    def numbers(self) -> list[int]:
+        try:
+            names = os.listdir(self.directory)
+        except FileNotFoundError:
+            return []
+        return sorted({int(found.group(1)) for name in names if (found := _PACK_NAME.fullmatch(name))})
+
+    def pack_path(self, number: int, suffix: str) -> Path:
+        return self.directory / f"{PACK_PREFIX}{number:06d}{suffix}"
+
+    @property
+    def entries(self) -> dict[str, PackEntry]:
+        """Each packed article's entry, by key; a later pack's shadows an earlier one's."""
+        if self._entries is None:
+            entries: dict[str, PackEntry] = {}
+            for number in self.numbers():
+                self._read_index(number, entries)
+            self._entries = entries
+        return self._entries
+
+    def _read_index(self, number: int, entries: dict[str, PackEntry]) -> None:
+        index = self.pack_path(number, ".index")
+        try:
+            data = index.read_bytes()
+        except FileNotFoundError:  # a pack whose first batch was never committed
+            return
+        pack = self._pack(self.pack_path(number, ".jsonl"))
+        complete = data[: data.rfind(b"\n") + 1]  # a last line without its newline was never committed
+        for line_number, line in enumerate(complete.splitlines(), start=1):
+            try:
+                for key, (offset, length, article_id) in json.loads(line).items():
+                    entries[key] = PackEntry(pack, offset, length, key, article_id)
+            except (UnicodeDecodeError, json.JSONDecodeError, AttributeError, TypeError, ValueError) as error:
+                raise CorruptFileError(index, f"line {line_number} is not a batch of articles: {error}") from None
+
+    def _pack(self, path: Path) -> Pack:
+        pack = Pack(path)
+        self._open.append(pack)
+        return pack
+
+    def get(self, key: str) -> PackEntry | None:
+        return self.entries.get(key)
+
+    def writer(self) -> PackWriter:
+        """A new pack, numbered after the last."""
+        number = max(self.numbers(), default=0) + 1
+        return PackWriter(self, self._pack(self.pack_path(number, ".jsonl")), self.pack_path(number, ".index"))
+
+    def added(self, batch: dict[str, PackEntry]) -> None:
+        """A batch just committed by this process (the one writer): no need to read it back."""
+        if self._entries is not None:
+            self._entries.update(batch)
+
+    def sweep_empty(self) -> None:
+        """Remove packs whose index lists nothing (an import killed, or stopped by a full
+        disk, before its first batch was committed)."""
+        for number in self.numbers():
+            index = self.pack_path(number, ".index")
+            if not index.exists() or index.stat().st_size == 0:
+                self.pack_path(number, ".jsonl").unlink(missing_ok=True)
+                index.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        for pack in self._open:
+            pack.close()
+
+
+class PackWriter:
+    """One import's pack, created on its first batch and appended to a batch at a time."""
+
+    def __init__(self, packs: Packs, pack: Pack, index: Path) -> None:
+        self.packs = packs
+        self.pack = pack
+        self.index = index
+        self._sizes: tuple[int, int] | None = None  # bytes of the pack and the index committed
+
+    def commit(self, articles: list[tuple[str, str, bytes]]) -> None:
+        """Append ``(key, article id, line)`` for each article (pack_line's), durably, as one
+        batch. If that fails (a full disk), neither file keeps any of it."""
+        if not articles:
+            return
+        created = self._sizes is None
+        pack_size, index_size = self._sizes or (0, 0)
+        batch, offset = {}, pack_size
+        for key, article_id, line in articles:
+            batch[key] = PackEntry(self.pack, offset, len(line), key, article_id)
+            offset += len(line)
+        index_line = (json.dumps({key: [e.offset, e.length, e.article_id] for key, e in batch.items()}) + "\n").encode()
+        _append(self.pack.path, pack_size, b"".join(line for _, _, line in articles), created)
+        _append(self.index, index_size, index_line, created)
+        if created:
+            fsync_directory(self.index.parent)
+        self._sizes = offset, index_size + len(index_line)
+        self.packs.added(batch)
+
+
+def _append(path: Path, size: int, data: bytes, create: bool) -> None:
+    """Write ``data`` at ``size`` (what was committed; anything after it goes) and sync it;
+    if that fails, the file is cut back to ``size``."""
+    fd = os.open(path, os.O_WRONLY | (os.O_CREAT | os.O_EXCL if create else 0), 0o644)
+    try:
+        os.ftruncate(fd, size)
+        os.lseek(fd, size, os.SEEK_SET)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fdatasync(fd)
+    except OSError as error:
+        with suppress(OSError):
+            os.ftruncate(fd, size)
+        raise OSError(error.errno, error.strerror, str(path)) from None
+    finally:
+        os.close(fd)
+
+
+def pack_line(key: str, tables: dict, text: str) -> bytes:
+    """An article's line in a pack: its key, its file's tables and its text."""
+    # Keys sorted, as an article file holds its records: they read back in the same order.
+    line = json.dumps({"key": key, "tables": tables, "text": text}, ensure_ascii=False, sort_keys=True)
+    return (line + "\n").encode("utf-8")
+
+
+class PackedStorage(AtomicJSONStorage):
+    """An article's file, or, given the ``entry`` of an article that has no file yet (the
+    folder's listing says), its pack line: its tables until the first write (the article's
+    first change), which writes its text, then its file; from then on it is an article
+    file like any other."""
+
+    def __init__(self, path: str | Path, read_only: bool = False, entry: PackEntry | None = None) -> None:
+        super().__init__(path, read_only)
+        self.entry = entry  # None once the article has a file of its own
+        self._line: dict | None = None
+
+    def read(self) -> dict | None:
+        if self._tables is None and self.entry is not None:
+            self._line = self.entry.read()
+            self._tables = self._line["tables"]
+        return super().read()
+
+    def packed_text(self) -> str | None:
+        """The article's text from its pack line, while it has no file of its own."""
+        self.read()
+        return None if self.entry is None or self._line is None else self._line["text"]
+
+    def own_files(self) -> None:
+        """Write the article's text and file from its pack line, unless it has them."""
+        if not self.read_only and self.packed_text() is not None:
+            self._write_whole()
+
+    def _write_whole(self) -> None:
+        text = self.packed_text()
+        if text is not None:  # the text first: a file is never without its text
+            atomic_write(self.path.with_suffix(".txt"), text.encode("utf-8"), keep_backup=False)
+        super()._write_whole()
+        self.entry = self._line = None
+
+    def forget(self) -> None:
+        super().forget()
+        self._line = None  # its tables were changed in place: read the line again
