@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 import functools
 import getpass
+import os
 import reprlib
-import uuid
 from collections.abc import Iterable
 from dataclasses import MISSING, dataclass, fields, replace
 from typing import Any, TypeVar
@@ -39,7 +39,8 @@ def annotator_names(annotator: str) -> list[str]:
 
 
 def new_id() -> str:
-    return uuid.uuid4().hex[:16]
+    """Sixteen random hex digits (64 bits; uuid4's first sixteen held 60, at three times the cost)."""
+    return os.urandom(8).hex()
 
 
 def known_fields(cls: type, record: dict) -> dict:

@@ -4,6 +4,7 @@ and which relations can link two spans."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -180,6 +181,7 @@ def _text_fields(source: str, where: str, entry: dict, fields: tuple[str, ...]) 
     return values
 
 
+@functools.lru_cache(maxsize=1024)  # asked once a span by an import: its few labels, a million times
 def is_valid_name(name: str) -> bool:
     """A label's or a relation's name: what export writes (a brat or CoNLL field), so one printable word."""
     return bool(name) and not any(char.isspace() or not char.isprintable() for char in name)
