@@ -120,3 +120,23 @@ def test_a_second_import_packs_only_what_is_new_and_a_later_pack_wins(tmp_path):
     assert [entry[2] for entry in second.values()] == ["story-000002"]  # the two already there not packed again
     assert len(packed_lines(db_path)) == 3
     assert len(saved_annotations(db_path)) == 3 * SPANS_PER_LINE
+
+
+def test_an_article_named_again_batches_later_in_one_import_gets_the_new_spans(tmp_path, monkeypatch):
+    from annotations.store import bulk
+
+    monkeypatch.setattr(bulk, "BATCH_ARTICLES", 2)  # article 0 is committed long before it comes back
+    lines = [article_line(number) for number in range(7)]
+    again = article_line(0)
+    again["spans"] = [{**span, "id": "f" + span["id"][1:], "label": "quote"} for span in again["spans"][:3]]
+    wire = tmp_path / "wire.jsonl"
+    wire.write_text("".join(json.dumps(line) + "\n" for line in [*lines, again]), encoding="utf-8")
+    db_path = tmp_path / "db.json"
+    from annotations.importing import import_jsonl
+
+    with Store.open(db_path) as store:
+        report = import_jsonl(store, wire, "ana")
+        assert not report.problems
+        assert len(store.annotations("story-000000")) == SPANS_PER_LINE + 3  # read back through its pack
+    assert len(saved_annotations(db_path)) == 7 * SPANS_PER_LINE + 3
+    assert len(shard_files(db_path)) == 1  # the one named again: its own file, the rest packed

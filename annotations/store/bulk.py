@@ -20,7 +20,7 @@ from ..articles import Article
 from ..model import Annotation, ClusterName, Done, Link, now
 from .errors import ReadOnlyError
 from .files import RecordFile, Shard
-from .folder import Folder, check_same_text
+from .folder import Folder, article_key, check_same_text
 from .packs import PackWriter, pack_line
 
 if TYPE_CHECKING:
@@ -72,11 +72,14 @@ class BulkImport:
         return self
 
     def __exit__(self, error_type: type[BaseException] | None, *rest: object) -> None:
-        if error_type is None:
-            self.write()
-        else:
-            for records in self._held.values():
-                records.forget()
+        try:
+            if error_type is None:
+                self.write()
+            else:
+                for records in self._held.values():
+                    records.forget()
+        finally:
+            self._folder.packs.forget()  # what this import packed is read from its index from now on
 
     # -- reads -------------------------------------------------------------------
 
@@ -84,6 +87,9 @@ class BulkImport:
         """The file of an article not in the batch, read afresh (not kept), or None; a line
         asks several times, and the file is read once."""
         if self._looked is None or self._looked[0] != article_id:
+            key = article_key(article_id)
+            if self._pack is not None and self._pack.may_hold(key) and key not in self._folder.packed():
+                self._folder.packs.forget()  # named again: the packs' entries read afresh, this one's too
             self._looked = article_id, self._folder.shard_read_once(article_id)
         return self._looked[1]
 
@@ -140,7 +146,7 @@ class BulkImport:
             "source": article.source,
             "text_hash": article.text_hash,
         }
-        new = _NewArticle(self._folder.shard_path(article.id).stem, record, article.text)
+        new = _NewArticle(article_key(article.id), record, article.text)
         self._new[article.id] = new
         self._size += len(new.text)
         return new

@@ -27,7 +27,8 @@ _RECORD_FILES = {
 }
 
 
-def _shard_name(article_id: str) -> str:
+def article_key(article_id: str) -> str:
+    """The name of the article's file (less .json), the same in every database."""
     slug = re.sub(r"[^A-Za-z0-9._-]+", "_", article_id).strip("._")[:60] or "article"
     digest = hashlib.sha1(article_id.encode("utf-8")).hexdigest()[:8]
     return f"{slug}-{digest}"
@@ -37,7 +38,7 @@ def _named_id(key: str) -> str | None:
     """The article id that the file name ``key`` (without .json) spells whole, or None: an id
     the name had to change or cut, which only the file holds."""
     article_id = key[:-9]  # less the "-" and the digest
-    return article_id if _shard_name(article_id) == key else None
+    return article_id if article_key(article_id) == key else None
 
 
 def check_same_text(record: dict, article: Article) -> None:
@@ -68,7 +69,7 @@ class Folder:
     # -- articles ----------------------------------------------------------------
 
     def shard_path(self, article_id: str) -> Path:
-        return self.directory / (_shard_name(article_id) + ".json")
+        return self.directory / (article_key(article_id) + ".json")
 
     def text_path(self, article_id: str) -> Path:
         """The file of the article's text, the one its offsets refer to."""
@@ -97,7 +98,7 @@ class Folder:
 
     def _held(self, article_id: str) -> bool:
         """Whether the article has a file of its own or a line in a pack."""
-        key = _shard_name(article_id)
+        key = article_key(article_id)
         return key in self.own_keys() or key in self.packed()
 
     def existing_shard(self, article_id: str) -> Shard | None:
@@ -165,7 +166,7 @@ class Folder:
 
     def added_article(self, article_id: str) -> None:
         """The article's files were just written: listed from now on."""
-        key = _shard_name(article_id)
+        key = article_key(article_id)
         if self._names is not None:
             self._names += [f"{key}.json", f"{key}.txt"]
         if self._own is not None:
