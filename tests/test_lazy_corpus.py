@@ -11,6 +11,14 @@ from pathlib import Path
 
 from annotations.article_filter import ArticleFilter
 from annotations.articles import Article, load_corpus, open_corpus
+from annotations.layout import Layout, save_layout
+from annotations.store import Store
+from tui.screens.main import MainScreen
+from tui.screens.main.listing import Listing
+
+from .conftest import make_app
+from .test_app import WIDE, type_text, views
+from .test_store import tag
 
 _watched: dict[str, list[str]] = {}  # folder -> the files opened under it, in order
 
@@ -107,3 +115,92 @@ def test_a_filter_takes_in_the_articles_a_corpus_adds_as_it_is_read():
     found.start("a1")  # remembered from before the corpus grew: looked at again
     found.advance(1)
     assert list(found.matches) == [1, 10, 11]
+
+
+# -- the app: the first screen reads its own files, the rest comes after ---------------------
+
+
+async def test_start_up_reads_only_the_files_the_first_screen_shows(tmp_path, db_path, monkeypatch):
+    folder = write_folder(tmp_path, 500)
+    monkeypatch.setattr(Listing, "start", lambda self: None)  # the rest is read after the first paint
+    with watching(folder) as opened:
+        corpus = open_corpus([folder])  # as `broadsheet FOLDER` does
+        assert corpus.has(0)
+        app, store = make_app(corpus, db_path)
+        with store:
+            async with app.run_test(size=WIDE) as pilot:
+                await pilot.pause()
+                shown = [view.article.source for view in views(app)]
+    assert shown == [str(folder / f"a{number:04d}.txt") for number in range(3)]
+    assert opened == shown
+    assert corpus.files_read == (3, 500)
+
+
+async def test_the_rest_is_read_after_the_first_paint_and_the_picker_finds_every_article(tmp_path, db_path):
+    folder = write_folder(tmp_path, 300)
+    files = write_troubles(folder)
+    corpus = open_corpus([folder])
+    app, store = make_app(corpus, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.press("o")
+            await type_text(pilot, "last story")
+            for _ in range(400):
+                await pilot.pause(0.05)
+                subtitle = str(app.screen.query_one("#picker-body").border_subtitle)
+                if corpus.complete and "filtering" not in subtitle and "listing" not in subtitle:
+                    break
+            assert subtitle == "1 of 301"
+            await pilot.press("enter")
+            assert isinstance(app.screen, MainScreen)
+            assert views(app)[0].article.id == "the-story"
+            [notice] = [notice for notice in app._notifications if notice.title.startswith("Skipped")]
+    skipped = [
+        f"{files['duplicate']}: article id 'a0001' is already used by {folder / 'a0001.txt'}; skipped",
+        f"{files['binary']}: binary file (NUL byte at byte 0)",
+        f"{files['empty']}: empty file",
+    ]
+    assert app.session.problems == skipped  # named on stderr when the app ends
+    assert (notice.title, notice.message) == ("Skipped 3 inputs", " · ".join(skipped))
+
+
+async def test_reopened_the_columns_show_the_articles_they_showed_with_their_tags(tmp_path, db_path):
+    folder = write_folder(tmp_path, 300)
+    write_troubles(folder)
+    articles = load_corpus([folder]).articles
+    story = articles[-1]
+    with Store.open(db_path) as store:
+        tag(store, story, "It comes", "actor")
+        save_layout(store, Layout(["the-story", "a0250"], {"the-story": 3}, focused=0))
+    corpus = open_corpus([folder])
+    app, store = make_app(corpus, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.pause()
+            shown = views(app)
+            assert [view.article.id for view in shown] == ["the-story", "a0250", "a0000"]
+            assert [(span.label, span.text) for span in shown[0].spans] == [("actor", "It comes")]
+            assert shown[0].cursor == 3
+
+
+def test_what_the_background_reading_skips_is_named_on_stderr_when_the_app_ends(tmp_path, db_path):
+    import shlex
+
+    from .conftest import ROOT
+    from .tmux import Terminal, broadsheet_command
+
+    folder = write_folder(tmp_path, 30)
+    files = write_troubles(folder)
+    # A shell keeps the pane alive after the app exits, so what it printed stays on screen.
+    command = shlex.join(broadsheet_command(str(folder), "--db", str(db_path)))
+    terminal = Terminal(["sh", "-c", f"{command}; echo EXIT=$?; sleep 30"], 250, 30, cwd=ROOT)
+    try:
+        terminal.wait_for("Skipped 3 inputs", timeout=20)  # the notice, once the rest is read
+        terminal.send("C-q")
+        screen = terminal.wait_for("EXIT=", timeout=20)
+    finally:
+        terminal.close()
+    assert "EXIT=1" in screen and "Traceback" not in screen
+    assert f"broadsheet: skipped {files['duplicate']}: article id 'a0001' is already used by " in screen
+    assert f"broadsheet: skipped {files['binary']}: binary file (NUL byte at byte 0)" in screen
+    assert f"broadsheet: skipped {files['empty']}: empty file" in screen
