@@ -2,10 +2,11 @@
 
 Start-up reads only the files the first columns show (the corpus is listed, and read in
 order as far as asked); the others are read here, in a worker thread, once the first
-frame is out: 100,000 small files took 3 s to open before the app could start. Until then
-the picker, the title and a search take the articles read so far and wait for the rest;
-what the files hold wrong (a duplicate id, a binary file) joins the session's problems,
-which the command names on stderr when the app ends.
+frame is out: 100,000 small files took 3 to 4.5 s to open before the app could start.
+Until then the picker and the title take the articles read so far (the picker takes in
+the others as they come), and a search or a job over every article reads the rest in its
+own thread. What the files hold wrong (a duplicate id, a binary file) joins the session's
+problems: named in one notice when the reading is done, and on stderr when the app ends.
 """
 
 from __future__ import annotations
