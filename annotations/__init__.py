@@ -12,6 +12,7 @@ _WHERE = {
     "Corpus": "articles",
     "load_article": "articles",
     "load_corpus": "articles",
+    "open_corpus": "articles",
     "ExportSelection": "export",
     "exported_articles": "export",
     "write_jsonl": "export",

@@ -35,7 +35,8 @@ class ArticleFilter:
     def __init__(self, articles: Sequence[Article]) -> None:
         self._articles = articles
         self._haystacks: list[str] = []  # of articles[0:len(self._haystacks)]
-        everything = range(len(articles))
+        self._known = len(articles)  # the articles there were when last looked (a corpus grows as it is read)
+        everything = range(self._known)
         self._finished: OrderedDict[str, Sequence[int]] = OrderedDict({"": everything})
         self.needle = ""  # casefolded
         self.matches: Sequence[int] = everything
@@ -62,6 +63,22 @@ class ArticleFilter:
             closest = max((known for known in self._finished if known in folded), key=len)
             unchecked = [(self._finished[closest], 0)]
         self.needle, self.matches, self._unchecked = folded, array("I"), unchecked
+
+    def grow(self) -> bool:
+        """Take in the articles added since (a corpus still being read): they are to check
+        as well, and the needles finished before, which did not look at them, are forgotten.
+        True when there were some."""
+        total = len(self._articles)
+        if total == self._known:
+            return False
+        added = range(self._known, total)
+        self._known = total
+        self._finished = OrderedDict({"": range(total)})
+        if self.needle:
+            self._unchecked.append((added, 0))
+        else:
+            self.matches = self._finished[""]
+        return True
 
     def advance(self, seconds: float, at_least: int = 0) -> bool:
         """Check articles for ``seconds``, and on until ``at_least`` matches are found (or

@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/scale.py                        # 1k and 100k spans, 100,000 articles to paint
     .venv/bin/python benchmarks/scale.py --sizes 1k,100k,1M     # the issue's full run (about half an hour)
     .venv/bin/python benchmarks/scale.py --quick                # a smoke test: tiny sizes, one round
+    .venv/bin/python benchmarks/scale.py --paint-only --baseline ../main   # first paint alone, beside main's
 
 Every measured command runs in a child process of its own, timed from its launch to its
 exit, its peak memory the kernel's VmHWM of that process (read by peak.py as it ends), so
@@ -54,6 +55,13 @@ SCHEMA = """
 CREATE TABLE articles (id TEXT PRIMARY KEY, text TEXT NOT NULL, meta TEXT NOT NULL);
 CREATE TABLE spans (article_id TEXT NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL, label TEXT NOT NULL);
 CREATE INDEX spans_by_article ON spans (article_id);
+"""
+
+
+# Runs another checkout's `broadsheet` (--baseline): its packages come before this one's.
+BASELINE_LAUNCHER = """import runpy, sys
+sys.path.insert(0, {checkout!r})
+runpy.run_module("tui.cli", run_name="__main__", alter_sys=True)
 """
 
 
@@ -259,8 +267,26 @@ def painted(command: str, expect: str, work: Path) -> Measure:
     return Measure(milliseconds / 1000, int(peak.read_text() or 0) / 1024 or float("nan"))
 
 
+def paint_cases(args: argparse.Namespace) -> dict[str, tuple]:
+    """The Textual floor, and the first paint of --articles articles (by --baseline's checkout too)."""
+    articles = f"first paint, {args.articles:,} articles"
+    found = {
+        "Textual floor": ("paint", f"{sys.executable} minimal.py", "Kirkuk"),
+        f"{articles}: Broadsheet": ("paint", f"{sys.executable} -m tui.cli corpus --db paint.json", "{first words}"),
+    }
+    if args.baseline is not None:
+        found[f"{articles}, {args.baseline.name}: Broadsheet"] = (
+            "paint",
+            f"{sys.executable} baseline.py corpus --db paint-baseline.json",
+            "{first words}",
+        )
+    return found
+
+
 def cases(args: argparse.Namespace, work: Path) -> dict[str, tuple]:
     """Each case's name and how to run it: ("child", argv) or ("paint", command, expect) or ("tags", argv)."""
+    if args.paint_only:
+        return paint_cases(args)
     python, cli, me = (
         sys.executable,
         [sys.executable, "-m", "tui.cli"],
@@ -275,17 +301,12 @@ def cases(args: argparse.Namespace, work: Path) -> dict[str, tuple]:
     found[f"export {largest}: Broadsheet"] = ("child", [*cli, "export", "--db", "a.json", "-o", "out.jsonl"])
     found[f"export {largest}: SQLite"] = ("child", [*me, "sqlite-export", "a.sqlite", "out-sqlite.jsonl"])
     found[f"agree {largest} x2: Broadsheet"] = ("child", [*cli, "agree", "a.json", "b.json"])
-    found["Textual floor"] = ("paint", f"{python} minimal.py", "Kirkuk")
     found[f"review, first card, {largest}: Broadsheet"] = (
         "paint",
         f"{python} -m tui.cli review --db a.json",
         "Reviewed",
     )
-    found[f"first paint, {args.articles:,} articles: Broadsheet"] = (
-        "paint",
-        f"{python} -m tui.cli corpus --db paint.json",
-        "{first words}",
-    )
+    found.update(paint_cases(args))
     for stored in (0, args.tags):
         where = f"{stored:,} tags" if stored else "a fresh article"
         found[f"tag in {where}: Broadsheet"] = (
@@ -299,8 +320,22 @@ def cases(args: argparse.Namespace, work: Path) -> dict[str, tuple]:
     return found
 
 
+def prepare_paint(args: argparse.Namespace, work: Path) -> str:
+    """The minimal app, the baseline's launcher, the corpus; the corpus's first words."""
+    (work / "minimal.py").write_text(MINIMAL_APP)
+    if args.baseline is not None:
+        import compileall  # compiled as this checkout is (use_this_checkout)
+
+        for package in ("annotations", "tui"):
+            compileall.compile_dir(str(args.baseline / package), quiet=1)
+        (work / "baseline.py").write_text(BASELINE_LAUNCHER.format(checkout=str(args.baseline.resolve())))
+    return write_corpus(work / "corpus", args.articles)
+
+
 def prepare(args: argparse.Namespace, work: Path) -> str:
     """The JSONL of each size, the two databases of the largest, the corpus; the corpus's first words."""
+    if args.paint_only:
+        return prepare_paint(args, work)
     for spans in args.sizes:
         write_jsonl(work / f"spans-{size_name(spans)}.jsonl", spans, seed=spans)
     largest = work / f"spans-{size_name(max(args.sizes))}.jsonl"
@@ -311,9 +346,8 @@ def prepare(args: argparse.Namespace, work: Path) -> str:
     run_child(
         [sys.executable, str(Path(__file__).resolve()), "--child", "sqlite-import", str(largest), "a.sqlite"], work
     )
-    (work / "minimal.py").write_text(MINIMAL_APP)
     print("  prepared", file=sys.stderr, flush=True)
-    return write_corpus(work / "corpus", args.articles)
+    return prepare_paint(args, work)
 
 
 def run_case(case: tuple, work: Path, fresh: str, first_words: str) -> Measure:
@@ -366,7 +400,7 @@ def measure_all(args: argparse.Namespace, work: Path) -> dict[str, list[Measure]
             for leftover in work.glob(fresh + "*"):
                 subprocess.run(["rm", "-rf", str(leftover)], check=True)
             print(f"  round {round_number + 1}: {name}", file=sys.stderr, flush=True)
-    return {**taken, **app_tags(args, work)}
+    return taken if args.paint_only else {**taken, **app_tags(args, work)}
 
 
 def figure(measures: list[Measure]) -> tuple[float, float]:
@@ -408,10 +442,8 @@ def table(taken: dict[str, list[Measure]]) -> list[str]:
         lines.append(
             f"| {work} | {shown(*ours)} | {against}: {shown(*yardstick)} | {ours[0] / yardstick[0]:.2f}x{memory} |"
         )
-    for name in (
-        "tag in a fresh article: SQLite",
-        next(n for n in taken if n.startswith("tag in") and n.endswith("tags: SQLite")),
-    ):
+    sqlite_tags = [name for name in taken if name.startswith("tag in") and name.endswith(": SQLite")]
+    for name in sorted(sqlite_tags, key=lambda name: "a fresh article" not in name):
         lines.append(
             f"| {name.replace(': SQLite', ', SQLite (insert, commit)')} | - | {shown(*figure(taken[name]))} | - |"
         )
@@ -438,16 +470,21 @@ def main() -> None:
     parser.add_argument(
         "--quick", action="store_true", help="a smoke test: 1k and 10k spans, 2,000 articles, one round"
     )
+    parser.add_argument(
+        "--paint-only", action="store_true", help="only the first paint of --articles articles and the Textual floor"
+    )
+    parser.add_argument(
+        "--baseline", type=Path, help="another checkout (main's) whose first paint is measured in the same run"
+    )
     args = parser.parse_args()
     if args.quick:
         args.sizes, args.articles, args.tags, args.samples, args.rounds = [1_000, 10_000], 2_000, 1_000, 20, 1
     use_this_checkout()
     with tempfile.TemporaryDirectory() as scratch:
         taken = measure_all(args, Path(scratch))
-    print(
-        f"Sizes {', '.join(map(size_name, args.sizes))} spans; {args.articles:,} articles painted; "
-        f"{args.tags:,} tags; {args.rounds} round(s), medians; peak memory per process."
-    )
+    sizes = "" if args.paint_only else f"Sizes {', '.join(map(size_name, args.sizes))} spans; "
+    tags = "" if args.paint_only else f"{args.tags:,} tags; "
+    print(f"{sizes}{args.articles:,} articles painted; {tags}{args.rounds} round(s), medians; peak memory per process.")
     print("\n".join(table(taken)))
 
 

@@ -10,8 +10,9 @@ from textual.app import App
 from textual.screen import Screen
 
 from annotations.store import StoreError
-from annotations.text import counted, printable
+from annotations.text import printable
 
+from .notices import name_skipped
 from .screens.main import MainScreen
 from .session import Session
 from .shown import shown_path
@@ -29,7 +30,6 @@ FILES_AFTER_FRAME = 0.02
 # Toasts: seven stacked covered a column for 10 s. At most this many at once (the newest),
 # and information, which asks nothing of the analyst, goes after a few seconds.
 MAX_NOTICES = 3
-MAX_LISTED_PROBLEMS = 6  # inputs skipped at start, named in its one notice
 INFORMATION_SECONDS = 3
 
 
@@ -159,14 +159,4 @@ class BroadsheetApp(App):
 
             if isinstance(self.screen, ReviewScreen):
                 self.screen.action_disputes()
-        problems = self.session.problems
-        if problems:  # one notice for them all: one each was more than the notices shown at once
-            shown = " · ".join(problems[:MAX_LISTED_PROBLEMS])
-            more = len(problems) - MAX_LISTED_PROBLEMS
-            title = f"Skipped {counted(len(problems), 'input')}"
-            self.notify(
-                shown + (f" · and {more} more (listed on stderr when you quit)" if more > 0 else ""),
-                title=title,
-                severity="warning",
-                timeout=15,
-            )
+        name_skipped(self.screen, self.session.problems)

@@ -19,7 +19,7 @@ from contextlib import ExitStack, contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from annotations.articles import is_url, load_corpus
+from annotations.articles import is_url, load_corpus, open_corpus
 from annotations.locations import default_db_path
 from annotations.model import annotator_names, default_annotator
 from annotations.schema import CLUSTER_RELATION, LabelSchema, PatternError, SchemaError, load_schema
@@ -531,21 +531,23 @@ def run_app(args: argparse.Namespace) -> int:
             from annotations.suggest import configured_suggesters
 
             suggesters = configured_suggesters(schema, args.patterns)
-        with progress_bar("Opening articles") as progress:
-            corpus = load_corpus(args.paths or [bundled_seeds()], progress)
+        # Listed, and read as far as the first article: the screens read what they show,
+        # and the rest is read in the background once the first frame is out.
+        corpus = open_corpus(args.paths or [bundled_seeds()])
+        any_article = corpus.has(0)
     for problem in corpus.problems:
         say(f"skipped {problem}")
-    if not corpus.articles:
+    if not any_article:
         say("no article to open")
         return EXIT_SKIPPED
     named = len(corpus.problems)
     with open_for_the_app(args.db or default_db_path()) as store:
         session = Session(
-            store, schema, args.annotator or default_annotator(), corpus.articles, corpus.problems, keymap, suggesters
+            store, schema, args.annotator or default_annotator(), corpus, keymap=keymap, suggesters=suggesters
         )
         app = BroadsheetApp(session)
         run_to_the_end(app)
-    for problem in corpus.problems[named:]:  # found while the app ran (text read on first use)
+    for problem in corpus.problems[named:]:  # found while the app ran (files and texts read as they were needed)
         say(f"skipped {problem}")
     return EXIT_SKIPPED if corpus.problems else EXIT_OK
 

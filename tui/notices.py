@@ -1,4 +1,5 @@
-"""Notices every screen gives the same way: a change to the store that was not saved."""
+"""Notices every screen gives the same way: a change to the store that was not saved, and
+inputs skipped."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from contextlib import contextmanager
 from textual.widget import Widget
 
 from annotations.store import StoreError
+from annotations.text import counted
 
 # A change does not reach the disk (a full disk, a damaged file: StoreError, OSError), or
 # the store refuses it (a span outside its article, a tag linked to itself: ValueError).
 NOT_SAVED = (StoreError, OSError, ValueError)
+MAX_LISTED_PROBLEMS = 6  # inputs skipped, named in one notice
 
 
 class Saving:
@@ -40,3 +43,18 @@ def saving(node: Widget) -> Iterator[Saving]:
     except NOT_SAVED as error:
         outcome.error = error
         node.notify(f"Not saved: {error}", severity="error", timeout=10)
+
+
+def name_skipped(node: Widget, problems: list[str]) -> None:
+    """Inputs skipped (at start, or as the rest of the corpus was read), in one notice for
+    them all: one each was more than the notices shown at once."""
+    if not problems:
+        return
+    shown = " · ".join(problems[:MAX_LISTED_PROBLEMS])
+    more = len(problems) - MAX_LISTED_PROBLEMS
+    node.notify(
+        shown + (f" · and {more} more (listed on stderr when you quit)" if more > 0 else ""),
+        title=f"Skipped {counted(len(problems), 'input')}",
+        severity="warning",
+        timeout=15,
+    )

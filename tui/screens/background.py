@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -49,7 +49,7 @@ class ArticleJob:
         self,
         screen: Screen,
         title: str,
-        articles: list[Article],
+        articles: Sequence[Article],  # a corpus still being read is read on as the job goes
         find: Callable[[Article], list[Candidate]],
         on_found: Callable[[Article, list[Candidate]], int],
         on_done: Callable[[ArticleJob], None],

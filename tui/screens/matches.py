@@ -48,8 +48,8 @@ class MatchesScreen(Dialog):
             yield OptionList(id="matches-list")
 
     def on_mount(self) -> None:
-        texts = list(self.articles)
-        self.run_worker(lambda: self._search(texts), thread=True, exit_on_error=False, group="matches")
+        # Listed in the worker: a corpus still being read reads the rest there.
+        self.run_worker(lambda: self._search(list(self.articles)), thread=True, exit_on_error=False, group="matches")
 
     def _search(self, articles: list[Article]) -> None:
         def readable() -> list[tuple[str, str]]:

@@ -6,7 +6,7 @@ with a million open it opens at once and answers each key in milliseconds."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence, Set
+from collections.abc import Callable, Set
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -14,12 +14,13 @@ from textual.containers import Vertical
 from textual.widgets import Input
 
 from annotations.article_filter import ArticleFilter
-from annotations.articles import Article
+from annotations.articles import Corpus
 
 from ..widgets.article_list import ArticleList
 from ..widgets.keys import forward_key, pass_on_if_unfocused, was_routed
 from .dialog import Dialog
 
+LISTING_SECONDS = 0.1  # between looks for the articles a corpus still being read has added
 # How long a key may filter before the list shows what was found; the rest is filtered
 # in slices as long, between keys, so a key typed meanwhile waits one slice at most.
 SLICE_SECONDS = 0.008
@@ -55,10 +56,9 @@ class ArticlePicker(Dialog):
     The choice is handed to ``on_pick`` at once, not through dismiss's result callback,
     which runs later: a key typed right after enter must find the new article in place."""
 
-    def __init__(
-        self, articles: Sequence[Article], on_pick: Callable[[int], None], done: Set[str] = frozenset()
-    ) -> None:
-        """``done``: the ids of the articles the analyst has finished, marked in the list."""
+    def __init__(self, articles: Corpus, on_pick: Callable[[int], None], done: Set[str] = frozenset()) -> None:
+        """``done``: the ids of the articles the analyst has finished, marked in the list.
+        While the corpus is still being read, the list takes in its articles as they come."""
         super().__init__()
         self.articles = articles
         self.done = done
@@ -73,10 +73,12 @@ class ArticlePicker(Dialog):
 
     def on_mount(self) -> None:
         self._show_count()
+        self._scan_later()
 
     def _fill(self, needle: str) -> None:
         if needle.casefold() == self._filter.needle:
             return
+        self._filter.grow()
         self._filter.start(needle)
         self._filter.advance(SLICE_SECONDS)
         self.query_one(ArticleList).refilled()
@@ -84,15 +86,18 @@ class ArticlePicker(Dialog):
         self._scan_later()
 
     def _scan_later(self) -> None:
-        if not self._filter.done and not self._scan_pending:
-            self._scan_pending = True
-            self.set_timer(PAUSE_SECONDS, self._scan)
+        if self._scan_pending or (self._filter.done and self.articles.complete):
+            return
+        self._scan_pending = True
+        self.set_timer(PAUSE_SECONDS if not self._filter.done else LISTING_SECONDS, self._scan)
 
     def _scan(self) -> None:
-        """Filter the next slice of the articles (keys typed meanwhile come first)."""
+        """Filter the next slice of the articles (keys typed meanwhile come first), with
+        those the corpus has added since."""
         self._scan_pending = False
         if not self.is_attached:
             return
+        self._filter.grow()
         self._filter.advance(SLICE_SECONDS)  # nothing left when a key (the end, up from the top) filtered to the end
         self.query_one(ArticleList).grew()
         self._show_count()
@@ -101,7 +106,11 @@ class ArticlePicker(Dialog):
     def _show_count(self) -> None:
         found = len(self._filter.matches)
         count = f"{found:,} of {len(self.articles):,}" if self._filter.needle else f"{found:,} articles"
-        self.query_one("#picker-body").border_subtitle = count if self._filter.done else f"{count}, filtering…"
+        if not self._filter.done:
+            count += ", filtering…"
+        elif not self.articles.complete:
+            count += ", listing…"
+        self.query_one("#picker-body").border_subtitle = count
 
     @on(Input.Changed, "#picker-filter")
     def _filter_changed(self, event: Input.Changed) -> None:

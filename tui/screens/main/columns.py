@@ -115,10 +115,14 @@ class Columns:
         self.say_shown(len(kept) + len(added))
 
     def say_shown(self, shown: int) -> None:
-        """'5 open, 2 shown' in the title, when some open articles have no column."""
-        opened = len(self.slots.articles)
+        """'5 open, 2 shown' in the title, when some open articles have no column ('5+ open'
+        while the rest of the corpus is read)."""
+        articles = self.slots.articles
+        opened = f"{len(articles):,}" + ("" if articles.complete else "+")
         self.screen.sub_title = (
-            f"{opened} open, {shown} shown — {self.screen.app.sub_title}" if shown < opened else None
+            f"{opened} open, {shown} shown — {self.screen.app.sub_title}"
+            if shown < len(articles) or not articles.complete
+            else None
         )
 
     def toggle_panel(self) -> None:

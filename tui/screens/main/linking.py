@@ -172,7 +172,7 @@ class Linking:
         return [(link, (spans[link.head], spans[link.child])) for link in links]
 
     def _outlet(self, article_id: str) -> str:
-        index = self.screen.columns.slots.index_of(article_id)
+        index = self.screen.session.articles.index_of(article_id)  # among those read: never waits for the rest
         return (self.screen.session.articles[index].outlet or article_id) if index is not None else article_id
 
     def _describe(self, link: Link, spans: tuple[Annotation, Annotation], article_id: str) -> str:

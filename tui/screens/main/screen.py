@@ -19,6 +19,7 @@ from ...widgets.bars import KeyBar, TitleBar
 from .columns import Columns
 from .history import History
 from .linking import Linking
+from .listing import Listing
 from .search import Search
 from .shown import ShownArticles
 from .suggesting import Suggesting
@@ -44,6 +45,7 @@ class MainScreen(Screen):
         self.suggesting = Suggesting(self)
         self.linking = Linking(self)
         self.search = Search(self)
+        self.listing = Listing(self)
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -60,6 +62,7 @@ class MainScreen(Screen):
             self.app.exit(return_code=1)
             return
         self.columns.restore_cursors()
+        self.call_after_refresh(self.listing.start)  # the rest of the corpus, once the first frame is out
 
     def on_resize(self) -> None:
         self.columns.lay_out(self.size.width)

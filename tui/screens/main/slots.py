@@ -7,10 +7,9 @@ apart from the screen that draws the columns (columns.py).
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from annotations.articles import Article, ArticleError
+from annotations.articles import Article, ArticleError, Corpus
 
 from ...widgets.annotation_panel import PANEL_WIDTH
 
@@ -33,27 +32,26 @@ def arrangement(width: int, articles: int, panel_folded: bool = False) -> tuple[
 
 
 class ColumnSlots:
-    """``slots[position]`` is the index (in ``articles``) of the article column ``position`` shows."""
+    """``slots[position]`` is the index (in ``articles``) of the article column ``position`` shows.
 
-    def __init__(self, articles: list[Article], on_unreadable: Callable[[ArticleError], None]) -> None:
+    The corpus is read only as far as the columns need: at start, the articles they show."""
+
+    def __init__(self, articles: Sequence[Article], on_unreadable: Callable[[ArticleError], None]) -> None:
         """``on_unreadable`` names an article whose text cannot be read, the first time it is needed."""
-        self.articles = articles
-        self.slots: list[int] = list(range(min(len(articles), MAX_COLUMNS)))
+        self.articles = Corpus.of(articles)
+        self.slots: list[int] = list(range(min(len(self.articles), MAX_COLUMNS)))
         self.unreadable: set[int] = set()
         self._on_unreadable = on_unreadable
-        self._index_of = {article.id: index for index, article in enumerate(articles)}  # ids are unique in a corpus
 
     def restore(self, article_ids: list[str]) -> None:
         """Columns as a layout kept from the last session had them: the articles named, where
-        they are still open, then the others in order."""
-        kept = list(
-            dict.fromkeys(index for article_id in article_ids if (index := self.index_of(article_id)) is not None)
-        )
-        rest = (index for index in range(len(self.articles)) if index not in kept)
-        self.slots = (kept + list(itertools.islice(rest, max(0, MAX_COLUMNS - len(kept)))))[:MAX_COLUMNS]
+        they are still open, then the others in order (as ``fill`` comes to them)."""
+        kept = dict.fromkeys(index for article_id in article_ids if (index := self.index_of(article_id)) is not None)
+        self.slots = list(kept)[:MAX_COLUMNS]
 
     def index_of(self, article_id: str) -> int | None:
-        return self._index_of.get(article_id)
+        """Where the article is among the open ones (the corpus is read on until it is found)."""
+        return self.articles.find(article_id)
 
     def readable(self, index: int) -> bool:
         """Whether the article's text can be read (it is read on first use)."""
@@ -69,6 +67,8 @@ class ColumnSlots:
 
     def wanted(self, width: int, panel_folded: bool = False) -> tuple[int, int]:
         """(columns, panel cells) a screen ``width`` cells wide shows."""
+        fit, _ = arrangement(width, MAX_COLUMNS, panel_folded)
+        self.articles.has(fit + len(self.unreadable) - 1)  # read as far as the columns that fit need
         return arrangement(width, len(self.articles) - len(self.unreadable), panel_folded)
 
     def fill(self, position: int) -> int | None:
@@ -77,13 +77,15 @@ class ColumnSlots:
         taken = set(self.slots[:position])
         if position < len(self.slots) and self.slots[position] not in taken and self.readable(self.slots[position]):
             return self.slots[position]
-        for index in range(len(self.articles)):
+        index = 0
+        while self.articles.has(index):
             if index not in taken and self.readable(index):
                 if position < len(self.slots):
                     self.slots[position] = index
                 else:
                     self.slots.append(index)
                 return index
+            index += 1
         return None
 
     def open(self, position: int, index: int) -> int | None:
