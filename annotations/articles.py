@@ -315,8 +315,9 @@ class Corpus(Sequence[Article]):
     Opened lazily: the files are listed at once and read in order as far as asked
     (``has``, ``find``, iterating), so that a start-up over 100,000 files reads the few the
     first screen shows (listing them took 0.1-0.3 s, reading them 3-7 s on a busy machine);
-    ``read_rest`` reads the others, in a background thread if the caller likes. ``articles`` and ``problems`` only grow, and a file is read under a lock,
-    so a reader on another thread sees a prefix of the corpus and never half a file."""
+    ``read_rest`` reads the others, in a background thread if the caller likes. ``articles``
+    and ``problems`` only grow, and a file is read under a lock, so a reader on another
+    thread sees a prefix of the corpus and never half a file."""
 
     def __init__(self, files: list[str], problems: list[str]) -> None:
         self.articles: list[Article] = []
