@@ -140,3 +140,15 @@ def test_an_article_named_again_batches_later_in_one_import_gets_the_new_spans(t
         assert len(store.annotations("story-000000")) == SPANS_PER_LINE + 3  # read back through its pack
     assert len(saved_annotations(db_path)) == 7 * SPANS_PER_LINE + 3
     assert len(shard_files(db_path)) == 1  # the one named again: its own file, the rest packed
+
+
+def test_an_index_entry_of_the_wrong_shape_is_named_in_one_line(tmp_path):
+    db_path = imported(tmp_path, 2)
+    index = pack_files(db_path)[1]
+    batch = json.loads(index.read_bytes())
+    key = sorted(batch)[0]
+    batch[key] = [batch[key][0], "far", batch[key][2]]
+    index.write_text(json.dumps(batch) + "\n")
+    result = broadsheet("export", "--db", str(db_path), "-o", str(tmp_path / "out.jsonl"))
+    message = result.stderr.decode()
+    assert result.returncode == 2 and str(index) in message and key in message and message.count("\n") == 1

@@ -15,7 +15,7 @@ from ..storage import CorruptFileError, atomic_write, backup_path, dumps
 from .errors import ArticleChangedError, StoreError
 from .files import RecordFile, Shard
 from .history import History
-from .packs import PackEntry, Packs
+from .packs import PackIndex, Packs
 from .records import Change
 
 # The files of links, cluster names and dismissed proposals, in the .d folder (spans: one file per article).
@@ -89,10 +89,10 @@ class Folder:
         except CorruptFileError as error:
             raise self.damaged(error) from None
 
-    def packed(self) -> dict[str, PackEntry]:
-        """Each packed article's line, by key (see packs.py); a damaged index is named."""
+    def packed(self) -> PackIndex:
+        """The packed articles (see packs.py); a damaged index is named."""
         try:
-            return self.packs.entries
+            return self.packs.index
         except CorruptFileError as error:
             raise self.damaged(error) from None
 
@@ -131,7 +131,10 @@ class Folder:
                 article_id = None if record is None else record["id"]
             if article_id is not None:
                 ids.add(article_id)
-        ids.update(entry.article_id for entry in self.packed().values())
+        try:
+            ids.update(self.packed().article_ids())
+        except CorruptFileError as error:
+            raise self.damaged(error) from None
         return sorted(ids)
 
     def article_ids(self) -> list[str]:
@@ -175,7 +178,7 @@ class Folder:
     def article_keys(self) -> list[str]:
         """The keys of the articles, their files' names, sorted (an article's id names the
         same in every database); a packed article's is the name its file will have."""
-        return sorted(self.own_keys().union(self.packed()))
+        return sorted(self.own_keys().union(self.packed().keys()))
 
     def passing_shard(self, key: str) -> Shard:
         """The article file ``key`` names, as this database shows it: the one open (which may
