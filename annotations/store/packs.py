@@ -129,7 +129,7 @@ class Packs:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self._index: PackIndex | None = None
-        self._open: list[Pack] = []
+        self._packs: dict[Path, Pack] = {}  # kept across readings of the indexes: a descriptor a pack
 
     def numbers(self) -> list[int]:
         try:
@@ -167,8 +167,9 @@ class Packs:
         index.add(self._pack(self.pack_path(number, ".jsonl")), path, listed)
 
     def _pack(self, path: Path) -> Pack:
-        pack = Pack(path)
-        self._open.append(pack)
+        pack = self._packs.get(path)
+        if pack is None:
+            pack = self._packs[path] = Pack(path)
         return pack
 
     def writer(self) -> PackWriter:
@@ -190,7 +191,7 @@ class Packs:
                 index.unlink(missing_ok=True)
 
     def close(self) -> None:
-        for pack in self._open:
+        for pack in self._packs.values():
             pack.close()
 
 
