@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Sequence
+from collections import Counter
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from operator import attrgetter
@@ -33,6 +33,7 @@ from .store import Store
 
 OUTSIDE = "O"
 _TOKEN = re.compile(r"\w+|[^\w\s]")
+_WITHIN_WORD = re.compile(r"\w\w")  # the place between two word characters is inside a token
 
 
 @dataclass(frozen=True)
@@ -94,64 +95,85 @@ class Counts:
         return 2 * precision * recall / (precision + recall)
 
 
-def _exact_matches(reference: list[Annotation], prediction: list[Annotation]) -> int:
-    left, right = Counter(map(_place, reference)), Counter(map(_place, prediction))
-    return sum((left & right).values())
-
-
-def _overlap_matches(reference: list[Annotation], prediction: list[Annotation]) -> int:
-    """One-to-one matches of the same label sharing a character, largest overlap first."""
-    pairs = []
-    for i, ref in enumerate(reference):
-        for j, pred in enumerate(prediction):
-            shared = min(ref.end, pred.end) - max(ref.start, pred.start)
-            if ref.label == pred.label and shared > 0:
-                pairs.append((-shared, i, j))
-    used_ref, used_pred = set(), set()
-    for _, i, j in sorted(pairs):
-        if i not in used_ref and j not in used_pred:
-            used_ref.add(i)
-            used_pred.add(j)
-    return len(used_ref)
-
-
+# A span as matching and token labels take it: its start, end and label (sorted so, spans are in reading order).
+Place = tuple[int, int, str]
 _place = attrgetter("start", "end", "label")
 
 
 def pair_counts(reference: list[Annotation], prediction: list[Annotation], overlap: bool) -> Counts:
     """Counts for two annotators' spans of one article (and one label, if the caller filtered)."""
-    # The usual case: the same places, where every span matches (overlapping, when it is not empty).
-    if sorted(map(_place, reference)) == sorted(map(_place, prediction)) and (
-        not overlap or all(span.end > span.start for span in reference)
-    ):
-        matched = len(reference)
-    else:
-        matched = (_overlap_matches if overlap else _exact_matches)(reference, prediction)
+    matched = _matches(sorted(map(_place, reference)), sorted(map(_place, prediction)))[overlap]
     return Counts(matched, len(prediction), matched, len(reference))
 
 
+def _matches(reference: list[Place], prediction: list[Place]) -> tuple[int, int]:
+    """Exact and overlap matches between two sorted lists of places."""
+    if reference == prediction:  # the usual case: every span matches (overlapping, when it is not empty)
+        return len(reference), sum(end > start for start, end, _ in reference)
+    exact = sum((Counter(reference) & Counter(prediction)).values())
+    return exact, _overlap_matches(reference, prediction)
+
+
+def _overlap_matches(reference: list[Place], prediction: list[Place]) -> int:
+    """One-to-one matches of the same label sharing a character, largest overlap first; a tie
+    goes to the earlier reference, then the earlier prediction (the lists are sorted)."""
+    used_references, used_predictions = set(), set()
+    for _, i, j in sorted(_overlapping(reference, prediction)):
+        if i not in used_references and j not in used_predictions:
+            used_references.add(i)
+            used_predictions.add(j)
+    return len(used_references)
+
+
+def _overlapping(reference: list[Place], prediction: list[Place]) -> Iterator[tuple[int, int, int]]:
+    """(-shared characters, i, j) for each reference i and prediction j of one label that share
+    a character. A sweep in order of start, each span against the other side's spans still
+    open: the cost is the overlapping pairs', not every reference times every prediction."""
+    sides = [
+        [(*place, side, index) for index, place in enumerate(places)]
+        for side, places in enumerate((reference, prediction))
+    ]
+    still_open: tuple[list[tuple[int, str, int]], list[tuple[int, str, int]]] = ([], [])  # (end, label, index)
+    for start, end, label, side, index in sorted(sides[0] + sides[1]):
+        if end <= start:
+            continue
+        others = still_open[1 - side]
+        others[:] = [other for other in others if other[0] > start]
+        for other_end, other_label, other_index in others:
+            if other_label == label:
+                shared = min(end, other_end) - start
+                yield (-shared, other_index, index) if side else (-shared, index, other_index)
+        still_open[side].append((end, label, index))
+
+
 def tokens(text: str) -> list[tuple[int, int]]:
-    return [(match.start(), match.end()) for match in _TOKEN.finditer(text)]
+    return [match.span() for match in _TOKEN.finditer(text)]
 
 
-def token_labels(text_tokens: list[tuple[int, int]], spans: list[Annotation]) -> list[str]:
-    """The label of the innermost span over each token (one that covers a character of it), or O."""
-    covered = _covered_tokens([start for start, _ in text_tokens], [end for _, end in text_tokens], spans)
-    return [covered.get(index, OUTSIDE) for index in range(len(text_tokens))]
+def token_labels(text: str, spans: Iterable[Annotation]) -> list[str]:
+    """The label of the innermost span over each of the text's tokens (one that covers a character of it), or O."""
+    return _token_labels(text, [match.start() for match in _TOKEN.finditer(text)], list(map(_place, spans)))
 
 
-def _covered_tokens(starts: list[int], ends: list[int], spans: list[Annotation]) -> dict[int, str]:
-    """The label of the innermost span over each token a span covers a character of, by the
-    token's index. Each span, innermost first, labels the tokens it overlaps that no span
-    labelled yet (found by bisection): the cost is the spans', not the text's."""
-    # Innermost first; a tie (one place, two labels) goes to the label first in order, not
-    # to whichever span was read first, so the figures do not depend on the reading order.
-    covered: dict[int, str] = {}
-    for span in sorted(spans, key=lambda span: (span.end - span.start, span.start, span.label)):
-        if span.end > span.start:
-            for index in range(bisect.bisect_right(ends, span.start), bisect.bisect_left(starts, span.end)):
-                covered.setdefault(index, span.label)
-    return covered
+def _token_labels(text: str, starts: list[int], places: list[Place]) -> list[str]:
+    """The label of each token (``starts``: where each begins). Each span labels the tokens it
+    shares a character with (found by bisection) as one slice, the outermost first, so that
+    the innermost is the last to label a token: the Python work is the spans', not the text's."""
+    labels = [OUTSIDE] * len(starts)
+    # A tie (one place, two labels) goes to the label first in order, not to whichever span
+    # was read first, so the figures do not depend on the reading order.
+    for start, end, label in sorted(places, key=_breadth, reverse=True):
+        # The first token that ends after the start: the one the start is inside, if it is.
+        first = bisect.bisect_left(starts, start) - (start > 0 and _WITHIN_WORD.match(text, start - 1) is not None)
+        last = bisect.bisect_left(starts, end)
+        if first < last and start < end:
+            labels[first:last] = [label] * (last - first)
+    return labels
+
+
+def _breadth(place: Place) -> tuple[int, int, str]:
+    start, end, label = place
+    return end - start, start, label
 
 
 def cohen_kappa(first: Sequence[Hashable], second: Sequence[Hashable]) -> float | None:
@@ -305,8 +327,8 @@ class Tally:
         self.articles: list[str] = []
         self.skipped: list[str] = []
         self.untagged = [0] * coders
-        self.exact: defaultdict[str, Counts] = defaultdict(Counts)
-        self.overlap: defaultdict[str, Counts] = defaultdict(Counts)
+        # label -> [exact matches, overlap matches, predictions, references], summed over every pair
+        self.matches: dict[str, list[int]] = {}
         self.units: Counter[tuple[str, ...]] = Counter()
         self.tokens = 0
 
@@ -320,35 +342,44 @@ class Tally:
         self.articles.append(article_id)
         for index, article in enumerate(held):
             self.untagged[index] += article is None
-        # In one order whatever order they were read in: greedy overlap matching pairs by index.
-        spans = [sorted(article[1], key=_place) if article else [] for article in held]
-        self._count_tokens(texts.pop(), spans)
-        by_label = [_by_label(annotator_spans) for annotator_spans in spans]
-        for i, j in self.pairs:
-            for label in sorted(by_label[i].keys() | by_label[j].keys()):
-                # Matches need one label: those of every label are the sum of each label's.
-                for counts, overlap in ((self.exact, False), (self.overlap, True)):
-                    found = pair_counts(by_label[i].get(label, []), by_label[j].get(label, []), overlap)
-                    counts[label].add(found)
-                    counts[ALL].add(found)
+        # In one order whatever order they were read in: greedy overlap matching breaks ties by it.
+        places = [sorted(map(_place, article[1])) if article else [] for article in held]
+        self._count_tokens(texts.pop(), places)
+        self._count_matches(places)
 
-    def _count_tokens(self, text: str, spans: list[list[Annotation]]) -> None:
-        """Count each token's tuple of labels; the tokens no span covers are counted at once."""
-        found = [match.span() for match in _TOKEN.finditer(text)]
-        starts, ends = [start for start, _ in found], [end for _, end in found]
-        covered = [_covered_tokens(starts, ends, annotator_spans) for annotator_spans in spans]
-        indexes = set().union(*covered)
-        self.units.update(tuple(labels.get(index, OUTSIDE) for labels in covered) for index in indexes)
-        self.units[(OUTSIDE,) * len(spans)] += len(found) - len(indexes)
-        self.tokens += len(found)
+    def _count_tokens(self, text: str, places: list[list[Place]]) -> None:
+        """Count each token's tuple of labels, one label a coder."""
+        starts = [match.start() for match in _TOKEN.finditer(text)]
+        self.units.update(zip(*(_token_labels(text, starts, coder) for coder in places), strict=True))
+        self.tokens += len(starts)
+
+    def _count_matches(self, places: list[list[Place]]) -> None:
+        """Matches need one label: each label's are counted, and those of every label are their sum."""
+        by_label = [_by_label(coder) for coder in places]
+        for i, j in self.pairs:
+            reference, prediction = by_label[i], by_label[j]
+            for label in reference.keys() | prediction.keys():
+                references, predictions = reference.get(label, []), prediction.get(label, [])
+                exact, overlap = _matches(references, predictions)
+                sums = self.matches.setdefault(label, [0, 0, 0, 0])
+                sums[0] += exact
+                sums[1] += overlap
+                sums[2] += len(predictions)
+                sums[3] += len(references)
 
     def agreement(self, names: list[str]) -> Agreement:
         result = Agreement(
             names, sorted(self.articles), sorted(self.skipped), dict(zip(names, self.untagged, strict=True))
         )
         result.tokens = self.tokens
-        for label in [*sorted(self.exact.keys() - {ALL}), ALL]:
-            result.exact[label], result.overlap[label] = self.exact[label], self.overlap[label]
+        result.exact[ALL], result.overlap[ALL] = Counts(), Counts()
+        for label in sorted(self.matches):
+            exact, overlap, predictions, references = self.matches[label]
+            result.exact[label] = Counts(exact, predictions, exact, references)
+            result.overlap[label] = Counts(overlap, predictions, overlap, references)
+            result.exact[ALL].add(result.exact[label])
+            result.overlap[ALL].add(result.overlap[label])
+        for label in [*sorted(self.matches), ALL]:
             coded = self.units if label == ALL else _coded(self.units, label)
             kappas = [_kappa(_pair_counts(coded, i, j)) for i, j in self.pairs]
             known = [kappa for kappa in kappas if kappa is not None]
@@ -357,10 +388,10 @@ class Tally:
         return result
 
 
-def _by_label(spans: Iterable[Annotation]) -> dict[str, list[Annotation]]:
-    grouped: dict[str, list[Annotation]] = {}
-    for span in spans:
-        grouped.setdefault(span.label, []).append(span)
+def _by_label(places: list[Place]) -> dict[str, list[Place]]:
+    grouped: dict[str, list[Place]] = {}
+    for place in places:
+        grouped.setdefault(place[2], []).append(place)
     return grouped
 
 

@@ -62,7 +62,7 @@ def test_an_overlap_match_is_one_to_one():
 
 def test_tokens_take_the_innermost_label():
     spans = [at("Ana Ruiz said the strike killed", "claim"), at("Ana Ruiz", "actor")]
-    labels = token_labels(tokens(TEXT), spans)
+    labels = token_labels(TEXT, spans)
     assert labels[:7] == ["actor", "actor", "claim", "claim", "claim", "claim", "O"]
     assert labels[-1] == "O" and len(labels) == len(TEXT.split()) + 1  # the final full stop is a token
 
