@@ -25,8 +25,8 @@ import re
 from collections import Counter
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import combinations
-from operator import attrgetter
+from itertools import chain, combinations
+from operator import attrgetter, itemgetter
 
 from .model import Annotation, annotator_names, joined_names
 from .store import Store
@@ -45,8 +45,7 @@ class Annotator:
     spans: dict[str, list[Annotation]]
 
 
-def stands_by(span: Annotation) -> bool:
-    return span.standing
+stands_by = attrgetter("standing")  # whether an annotator stands by a span (Annotation.standing)
 
 
 def load_annotator(store: Store, fallback_name: str) -> Annotator:
@@ -98,6 +97,7 @@ class Counts:
 # A span as matching and token labels take it: its start, end and label (sorted so, spans are in reading order).
 Place = tuple[int, int, str]
 _place = attrgetter("start", "end", "label")
+_label = itemgetter(2)
 
 
 def pair_counts(reference: list[Annotation], prediction: list[Annotation], overlap: bool) -> Counts:
@@ -110,8 +110,18 @@ def _matches(reference: list[Place], prediction: list[Place]) -> tuple[int, int]
     """Exact and overlap matches between two sorted lists of places."""
     if reference == prediction:  # the usual case: every span matches (overlapping, when it is not empty)
         return len(reference), sum(end > start for start, end, _ in reference)
-    exact = sum((Counter(reference) & Counter(prediction)).values())
-    return exact, _overlap_matches(reference, prediction)
+    return _same_places(reference, prediction), _overlap_matches(reference, prediction)
+
+
+def _same_places(reference: list[Place], prediction: list[Place]) -> int:
+    """How many spans of the two sorted lists have a twin in the other (each twin counted once)."""
+    same = lower = 0
+    for place in reference:
+        lower = bisect.bisect_left(prediction, place, lower)
+        if lower < len(prediction) and prediction[lower] == place:
+            same += 1
+            lower += 1
+    return same
 
 
 def _overlap_matches(reference: list[Place], prediction: list[Place]) -> int:
@@ -127,23 +137,19 @@ def _overlap_matches(reference: list[Place], prediction: list[Place]) -> int:
 
 def _overlapping(reference: list[Place], prediction: list[Place]) -> Iterator[tuple[int, int, int]]:
     """(-shared characters, i, j) for each reference i and prediction j of one label that share
-    a character. A sweep in order of start, each span against the other side's spans still
-    open: the cost is the overlapping pairs', not every reference times every prediction."""
-    sides = [
-        [(*place, side, index) for index, place in enumerate(places)]
-        for side, places in enumerate((reference, prediction))
-    ]
-    still_open: tuple[list[tuple[int, str, int]], list[tuple[int, str, int]]] = ([], [])  # (end, label, index)
-    for start, end, label, side, index in sorted(sides[0] + sides[1]):
-        if end <= start:
-            continue
-        others = still_open[1 - side]
-        others[:] = [other for other in others if other[0] > start]
-        for other_end, other_label, other_index in others:
-            if other_label == label:
-                shared = min(end, other_end) - start
-                yield (-shared, other_index, index) if side else (-shared, index, other_index)
-        still_open[side].append((end, label, index))
+    a character. Each reference, in order, against the predictions begun before it and not yet
+    ended (kept from one reference to the next) and those begun inside it (by bisection): the
+    cost is the overlapping pairs', not every reference times every prediction."""
+    begun, still_open = 0, []
+    for i, (start, end, label) in enumerate(reference):
+        now = bisect.bisect_left(prediction, (start,), begun)
+        still_open = [j for j in chain(still_open, range(begun, now)) if prediction[j][1] > start]
+        begun = now
+        for j in chain(still_open, range(begun, bisect.bisect_left(prediction, (end,), begun))):
+            other_start, other_end, other_label = prediction[j]
+            shared = min(end, other_end) - max(start, other_start)
+            if shared > 0 and other_label == label:
+                yield -shared, i, j
 
 
 def tokens(text: str) -> list[tuple[int, int]]:
@@ -163,9 +169,10 @@ def _token_labels(text: str, starts: list[int], places: list[Place]) -> list[str
     # A tie (one place, two labels) goes to the label first in order, not to whichever span
     # was read first, so the figures do not depend on the reading order.
     for start, end, label in sorted(places, key=_breadth, reverse=True):
-        # The first token that ends after the start: the one the start is inside, if it is.
-        first = bisect.bisect_left(starts, start) - (start > 0 and _WITHIN_WORD.match(text, start - 1) is not None)
-        last = bisect.bisect_left(starts, end)
+        first = bisect.bisect_left(starts, start)
+        if first == len(starts) or starts[first] != start:  # not at a token's start: maybe inside one
+            first -= start > 0 and _WITHIN_WORD.match(text, start - 1) is not None
+        last = bisect.bisect_left(starts, end, first)
         if first < last and start < end:
             labels[first:last] = [label] * (last - first)
     return labels
@@ -327,8 +334,9 @@ class Tally:
         self.articles: list[str] = []
         self.skipped: list[str] = []
         self.untagged = [0] * coders
-        # label -> [exact matches, overlap matches, predictions, references], summed over every pair
-        self.matches: dict[str, list[int]] = {}
+        self.labelled: list[Counter[str]] = [Counter() for _ in range(coders)]  # each coder's spans, by label
+        self.exact: Counter[str] = Counter()  # matches by label, summed over every pair
+        self.overlap: Counter[str] = Counter()
         self.units: Counter[tuple[str, ...]] = Counter()
         self.tokens = 0
 
@@ -354,18 +362,22 @@ class Tally:
         self.tokens += len(starts)
 
     def _count_matches(self, places: list[list[Place]]) -> None:
-        """Matches need one label: each label's are counted, and those of every label are their sum."""
-        by_label = [_by_label(coder) for coder in places]
+        """Matches need one label: each label's are counted (those of every label are their sum)."""
+        labels = [list(map(_label, coder)) for coder in places]
+        for counts, coder_labels in zip(self.labelled, labels, strict=True):
+            counts.update(coder_labels)
+        grouped: dict[int, dict[str, list[Place]]] = {}
         for i, j in self.pairs:
-            reference, prediction = by_label[i], by_label[j]
+            if places[i] == places[j]:  # the usual case: every span matches (overlapping, when it is not empty)
+                self.exact.update(labels[i])
+                self.overlap.update(label for start, end, label in places[i] if end > start)
+                continue
+            reference = grouped.get(i) or grouped.setdefault(i, _by_label(places[i]))
+            prediction = grouped.get(j) or grouped.setdefault(j, _by_label(places[j]))
             for label in reference.keys() | prediction.keys():
-                references, predictions = reference.get(label, []), prediction.get(label, [])
-                exact, overlap = _matches(references, predictions)
-                sums = self.matches.setdefault(label, [0, 0, 0, 0])
-                sums[0] += exact
-                sums[1] += overlap
-                sums[2] += len(predictions)
-                sums[3] += len(references)
+                exact, overlap = _matches(reference.get(label, []), prediction.get(label, []))
+                self.exact[label] += exact
+                self.overlap[label] += overlap
 
     def agreement(self, names: list[str]) -> Agreement:
         result = Agreement(
@@ -373,13 +385,17 @@ class Tally:
         )
         result.tokens = self.tokens
         result.exact[ALL], result.overlap[ALL] = Counts(), Counts()
-        for label in sorted(self.matches):
-            exact, overlap, predictions, references = self.matches[label]
-            result.exact[label] = Counts(exact, predictions, exact, references)
-            result.overlap[label] = Counts(overlap, predictions, overlap, references)
-            result.exact[ALL].add(result.exact[label])
-            result.overlap[ALL].add(result.overlap[label])
-        for label in [*sorted(self.matches), ALL]:
+        labels = sorted(set().union(*self.labelled))
+        for label in labels:
+            # A coder is the reference of its pairs with each later coder, the prediction of those with earlier ones.
+            references = sum(
+                counts[label] * (len(self.labelled) - 1 - coder) for coder, counts in enumerate(self.labelled)
+            )
+            predictions = sum(counts[label] * coder for coder, counts in enumerate(self.labelled))
+            for matches, figures in ((self.exact, result.exact), (self.overlap, result.overlap)):
+                figures[label] = Counts(matches[label], predictions, matches[label], references)
+                figures[ALL].add(figures[label])
+        for label in [*labels, ALL]:
             coded = self.units if label == ALL else _coded(self.units, label)
             kappas = [_kappa(_pair_counts(coded, i, j)) for i, j in self.pairs]
             known = [kappa for kappa in kappas if kappa is not None]

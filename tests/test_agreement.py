@@ -125,6 +125,14 @@ def test_only_spans_an_annotator_stands_by_count():
     assert [s for s in (kept, suggested, rejected) if stands_by(s)] == [kept]
 
 
+@pytest.mark.parametrize("status", ["suggested", "pending", "accepted", "rejected"])
+@pytest.mark.parametrize("source", ["", "patterns.yaml"])
+@pytest.mark.parametrize("orphaned", [False, True])
+def test_a_span_stands_when_settled_not_rejected_and_not_orphaned(status, source, orphaned):
+    tagged = replace(span(0, 3, "actor", status=status), source=source, orphaned=orphaned)
+    assert stands_by(tagged) == (tagged.settled and status != "rejected" and not orphaned)
+
+
 # -- two annotators on the seeds ------------------------------------------------------
 
 # (phrase, label) per annotator on the Reuters seed; they differ in known ways:
