@@ -21,6 +21,7 @@ another version) is left out. An annotator's spans are the ones they stand by: s
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections import Counter
 from collections.abc import Hashable, Iterable, Iterator, Sequence
@@ -136,8 +137,8 @@ def _overlap_matches(reference: list[Place], prediction: list[Place]) -> int:
 
 
 def _overlapping(reference: list[Place], prediction: list[Place]) -> Iterator[tuple[int, int, int]]:
-    """(-shared characters, i, j) for each reference i and prediction j of one label that share
-    a character. Each reference, in order, against the predictions begun before it and not yet
+    """(-shared characters, i, j) for each reference i and prediction j of the same label that
+    share a character. Each reference, in order, against the predictions begun before it and not yet
     ended (kept from one reference to the next) and those begun inside it (by bisection): the
     cost is the overlapping pairs', not every reference times every prediction."""
     begun, still_open = 0, []
@@ -158,7 +159,11 @@ def tokens(text: str) -> list[tuple[int, int]]:
 
 def token_labels(text: str, spans: Iterable[Annotation]) -> list[str]:
     """The label of the innermost span over each of the text's tokens (one that covers a character of it), or O."""
-    return _token_labels(text, [match.start() for match in _TOKEN.finditer(text)], list(map(_place, spans)))
+    return _token_labels(text, _token_starts(text), list(map(_place, spans)))
+
+
+def _token_starts(text: str) -> list[int]:
+    return [match.start() for match in _TOKEN.finditer(text)]
 
 
 def _token_labels(text: str, starts: list[int], places: list[Place]) -> list[str]:
@@ -357,7 +362,7 @@ class Tally:
 
     def _count_tokens(self, text: str, places: list[list[Place]]) -> None:
         """Count each token's tuple of labels, one label a coder."""
-        starts = [match.start() for match in _TOKEN.finditer(text)]
+        starts = _token_starts(text)
         self.units.update(zip(*(_token_labels(text, starts, coder) for coder in places), strict=True))
         self.tokens += len(starts)
 
@@ -366,14 +371,13 @@ class Tally:
         labels = [list(map(_label, coder)) for coder in places]
         for counts, coder_labels in zip(self.labelled, labels, strict=True):
             counts.update(coder_labels)
-        grouped: dict[int, dict[str, list[Place]]] = {}
+        grouped = functools.cache(lambda coder: _by_label(places[coder]))  # each coder's, if a pair needs them
         for i, j in self.pairs:
-            if places[i] == places[j]:  # the usual case: every span matches (overlapping, when it is not empty)
+            if places[i] == places[j]:  # two coders who agree on every span: no label need be looked at alone
                 self.exact.update(labels[i])
                 self.overlap.update(label for start, end, label in places[i] if end > start)
                 continue
-            reference = grouped.get(i) or grouped.setdefault(i, _by_label(places[i]))
-            prediction = grouped.get(j) or grouped.setdefault(j, _by_label(places[j]))
+            reference, prediction = grouped(i), grouped(j)
             for label in reference.keys() | prediction.keys():
                 exact, overlap = _matches(reference.get(label, []), prediction.get(label, []))
                 self.exact[label] += exact
