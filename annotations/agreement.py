@@ -9,12 +9,14 @@ another version) is left out. An annotator's spans are the ones they stand by: s
 - Span level, for each pair: one side is the reference, the other the prediction.
   *Exact* matches need the same start, end and label; *overlap* matches the same label
   and at least one shared character, each span matched at most once (largest overlap
-  first). Precision is matched predictions over predictions, recall matched references
-  over references, F1 their harmonic mean. With more than two annotators the counts of
-  every pair are pooled (the earlier database of a pair is its reference).
+  first; of equal overlaps, the earlier reference's, then the earlier prediction's).
+  Precision is matched predictions over predictions, recall matched references over
+  references, F1 their harmonic mean. With more than two annotators the counts of every
+  pair are pooled (the earlier database of a pair is its reference).
 - Token level: the text is cut into tokens (words and single punctuation marks); each
-  token takes the label of the innermost span over it, or ``O``. Cohen's kappa compares
-  two annotators' token labels (the mean over pairs for more); Krippendorff's alpha
+  token takes the label of the innermost span over it (the shortest; of equal lengths,
+  the earliest, then the label first in order), or ``O``. Cohen's kappa compares two
+  annotators' token labels (the mean over pairs for more); Krippendorff's alpha
   (nominal) takes any number. Per label, the token labels are that label or not.
 """
 
@@ -141,7 +143,8 @@ def _overlapping(reference: list[Place], prediction: list[Place]) -> Iterator[tu
     share a character. Each reference, in order, against the predictions begun before it and not yet
     ended (kept from one reference to the next) and those begun inside it (by bisection): the
     cost is the overlapping pairs', not every reference times every prediction."""
-    begun, still_open = 0, []
+    begun = 0
+    still_open: list[int] = []  # indexes of predictions begun before this reference, not ended before it
     for i, (start, end, label) in enumerate(reference):
         now = bisect.bisect_left(prediction, (start,), begun)
         still_open = [j for j in chain(still_open, range(begun, now)) if prediction[j][1] > start]

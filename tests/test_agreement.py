@@ -476,3 +476,28 @@ def test_the_figures_are_the_definitions_and_do_not_depend_on_reading_order(seed
         for a in annotators
     ]
     assert measure(shuffled).as_dict() == measure(annotators).as_dict()
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_matches_among_hundreds_of_spans_follow_the_definition_whatever_order_they_are_given_in(seed):
+    """An article of hundreds of spans a side, in no order, some long enough to hold dozens of
+    others (pair_counts broke ties of overlap by the order it was given the spans in)."""
+    rng = random.Random(seed)
+    text = "x" * 5_000
+
+    def spans() -> list[Annotation]:
+        found = []
+        for _ in range(300):
+            start = rng.randrange(4_990)
+            length = rng.choice([1, 3, 10, 40]) if rng.random() < 0.95 else rng.randrange(100, 2_000)
+            found.append(
+                Annotation.create("a1", text, start, min(start + length, 5_000), rng.choice(["actor", "claim"]), "x")
+            )
+        return found
+
+    reference, prediction = spans(), spans()
+    prediction += rng.sample(reference, 100)  # twins, which a longer span may still take first
+    assert pair_counts(reference, prediction, overlap=True).matched_references == greedy_overlap_matches(
+        reference, prediction
+    )
+    assert pair_counts(reference, prediction, overlap=False).matched_references == exact_matches(reference, prediction)
