@@ -23,7 +23,6 @@ another version) is left out. An annotator's spans are the ones they stand by: s
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 from collections import Counter
 from collections.abc import Hashable, Iterable, Iterator, Sequence
@@ -374,17 +373,20 @@ class Tally:
         labels = [list(map(_label, coder)) for coder in places]
         for counts, coder_labels in zip(self.labelled, labels, strict=True):
             counts.update(coder_labels)
-        grouped = functools.cache(lambda coder: _by_label(places[coder]))  # each coder's, if a pair needs them
+        differing = []
         for i, j in self.pairs:
-            if places[i] == places[j]:  # two coders who agree on every span: no label need be looked at alone
+            if places[i] != places[j]:
+                differing.append((i, j))
+            else:  # two coders who agree on every span: no label need be looked at alone
                 self.exact.update(labels[i])
                 self.overlap.update(label for start, end, label in places[i] if end > start)
-                continue
-            reference, prediction = grouped(i), grouped(j)
-            for label in reference.keys() | prediction.keys():
-                exact, overlap = _matches(reference.get(label, []), prediction.get(label, []))
-                self.exact[label] += exact
-                self.overlap[label] += overlap
+        if differing:
+            by_label = [_by_label(coder) for coder in places]
+            for i, j in differing:
+                for label in by_label[i].keys() | by_label[j].keys():
+                    exact, overlap = _matches(by_label[i].get(label, []), by_label[j].get(label, []))
+                    self.exact[label] += exact
+                    self.overlap[label] += overlap
 
     def agreement(self, names: list[str]) -> Agreement:
         result = Agreement(
