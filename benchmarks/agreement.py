@@ -7,9 +7,11 @@ Two annotators' articles are built as scale.py builds its databases (ten spans a
 the second's spans relabelled, moved or dropped here and there), held in memory as the
 articles a database reads (ReadArticle), and handed to ``measure_stores`` through a store
 that only lists and returns them: what is timed is agreement.py's work, every line of it,
-and none of the store's. The measure of another git revision (``--against``) runs on the
-same articles, the two in turn, round after round, so that the machine's slow spells fall
-on both; their figures must be the same, or the benchmark stops and says so.
+and none of the store's. The agreement.py of another git revision (``--against``; beside
+this checkout's other modules) runs on the same articles, the two in turn, round after
+round, each timed in CPU seconds, so that neither the machine's other work nor its slow
+spells count against one more than the other; their figures must be the same, or the
+benchmark stops and says so. Every article is held in memory: at 1M, a few GiB.
 """
 
 from __future__ import annotations
