@@ -9,12 +9,14 @@ another version) is left out. An annotator's spans are the ones they stand by: s
 - Span level, for each pair: one side is the reference, the other the prediction.
   *Exact* matches need the same start, end and label; *overlap* matches the same label
   and at least one shared character, each span matched at most once (largest overlap
-  first). Precision is matched predictions over predictions, recall matched references
-  over references, F1 their harmonic mean. With more than two annotators the counts of
-  every pair are pooled (the earlier database of a pair is its reference).
+  first; of equal overlaps, the earlier reference's, then the earlier prediction's).
+  Precision is matched predictions over predictions, recall matched references over
+  references, F1 their harmonic mean. With more than two annotators the counts of every
+  pair are pooled (the earlier database of a pair is its reference).
 - Token level: the text is cut into tokens (words and single punctuation marks); each
-  token takes the label of the innermost span over it, or ``O``. Cohen's kappa compares
-  two annotators' token labels (the mean over pairs for more); Krippendorff's alpha
+  token takes the label of the innermost span over it (the shortest; of equal lengths,
+  the earliest, then the label first in order), or ``O``. Cohen's kappa compares two
+  annotators' token labels (the mean over pairs for more); Krippendorff's alpha
   (nominal) takes any number. Per label, the token labels are that label or not.
 """
 
@@ -22,17 +24,18 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Sequence
+from collections import Counter
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import combinations
-from operator import attrgetter
+from itertools import chain, combinations
+from operator import attrgetter, itemgetter
 
 from .model import Annotation, annotator_names, joined_names
 from .store import Store
 
 OUTSIDE = "O"
 _TOKEN = re.compile(r"\w+|[^\w\s]")
+_WITHIN_WORD = re.compile(r"\w\w")  # the place between two word characters is inside a token
 
 
 @dataclass(frozen=True)
@@ -44,8 +47,7 @@ class Annotator:
     spans: dict[str, list[Annotation]]
 
 
-def stands_by(span: Annotation) -> bool:
-    return span.standing
+stands_by = attrgetter("standing")  # whether an annotator stands by a span (Annotation.standing)
 
 
 def load_annotator(store: Store, fallback_name: str) -> Annotator:
@@ -94,64 +96,98 @@ class Counts:
         return 2 * precision * recall / (precision + recall)
 
 
-def _exact_matches(reference: list[Annotation], prediction: list[Annotation]) -> int:
-    left, right = Counter(map(_place, reference)), Counter(map(_place, prediction))
-    return sum((left & right).values())
-
-
-def _overlap_matches(reference: list[Annotation], prediction: list[Annotation]) -> int:
-    """One-to-one matches of the same label sharing a character, largest overlap first."""
-    pairs = []
-    for i, ref in enumerate(reference):
-        for j, pred in enumerate(prediction):
-            shared = min(ref.end, pred.end) - max(ref.start, pred.start)
-            if ref.label == pred.label and shared > 0:
-                pairs.append((-shared, i, j))
-    used_ref, used_pred = set(), set()
-    for _, i, j in sorted(pairs):
-        if i not in used_ref and j not in used_pred:
-            used_ref.add(i)
-            used_pred.add(j)
-    return len(used_ref)
-
-
+# A span as matching and token labels take it: its start, end and label (sorted so, spans are in reading order).
+Place = tuple[int, int, str]
 _place = attrgetter("start", "end", "label")
+_label = itemgetter(2)
 
 
 def pair_counts(reference: list[Annotation], prediction: list[Annotation], overlap: bool) -> Counts:
     """Counts for two annotators' spans of one article (and one label, if the caller filtered)."""
-    # The usual case: the same places, where every span matches (overlapping, when it is not empty).
-    if sorted(map(_place, reference)) == sorted(map(_place, prediction)) and (
-        not overlap or all(span.end > span.start for span in reference)
-    ):
-        matched = len(reference)
-    else:
-        matched = (_overlap_matches if overlap else _exact_matches)(reference, prediction)
+    matched = _matches(sorted(map(_place, reference)), sorted(map(_place, prediction)))[overlap]
     return Counts(matched, len(prediction), matched, len(reference))
 
 
+def _matches(reference: list[Place], prediction: list[Place]) -> tuple[int, int]:
+    """Exact and overlap matches between two sorted lists of places."""
+    if reference == prediction:  # the usual case: every span matches (overlapping, when it is not empty)
+        return len(reference), sum(end > start for start, end, _ in reference)
+    return _same_places(reference, prediction), _overlap_matches(reference, prediction)
+
+
+def _same_places(reference: list[Place], prediction: list[Place]) -> int:
+    """How many spans of the two sorted lists have a twin in the other (each twin counted once)."""
+    same = lower = 0
+    for place in reference:
+        lower = bisect.bisect_left(prediction, place, lower)
+        if lower < len(prediction) and prediction[lower] == place:
+            same += 1
+            lower += 1
+    return same
+
+
+def _overlap_matches(reference: list[Place], prediction: list[Place]) -> int:
+    """One-to-one matches of the same label sharing a character, largest overlap first; a tie
+    goes to the earlier reference, then the earlier prediction (the lists are sorted)."""
+    used_references, used_predictions = set(), set()
+    for _, i, j in sorted(_overlapping(reference, prediction)):
+        if i not in used_references and j not in used_predictions:
+            used_references.add(i)
+            used_predictions.add(j)
+    return len(used_references)
+
+
+def _overlapping(reference: list[Place], prediction: list[Place]) -> Iterator[tuple[int, int, int]]:
+    """(-shared characters, i, j) for each reference i and prediction j of the same label that
+    share a character. Each reference, in order, against the predictions begun before it and not yet
+    ended (kept from one reference to the next) and those begun inside it (by bisection): the
+    cost is the overlapping pairs', not every reference times every prediction."""
+    begun = 0
+    still_open: list[int] = []  # indexes of predictions begun before this reference, not ended before it
+    for i, (start, end, label) in enumerate(reference):
+        now = bisect.bisect_left(prediction, (start,), begun)
+        still_open = [j for j in chain(still_open, range(begun, now)) if prediction[j][1] > start]
+        begun = now
+        for j in chain(still_open, range(begun, bisect.bisect_left(prediction, (end,), begun))):
+            other_start, other_end, other_label = prediction[j]
+            shared = min(end, other_end) - max(start, other_start)
+            if shared > 0 and other_label == label:
+                yield -shared, i, j
+
+
 def tokens(text: str) -> list[tuple[int, int]]:
-    return [(match.start(), match.end()) for match in _TOKEN.finditer(text)]
+    return [match.span() for match in _TOKEN.finditer(text)]
 
 
-def token_labels(text_tokens: list[tuple[int, int]], spans: list[Annotation]) -> list[str]:
-    """The label of the innermost span over each token (one that covers a character of it), or O."""
-    covered = _covered_tokens([start for start, _ in text_tokens], [end for _, end in text_tokens], spans)
-    return [covered.get(index, OUTSIDE) for index in range(len(text_tokens))]
+def token_labels(text: str, spans: Iterable[Annotation]) -> list[str]:
+    """The label of the innermost span over each of the text's tokens (one that covers a character of it), or O."""
+    return _token_labels(text, _token_starts(text), list(map(_place, spans)))
 
 
-def _covered_tokens(starts: list[int], ends: list[int], spans: list[Annotation]) -> dict[int, str]:
-    """The label of the innermost span over each token a span covers a character of, by the
-    token's index. Each span, innermost first, labels the tokens it overlaps that no span
-    labelled yet (found by bisection): the cost is the spans', not the text's."""
-    # Innermost first; a tie (one place, two labels) goes to the label first in order, not
-    # to whichever span was read first, so the figures do not depend on the reading order.
-    covered: dict[int, str] = {}
-    for span in sorted(spans, key=lambda span: (span.end - span.start, span.start, span.label)):
-        if span.end > span.start:
-            for index in range(bisect.bisect_right(ends, span.start), bisect.bisect_left(starts, span.end)):
-                covered.setdefault(index, span.label)
-    return covered
+def _token_starts(text: str) -> list[int]:
+    return [match.start() for match in _TOKEN.finditer(text)]
+
+
+def _token_labels(text: str, starts: list[int], places: list[Place]) -> list[str]:
+    """The label of each token (``starts``: where each begins). Each span labels the tokens it
+    shares a character with (found by bisection) as one slice, the outermost first, so that
+    the innermost is the last to label a token: the Python work is the spans', not the text's."""
+    labels = [OUTSIDE] * len(starts)
+    # A tie (one place, two labels) goes to the label first in order, not to whichever span
+    # was read first, so the figures do not depend on the reading order.
+    for start, end, label in sorted(places, key=_breadth, reverse=True):
+        first = bisect.bisect_left(starts, start)
+        if first == len(starts) or starts[first] != start:  # not at a token's start: maybe inside one
+            first -= start > 0 and _WITHIN_WORD.match(text, start - 1) is not None
+        last = bisect.bisect_left(starts, end, first)
+        if first < last and start < end:
+            labels[first:last] = [label] * (last - first)
+    return labels
+
+
+def _breadth(place: Place) -> tuple[int, int, str]:
+    start, end, label = place
+    return end - start, start, label
 
 
 def cohen_kappa(first: Sequence[Hashable], second: Sequence[Hashable]) -> float | None:
@@ -305,8 +341,9 @@ class Tally:
         self.articles: list[str] = []
         self.skipped: list[str] = []
         self.untagged = [0] * coders
-        self.exact: defaultdict[str, Counts] = defaultdict(Counts)
-        self.overlap: defaultdict[str, Counts] = defaultdict(Counts)
+        self.labelled: list[Counter[str]] = [Counter() for _ in range(coders)]  # each coder's spans, by label
+        self.exact: Counter[str] = Counter()  # matches by label, summed over every pair
+        self.overlap: Counter[str] = Counter()
         self.units: Counter[tuple[str, ...]] = Counter()
         self.tokens = 0
 
@@ -320,35 +357,54 @@ class Tally:
         self.articles.append(article_id)
         for index, article in enumerate(held):
             self.untagged[index] += article is None
-        # In one order whatever order they were read in: greedy overlap matching pairs by index.
-        spans = [sorted(article[1], key=_place) if article else [] for article in held]
-        self._count_tokens(texts.pop(), spans)
-        by_label = [_by_label(annotator_spans) for annotator_spans in spans]
-        for i, j in self.pairs:
-            for label in sorted(by_label[i].keys() | by_label[j].keys()):
-                # Matches need one label: those of every label are the sum of each label's.
-                for counts, overlap in ((self.exact, False), (self.overlap, True)):
-                    found = pair_counts(by_label[i].get(label, []), by_label[j].get(label, []), overlap)
-                    counts[label].add(found)
-                    counts[ALL].add(found)
+        # In one order whatever order they were read in: greedy overlap matching breaks ties by it.
+        places = [sorted(map(_place, article[1])) if article else [] for article in held]
+        self._count_tokens(texts.pop(), places)
+        self._count_matches(places)
 
-    def _count_tokens(self, text: str, spans: list[list[Annotation]]) -> None:
-        """Count each token's tuple of labels; the tokens no span covers are counted at once."""
-        found = [match.span() for match in _TOKEN.finditer(text)]
-        starts, ends = [start for start, _ in found], [end for _, end in found]
-        covered = [_covered_tokens(starts, ends, annotator_spans) for annotator_spans in spans]
-        indexes = set().union(*covered)
-        self.units.update(tuple(labels.get(index, OUTSIDE) for labels in covered) for index in indexes)
-        self.units[(OUTSIDE,) * len(spans)] += len(found) - len(indexes)
-        self.tokens += len(found)
+    def _count_tokens(self, text: str, places: list[list[Place]]) -> None:
+        """Count each token's tuple of labels, one label a coder."""
+        starts = _token_starts(text)
+        self.units.update(zip(*(_token_labels(text, starts, coder) for coder in places), strict=True))
+        self.tokens += len(starts)
+
+    def _count_matches(self, places: list[list[Place]]) -> None:
+        """Matches need one label: each label's are counted (those of every label are their sum)."""
+        labels = [list(map(_label, coder)) for coder in places]
+        for counts, coder_labels in zip(self.labelled, labels, strict=True):
+            counts.update(coder_labels)
+        differing = []
+        for i, j in self.pairs:
+            if places[i] != places[j]:
+                differing.append((i, j))
+            else:  # two coders who agree on every span: no label need be looked at alone
+                self.exact.update(labels[i])
+                self.overlap.update(label for start, end, label in places[i] if end > start)
+        if differing:
+            by_label = [_by_label(coder) for coder in places]
+            for i, j in differing:
+                for label in by_label[i].keys() | by_label[j].keys():
+                    exact, overlap = _matches(by_label[i].get(label, []), by_label[j].get(label, []))
+                    self.exact[label] += exact
+                    self.overlap[label] += overlap
 
     def agreement(self, names: list[str]) -> Agreement:
         result = Agreement(
             names, sorted(self.articles), sorted(self.skipped), dict(zip(names, self.untagged, strict=True))
         )
         result.tokens = self.tokens
-        for label in [*sorted(self.exact.keys() - {ALL}), ALL]:
-            result.exact[label], result.overlap[label] = self.exact[label], self.overlap[label]
+        result.exact[ALL], result.overlap[ALL] = Counts(), Counts()
+        labels = sorted(set().union(*self.labelled))
+        for label in labels:
+            # A coder is the reference of its pairs with each later coder, the prediction of those with earlier ones.
+            references = sum(
+                counts[label] * (len(self.labelled) - 1 - coder) for coder, counts in enumerate(self.labelled)
+            )
+            predictions = sum(counts[label] * coder for coder, counts in enumerate(self.labelled))
+            for matches, figures in ((self.exact, result.exact), (self.overlap, result.overlap)):
+                figures[label] = Counts(matches[label], predictions, matches[label], references)
+                figures[ALL].add(figures[label])
+        for label in [*labels, ALL]:
             coded = self.units if label == ALL else _coded(self.units, label)
             kappas = [_kappa(_pair_counts(coded, i, j)) for i, j in self.pairs]
             known = [kappa for kappa in kappas if kappa is not None]
@@ -357,10 +413,10 @@ class Tally:
         return result
 
 
-def _by_label(spans: Iterable[Annotation]) -> dict[str, list[Annotation]]:
-    grouped: dict[str, list[Annotation]] = {}
-    for span in spans:
-        grouped.setdefault(span.label, []).append(span)
+def _by_label(places: list[Place]) -> dict[str, list[Place]]:
+    grouped: dict[str, list[Place]] = {}
+    for place in places:
+        grouped.setdefault(place[2], []).append(place)
     return grouped
 
 

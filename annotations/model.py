@@ -173,7 +173,8 @@ class Annotation(_Stored):
     def standing(self) -> bool:
         """Settled, not rejected, its text still there: what agreement, links and the
         comparison count (a rejected tag is in no row and links to nothing)."""
-        return self.settled and self.status != "rejected" and not self.orphaned
+        # One test, not three properties (agree reads it of every span): a dismissed suggestion is a rejected one.
+        return self.status not in ("suggested", "rejected") and not self.orphaned
 
     def changed(self, **fields: Any) -> Annotation:
         return replace(self, updated=now(), **fields)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -60,7 +62,7 @@ def test_an_overlap_match_is_one_to_one():
 
 def test_tokens_take_the_innermost_label():
     spans = [at("Ana Ruiz said the strike killed", "claim"), at("Ana Ruiz", "actor")]
-    labels = token_labels(tokens(TEXT), spans)
+    labels = token_labels(TEXT, spans)
     assert labels[:7] == ["actor", "actor", "claim", "claim", "claim", "claim", "O"]
     assert labels[-1] == "O" and len(labels) == len(TEXT.split()) + 1  # the final full stop is a token
 
@@ -121,6 +123,14 @@ def test_only_spans_an_annotator_stands_by_count():
     other = Annotator("other", {"a1": TEXT}, {"a1": [kept]})
     assert measure([one, other]).exact["all"].f1 == 1.0
     assert [s for s in (kept, suggested, rejected) if stands_by(s)] == [kept]
+
+
+@pytest.mark.parametrize("status", ["suggested", "pending", "accepted", "rejected"])
+@pytest.mark.parametrize("source", ["", "patterns.yaml"])
+@pytest.mark.parametrize("orphaned", [False, True])
+def test_a_span_stands_when_settled_not_rejected_and_not_orphaned(status, source, orphaned):
+    tagged = replace(span(0, 3, "actor", status=status), source=source, orphaned=orphaned)
+    assert stands_by(tagged) == (tagged.settled and status != "rejected" and not orphaned)
 
 
 # -- two annotators on the seeds ------------------------------------------------------
@@ -296,3 +306,198 @@ def test_agree_holds_an_article_of_each_database_at_a_time_not_every_article(tmp
     large = [database_of(tmp_path / f"large-{n}.json", 1_800, n) for n in (1, 2)]
     grown = peak_memory_of_agree(*large) - peak_memory_of_agree(*small)
     assert grown < 8, f"{grown:.1f} MiB more for 1,600 more articles a database"  # it held them all: 48 MiB more
+
+
+# -- against a reference: the definitions, written the plain way ------------------------------
+
+
+def reference_figures(coders: list[dict[str, tuple[str, list[Annotation]]]]) -> dict:
+    """measure()'s figures as the module docstring defines them, token by token and pair by pair."""
+    ids = sorted(set().union(*coders))
+    texts = {a: {coder[a][0] for coder in coders if a in coder} for a in ids}
+    compared = [a for a in ids if len(texts[a]) == 1]
+    held = [[coder[a][1] if a in coder else [] for a in compared] for coder in coders]
+    labels = sorted({span.label for spans in held for article in spans for span in article})
+    units = []  # per token, every coder's label
+    for number, article_id in enumerate(compared):
+        for match in re.finditer(r"\w+|[^\w\s]", next(iter(texts[article_id]))):
+            units.append(tuple(innermost(spans[number], *match.span()) for spans in held))
+    pairs = list(itertools.combinations(range(len(coders)), 2))
+    figures = {}
+    for label in [*labels, "all"]:
+        wanted = set(labels) if label == "all" else {label}
+        coded = units if label == "all" else [tuple(value == label for value in unit) for unit in units]
+        kappas = [reference_kappa([u[i] for u in coded], [u[j] for u in coded]) for i, j in pairs]
+        known = [kappa for kappa in kappas if kappa is not None]
+        figures[label] = {
+            "exact": span_figures(held, pairs, wanted, exact_matches),
+            "overlap": span_figures(held, pairs, wanted, greedy_overlap_matches),
+            "cohen_kappa": sum(known) / len(known) if known else None,
+            "krippendorff_alpha": reference_alpha(coded),
+        }
+    return {
+        "annotators": [f"c{n}" for n in range(len(coders))],
+        "articles": len(compared),
+        "skipped_articles": [a for a in ids if a not in compared],
+        "articles_untagged": {f"c{n}": sum(a not in coder for a in compared) for n, coder in enumerate(coders)},
+        "tokens": len(units),
+        "labels": figures,
+    }
+
+
+def flat(figures: dict, prefix: str = "") -> dict:
+    """``{"actor": {"exact": {"f1": x}}}`` as ``{"actor exact f1": x}`` (pytest.approx takes no nesting)."""
+    found = {}
+    for key, value in figures.items():
+        found.update(flat(value, f"{prefix}{key} ") if isinstance(value, dict) else {f"{prefix}{key}": value})
+    return found
+
+
+def innermost(spans: list[Annotation], start: int, end: int) -> str:
+    """The label of the shortest span sharing a character with [start, end) (then the earliest, then by label)."""
+    over = [(s.end - s.start, s.start, s.label) for s in spans if s.start < end and s.end > start and s.end > s.start]
+    return min(over)[2] if over else "O"
+
+
+def exact_matches(reference: list[Annotation], prediction: list[Annotation]) -> int:
+    left = [(s.start, s.end, s.label) for s in reference]
+    matched = 0
+    for span in prediction:
+        if (span.start, span.end, span.label) in left:
+            left.remove((span.start, span.end, span.label))
+            matched += 1
+    return matched
+
+
+def greedy_overlap_matches(reference: list[Annotation], prediction: list[Annotation]) -> int:
+    """Pairs of one label sharing a character, taken largest overlap first, a tie to the
+    earlier reference (by start, end), then the earlier prediction; each span once."""
+    candidates = sorted(
+        (-(min(r.end, p.end) - max(r.start, p.start)), r.start, r.end, p.start, p.end, i, j)
+        for i, r in enumerate(reference)
+        for j, p in enumerate(prediction)
+        if r.label == p.label and min(r.end, p.end) > max(r.start, p.start)
+    )
+    used_references, used_predictions = set(), set()
+    for *_, i, j in candidates:
+        if i not in used_references and j not in used_predictions:
+            used_references.add(i)
+            used_predictions.add(j)
+    return len(used_references)
+
+
+def span_figures(held: list[list[list[Annotation]]], pairs: list[tuple[int, int]], labels: set[str], matches) -> dict:
+    """Precision, recall and F1 of ``matches`` over every pair of coders, article and label, pooled."""
+    matched = predictions = references = 0
+    for i, j in pairs:
+        for reference, prediction in zip(held[i], held[j], strict=True):
+            for label in labels:
+                ref = [s for s in reference if s.label == label]
+                pred = [s for s in prediction if s.label == label]
+                matched, predictions, references = (
+                    matched + matches(ref, pred),
+                    predictions + len(pred),
+                    references + len(ref),
+                )
+    precision = matched / predictions if predictions else None
+    recall = matched / references if references else None
+    if precision is None and recall is None:
+        f1 = None
+    else:
+        f1 = 2 * precision * recall / (precision + recall) if precision and recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1, "predictions": predictions, "references": references}
+
+
+def reference_kappa(first: list, second: list) -> float | None:
+    if not first:
+        return None
+    observed = sum(a == b for a, b in zip(first, second, strict=True)) / len(first)
+    expected = sum(first.count(value) * second.count(value) for value in set(first)) / len(first) ** 2
+    return None if expected == 1 else (observed - expected) / (1 - expected)
+
+
+def reference_alpha(units: list[tuple]) -> float | None:
+    """Nominal alpha, every coder coding every unit: 1 - observed / expected disagreement."""
+    values = [value for unit in units for value in unit]
+    if len(values) <= 1:
+        return None
+    disagreeing = sum(a != b for unit in units for a, b in itertools.permutations(unit, 2)) / (len(units[0]) - 1)
+    expected = sum(a != b for a, b in itertools.permutations(values, 2)) / (len(values) - 1)
+    return None if expected == 0 else 1 - disagreeing / expected
+
+
+WORDS = ["Ana", "Ruiz", "said", ",", "25", "fighters", "—", "élan", "don't", "(KH)", "__init__", ".", "\n"]
+
+
+def random_coders(rng: random.Random) -> list[dict[str, tuple[str, list[Annotation]]]]:
+    """Two to four coders over a dozen articles: nested, overlapping, shared and one-coder spans,
+    spans ending inside words, empty articles, articles a coder lacks or holds with another text."""
+    texts = {
+        f"a{n}": "".join(rng.choice(WORDS) + rng.choice(["", " ", "  "]) for _ in range(rng.randrange(12)))
+        for n in range(12)
+    }
+    shared = {a: [random_span(rng, a, text) for _ in range(rng.randrange(6))] for a, text in texts.items() if text}
+    coders = []
+    for number in range(rng.randrange(2, 5)):
+        coder = {}
+        for article_id, shared_text in texts.items():
+            if rng.random() < 0.15:
+                continue  # this coder lacks the article
+            text = shared_text + " another version" if rng.random() < 0.05 else shared_text
+            own = [random_span(rng, article_id, text) for _ in range(rng.randrange(5))] if text else []
+            kept = [span for span in shared.get(article_id, []) if span.end <= len(text) and rng.random() < 0.7]
+            coder[article_id] = (text, [replace(span, annotator=f"c{number}") for span in kept + own])
+        coders.append(coder)
+    return coders
+
+
+def random_span(rng: random.Random, article_id: str, text: str) -> Annotation:
+    start = rng.randrange(len(text))
+    end = start if rng.random() < 0.05 else rng.randrange(start + 1, min(len(text), start + 12) + 1)
+    return replace(
+        Annotation.create(article_id, text, 0, 1, rng.choice(["actor", "claim", "figure"]), "x"), start=start, end=end
+    )
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_figures_are_the_definitions_and_do_not_depend_on_reading_order(seed):
+    rng = random.Random(seed)
+    coders = random_coders(rng)
+    annotators = [
+        Annotator(f"c{n}", {a: text for a, (text, _) in coder.items()}, {a: spans for a, (_, spans) in coder.items()})
+        for n, coder in enumerate(coders)
+    ]
+    found, expected = measure(annotators).as_dict(), reference_figures(coders)
+    for names in ("annotators", "skipped_articles"):
+        assert found.pop(names) == expected.pop(names)
+    assert flat(found) == pytest.approx(flat(expected), rel=1e-12)
+    shuffled = [
+        Annotator(a.name, dict(reversed(a.texts.items())), {k: rng.sample(v, len(v)) for k, v in a.spans.items()})
+        for a in annotators
+    ]
+    assert measure(shuffled).as_dict() == measure(annotators).as_dict()
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_matches_among_hundreds_of_spans_follow_the_definition_whatever_order_they_are_given_in(seed):
+    """An article of hundreds of spans a side, in no order, some long enough to hold dozens of
+    others (pair_counts broke ties of overlap by the order it was given the spans in)."""
+    rng = random.Random(seed)
+    text = "x" * 5_000
+
+    def spans() -> list[Annotation]:
+        found = []
+        for _ in range(300):
+            start = rng.randrange(4_990)
+            length = rng.choice([1, 3, 10, 40]) if rng.random() < 0.95 else rng.randrange(100, 2_000)
+            found.append(
+                Annotation.create("a1", text, start, min(start + length, 5_000), rng.choice(["actor", "claim"]), "x")
+            )
+        return found
+
+    reference, prediction = spans(), spans()
+    prediction += rng.sample(reference, 100)  # twins, which a longer span may still take first
+    assert pair_counts(reference, prediction, overlap=True).matched_references == greedy_overlap_matches(
+        reference, prediction
+    )
+    assert pair_counts(reference, prediction, overlap=False).matched_references == exact_matches(reference, prediction)
