@@ -358,7 +358,7 @@ class AtomicJSONStorage(Storage):
     """TinyDB storage with atomic, durable writes and an in-memory copy of the file."""
 
     def __init__(self, path: str | Path, read_only: bool = False) -> None:
-        self.path = Path(path)
+        self.path = path if isinstance(path, Path) else Path(path)
         self.read_only = read_only
         self._tables: dict | None = None
         self._deferred = 0

@@ -206,15 +206,15 @@ class Store:
 
     def _checked_text(self, shard: Shard, expected_hash: str | None) -> str:
         """The text of the article of ``shard``: its pack line's, else its file's."""
-        text = shard.storage.packed_text()
-        path = shard.storage.path.with_suffix(".txt")
-        if text is None:
+        text, entry = shard.storage.packed_text(), shard.storage.entry
+        if text is not None and entry is not None:
+            path = entry.pack.path
+        else:
+            path = shard.storage.path.with_suffix(".txt")
             try:
                 text = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as error:
                 raise StoreError(f"{path}: cannot read the stored article text: {error}") from None
-        elif shard.storage.entry is not None:
-            path = shard.storage.entry.pack.path
         if expected_hash is not None and text_hash(text) != expected_hash:
             raise StoreError(
                 f"{path}: the stored article text is damaged (its hash is not the one recorded "
