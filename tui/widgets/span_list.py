@@ -2,8 +2,8 @@
 
 An article may hold 10,000 tags and a key changes one: the change finds its place by
 bisection, and is counted into the tallies the panel shows, where reading the article's
-spans from the store, sorting and counting them again cost a key in such an article
-several times what it cost in a fresh one (benchmarks/scale.py, the app's tag).
+spans from the store, sorting and counting them again made an accept in such an article
+79,523 Python calls against 12,064 in an article of 100 (tests/test_many_tags_app.py).
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ class SpanList:
             index = self.index(span)
             if index is None:
                 return False
-            self._count(self.spans.pop(index), -1)  # as counted: its status may be another's
+            self._count(self.spans.pop(index), -1)  # the list's own: ``span`` may differ in status
             del self.starts[index]
             touched.append(index)
         for span in added:
