@@ -330,15 +330,20 @@ def run_case(case: tuple, work: Path, fresh: str, first_words: str) -> Measure:
 
 def app_tags(args: argparse.Namespace, work: Path) -> dict[str, list[Measure]]:
     """A tag's key-to-screen time in the app (a on the next word, durable before it shows,
-    until the panel's counts change), on a 200,000-character article that is fresh and on
-    the same article holding --tags tags, the two apps side by side, a key each in turn."""
+    until the panel's counts change), and its key-to-frame time, on a 200,000-character
+    article that is fresh and on the same article holding --tags tags, the two apps side by
+    side, a key each in turn."""
     from latency import make_article, make_tagged_database
 
     article = work / "long.md"
     make_article(article, 1)
     make_tagged_database(work / "tagged.json", article, args.tags)
     cases = {"a fresh article": "fresh.json", f"{args.tags:,} tags": "tagged.json"}
-    taken: dict[str, list[Measure]] = {f"tag in {where}, in the app: Broadsheet": [] for where in cases}
+    screens = [f"tag in {where}, in the app: Broadsheet" for where in cases]
+    # Also to the frame (tmux received the app's first write after the key): the app's own
+    # time, without the capture's, which grows with the colours in the captured rows.
+    frames = [f"tag in {where}, in the app, to its frame: Broadsheet" for where in cases]
+    taken: dict[str, list[Measure]] = {name: [] for name in screens + frames}
     with (
         running(f"{sys.executable} -m tui.cli {article} --db {cases['a fresh article']}", work, "Outlet 1") as fresh,
         running(
@@ -346,9 +351,10 @@ def app_tags(args: argparse.Namespace, work: Path) -> dict[str, list[Measure]]:
         ) as tagged,
     ):
         for _ in range(args.samples):
-            for name, bench in zip(taken, (fresh, tagged), strict=True):
+            for screen, frame, bench in zip(screens, frames, (fresh, tagged), strict=True):
                 timing = key_latency(bench, "a", lambda bench=bench: rows(bench, 0, 8), ["w"])
-                taken[name].append(Measure(timing.screen / 1000, float("nan")))
+                taken[screen].append(Measure(timing.screen / 1000, float("nan")))
+                taken[frame].append(Measure(timing.frame / 1000, float("nan")))
                 time.sleep(0.03)
     return taken
 
