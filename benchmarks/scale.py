@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/scale.py                        # 1k and 100k spans, 100,000 articles to paint
     .venv/bin/python benchmarks/scale.py --sizes 1k,100k,1M     # the issue's full run (about half an hour)
     .venv/bin/python benchmarks/scale.py --quick                # a smoke test: tiny sizes, one round
-    .venv/bin/python benchmarks/scale.py --paint-only --baseline ../main   # first paint alone, beside main's
+    .venv/bin/python benchmarks/scale.py --only paint --baseline ../main   # first paint alone, beside main's
+    .venv/bin/python benchmarks/scale.py --only app-tags        # the app's tag alone, fresh against --tags
 
 Every measured command runs in a child process of its own, timed from its launch to its
 exit, its peak memory the kernel's VmHWM of that process (read by peak.py as it ends), so
@@ -363,15 +364,20 @@ def run_case(case: tuple, work: Path, fresh: str, first_words: str) -> Measure:
 
 def app_tags(args: argparse.Namespace, work: Path) -> dict[str, list[Measure]]:
     """A tag's key-to-screen time in the app (a on the next word, durable before it shows,
-    until the panel's counts change), on a 200,000-character article that is fresh and on
-    the same article holding --tags tags, the two apps side by side, a key each in turn."""
+    until the panel's counts change), and its key-to-frame time, on a 200,000-character
+    article that is fresh and on the same article holding --tags tags, the two apps side by
+    side, a key each in turn."""
     from latency import make_article, make_tagged_database
 
     article = work / "long.md"
     make_article(article, 1)
     make_tagged_database(work / "tagged.json", article, args.tags)
     cases = {"a fresh article": "fresh.json", f"{args.tags:,} tags": "tagged.json"}
-    taken: dict[str, list[Measure]] = {f"tag in {where}, in the app: Broadsheet": [] for where in cases}
+    screens = [f"tag in {where}, in the app: Broadsheet" for where in cases]
+    # Also to the frame (tmux received the app's first write after the key): the app's own
+    # time, without the capture's, which grows with the colours in the captured rows.
+    frames = [f"tag in {where}, in the app, to its frame: Broadsheet" for where in cases]
+    taken: dict[str, list[Measure]] = {name: [] for name in screens + frames}
     with (
         running(f"{sys.executable} -m tui.cli {article} --db {cases['a fresh article']}", work, "Outlet 1") as fresh,
         running(
@@ -379,10 +385,23 @@ def app_tags(args: argparse.Namespace, work: Path) -> dict[str, list[Measure]]:
         ) as tagged,
     ):
         for _ in range(args.samples):
-            for name, bench in zip(taken, (fresh, tagged), strict=True):
+            for screen, frame, bench in zip(screens, frames, (fresh, tagged), strict=True):
                 timing = key_latency(bench, "a", lambda bench=bench: rows(bench, 0, 8), ["w"])
-                taken[name].append(Measure(timing.screen / 1000, float("nan")))
+                taken[screen].append(Measure(timing.screen / 1000, float("nan")))
+                taken[frame].append(Measure(timing.frame / 1000, float("nan")))
                 time.sleep(0.03)
+    return taken
+
+
+def app_tags_rounds(args: argparse.Namespace, work: Path) -> dict[str, list[Measure]]:
+    """app_tags --rounds times over, each round's keys in the two apps in turn, started
+    afresh on new databases."""
+    taken: dict[str, list[Measure]] = {}
+    for round_number in range(args.rounds):
+        (work / f"round-{round_number}").mkdir()
+        for name, measures in app_tags(args, work / f"round-{round_number}").items():
+            taken.setdefault(name, []).extend(measures)
+        print(f"  round {round_number + 1}: tag in the app", file=sys.stderr, flush=True)
     return taken
 
 
@@ -420,7 +439,7 @@ def shown(seconds: float, mib: float) -> str:
 def table(taken: dict[str, list[Measure]]) -> list[str]:
     """A row per work: Broadsheet, its yardstick (SQLite, the floor or a fresh article), the ratio."""
     lines = ["| work | Broadsheet | yardstick | ratio |", "|---|---|---|---|"]
-    floor = figure(taken["Textual floor"])
+    floor = figure(taken["Textual floor"]) if "Textual floor" in taken else None
     for name, measures in taken.items():
         if not name.endswith(": Broadsheet"):
             continue
@@ -433,7 +452,7 @@ def table(taken: dict[str, list[Measure]]) -> list[str]:
             yardstick, against = figure(taken[fresh + ": Broadsheet"]), "a fresh article"
         elif (other := taken.get(work + ": SQLite")) is not None:
             yardstick, against = figure(other), "SQLite"
-        elif not math.isnan(ours[1]) and work.startswith(("review", "first paint")):
+        elif floor is not None and not math.isnan(ours[1]) and work.startswith(("review", "first paint")):
             yardstick, against = floor, "Textual floor"
         else:
             lines.append(f"| {work} | {shown(*ours)} | - | - |")
@@ -468,20 +487,24 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=100, help="tags timed per case and round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument(
-        "--quick", action="store_true", help="a smoke test: 1k and 10k spans, 2,000 articles, one round"
+        "--only",
+        choices=["app-tags", "paint"],
+        help="run only app-tags (a tag in the app, fresh against --tags, --rounds times interleaved) or "
+        "paint (the first paint of --articles articles and the Textual floor)",
     )
     parser.add_argument(
-        "--paint-only", action="store_true", help="only the first paint of --articles articles and the Textual floor"
+        "--quick", action="store_true", help="a smoke test: 1k and 10k spans, 2,000 articles, one round"
     )
     parser.add_argument(
         "--baseline", type=Path, help="another checkout (main's) whose first paint is measured in the same run"
     )
     args = parser.parse_args()
+    args.paint_only = args.only == "paint"
     if args.quick:
         args.sizes, args.articles, args.tags, args.samples, args.rounds = [1_000, 10_000], 2_000, 1_000, 20, 1
     use_this_checkout()
     with tempfile.TemporaryDirectory() as scratch:
-        taken = measure_all(args, Path(scratch))
+        taken = app_tags_rounds(args, Path(scratch)) if args.only == "app-tags" else measure_all(args, Path(scratch))
     sizes = "" if args.paint_only else f"Sizes {', '.join(map(size_name, args.sizes))} spans; "
     tags = "" if args.paint_only else f"{args.tags:,} tags; "
     print(f"{sizes}{args.articles:,} articles painted; {tags}{args.rounds} round(s), medians; peak memory per process.")

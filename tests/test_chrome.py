@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from textual.geometry import Region
+
 from tui.screens.help import HelpScreen
 from tui.screens.review import ReviewScreen
-from tui.widgets.annotation_panel import AnnotationPanel, _changed_runs, _runs
+from tui.widgets.annotation_panel import AnnotationPanel, Sections, _changed_runs, _runs
 from tui.widgets.article_view import HEADING_ROWS, ArticleView
 from tui.widgets.bars import KeyBar, TitleBar
 from tui.widgets.gutter import thumb_rows
+from tui.widgets.span_list import THROUGH_THE_END
 
 from .conftest import make_app
 
@@ -77,32 +80,32 @@ def test_changed_panel_lines_repaint_as_separate_runs():
 
 def test_the_panel_repaints_the_rows_that_changed_and_those_that_moved():
     head, tail = [("title",), ("2 tags",), ("actor 1",), ("claim 1",), ()], [("Links: 0",)]
-    spans = [object() for _ in range(4)]
-    before = (head, spans, tail)
-    assert _changed_runs(before, (list(head), list(spans), list(tail))) == []  # equal lines, the same spans
+    before = Sections(head, 4, tail)
+    assert _changed_runs(before, Sections(list(head), 4, list(tail)), None) == []  # equal lines, no span changed
     counted = [("title",), ("3 tags",), ("actor 2",), ("claim 1",), ()]
-    added = [*spans[:2], object(), *spans[2:]]
     # The counts, then the new tag's row and every row below it, which moved down one.
-    assert _changed_runs(before, (counted, added, tail)) == [(1, 2), (7, 10)]
-    relabelled = [*spans[:1], object(), *spans[2:]]  # a new object: that span changed
-    assert _changed_runs(before, (head, relabelled, tail)) == [(6, 6)]
-    assert _changed_runs(before, (head, spans, [])) == [(9, 9)]  # the tail's row, now blank
-    assert _changed_runs(before, ([*head, ("job",)], spans, tail)) == [(5, 10)]  # all below moved
+    assert _changed_runs(before, Sections(counted, 5, tail), (2, THROUGH_THE_END)) == [(1, 2), (7, 10)]
+    assert _changed_runs(before, Sections(head, 4, tail), (1, 1)) == [(6, 6)]  # a span replaced by another
+    assert _changed_runs(before, Sections(head, 4, tail), (1, 3)) == [(6, 8)]  # ... that moved two rows down
+    assert _changed_runs(before, Sections(head, 4, []), None) == [(9, 9)]  # the tail's row, now blank
+    assert _changed_runs(before, Sections([*head, ("job",)], 4, tail), None) == [(5, 10)]  # all below moved
 
 
 async def test_a_views_runs_of_lines_repaint_what_textuals_refresh_lines_would(seeds, db_path):
     """refresh_runs marks the screen regions that one refresh_lines a run would, scrolled or
-    not, in one refresh; and none at all when no run changed (a refresh with no region
-    repaints the whole view)."""
+    not, in one refresh, cut to the rows on screen; and none at all when no run changed or
+    none is on screen (a refresh with no region repaints the whole view)."""
     app, store = make_app(seeds, db_path)
     with store:
         async with app.run_test(size=WIDE) as pilot:
             view, panel = app.screen.query_one(ArticleView), app.screen.query_one(AnnotationPanel)
             view.scroll_to(y=5, animate=False, immediate=True)
-            runs = [(HEADING_ROWS + 1, HEADING_ROWS + 2), (HEADING_ROWS + 9, HEADING_ROWS + 9)]
+            runs = [(HEADING_ROWS + 6, HEADING_ROWS + 7), (HEADING_ROWS + 14, HEADING_ROWS + 14)]
             for widget in (view, panel):
                 await pilot.pause()
+                top, region = widget.viewport
                 widget.refresh_runs([])
+                widget.refresh_runs([(top + region.height, top + 10_000)])  # all below the screen
                 assert not widget._repaint_required
                 for first, last in runs:
                     widget.refresh_lines(first, last - first + 1)
@@ -110,6 +113,11 @@ async def test_a_views_runs_of_lines_repaint_what_textuals_refresh_lines_would(s
                 widget._repaint_regions.clear()
                 widget.refresh_runs(runs)
                 assert set(widget._repaint_regions) == expected and len(expected) == 2
+                widget._repaint_regions.clear()
+                widget.refresh_runs([(top + 3, top + 10_000)])  # from a row on screen to far below it
+                assert set(widget._repaint_regions) == {
+                    Region(0, 3, region.width, region.height - 3).translate(widget.content_offset)
+                }
 
 
 async def test_a_tag_keeps_the_panels_scrollable_size(seeds, db_path):

@@ -7,11 +7,9 @@ where replacing a Static's content would lay out (and repaint) the whole screen.
 
 from __future__ import annotations
 
-import itertools
-import operator
 from collections import Counter
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from rich.console import Console
 from rich.segment import Segment
@@ -28,6 +26,7 @@ from annotations.text import counted, one_line, printable
 from ..styles import STATUS_MARKS, STRESSED, UNKNOWN_LABEL, LabelStyles
 from .gutter import thumb_rows
 from .line_view import LineView
+from .span_list import THROUGH_THE_END, SpanList
 
 if TYPE_CHECKING:
     from ..screens.background import ArticleJob
@@ -63,11 +62,13 @@ class AnnotationPanel(LineView, can_focus=False):
         # The lines in three parts: the counts above the list, the tags listed, and what
         # follows. A tag's line is made when it is drawn, so that a tag costs the panel
         # about the same with 1,000 tags in the article as with ten (rebuilding 1,000 lines
-        # took 1.2 ms a tag, measured).
+        # took 1.2 ms a tag, measured). The list is the focused column's own, which counts
+        # its spans and records the rows each change touched; ``_edits_seen``: how many
+        # of those changes are shown.
         self._head: list[Line] = []
-        self._spans: list[Annotation] = []
-        self._per_label: Counter[str] = Counter()  # of _spans' tags
-        self._statuses: Counter[str] = Counter()  # of _spans
+        self._spans = SpanList()
+        self._rows_listed = 0  # the list's length as last shown: the focused column changes it in place
+        self._edits_seen = 0
         self._tail: list[Line] = []
         # A span's line by span id, with the span it was made from: made again only when
         # the span changed (the store keeps a span's object until then).
@@ -93,7 +94,7 @@ class AnnotationPanel(LineView, can_focus=False):
         index -= len(self._head)
         if index >= len(self._spans):
             return self._tail[index - len(self._spans)]
-        span = self._spans[index]
+        span = self._spans.spans[index]
         kept = self._span_lines.get(span.id)
         if kept is None or kept[0] is not span:
             style = self.label_styles.of(span)
@@ -105,7 +106,7 @@ class AnnotationPanel(LineView, can_focus=False):
     def show(
         self,
         title: str,
-        spans: list[Annotation],
+        spans: SpanList,
         orphans: Sequence[Annotation] = (),
         links: Sequence[str] = (),
         link_source: str = "",
@@ -113,11 +114,8 @@ class AnnotationPanel(LineView, can_focus=False):
     ) -> None:
         """``spans``: the tags and suggestions shown; ``links``: one line per link touching
         the article; ``link_source``: the tag marked with m; ``job``: a background job running."""
-        spans = list(spans)
-        self._statuses = _counts_after(self._spans, self._statuses, spans, _status)
-        per_label = self._per_label = _counts_after(self._spans, self._per_label, spans, _tag_label)
-        statuses = self._statuses
-        head: list[Line] = [((title, "bold"),), ((_counts(statuses), None),)]
+        statuses, per_label = _counts(spans)
+        head: list[Line] = [((title, "bold"),), ((_described(statuses), None),)]
         for name in self.schema.names + sorted(set(per_label) - set(self.schema.names)):
             head.append(
                 ((f" {name} ", self.label_styles.get(name, UNKNOWN_LABEL)), (f" {per_label.get(name, 0)}", None))
@@ -150,8 +148,10 @@ class AnnotationPanel(LineView, can_focus=False):
             ]
             tail += [_listed(span, "red", self.label_cells) for span in orphans]
         # Repaint only the lines that changed: a tag changes a count and adds one line.
-        changed = _changed_runs((self._head, self._spans, self._tail), (head, spans, tail))
+        old, new = Sections(self._head, self._rows_listed, self._tail), Sections(head, len(spans), tail)
+        changed = _changed_runs(old, new, self._span_rows(spans))
         self._head, self._spans, self._tail = head, spans, tail
+        self._rows_listed, self._edits_seen = len(spans), len(spans.edits)
         # A new virtual size costs a layout of the whole screen (7 ms a tag, measured), so
         # the scrollable height changes only in blocks of lines, not with every tag.
         # Width 0: the panel never scrolls sideways, and the region's width changes when the
@@ -163,9 +163,19 @@ class AnnotationPanel(LineView, can_focus=False):
         # tag at the bottom would repaint every line between.
         self.refresh_runs(changed)
 
-    def scroll_to_span(self, span_id: str) -> None:
+    def _span_rows(self, spans: SpanList) -> tuple[int, int] | None:
+        """The rows of the list (first, last) that changed since it was last shown, or None."""
+        if spans is not self._spans:  # another article, or all its spans read again
+            return 0, THROUGH_THE_END
+        edits = spans.edits[self._edits_seen :]
+        if not edits:
+            return None
+        lasts = [last for _, last in edits]
+        return min(first for first, _ in edits), THROUGH_THE_END if THROUGH_THE_END in lasts else max(lasts)
+
+    def scroll_to_span(self, span: Annotation) -> None:
         """Scroll the least that shows the span's line: the list may be longer than the panel."""
-        index = next((index for index, span in enumerate(self._spans) if span.id == span_id), None)
+        index = self._spans.index(span)
         if index is not None:
             self.scroll_to_region(Region(0, len(self._head) + index, 1, 1), animate=False, immediate=True)
 
@@ -206,7 +216,19 @@ def _printable(line: Line) -> list[tuple[str, Style | str]]:
     return [(printable(text), style or "") for text, style in line]
 
 
-def _counts(statuses: Counter[str]) -> str:
+def _counts(spans: SpanList) -> tuple[Counter[str], Counter[str]]:
+    """How many ``spans`` have each status, and how many tags (neither rejected nor
+    suggested) each label."""
+    statuses: Counter[str] = Counter()
+    per_label: Counter[str] = Counter()
+    for (label, status), count in spans.kinds.items():
+        statuses[status] += count
+        if status not in NOT_TAGS:
+            per_label[label] += count
+    return statuses, per_label
+
+
+def _described(statuses: Counter[str]) -> str:
     """'2 tags · 1 rejected · 1 suggested': a rejected tag or a suggestion is not a tag."""
     tags = sum(count for status, count in statuses.items() if status not in NOT_TAGS)
     return " · ".join(
@@ -224,48 +246,42 @@ def _listed(span: Annotation, label_style: Style | str, label_cells: int) -> Lin
     )
 
 
-def _tag_label(span: Annotation) -> str | None:
-    """What a span counts for in the per-label counts: its label, if it is a tag."""
-    return None if span.status in NOT_TAGS else span.label
+class Sections(NamedTuple):
+    """The panel's lines: those above the list, how many the list has, those below it."""
+
+    head: list[Line]
+    spans: int
+    tail: list[Line]
+
+    @property
+    def rows(self) -> int:
+        return len(self.head) + self.spans + len(self.tail)
 
 
-def _status(span: Annotation) -> str | None:
-    return span.status
+def _changed_runs(old: Sections, new: Sections, span_rows: tuple[int, int] | None) -> list[tuple[int, int]]:
+    """The runs of rows, (first, last), whose line differs between ``old`` and ``new``: the
+    lines above and below the list compared by value, the list's rows those ``span_rows``
+    says (first, last; THROUGH_THE_END: all below moved; None: none). Once a section's
+    length changed, every row below its first change moved."""
+    end = max(old.rows, new.rows) - 1
+    head = _differing(old.head, new.head, 0)
+    if len(old.head) != len(new.head):
+        return [(head[0] if head else min(len(old.head), len(new.head)), end)]
+    top = len(new.head)
+    if span_rows is not None and (span_rows[1] == THROUGH_THE_END or old.spans != new.spans):
+        return [*_runs(head), (top + span_rows[0], end)]
+    spans = [] if span_rows is None else list(range(top + span_rows[0], top + span_rows[1] + 1))
+    top += new.spans
+    tail = _differing(old.tail, new.tail, top)
+    if len(old.tail) != len(new.tail):
+        first = tail[0] if tail else top + min(len(old.tail), len(new.tail))
+        return [*_runs([*head, *spans]), (first, end)]
+    return _runs([*head, *spans, *tail])
 
 
-def _counts_after(
-    old: list[Annotation], old_counts: Counter[str], new: list[Annotation], key: Callable[[Annotation], str | None]
-) -> Counter[str]:
-    """How many spans of ``new`` count for each ``key`` (None: not counted), given
-    ``old_counts`` of ``old``: when ``new`` is ``old`` with one span added or removed (a
-    tag, a delete), from that span alone, as an article may hold 10,000 tags (2 ms to
-    count them, measured)."""
-    longer, shorter, sign = (new, old, 1) if len(new) == len(old) + 1 else (old, new, -1)
-    if len(longer) == len(shorter) + 1:
-        first = next(itertools.compress(itertools.count(), map(operator.is_not, shorter, longer)), len(shorter))
-        if all(map(operator.is_, shorter[first:], itertools.islice(longer, first + 1, None))):
-            counts = old_counts.copy()
-            if (counted_as := key(longer[first])) is not None:
-                counts[counted_as] += sign
-            return +counts  # a count down to 0 is left out, as counting afresh would
-    return Counter(counted_as for span in new if (counted_as := key(span)) is not None)
-
-
-def _changed_runs(old: tuple[list, ...], new: tuple[list, ...]) -> list[tuple[int, int]]:
-    """The runs of rows, (first, last), whose line differs between ``old`` and ``new``, each
-    the panel's sections (head, spans, tail): lines compared by value, spans by identity (a
-    span's object is kept until it changes). Once a section's length changed, every row
-    below it moved. Compared in C (map, compress), as a list may be 10,000 tags long."""
-    rows: list[int] = []
-    top = 0
-    for old_lines, new_lines, differ in zip(old, new, (operator.ne, operator.is_not, operator.ne), strict=True):
-        differing = itertools.compress(itertools.count(), map(differ, old_lines, new_lines))
-        if len(old_lines) != len(new_lines):
-            first = next(differing, min(len(old_lines), len(new_lines)))
-            return [*_runs(rows), (top + first, max(sum(map(len, old)), sum(map(len, new))) - 1)]
-        rows += [top + index for index in differing]
-        top += len(new_lines)
-    return _runs(rows)
+def _differing(old: list[Line], new: list[Line], top: int) -> list[int]:
+    """The rows, from ``top``, where ``old`` and ``new`` hold different lines."""
+    return [top + index for index, (before, now) in enumerate(zip(old, new, strict=False)) if before != now]
 
 
 def _runs(indexes: list[int]) -> list[tuple[int, int]]:

@@ -12,8 +12,8 @@ a container's lines are rendered in every full frame though its children cover t
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from itertools import pairwise
-from operator import attrgetter
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -25,7 +25,7 @@ from textual.geometry import Region, Size
 from textual.strip import Strip
 
 from annotations.articles import Article
-from annotations.model import Annotation, span_order
+from annotations.model import Annotation
 from annotations.text import is_zero_width, next_word_start, one_line, previous_word_start, printable, snap_selection
 
 from ..keymap import VIEW_BINDINGS
@@ -33,13 +33,13 @@ from ..styles import STRESSED, LabelStyles
 from .gutter import thumb_rows
 from .keys import pass_on_if_unfocused, run_bindings_here
 from .line_view import LineView
+from .span_list import SpanList
 from .wrap import TAB_CELLS, column_of, line_of, line_starts, offset_at_column, wrap
 
 HEADING_ROWS = 2  # 'n  outlet · date' and the title, above the text; they do not scroll
 MARGIN = 1  # a blank cell before the heading and the text
 GUTTER = 2  # after the text: a space, then the column's edge with the scroll position in it
 BADGE, BOLD, ITALIC = Style(bold=True, reverse=True), Style(bold=True), Style(italic=True)
-_start = attrgetter("start")
 
 
 def heading_lines(article: Article, number: int) -> tuple[list[tuple[str, Style]], list[tuple[str, Style]]]:
@@ -79,7 +79,7 @@ class ArticleView(LineView, can_focus=True):
         self.cursor = 0
         # The selection's fixed end, while v extends it (not ``anchor``: that is Widget.anchor()).
         self.selection_anchor: int | None = None
-        self.spans = []
+        self.span_list = SpanList()
         self.matches: list[tuple[int, int]] = []
         self._lines: list[tuple[int, int]] = []
         self._starts: list[int] = []
@@ -99,22 +99,20 @@ class ArticleView(LineView, can_focus=True):
     @property
     def spans(self) -> list[Annotation]:
         """The spans highlighted, in reading order."""
-        return self._spans
+        return self.span_list.spans
 
     @spans.setter
     def spans(self, spans: list[Annotation]) -> None:
         # Indexed by start, so that drawing a line looks at the spans near it, not at all
         # of them: an article may hold thousands, and a page draws 46 lines.
-        self._spans = spans
-        self._by_start = sorted(spans, key=_start)
-        self._span_starts = [span.start for span in self._by_start]
-        self._longest_span = max((span.end - span.start for span in spans), default=0)
+        self.span_list = SpanList(spans)
 
     def spans_over(self, start: int, end: int) -> list[Annotation]:
         """The spans that overlap ``text[start:end]``, by start."""
-        first = bisect.bisect_left(self._span_starts, start - self._longest_span + 1)
-        last = bisect.bisect_left(self._span_starts, end)
-        return [span for span in self._by_start[first:last] if span.end > start]
+        spans = self.span_list
+        first = bisect.bisect_left(spans.starts, start - spans.longest + 1)
+        last = bisect.bisect_left(spans.starts, end)
+        return [span for span in spans.spans[first:last] if span.end > start]
 
     def show_article(self, article: Article, spans: list[Annotation]) -> None:
         self.article, self.text = article, article.text
@@ -133,21 +131,17 @@ class ArticleView(LineView, can_focus=True):
         else:
             self._invalidate(*changed)
 
-    def add_span(self, span: Annotation, changed: tuple[int, int]) -> None:
-        """Highlight one more span, as set_spans with it added would, without sorting the
-        rest again (an article may hold 10,000: 2 ms a tag, measured)."""
-        self._spans = list(self._spans)  # the list may be another view's too; the index is this view's own
-        bisect.insort(self._spans, span, key=span_order)
-        # Among the spans of its start, where the stable sort by start would put it.
-        first, last = (
-            bisect.bisect_left(self._span_starts, span.start),
-            bisect.bisect_right(self._span_starts, span.start),
-        )
-        index = bisect.bisect_left(self._by_start, span_order(span), first, last, key=span_order)
-        self._by_start.insert(index, span)
-        self._span_starts.insert(index, span.start)
-        self._longest_span = max(self._longest_span, span.end - span.start)
-        self._invalidate(*changed)
+    def edit_spans(self, removed: Sequence[Annotation], added: Sequence[Annotation]) -> bool:
+        """Take ``removed`` off and highlight ``added``, as set_spans with the article's
+        spans would, without reading or sorting them all again (an article may hold 10,000);
+        False when this view's spans are not those the change was made to (the caller then
+        hands it the article's spans)."""
+        if not self.span_list.edit(removed, added):
+            return False
+        changed = [*removed, *added]
+        if changed:
+            self._invalidate(min(span.start for span in changed), max(span.end for span in changed))
+        return True
 
     def set_matches(self, matches: list[tuple[int, int]]) -> None:
         self.matches = matches

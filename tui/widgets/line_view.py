@@ -73,9 +73,15 @@ class LineView(ScrollView):
     def refresh_runs(self, runs: Iterable[tuple[int, int]]) -> None:
         """Repaint the lines ``first`` to ``last`` of each run (numbered as ``refresh_lines``
         numbers them, from the top of the content) in one refresh, where a refresh_lines a
-        run looked the widget's region up twice a run."""
+        run looked the widget's region up twice a run. Only the rows on screen: Textual marks
+        each row of a region, and a tag high in a list of 10,000 moves every row below it."""
         top, region = self.viewport
-        regions = [Region(0, first - top, region.width, last - first + 1) for first, last in runs]
+        shown = range(top, top + region.height)
+        regions = [
+            Region(0, first - top, region.width, last - first + 1)
+            for first, last in ((max(first, shown.start), min(last, shown.stop - 1)) for first, last in runs)
+            if first <= last
+        ]
         if regions:  # a refresh with none repaints the whole view
             self.refresh(*regions)
 

@@ -33,16 +33,16 @@ class History:
         if step is None:
             self.screen.notify(f"Nothing to {action}", severity="warning")
             return
-        spans = step.spans("before") + step.spans("after")
-        if not spans:  # links or a cluster name: only the panel shows them
+        before, after = step.spans("before"), step.spans("after")
+        gone, back = (after, before) if action == "undo" else (before, after)
+        if not gone and not back:  # links or a cluster name: only the panel shows them
             self.screen.show_panel()
         for article_id in step.article_ids():
-            touched = [span for span in spans if span.article_id == article_id]
-            if touched:
-                self.screen.shown.refresh(
-                    article_id, (min(span.start for span in touched), max(span.end for span in touched))
-                )
-        self._bring_into_view(step, spans)
+            removed = [span for span in gone if span.article_id == article_id]
+            added = [span for span in back if span.article_id == article_id]
+            if removed or added:
+                self.screen.shown.show_change(article_id, removed, added)
+        self._bring_into_view(step, before + after)
         self.screen.notify(f"{HISTORY_DONE[action]}: {step.describe()}")
 
     def _bring_into_view(self, step: Step, spans: list[Annotation]) -> None:

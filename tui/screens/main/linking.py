@@ -28,7 +28,7 @@ class Linking:
         view = self.screen.columns.focused
         covering = (
             sorted(
-                (span for span in view.spans if span.contains(view.cursor)),
+                view.spans_over(view.cursor, view.cursor + 1),
                 key=lambda span: (span.end - span.start, span.start),
             )
             if view is not None

@@ -81,7 +81,7 @@ class MainScreen(Screen):
             title += " · done ✓"
         orphans = store.orphans(article.id)
         self.panel.show(
-            title, view.spans, orphans, self.linking.listed(article.id), self.linking.marked(), self.suggesting.job
+            title, view.span_list, orphans, self.linking.listed(article.id), self.linking.marked(), self.suggesting.job
         )
 
     def on_job_found(self, message: JobFound) -> None:

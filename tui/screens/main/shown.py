@@ -17,9 +17,22 @@ from annotations.model import Annotation
 from ...notices import saving
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from annotations.suggest import Candidate
 
     from .screen import MainScreen
+
+
+# Spans a change may take or give for the views to take them a span at a time (each a
+# bisection and a move of the list in memory); a larger change (accept all, tag every
+# occurrence) has them read the article's spans again.
+EDITED_AT_MOST = 64
+
+
+def highlighted(span: Annotation) -> bool:
+    """Whether the columns highlight the span (and the panel lists it)."""
+    return not span.orphaned and not span.dismissed
 
 
 class ShownArticles:
@@ -29,11 +42,7 @@ class ShownArticles:
 
     def spans(self, article_id: str) -> list[Annotation]:
         """The article's spans to highlight, as stored."""
-        return [
-            span
-            for span in self.screen.session.store.annotations(article_id)
-            if not span.orphaned and not span.dismissed
-        ]
+        return [span for span in self.screen.session.store.annotations(article_id) if highlighted(span)]
 
     def first_show(self, article: Article) -> list[Annotation]:
         """The spans to highlight in a column that is to show ``article``, after the work of
@@ -68,18 +77,29 @@ class ShownArticles:
         if self.screen.suggesting.store(article, found) and self.screen.columns.showing(article.id):
             self.refresh(article.id, None)
 
-    def refresh(self, article_id: str, changed: tuple[int, int] | None, added: Annotation | None = None) -> None:
-        """Show a change to the article's spans (``changed``: the stretch of text it touched;
-        ``added``: the one span it added, which the views take alone: an article may hold
-        10,000)."""
-        views = self.screen.columns.showing(article_id)
-        if added is not None and changed is not None:
-            for view in views:
-                view.add_span(added, changed)
-        else:
-            spans = self.spans(article_id)
-            for view in views:
-                view.set_spans(spans, changed)
+    def refresh(self, article_id: str, changed: tuple[int, int] | None) -> None:
+        """Show a change to the article's spans (``changed``: the stretch of text it
+        touched, None: anywhere), from all its spans read again."""
+        spans = self.spans(article_id)
+        for view in self.screen.columns.showing(article_id):
+            view.set_spans(spans, changed)
+        self.screen.show_panel()
+
+    def show_change(self, article_id: str, removed: Sequence[Annotation], added: Sequence[Annotation]) -> None:
+        """Show a change that took the spans ``removed`` from the article and gave it those
+        ``added``: the views and the panel take those alone (an article may hold 10,000),
+        unless the change is large (then all are read again, as refresh does)."""
+        removed = [span for span in removed if highlighted(span)]
+        added = [span for span in added if highlighted(span)]
+        if len(removed) + len(added) > EDITED_AT_MOST:
+            changed = [*removed, *added]
+            self.refresh(article_id, (min(span.start for span in changed), max(span.end for span in changed)))
+            return
+        spans = None
+        for view in self.screen.columns.showing(article_id):
+            if not view.edit_spans(removed, added):  # the view's spans were not those changed
+                spans = self.spans(article_id) if spans is None else spans
+                view.set_spans(spans)
         self.screen.show_panel()
 
     def refresh_all(self) -> None:

@@ -4,6 +4,8 @@ mark the article done, and go from tag to tag. Every change is saved (one undo s
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from typing import TYPE_CHECKING
 
 from annotations.model import Annotation
@@ -36,7 +38,7 @@ class Tagging:
         if not saved:
             return
         view.clear_selection()
-        self.screen.shown.refresh(annotation.article_id, target, annotation)
+        self.screen.shown.show_change(annotation.article_id, (), (annotation,))
 
     def note(self) -> None:
         """Write (or change, or clear) the note on the tag under the cursor."""
@@ -53,17 +55,17 @@ class Tagging:
         if note == span.note:
             return
         with saving(self.screen) as saved:
-            self.screen.session.store.update(span, note=note)
+            noted = self.screen.session.store.update(span, note=note)
         if saved:
-            self.screen.shown.refresh(span.article_id, (span.start, span.end))
+            self.screen.shown.show_change(span.article_id, (span,), (noted,))
             self.screen.notify(f"Note {'saved' if note else 'removed'} (u undoes)")
 
     @staticmethod
     def innermost_at_cursor(view: ArticleView, suggested_only: bool = False) -> Annotation | None:
         covering = [
             span
-            for span in view.spans
-            if span.contains(view.cursor) and (not suggested_only or span.status == "suggested")
+            for span in view.spans_over(view.cursor, view.cursor + 1)
+            if not suggested_only or span.status == "suggested"
         ]
         return min(covering, key=lambda span: span.end - span.start) if covering else None
 
@@ -88,7 +90,7 @@ class Tagging:
         with saving(self.screen) as saved:
             self.screen.session.store.delete(annotation)
         if saved:
-            self.screen.shown.refresh(annotation.article_id, (annotation.start, annotation.end))
+            self.screen.shown.show_change(annotation.article_id, (annotation,), ())
 
     def accept_suggestion(self) -> None:
         view = self.screen.columns.focused
@@ -105,17 +107,25 @@ class Tagging:
         from annotations.review import decide
 
         with saving(self.screen) as saved:
-            decide(self.screen.session.store, suggestion, status, self.screen.session.annotator)
+            decided = decide(self.screen.session.store, suggestion, status, self.screen.session.annotator)
         if not saved:
             return
-        self.screen.shown.refresh(suggestion.article_id, (suggestion.start, suggestion.end))
+        self.screen.shown.show_change(suggestion.article_id, (suggestion,), (decided,))
         view = self.screen.columns.focused
         if view is not None and view.article.id == suggestion.article_id:
-            following = next(
-                (span for span in view.spans if span.status == "suggested" and span.start > suggestion.start), None
-            )
+            following = self._next_suggestion(view, suggestion.start)
             if following is not None:
                 view.move_to(following.start)
+
+    @staticmethod
+    def _next_suggestion(view: ArticleView, offset: int) -> Annotation | None:
+        """The first suggestion that starts after ``offset``: looked for only when the
+        article has one, from ``offset`` on (an article may hold 10,000 tags)."""
+        spans = view.span_list
+        if not any(status == "suggested" for _, status in spans.kinds):
+            return None
+        after = bisect.bisect_right(spans.starts, offset)
+        return next((span for span in itertools.islice(spans.spans, after, None) if span.status == "suggested"), None)
 
     def decide_all(self, status: str) -> None:
         """Accept or reject every suggestion in the focused column's article, as one undo step."""
@@ -157,10 +167,12 @@ class Tagging:
         view = self.screen.columns.focused
         if view is None or not view.spans:
             return
-        starts = sorted({span.start for span in view.spans})
+        spans = view.span_list
         if direction > 0:
-            target = next((start for start in starts if start > view.cursor), starts[0])
+            index = bisect.bisect_right(spans.starts, view.cursor)
+            target = spans.starts[index] if index < len(spans) else spans.starts[0]
         else:
-            target = next((start for start in reversed(starts) if start < view.cursor), starts[-1])
+            index = bisect.bisect_left(spans.starts, view.cursor)
+            target = spans.starts[index - 1] if index else spans.starts[-1]
         view.move_to(target)
-        self.screen.panel.scroll_to_span(next(span.id for span in view.spans if span.start == target))
+        self.screen.panel.scroll_to_span(spans.spans[bisect.bisect_left(spans.starts, target)])
