@@ -34,7 +34,7 @@ from scale import parse_size, size_name, write_jsonl  # noqa: E402
 
 from annotations import agreement  # noqa: E402
 from annotations.model import Annotation  # noqa: E402
-from annotations.store import ReadArticle  # noqa: E402
+from annotations.store import ReadArticle, StoredArticle  # noqa: E402
 
 
 class ArticlesInMemory:
@@ -63,7 +63,8 @@ def read_articles(path: Path, annotator: str) -> list[ReadArticle]:
                 )
                 for span in record["spans"]
             ]
-            articles.append(ReadArticle(article_id, text, spans))
+            stored = StoredArticle(article_id, {}, "", "")  # agreement reads the id, text and spans alone
+            articles.append(ReadArticle(stored, spans, lambda text=text: text))
     return articles
 
 
