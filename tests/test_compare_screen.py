@@ -13,7 +13,7 @@ from tui.screens.compare import CompareScreen
 from tui.screens.main import MainScreen
 
 from .conftest import make_app
-from .test_app import WIDE, type_text
+from .test_app import NARROW, WIDE, type_text
 from .test_links import PROXY_QUOTE, TOLLS
 from .test_store import tag
 
@@ -325,3 +325,22 @@ async def test_p_says_so_when_no_label_of_the_schema_gets_proposed_rows(seeds, d
             assert any(
                 "No label of this schema gets proposed rows" in str(notice.message) for notice in app._notifications
             )
+
+
+async def test_at_80_columns_the_compare_view_shows_two_outlets_beside_the_row_names(seeds, db_path):
+    store = Store.open(db_path)
+    first, second = (next(article for article in seeds if article.id == article_id) for article_id in list(TOLLS)[:2])
+    tag(store, first, TOLLS[first.id], "figure")
+    tag(store, second, TOLLS[second.id], "figure")
+    store.link(store.annotations(first.id)[0], store.annotations(second.id)[0], "same-as", "tester")
+    store.close()
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=NARROW) as pilot:
+            await pilot.press("C")
+            await pilot.pause()
+            table = app.screen.query_one(DataTable)
+            widths = [column.get_render_width(table) for column in table.columns.values()]
+            # The label, the row's name and its values, then the first two outlets: all on screen.
+            assert sum(widths[:5]) <= table.scrollable_content_region.width, widths
+            assert row_text(table, 0)[3:5] == [TOLLS[first.id], TOLLS[second.id]]

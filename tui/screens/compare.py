@@ -41,6 +41,10 @@ if TYPE_CHECKING:
 FIXED_COLUMNS = ("label", "cluster", "values")
 COLUMNS = 12  # outlets at the most: a row must stay readable
 FIXED_WIDTHS = (8, 22, 24)
+# Under WIDE_FROM columns the three give up room, so that two outlets show beside them at
+# 80 (at their usual widths, 60 of the 80 cells went to them and one outlet showed).
+NARROW_FIXED_WIDTHS = (8, 13, 13)
+WIDE_FROM = 120
 # An outlet's column: as wide as fits five beside the fixed three at 160 columns (cells
 # wrap), never narrower than a short phrase nor wider than a long one.
 CELL_WIDTHS = (16, 28)
@@ -75,7 +79,7 @@ class CompareScreen(Screen):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.fixed_columns = len(FIXED_COLUMNS)  # the row's label and name stay when scrolling right
-        for name, width in zip(FIXED_COLUMNS, FIXED_WIDTHS, strict=True):
+        for name, width in zip(FIXED_COLUMNS, self._fixed_widths, strict=True):
             table.add_column(Text(name), key=name, width=width)
         for article in self.articles:
             self._add_article_column(article)
@@ -83,9 +87,13 @@ class CompareScreen(Screen):
         table.focus()
 
     @property
+    def _fixed_widths(self) -> tuple[int, ...]:
+        return FIXED_WIDTHS if self.app.size.width >= WIDE_FROM else NARROW_FIXED_WIDTHS
+
+    @property
     def _cell_width(self) -> int:
         # Each column takes its width plus two cells of padding.
-        room = self.app.size.width - sum(width + 2 for width in FIXED_WIDTHS) - 2
+        room = self.app.size.width - sum(width + 2 for width in self._fixed_widths) - 2
         columns = max(len(self.articles), min(len(self.session.articles), 5))  # those p may add too
         return max(CELL_WIDTHS[0], min(CELL_WIDTHS[1], room // columns - 2))
 
