@@ -20,7 +20,7 @@ from ..articles import Article
 from ..model import Annotation, ClusterName, Done, Link, now
 from .errors import ReadOnlyError
 from .files import RecordFile, Shard
-from .folder import Folder, article_key, check_same_text
+from .folder import Folder, article_key, article_record, check_same_text
 from .packs import PackWriter, pack_line
 
 if TYPE_CHECKING:
@@ -140,13 +140,7 @@ class BulkImport:
         """A new article, in the batch (which is written first if full)."""
         if len(self._new) >= BATCH_ARTICLES or self._size >= BATCH_BYTES:
             self.write()
-        record = {
-            "id": article.id,
-            "meta": dict(article.meta),
-            "source": article.source,
-            "text_hash": article.text_hash,
-        }
-        new = _NewArticle(article_key(article.id), record, article.text)
+        new = _NewArticle(article_key(article.id), article_record(article), article.text)
         self._new[article.id] = new
         self._size += len(new.text)
         return new

@@ -41,6 +41,11 @@ def _named_id(key: str) -> str | None:
     return article_id if article_key(article_id) == key else None
 
 
+def article_record(article: Article) -> dict:
+    """What an article's file keeps of it (StoredArticle's fields)."""
+    return {"id": article.id, "meta": dict(article.meta), "source": article.source, "text_hash": article.text_hash}
+
+
 def check_same_text(record: dict, article: Article) -> None:
     """ArticleChangedError when the article's stored ``record`` is of another text than ``article``'s."""
     if record["text_hash"] != article.text_hash:
@@ -197,9 +202,7 @@ class Folder:
             return
         atomic_write(self.text_path(article.id), article.text.encode("utf-8"), keep_backup=False)
         self.added_article(article.id)
-        shard.article_table.insert(
-            {"id": article.id, "meta": dict(article.meta), "source": article.source, "text_hash": article.text_hash}
-        )
+        shard.article_table.insert(article_record(article))
 
     # -- records of a change -----------------------------------------------------
 
