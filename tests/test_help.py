@@ -34,7 +34,7 @@ from tui.screens.review import ReviewScreen
 from tui.session import Session
 
 from .conftest import ROOT, make_app, saved_annotations
-from .test_app import WIDE
+from .test_app import NARROW, WIDE
 from .test_outside_text import CLOSE_BOLD, RETITLE, hostile_schema
 from .test_review_screen import seed_tags
 
@@ -351,3 +351,14 @@ async def test_question_mark_opens_the_keys_from_the_review_and_compare_screens(
                 await pilot.pause()
                 assert isinstance(app.screen, HelpScreen), opener
                 await pilot.press("escape", "escape")
+
+
+async def test_at_80_columns_a_keys_detail_goes_under_what_it_does_in_whole_words(seeds, db_path):
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=NARROW) as pilot:
+            lines = await shown_help(app, pilot, width=76)  # the box's inside at 80 columns
+    cancel = lines.index(row_with(lines, "select.cancel"))
+    under = " ".join(line.strip() for line in lines[cancel : cancel + 3])
+    assert "Cancel selection or link" in under and "Cancel the selection, or else the link" in under, lines[cancel:]
+    assert all(len(line) <= 76 for line in lines)
