@@ -152,3 +152,16 @@ def test_an_index_entry_of_the_wrong_shape_is_named_in_one_line(tmp_path):
     result = broadsheet("export", "--db", str(db_path), "-o", str(tmp_path / "out.jsonl"))
     message = result.stderr.decode()
     assert result.returncode == 2 and str(index) in message and key in message and message.count("\n") == 1
+
+
+def test_a_key_the_packs_bitmap_wrongly_says_it_may_hold_is_looked_up_and_imported_once(tmp_path, monkeypatch):
+    from annotations.importing import import_jsonl
+    from annotations.store import bulk, packs
+
+    monkeypatch.setattr(bulk, "BATCH_ARTICLES", 2)
+    monkeypatch.setattr(packs.PackWriter, "may_hold", lambda self, key: True)  # every key a false positive
+    wire, db_path = write_lines(tmp_path / "wire.jsonl", 7), tmp_path / "db.json"
+    with Store.open(db_path) as store:
+        assert not import_jsonl(store, wire, "ana").problems
+    assert len(packed_lines(db_path)) == 7 and shard_files(db_path) == []  # each packed once, none given files
+    assert len(saved_annotations(db_path)) == 7 * SPANS_PER_LINE
