@@ -154,14 +154,25 @@ def test_an_index_entry_of_the_wrong_shape_is_named_in_one_line(tmp_path):
     assert result.returncode == 2 and str(index) in message and key in message and message.count("\n") == 1
 
 
-def test_a_key_the_packs_bitmap_wrongly_says_it_may_hold_is_looked_up_and_imported_once(tmp_path, monkeypatch):
+def test_a_key_whose_hash_the_pack_holds_for_another_is_looked_up_and_imported_once(tmp_path, monkeypatch):
     from annotations.importing import import_jsonl
     from annotations.store import bulk, packs
 
     monkeypatch.setattr(bulk, "BATCH_ARTICLES", 2)
-    monkeypatch.setattr(packs.PackWriter, "may_hold", lambda self, key: True)  # every key a false positive
+    monkeypatch.setattr(packs.PackWriter, "may_hold", lambda self, key: True)  # every key's hash taken
     wire, db_path = write_lines(tmp_path / "wire.jsonl", 7), tmp_path / "db.json"
     with Store.open(db_path) as store:
         assert not import_jsonl(store, wire, "ana").problems
     assert len(packed_lines(db_path)) == 7 and shard_files(db_path) == []  # each packed once, none given files
     assert len(saved_annotations(db_path)) == 7 * SPANS_PER_LINE
+
+
+def test_key_hashes_hold_what_was_added_and_nothing_else_as_they_grow():
+    from annotations.store.packs import KeyHashes
+
+    hashes, added = KeyHashes(), [f"story-{number:07d}-{number * 7919 % 65536:04x}" for number in range(40_000)]
+    for key in added:
+        hashes.add(key)
+    hashes.add(added[0])  # twice: still one
+    assert all(key in hashes for key in added)
+    assert not any(f"other-{number}" in hashes for number in range(40_000))
