@@ -703,12 +703,12 @@ def run_export(args: argparse.Namespace) -> int:
     overlaps = OverlapReport()
     _check_export_outputs(args)
     orphans: list = []
-    seen = MatchedFilters()
+    seen = MatchedFilters(selection)
     with Store.open(args.db or default_db_path(), read_only=True) as store, progress_bar("Exporting") as progress:
         count = _write_export(args, seen.noting(exported_articles(store, selection, orphans, progress)), overlaps)
         if count is None:
             return EXIT_SKIPPED
-        unmatched = seen.unmatched(selection, store)
+        unmatched = seen.unmatched(store)
         if args.clusters is not None:
             clusters = cluster_records(store, selection, args.cluster_relation)
             lines = "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in clusters)
@@ -729,20 +729,26 @@ class MatchedFilters:
     """What the exported spans held, to name the --labels, --articles and --annotator
     values that matched nothing (a typo exported an empty dataset without a word)."""
 
-    def __init__(self) -> None:
+    def __init__(self, selection: ExportSelection) -> None:
+        self.selection = selection
         self.labels: set[str] = set()
         self.articles: set[str] = set()
         self.annotators: set[str] = set()
 
     def noting(self, articles: Iterator[ExportedArticle]) -> Iterator[ExportedArticle]:
+        """``articles`` as they are, noting what the filters given could have matched (looking
+        at every span's annotators was a twentieth of exporting a million spans unfiltered)."""
+        labels, annotators = bool(self.selection.labels), bool(self.selection.annotators)
         for article in articles:
             self.articles.add(article.id)
-            for span in article.spans:
-                self.labels.add(span.label)
-                self.annotators.update(annotator_names(span.annotator))
+            if labels:
+                self.labels.update(span.label for span in article.spans)
+            if annotators:
+                self.annotators.update(name for span in article.spans for name in annotator_names(span.annotator))
             yield article
 
-    def unmatched(self, selection: ExportSelection, store: Store) -> list[str]:
+    def unmatched(self, store: Store) -> list[str]:
+        selection = self.selection
         lines = [
             f"--articles: no article {article_id!r} in {store.path}"
             for article_id in sorted(selection.articles)
