@@ -10,8 +10,8 @@ pack, and its article's id).
 
 A batch is appended to the pack and synced, then its index line is appended and synced:
 the line is the batch's durable point. A crash leaves at most a batch's bytes past the
-last indexed offset (never read) or an index line cut short (no newline: ignored, and cut
-off before the next append), so every article is in the database whole or not at all.
+last indexed offset or an index line cut short (no newline), neither ever read (the next
+import writes a pack of its own), so every article is in the database whole or not at all.
 
 An article's own file, once it exists, is the article: the first change to a packed
 article writes its text and its file (PackedStorage), and the pack's line for it is never
