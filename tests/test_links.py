@@ -9,6 +9,8 @@ from annotations.compare import build_clusters, comparable_quote, ordered_for_co
 from annotations.schema import SchemaError, load_schema, parse_schema
 from annotations.store import Store
 
+from .conftest import make_app
+from .test_app import WIDE
 from .test_formats import cli
 from .test_store import tag
 
@@ -370,3 +372,34 @@ def test_a_rejected_tag_is_in_no_cluster_nor_in_what_an_outlet_alone_reports_unt
     assert [part.text for part in comparison.alone[second.article_id]] == []  # rejected: not reported at all
     decide(store, rejected, "pending", "lead")
     assert len(build_clusters(store)) == 1
+
+
+def test_an_articles_links_are_at_hand_and_follow_every_change_as_the_whole_list_does(seeds, store):
+    first, second, third = seeds[:3]
+    spans = [tag(store, article, article.text.split()[0], "actor") for article in (first, second, third)]
+
+    def whole_list(article_id: str) -> list:
+        return [link for link in store.links() if article_id in (link.head_article, link.child_article)]
+
+    made = [store.link(spans[0], spans[1], "same-as", "tester"), store.link(spans[1], spans[2], "same-as", "tester")]
+    checks = [lambda: None, lambda: store.delete_link(made[0]), store.undo, store.undo, store.redo]
+    for change in checks:
+        change()
+        for article in (first, second, third):
+            assert store.links_of(article.id) == whole_list(article.id)
+    assert [link.id for link in store.links_of(second.id)] == [link.id for link in made]
+
+
+async def test_the_panel_lists_the_focused_articles_links_without_reading_every_link(seeds, db_path, monkeypatch):
+    app, store = make_app(seeds, db_path)
+    with store:
+        async with app.run_test(size=WIDE) as pilot:
+            await pilot.press("w", "a")
+            await pilot.pause()
+            read = []
+            every_link = type(store).links
+            monkeypatch.setattr(type(store), "links", lambda self: read.append(1) or every_link(self))
+            await pilot.press("w", "a", "u")
+            await pilot.pause()
+            assert app.screen.query_one("#panel").text_lines()  # the panel was shown again
+    assert read == []  # a key in an article costs its own links, not the database's

@@ -332,6 +332,10 @@ class Store:
         """Every link, accepted and rejected, oldest first; an end may be a deleted span."""
         return self._folder.record_file("link").records()
 
+    def links_of(self, article_id: str) -> list[Link]:
+        """The links with an end in the article, as links() orders them."""
+        return self._folder.link_file().of_article(article_id)
+
     def link(self, head: Annotation, child: Annotation, label: str, annotator: str, status: str = "accepted") -> Link:
         """Link two spans (``status`` "rejected" records a turned-down suggestion), as one
         undo step; durable on return."""

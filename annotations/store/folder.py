@@ -13,7 +13,7 @@ from pathlib import Path
 from ..articles import Article
 from ..storage import CorruptFileError, atomic_write, backup_path, dumps
 from .errors import ArticleChangedError, StoreError
-from .files import RecordFile, Shard
+from .files import LinkFile, RecordFile, Shard
 from .history import History
 from .packs import PackIndex, Packs
 from .records import Change
@@ -216,6 +216,11 @@ class Folder:
                 raise self.damaged(error) from None
             self._record_files[kind] = records
         return records
+
+    def link_file(self) -> LinkFile:
+        links = self.record_file("link")
+        assert isinstance(links, LinkFile)  # of_kind's for links
+        return links
 
     def records_of(self, change: Change) -> RecordFile:
         return self.shard(change.article_id) if change.kind == "span" else self.record_file(change.kind)

@@ -165,7 +165,7 @@ class Linking:
     ) -> list[tuple[Link, tuple[Annotation, Annotation]]]:
         """Links touching the article (or only ``span``) whose two spans exist, with those spans."""
         store = self.screen.session.store
-        touching = [link for link in store.links() if article_id in (link.head_article, link.child_article)]
+        touching = store.links_of(article_id)
         if span is not None:
             touching = [link for link in touching if span.id in link.ends()]
         links, spans = store.live_links(touching)
