@@ -24,9 +24,15 @@ if TYPE_CHECKING:
 class Listing:
     def __init__(self, screen: MainScreen) -> None:
         self.screen = screen
+        self._started = False
 
     def start(self) -> None:
-        if not self.screen.session.articles.complete:
+        """Read the rest in a worker, unless it is read or being read. Called once the first
+        frame is out, and by what waits for the rest: a callback after the refresh waits for
+        the screen's next idle moment, which never came while a picker opened first covered
+        it (the picker then said "listing…" for good)."""
+        if not self._started and not self.screen.session.articles.complete:
+            self._started = True
             self.screen.run_worker(self._read_rest, thread=True, exit_on_error=False, group="listing")
 
     def _read_rest(self) -> None:

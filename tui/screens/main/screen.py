@@ -102,6 +102,7 @@ class MainScreen(Screen):
         self.columns.toggle_panel()
 
     def action_pick_article(self) -> None:
+        self.listing.start()  # the picker takes in the rest as it is read
         self.columns.pick_article()
 
     def action_tag(self, label: str) -> None:
