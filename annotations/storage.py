@@ -182,6 +182,24 @@ def _take_mode_and_owner(fd: int, path: Path) -> None:
     os.fchmod(fd, stat.S_IMODE(old.st_mode))
 
 
+def append_synced(fd: int, at: int, data: bytes) -> None:
+    """Write ``data`` at byte ``at`` of the open file ``fd`` and sync it. What stood from
+    ``at`` on goes first: a line a crash cut short, which was never reported written, so
+    that none follows it. If the write fails (a full disk), the file is cut back to ``at``
+    and the OSError raised."""
+    try:
+        os.ftruncate(fd, at)
+        os.lseek(fd, at, os.SEEK_SET)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fdatasync(fd)
+    except OSError:
+        with suppress(OSError):
+            os.ftruncate(fd, at)
+        raise
+
+
 TAIL_FROM = 64 * 1024  # bytes: a file smaller is rewritten whole (as cheap as appending), one larger gets a tail
 COMPACT_AFTER = (
     200  # lines: a tail longer is folded into its file, so the file's .bak stays within the undo log's reach
@@ -230,18 +248,12 @@ class Tail:
         try:
             if created:
                 _take_mode_and_owner(fd, self.of)
-            os.ftruncate(fd, self.size)  # a line a crash cut short goes, so that none follows it
-            os.lseek(fd, self.size, os.SEEK_SET)
-            written = 0
-            while written < len(data):
-                written += os.write(fd, data[written:])
-            os.fdatasync(fd)
+            append_synced(fd, self.size, data)
             if created:
                 fsync_directory(self.path.parent)
         except OSError as error:
-            with suppress(OSError):
-                os.ftruncate(fd, self.size)
-                if created:
+            if created:
+                with suppress(OSError):
                     self.path.unlink()
             raise OSError(error.errno, error.strerror, str(self.of)) from None
         finally:

@@ -24,11 +24,10 @@ import json
 import os
 import re
 from array import array
-from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..storage import AtomicJSONStorage, CorruptFileError, atomic_write, fsync_directory
+from ..storage import AtomicJSONStorage, CorruptFileError, append_synced, atomic_write, fsync_directory
 
 PACK_PREFIX = "_pack-"
 _PACK_NAME = re.compile(r"_pack-(\d{6})\.(?:index|jsonl)")
@@ -277,19 +276,12 @@ def _hash(key: str) -> int:
 
 
 def _append(path: Path, size: int, data: bytes, create: bool) -> None:
-    """Write ``data`` at ``size`` (what was committed; anything after it goes) and sync it;
-    if that fails, the file is cut back to ``size``."""
+    """Write ``data`` at ``size`` (what was committed) and sync it (see append_synced); the
+    OSError of a failure names ``path``."""
     fd = os.open(path, os.O_WRONLY | (os.O_CREAT | os.O_EXCL if create else 0), 0o644)
     try:
-        os.ftruncate(fd, size)
-        os.lseek(fd, size, os.SEEK_SET)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-        os.fdatasync(fd)
+        append_synced(fd, size, data)
     except OSError as error:
-        with suppress(OSError):
-            os.ftruncate(fd, size)
         raise OSError(error.errno, error.strerror, str(path)) from None
     finally:
         os.close(fd)
