@@ -83,12 +83,12 @@ class Folder:
     def shard(self, article_id: str) -> Shard:
         shard = self._shards.get(article_id)
         if shard is None:
-            shard = self._shards[article_id] = self._open(self.shard_path(article_id), self.read_only)
+            shard = self._shards[article_id] = self._open(article_key(article_id), self.read_only)
         return shard
 
-    def _open(self, path: Path, read_only: bool) -> Shard:
-        """The article file at ``path``, or the pack's line for it until it exists."""
-        key = path.stem
+    def _open(self, key: str, read_only: bool) -> Shard:
+        """The article file of ``key``, or the pack's line for it until it exists."""
+        path = self.directory / f"{key}.json"
         try:
             return Shard(path, read_only, None if key in self.own_keys() else self.packed().get(key))
         except CorruptFileError as error:
@@ -101,14 +101,13 @@ class Folder:
         except CorruptFileError as error:
             raise self.damaged(error) from None
 
-    def _held(self, article_id: str) -> bool:
-        """Whether the article has a file of its own or a line in a pack."""
-        key = article_key(article_id)
+    def _held(self, key: str) -> bool:
+        """Whether the article of ``key`` has a file of its own or a line in a pack."""
         return key in self.own_keys() or key in self.packed()
 
     def existing_shard(self, article_id: str) -> Shard | None:
         """The article's file, or None when it was never annotated (no file is created)."""
-        if article_id not in self._shards and not self._held(article_id):
+        if article_id not in self._shards and not self._held(article_key(article_id)):
             return None
         return self.shard(article_id)
 
@@ -117,12 +116,10 @@ class Folder:
         file read afresh and not kept (None: never annotated). Reading many articles in turn
         so holds one at a time."""
         shard = self._shards.get(article_id)
-        if shard is not None or not self._held(article_id):
+        if shard is not None:
             return shard
-        return self._read_once(self.shard_path(article_id))
-
-    def _read_once(self, path: Path) -> Shard:
-        return self._open(path, read_only=True)
+        key = article_key(article_id)
+        return self._open(key, read_only=True) if self._held(key) else None
 
     def listed_article_ids(self) -> list[str]:
         """Ids of every article the folder holds, sorted, as article_ids() has them but with no
@@ -132,7 +129,7 @@ class Folder:
         for key in self.own_keys():
             article_id = _named_id(key)
             if article_id is None:
-                record = self._read_once(self.directory / f"{key}.json").article_record()
+                record = self._open(key, read_only=True).article_record()
                 article_id = None if record is None else record["id"]
             if article_id is not None:
                 ids.add(article_id)
@@ -144,12 +141,11 @@ class Folder:
 
     def article_ids(self) -> list[str]:
         """Ids of every article the folder holds, sorted; their files stay loaded."""
-        known = {self.shard_path(article_id) for article_id in self._shards}
+        known = {article_key(article_id) for article_id in self._shards}
         for key in self.article_keys():
-            path = self.directory / f"{key}.json"
-            if path in known:
+            if key in known:
                 continue
-            shard = self._open(path, self.read_only)
+            shard = self._open(key, self.read_only)
             record = shard.article_record()
             if record is not None:
                 self._shards[record["id"]] = shard
@@ -189,7 +185,7 @@ class Folder:
         """The article file ``key`` names, as this database shows it: the one open (which may
         show what the undo log holds beyond the file), else the file (or pack line) read
         afresh, not kept."""
-        shard = self._read_once(self.directory / f"{key}.json")
+        shard = self._open(key, read_only=True)
         record = shard.article_record()
         return self._shards.get(record["id"], shard) if record is not None else shard
 
