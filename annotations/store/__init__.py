@@ -44,7 +44,7 @@ from ..text import text_hash
 from .bulk import BulkImport
 from .errors import ArticleChangedError, DatabaseLocked, ReadOnlyError, StoreError
 from .files import Shard
-from .folder import Folder
+from .folder import Folder, article_record, check_spans_fit
 from .history import HISTORY_LIMIT, History
 from .lock import database_file, database_parts, release_lock, take_lock
 from .records import Change, ReadArticle, Record, Step, StoredArticle
@@ -241,9 +241,7 @@ class Store:
         shard.storage.own_files()  # a packed article: its own text and file first, to be replaced below
         atomic_write(self._folder.text_path(article.id), article.text.encode("utf-8"))  # the old text stays in .txt.bak
         with shard.writing():
-            shard.article_table.update(
-                {"text_hash": article.text_hash, "meta": dict(article.meta), "source": article.source}
-            )
+            shard.article_table.update(article_record(article))  # its id is the same
             for span in spans:
                 shard.put(span)
         if self._steps.history is not None:
@@ -276,12 +274,7 @@ class Store:
         """Store many annotations of one article in a single atomic write. Not an undo step
         (an import, a merge or new suggestions, not a keystroke: the undo log is left alone).
         Each must lie inside the article's text."""
-        for annotation in annotations:
-            if (
-                annotation.article_id != article.id
-                or article.text[annotation.start : annotation.end] != annotation.text
-            ):
-                raise ValueError(f"annotation {annotation.id} does not match the text of article {article.id!r}")
+        check_spans_fit(article, annotations)
         self.flush()
         shard = self._folder.shard(article.id)
         with shard.writing():

@@ -20,7 +20,7 @@ from ..articles import Article
 from ..model import Annotation, ClusterName, Done, Link, now
 from .errors import ReadOnlyError
 from .files import RecordFile, Shard
-from .folder import Folder, article_key, article_record, check_same_text
+from .folder import Folder, article_key, article_record, check_same_text, check_spans_fit
 from .packs import PackWriter, pack_line
 
 if TYPE_CHECKING:
@@ -128,13 +128,8 @@ class BulkImport:
             new = self._start(article)
         else:
             check_same_text(new.record, article)
-        for annotation in annotations:
-            if (
-                annotation.article_id != article.id
-                or article.text[annotation.start : annotation.end] != annotation.text
-            ):
-                raise ValueError(f"annotation {annotation.id} does not match the text of article {article.id!r}")
-            new.annotations[annotation.id] = annotation
+        check_spans_fit(article, annotations)
+        new.annotations.update((annotation.id, annotation) for annotation in annotations)
 
     def _start(self, article: Article) -> _NewArticle:
         """A new article, in the batch (which is written first if full)."""

@@ -7,10 +7,12 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Iterable
 from contextlib import suppress
 from pathlib import Path
 
 from ..articles import Article
+from ..model import Annotation
 from ..storage import CorruptFileError, atomic_write, backup_path, dumps
 from .errors import ArticleChangedError, StoreError
 from .files import LinkFile, RecordFile, Shard
@@ -44,6 +46,13 @@ def _named_id(key: str) -> str | None:
 def article_record(article: Article) -> dict:
     """What an article's file keeps of it (StoredArticle's fields)."""
     return {"id": article.id, "meta": dict(article.meta), "source": article.source, "text_hash": article.text_hash}
+
+
+def check_spans_fit(article: Article, annotations: Iterable[Annotation]) -> None:
+    """ValueError when an annotation is not of ``article`` or its text is not the article's at its place."""
+    for annotation in annotations:
+        if annotation.article_id != article.id or article.text[annotation.start : annotation.end] != annotation.text:
+            raise ValueError(f"annotation {annotation.id} does not match the text of article {article.id!r}")
 
 
 def check_same_text(record: dict, article: Article) -> None:
