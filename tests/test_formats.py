@@ -357,13 +357,7 @@ def test_import_names_the_file_offset_of_a_line_that_is_not_utf8(tmp_path, db_pa
 def test_a_rejected_span_is_never_written_as_a_label(tagged_db, fmt):
     db_path, spans = tagged_db
     assert spans[REJECTED].text == "Brian Hook" and spans[REJECTED].status == "pending"  # as tagged; then rejected
-    result = subprocess.run(
-        [sys.executable, "-m", "tui.cli", "export", "--db", str(db_path), "--format", fmt],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-    )
+    result = cli("export", "--db", str(db_path), "--format", fmt)
     assert result.returncode == 0, result.stderr
     if fmt == "conll":  # its tokens carry no actor tag
         lines = result.stdout.splitlines()
@@ -383,24 +377,7 @@ def test_a_rejected_span_is_never_written_as_a_label(tagged_db, fmt):
 
 def test_a_rejected_span_is_never_in_a_brat_file(tagged_db, tmp_path):
     db_path, _ = tagged_db
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tui.cli",
-            "export",
-            "--db",
-            str(db_path),
-            "--format",
-            "brat",
-            "-o",
-            str(tmp_path / "brat"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-    )
+    result = cli("export", "--db", str(db_path), "--format", "brat", "-o", str(tmp_path / "brat"))
     assert result.returncode == 0, result.stderr
     annotations = "".join(path.read_text() for path in (tmp_path / "brat").glob("*.ann"))
     assert "\tBrian Hook\n" not in annotations and "\tKataib Hezbollah\n" in annotations
@@ -417,13 +394,7 @@ def test_with_rejected_writes_them_with_their_status_in_jsonl_only(tagged_db):
         (["--format", "conll"], "conll writes no status"),
         (["--gold"], "gold holds accepted spans only"),
     ):
-        result = subprocess.run(
-            [sys.executable, "-m", "tui.cli", "export", "--db", str(db_path), "--with-rejected", *args],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            cwd=ROOT,
-        )
+        result = cli("export", "--db", str(db_path), "--with-rejected", *args)
         assert result.returncode == 2 and problem in result.stderr and result.stdout == ""
 
 
