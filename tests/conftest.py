@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -29,6 +31,13 @@ def db_path(tmp_path: Path) -> Path:
 def store(db_path: Path):
     with Store.open(db_path) as opened:
         yield opened
+
+
+def broadsheet(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """``broadsheet ARGS`` as a user runs it, a process of its own: its status and what it printed, as text."""
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True, timeout=120, cwd=cwd or ROOT
+    )
 
 
 def shard_files(db_path: Path) -> list[Path]:

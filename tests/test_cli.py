@@ -10,13 +10,7 @@ from pathlib import Path
 
 from annotations.store import Store
 
-from .conftest import ROOT
-
-
-def broadsheet(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True, timeout=120, cwd=cwd or ROOT
-    )
+from .conftest import ROOT, broadsheet
 
 
 def tag_seeds(seeds, db_path: Path) -> None:

@@ -10,7 +10,6 @@ import shlex
 import shutil
 import stat
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from annotations.articles import Article
 from annotations.storage import atomic_write
 from annotations.store import Store, StoreError
 
-from .conftest import ROOT, saved_annotations, shard_files
+from .conftest import ROOT, broadsheet, saved_annotations, shard_files
 from .faults import NOBODY, as_nobody, fill, nobody_folder, small_disk
 from .tmux import Terminal, broadsheet_command
 
@@ -38,12 +37,6 @@ def tagged_database(db_path: Path, *articles: Article) -> None:
     with Store.open(db_path) as store:
         for article in articles:
             store.add(article, 0, article.text.index(" "), "actor", "tester")
-
-
-def broadsheet(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True, cwd=ROOT, timeout=120
-    )
 
 
 def the_one_line(result: subprocess.CompletedProcess, *fragments: str) -> str:

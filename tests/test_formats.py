@@ -25,7 +25,7 @@ from annotations.review import decide
 from annotations.store import Store
 from annotations.validate import validate_jsonl
 
-from .conftest import ROOT
+from .conftest import broadsheet
 from .test_store import tag
 
 # A realistic pass over the seeds: nested, overlapping and multi-paragraph spans included.
@@ -225,22 +225,18 @@ def test_conll_bio_keeps_the_outer_span_and_reports_the_overlap(tagged_db):
         assert line in ("", DOCUMENT_START) or re.fullmatch(r"\S+\t(O|[BI]-\w+)", line), line
 
 
-def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True, timeout=120, cwd=ROOT
-    )
-
-
 def test_cli_export_formats_and_strict(tagged_db, tmp_path):
     db_path, _ = tagged_db
-    strict = cli("export", "--db", str(db_path), "--format", "conll", "--strict", "-o", str(tmp_path / "x.conll"))
+    strict = broadsheet(
+        "export", "--db", str(db_path), "--format", "conll", "--strict", "-o", str(tmp_path / "x.conll")
+    )
     assert strict.returncode == 1 and "cannot be IOB2-encoded as they are; nothing written (--strict)" in strict.stderr
     assert not (tmp_path / "x.conll").exists()
-    loose = cli("export", "--db", str(db_path), "--format", "conll", "-o", str(tmp_path / "x.conll"))
+    loose = broadsheet("export", "--db", str(db_path), "--format", "conll", "-o", str(tmp_path / "x.conll"))
     assert loose.returncode == 0 and "kept the outer span" in loose.stderr and (tmp_path / "x.conll").exists()
-    gold = cli("export", "--db", str(db_path), "--gold", "--format", "doccano")
+    gold = broadsheet("export", "--db", str(db_path), "--gold", "--format", "doccano")
     assert gold.returncode == 0 and len(gold.stdout.splitlines()) == 5
-    brat = cli("export", "--db", str(db_path), "--format", "brat")
+    brat = broadsheet("export", "--db", str(db_path), "--format", "brat")
     assert brat.returncode == 2 and "brat writes a folder" in brat.stderr
 
 
@@ -295,7 +291,7 @@ def test_validate_reports_line_numbers_and_spacy_misalignment(tagged_db, tmp_pat
         f"{bad}: read as Broadsheet JSONL (4 line(s))"
     ]  # and no note that spaCy is missing: alignment was checked
     assert report.warnings == [f"{bad}:1: span 1 (actor 2-6) {record['text'][2:6]!r} does not align to spaCy tokens"]
-    result = cli("validate", str(bad))
+    result = broadsheet("validate", str(bad))
     assert result.returncode == 1 and "invalid: 5 line(s), 4 error(s)" in result.stderr
 
 
@@ -357,7 +353,7 @@ def test_import_names_the_file_offset_of_a_line_that_is_not_utf8(tmp_path, db_pa
 def test_a_rejected_span_is_never_written_as_a_label(tagged_db, fmt):
     db_path, spans = tagged_db
     assert spans[REJECTED].text == "Brian Hook" and spans[REJECTED].status == "pending"  # as tagged; then rejected
-    result = cli("export", "--db", str(db_path), "--format", fmt)
+    result = broadsheet("export", "--db", str(db_path), "--format", fmt)
     assert result.returncode == 0, result.stderr
     if fmt == "conll":  # its tokens carry no actor tag
         lines = result.stdout.splitlines()
@@ -377,7 +373,7 @@ def test_a_rejected_span_is_never_written_as_a_label(tagged_db, fmt):
 
 def test_a_rejected_span_is_never_in_a_brat_file(tagged_db, tmp_path):
     db_path, _ = tagged_db
-    result = cli("export", "--db", str(db_path), "--format", "brat", "-o", str(tmp_path / "brat"))
+    result = broadsheet("export", "--db", str(db_path), "--format", "brat", "-o", str(tmp_path / "brat"))
     assert result.returncode == 0, result.stderr
     annotations = "".join(path.read_text() for path in (tmp_path / "brat").glob("*.ann"))
     assert "\tBrian Hook\n" not in annotations and "\tKataib Hezbollah\n" in annotations
@@ -394,7 +390,7 @@ def test_with_rejected_writes_them_with_their_status_in_jsonl_only(tagged_db):
         (["--format", "conll"], "conll writes no status"),
         (["--gold"], "gold holds accepted spans only"),
     ):
-        result = cli("export", "--db", str(db_path), "--with-rejected", *args)
+        result = broadsheet("export", "--db", str(db_path), "--with-rejected", *args)
         assert result.returncode == 2 and problem in result.stderr and result.stdout == ""
 
 
@@ -427,7 +423,7 @@ def test_prodigy_answers_travel_accept_is_gold_reject_is_no_label_and_ignore_sta
 
 
 def _conll(db_path: Path, *args: str) -> subprocess.CompletedProcess:
-    return cli("export", "--db", str(db_path), "--format", "conll", *args)
+    return broadsheet("export", "--db", str(db_path), "--format", "conll", *args)
 
 
 def _blocks(conll: str) -> list[list[tuple[str, str]]]:
@@ -529,7 +525,7 @@ def test_every_jsonl_line_has_the_same_keys_and_doccano_overlaps_are_named(tagge
     db_path, _ = tagged_db
     lines = [json.loads(line) for line in export(db_path).splitlines()]
     assert {tuple(sorted(line)) for line in lines} == {("meta", "relations", "spans", "text")}
-    result = cli("export", "--db", str(db_path), "--format", "doccano")
+    result = broadsheet("export", "--db", str(db_path), "--format", "doccano")
     assert result.returncode == 0, result.stderr
     assert (
         "000_64331d8c72ca9866: figure 'At least 25 militia fighters' (410-438) overlaps claim 'At least 25 militia "
@@ -584,20 +580,24 @@ def test_import_renames_labels_with_label_map_and_refuses_those_the_schema_does_
     )
     schema = tmp_path / "labels.yaml"
     schema.write_text("labels:\n  - {name: actor, key: a, color: blue, description: People.}\n")
-    result = cli("import", str(path), "--db", str(db_path), "--labels", str(schema), "--label-map", "PERSON=actor")
+    result = broadsheet(
+        "import", str(path), "--db", str(db_path), "--labels", str(schema), "--label-map", "PERSON=actor"
+    )
     assert result.returncode == 1
     assert (
         f"broadsheet: skipped {path}:1: span 2: label 'ORG' is not in {schema}; rename it with --label-map ORG=NEW"
         in result.stderr.splitlines()
     )
-    result = cli("import", str(path), "--db", str(db_path), "--label-map", "PERSON=actor", "--label-map", "ORG=actor")
+    result = broadsheet(
+        "import", str(path), "--db", str(db_path), "--label-map", "PERSON=actor", "--label-map", "ORG=actor"
+    )
     assert result.returncode == 0, result.stderr
     with Store.open(db_path) as store:
         assert [(span.text, span.label) for span in store.annotations("m")] == [
             ("Mark Esper", "actor"),
             ("KH", "actor"),
         ]
-    assert cli("import", str(path), "--db", str(db_path), "--label-map", "PERSON").returncode == 2
+    assert broadsheet("import", str(path), "--db", str(db_path), "--label-map", "PERSON").returncode == 2
 
 
 def test_validate_reads_what_import_reads_and_says_which_shape(tagged_db, tmp_path):
@@ -623,7 +623,7 @@ def test_validate_reads_what_import_reads_and_says_which_shape(tagged_db, tmp_pa
     report = validate_jsonl(prodigy)
     assert report.notes[0] == f"{prodigy}: read as Prodigy JSONL (2 line(s))"
     assert report.errors == [f"{prodigy}:2: answer 'maybe' is not one of accept, reject, ignore"]
-    result = cli("validate", str(doccano))
+    result = broadsheet("validate", str(doccano))
     assert result.returncode == 0 and f"broadsheet: {doccano}: read as doccano JSONL (5 line(s))" in result.stderr
 
 

@@ -5,13 +5,11 @@ and the tasks and labelling config export writes."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from xml.etree import ElementTree
 
 from annotations.store import Store
 
-from .conftest import ROOT
+from .conftest import broadsheet
 
 TEXT = "🇺🇸 Esper said Kataib Hezbollah fired 30 rockets at the base."
 
@@ -111,12 +109,6 @@ JSON_MIN = [
         "lead_time": 2.5,
     }
 ]
-
-
-def broadsheet(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True, timeout=120, cwd=ROOT
-    )
 
 
 def _stored(db) -> tuple[list, list]:

@@ -9,9 +9,8 @@ from annotations.compare import build_clusters, comparable_quote, ordered_for_co
 from annotations.schema import SchemaError, load_schema, parse_schema
 from annotations.store import Store
 
-from .conftest import make_app
+from .conftest import broadsheet, make_app
 from .test_app import WIDE
-from .test_formats import cli
 from .test_store import tag
 
 # The militia's dead as each outlet reports it (the fifth, 004, gives "at least 19").
@@ -251,7 +250,7 @@ def linked_seed_database(seeds, db_path):
 def test_export_writes_relations_inside_an_article_and_clusters_across_articles(seeds, db_path, tmp_path):
     _tolls, quote, hoffman, said_by = linked_seed_database(seeds, db_path)
     out, clusters = tmp_path / "gold.jsonl", tmp_path / "clusters.jsonl"
-    result = cli("export", "--db", str(db_path), "-o", str(out), "--clusters", str(clusters))
+    result = broadsheet("export", "--db", str(db_path), "-o", str(out), "--clusters", str(clusters))
     assert result.returncode == 0, result.stderr
     assert "wrote 1 cluster(s)" in result.stderr
     lines = {json.loads(line)["meta"]["id"]: json.loads(line) for line in out.read_text().splitlines()}
@@ -267,7 +266,7 @@ def test_export_writes_relations_inside_an_article_and_clusters_across_articles(
     for span in cluster["spans"]:
         assert lines[span["article_id"]]["text"][span["start"] : span["end"]] == span["text"]
     assert len(cluster["links"]) == 4
-    checked = cli("validate", str(out))
+    checked = broadsheet("validate", str(out))
     assert checked.returncode == 0 and "0 error(s)" in checked.stderr, checked.stdout + checked.stderr
 
 
@@ -280,7 +279,7 @@ def test_validate_names_a_relation_to_a_span_the_line_does_not_have(tmp_path):
     }
     path = tmp_path / "bad.jsonl"
     path.write_text(json.dumps(line) + "\n")
-    result = cli("validate", str(path))
+    result = broadsheet("validate", str(path))
     assert result.returncode == 1
     assert f"{path}:1: relation 1 (said-by): head 's9' is not the id of a span of this line" in result.stdout
 
@@ -288,16 +287,20 @@ def test_validate_names_a_relation_to_a_span_the_line_does_not_have(tmp_path):
 def test_relations_and_clusters_import_back_and_export_the_same(seeds, db_path, tmp_path):
     linked_seed_database(seeds, db_path)
     first, first_clusters = tmp_path / "first.jsonl", tmp_path / "first-clusters.jsonl"
-    assert cli("export", "--db", str(db_path), "-o", str(first), "--clusters", str(first_clusters)).returncode == 0
+    assert (
+        broadsheet("export", "--db", str(db_path), "-o", str(first), "--clusters", str(first_clusters)).returncode == 0
+    )
     copy = tmp_path / "copy" / "db.json"
-    result = cli("import", str(first), str(first_clusters), "--db", str(copy))
+    result = broadsheet("import", str(first), str(first_clusters), "--db", str(copy))
     assert result.returncode == 0, result.stderr
     assert "1 link(s)" in result.stderr and "4 link(s)" in result.stderr
     second, second_clusters = tmp_path / "second.jsonl", tmp_path / "second-clusters.jsonl"
-    assert cli("export", "--db", str(copy), "-o", str(second), "--clusters", str(second_clusters)).returncode == 0
+    assert (
+        broadsheet("export", "--db", str(copy), "-o", str(second), "--clusters", str(second_clusters)).returncode == 0
+    )
     assert second.read_bytes() == first.read_bytes()
     assert second_clusters.read_bytes() == first_clusters.read_bytes()
-    again = cli("import", str(first), str(first_clusters), "--db", str(copy))
+    again = broadsheet("import", str(first), str(first_clusters), "--db", str(copy))
     assert again.returncode == 0 and "0 span(s) imported" in again.stderr
     with Store.open(copy) as store:
         assert len(store.links()) == 5  # nothing twice
@@ -308,9 +311,9 @@ def test_an_imported_cluster_keeps_its_name_and_namer_and_is_not_an_undo_step(se
     with Store.open(db_path) as store:
         store.name_cluster(tolls[0].id, "The militia's dead", "lead")
     gold, clusters = tmp_path / "gold.jsonl", tmp_path / "clusters.jsonl"
-    assert cli("export", "--db", str(db_path), "-o", str(gold), "--clusters", str(clusters)).returncode == 0
+    assert broadsheet("export", "--db", str(db_path), "-o", str(gold), "--clusters", str(clusters)).returncode == 0
     copy = tmp_path / "copy" / "db.json"
-    assert cli("import", str(gold), str(clusters), "--db", str(copy)).returncode == 0
+    assert broadsheet("import", str(gold), str(clusters), "--db", str(copy)).returncode == 0
     with Store.open(copy) as store:
         [name] = store.cluster_names().values()
         assert (name.id, name.name, name.annotator) == (tolls[0].id, "The militia's dead", "lead")
@@ -334,7 +337,7 @@ def test_prodigy_relations_by_span_offsets_import_as_links(tmp_path, db_path):
     }
     source = tmp_path / "prodigy.jsonl"
     source.write_text(json.dumps(line) + "\n")
-    assert cli("import", str(source), "--db", str(db_path)).returncode == 0
+    assert broadsheet("import", str(source), "--db", str(db_path)).returncode == 0
     with Store.open(db_path) as store:
         [link] = store.links()
         [article_id] = store.article_ids()
@@ -347,7 +350,7 @@ def test_a_cluster_of_spans_not_in_the_database_is_named_by_line(tmp_path, db_pa
     clusters.write_text(
         json.dumps({"id": "x", "relation": "same-as", "spans": [{"id": "s1", "article_id": "a"}], "links": []}) + "\n"
     )
-    result = cli("import", str(clusters), "--db", str(db_path))
+    result = broadsheet("import", str(clusters), "--db", str(db_path))
     assert result.returncode == 1
     assert (
         f"{clusters}:1: span 's1' of article 'a' is not in the database: import the articles' JSONL first"

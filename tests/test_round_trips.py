@@ -16,7 +16,7 @@ from annotations.importing import import_jsonl
 from annotations.review import decide
 from annotations.store import Store
 
-from .test_formats import cli
+from .conftest import broadsheet
 
 HARD = Article("hard", "Iran’s “Quds Force” 🇺🇸 spoke.\n\n中文报道 said Kataib Hezbollah fired 30 rockets.\nEnd.")
 EMPTY = Article("empty", "Nothing to tag in this one.")
@@ -187,7 +187,7 @@ def test_brat_import_names_what_it_cannot_take_and_the_cli_says_what_it_left_out
     )
     (folder / "b.txt").write_text("Pompeo spoke.")
     (folder / "b.ann").write_text("T1\tactor 0 6\tPompeo\nR1\tsaid-by Arg1:T1 Arg2:T1\n")
-    result = cli("import", str(folder), "--db", str(db_path))
+    result = broadsheet("import", str(folder), "--db", str(db_path))
     assert result.returncode == 1
     errors = result.stderr.splitlines()
     assert (
@@ -267,7 +267,7 @@ def test_a_docbin_holds_every_span_at_its_offsets_and_the_ones_that_overlap_none
     from spacy.tokens import DocBin
 
     out = tmp_path / "train.spacy"
-    result = cli("export", "--db", str(hard_db), "--format", "spacy", "-o", str(out), "--spans-key", "claims")
+    result = broadsheet("export", "--db", str(hard_db), "--format", "spacy", "-o", str(out), "--spans-key", "claims")
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines() == [
         "broadsheet: 5 span(s) overlap another: in doc.spans['claims'] only, not in doc.ents",
@@ -317,7 +317,7 @@ def test_importing_a_folder_of_articles_says_to_open_it_instead(tmp_path, db_pat
     folder = tmp_path / "articles"
     folder.mkdir()
     (folder / "a.md").write_text("---\noutlet: Reuters\n---\nHoffman spoke.\n")
-    result = cli("import", str(folder), "--db", str(db_path))
+    result = broadsheet("import", str(folder), "--db", str(db_path))
     assert result.returncode == 1
     assert (
         f"broadsheet: skipped {folder}: no brat (.ann) or UIMA (.xmi) file in it; to annotate a folder of "

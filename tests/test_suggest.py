@@ -23,7 +23,7 @@ from annotations.suggest import (
     store_suggestions,
 )
 
-from .test_formats import cli
+from .conftest import broadsheet
 
 
 def found(name: str, text: str) -> list[str]:
@@ -322,7 +322,7 @@ def test_import_as_suggestions_takes_prodigy_and_doccano_predictions(seeds, tmp_
     )
     with Store.open(db_path) as store:
         store.add(article, start + 5, start + 10, "actor", "ana")  # "Esper", tagged already
-    result = cli("import", "--db", str(db_path), "--as-suggestions", str(predictions))
+    result = broadsheet("import", "--db", str(db_path), "--as-suggestions", str(predictions))
     assert result.returncode == 0, result.stderr
     assert "1 suggestion(s) imported into 1 new article(s), 1 already there" in result.stderr
     with Store.open(db_path) as store:

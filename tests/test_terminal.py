@@ -6,8 +6,7 @@ import json
 
 import pytest
 
-from .conftest import ROOT, saved_annotations
-from .test_formats import cli
+from .conftest import ROOT, broadsheet, saved_annotations
 from .tmux import Terminal, broadsheet_command
 
 
@@ -38,7 +37,7 @@ def test_search_tag_quit_then_export(terminal_factory, db_path):
     assert terminal.wait_for_exit() == 0
     [saved] = saved_annotations(db_path)
     assert (saved["label"], saved["text"]) == ("actor", "Jonathan Hoffman")
-    export = cli("export", "--db", str(db_path))
+    export = broadsheet("export", "--db", str(db_path))
     [line] = [json.loads(line) for line in export.stdout.splitlines()]
     assert line["meta"]["outlet"] == "Reuters"
     assert line["spans"] == [
@@ -147,7 +146,7 @@ def test_patterns_suggest_and_y_accepts_in_a_real_terminal(terminal_factory, db_
 def test_a_bad_pattern_file_stops_with_one_line(tmp_path):
     patterns = tmp_path / "bad.yaml"
     patterns.write_text("- label: actor\n  regex: '[unclosed'\n", encoding="utf-8")
-    result = cli("--db", str(tmp_path / "db.json"), "--patterns", str(patterns))
+    result = broadsheet("--db", str(tmp_path / "db.json"), "--patterns", str(patterns))
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.startswith(f"broadsheet: {patterns}:1: invalid regular expression '[unclosed'")
     assert len(result.stderr.splitlines()) == 1
@@ -170,10 +169,12 @@ def test_propose_confirm_the_death_toll_then_export_its_cluster_and_the_comparis
     terminal.send("C-q")
     assert terminal.wait_for_exit() == 0
     clusters, page = tmp_path / "clusters.jsonl", tmp_path / "comparison.html"
-    exported = cli("export", "--db", str(db_path), "-o", str(tmp_path / "gold.jsonl"), "--clusters", str(clusters))
+    exported = broadsheet(
+        "export", "--db", str(db_path), "-o", str(tmp_path / "gold.jsonl"), "--clusters", str(clusters)
+    )
     assert exported.returncode == 0, exported.stderr
     [cluster] = [json.loads(line) for line in clusters.read_text().splitlines()]
     assert cluster["disagree"] is True and len({span["article_id"] for span in cluster["spans"]}) == 5
-    compared = cli("compare", "--db", str(db_path), "--format", "html", "-o", str(page))
+    compared = broadsheet("compare", "--db", str(db_path), "--format", "html", "-o", str(page))
     assert compared.returncode == 0, compared.stderr
     assert '<tr class="disagree">' in page.read_text() and "24 “martyrs”" in page.read_text()

@@ -5,8 +5,6 @@ file (🇺🇸 and CJK before a span) and code points in Broadsheet."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 from cassis import load_cas_from_xmi, load_typesystem
 
@@ -14,15 +12,9 @@ from annotations.articles import Article
 from annotations.store import Store
 from annotations.uima import NAMED_ENTITY, RELATION, type_system
 
-from .conftest import ROOT
+from .conftest import broadsheet
 
 TEXT = "🇺🇸 中文报道: Esper said Kataib Hezbollah fired 30 rockets."
-
-
-def broadsheet(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True, timeout=120, cwd=ROOT
-    )
 
 
 def _contents(db) -> tuple[dict, list]:
